@@ -1,0 +1,153 @@
+/* ampel import FILE... / ampel check FILE... */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ampel/import.h"
+#include "cli.h"
+
+static int parse_encoding(const char *cmd, const char *s, ampel_encoding *e) {
+  if (strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0)
+    *e = AMPEL_ENC_UTF8;
+  else if (strcasecmp(s, "windows-1252") == 0 ||
+           strcasecmp(s, "cp1252") == 0 || strcasecmp(s, "latin1") == 0 ||
+           strcasecmp(s, "iso-8859-1") == 0 || strcasecmp(s, "ansi") == 0)
+    *e = AMPEL_ENC_CP1252;
+  else if (strcasecmp(s, "auto") == 0)
+    *e = AMPEL_ENC_AUTO;
+  else
+    return cli_usage(cmd,
+                     "--encoding: erwartet utf-8, windows-1252 oder auto, "
+                     "gefunden: '%s'",
+                     s);
+  return 0;
+}
+
+static int parse_sep(const char *cmd, const char *s, char *sep) {
+  if (strcmp(s, ";") == 0 || strcasecmp(s, "semikolon") == 0)
+    *sep = ';';
+  else if (strcmp(s, ",") == 0 || strcasecmp(s, "komma") == 0)
+    *sep = ',';
+  else if (strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0 ||
+           strcasecmp(s, "tab") == 0)
+    *sep = '\t';
+  else
+    return cli_usage(cmd, "--sep: erwartet ';', ',' oder tab, gefunden: '%s'",
+                     s);
+  return 0;
+}
+
+static int parse_decimal(const char *cmd, const char *s, char *dec) {
+  if (strcmp(s, ",") == 0 || strcasecmp(s, "komma") == 0)
+    *dec = ',';
+  else if (strcmp(s, ".") == 0 || strcasecmp(s, "punkt") == 0)
+    *dec = '.';
+  else
+    return cli_usage(cmd, "--decimal: erwartet ',' oder '.', gefunden: '%s'",
+                     s);
+  return 0;
+}
+
+static const char *pl(size_t n, const char *one, const char *many) {
+  return n == 1 ? one : many;
+}
+
+static void print_summary(const ampel_import_summary *s, int dry_run) {
+  printf("%s: %zu %s, %zu %s, %zu %s, %zu %s, %zu %s",
+         dry_run ? "geprüft" : "eingelesen", s->n_files,
+         pl(s->n_files, "Datei", "Dateien"), s->n_areas,
+         pl(s->n_areas, "Gebiet", "Gebiete"), s->n_indicators,
+         pl(s->n_indicators, "Kennzahl", "Kennzahlen"), s->n_values,
+         pl(s->n_values, "Wert", "Werte"), s->n_periods_new,
+         pl(s->n_periods_new, "neuer Zeitraum", "neue Zeiträume"));
+  if (!dry_run)
+    printf("; Datenstand %ld", s->import_id);
+  printf("\n");
+}
+
+static int run(int argc, char **argv, cli_common *c, int dry_run) {
+  const char *cmd = dry_run ? "check" : "import";
+  static const struct option opts[] = {
+      {"encoding", required_argument, NULL, 'e'},
+      {"sep", required_argument, NULL, 's'},
+      {"decimal", required_argument, NULL, 'd'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  ampel_import_options io;
+  memset(&io, 0, sizeof io);
+  io.dry_run = dry_run;
+  int ch;
+  optind = 1;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'e':
+      if (parse_encoding(cmd, optarg, &io.csv.encoding))
+        return EXIT_USAGE;
+      break;
+    case 's':
+      if (parse_sep(cmd, optarg, &io.csv.sep))
+        return EXIT_USAGE;
+      break;
+    case 'd':
+      if (parse_decimal(cmd, optarg, &io.csv.decimal))
+        return EXIT_USAGE;
+      break;
+    case 'h':
+      cli_help(cmd, stdout);
+      return EXIT_OK;
+    default:
+      return cli_usage(cmd, "unbekannte Option '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind >= argc)
+    return cli_usage(cmd, "keine Datei angegeben");
+  io.when = cli_now();
+
+  const char *db = cli_db_path(c);
+  struct stat sb;
+  int existed = stat(db, &sb) == 0;
+  cli_common mem = *c;
+  if (dry_run && !existed)
+    mem.db = ":memory:";
+  int rc = EXIT_OK;
+  ampel_store *st = cli_open_store(&mem, AMPEL_STORE_CREATE, &rc);
+  if (!st)
+    return rc;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_import_summary sum;
+  ampel_status s = ampel_import_files(st, (const char *const *)argv + optind,
+                                      (size_t)(argc - optind), &io, &sum, &d);
+  ampel_store_close(st);
+  cli_print_diags(&d, stderr);
+  if (s == AMPEL_OK) {
+    print_summary(&sum, dry_run);
+  } else {
+    fprintf(stderr, "ampel: %zu Fehler gefunden; %s\n", d.n_errors,
+            dry_run ? "die Dateien würden nicht eingelesen"
+                    : "nichts wurde gespeichert");
+    if (!dry_run && !existed) { /* leave no empty database behind */
+      unlink(db);
+      char side[4096];
+      snprintf(side, sizeof side, "%s-wal", db);
+      unlink(side);
+      snprintf(side, sizeof side, "%s-shm", db);
+      unlink(side);
+    }
+    rc = ampel_status_exit_code(s);
+  }
+  ampel_diags_release(&d);
+  return rc;
+}
+
+int cmd_import(int argc, char **argv, cli_common *c) {
+  return run(argc, argv, c, 0);
+}
+
+int cmd_check(int argc, char **argv, cli_common *c) {
+  return run(argc, argv, c, 1);
+}

@@ -1,0 +1,206 @@
+/* Shared helpers of the command line program (cli.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ampel/alloc.h"
+#include "cli.h"
+
+static void vmsg(const char *kind, const char *fmt, va_list ap) {
+  fprintf(stderr, "ampel: %s", kind);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg("Fehler: ", fmt, ap);
+  va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg("Warnung: ", fmt, ap);
+  va_end(ap);
+}
+
+void cli_note(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmsg("", fmt, ap);
+  va_end(ap);
+}
+
+/* Prints the caret line: blanks (tabs where the source has tabs) up to the
+ * column, counted in characters. */
+static void caret(FILE *out, const char *src, long column) {
+  fputs("    ", out);
+  long ch = 1;
+  for (const unsigned char *p = (const unsigned char *)src; *p && ch < column;
+       p++) {
+    if ((*p & 0xC0) == 0x80)
+      continue;
+    fputc(*p == '\t' ? '\t' : ' ', out);
+    ch++;
+  }
+  while (ch++ < column)
+    fputc(' ', out);
+  fputs("^\n", out);
+}
+
+void cli_print_diags(const ampel_diags *d, FILE *out) {
+  static const char *const sev[] = {"Fehler", "Warnung", "Hinweis"};
+  for (size_t i = 0; i < d->n; i++) {
+    const ampel_diag *g = &d->items[i];
+    fputs("ampel: ", out);
+    if (g->path && g->line > 0)
+      fprintf(out, "%s:%ld:%ld: ", g->path, g->line,
+              g->column > 0 ? g->column : 1);
+    else if (g->path)
+      fprintf(out, "%s: ", g->path);
+    fprintf(out, "%s: %s\n", sev[g->severity], g->message);
+    if (g->source && g->line > 0) {
+      fprintf(out, "    %s\n", g->source);
+      if (g->column > 0)
+        caret(out, g->source, g->column);
+    }
+  }
+  if (d->n_dropped)
+    fprintf(out, "ampel: … und %zu weitere Meldungen (nicht angezeigt)\n",
+            d->n_dropped);
+  if (d->out_of_memory)
+    fprintf(out, "ampel: Fehler: zu wenig Speicher für alle Meldungen\n");
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "ampel%s%s: Fehler: ", cmd ? " " : "", cmd ? cmd : "");
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nHilfe: ampel %s%s--help\n", cmd ? cmd : "",
+          cmd ? " " : "");
+  return EXIT_USAGE;
+}
+
+const char *cli_db_path(const cli_common *c) {
+  if (c->db)
+    return c->db;
+  const char *env = getenv("AMPEL_DB");
+  return env && *env ? env : "ampel.db";
+}
+
+ampel_store *cli_open_store(const cli_common *c, int mode, int *out_exit) {
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_status st;
+  ampel_store *s = ampel_store_open(cli_db_path(c), mode, &d, &st);
+  if (!s) {
+    cli_print_diags(&d, stderr);
+    *out_exit = ampel_status_exit_code(st);
+  }
+  ampel_diags_release(&d);
+  return s;
+}
+
+ampel_dataset *cli_load(const cli_common *c, ampel_store **out_store,
+                        int *out_exit) {
+  ampel_store *s = cli_open_store(c, AMPEL_STORE_READONLY, out_exit);
+  if (!s)
+    return NULL;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_dataset *ds = NULL;
+  ampel_status st = ampel_store_load(s, AMPEL_LOAD_ALL, &ds, &d);
+  if (st != AMPEL_OK) {
+    cli_print_diags(&d, stderr);
+    *out_exit = ampel_status_exit_code(st);
+    ampel_store_close(s);
+    s = NULL;
+  }
+  ampel_diags_release(&d);
+  if (out_store)
+    *out_store = s;
+  else
+    ampel_store_close(s);
+  return ds;
+}
+
+int64_t cli_now(void) {
+  const char *e = getenv("SOURCE_DATE_EPOCH");
+  if (e && *e) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(e, &end, 10);
+    if (!errno && !*end && v >= 0)
+      return v;
+  }
+  return (int64_t)time(NULL);
+}
+
+int cli_file_sink(void *ud, const char *data, size_t len) {
+  return fwrite(data, 1, len, (FILE *)ud) == len ? 0 : -1;
+}
+
+int cli_write_output(const char *path, const char *data, size_t len) {
+  if (strcmp(path, "-") == 0) {
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+      cli_error("Ausgabe schreiben: %s", strerror(errno));
+      return EXIT_SYSTEM;
+    }
+    return EXIT_OK;
+  }
+  size_t n = strlen(path) + 16;
+  char *tmp = malloc(n);
+  if (!tmp)
+    return EXIT_SYSTEM;
+  snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+  FILE *f = fopen(tmp, "wb");
+  int rc = EXIT_OK;
+  if (!f) {
+    cli_error("'%s' kann nicht geschrieben werden: %s", path, strerror(errno));
+    rc = EXIT_SYSTEM;
+  } else if (fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+    cli_error("'%s' schreiben: %s", path, strerror(errno));
+    unlink(tmp);
+    rc = EXIT_SYSTEM;
+  } else if (rename(tmp, path) != 0) {
+    cli_error("'%s' schreiben: %s", path, strerror(errno));
+    unlink(tmp);
+    rc = EXIT_SYSTEM;
+  }
+  free(tmp);
+  return rc;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *s,
+                     double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || !isfinite(v)) {
+    cli_usage(cmd, "%s: Zahl erwartet, gefunden: '%s'", opt, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *s,
+                   long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end) {
+    cli_usage(cmd, "%s: ganze Zahl erwartet, gefunden: '%s'", opt, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}

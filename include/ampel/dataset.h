@@ -1,0 +1,189 @@
+/* ampel/dataset.h - the in-memory data model.
+ *
+ * A dataset holds areas (Gebiete), indicators (Kennzahlen), periods
+ * (Zeitpunkte) and observations. Areas, indicators and periods get dense ids
+ * 0..n-1 in the order they were added (periods: sorted by start date after
+ * ampel_dataset_sort_periods()). Observations are columnar: for every
+ * (indicator, period) pair there is one column of n_areas cells, so compute
+ * code walks contiguous memory (ARCHITECTURE.md, model).
+ *
+ * The record structs below are part of the API: callers read their fields.
+ * Strings in records are owned by the dataset.
+ *
+ * Thread-safety: a dataset may be read from several threads at once; it must
+ * not be changed while it is read.
+ */
+#ifndef AMPEL_DATASET_H
+#define AMPEL_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ampel/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Polarity of an indicator (METHODS.md §0). The numeric value is p. */
+typedef enum ampel_polarity {
+  AMPEL_POL_NEUTRAL = 0,
+  AMPEL_POL_HIGHER_IS_BETTER = 1,
+  AMPEL_POL_HIGHER_IS_WORSE = -1
+} ampel_polarity;
+
+/* Flags of official statistics (METHODS.md §7). */
+typedef enum ampel_flag {
+  AMPEL_FLAG_NONE = 0,       /* an ordinary value */
+  AMPEL_FLAG_SECRET = 1,     /* "."   unknown or secret, no value */
+  AMPEL_FLAG_ZERO = 2,       /* "-"   nothing, value exactly 0 */
+  AMPEL_FLAG_NOT_MEANINGFUL, /* "x"   no value */
+  AMPEL_FLAG_NOT_YET,        /* "..." no value */
+  AMPEL_FLAG_UNRELIABLE,     /* "/"   no value */
+  AMPEL_FLAG_ANONYMISED,     /* "*"   no value */
+  AMPEL_FLAG_LIMITED,        /* "()"  value kept, limited reliability */
+  AMPEL_FLAG_COUNT_          /* number of flags */
+} ampel_flag;
+
+/* The symbol of a flag ("" for NONE, "." for SECRET, "()" for LIMITED). */
+const char *ampel_flag_symbol(ampel_flag f);
+/* Parse a symbol as written in exports ("", ".", "-", "x", "...", "/",
+ * "*", "()"). Returns 0 and sets *out on success, -1 otherwise. */
+int ampel_flag_parse(const char *s, size_t len, ampel_flag *out);
+/* 1 when a cell with this flag carries a usable value (NONE, ZERO, LIMITED).
+ */
+int ampel_flag_has_value(ampel_flag f);
+/* German description of a flag, e.g. "geheim oder unbekannt". */
+const char *ampel_flag_label_de(ampel_flag f);
+
+/* Polarity names: "higher_is_better", "higher_is_worse", "neutral". */
+const char *ampel_polarity_name(ampel_polarity p);
+/* Accepts the English and German names (hoch_ist_gut, hoch_ist_schlecht,
+ * neutral), case-insensitive. Returns 0 on success, -1 otherwise. */
+int ampel_polarity_parse(const char *s, size_t len, ampel_polarity *out);
+
+#define AMPEL_NO_TILE INT32_MIN
+
+typedef struct ampel_area {
+  char *key;
+  char *name;
+  char *parent; /* key of the parent area, NULL for a root */
+  char *level;  /* e.g. "Stadtteil" */
+  double population; /* NaN when unknown */
+  int32_t tile_row;  /* AMPEL_NO_TILE when unknown */
+  int32_t tile_col;
+  double lat; /* WGS84 point, NaN when unknown */
+  double lon;
+} ampel_area;
+
+typedef struct ampel_indicator {
+  char *key;
+  char *name;
+  char *unit;
+  char *domain; /* Handlungsfeld */
+  char *definition;
+  char *source;
+  char *reference_date; /* Stichtag */
+  ampel_polarity polarity;
+  int decimals; /* -1 when not given */
+} ampel_indicator;
+
+typedef struct ampel_period {
+  char *label;      /* as shown, e.g. "2023/24" */
+  int32_t sort_key; /* start date as yyyymmdd */
+} ampel_period;
+
+/* Parse a period label: "2023", "2023/24", "2023/2024", "2023-12-31",
+ * "2023-12", "31.12.2023" (normalised to "2023-12-31"). On success returns
+ * 0, writes the start date yyyymmdd to *out_sort_key and, when out_label is
+ * not NULL, a newly allocated normalised label (caller frees with
+ * ampel_free). Returns -1 when the label cannot be read. */
+int ampel_period_parse(const char *s, size_t len, int32_t *out_sort_key,
+                       char **out_label);
+
+/* One cell of a column. value is NaN when there is no usable value. */
+typedef struct ampel_cell_ref {
+  double value;
+  double numerator;   /* NaN when not given */
+  double denominator; /* NaN when not given */
+  ampel_flag flag;
+  int present; /* 1 when the data has an observation for this cell */
+} ampel_cell_ref;
+
+typedef struct ampel_dataset ampel_dataset;
+
+/* New empty dataset; NULL when out of memory. Free with
+ * ampel_dataset_free(). */
+ampel_dataset *ampel_dataset_new(void);
+void ampel_dataset_free(ampel_dataset *ds);
+
+size_t ampel_dataset_n_areas(const ampel_dataset *ds);
+size_t ampel_dataset_n_indicators(const ampel_dataset *ds);
+size_t ampel_dataset_n_periods(const ampel_dataset *ds);
+
+/* Borrowed records; valid until the dataset changes or is freed. */
+const ampel_area *ampel_dataset_area(const ampel_dataset *ds, size_t id);
+const ampel_indicator *ampel_dataset_indicator(const ampel_dataset *ds,
+                                               size_t id);
+const ampel_period *ampel_dataset_period(const ampel_dataset *ds, size_t id);
+
+/* Look up ids by key/label; return -1 when absent. O(1) expected. */
+long ampel_dataset_find_area(const ampel_dataset *ds, const char *key);
+long ampel_dataset_find_indicator(const ampel_dataset *ds, const char *key);
+long ampel_dataset_find_period(const ampel_dataset *ds, const char *label);
+
+/* Add or replace an area / indicator (matched by key). The record's strings
+ * are copied. out_id may be NULL. Parents are checked by
+ * ampel_dataset_validate(), not here, so areas may come in any order. */
+ampel_status ampel_dataset_put_area(ampel_dataset *ds, const ampel_area *a,
+                                    size_t *out_id) AMPEL_WUR;
+ampel_status ampel_dataset_put_indicator(ampel_dataset *ds,
+                                         const ampel_indicator *ind,
+                                         size_t *out_id) AMPEL_WUR;
+/* Add a period by its (normalised) label, or find it. */
+ampel_status ampel_dataset_put_period(ampel_dataset *ds, const char *label,
+                                      int32_t sort_key,
+                                      size_t *out_id) AMPEL_WUR;
+
+/* Set the observation for (area, indicator, period); replaces an existing
+ * one. value NaN with flag NONE clears the cell. */
+ampel_status ampel_dataset_set(ampel_dataset *ds, size_t area, size_t ind,
+                               size_t period, double value, double numerator,
+                               double denominator, ampel_flag flag) AMPEL_WUR;
+
+/* Read one cell (all fields NaN/0 when there is no observation). */
+ampel_cell_ref ampel_dataset_get(const ampel_dataset *ds, size_t area,
+                                 size_t ind, size_t period);
+
+/* The value column of (indicator, period): n_areas doubles, NaN where there
+ * is no usable value (missing or flagged without a value). Borrowed; NULL
+ * when the pair has no observation at all. */
+const double *ampel_dataset_values(const ampel_dataset *ds, size_t ind,
+                                   size_t period);
+
+/* Number of observations present. */
+size_t ampel_dataset_n_observations(const ampel_dataset *ds);
+
+/* Re-number periods so that ids follow the start date. Invalidates period
+ * ids held by the caller. */
+ampel_status ampel_dataset_sort_periods(ampel_dataset *ds) AMPEL_WUR;
+
+/* Checks the whole dataset: every parent exists, no parent cycle. Appends
+ * located messages to diags when given. Returns AMPEL_E_DATA on a problem.
+ */
+ampel_status ampel_dataset_validate(const ampel_dataset *ds,
+                                    ampel_diags *diags) AMPEL_WUR;
+
+/* Distinct area levels, ordered from the root downwards (by depth in the
+ * parent tree, then first appearance). Borrowed strings; *out_n receives the
+ * count. Returns a newly allocated array the caller frees with ampel_free.
+ */
+const char **ampel_dataset_levels(const ampel_dataset *ds, size_t *out_n);
+
+/* The root area (no parent) with the most descendants, or -1. */
+long ampel_dataset_root(const ampel_dataset *ds);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,25 @@
+/* ampel/export.h - the long-format CSV export (docs/formats.md).
+ *
+ * Header `area,indicator,period,value,numerator,denominator,flag`,
+ * comma-separated, '.' decimal, UTF-8 without BOM, LF line ends; one row per
+ * observation in the order area, indicator, period (dataset order); `flag`
+ * holds the symbol of official statistics, `value` is empty for flags
+ * without a value and 0 for '-'. The file imports back unchanged.
+ */
+#ifndef AMPEL_EXPORT_H
+#define AMPEL_EXPORT_H
+
+#include "ampel/buf.h"
+#include "ampel/dataset.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Appends the export to out (check out->failed / ampel_buf_flush). */
+void ampel_export_csv(const ampel_dataset *ds, ampel_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

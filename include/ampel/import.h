@@ -1,0 +1,72 @@
+/* ampel/import.h - importing files into a store.
+ *
+ * The glue between the layers for one import: it reads the files (read/),
+ * checks them against the stored data (model/) and writes them to the store
+ * in one transaction (store/). The CLI's `import` and `check` and, later,
+ * the server's admin upload call this; it sits above read, model and store
+ * and below cli/ and server/.
+ *
+ * Every file's kind is recognised from its header (docs/formats.md):
+ * areas, indicators, values in long format, values in wide format, or an
+ * .xlsx workbook with the sheets Gebiete, Kennzahlen, Werte. Files are
+ * processed in the order areas → indicators → values, whatever the order
+ * on the command line.
+ */
+#ifndef AMPEL_IMPORT_H
+#define AMPEL_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ampel/error.h"
+#include "ampel/read.h"
+#include "ampel/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ampel_import_options {
+  ampel_csv_options csv; /* forced encoding / separator / decimal mark */
+  int64_t when;          /* time stamp for the import log (Unix time) */
+  int dry_run;           /* 1: check everything, write nothing (`check`) */
+} ampel_import_options;
+
+typedef struct ampel_import_summary {
+  size_t n_files;
+  size_t n_areas;      /* area rows read */
+  size_t n_indicators; /* indicator rows read */
+  size_t n_values;     /* observations read */
+  size_t n_periods_new;
+  long import_id; /* the new data version (0 on dry run or failure) */
+} ampel_import_summary;
+
+/* Import `n` files into `st` in one transaction: all of it lands or none of
+ * it. Every problem is appended to diags as a located German message (up to
+ * the diags limit); when there is any error nothing is written and
+ * AMPEL_E_DATA (or AMPEL_E_IO for unreadable files) is returned. `paths`
+ * are read from the file system; only their base names are logged. */
+ampel_status ampel_import_files(ampel_store *st, const char *const *paths,
+                                size_t n, const ampel_import_options *opt,
+                                ampel_import_summary *out_summary,
+                                ampel_diags *diags) AMPEL_WUR;
+
+/* The same for files already in memory (used by the server and the fuzz
+ * and unit tests). names[i] is used in messages and the log. */
+ampel_status ampel_import_buffers(ampel_store *st, const char *const *names,
+                                  const char *const *data, const size_t *lens,
+                                  size_t n, const ampel_import_options *opt,
+                                  ampel_import_summary *out_summary,
+                                  ampel_diags *diags) AMPEL_WUR;
+
+/* Normalise a header cell for matching: drops a BOM, soft hyphens and
+ * surrounding blanks, lower-cases, folds ä/ö/ü/ß to ae/oe/ue/ss and turns
+ * blanks and hyphens into '_'. Writes at most size-1 bytes and a NUL.
+ * Exposed for tests. */
+void ampel_header_normalize(const char *s, size_t len, char *out,
+                            size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

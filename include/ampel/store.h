@@ -1,0 +1,136 @@
+/* ampel/store.h - persistent storage of a dataset.
+ *
+ * One interface, several engines (ARCHITECTURE.md, store). SQLite is the
+ * embedded default: one file, WAL, atomic imports, a schema version with
+ * migrations. Nothing above this header knows which engine it talks to.
+ *
+ * Writing happens inside a transaction: ampel_store_begin(), any number of
+ * put calls, then ampel_store_commit() or ampel_store_rollback(). Either all
+ * of it lands or none of it does.
+ *
+ * Thread-safety: one ampel_store per thread. Several stores may open the
+ * same database (the server opens one per worker thread).
+ */
+#ifndef AMPEL_STORE_H
+#define AMPEL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ampel/dataset.h"
+#include "ampel/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ampel_store ampel_store;
+
+enum {
+  AMPEL_STORE_READONLY = 0, /* fail when the database does not exist */
+  AMPEL_STORE_CREATE = 1,   /* create and migrate when needed */
+  AMPEL_STORE_WRITE = 2     /* open for writing; fail when absent */
+};
+
+/* Current schema version written by this build. */
+#define AMPEL_SCHEMA_VERSION 1
+
+/* Open the database named by `location`: a file path (SQLite), or a
+ * "postgresql://" URI (not available in this build: AMPEL_E_USAGE).
+ * `mode` is one of the AMPEL_STORE_* values. A database with a newer schema
+ * than this build knows is refused. Returns NULL with *out_status and a
+ * message in diags on failure. Caller frees with ampel_store_close(). */
+ampel_store *ampel_store_open(const char *location, int mode,
+                              ampel_diags *diags, ampel_status *out_status);
+void ampel_store_close(ampel_store *st);
+
+/* Which engine: "sqlite" (static string). */
+const char *ampel_store_engine(const ampel_store *st);
+
+enum {
+  AMPEL_LOAD_ALL = 0,      /* areas, indicators, periods, observations */
+  AMPEL_LOAD_META_ONLY = 1 /* everything but the observations */
+};
+
+/* Load the stored data into a new dataset (caller frees with
+ * ampel_dataset_free). Areas and indicators come in the order they were
+ * first imported; periods sorted by start date. */
+ampel_status ampel_store_load(ampel_store *st, int what,
+                              ampel_dataset **out_ds,
+                              ampel_diags *diags) AMPEL_WUR;
+
+ampel_status ampel_store_begin(ampel_store *st) AMPEL_WUR;
+ampel_status ampel_store_commit(ampel_store *st) AMPEL_WUR;
+ampel_status ampel_store_rollback(ampel_store *st);
+
+/* Insert or update by key. */
+ampel_status ampel_store_put_area(ampel_store *st,
+                                  const ampel_area *a) AMPEL_WUR;
+ampel_status ampel_store_put_indicator(ampel_store *st,
+                                       const ampel_indicator *ind) AMPEL_WUR;
+ampel_status ampel_store_put_period(ampel_store *st, const char *label,
+                                    int32_t sort_key) AMPEL_WUR;
+
+/* Insert or replace one observation; area, indicator and period must have
+ * been put (in this or an earlier transaction). Returns AMPEL_E_DATA when
+ * the same (area, indicator, period) was already put in the current
+ * transaction (a duplicate in the input), AMPEL_E_NOT_FOUND for an unknown
+ * key. */
+ampel_status ampel_store_put_observation(ampel_store *st, const char *area,
+                                         const char *indicator,
+                                         const char *period, double value,
+                                         double numerator, double denominator,
+                                         ampel_flag flag) AMPEL_WUR;
+
+/* One imported file, for the import log. */
+typedef struct ampel_import_file {
+  const char *name;   /* file name as given (no directories are stored) */
+  char sha256[65];    /* hex digest of the file's bytes */
+  const char *kind;   /* "areas", "indicators", "values", "workbook" */
+  long rows;
+} ampel_import_file;
+
+/* Record an import in the log (inside the transaction). `when` is a Unix
+ * time. The data version advances with every logged import. */
+ampel_status ampel_store_log_import(ampel_store *st,
+                                    const ampel_import_file *files,
+                                    size_t n_files, int64_t when) AMPEL_WUR;
+
+/* The data version: the id of the latest import, its time, and the first
+ * 12 hex digits of a digest over the sha256 of all files of all imports.
+ * id 0 means nothing was imported yet. */
+typedef struct ampel_data_version {
+  long id;
+  int64_t when;
+  char digest[13];
+  long n_imports;
+} ampel_data_version;
+
+ampel_status ampel_store_data_version(ampel_store *st,
+                                      ampel_data_version *out) AMPEL_WUR;
+
+/* German one-line stamp for footers, e.g.
+ * "Datenstand 3 vom 28.11.2026 01:23 UTC (Prüfsumme 1a2b3c4d5e6f)".
+ * Writes at most `size` bytes incl. NUL. */
+void ampel_data_version_format(const ampel_data_version *v, char *buf,
+                               size_t size);
+
+/* The import log, newest first: calls `fn` once per file of each import.
+ * `fn` returns non-zero to stop. */
+typedef int (*ampel_import_log_fn)(void *ud, long import_id, int64_t when,
+                                   const char *file, const char *sha256,
+                                   const char *kind, long rows);
+ampel_status ampel_store_import_log(ampel_store *st, ampel_import_log_fn fn,
+                                    void *ud) AMPEL_WUR;
+
+/* Per-database settings (e.g. "min_count"). *out_value is a new string the
+ * caller frees with ampel_free, or NULL when the key is not set. */
+ampel_status ampel_store_config_get(ampel_store *st, const char *key,
+                                    char **out_value) AMPEL_WUR;
+ampel_status ampel_store_config_set(ampel_store *st, const char *key,
+                                    const char *value) AMPEL_WUR;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1196 @@
+/* Importing files into a store (import.h).
+ *
+ * Phases:
+ *  1. open every file (CSV or XLSX), read each table's header and
+ *     recognise its kind;
+ *  2. areas tables: rows into the dataset of known keys, then parents and
+ *     cycles are checked with the location of each parent cell;
+ *  3. indicators tables;
+ *  4. values tables (long and wide), streamed into the store.
+ * Everything happens inside one store transaction. Parsing goes on after
+ * the first error so that one run reports every problem (up to the diags
+ * limit); as soon as there is an error nothing more is written and the
+ * transaction is rolled back at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <strings.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ampel/alloc.h"
+#include "ampel/import.h"
+#include "import/fields.h"
+#include "util/sha256.h"
+#include "util/strmap.h"
+
+typedef enum kind {
+  K_UNKNOWN = 0,
+  K_AREAS,
+  K_INDICATORS,
+  K_LONG,
+  K_WIDE
+} kind;
+
+static const char *const kind_names[] = {"unknown", "areas", "indicators",
+                                         "values", "values"};
+
+typedef struct table {
+  const char *path; /* name in messages */
+  const char *sheet;
+  size_t file;
+  kind k;
+  ampel_csv_reader *csv;
+  ampel_xlsx_sheet *xs;
+  char decimal;
+  size_t n_cols;
+  int col[F_COUNT_];
+  long *wide_ind; /* per column: indicator id or -1 */
+  ampel_cell *hdr; /* wide tables: a copy of the header row's cells */
+  char *hdr_source;
+  long header_line;
+  long rows;
+} table;
+
+/* An area row of this import whose parent must be checked later. */
+typedef struct pending_parent {
+  size_t area; /* dataset id */
+  const char *path;
+  long line, column;
+  char *source;
+  int has_source;
+} pending_parent;
+
+typedef struct ctx {
+  ampel_store *st;
+  ampel_dataset *ds; /* stored areas/indicators/periods + this import's */
+  ampel_diags *diags;
+  const ampel_import_options *opt;
+  ampel_import_summary sum;
+  int writing; /* 0 after the first error: parse on, write nothing */
+  ampel_strmap seen_areas, seen_inds; /* key → line, this import */
+  char **seen_keys;
+  size_t n_seen_keys, cap_seen_keys;
+  pending_parent *pend;
+  size_t n_pend, cap_pend;
+  size_t *new_areas; /* dataset ids of areas in this import, in order */
+  size_t n_new_areas, cap_new_areas;
+} ctx;
+
+/* ---- messages ---------------------------------------------------------
+ */
+
+static int is_xlsx(const table *t) { return t->xs != NULL; }
+
+static void col_letters(long col, char out[8]) {
+  char tmp[8];
+  int n = 0;
+  while (col > 0 && n < 7) {
+    tmp[n++] = (char)('A' + (col - 1) % 26);
+    col = (col - 1) / 26;
+  }
+  for (int i = 0; i < n; i++)
+    out[i] = tmp[n - 1 - i];
+  out[n] = '\0';
+}
+
+/* Located error at a cell (or at the row when cell is NULL). */
+static void cell_error(ctx *c, const table *t, const ampel_row *row,
+                       const ampel_cell *cell, const char *fmt, ...)
+    AMPEL_PRINTF(5, 6);
+static void cell_error(ctx *c, const table *t, const ampel_row *row,
+                       const ampel_cell *cell, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  long line = cell ? cell->line : row->line;
+  long column = cell ? cell->column : 1;
+  c->writing = 0;
+  if (is_xlsx(t)) {
+    char letters[8];
+    col_letters(column, letters);
+    ampel_diags_add(c->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, t->path, line,
+                    column, NULL, 0, "Blatt '%s', Zelle %s%ld: %s", t->sheet,
+                    letters, line, msg);
+  } else {
+    ampel_diags_add(c->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, t->path, line,
+                    column, row->source, row->source_len, "%s", msg);
+  }
+}
+
+static void table_note(ctx *c, const table *t, ampel_severity sev,
+                       const char *fmt, ...) AMPEL_PRINTF(4, 5);
+static void table_note(ctx *c, const table *t, ampel_severity sev,
+                       const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (sev == AMPEL_SEV_ERROR)
+    c->writing = 0;
+  if (t->sheet)
+    ampel_diags_add(c->diags, sev, AMPEL_E_DATA, t->path, t->header_line, 1,
+                    NULL, 0, "Blatt '%s': %s", t->sheet, msg);
+  else
+    ampel_diags_add(c->diags, sev, AMPEL_E_DATA, t->path, t->header_line, 1,
+                    NULL, 0, "%s", msg);
+}
+
+/* ---- rows and cells ---------------------------------------------------
+ */
+
+static int next_row(ctx *c, table *t, ampel_row *row) {
+  int r = t->csv ? ampel_csv_next(t->csv, row, c->diags)
+                 : ampel_xlsx_sheet_next(t->xs, row, c->diags);
+  if (r < 0)
+    c->writing = 0;
+  return r;
+}
+
+/* Cell text trimmed of blanks and no-break spaces, as a NUL-terminated
+ * copy in buf (cut at size-1; callers check lengths against caps). */
+static size_t cell_text(const ampel_row *row, int idx, char *buf,
+                        size_t size) {
+  buf[0] = '\0';
+  if (idx < 0 || (size_t)idx >= row->n_cells)
+    return 0;
+  const char *s = row->cells[idx].text;
+  size_t n = row->cells[idx].len;
+  for (;;) {
+    if (n && (*s == ' ' || *s == '\t')) {
+      s++;
+      n--;
+    } else if (n >= 2 && (unsigned char)s[0] == 0xC2 &&
+               (unsigned char)s[1] == 0xA0) {
+      s += 2;
+      n -= 2;
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) {
+      n--;
+    } else if (n >= 2 && (unsigned char)s[n - 2] == 0xC2 &&
+               (unsigned char)s[n - 1] == 0xA0) {
+      n -= 2;
+    } else {
+      break;
+    }
+  }
+  if (n >= size)
+    n = size - 1;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return n;
+}
+
+static const ampel_cell *cell_at(const ampel_row *row, int idx) {
+  return idx >= 0 && (size_t)idx < row->n_cells ? &row->cells[idx] : NULL;
+}
+
+/* Parses a value cell with the table's decimal mark. */
+static ampel_num_kind parse_num(const table *t, const ampel_cell *cell,
+                                double *v, ampel_flag *flag) {
+  *v = NAN;
+  *flag = AMPEL_FLAG_NONE;
+  if (!cell)
+    return AMPEL_NUM_EMPTY;
+  if (cell->is_number)
+    return ampel_number_parse(cell->text, cell->len, '.', v, flag);
+  if (t->xs) { /* text in a workbook: German first, then English */
+    ampel_num_kind k = ampel_number_parse(cell->text, cell->len, ',', v, flag);
+    return k != AMPEL_NUM_BAD
+               ? k
+               : ampel_number_parse(cell->text, cell->len, '.', v, flag);
+  }
+  return ampel_number_parse(cell->text, cell->len, t->decimal, v, flag);
+}
+
+static void shown(const ampel_cell *cell, char *buf, size_t size) {
+  size_t n = cell ? cell->len : 0;
+  if (n > size - 4) {
+    memcpy(buf, cell->text, size - 4);
+    memcpy(buf + size - 4, "...", 4);
+    return;
+  }
+  if (n)
+    memcpy(buf, cell->text, n);
+  buf[n] = '\0';
+}
+
+/* An optional number column: returns 0 and *out (NaN when empty), or -1
+ * after reporting what was found. */
+static int optional_number(ctx *c, const table *t, const ampel_row *row,
+                           int field, const char *what, double *out) {
+  const ampel_cell *cell = cell_at(row, t->col[field]);
+  ampel_flag flag;
+  ampel_num_kind k = parse_num(t, cell, out, &flag);
+  if (k == AMPEL_NUM_EMPTY || (k == AMPEL_NUM_SYMBOL && isnan(*out)))
+    return *out = NAN, 0;
+  if (k == AMPEL_NUM_BAD) {
+    char s[64];
+    shown(cell, s, sizeof s);
+    cell_error(c, t, row, cell, "%s: Zahl erwartet, gefunden: '%s'", what, s);
+    return -1;
+  }
+  return 0;
+}
+
+/* Keeps a copy of the header row: a wide table's indicator columns are
+ * resolved only in the values phase, after this import's indicators. */
+static ampel_status save_header(table *t, const ampel_row *row) {
+  t->hdr = ampel_calloc(row->n_cells + 1, sizeof *t->hdr);
+  t->hdr_source = ampel_strndup(row->source, row->source_len);
+  if (!t->hdr || !t->hdr_source)
+    return AMPEL_E_NOMEM;
+  for (size_t i = 0; i < row->n_cells; i++) {
+    t->hdr[i] = row->cells[i];
+    t->hdr[i].text = ampel_strndup(row->cells[i].text, row->cells[i].len);
+    if (!t->hdr[i].text)
+      return AMPEL_E_NOMEM;
+  }
+  return AMPEL_OK;
+}
+
+/* ---- header and kind --------------------------------------------------
+ */
+
+static ampel_status read_header(ctx *c, table *t) {
+  ampel_row row;
+  int r = next_row(c, t, &row);
+  if (r <= 0) {
+    if (r == 0)
+      table_note(c, t, AMPEL_SEV_ERROR,
+                 "keine Kopfzeile gefunden (leere Tabelle)");
+    return AMPEL_E_DATA;
+  }
+  t->header_line = row.line;
+  t->n_cols = row.n_cells;
+  for (int f = 0; f < F_COUNT_; f++)
+    t->col[f] = -1;
+  for (size_t i = 0; i < row.n_cells; i++) {
+    char norm[128];
+    ampel_header_normalize(row.cells[i].text, row.cells[i].len, norm,
+                           sizeof norm);
+    int f = ampel_field_lookup(norm);
+    if (f < 0)
+      continue;
+    if (t->col[f] >= 0) {
+      cell_error(c, t, &row, &row.cells[i],
+                 "Spalte '%s' kommt doppelt vor (zuerst in Spalte %d)", norm,
+                 t->col[f] + 1);
+      return AMPEL_E_DATA;
+    }
+    t->col[f] = (int)i;
+  }
+#define HAS(f) (t->col[f] >= 0)
+  if (HAS(F_AREA) && (HAS(F_PERIOD) || HAS(F_INDICATOR) || HAS(F_VALUE)))
+    t->k = HAS(F_INDICATOR) || HAS(F_VALUE) ? K_LONG : K_WIDE;
+  else if (HAS(F_KEY) && HAS(F_LEVEL))
+    t->k = K_AREAS;
+  else if (HAS(F_KEY) && HAS(F_POLARITY))
+    t->k = K_INDICATORS;
+#undef HAS
+  if (t->k == K_UNKNOWN) {
+    char found[256];
+    size_t off = 0;
+    found[0] = '\0';
+    for (size_t i = 0; i < row.n_cells && off < sizeof found - 8; i++) {
+      int n = snprintf(found + off, sizeof found - off, "%s%.*s",
+                       i ? ", " : "", (int)(row.cells[i].len > 40 ? 40 : row.cells[i].len),
+                       row.cells[i].text);
+      off += n > 0 ? (size_t)n : 0;
+    }
+    if (off >= sizeof found)
+      off = sizeof found - 1;
+    cell_error(c, t, &row, row.n_cells ? &row.cells[0] : NULL,
+               "Dateiart nicht erkannt: erwartet eine Kopfzeile für Gebiete "
+               "(Schlüssel, Name, Ebene), Kennzahlen (Schlüssel, Name, "
+               "Richtung) oder Werte (Gebiet, Kennzahl, Zeitraum, Wert bzw. "
+               "Gebiet, Zeitraum, Kennzahl-Spalten); gefunden: %s",
+               found);
+    return AMPEL_E_DATA;
+  }
+  if (t->k == K_WIDE)
+    return save_header(t, &row);
+  return AMPEL_OK;
+}
+
+/* Required columns per kind; reports the first missing one. */
+static ampel_status check_required(ctx *c, table *t) {
+  static const int areas[] = {F_KEY, F_NAME, F_LEVEL, -1};
+  static const int inds[] = {F_KEY, F_NAME, F_POLARITY, -1};
+  static const int longf[] = {F_AREA, F_INDICATOR, F_PERIOD, F_VALUE, -1};
+  static const int widef[] = {F_AREA, F_PERIOD, -1};
+  const int *req = t->k == K_AREAS        ? areas
+                   : t->k == K_INDICATORS ? inds
+                   : t->k == K_LONG       ? longf
+                                          : widef;
+  ampel_status st = AMPEL_OK;
+  for (int i = 0; req && req[i] >= 0; i++) {
+    if (t->col[req[i]] >= 0)
+      continue;
+    table_note(c, t, AMPEL_SEV_ERROR,
+               "Spalte '%s' fehlt (nötig in einer Datei mit %s)",
+               ampel_field_name_de(req[i]),
+               t->k == K_AREAS        ? "Gebieten"
+               : t->k == K_INDICATORS ? "Kennzahlen"
+                                      : "Werten");
+    st = AMPEL_E_DATA;
+  }
+  return st;
+}
+
+/* A row must have as many cells as the header; extra empty cells at the
+ * end (Excel's trailing separators) are tolerated. */
+static int check_width(ctx *c, const table *t, const ampel_row *row) {
+  if (row->n_cells == t->n_cols)
+    return 0;
+  if (row->n_cells > t->n_cols) {
+    size_t i = t->n_cols;
+    while (i < row->n_cells && row->cells[i].len == 0)
+      i++;
+    if (i == row->n_cells)
+      return 0;
+  } else if (t->xs) {
+    return 0; /* a workbook row simply ends at its last filled cell */
+  }
+  cell_error(c, t, row,
+             row->n_cells > t->n_cols ? &row->cells[t->n_cols] : NULL,
+             "die Zeile hat %zu Zellen, erwartet %zu (wie die Kopfzeile)",
+             row->n_cells, t->n_cols);
+  return -1;
+}
+
+/* ---- wide header --------------------------------------------------------
+ */
+
+/* Finds an indicator by key: exact, then case-insensitive. */
+static long find_indicator_ci(const ampel_dataset *ds, const char *key) {
+  long id = ampel_dataset_find_indicator(ds, key);
+  for (size_t i = 0; id < 0 && i < ampel_dataset_n_indicators(ds); i++)
+    if (strcasecmp(ampel_dataset_indicator(ds, i)->key, key) == 0)
+      id = (long)i;
+  return id;
+}
+
+/* Wide format: every column but Gebiet and Zeitraum names an indicator. */
+static ampel_status wide_header(ctx *c, table *t) {
+  ampel_row hrow = {t->hdr, t->n_cols, t->header_line, t->hdr_source,
+                    strlen(t->hdr_source)};
+  const ampel_row *row = &hrow;
+  t->wide_ind = ampel_calloc(row->n_cells + 1, sizeof *t->wide_ind);
+  if (!t->wide_ind)
+    return AMPEL_E_NOMEM;
+  ampel_status st = AMPEL_OK;
+  for (size_t i = 0; i < row->n_cells; i++) {
+    t->wide_ind[i] = -1;
+    if ((int)i == t->col[F_AREA] || (int)i == t->col[F_PERIOD])
+      continue;
+    char key[256];
+    size_t n = cell_text(row, (int)i, key, sizeof key);
+    if (n == 0)
+      continue; /* an empty trailing header cell */
+    t->wide_ind[i] = find_indicator_ci(c->ds, key);
+    if (t->wide_ind[i] < 0) {
+      cell_error(c, t, row, &row->cells[i],
+                 "unbekannte Kennzahl '%s' in der Kopfzeile (im Breitformat "
+                 "muss jede weitere Spalte eine Kennzahl sein; zuerst die "
+                 "Kennzahlen einlesen)",
+                 key);
+      st = AMPEL_E_DATA;
+    }
+  }
+  return st;
+}
+
+/* ---- areas -------------------------------------------------------------
+ */
+
+static ampel_status remember_key(ctx *c, ampel_strmap *m, const char *key,
+                                 long line, long *out_first_line) {
+  long prev = ampel_strmap_get(m, key, strlen(key));
+  if (prev >= 0) {
+    *out_first_line = prev;
+    return AMPEL_E_DATA;
+  }
+  if (c->n_seen_keys == c->cap_seen_keys) {
+    size_t cap = c->cap_seen_keys ? c->cap_seen_keys * 2 : 64;
+    char **p = ampel_reallocarray(c->seen_keys, cap, sizeof *p);
+    if (!p)
+      return AMPEL_E_NOMEM;
+    c->seen_keys = p;
+    c->cap_seen_keys = cap;
+  }
+  char *k = ampel_strdup(key);
+  if (!k)
+    return AMPEL_E_NOMEM;
+  c->seen_keys[c->n_seen_keys++] = k;
+  return ampel_strmap_put(m, k, strlen(k), (size_t)line);
+}
+
+static ampel_status add_pending(ctx *c, const table *t, const ampel_row *row,
+                                size_t area) {
+  if (c->n_pend == c->cap_pend) {
+    size_t cap = c->cap_pend ? c->cap_pend * 2 : 64;
+    pending_parent *p = ampel_reallocarray(c->pend, cap, sizeof *p);
+    if (!p)
+      return AMPEL_E_NOMEM;
+    c->pend = p;
+    c->cap_pend = cap;
+  }
+  const ampel_cell *cell = cell_at(row, t->col[F_PARENT]);
+  pending_parent *p = &c->pend[c->n_pend++];
+  p->area = area;
+  p->path = t->path;
+  p->line = cell ? cell->line : row->line;
+  p->column = cell ? cell->column : 1;
+  p->has_source = !t->xs;
+  p->source = p->has_source ? ampel_strndup(row->source, row->source_len > 400
+                                                             ? 400
+                                                             : row->source_len)
+                            : NULL;
+  return AMPEL_OK;
+}
+
+static ampel_status add_new_area(ctx *c, size_t id) {
+  if (c->n_new_areas == c->cap_new_areas) {
+    size_t cap = c->cap_new_areas ? c->cap_new_areas * 2 : 64;
+    size_t *p = ampel_reallocarray(c->new_areas, cap, sizeof *p);
+    if (!p)
+      return AMPEL_E_NOMEM;
+    c->new_areas = p;
+    c->cap_new_areas = cap;
+  }
+  c->new_areas[c->n_new_areas++] = id;
+  return AMPEL_OK;
+}
+
+/* Tile position: a whole number >= 0, or empty. */
+static int tile_number(ctx *c, const table *t, const ampel_row *row,
+                       int field, int32_t *out) {
+  double v;
+  *out = AMPEL_NO_TILE;
+  if (optional_number(c, t, row, field, ampel_field_name_de(field), &v))
+    return -1;
+  if (isnan(v))
+    return 0;
+  if (v < 0 || v > 10000 || v != floor(v)) {
+    cell_error(c, t, row, cell_at(row, t->col[field]),
+               "%s: ganze Zahl ab 0 erwartet, gefunden: %g",
+               ampel_field_name_de(field), v);
+    return -1;
+  }
+  *out = (int32_t)v;
+  return 0;
+}
+
+static int area_numbers(ctx *c, const table *t, const ampel_row *row,
+                        ampel_area *a) {
+  int bad = 0;
+  bad |= optional_number(c, t, row, F_POPULATION, "Einwohner", &a->population);
+  if (!bad && a->population < 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_POPULATION]),
+               "Einwohner: Zahl ab 0 erwartet, gefunden: %g", a->population);
+    bad = 1;
+  }
+  bad |= tile_number(c, t, row, F_TILE_ROW, &a->tile_row);
+  bad |= tile_number(c, t, row, F_TILE_COL, &a->tile_col);
+  if (!bad && (a->tile_row == AMPEL_NO_TILE) != (a->tile_col == AMPEL_NO_TILE)) {
+    cell_error(c, t, row, NULL,
+               "Kachel_Zeile und Kachel_Spalte nur zusammen angeben");
+    bad = 1;
+  }
+  bad |= optional_number(c, t, row, F_LAT, "Breite", &a->lat);
+  bad |= optional_number(c, t, row, F_LON, "Länge", &a->lon);
+  if (!bad && (fabs(a->lat) > 90 || fabs(a->lon) > 180)) {
+    cell_error(c, t, row, cell_at(row, t->col[F_LAT]),
+               "Breite/Länge: Grad in WGS84 erwartet (Breite -90..90, Länge "
+               "-180..180), gefunden: %g / %g",
+               a->lat, a->lon);
+    bad = 1;
+  }
+  if (!bad && isnan(a->lat) != isnan(a->lon)) {
+    cell_error(c, t, row, NULL, "Breite und Länge nur zusammen angeben");
+    bad = 1;
+  }
+  return bad ? -1 : 0;
+}
+
+static ampel_status area_row(ctx *c, table *t, const ampel_row *row) {
+  char key[512], name[1024], parent[512], level[256];
+  size_t nk = cell_text(row, t->col[F_KEY], key, sizeof key);
+  cell_text(row, t->col[F_NAME], name, sizeof name);
+  size_t np = cell_text(row, t->col[F_PARENT], parent, sizeof parent);
+  cell_text(row, t->col[F_LEVEL], level, sizeof level);
+  if (nk == 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_KEY]),
+               "Schlüssel fehlt (jedes Gebiet braucht einen eindeutigen "
+               "Schlüssel)");
+    return AMPEL_OK;
+  }
+  long first = 0;
+  ampel_status st = remember_key(c, &c->seen_areas, key, row->line, &first);
+  if (st == AMPEL_E_DATA) {
+    cell_error(c, t, row, cell_at(row, t->col[F_KEY]),
+               "doppelter Schlüssel '%s' (zuerst in Zeile %ld)", key, first);
+    return AMPEL_OK;
+  }
+  if (st != AMPEL_OK)
+    return st;
+  if (!*name)
+    cell_error(c, t, row, cell_at(row, t->col[F_NAME]),
+               "Name fehlt für Gebiet '%s'", key);
+  if (!*level)
+    cell_error(c, t, row, cell_at(row, t->col[F_LEVEL]),
+               "Ebene fehlt für Gebiet '%s' (z. B. Stadt, Stadtbezirk, "
+               "Stadtteil)",
+               key);
+  if (np && strcmp(parent, key) == 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_PARENT]),
+               "Gebiet '%s' ist sich selbst übergeordnet", key);
+    return AMPEL_OK;
+  }
+  ampel_area a = {key, name, np ? parent : NULL, level, NAN, AMPEL_NO_TILE,
+                  AMPEL_NO_TILE, NAN, NAN};
+  if (area_numbers(c, t, row, &a) != 0 || !*name || !*level)
+    return AMPEL_OK;
+  size_t id;
+  st = ampel_dataset_put_area(c->ds, &a, &id);
+  if (st == AMPEL_OK)
+    st = add_new_area(c, id);
+  if (st == AMPEL_OK && np)
+    st = add_pending(c, t, row, id);
+  c->sum.n_areas++;
+  return st;
+}
+
+static ampel_status import_areas(ctx *c, table *t) {
+  ampel_row row;
+  int r;
+  ampel_status st = AMPEL_OK;
+  while (st == AMPEL_OK && (r = next_row(c, t, &row)) > 0) {
+    t->rows++;
+    if (check_width(c, t, &row) == 0)
+      st = area_row(c, t, &row);
+  }
+  return st;
+}
+
+static void pending_error(ctx *c, const pending_parent *p, const char *fmt,
+                          ...) AMPEL_PRINTF(3, 4);
+static void pending_error(ctx *c, const pending_parent *p, const char *fmt,
+                          ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  c->writing = 0;
+  ampel_diags_add(c->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, p->path, p->line,
+                  p->column, p->source, p->source ? strlen(p->source) : 0,
+                  "%s", msg);
+}
+
+/* Parents exist and there is no cycle; then the areas go to the store. */
+static ampel_status finish_areas(ctx *c) {
+  size_t n = ampel_dataset_n_areas(c->ds);
+  for (size_t i = 0; i < c->n_pend; i++) {
+    const pending_parent *p = &c->pend[i];
+    const ampel_area *a = ampel_dataset_area(c->ds, p->area);
+    if (ampel_dataset_find_area(c->ds, a->parent) < 0) {
+      pending_error(c, p,
+                    "übergeordnetes Gebiet '%s' von '%s' ist unbekannt (weder "
+                    "in dieser Einfuhr noch in der Datenbank)",
+                    a->parent, a->key);
+      continue;
+    }
+    long cur = ampel_dataset_find_area(c->ds, a->parent);
+    size_t steps = 0;
+    while (cur >= 0 && cur != (long)p->area && steps++ < n) {
+      const char *up = ampel_dataset_area(c->ds, (size_t)cur)->parent;
+      cur = up ? ampel_dataset_find_area(c->ds, up) : -1;
+    }
+    if (cur == (long)p->area)
+      pending_error(c, p,
+                    "Zyklus: '%s' ist über '%s' sich selbst übergeordnet",
+                    a->key, a->parent);
+  }
+  if (!c->writing)
+    return AMPEL_OK;
+  for (size_t i = 0; i < c->n_new_areas; i++) {
+    ampel_status st =
+        ampel_store_put_area(c->st, ampel_dataset_area(c->ds, c->new_areas[i]));
+    if (st != AMPEL_OK)
+      return st;
+  }
+  return AMPEL_OK;
+}
+
+/* ---- indicators --------------------------------------------------------
+ */
+
+static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
+  char key[512], name[1024], unit[256], pol[64], domain[512], def[8192],
+      src[4096], refdate[256];
+  size_t nk = cell_text(row, t->col[F_KEY], key, sizeof key);
+  cell_text(row, t->col[F_NAME], name, sizeof name);
+  cell_text(row, t->col[F_UNIT], unit, sizeof unit);
+  size_t npol = cell_text(row, t->col[F_POLARITY], pol, sizeof pol);
+  cell_text(row, t->col[F_DOMAIN], domain, sizeof domain);
+  cell_text(row, t->col[F_DEFINITION], def, sizeof def);
+  cell_text(row, t->col[F_SOURCE], src, sizeof src);
+  cell_text(row, t->col[F_REFDATE], refdate, sizeof refdate);
+  if (nk == 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_KEY]), "Schlüssel fehlt");
+    return AMPEL_OK;
+  }
+  long first = 0;
+  ampel_status st = remember_key(c, &c->seen_inds, key, row->line, &first);
+  if (st == AMPEL_E_DATA) {
+    cell_error(c, t, row, cell_at(row, t->col[F_KEY]),
+               "doppelter Schlüssel '%s' (zuerst in Zeile %ld)", key, first);
+    return AMPEL_OK;
+  }
+  if (st != AMPEL_OK)
+    return st;
+  ampel_indicator ind = {key, name, unit[0] ? unit : NULL,
+                         domain[0] ? domain : NULL, def[0] ? def : NULL,
+                         src[0] ? src : NULL, refdate[0] ? refdate : NULL,
+                         AMPEL_POL_NEUTRAL, -1};
+  int bad = 0;
+  if (!*name) {
+    cell_error(c, t, row, cell_at(row, t->col[F_NAME]),
+               "Name fehlt für Kennzahl '%s'", key);
+    bad = 1;
+  }
+  if (ampel_polarity_parse(pol, npol, &ind.polarity) != 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_POLARITY]),
+               "Richtung: erwartet hoch_ist_gut, hoch_ist_schlecht oder "
+               "neutral (englisch: higher_is_better, higher_is_worse, "
+               "neutral), gefunden: '%s'",
+               pol);
+    bad = 1;
+  }
+  double dec = NAN;
+  if (optional_number(c, t, row, F_DECIMALS, "Nachkommastellen", &dec))
+    bad = 1;
+  else if (!isnan(dec) && (dec < 0 || dec > 10 || dec != floor(dec))) {
+    cell_error(c, t, row, cell_at(row, t->col[F_DECIMALS]),
+               "Nachkommastellen: ganze Zahl von 0 bis 10 erwartet, "
+               "gefunden: %g",
+               dec);
+    bad = 1;
+  }
+  if (bad)
+    return AMPEL_OK;
+  ind.decimals = isnan(dec) ? -1 : (int)dec;
+  c->sum.n_indicators++;
+  st = ampel_dataset_put_indicator(c->ds, &ind, NULL);
+  if (st == AMPEL_OK && c->writing)
+    st = ampel_store_put_indicator(c->st, &ind);
+  return st;
+}
+
+static ampel_status import_indicators(ctx *c, table *t) {
+  ampel_row row;
+  int r;
+  ampel_status st = AMPEL_OK;
+  while (st == AMPEL_OK && (r = next_row(c, t, &row)) > 0) {
+    t->rows++;
+    if (check_width(c, t, &row) == 0)
+      st = indicator_row(c, t, &row);
+  }
+  return st;
+}
+
+/* ---- values ------------------------------------------------------------
+ */
+
+/* Resolves the period cell; returns the dataset period id or -1. */
+static long period_of(ctx *c, const table *t, const ampel_row *row) {
+  const ampel_cell *cell = cell_at(row, t->col[F_PERIOD]);
+  char text[64], *label = NULL;
+  int32_t key;
+  size_t n = cell_text(row, t->col[F_PERIOD], text, sizeof text);
+  if (cell && cell->is_number && n == 4 + 2 && strcmp(text + 4, ".0") == 0)
+    text[4] = '\0', n = 4; /* a year typed as a number in Excel */
+  if (n == 0 || ampel_period_parse(text, n, &key, &label) != 0) {
+    char s[64];
+    shown(cell, s, sizeof s);
+    cell_error(c, t, row, cell,
+               "Zeitraum nicht lesbar: erwartet z. B. 2023, 2023/24, "
+               "2023-12-31 oder 31.12.2023, gefunden: '%s'",
+               s);
+    return -1;
+  }
+  long id = ampel_dataset_find_period(c->ds, label);
+  if (id < 0) {
+    size_t nid;
+    if (ampel_dataset_put_period(c->ds, label, key, &nid) != AMPEL_OK ||
+        (c->writing &&
+         ampel_store_put_period(c->st, label, key) != AMPEL_OK)) {
+      ampel_free(label);
+      return -2;
+    }
+    c->sum.n_periods_new++;
+    id = (long)nid;
+  }
+  ampel_free(label);
+  return id;
+}
+
+/* An area whose key or name matches `s` case-insensitively, or -1: a hint
+ * for users who typed a name where the key belongs. */
+static long similar_area(const ampel_dataset *ds, const char *s) {
+  for (size_t i = 0; i < ampel_dataset_n_areas(ds); i++) {
+    const ampel_area *a = ampel_dataset_area(ds, i);
+    if (strcasecmp(a->key, s) == 0 || (a->name && strcasecmp(a->name, s) == 0))
+      return (long)i;
+  }
+  return -1;
+}
+
+static long area_of(ctx *c, const table *t, const ampel_row *row) {
+  char key[512];
+  size_t n = cell_text(row, t->col[F_AREA], key, sizeof key);
+  long id = n ? ampel_dataset_find_area(c->ds, key) : -1;
+  if (id >= 0)
+    return id;
+  const ampel_cell *cell = cell_at(row, t->col[F_AREA]);
+  long hint = n ? similar_area(c->ds, key) : -1;
+  if (!n)
+    cell_error(c, t, row, cell, "Gebiet fehlt");
+  else if (hint >= 0)
+    cell_error(c, t, row, cell,
+               "unbekanntes Gebiet '%s'; gemeint ist wohl der Schlüssel "
+               "'%s' (%s)",
+               key, ampel_dataset_area(c->ds, (size_t)hint)->key,
+               ampel_dataset_area(c->ds, (size_t)hint)->name);
+  else
+    cell_error(c, t, row, cell,
+               "unbekanntes Gebiet '%s' (nicht in den Gebieten dieser "
+               "Einfuhr oder der Datenbank)",
+               key);
+  return -1;
+}
+
+/* A value cell plus optional numerator, denominator and flag columns. */
+static ampel_status put_value(ctx *c, const table *t, const ampel_row *row,
+                              int value_col, long area, long ind, long per,
+                              int with_extras) {
+  const ampel_cell *vc = cell_at(row, value_col);
+  double v, num = NAN, den = NAN;
+  ampel_flag flag;
+  ampel_num_kind k = parse_num(t, vc, &v, &flag);
+  if (k == AMPEL_NUM_BAD) {
+    char s[64];
+    shown(vc, s, sizeof s);
+    cell_error(c, t, row, vc,
+               "Wert: Zahl oder Zeichen der amtlichen Statistik (. - x ... / "
+               "* ()) erwartet, gefunden: '%s'",
+               s);
+    return AMPEL_OK;
+  }
+  if (with_extras) {
+    if (optional_number(c, t, row, F_NUMERATOR, "Zähler", &num) ||
+        optional_number(c, t, row, F_DENOMINATOR, "Nenner", &den))
+      return AMPEL_OK;
+    char fs[16];
+    size_t nf = cell_text(row, t->col[F_FLAG], fs, sizeof fs);
+    ampel_flag f2;
+    if (nf) {
+      if (ampel_flag_parse(fs, nf, &f2) != 0) {
+        cell_error(c, t, row, cell_at(row, t->col[F_FLAG]),
+                   "Kennzeichen: erwartet . - x ... / * oder (), gefunden: "
+                   "'%s'",
+                   fs);
+        return AMPEL_OK;
+      }
+      if (k == AMPEL_NUM_SYMBOL && f2 != flag) {
+        cell_error(c, t, row, cell_at(row, t->col[F_FLAG]),
+                   "Kennzeichen '%s' passt nicht zum Zeichen im Wert", fs);
+        return AMPEL_OK;
+      }
+      if (k == AMPEL_NUM_VALUE && !ampel_flag_has_value(f2)) {
+        cell_error(c, t, row, vc,
+                   "Kennzeichen '%s' bedeutet 'kein Wert', die Zelle Wert "
+                   "enthält aber eine Zahl",
+                   fs);
+        return AMPEL_OK;
+      }
+      if (f2 == AMPEL_FLAG_ZERO)
+        v = 0, k = AMPEL_NUM_SYMBOL;
+      if (k == AMPEL_NUM_EMPTY && f2 == AMPEL_FLAG_LIMITED) {
+        cell_error(c, t, row, vc, "Kennzeichen () braucht einen Wert");
+        return AMPEL_OK;
+      }
+      flag = f2;
+      if (k == AMPEL_NUM_EMPTY)
+        k = AMPEL_NUM_SYMBOL;
+    }
+  }
+  if (k == AMPEL_NUM_EMPTY && isnan(num) && isnan(den))
+    return AMPEL_OK; /* an empty cell is a missing value */
+  c->sum.n_values++;
+  if (!c->writing)
+    return AMPEL_OK;
+  const ampel_dataset *ds = c->ds;
+  ampel_status st = ampel_store_put_observation(
+      c->st, ampel_dataset_area(ds, (size_t)area)->key,
+      ampel_dataset_indicator(ds, (size_t)ind)->key,
+      ampel_dataset_period(ds, (size_t)per)->label, v, num, den, flag);
+  if (st == AMPEL_E_DATA) {
+    cell_error(c, t, row, vc,
+               "doppelter Wert: Gebiet '%s', Kennzahl '%s', Zeitraum '%s' "
+               "kommt in dieser Einfuhr mehr als einmal vor",
+               ampel_dataset_area(ds, (size_t)area)->key,
+               ampel_dataset_indicator(ds, (size_t)ind)->key,
+               ampel_dataset_period(ds, (size_t)per)->label);
+    return AMPEL_OK;
+  }
+  return st;
+}
+
+static ampel_status value_row(ctx *c, table *t, const ampel_row *row) {
+  long area = area_of(c, t, row);
+  long per = period_of(c, t, row);
+  if (per == -2)
+    return AMPEL_E_NOMEM;
+  if (t->k == K_WIDE) {
+    for (size_t i = 0; i < row->n_cells && i < t->n_cols; i++) {
+      if (t->wide_ind[i] < 0 || area < 0 || per < 0)
+        continue;
+      ampel_status st =
+          put_value(c, t, row, (int)i, area, t->wide_ind[i], per, 0);
+      if (st != AMPEL_OK)
+        return st;
+    }
+    return AMPEL_OK;
+  }
+  char key[512];
+  size_t n = cell_text(row, t->col[F_INDICATOR], key, sizeof key);
+  long ind = n ? find_indicator_ci(c->ds, key) : -1;
+  if (ind < 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_INDICATOR]),
+               n ? "unbekannte Kennzahl '%s' (nicht in den Kennzahlen "
+                   "dieser Einfuhr oder der Datenbank)"
+                 : "Kennzahl fehlt%s",
+               key);
+    return AMPEL_OK;
+  }
+  if (area < 0 || per < 0)
+    return AMPEL_OK;
+  return put_value(c, t, row, t->col[F_VALUE], area, ind, per, 1);
+}
+
+static ampel_status import_values(ctx *c, table *t) {
+  ampel_row row;
+  int r;
+  ampel_status st = AMPEL_OK;
+  if (t->k == K_WIDE) {
+    st = wide_header(c, t);
+    if (st != AMPEL_OK)
+      return st == AMPEL_E_NOMEM ? st : AMPEL_OK;
+  }
+  while (st == AMPEL_OK && (r = next_row(c, t, &row)) > 0) {
+    t->rows++;
+    if (check_width(c, t, &row) == 0)
+      st = value_row(c, t, &row);
+    if (c->diags->n_errors > c->diags->limit * 4)
+      break; /* enough said; stop early on a hopeless file */
+  }
+  return st;
+}
+
+/* ---- files ------------------------------------------------------------
+ */
+
+static int has_suffix_ci(const char *s, const char *suf) {
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+static int is_zip(const char *data, size_t len) {
+  return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+}
+
+/* Order of workbook sheets: Gebiete, Kennzahlen, Werte; others skipped. */
+static int sheet_wanted(const char *name) {
+  char norm[64];
+  ampel_header_normalize(name, strlen(name), norm, sizeof norm);
+  return strcmp(norm, "gebiete") == 0 || strcmp(norm, "areas") == 0 ||
+         strcmp(norm, "kennzahlen") == 0 ||
+         strcmp(norm, "indicators") == 0 || strcmp(norm, "werte") == 0 ||
+         strcmp(norm, "values") == 0;
+}
+
+typedef struct tables {
+  table *t;
+  size_t n, cap;
+  ampel_xlsx **books;
+  size_t n_books;
+} tables;
+
+static table *add_table(tables *ts) {
+  if (ts->n == ts->cap) {
+    size_t cap = ts->cap ? ts->cap * 2 : 8;
+    table *p = ampel_reallocarray(ts->t, cap, sizeof *p);
+    if (!p)
+      return NULL;
+    ts->t = p;
+    ts->cap = cap;
+  }
+  table *t = &ts->t[ts->n++];
+  memset(t, 0, sizeof *t);
+  return t;
+}
+
+static ampel_status open_workbook(ctx *c, tables *ts, size_t file,
+                                  const char *name, const char *data,
+                                  size_t len) {
+  ampel_status st = AMPEL_OK;
+  ampel_xlsx *x = ampel_xlsx_open_mem(data, len, name, c->diags, &st);
+  if (!x)
+    return st ? st : AMPEL_E_DATA;
+  ts->books[ts->n_books++] = x;
+  size_t used = 0;
+  for (size_t i = 0; i < ampel_xlsx_n_sheets(x); i++) {
+    const char *sn = ampel_xlsx_sheet_name(x, i);
+    if (!sheet_wanted(sn)) {
+      ampel_diags_add(c->diags, AMPEL_SEV_NOTE, AMPEL_OK, name, 0, 0, NULL, 0,
+                      "Blatt '%s' wird nicht eingelesen (erwartet: Gebiete, "
+                      "Kennzahlen, Werte)",
+                      sn);
+      continue;
+    }
+    table *t = add_table(ts);
+    if (!t)
+      return AMPEL_E_NOMEM;
+    t->path = name;
+    t->sheet = sn;
+    t->file = file;
+    t->xs = ampel_xlsx_sheet_open(x, i, c->diags, &st);
+    if (!t->xs) {
+      ts->n--;
+      return st ? st : AMPEL_E_DATA;
+    }
+    t->decimal = '.';
+    used++;
+  }
+  if (used == 0) {
+    ampel_diags_add(c->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, name, 0, 0, NULL,
+                    0,
+                    "die Arbeitsmappe hat keines der Blätter Gebiete, "
+                    "Kennzahlen, Werte");
+    return AMPEL_E_DATA;
+  }
+  return AMPEL_OK;
+}
+
+static ampel_status open_csv(ctx *c, tables *ts, size_t file,
+                             const char *name, const char *data, size_t len) {
+  ampel_status st = AMPEL_OK;
+  table *t = add_table(ts);
+  if (!t)
+    return AMPEL_E_NOMEM;
+  t->path = name;
+  t->file = file;
+  t->csv = ampel_csv_open_mem(data, len, name, &c->opt->csv, c->diags, &st);
+  if (!t->csv) {
+    ts->n--;
+    return st ? st : AMPEL_E_DATA;
+  }
+  t->decimal = ampel_csv_decimal(t->csv);
+  return AMPEL_OK;
+}
+
+static void tables_release(tables *ts) {
+  for (size_t i = 0; i < ts->n; i++) {
+    ampel_csv_free(ts->t[i].csv);
+    ampel_xlsx_sheet_free(ts->t[i].xs);
+    ampel_free(ts->t[i].wide_ind);
+    for (size_t k = 0; ts->t[i].hdr && k < ts->t[i].n_cols; k++)
+      ampel_free((char *)ts->t[i].hdr[k].text);
+    ampel_free(ts->t[i].hdr);
+    ampel_free(ts->t[i].hdr_source);
+  }
+  for (size_t i = 0; i < ts->n_books; i++)
+    ampel_xlsx_free(ts->books[i]);
+  ampel_free(ts->books);
+  ampel_free(ts->t);
+}
+
+static void ctx_release(ctx *c) {
+  for (size_t i = 0; i < c->n_pend; i++)
+    ampel_free(c->pend[i].source);
+  ampel_free(c->pend);
+  for (size_t i = 0; i < c->n_seen_keys; i++)
+    ampel_free(c->seen_keys[i]);
+  ampel_free(c->seen_keys);
+  ampel_free(c->new_areas);
+  ampel_strmap_release(&c->seen_areas);
+  ampel_strmap_release(&c->seen_inds);
+  ampel_dataset_free(c->ds);
+}
+
+static const char *base_name(const char *p) {
+  const char *s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+/* Runs the phases over the opened tables; returns the first hard error. */
+static ampel_status run_tables(ctx *c, tables *ts) {
+  ampel_status st = AMPEL_OK;
+  for (size_t i = 0; i < ts->n; i++) {
+    if (read_header(c, &ts->t[i]) != AMPEL_OK ||
+        check_required(c, &ts->t[i]) != AMPEL_OK)
+      ts->t[i].k = K_UNKNOWN;
+  }
+  for (int phase = K_AREAS; phase <= K_LONG && st == AMPEL_OK; phase++) {
+    for (size_t i = 0; i < ts->n && st == AMPEL_OK; i++) {
+      table *t = &ts->t[i];
+      if ((int)t->k != phase && !(phase == K_LONG && t->k == K_WIDE))
+        continue;
+      st = t->k == K_AREAS        ? import_areas(c, t)
+           : t->k == K_INDICATORS ? import_indicators(c, t)
+                                  : import_values(c, t);
+    }
+    if (phase == K_AREAS && st == AMPEL_OK)
+      st = finish_areas(c);
+  }
+  return st;
+}
+
+ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
+                                  const char *const *data, const size_t *lens,
+                                  size_t n, const ampel_import_options *opt,
+                                  ampel_import_summary *out_summary,
+                                  ampel_diags *diags) {
+  ctx c;
+  memset(&c, 0, sizeof c);
+  c.st = store;
+  c.diags = diags;
+  c.opt = opt;
+  c.writing = 1;
+  tables ts = {0};
+  ampel_import_file *files = ampel_calloc(n + 1, sizeof *files);
+  ts.books = ampel_calloc(n + 1, sizeof *ts.books);
+  ampel_status st = files && ts.books ? AMPEL_OK : AMPEL_E_NOMEM;
+  if (st == AMPEL_OK)
+    st = ampel_store_load(store, AMPEL_LOAD_META_ONLY, &c.ds, diags);
+  if (st == AMPEL_OK)
+    st = ampel_store_begin(store);
+  int in_tx = st == AMPEL_OK;
+  for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
+    files[i].name = base_name(names[i]);
+    if (ampel_sha256_hex(data[i], lens[i], files[i].sha256) != AMPEL_OK)
+      st = AMPEL_E_INTERNAL;
+    int book = is_zip(data[i], lens[i]) || has_suffix_ci(names[i], ".xlsx");
+    files[i].kind = book ? "workbook" : "table";
+    ampel_status fs = book ? open_workbook(&c, &ts, i, names[i], data[i], lens[i])
+                           : open_csv(&c, &ts, i, names[i], data[i], lens[i]);
+    if (fs == AMPEL_E_NOMEM)
+      st = fs;
+    else if (fs != AMPEL_OK)
+      c.writing = 0;
+  }
+  if (st == AMPEL_OK)
+    st = run_tables(&c, &ts);
+  for (size_t i = 0; i < ts.n; i++) {
+    files[ts.t[i].file].rows += ts.t[i].rows;
+    if (!ts.t[i].xs && ts.t[i].k != K_UNKNOWN)
+      files[ts.t[i].file].kind = kind_names[ts.t[i].k];
+  }
+  c.sum.n_files = n;
+  if (st == AMPEL_OK && diags->n_errors > 0)
+    st = ampel_diags_status(diags) == AMPEL_OK ? AMPEL_E_DATA
+                                               : ampel_diags_status(diags);
+  if (st == AMPEL_OK && !opt->dry_run)
+    st = ampel_store_log_import(store, files, n, opt->when);
+  if (in_tx) {
+    if (st == AMPEL_OK && !opt->dry_run) {
+      st = ampel_store_commit(store);
+      ampel_data_version v;
+      if (st == AMPEL_OK && ampel_store_data_version(store, &v) == AMPEL_OK)
+        c.sum.import_id = v.id;
+    } else {
+      ampel_store_rollback(store);
+    }
+  }
+  if (st == AMPEL_E_IO && diags->n_errors == 0)
+    ampel_diags_error(diags, AMPEL_E_IO, "Datenbank: Schreiben fehlgeschlagen");
+  if (out_summary)
+    *out_summary = c.sum;
+  tables_release(&ts);
+  ampel_free(files);
+  ctx_release(&c);
+  return st;
+}
+
+/* Maps a file read-only; a zero-length file gives an empty buffer. */
+static ampel_status map_file(const char *path, const char **out, size_t *len,
+                             ampel_diags *diags) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat sb;
+  if (fd < 0 || fstat(fd, &sb) != 0) {
+    ampel_diags_add(diags, AMPEL_SEV_ERROR, AMPEL_E_IO, path, 0, 0, NULL, 0,
+                    "Datei kann nicht geöffnet werden: %s", strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return AMPEL_E_IO;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    ampel_diags_add(diags, AMPEL_SEV_ERROR, AMPEL_E_IO, path, 0, 0, NULL, 0,
+                    "keine gewöhnliche Datei");
+    close(fd);
+    return AMPEL_E_IO;
+  }
+  *len = (size_t)sb.st_size;
+  *out = "";
+  if (*len > 0) {
+    void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      ampel_diags_add(diags, AMPEL_SEV_ERROR, AMPEL_E_IO, path, 0, 0, NULL, 0,
+                      "Datei kann nicht gelesen werden: %s", strerror(errno));
+      close(fd);
+      return AMPEL_E_IO;
+    }
+    madvise(p, *len, MADV_SEQUENTIAL);
+    *out = p;
+  }
+  close(fd);
+  return AMPEL_OK;
+}
+
+ampel_status ampel_import_files(ampel_store *st, const char *const *paths,
+                                size_t n, const ampel_import_options *opt,
+                                ampel_import_summary *out_summary,
+                                ampel_diags *diags) {
+  const char **data = ampel_calloc(n + 1, sizeof *data);
+  size_t *lens = ampel_calloc(n + 1, sizeof *lens);
+  ampel_status rc = data && lens ? AMPEL_OK : AMPEL_E_NOMEM;
+  size_t mapped = 0;
+  while (rc == AMPEL_OK && mapped < n) {
+    rc = map_file(paths[mapped], &data[mapped], &lens[mapped], diags);
+    if (rc == AMPEL_OK)
+      mapped++;
+  }
+  if (rc == AMPEL_OK)
+    rc = ampel_import_buffers(st, paths, data, lens, n, opt, out_summary,
+                              diags);
+  for (size_t i = 0; i < mapped && data; i++)
+    if (lens[i] > 0)
+      munmap((void *)data[i], lens[i]);
+  ampel_free(data);
+  ampel_free(lens);
+  return rc;
+}

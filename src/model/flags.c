@@ -1,0 +1,121 @@
+/* Flags of official statistics and polarity names (dataset.h). */
+#include <stddef.h>
+#include <string.h>
+
+#include "ampel/dataset.h"
+
+const char *ampel_flag_symbol(ampel_flag f) {
+  switch (f) {
+  case AMPEL_FLAG_NONE: return "";
+  case AMPEL_FLAG_SECRET: return ".";
+  case AMPEL_FLAG_ZERO: return "-";
+  case AMPEL_FLAG_NOT_MEANINGFUL: return "x";
+  case AMPEL_FLAG_NOT_YET: return "...";
+  case AMPEL_FLAG_UNRELIABLE: return "/";
+  case AMPEL_FLAG_ANONYMISED: return "*";
+  case AMPEL_FLAG_LIMITED: return "()";
+  case AMPEL_FLAG_COUNT_: break;
+  }
+  return "?";
+}
+
+/* Also accepts the typographic forms found in exports: "X", "…" (U+2026),
+ * "–" (U+2013) and "−" (U+2212). Blanks and tabs around are ignored. */
+int ampel_flag_parse(const char *s, size_t len, ampel_flag *out) {
+  static const struct {
+    const char *text;
+    ampel_flag flag;
+  } names[] = {
+      {"", AMPEL_FLAG_NONE},          {".", AMPEL_FLAG_SECRET},
+      {"-", AMPEL_FLAG_ZERO},         {"\xE2\x80\x93", AMPEL_FLAG_ZERO},
+      {"\xE2\x88\x92", AMPEL_FLAG_ZERO}, {"x", AMPEL_FLAG_NOT_MEANINGFUL},
+      {"X", AMPEL_FLAG_NOT_MEANINGFUL}, {"...", AMPEL_FLAG_NOT_YET},
+      {"\xE2\x80\xA6", AMPEL_FLAG_NOT_YET}, {"/", AMPEL_FLAG_UNRELIABLE},
+      {"*", AMPEL_FLAG_ANONYMISED},   {"()", AMPEL_FLAG_LIMITED},
+  };
+  if (!s && len > 0)
+    return -1;
+  while (len > 0 && (s[0] == ' ' || s[0] == '\t')) {
+    s++;
+    len--;
+  }
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+    len--;
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    if (strlen(names[k].text) == len &&
+        (len == 0 || memcmp(names[k].text, s, len) == 0)) {
+      if (out)
+        *out = names[k].flag;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+int ampel_flag_has_value(ampel_flag f) {
+  return f == AMPEL_FLAG_NONE || f == AMPEL_FLAG_ZERO ||
+         f == AMPEL_FLAG_LIMITED;
+}
+
+/* Wording after the Zeichenerklärung of Destatis and the Federal
+ * Employment Agency. */
+const char *ampel_flag_label_de(ampel_flag f) {
+  switch (f) {
+  case AMPEL_FLAG_NONE: return "Wert";
+  case AMPEL_FLAG_SECRET: return "geheim oder unbekannt";
+  case AMPEL_FLAG_ZERO: return "nichts vorhanden (genau null)";
+  case AMPEL_FLAG_NOT_MEANINGFUL: return "Aussage nicht sinnvoll";
+  case AMPEL_FLAG_NOT_YET: return "Angabe fällt später an";
+  case AMPEL_FLAG_UNRELIABLE: return "Zahlenwert nicht sicher genug";
+  case AMPEL_FLAG_ANONYMISED: return "anonymisiert (Datenschutz)";
+  case AMPEL_FLAG_LIMITED: return "Aussagewert eingeschränkt";
+  case AMPEL_FLAG_COUNT_: break;
+  }
+  return "unbekanntes Kennzeichen";
+}
+
+const char *ampel_polarity_name(ampel_polarity p) {
+  switch (p) {
+  case AMPEL_POL_HIGHER_IS_BETTER: return "higher_is_better";
+  case AMPEL_POL_HIGHER_IS_WORSE: return "higher_is_worse";
+  case AMPEL_POL_NEUTRAL: return "neutral";
+  }
+  return "neutral";
+}
+
+static int ascii_ieq(const char *s, size_t len, const char *name) {
+  size_t n = strlen(name);
+  if (n != len)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c - 'A' + 'a');
+    if (c != name[i])
+      return 0;
+  }
+  return 1;
+}
+
+int ampel_polarity_parse(const char *s, size_t len, ampel_polarity *out) {
+  static const struct {
+    const char *name;
+    ampel_polarity pol;
+  } names[] = {
+      {"higher_is_better", AMPEL_POL_HIGHER_IS_BETTER},
+      {"higher_is_worse", AMPEL_POL_HIGHER_IS_WORSE},
+      {"neutral", AMPEL_POL_NEUTRAL},
+      {"hoch_ist_gut", AMPEL_POL_HIGHER_IS_BETTER},
+      {"hoch_ist_schlecht", AMPEL_POL_HIGHER_IS_WORSE},
+  };
+  if (!s)
+    return -1;
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    if (ascii_ieq(s, len, names[k].name)) {
+      if (out)
+        *out = names[k].pol;
+      return 0;
+    }
+  }
+  return -1;
+}

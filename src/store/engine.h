@@ -1,0 +1,37 @@
+/* engine.h - internal: the operations every storage engine implements.
+ * store.c dispatches the public ampel_store_* calls through this table, so
+ * a PostgreSQL engine is one more file with one more table. */
+#ifndef AMPEL_STORE_ENGINE_H
+#define AMPEL_STORE_ENGINE_H
+
+#include "ampel/store.h"
+
+typedef struct ampel_store_ops {
+  const char *name;
+  void (*close)(void *impl);
+  ampel_status (*load)(void *impl, int what, ampel_dataset **out,
+                       ampel_diags *diags);
+  ampel_status (*begin)(void *impl);
+  ampel_status (*commit)(void *impl);
+  ampel_status (*rollback)(void *impl);
+  ampel_status (*put_area)(void *impl, const ampel_area *a);
+  ampel_status (*put_indicator)(void *impl, const ampel_indicator *ind);
+  ampel_status (*put_period)(void *impl, const char *label, int32_t key);
+  ampel_status (*put_observation)(void *impl, const char *area,
+                                  const char *ind, const char *period,
+                                  double v, double num, double den,
+                                  ampel_flag flag);
+  ampel_status (*log_import)(void *impl, const ampel_import_file *files,
+                             size_t n, int64_t when);
+  ampel_status (*data_version)(void *impl, ampel_data_version *out);
+  ampel_status (*import_log)(void *impl, ampel_import_log_fn fn, void *ud);
+  ampel_status (*config_get)(void *impl, const char *key, char **out);
+  ampel_status (*config_set)(void *impl, const char *key, const char *value);
+} ampel_store_ops;
+
+/* Engines' constructors: return the impl pointer or NULL (with diags). */
+void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
+                               ampel_status *out_status);
+extern const ampel_store_ops ampel_sqlite_ops;
+
+#endif

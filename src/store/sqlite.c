@@ -1,0 +1,769 @@
+/* The SQLite engine of the store (store.h, engine.h).
+ *
+ * Schema (version 1, PRAGMA user_version):
+ *   meta(key, value)                      per-database settings
+ *   area(id, key UNIQUE, name, parent, level, population, tile_row,
+ *        tile_col, lat, lon)              id = first-import order
+ *   indicator(id, key UNIQUE, name, unit, polarity, domain, definition,
+ *             source, reference_date, decimals)
+ *   period(id, label UNIQUE, sort_key)
+ *   observation(area_id, indicator_id, period_id, value, numerator,
+ *               denominator, flag, import_id) WITHOUT ROWID, PK on the ids
+ *   import(id, time, digest), import_file(import_id, pos, name, sha256,
+ *                                         kind, rows)
+ * Migrations: migrations[k] takes a database from version k to k+1.
+ *
+ * Duplicate detection: an observation upsert only overwrites rows written
+ * by an earlier import (WHERE import_id <> excluded.import_id), so a second
+ * value for the same cell within one import changes nothing and is
+ * reported as a duplicate.
+ */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ampel/alloc.h"
+#include "store/engine.h"
+#include "util/sha256.h"
+#include "util/strmap.h"
+
+static const char *const migrations[] = {
+    /* 0 → 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE area(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+    " name TEXT, parent TEXT, level TEXT, population REAL, tile_row INTEGER,"
+    " tile_col INTEGER, lat REAL, lon REAL);"
+    "CREATE TABLE indicator(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+    " name TEXT, unit TEXT, polarity TEXT NOT NULL, domain TEXT,"
+    " definition TEXT, source TEXT, reference_date TEXT, decimals INTEGER);"
+    "CREATE TABLE period(id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE,"
+    " sort_key INTEGER NOT NULL);"
+    "CREATE TABLE import(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+    " digest TEXT NOT NULL);"
+    "CREATE TABLE import_file(import_id INTEGER NOT NULL REFERENCES"
+    " import(id), pos INTEGER NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT"
+    " NULL, kind TEXT NOT NULL, rows INTEGER NOT NULL);"
+    "CREATE TABLE observation(area_id INTEGER NOT NULL REFERENCES area(id),"
+    " indicator_id INTEGER NOT NULL REFERENCES indicator(id),"
+    " period_id INTEGER NOT NULL REFERENCES period(id), value REAL,"
+    " numerator REAL, denominator REAL, flag INTEGER NOT NULL DEFAULT 0,"
+    " import_id INTEGER NOT NULL,"
+    " PRIMARY KEY(area_id, indicator_id, period_id)) WITHOUT ROWID;",
+};
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+/* Keys → store ids, with owned copies of the keys. */
+typedef struct idmap {
+  ampel_strmap map;
+  char **keys;
+  size_t n, cap;
+} idmap;
+
+typedef struct sq {
+  sqlite3 *db;
+  sqlite3_stmt *ins_obs;
+  long import_id; /* id the current transaction's import will get */
+  int in_tx;
+  idmap areas, inds, periods;
+} sq;
+
+static void idmap_release(idmap *m) {
+  for (size_t i = 0; i < m->n; i++)
+    ampel_free(m->keys[i]);
+  ampel_free(m->keys);
+  ampel_strmap_release(&m->map);
+  memset(m, 0, sizeof *m);
+}
+
+static ampel_status idmap_put(idmap *m, const char *key, long id) {
+  if (ampel_strmap_get(&m->map, key, strlen(key)) >= 0)
+    return ampel_strmap_put(&m->map, key, strlen(key), (size_t)id);
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    char **k = ampel_reallocarray(m->keys, cap, sizeof *k);
+    if (!k)
+      return AMPEL_E_NOMEM;
+    m->keys = k;
+    m->cap = cap;
+  }
+  char *copy = ampel_strdup(key);
+  if (!copy)
+    return AMPEL_E_NOMEM;
+  m->keys[m->n++] = copy;
+  return ampel_strmap_put(&m->map, copy, strlen(copy), (size_t)id);
+}
+
+static long idmap_get(const idmap *m, const char *key) {
+  return ampel_strmap_get(&m->map, key, strlen(key));
+}
+
+static ampel_status db_error(sq *s, ampel_diags *diags, const char *what) {
+  ampel_diags_error(diags, AMPEL_E_IO, "Datenbank: %s: %s", what,
+                    sqlite3_errmsg(s->db));
+  return AMPEL_E_IO;
+}
+
+static ampel_status exec(sq *s, const char *sql) {
+  return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? AMPEL_OK
+                                                                   : AMPEL_E_IO;
+}
+
+static int user_version(sq *s) {
+  sqlite3_stmt *q = NULL;
+  int v = -1;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    v = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  return v;
+}
+
+static ampel_status migrate(sq *s, ampel_diags *diags) {
+  int v = user_version(s);
+  if (v < 0)
+    return db_error(s, diags, "Schema-Version nicht lesbar");
+  if (v > (int)N_MIGRATIONS) {
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "die Datenbank hat Schema-Version %d, dieses Programm "
+                      "kennt nur bis %d: bitte ampel aktualisieren",
+                      v, (int)N_MIGRATIONS);
+    return AMPEL_E_DATA;
+  }
+  if (v == (int)N_MIGRATIONS)
+    return AMPEL_OK;
+  if (exec(s, "BEGIN IMMEDIATE") != AMPEL_OK)
+    return db_error(s, diags, "Schema anlegen");
+  for (size_t k = (size_t)v; k < N_MIGRATIONS; k++) {
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version=%zu", k + 1);
+    if (exec(s, migrations[k]) != AMPEL_OK || exec(s, pragma) != AMPEL_OK) {
+      ampel_status st = db_error(s, diags, "Schema-Migration");
+      exec(s, "ROLLBACK");
+      return st;
+    }
+  }
+  if (exec(s, "COMMIT") != AMPEL_OK)
+    return db_error(s, diags, "Schema anlegen");
+  return AMPEL_OK;
+}
+
+static ampel_status load_idmap(sq *s, idmap *m, const char *sql) {
+  sqlite3_stmt *q = NULL;
+  ampel_status st = AMPEL_OK;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  int rc;
+  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+    st = idmap_put(m, (const char *)sqlite3_column_text(q, 1),
+                   sqlite3_column_int64(q, 0));
+  sqlite3_finalize(q);
+  return st;
+}
+
+static void sq_close(void *impl) {
+  sq *s = impl;
+  if (!s)
+    return;
+  if (s->in_tx)
+    exec(s, "ROLLBACK");
+  sqlite3_finalize(s->ins_obs);
+  sqlite3_close(s->db);
+  idmap_release(&s->areas);
+  idmap_release(&s->inds);
+  idmap_release(&s->periods);
+  ampel_free(s);
+}
+
+void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
+                               ampel_status *out_status) {
+  struct stat sb;
+  int exists = stat(path, &sb) == 0;
+  if (!exists && mode != AMPEL_STORE_CREATE) {
+    ampel_diags_error(diags, AMPEL_E_IO,
+                      "Datenbank '%s' gibt es nicht (zuerst 'ampel import' "
+                      "ausführen)",
+                      path);
+    *out_status = AMPEL_E_IO;
+    return NULL;
+  }
+  sq *s = ampel_calloc(1, sizeof *s);
+  if (!s) {
+    *out_status = AMPEL_E_NOMEM;
+    return NULL;
+  }
+  int flags = mode == AMPEL_STORE_READONLY
+                  ? SQLITE_OPEN_READONLY
+                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK) {
+    ampel_diags_error(diags, AMPEL_E_IO, "Datenbank '%s' öffnen: %s", path,
+                      s->db ? sqlite3_errmsg(s->db) : "kein Speicher");
+    sq_close(s);
+    *out_status = AMPEL_E_IO;
+    return NULL;
+  }
+  sqlite3_busy_timeout(s->db, 5000);
+  ampel_status st = AMPEL_OK;
+  if (mode != AMPEL_STORE_READONLY) {
+    exec(s, "PRAGMA journal_mode=WAL");
+    exec(s, "PRAGMA synchronous=NORMAL");
+    st = migrate(s, diags);
+  } else if (user_version(s) != (int)N_MIGRATIONS) {
+    int v = user_version(s);
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      v < 0 ? "'%s' ist keine ampel-Datenbank"
+                            : "'%s' hat eine andere Schema-Version; bitte "
+                              "einmal 'ampel import' ausführen",
+                      path);
+    st = AMPEL_E_DATA;
+  }
+  if (st == AMPEL_OK)
+    exec(s, "PRAGMA foreign_keys=ON");
+  if (st != AMPEL_OK) {
+    sq_close(s);
+    *out_status = st;
+    return NULL;
+  }
+  *out_status = AMPEL_OK;
+  return s;
+}
+
+/* ---- loading ----------------------------------------------------------
+ */
+
+static const char *col_text(sqlite3_stmt *q, int i) {
+  return (const char *)sqlite3_column_text(q, i);
+}
+static double col_real(sqlite3_stmt *q, int i) {
+  return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN
+                                                  : sqlite3_column_double(q, i);
+}
+
+static ampel_status load_areas(sq *s, ampel_dataset *ds, long **out_map,
+                               long *out_max) {
+  sqlite3_stmt *q = NULL;
+  ampel_status st = AMPEL_OK;
+  long max = 0, *map = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT id,key,name,parent,level,population,tile_row,"
+                         "tile_col,lat,lon,(SELECT max(id) FROM area) "
+                         "FROM area ORDER BY id",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  while (st == AMPEL_OK && sqlite3_step(q) == SQLITE_ROW) {
+    if (!map) {
+      max = sqlite3_column_int64(q, 10);
+      map = ampel_calloc((size_t)max + 1, sizeof *map);
+      if (!map) {
+        st = AMPEL_E_NOMEM;
+        break;
+      }
+    }
+    ampel_area a = {(char *)col_text(q, 1), (char *)col_text(q, 2),
+                    (char *)col_text(q, 3), (char *)col_text(q, 4),
+                    col_real(q, 5),
+                    sqlite3_column_type(q, 6) == SQLITE_NULL
+                        ? AMPEL_NO_TILE
+                        : sqlite3_column_int(q, 6),
+                    sqlite3_column_type(q, 7) == SQLITE_NULL
+                        ? AMPEL_NO_TILE
+                        : sqlite3_column_int(q, 7),
+                    col_real(q, 8), col_real(q, 9)};
+    size_t id = 0;
+    st = ampel_dataset_put_area(ds, &a, &id);
+    long sid = sqlite3_column_int64(q, 0);
+    if (st == AMPEL_OK && sid >= 0 && sid <= max)
+      map[sid] = (long)id;
+  }
+  sqlite3_finalize(q);
+  *out_map = map;
+  *out_max = max;
+  return st;
+}
+
+static ampel_status load_indicators(sq *s, ampel_dataset *ds, long **out_map,
+                                    long *out_max) {
+  sqlite3_stmt *q = NULL;
+  ampel_status st = AMPEL_OK;
+  long max = 0, *map = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT id,key,name,unit,polarity,domain,definition,"
+                         "source,reference_date,decimals,"
+                         "(SELECT max(id) FROM indicator) "
+                         "FROM indicator ORDER BY id",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  while (st == AMPEL_OK && sqlite3_step(q) == SQLITE_ROW) {
+    if (!map) {
+      max = sqlite3_column_int64(q, 10);
+      map = ampel_calloc((size_t)max + 1, sizeof *map);
+      if (!map) {
+        st = AMPEL_E_NOMEM;
+        break;
+      }
+    }
+    ampel_polarity pol = AMPEL_POL_NEUTRAL;
+    const char *ps = col_text(q, 4);
+    if (ps && ampel_polarity_parse(ps, strlen(ps), &pol) != 0)
+      pol = AMPEL_POL_NEUTRAL;
+    ampel_indicator ind = {(char *)col_text(q, 1), (char *)col_text(q, 2),
+                           (char *)col_text(q, 3), (char *)col_text(q, 5),
+                           (char *)col_text(q, 6), (char *)col_text(q, 7),
+                           (char *)col_text(q, 8), pol,
+                           sqlite3_column_type(q, 9) == SQLITE_NULL
+                               ? -1
+                               : sqlite3_column_int(q, 9)};
+    size_t id = 0;
+    st = ampel_dataset_put_indicator(ds, &ind, &id);
+    long sid = sqlite3_column_int64(q, 0);
+    if (st == AMPEL_OK && sid >= 0 && sid <= max)
+      map[sid] = (long)id;
+  }
+  sqlite3_finalize(q);
+  *out_map = map;
+  *out_max = max;
+  return st;
+}
+
+static ampel_status load_periods(sq *s, ampel_dataset *ds, long **out_map,
+                                 long *out_max) {
+  sqlite3_stmt *q = NULL;
+  ampel_status st = AMPEL_OK;
+  long max = 0, *map = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT id,label,sort_key,(SELECT max(id) FROM "
+                         "period) FROM period ORDER BY sort_key,label",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  while (st == AMPEL_OK && sqlite3_step(q) == SQLITE_ROW) {
+    if (!map) {
+      max = sqlite3_column_int64(q, 3);
+      map = ampel_calloc((size_t)max + 1, sizeof *map);
+      if (!map) {
+        st = AMPEL_E_NOMEM;
+        break;
+      }
+    }
+    size_t id = 0;
+    st = ampel_dataset_put_period(ds, col_text(q, 1),
+                                  (int32_t)sqlite3_column_int(q, 2), &id);
+    long sid = sqlite3_column_int64(q, 0);
+    if (st == AMPEL_OK && sid >= 0 && sid <= max)
+      map[sid] = (long)id;
+  }
+  sqlite3_finalize(q);
+  *out_map = map;
+  *out_max = max;
+  return st;
+}
+
+static ampel_status load_observations(sq *s, ampel_dataset *ds,
+                                      const long *amap, long amax,
+                                      const long *imap, long imax,
+                                      const long *pmap, long pmax) {
+  sqlite3_stmt *q = NULL;
+  ampel_status st = AMPEL_OK;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT area_id,indicator_id,period_id,value,"
+                         "numerator,denominator,flag FROM observation",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  while (st == AMPEL_OK && sqlite3_step(q) == SQLITE_ROW) {
+    long a = sqlite3_column_int64(q, 0), i = sqlite3_column_int64(q, 1),
+         p = sqlite3_column_int64(q, 2);
+    int flag = sqlite3_column_int(q, 6);
+    if (a < 0 || a > amax || i < 0 || i > imax || p < 0 || p > pmax ||
+        flag < 0 || flag >= AMPEL_FLAG_COUNT_) {
+      st = AMPEL_E_DATA;
+      break;
+    }
+    st = ampel_dataset_set(ds, (size_t)amap[a], (size_t)imap[i],
+                           (size_t)pmap[p], col_real(q, 3), col_real(q, 4),
+                           col_real(q, 5), (ampel_flag)flag);
+  }
+  sqlite3_finalize(q);
+  return st;
+}
+
+static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
+                            ampel_diags *diags) {
+  sq *s = impl;
+  long *amap = NULL, *imap = NULL, *pmap = NULL, amax = 0, imax = 0, pmax = 0;
+  ampel_dataset *ds = ampel_dataset_new();
+  ampel_status st = ds ? AMPEL_OK : AMPEL_E_NOMEM;
+  int own_tx = !s->in_tx && exec(s, "BEGIN") == AMPEL_OK;
+  if (st == AMPEL_OK)
+    st = load_areas(s, ds, &amap, &amax);
+  if (st == AMPEL_OK)
+    st = load_indicators(s, ds, &imap, &imax);
+  if (st == AMPEL_OK)
+    st = load_periods(s, ds, &pmap, &pmax);
+  if (st == AMPEL_OK && what == AMPEL_LOAD_ALL && amap && imap && pmap)
+    st = load_observations(s, ds, amap, amax, imap, imax, pmap, pmax);
+  if (own_tx)
+    exec(s, "COMMIT");
+  ampel_free(amap);
+  ampel_free(imap);
+  ampel_free(pmap);
+  if (st != AMPEL_OK) {
+    if (st == AMPEL_E_IO)
+      db_error(s, diags, "Daten laden");
+    else
+      ampel_diags_error(diags, st, "Datenbank: Daten laden fehlgeschlagen");
+    ampel_dataset_free(ds);
+    return st;
+  }
+  *out = ds;
+  return AMPEL_OK;
+}
+
+/* ---- writing ----------------------------------------------------------
+ */
+
+static ampel_status sq_begin(void *impl) {
+  sq *s = impl;
+  if (s->in_tx)
+    return AMPEL_E_USAGE;
+  if (exec(s, "BEGIN IMMEDIATE") != AMPEL_OK)
+    return AMPEL_E_IO;
+  s->in_tx = 1;
+  idmap_release(&s->areas);
+  idmap_release(&s->inds);
+  idmap_release(&s->periods);
+  ampel_status st = load_idmap(s, &s->areas, "SELECT id,key FROM area");
+  if (st == AMPEL_OK)
+    st = load_idmap(s, &s->inds, "SELECT id,key FROM indicator");
+  if (st == AMPEL_OK)
+    st = load_idmap(s, &s->periods, "SELECT id,label FROM period");
+  sqlite3_stmt *q = NULL;
+  if (st == AMPEL_OK &&
+      sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id),0)+1 FROM import",
+                         -1, &q, NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    s->import_id = sqlite3_column_int64(q, 0);
+  else if (st == AMPEL_OK)
+    st = AMPEL_E_IO;
+  sqlite3_finalize(q);
+  if (st == AMPEL_OK && !s->ins_obs &&
+      sqlite3_prepare_v3(
+          s->db,
+          "INSERT INTO observation(area_id,indicator_id,period_id,value,"
+          "numerator,denominator,flag,import_id) VALUES(?,?,?,?,?,?,?,?) "
+          "ON CONFLICT(area_id,indicator_id,period_id) DO UPDATE SET "
+          "value=excluded.value,numerator=excluded.numerator,"
+          "denominator=excluded.denominator,flag=excluded.flag,"
+          "import_id=excluded.import_id "
+          "WHERE observation.import_id<>excluded.import_id",
+          -1, SQLITE_PREPARE_PERSISTENT, &s->ins_obs, NULL) != SQLITE_OK)
+    st = AMPEL_E_IO;
+  if (st != AMPEL_OK) {
+    exec(s, "ROLLBACK");
+    s->in_tx = 0;
+  }
+  return st;
+}
+
+static ampel_status sq_commit(void *impl) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  if (exec(s, "COMMIT") != AMPEL_OK) {
+    exec(s, "ROLLBACK");
+    s->in_tx = 0;
+    return AMPEL_E_IO;
+  }
+  s->in_tx = 0;
+  return AMPEL_OK;
+}
+
+static ampel_status sq_rollback(void *impl) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_OK;
+  s->in_tx = 0;
+  idmap_release(&s->areas);
+  idmap_release(&s->inds);
+  idmap_release(&s->periods);
+  return exec(s, "ROLLBACK");
+}
+
+static void bind_text_or_null(sqlite3_stmt *q, int i, const char *t) {
+  if (t)
+    sqlite3_bind_text(q, i, t, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(q, i);
+}
+static void bind_real_or_null(sqlite3_stmt *q, int i, double v) {
+  if (isnan(v))
+    sqlite3_bind_null(q, i);
+  else
+    sqlite3_bind_double(q, i, v);
+}
+
+/* Runs an upsert ... RETURNING id and records key → id in m. */
+static ampel_status upsert_returning(sq *s, sqlite3_stmt *q, idmap *m,
+                                     const char *key) {
+  ampel_status st = AMPEL_E_IO;
+  if (sqlite3_step(q) == SQLITE_ROW)
+    st = idmap_put(m, key, sqlite3_column_int64(q, 0));
+  while (sqlite3_step(q) == SQLITE_ROW)
+    ;
+  sqlite3_finalize(q);
+  return st;
+}
+
+static ampel_status sq_put_area(void *impl, const ampel_area *a) {
+  sq *s = impl;
+  sqlite3_stmt *q = NULL;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  if (sqlite3_prepare_v2(
+          s->db,
+          "INSERT INTO area(key,name,parent,level,population,tile_row,"
+          "tile_col,lat,lon) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO "
+          "UPDATE SET name=excluded.name,parent=excluded.parent,"
+          "level=excluded.level,population=excluded.population,"
+          "tile_row=excluded.tile_row,tile_col=excluded.tile_col,"
+          "lat=excluded.lat,lon=excluded.lon RETURNING id",
+          -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  bind_text_or_null(q, 1, a->key);
+  bind_text_or_null(q, 2, a->name);
+  bind_text_or_null(q, 3, a->parent);
+  bind_text_or_null(q, 4, a->level);
+  bind_real_or_null(q, 5, a->population);
+  if (a->tile_row != AMPEL_NO_TILE && a->tile_col != AMPEL_NO_TILE) {
+    sqlite3_bind_int(q, 6, a->tile_row);
+    sqlite3_bind_int(q, 7, a->tile_col);
+  }
+  bind_real_or_null(q, 8, a->lat);
+  bind_real_or_null(q, 9, a->lon);
+  return upsert_returning(s, q, &s->areas, a->key);
+}
+
+static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
+  sq *s = impl;
+  sqlite3_stmt *q = NULL;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  if (sqlite3_prepare_v2(
+          s->db,
+          "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
+          "source,reference_date,decimals) VALUES(?,?,?,?,?,?,?,?,?) "
+          "ON CONFLICT(key) DO UPDATE SET name=excluded.name,"
+          "unit=excluded.unit,polarity=excluded.polarity,"
+          "domain=excluded.domain,definition=excluded.definition,"
+          "source=excluded.source,reference_date=excluded.reference_date,"
+          "decimals=excluded.decimals RETURNING id",
+          -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  bind_text_or_null(q, 1, ind->key);
+  bind_text_or_null(q, 2, ind->name);
+  bind_text_or_null(q, 3, ind->unit);
+  bind_text_or_null(q, 4, ampel_polarity_name(ind->polarity));
+  bind_text_or_null(q, 5, ind->domain);
+  bind_text_or_null(q, 6, ind->definition);
+  bind_text_or_null(q, 7, ind->source);
+  bind_text_or_null(q, 8, ind->reference_date);
+  if (ind->decimals >= 0)
+    sqlite3_bind_int(q, 9, ind->decimals);
+  return upsert_returning(s, q, &s->inds, ind->key);
+}
+
+static ampel_status sq_put_period(void *impl, const char *label,
+                                  int32_t sort_key) {
+  sq *s = impl;
+  sqlite3_stmt *q = NULL;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  if (idmap_get(&s->periods, label) >= 0)
+    return AMPEL_OK;
+  if (sqlite3_prepare_v2(s->db,
+                         "INSERT INTO period(label,sort_key) VALUES(?,?) "
+                         "ON CONFLICT(label) DO UPDATE SET "
+                         "sort_key=excluded.sort_key RETURNING id",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  sqlite3_bind_text(q, 1, label, -1, SQLITE_STATIC);
+  sqlite3_bind_int(q, 2, sort_key);
+  return upsert_returning(s, q, &s->periods, label);
+}
+
+static ampel_status sq_put_observation(void *impl, const char *area,
+                                       const char *ind, const char *period,
+                                       double v, double num, double den,
+                                       ampel_flag flag) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  long a = idmap_get(&s->areas, area), i = idmap_get(&s->inds, ind),
+       p = idmap_get(&s->periods, period);
+  if (a < 0 || i < 0 || p < 0)
+    return AMPEL_E_NOT_FOUND;
+  sqlite3_stmt *q = s->ins_obs;
+  sqlite3_bind_int64(q, 1, a);
+  sqlite3_bind_int64(q, 2, i);
+  sqlite3_bind_int64(q, 3, p);
+  bind_real_or_null(q, 4, ampel_flag_has_value(flag) ? v : NAN);
+  bind_real_or_null(q, 5, num);
+  bind_real_or_null(q, 6, den);
+  sqlite3_bind_int(q, 7, (int)flag);
+  sqlite3_bind_int64(q, 8, s->import_id);
+  int rc = sqlite3_step(q);
+  sqlite3_reset(q);
+  if (rc != SQLITE_DONE)
+    return AMPEL_E_IO;
+  return sqlite3_changes(s->db) == 0 ? AMPEL_E_DATA : AMPEL_OK;
+}
+
+static ampel_status previous_digest(sq *s, char out[65]) {
+  sqlite3_stmt *q = NULL;
+  out[0] = '\0';
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT digest FROM import ORDER BY id DESC LIMIT 1",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    const char *d = col_text(q, 0);
+    snprintf(out, 65, "%s", d ? d : "");
+  }
+  sqlite3_finalize(q);
+  return AMPEL_OK;
+}
+
+static ampel_status sq_log_import(void *impl, const ampel_import_file *files,
+                                  size_t n, int64_t when) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  /* digest = sha256(previous digest || each file's sha256) */
+  char prev[65];
+  ampel_status st = previous_digest(s, prev);
+  size_t len = 64 + n * 64 + 1;
+  char *buf = st == AMPEL_OK ? ampel_alloc(len) : NULL;
+  if (!buf)
+    return st == AMPEL_OK ? AMPEL_E_NOMEM : st;
+  size_t off = (size_t)snprintf(buf, len, "%s", prev);
+  for (size_t i = 0; i < n; i++)
+    off += (size_t)snprintf(buf + off, len - off, "%s", files[i].sha256);
+  char digest[65];
+  st = ampel_sha256_hex(buf, off, digest);
+  ampel_free(buf);
+  sqlite3_stmt *q = NULL;
+  if (st == AMPEL_OK &&
+      sqlite3_prepare_v2(s->db,
+                         "INSERT INTO import(id,time,digest) VALUES(?,?,?)",
+                         -1, &q, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(q, 1, s->import_id);
+    sqlite3_bind_int64(q, 2, when);
+    sqlite3_bind_text(q, 3, digest, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE)
+      st = AMPEL_E_IO;
+  } else if (st == AMPEL_OK) {
+    st = AMPEL_E_IO;
+  }
+  sqlite3_finalize(q);
+  q = NULL;
+  if (st == AMPEL_OK &&
+      sqlite3_prepare_v2(s->db,
+                         "INSERT INTO import_file(import_id,pos,name,sha256,"
+                         "kind,rows) VALUES(?,?,?,?,?,?)",
+                         -1, &q, NULL) != SQLITE_OK)
+    st = AMPEL_E_IO;
+  for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
+    sqlite3_bind_int64(q, 1, s->import_id);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
+    sqlite3_bind_text(q, 3, files[i].name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, files[i].sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, files[i].kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 6, files[i].rows);
+    if (sqlite3_step(q) != SQLITE_DONE)
+      st = AMPEL_E_IO;
+    sqlite3_reset(q);
+  }
+  sqlite3_finalize(q);
+  return st;
+}
+
+static ampel_status sq_data_version(void *impl, ampel_data_version *out) {
+  sq *s = impl;
+  sqlite3_stmt *q = NULL;
+  memset(out, 0, sizeof *out);
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT id,time,digest,(SELECT count(*) FROM import)"
+                         " FROM import ORDER BY id DESC LIMIT 1",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    out->id = sqlite3_column_int64(q, 0);
+    out->when = sqlite3_column_int64(q, 1);
+    const char *d = col_text(q, 2);
+    snprintf(out->digest, sizeof out->digest, "%.12s", d ? d : "");
+    out->n_imports = sqlite3_column_int64(q, 3);
+  }
+  sqlite3_finalize(q);
+  return AMPEL_OK;
+}
+
+static ampel_status sq_import_log(void *impl, ampel_import_log_fn fn,
+                                  void *ud) {
+  sq *s = impl;
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
+                         "FROM import i JOIN import_file f ON f.import_id=i.id"
+                         " ORDER BY i.id DESC, f.pos",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  while (sqlite3_step(q) == SQLITE_ROW)
+    if (fn(ud, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+           col_text(q, 2), col_text(q, 3), col_text(q, 4),
+           sqlite3_column_int64(q, 5)))
+      break;
+  sqlite3_finalize(q);
+  return AMPEL_OK;
+}
+
+static ampel_status sq_config_get(void *impl, const char *key, char **out) {
+  sq *s = impl;
+  sqlite3_stmt *q = NULL;
+  *out = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?", -1, &q,
+                         NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  ampel_status st = AMPEL_OK;
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    *out = ampel_strdup(col_text(q, 0));
+    if (!*out)
+      st = AMPEL_E_NOMEM;
+  }
+  sqlite3_finalize(q);
+  return st;
+}
+
+static ampel_status sq_config_set(void *impl, const char *key,
+                                  const char *value) {
+  sq *s = impl;
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "INSERT INTO meta(key,value) VALUES(?,?) ON "
+                         "CONFLICT(key) DO UPDATE SET value=excluded.value",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+  ampel_status st = sqlite3_step(q) == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+  sqlite3_finalize(q);
+  return st;
+}
+
+const ampel_store_ops ampel_sqlite_ops = {
+    "sqlite",         sq_close,         sq_load,         sq_begin,
+    sq_commit,        sq_rollback,      sq_put_area,     sq_put_indicator,
+    sq_put_period,    sq_put_observation, sq_log_import, sq_data_version,
+    sq_import_log,    sq_config_get,    sq_config_set,
+};

@@ -1,0 +1,124 @@
+/* The store interface (store.h): picks an engine and dispatches. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ampel/alloc.h"
+#include "ampel/store.h"
+#include "store/engine.h"
+
+struct ampel_store {
+  const ampel_store_ops *ops;
+  void *impl;
+};
+
+ampel_store *ampel_store_open(const char *location, int mode,
+                              ampel_diags *diags, ampel_status *out_status) {
+  ampel_status dummy;
+  if (!out_status)
+    out_status = &dummy;
+  if (!location || !*location) {
+    ampel_diags_error(diags, AMPEL_E_USAGE, "keine Datenbank angegeben");
+    *out_status = AMPEL_E_USAGE;
+    return NULL;
+  }
+  if (strncmp(location, "postgresql://", 13) == 0 ||
+      strncmp(location, "postgres://", 11) == 0) {
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "PostgreSQL wird in dieser Version noch nicht "
+                      "unterstützt; bitte eine SQLite-Datei angeben");
+    *out_status = AMPEL_E_USAGE;
+    return NULL;
+  }
+  ampel_store *st = ampel_calloc(1, sizeof *st);
+  if (!st) {
+    *out_status = AMPEL_E_NOMEM;
+    return NULL;
+  }
+  st->ops = &ampel_sqlite_ops;
+  st->impl = ampel_sqlite_engine_open(location, mode, diags, out_status);
+  if (!st->impl) {
+    ampel_free(st);
+    return NULL;
+  }
+  *out_status = AMPEL_OK;
+  return st;
+}
+
+void ampel_store_close(ampel_store *st) {
+  if (!st)
+    return;
+  st->ops->close(st->impl);
+  ampel_free(st);
+}
+
+const char *ampel_store_engine(const ampel_store *st) { return st->ops->name; }
+
+ampel_status ampel_store_load(ampel_store *st, int what, ampel_dataset **out,
+                              ampel_diags *diags) {
+  return st->ops->load(st->impl, what, out, diags);
+}
+ampel_status ampel_store_begin(ampel_store *st) {
+  return st->ops->begin(st->impl);
+}
+ampel_status ampel_store_commit(ampel_store *st) {
+  return st->ops->commit(st->impl);
+}
+ampel_status ampel_store_rollback(ampel_store *st) {
+  return st->ops->rollback(st->impl);
+}
+ampel_status ampel_store_put_area(ampel_store *st, const ampel_area *a) {
+  return st->ops->put_area(st->impl, a);
+}
+ampel_status ampel_store_put_indicator(ampel_store *st,
+                                       const ampel_indicator *ind) {
+  return st->ops->put_indicator(st->impl, ind);
+}
+ampel_status ampel_store_put_period(ampel_store *st, const char *label,
+                                    int32_t sort_key) {
+  return st->ops->put_period(st->impl, label, sort_key);
+}
+ampel_status ampel_store_put_observation(ampel_store *st, const char *area,
+                                         const char *indicator,
+                                         const char *period, double value,
+                                         double numerator, double denominator,
+                                         ampel_flag flag) {
+  return st->ops->put_observation(st->impl, area, indicator, period, value,
+                                  numerator, denominator, flag);
+}
+ampel_status ampel_store_log_import(ampel_store *st,
+                                    const ampel_import_file *files,
+                                    size_t n_files, int64_t when) {
+  return st->ops->log_import(st->impl, files, n_files, when);
+}
+ampel_status ampel_store_data_version(ampel_store *st,
+                                      ampel_data_version *out) {
+  return st->ops->data_version(st->impl, out);
+}
+ampel_status ampel_store_import_log(ampel_store *st, ampel_import_log_fn fn,
+                                    void *ud) {
+  return st->ops->import_log(st->impl, fn, ud);
+}
+ampel_status ampel_store_config_get(ampel_store *st, const char *key,
+                                    char **out_value) {
+  return st->ops->config_get(st->impl, key, out_value);
+}
+ampel_status ampel_store_config_set(ampel_store *st, const char *key,
+                                    const char *value) {
+  return st->ops->config_set(st->impl, key, value);
+}
+
+void ampel_data_version_format(const ampel_data_version *v, char *buf,
+                               size_t size) {
+  if (!v || v->id == 0) {
+    snprintf(buf, size, "Datenstand: noch keine Daten eingelesen");
+    return;
+  }
+  time_t t = (time_t)v->when;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  snprintf(buf, size,
+           "Datenstand %ld vom %02d.%02d.%04d %02d:%02d UTC (Prüfsumme %s)",
+           v->id, tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
+           tm.tm_min, v->digest);
+}

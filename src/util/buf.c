@@ -1,0 +1,220 @@
+/* The output buffer (buf.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ampel/alloc.h"
+#include "ampel/buf.h"
+
+#define FLUSH_AT (64u * 1024u)
+#define DEFAULT_LIMIT ((size_t)1 << 30)
+
+void ampel_buf_init(ampel_buf *b) { memset(b, 0, sizeof *b); }
+
+void ampel_buf_init_sink(ampel_buf *b, ampel_sink_fn fn, void *ud) {
+  ampel_buf_init(b);
+  b->sink = fn;
+  b->sink_ud = ud;
+}
+
+void ampel_buf_release(ampel_buf *b) {
+  if (!b)
+    return;
+  ampel_free(b->data);
+  ampel_buf_init(b);
+}
+
+static int sink_out(ampel_buf *b) {
+  if (b->len && b->sink(b->sink_ud, b->data, b->len) != 0) {
+    b->failed = AMPEL_E_IO;
+    return -1;
+  }
+  b->len = 0;
+  b->data[0] = '\0';
+  return 0;
+}
+
+static int reserve(ampel_buf *b, size_t extra) {
+  if (b->failed)
+    return -1;
+  if (b->sink && b->len + extra > FLUSH_AT && b->len > 0 && sink_out(b))
+    return -1;
+  size_t limit = b->limit ? b->limit : DEFAULT_LIMIT;
+  if (!b->sink && b->len + extra > limit) {
+    b->failed = AMPEL_E_TOO_LARGE;
+    return -1;
+  }
+  if (b->len + extra + 1 <= b->cap)
+    return 0;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
+  char *p = ampel_realloc(b->data, cap);
+  if (!p) {
+    b->failed = AMPEL_E_NOMEM;
+    return -1;
+  }
+  b->data = p;
+  b->cap = cap;
+  return 0;
+}
+
+void ampel_buf_append(ampel_buf *b, const char *s, size_t n) {
+  if (reserve(b, n))
+    return;
+  if (n)
+    memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void ampel_buf_puts(ampel_buf *b, const char *s) {
+  if (s)
+    ampel_buf_append(b, s, strlen(s));
+}
+
+void ampel_buf_putc(ampel_buf *b, char c) { ampel_buf_append(b, &c, 1); }
+
+void ampel_buf_printf(ampel_buf *b, const char *fmt, ...) {
+  char small[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  if ((size_t)n < sizeof small) {
+    ampel_buf_append(b, small, (size_t)n);
+    return;
+  }
+  if (reserve(b, (size_t)n))
+    return;
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+void ampel_format_double(double v, char *out, size_t size) {
+  if (isnan(v)) {
+    out[0] = '\0';
+    return;
+  }
+  if (v == 0) {
+    snprintf(out, size, "0");
+    return;
+  }
+  if (fabs(v) < 1e15 && v == floor(v)) { /* whole numbers without exponent */
+    snprintf(out, size, "%.0f", v);
+    return;
+  }
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(out, size, "%.*g", prec, v);
+    if (strtod(out, NULL) == v)
+      return;
+  }
+}
+
+void ampel_buf_double(ampel_buf *b, double v) {
+  char tmp[40];
+  ampel_format_double(v, tmp, sizeof tmp);
+  ampel_buf_puts(b, tmp);
+}
+
+void ampel_buf_csv_field(ampel_buf *b, const char *s) {
+  if (!s)
+    return;
+  if (!strpbrk(s, ",\"\r\n")) {
+    ampel_buf_puts(b, s);
+    return;
+  }
+  ampel_buf_putc(b, '"');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"')
+      ampel_buf_putc(b, '"');
+    ampel_buf_putc(b, *p);
+  }
+  ampel_buf_putc(b, '"');
+}
+
+void ampel_buf_html_n(ampel_buf *b, const char *s, size_t n) {
+  size_t start = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *rep = NULL;
+    switch (s[i]) {
+    case '&': rep = "&amp;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '"': rep = "&quot;"; break;
+    case '\'': rep = "&#39;"; break;
+    default:
+      if ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t')
+        rep = " "; /* control characters are not allowed in XML */
+    }
+    if (rep) {
+      ampel_buf_append(b, s + start, i - start);
+      ampel_buf_puts(b, rep);
+      start = i + 1;
+    }
+  }
+  ampel_buf_append(b, s + start, n - start);
+}
+
+void ampel_buf_html(ampel_buf *b, const char *s) {
+  if (s)
+    ampel_buf_html_n(b, s, strlen(s));
+}
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  if (s[0] < 0x80)
+    return 1;
+  size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+  if (len == 0 || s[0] > 0xF4 || len > n)
+    return 0;
+  for (size_t i = 1; i < len; i++)
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+  if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+    return 0;
+  if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+    return 0;
+  return len;
+}
+
+void ampel_buf_json_string(ampel_buf *b, const char *s) {
+  ampel_buf_putc(b, '"');
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  size_t n = strlen((const char *)p);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c == '"' || c == '\\') {
+      ampel_buf_putc(b, '\\');
+      ampel_buf_putc(b, (char)c);
+      i++;
+    } else if (c < 0x20) {
+      ampel_buf_printf(b, "\\u%04x", c);
+      i++;
+    } else if (c == '<' || c == '>' || c == '&') {
+      ampel_buf_printf(b, "\\u%04x", c); /* safe inside HTML too */
+      i++;
+    } else {
+      size_t len = utf8_len(p + i, n - i);
+      if (len == 0) {
+        ampel_buf_puts(b, "\\ufffd");
+        i++;
+      } else {
+        ampel_buf_append(b, (const char *)p + i, len);
+        i += len;
+      }
+    }
+  }
+  ampel_buf_putc(b, '"');
+}
+
+ampel_status ampel_buf_flush(ampel_buf *b) {
+  if (!b->failed && b->sink && b->data)
+    sink_out(b);
+  return (ampel_status)b->failed;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Golden CLI tests: every directory tests/golden/CASE holds
+#   cmd      bash lines run in a scratch copy of the case directory, with
+#            `ampel` meaning the binary under test, AMPEL_DB=test.db and a
+#            fixed SOURCE_DATE_EPOCH
+#   stdout   expected standard output
+#   stderr   expected standard error
+#   exit     expected exit status of the last command
+# plus any input files. AMPEL_GOLDEN_UPDATE=1 rewrites the expected files.
+set -u
+bin=$(realpath "$1"); src=$(realpath "$2")
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+pass=0; fail=0
+for case in "$src"/tests/golden/*/; do
+  name=$(basename "$case")
+  [ -f "$case/cmd" ] || continue
+  dir="$work/$name"; mkdir -p "$dir"; cp -r "$case"/. "$dir"/
+  (
+    cd "$dir" || exit 99
+    export AMPEL_DB=test.db SOURCE_DATE_EPOCH=1767225600 LC_ALL=C.UTF-8 AMPEL_SRC="$src"
+    ampel() { "$bin" "$@"; }
+    export -f ampel; export bin
+    bash -c "set -o pipefail; $(cat cmd)" >"$dir/.out" 2>"$dir/.err"
+    echo $? >"$dir/.exit"
+  )
+  if [ -n "${AMPEL_GOLDEN_UPDATE:-}" ]; then
+    cp "$dir/.out" "$case/stdout"; cp "$dir/.err" "$case/stderr"; cp "$dir/.exit" "$case/exit"
+    echo "aktualisiert: $name"; pass=$((pass+1)); continue
+  fi
+  ok=1
+  for f in stdout:.out stderr:.err exit:.exit; do
+    exp="$case/${f%%:*}"; got="$dir/${f##*:}"
+    if ! diff -u "$exp" "$got" >"$dir/.diff" 2>&1; then
+      echo "FAIL $name: ${f%%:*} weicht ab"; head -40 "$dir/.diff"; ok=0
+    fi
+  done
+  if [ $ok = 1 ]; then pass=$((pass+1)); else fail=$((fail+1)); fi
+done
+echo "golden: $pass passed, $fail failed"
+[ $fail = 0 ] && [ $pass -gt 0 ]
