@@ -20,6 +20,10 @@ static const command commands[] = {
     {"check", cmd_check},
     {"list", cmd_list},
     {"export", cmd_export},
+    {"heatmap", cmd_heatmap},
+    {"lights", cmd_lights},
+    {"index", cmd_index},
+    {"allocate", cmd_allocate},
 };
 
 /* Takes `--db PATH` / `--db=PATH` out of argv wherever it stands (it is

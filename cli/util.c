@@ -10,6 +10,8 @@
 #include "ampel/alloc.h"
 #include "cli.h"
 
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+    AMPEL_PRINTF(2, 0);
 static void vmsg(const char *kind, const char *fmt, va_list ap) {
   fprintf(stderr, "ampel: %s", kind);
   vfprintf(stderr, fmt, ap);

@@ -45,8 +45,7 @@ static double *read_matrix(const char *path, size_t count) {
   return x;
 }
 
-static void write_z(const char *path, const ampel_cluster_merge *z,
-                    size_t n) {
+static void write_z(const char *path, const ampel_cluster_merge *z, size_t n) {
   FILE *f = fopen(path, "wb");
   if (!f) {
     perror(path);

@@ -11,8 +11,8 @@
 # each, measured with /usr/bin/time -v (wall time, peak RSS). The "in-proc"
 # column is the time of the clustering call alone (no start-up, no file
 # reading, no Python import); "cpu" is user + system time. The last column
-# compares the trees: largest relative difference of the sorted heights, and whether ids and sizes of
-# the linkage matrices are identical.
+# compares the trees: largest relative difference of the sorted heights,
+# and whether ids and sizes of the linkage matrices are identical.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -67,8 +67,8 @@ for size in $SIZES; do
     zs="$OUT/z_scipy_${size}_$m.f64"
     read -r a_in a_wall a_cpu a_rss < <(measure "$OUT/bench_cluster" "$mat" \
       "$rows" "$cols" "$m" "$za")
-    read -r s_in s_wall s_cpu s_rss < <(measure "$PY" "$HERE/bench_scipy.py" run \
-      "$mat" "$rows" "$cols" "$m" "$zs")
+    read -r s_in s_wall s_cpu s_rss < <(measure "$PY" \
+      "$HERE/bench_scipy.py" run "$mat" "$rows" "$cols" "$m" "$zs")
     cmp=$("$PY" "$HERE/bench_scipy.py" compare "$za" "$zs" "$rows")
     printf '%-8s %-8s | %6.2f %6.2f %6.2f %6s | %6.2f %6.2f %6.2f %6s | %s\n' \
       "$size" "$m" "$a_wall" "$a_cpu" "$a_in" "$a_rss" \

@@ -111,8 +111,8 @@ AMPEL_WUR ampel_status ampel_cluster_pdist(const double *x, size_t n_rows,
 /* Mean of the present (non-NaN) values of each item (row or column); NaN
  * for an item without values. `out_mean` holds n_rows (ROWS) or n_cols
  * (COLS) doubles. Handy as the weights of ampel_cluster_leaves_by_mean(). */
-AMPEL_WUR ampel_status ampel_cluster_item_means(const double *x,
-                                                size_t n_rows, size_t n_cols,
+AMPEL_WUR ampel_status ampel_cluster_item_means(const double *x, size_t n_rows,
+                                                size_t n_cols,
                                                 ampel_cluster_axis axis,
                                                 double *out_mean);
 
@@ -188,9 +188,9 @@ AMPEL_WUR ampel_status ampel_cluster_leaves(const ampel_cluster_merge *z,
  * mean scaled value of the row); a cluster's mean is the mean over its
  * leaves (sum of weights / size). Weights must be finite (AMPEL_E_DATA).
  * Writes n leaf ids to `out_order`. */
-AMPEL_WUR ampel_status ampel_cluster_leaves_by_mean(
-    const ampel_cluster_merge *z, size_t n, const double *weight,
-    size_t *out_order);
+AMPEL_WUR ampel_status
+ampel_cluster_leaves_by_mean(const ampel_cluster_merge *z, size_t n,
+                             const double *weight, size_t *out_order);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,7 @@
 
 #include "ampel/dataset.h"
 #include "ampel/error.h"
+#include "ampel/geo.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,7 +34,7 @@ enum {
 };
 
 /* Current schema version written by this build. */
-#define AMPEL_SCHEMA_VERSION 1
+#define AMPEL_SCHEMA_VERSION 2
 
 /* Open the database named by `location`: a file path (SQLite), or a
  * "postgresql://" URI (not available in this build: AMPEL_E_USAGE).
@@ -129,6 +130,26 @@ ampel_status ampel_store_config_get(ampel_store *st, const char *key,
                                     char **out_value) AMPEL_WUR;
 ampel_status ampel_store_config_set(ampel_store *st, const char *key,
                                     const char *value) AMPEL_WUR;
+
+/* ---- Geometry (schema version 2) ---------------------------------------
+ *
+ * One shape per area, stored in a metric CRS (an EPSG code, see
+ * ampel_geo_project), plus the neighbour pairs. Written inside a
+ * transaction like everything else. */
+
+/* Insert or replace the shape of an existing area (AMPEL_E_NOT_FOUND for
+ * an unknown key). The label point and bbox are stored with it. */
+ampel_status ampel_store_put_geometry(ampel_store *st, const char *area,
+                                      int epsg,
+                                      const ampel_shape *shape) AMPEL_WUR;
+/* Replaces the neighbour pairs of every area in g by g's pairs. */
+ampel_status ampel_store_put_neighbours(ampel_store *st,
+                                        const ampel_geoset *g) AMPEL_WUR;
+/* All stored shapes (keys = area keys, names = area names) and their
+ * neighbour pairs in a new set (empty when nothing is stored). Caller
+ * frees with ampel_geoset_free. */
+ampel_status ampel_store_load_geometry(ampel_store *st, ampel_geoset **out,
+                                       ampel_diags *diags) AMPEL_WUR;
 
 #ifdef __cplusplus
 }

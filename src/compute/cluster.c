@@ -36,9 +36,9 @@ const char *ampel_linkage_name(ampel_linkage method) {
 }
 
 ampel_status ampel_linkage_parse(const char *name, ampel_linkage *out_method) {
-  static const ampel_linkage all[] = {
-      AMPEL_LINKAGE_COMPLETE, AMPEL_LINKAGE_AVERAGE, AMPEL_LINKAGE_SINGLE,
-      AMPEL_LINKAGE_WARD};
+  static const ampel_linkage all[] = {AMPEL_LINKAGE_COMPLETE,
+                                      AMPEL_LINKAGE_AVERAGE,
+                                      AMPEL_LINKAGE_SINGLE, AMPEL_LINKAGE_WARD};
   if (!name || !out_method)
     return AMPEL_E_USAGE;
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
@@ -102,19 +102,31 @@ static inline size_t cidx(const work *w, size_t i, size_t j) {
   return i < j ? w->row_start[i] + (j - i - 1) : w->row_start[j] + (i - j - 1);
 }
 
-static void remove_active(work *w, size_t slot) {
+/* Position of the first active slot >= slot (binary search: sorted). */
+static size_t active_pos(const work *w, size_t slot) {
   size_t lo = 0, hi = w->n_active;
-  while (lo < hi) { /* binary search: active is sorted */
+  while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (w->active[mid] < slot)
       lo = mid + 1;
     else
       hi = mid;
   }
-  memmove(w->active + lo, w->active + lo + 1,
-          (w->n_active - lo - 1) * sizeof(size_t));
+  return lo;
+}
+
+static void remove_active(work *w, size_t slot) {
+  size_t p = active_pos(w, slot);
+  memmove(w->active + p, w->active + p + 1,
+          (w->n_active - p - 1) * sizeof(size_t));
   w->n_active--;
 }
+
+/* The scans below split the active slots at x: below x the pairs (i, x)
+ * sit in column x of the triangle (row_start[i] + x - i - 1), above x in
+ * row x (row_start[x] + i - x - 1, written base + i with a size_t base
+ * that may wrap; the sum does not). This keeps branches out of the inner
+ * loops and the visiting order ascending. */
 
 /* ---- Nearest-neighbour chain ---------------------------------------------
  */
@@ -146,15 +158,21 @@ static double lw_update(ampel_linkage method, double d_xi, double d_yi,
  * distances. */
 static size_t nearest(const work *w, const double *d, size_t x, size_t prev,
                       double *out_dist) {
-  double best = INFINITY;
-  size_t y = prev;
-  if (prev != SIZE_MAX)
-    best = d[cidx(w, x, prev)];
-  for (size_t a = 0; a < w->n_active; a++) {
-    size_t i = w->active[a];
-    if (i == x)
-      continue;
-    double v = d[cidx(w, x, i)];
+  double best = prev != SIZE_MAX ? d[cidx(w, x, prev)] : INFINITY;
+  size_t y = prev, px = active_pos(w, x);
+  const size_t *act = w->active, *rs = w->row_start;
+  for (size_t a = 0; a < px; a++) {
+    size_t i = act[a];
+    double v = d[rs[i] + (x - i - 1)];
+    if (v < best) {
+      best = v;
+      y = i;
+    }
+  }
+  size_t base = rs[x] - x - 1;
+  for (size_t a = px + 1; a < w->n_active; a++) {
+    size_t i = act[a];
+    double v = d[base + i];
     if (v < best) {
       best = v;
       y = i;
@@ -164,20 +182,31 @@ static size_t nearest(const work *w, const double *d, size_t x, size_t prev,
   return y;
 }
 
-/* Merge slot x into slot y (x < y) and update the distances to y. */
+/* Merge slot x into slot y (x < y) and update the distances to y. Each
+ * update reads a pair of x (dead from now on) and writes its own pair of
+ * y, so the order of the three ranges (i < x, x < i < y, i > y) does not
+ * matter. */
 static void nn_merge(work *w, double *d, ampel_linkage method, size_t x,
                      size_t y, double d_xy) {
   size_t nx = w->size[x], ny = w->size[y];
   w->size[x] = 0;
   w->size[y] = nx + ny;
   remove_active(w, x);
-  for (size_t a = 0; a < w->n_active; a++) {
-    size_t i = w->active[a];
-    if (i == y)
-      continue;
-    size_t iy = cidx(w, i, y);
-    d[iy] = lw_update(method, d[cidx(w, i, x)], d[iy], d_xy, nx, ny,
-                      w->size[i]);
+  const size_t *act = w->active, *rs = w->row_start, *sz = w->size;
+  size_t px = active_pos(w, x), py = active_pos(w, y);
+  size_t bx = rs[x] - x - 1, by = rs[y] - y - 1;
+  for (size_t a = 0; a < px; a++) {
+    size_t i = act[a], iy = rs[i] + (y - i - 1);
+    d[iy] =
+        lw_update(method, d[rs[i] + (x - i - 1)], d[iy], d_xy, nx, ny, sz[i]);
+  }
+  for (size_t a = px; a < py; a++) {
+    size_t i = act[a], iy = rs[i] + (y - i - 1);
+    d[iy] = lw_update(method, d[bx + i], d[iy], d_xy, nx, ny, sz[i]);
+  }
+  for (size_t a = py + 1; a < w->n_active; a++) {
+    size_t i = act[a];
+    d[by + i] = lw_update(method, d[bx + i], d[by + i], d_xy, nx, ny, sz[i]);
   }
 }
 
@@ -221,16 +250,19 @@ static ampel_status nn_chain(work *w, double *d, ampel_linkage method,
  * its distance to the tree), as SciPy does. Does not write to d. */
 static void mst_single(work *w, const double *d, ampel_cluster_merge *z) {
   size_t x = 0, y = 0;
+  const size_t *act = w->active, *rs = w->row_start;
+  double *min_d = w->min_d;
   for (size_t k = 0; k + 1 < w->n; k++) {
     double best = INFINITY;
     remove_active(w, x);
+    size_t px = active_pos(w, x), base = rs[x] - x - 1;
     for (size_t a = 0; a < w->n_active; a++) {
-      size_t i = w->active[a];
-      double v = d[cidx(w, x, i)];
-      if (w->min_d[i] > v)
-        w->min_d[i] = v;
-      if (w->min_d[i] < best) {
-        best = w->min_d[i];
+      size_t i = act[a];
+      double v = a < px ? d[rs[i] + (x - i - 1)] : d[base + i];
+      if (min_d[i] > v)
+        min_d[i] = v;
+      if (min_d[i] < best) {
+        best = min_d[i];
         y = i;
       }
     }
@@ -370,8 +402,8 @@ ampel_status ampel_cluster_linkage(const double *d, size_t n,
     return run((double *)d, n, method, out_z);
   size_t len = 0;
   st = ampel_cluster_condensed_len(n, &len);
-  double *copy = st == AMPEL_OK ? ampel_reallocarray(NULL, len, sizeof *copy)
-                                : NULL;
+  double *copy =
+      st == AMPEL_OK ? ampel_reallocarray(NULL, len, sizeof *copy) : NULL;
   if (!copy)
     return st == AMPEL_OK ? AMPEL_E_NOMEM : st;
   memcpy(copy, d, len * sizeof *copy);
@@ -380,12 +412,10 @@ ampel_status ampel_cluster_linkage(const double *d, size_t n,
   return st;
 }
 
-ampel_status ampel_cluster_linkage_matrix(const double *x, size_t n_rows,
-                                          size_t n_cols,
-                                          ampel_cluster_axis axis,
-                                          ampel_linkage method,
-                                          ampel_cluster_merge *out_z,
-                                          size_t out_bad[2]) {
+ampel_status
+ampel_cluster_linkage_matrix(const double *x, size_t n_rows, size_t n_cols,
+                             ampel_cluster_axis axis, ampel_linkage method,
+                             ampel_cluster_merge *out_z, size_t out_bad[2]) {
   size_t n = axis == AMPEL_CLUSTER_COLS ? n_cols : n_rows;
   size_t len = 0;
   ampel_status st = ampel_cluster_condensed_len(n, &len);

@@ -67,7 +67,7 @@ static double dist_missing(const double *a, const double *b, size_t m) {
  * the pair to the slower pairwise-complete path, so complete rows pay
  * nothing for the missing-value support. */
 static inline double finish_pair(const double *a, const double *b, size_t m,
-                          double sum) {
+                                 double sum) {
   return isnan(sum) || m == 0 ? dist_missing(a, b, m) : sqrt(sum);
 }
 
@@ -121,9 +121,8 @@ static ampel_status check_matrix(const double *x, size_t n_rows,
   return AMPEL_OK;
 }
 
-ampel_status ampel_cluster_pdist(const double *x, size_t n_rows,
-                                 size_t n_cols, ampel_cluster_axis axis,
-                                 double *out_d) {
+ampel_status ampel_cluster_pdist(const double *x, size_t n_rows, size_t n_cols,
+                                 ampel_cluster_axis axis, double *out_d) {
   if (axis != AMPEL_CLUSTER_ROWS && axis != AMPEL_CLUSTER_COLS)
     return AMPEL_E_USAGE;
   ampel_status st = check_matrix(x, n_rows, n_cols);
@@ -185,8 +184,8 @@ ampel_status ampel_cluster_item_means(const double *x, size_t n_rows,
   return AMPEL_OK;
 }
 
-ampel_status ampel_cluster_check_dist(const double *d, size_t n,
-                                      size_t *out_i, size_t *out_j) {
+ampel_status ampel_cluster_check_dist(const double *d, size_t n, size_t *out_i,
+                                      size_t *out_j) {
   size_t len = 0;
   ampel_status st = ampel_cluster_condensed_len(n, &len);
   if (st != AMPEL_OK)

@@ -88,8 +88,7 @@ static void tree_layout(tree *t, const ampel_cluster_merge *z,
 }
 
 /* Common prologue: trivial sizes, argument checks, scratch, validation. */
-static ampel_status tree_open(tree *t, const ampel_cluster_merge *z,
-                              size_t n) {
+static ampel_status tree_open(tree *t, const ampel_cluster_merge *z, size_t n) {
   if (n >= 2 && !z)
     return AMPEL_E_USAGE;
   ampel_status st = tree_init(t, n);

@@ -72,6 +72,8 @@ typedef struct ctx {
   const ampel_import_options *opt;
   ampel_import_summary sum;
   int writing; /* 0 after the first error: parse on, write nothing */
+  char last_period_text[64]; /* the last period cell and its id: rows */
+  long last_period_id;       /* repeat periods, parsing each is costly */
   ampel_strmap seen_areas, seen_inds; /* key → line, this import */
   char **seen_keys;
   size_t n_seen_keys, cap_seen_keys;
@@ -723,6 +725,8 @@ static long period_of(ctx *c, const table *t, const ampel_row *row) {
   size_t n = cell_text(row, t->col[F_PERIOD], text, sizeof text);
   if (cell && cell->is_number && n == 4 + 2 && strcmp(text + 4, ".0") == 0)
     text[4] = '\0', n = 4; /* a year typed as a number in Excel */
+  if (c->last_period_id >= 0 && strcmp(text, c->last_period_text) == 0)
+    return c->last_period_id;
   if (n == 0 || ampel_period_parse(text, n, &key, &label) != 0) {
     char s[64];
     shown(cell, s, sizeof s);
@@ -745,6 +749,8 @@ static long period_of(ctx *c, const table *t, const ampel_row *row) {
     id = (long)nid;
   }
   ampel_free(label);
+  memcpy(c->last_period_text, text, sizeof text);
+  c->last_period_id = id;
   return id;
 }
 
@@ -1081,6 +1087,7 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
   c.diags = diags;
   c.opt = opt;
   c.writing = 1;
+  c.last_period_id = -1;
   tables ts = {0};
   ampel_import_file *files = ampel_calloc(n + 1, sizeof *files);
   ts.books = ampel_calloc(n + 1, sizeof *ts.books);

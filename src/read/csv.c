@@ -41,10 +41,21 @@
  * is quoted; inside, "" is a quote and separators and line breaks are
  * text; after the closing quote only a separator, a line break or the end
  * may follow. A '"' inside an unquoted field is kept as text. Line breaks
- * are LF, CRLF and lone CR. Lines that are empty or hold only spaces (and
- * tabs, unless the separator is a tab) are skipped. Cells are returned raw
+ * are LF, CRLF and lone CR. Lines that are empty or hold only spaces and
+ * tabs (other than the separator) are skipped; a line of separators is a
+ * record of empty cells. Cells are returned raw
  * (not trimmed); quoted cells without the quotes and with "" undoubled;
- * line breaks inside quoted cells are kept as they were.
+ * line breaks inside quoted cells are kept as they were. A cell's column
+ * counts characters of the UTF-8 text from 1 (a tab is one character);
+ * after a quoted line break columns restart on the new physical line.
+ *
+ * Caps (read.h): a cell over AMPEL_MAX_FIELD_BYTES, a record with more
+ * than AMPEL_MAX_COLUMNS cells or over AMPEL_MAX_LINE_BYTES stops reading
+ * with AMPEL_E_TOO_LARGE at the cell (record) start.
+ *
+ * Memory: UTF-8 input is not copied; unquoted cells point into it, quoted
+ * cells into one buffer reused for every record. Windows-1252 input is
+ * converted once into a UTF-8 copy (at most 3x the input; usually ~1.01x).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -186,7 +197,7 @@ static int skip_blank_lines(ampel_csv_reader *r) {
   const char *d = r->d;
   for (;;) {
     size_t j = r->pos;
-    while (j < r->n && (d[j] == ' ' || (d[j] == '\t' && r->sep != '\t')))
+    while (j < r->n && (d[j] == ' ' || d[j] == '\t') && d[j] != r->sep)
       j++;
     if (j >= r->n) {
       r->pos = r->n;

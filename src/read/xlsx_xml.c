@@ -194,10 +194,11 @@ static ampel_status open_entry(xlsx_xml *m, int optional) {
     return AMPEL_E_DATA;
   }
   if (m->declared != UINT64_MAX && m->declared > x->entry_cap) {
-    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_TOO_LARGE, x->path, 0, 0,
-                    NULL, 0, "%sEintrag %s ist entpackt größer als %llu MiB",
-                    m->prefix, m->part,
-                    (unsigned long long)(x->entry_cap >> 20));
+    ampel_diags_add(
+        m->diags, AMPEL_SEV_ERROR, AMPEL_E_TOO_LARGE, x->path, 0, 0, NULL, 0,
+        "%sEintrag %s ist laut ZIP-Verzeichnis entpackt größer "
+        "als %llu MiB",
+        m->prefix, m->part, (unsigned long long)(x->entry_cap >> 20));
     return AMPEL_E_TOO_LARGE;
   }
   m->zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);

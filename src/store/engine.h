@@ -27,6 +27,12 @@ typedef struct ampel_store_ops {
   ampel_status (*import_log)(void *impl, ampel_import_log_fn fn, void *ud);
   ampel_status (*config_get)(void *impl, const char *key, char **out);
   ampel_status (*config_set)(void *impl, const char *key, const char *value);
+  ampel_status (*put_geometry)(void *impl, const char *area, int epsg,
+                               const ampel_shape *shape);
+  /* other == NULL: delete the area's neighbour rows */
+  ampel_status (*put_neighbour)(void *impl, const char *area,
+                                const char *other);
+  ampel_status (*load_geometry)(void *impl, ampel_geoset **out);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */

@@ -108,6 +108,35 @@ ampel_status ampel_store_config_set(ampel_store *st, const char *key,
   return st->ops->config_set(st->impl, key, value);
 }
 
+ampel_status ampel_store_put_geometry(ampel_store *st, const char *area,
+                                      int epsg, const ampel_shape *shape) {
+  return st->ops->put_geometry(st->impl, area, epsg, shape);
+}
+
+ampel_status ampel_store_put_neighbours(ampel_store *st,
+                                        const ampel_geoset *g) {
+  ampel_status s = AMPEL_OK;
+  for (size_t i = 0; s == AMPEL_OK && i < ampel_geoset_n(g); i++)
+    s = st->ops->put_neighbour(st->impl, ampel_geoset_key(g, i), NULL);
+  for (size_t k = 0; s == AMPEL_OK && k < ampel_geoset_n_neighbours(g); k++) {
+    size_t a, b;
+    ampel_geoset_neighbour(g, k, &a, &b);
+    s = st->ops->put_neighbour(st->impl, ampel_geoset_key(g, a),
+                               ampel_geoset_key(g, b));
+  }
+  return s;
+}
+
+ampel_status ampel_store_load_geometry(ampel_store *st, ampel_geoset **out,
+                                       ampel_diags *diags) {
+  ampel_status s = st->ops->load_geometry(st->impl, out);
+  if (s != AMPEL_OK)
+    ampel_diags_error(diags, s,
+                      "Datenbank: die gespeicherten Flächen sind nicht "
+                      "lesbar");
+  return s;
+}
+
 void ampel_data_version_format(const ampel_data_version *v, char *buf,
                                size_t size) {
   if (!v || v->id == 0) {

@@ -40,8 +40,8 @@ typedef struct tokens {
 static void tokens_open(tokens *t, const char *name) {
   const char *src = getenv("AMPEL_SOURCE_DIR");
   char path[4096];
-  snprintf(path, sizeof path, "%s/tests/fixtures/cluster/%s",
-           src ? src : ".", name);
+  snprintf(path, sizeof path, "%s/tests/fixtures/cluster/%s", src ? src : ".",
+           name);
   FILE *f = fopen(path, "rb");
   if (!f)
     fail_msg("cannot open fixture %s (AMPEL_SOURCE_DIR set?)", path);
@@ -245,9 +245,9 @@ static void check_z_exact(const ampel_cluster_merge *z,
   for (size_t k = 0; k < nm; k++) {
     if (z[k].left != want[k].left || z[k].right != want[k].right ||
         z[k].size != want[k].size)
-      fail_msg("merge %zu: got (%zu %zu size %zu), SciPy (%zu %zu size %zu)",
-               k, z[k].left, z[k].right, z[k].size, want[k].left,
-               want[k].right, want[k].size);
+      fail_msg("merge %zu: got (%zu %zu size %zu), SciPy (%zu %zu size %zu)", k,
+               z[k].left, z[k].right, z[k].size, want[k].left, want[k].right,
+               want[k].size);
     assert_close(z[k].height, want[k].height, "height", k);
   }
 }
@@ -263,8 +263,8 @@ static void check_coph(const ampel_cluster_merge *z, const expected *e) {
     sum += d[k];
   assert_close(sum, e->coph_sum, "cophenetic sum", 0);
   for (size_t k = 0; k < e->coph.n; k++) {
-    size_t pos = ampel_cluster_condensed_index(e->n, e->coph.i[k],
-                                               e->coph.j[k]);
+    size_t pos =
+        ampel_cluster_condensed_index(e->n, e->coph.i[k], e->coph.j[k]);
     assert_close(d[pos], e->coph.v[k], "cophenetic pair", k);
   }
   free(d);
@@ -297,18 +297,18 @@ static void check_pdist(const char *c, const matrix *m) {
   double *d2 = malloc((len + 1) * sizeof *d2);
   double *xt = malloc((m->rows * m->cols + 1) * sizeof *xt);
   assert_true(d && d2 && xt);
-  assert_int_equal(ampel_cluster_pdist(m->x, m->rows, m->cols,
-                                       AMPEL_CLUSTER_ROWS, d),
-                   AMPEL_OK);
+  assert_int_equal(
+      ampel_cluster_pdist(m->x, m->rows, m->cols, AMPEL_CLUSTER_ROWS, d),
+      AMPEL_OK);
   for (size_t k = 0; k < p.n; k++)
     assert_close(d[ampel_cluster_condensed_index(m->rows, p.i[k], p.j[k])],
                  p.v[k], "distance", k);
   for (size_t r = 0; r < m->rows; r++)
     for (size_t col = 0; col < m->cols; col++)
       xt[col * m->rows + r] = m->x[r * m->cols + col];
-  assert_int_equal(ampel_cluster_pdist(xt, m->cols, m->rows,
-                                       AMPEL_CLUSTER_COLS, d2),
-                   AMPEL_OK);
+  assert_int_equal(
+      ampel_cluster_pdist(xt, m->cols, m->rows, AMPEL_CLUSTER_COLS, d2),
+      AMPEL_OK);
   assert_memory_equal(d, d2, len * sizeof *d);
   free(d);
   free(d2);
@@ -349,10 +349,10 @@ static void check_copying_linkage(const matrix *m, ampel_linkage method) {
     return;
   assert_int_equal(ampel_cluster_condensed_len(n, &len), AMPEL_OK);
   double *d = malloc(len * sizeof *d), *keep = malloc(len * sizeof *keep);
-  ampel_cluster_merge *z1 = malloc(n * sizeof *z1), *z2 = malloc(n * sizeof *z2);
+  ampel_cluster_merge *z1 = malloc(n * sizeof *z1);
+  ampel_cluster_merge *z2 = malloc(n * sizeof *z2);
   assert_true(d && keep && z1 && z2);
-  assert_int_equal(ampel_cluster_pdist(m->x, n, m->cols, AMPEL_CLUSTER_ROWS,
-                                       d),
+  assert_int_equal(ampel_cluster_pdist(m->x, n, m->cols, AMPEL_CLUSTER_ROWS, d),
                    AMPEL_OK);
   memcpy(keep, d, len * sizeof *d);
   assert_int_equal(ampel_cluster_linkage(d, n, method, z1), AMPEL_OK);
@@ -375,9 +375,9 @@ static void check_case(const char *c) {
     /* Our row means equal the weights numpy computed. */
     double *w = malloc((m.rows + 1) * sizeof *w);
     assert_non_null(w);
-    assert_int_equal(ampel_cluster_item_means(m.x, m.rows, m.cols,
-                                              AMPEL_CLUSTER_ROWS, w),
-                     AMPEL_OK);
+    assert_int_equal(
+        ampel_cluster_item_means(m.x, m.rows, m.cols, AMPEL_CLUSTER_ROWS, w),
+        AMPEL_OK);
     for (size_t i = 0; i < m.rows; i++)
       assert_close(w[i], e.weights[i], "row mean", i);
     free(w);
@@ -460,8 +460,8 @@ static void test_condensed(void **state) {
 /* Missing cells: hand-computed R dist() values. */
 static void test_pdist_missing_by_hand(void **state) {
   (void)state;
-  const double x[] = {0, 1, NAN, 3, /* row 0 */
-                      4, NAN, 2, 0, /* row 1 */
+  const double x[] = {0,   1,   NAN, 3, /* row 0 */
+                      4,   NAN, 2,   0, /* row 1 */
                       NAN, NAN, NAN, NAN};
   double d[3], bad = 0;
   assert_int_equal(ampel_cluster_pdist(x, 3, 4, AMPEL_CLUSTER_ROWS, d),
@@ -483,8 +483,7 @@ static void test_pdist_missing_by_hand(void **state) {
   assert_int_equal(pair[0], 0);
   assert_int_equal(pair[1], 2);
   double means[3];
-  assert_int_equal(ampel_cluster_item_means(x, 3, 4, AMPEL_CLUSTER_ROWS,
-                                            means),
+  assert_int_equal(ampel_cluster_item_means(x, 3, 4, AMPEL_CLUSTER_ROWS, means),
                    AMPEL_OK);
   assert_true(fabs(means[0] - 4.0 / 3.0) < 1e-15 && isnan(means[2]));
   /* Columns: column 1 and 2 share no row. */

@@ -360,6 +360,28 @@ static void test_forced_encodings(void **state) {
   fx_open(&f, "a;b\n", 4, &o);
   assert_int_equal(ampel_csv_encoding(f.r), AMPEL_ENC_CP1252);
   fx_close(&f);
+  /* a BOM with forced Windows-1252: BOM dropped, a warning given */
+  fx_open(&f, "\xEF\xBB\xBFx;\xE4\n", 7, &o);
+  assert_non_null(f.r);
+  assert_int_equal(f.dg.n, 1);
+  assert_int_equal(f.dg.items[0].severity, AMPEL_SEV_WARNING);
+  assert_int_equal(ampel_csv_next(f.r, &f.row, &f.dg), 1);
+  assert_cell(&f.row, 0, "x", 1, 1);
+  assert_cell(&f.row, 1, "\xC3\xA4", 1, 3);
+  fx_close(&f);
+  /* forced UTF-8 on valid input */
+  ampel_csv_options u = {AMPEL_ENC_UTF8, 0, 0};
+  fx_open(&f, "\xC3\xA4;b\n", 5, &u);
+  assert_int_equal(ampel_csv_encoding(f.r), AMPEL_ENC_UTF8);
+  fx_close(&f);
+}
+
+static void test_space_separator(void **state) {
+  (void)state;
+  ampel_csv_options o = {AMPEL_ENC_AUTO, ' ', '.'};
+  char *got = dump_all("a b\n \nc d\n", 10, &o);
+  assert_string_equal(got, "a|b\n|\nc|d\n"); /* " " is two empty cells */
+  free(got);
 }
 
 /* ---- unreadable files ------------------------------------------------- */
@@ -694,6 +716,7 @@ int main(void) {
       cmocka_unit_test(test_detect_separator),
       cmocka_unit_test(test_detect_decimal),
       cmocka_unit_test(test_forced_sep_decimal),
+      cmocka_unit_test(test_space_separator),
       cmocka_unit_test(test_cap_field),
       cmocka_unit_test(test_cap_columns),
       cmocka_unit_test(test_cap_record),

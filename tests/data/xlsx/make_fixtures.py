@@ -9,7 +9,9 @@ Run with Debian's Python, which sees python3-openpyxl:
 Outputs (all small, committed):
   tests/data/xlsx/kennzahlen.xlsx   openpyxl: sheets Gebiete, Kennzahlen,
                                     Werte (umlauts, numbers, booleans, a
-                                    date, gaps, styled empty cells)
+                                    date, gaps, styled empty cells);
+                                    openpyxl 3.0 writes its text as
+                                    inlineStr cells
   tests/data/xlsx/inline.xlsx       by hand: inlineStr cells, no shared
                                     strings, cells and rows without r,
                                     rich text, escapes, absolute and
