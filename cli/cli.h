@@ -83,6 +83,11 @@ void cli_data_stamp(ampel_store *st, char *out, size_t size);
 int cmd_index(int argc, char **argv, cli_common *c);
 int cmd_allocate(int argc, char **argv, cli_common *c);
 
+/* ---- maps and charts (cmd_map.c, cmd_chart.c, cmd_correlate.c) ---------- */
+int cmd_map(int argc, char **argv, cli_common *c);
+int cmd_chart(int argc, char **argv, cli_common *c);
+int cmd_correlate(int argc, char **argv, cli_common *c);
+
 /* Options shared by `index --method weighted` and `allocate`. */
 enum {
   OPT_LEVEL = 1000, OPT_PERIOD, OPT_INDICATORS, OPT_LEVELS, OPT_TOP_SHARE,
@@ -129,5 +134,8 @@ int cli_need_tilemap(const ampel_dataset *ds, const ampel_need_table *t,
                      ampel_buf *b);
 void cli_need_period_notes(const ampel_dataset *ds,
                            const ampel_need_frame *f);
+/* Appends "\n– Name (key): Gewicht w[, Werte von P]" per indicator. */
+void cli_need_describe(const ampel_dataset *ds, const ampel_need_table *t,
+                       ampel_buf *b);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ typedef struct rows {
   double *weight;
   const char *weight_period; /* label, or NULL without --weight */
   const char *level;
+  const char *weight_name; /* indicator name of --weight */
   const char *describe; /* where the need comes from (borrowed) */
 } rows;
 
@@ -269,6 +271,8 @@ static int weights(const ampel_dataset *ds, const alloc_args *a, rows *r) {
     return ampel_status_exit_code(st);
   cli_need_period_notes(ds, &f);
   r->weight_period = ampel_dataset_period(ds, f.used_period[0])->label;
+  const ampel_indicator *wi = ampel_dataset_indicator(ds, f.inds[0]);
+  r->weight_name = wi->name ? wi->name : wi->key;
   size_t na = ampel_dataset_n_areas(ds);
   double *by_id = ampel_reallocarray(NULL, na + 1, sizeof *by_id);
   if (by_id) {
@@ -380,19 +384,44 @@ static int verify(const ampel_allocation_result *res) {
   return EXIT_OK;
 }
 
+/* German number with thousands '.' and decimal ',' (2 decimals only when
+ * needed). */
+static void fmt_de(double v, char *out, size_t size) {
+  char raw[64];
+  int dec = fabs(v - round(v)) > 1e-9 * fmax(1.0, fabs(v));
+  snprintf(raw, sizeof raw, dec ? "%.2f" : "%.0f", fabs(v));
+  char *dot = strchr(raw, '.');
+  size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw), o = 0;
+  if (v < 0 && o + 1 < size)
+    out[o++] = '-';
+  for (size_t i = 0; i < int_len && o + 2 < size; i++) {
+    if (i > 0 && (int_len - i) % 3 == 0)
+      out[o++] = '.';
+    out[o++] = raw[i];
+  }
+  for (const char *p = dot; p && *p && o + 1 < size; p++)
+    out[o++] = *p == '.' ? ',' : *p;
+  out[o] = '\0';
+}
+
 static void title_text(ampel_buf *t, ampel_buf *note, const alloc_args *a,
                        const rows *r, const ampel_allocation_result *res) {
-  char amount[64];
-  ampel_format_double(res->budget, amount, sizeof amount);
+  char amount[80];
+  fmt_de(res->budget, amount, sizeof amount);
   ampel_buf_printf(t, "Verteilung von %s%s%s nach Bedarf (Ebene %s)",
                    amount, *a->label ? " " : "", a->label, r->level);
-  ampel_buf_printf(note, "Bedarf: %s aus %s", a->need_score ?
-                   "Indexwert über dem niedrigsten" : "Stufe", r->describe);
   if (a->weight)
-    ampel_buf_printf(note, "; Gewicht: %s (%s)", a->weight,
-                     r->weight_period);
+    ampel_buf_printf(note, "Gewicht je Gebiet: %s (%s), Stand %s. ",
+                     r->weight_name, a->weight, r->weight_period);
   else
-    ampel_buf_puts(note, "; Gewicht: 1 je Gebiet");
+    ampel_buf_puts(note, "Gewicht: 1 je Gebiet. ");
+  ampel_buf_printf(note, "Bedarf: %s", a->need_score ?
+                   "Indexwert minus kleinster Indexwert" : "Stufe");
+  if (a->index_file)
+    ampel_buf_printf(note, " aus %s", a->index_file);
+  else
+    ampel_buf_printf(note, " (1 bis %d) des Index aus:", a->n.levels.k);
+  ampel_buf_puts(note, r->describe);
 }
 
 static int output(alloc_args *a, const rows *r, const run *u,
@@ -403,7 +432,9 @@ static int output(alloc_args *a, const rows *r, const run *u,
   ampel_buf_init(&b);
   title_text(&t, &note, a, r, res);
   ampel_allocation_view v = {r->n, u->keys, u->names, u->used, u->row, res,
-                             a->in.base_share, a->label, t.data, note.data};
+                             a->in.base_share, a->label, t.data, note.data,
+                             a->need_score ? "Bedarf" : "Stufe",
+                             a->weight ? "Gewicht" : NULL};
   if (cli_out_kind(a->out) == CLI_OUT_SVG)
     ampel_allocation_render_svg(&v, &b);
   else
@@ -436,10 +467,8 @@ static int run_allocate(const ampel_dataset *ds, alloc_args *a) {
   int rc = a->index_file ? from_file(ds, a, &r) : from_indicators(ds, a, &t, &r);
   ampel_buf desc;
   ampel_buf_init(&desc);
-  if (a->index_file)
-    ampel_buf_puts(&desc, a->index_file);
-  for (size_t j = 0; !a->index_file && j < t.frame.k; j++)
-    ampel_buf_printf(&desc, "%s%s", j ? ", " : "", t.frame.keys[j]);
+  if (rc == EXIT_OK && !a->index_file)
+    cli_need_describe(ds, &t, &desc);
   r.describe = desc.data ? desc.data : "";
   if (rc == EXIT_OK)
     rc = weights(ds, a, &r);

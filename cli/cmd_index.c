@@ -400,17 +400,22 @@ static int run_mss(const ampel_dataset *ds, const index_args *a) {
   return write_buf(a->out, &b);
 }
 
-/* "Bedarfsindex aus a (Gewicht 2), b (1)" into b. */
-static void describe(ampel_buf *b, const ampel_need_table *t) {
-  ampel_buf_puts(b, "Index aus ");
-  for (size_t j = 0; j < t->frame.k; j++) {
+/* One line per indicator: "- Name (key): Gewicht 2, Werte von 2024/25". */
+void cli_need_describe(const ampel_dataset *ds, const ampel_need_table *t,
+                       ampel_buf *b) {
+  const ampel_need_frame *f = &t->frame;
+  for (size_t j = 0; j < f->k; j++) {
+    const ampel_indicator *ind = ampel_dataset_indicator(ds, f->inds[j]);
     char w[40];
     ampel_format_double(t->raw_weights[j], w, sizeof w);
     for (char *p = w; *p; p++)
       if (*p == '.')
         *p = ',';
-    ampel_buf_printf(b, "%s%s (Gewicht %s)", j ? ", " : "", t->frame.keys[j],
-                     w);
+    ampel_buf_printf(b, "\n– %s (%s): Gewicht %s",
+                     ind->name ? ind->name : ind->key, ind->key, w);
+    if (f->used_period[j] != f->period)
+      ampel_buf_printf(b, ", Werte von %s",
+                       ampel_dataset_period(ds, f->used_period[j])->label);
   }
 }
 
@@ -418,9 +423,14 @@ int cli_need_tilemap(const ampel_dataset *ds, const ampel_need_table *t,
                      ampel_buf *b) {
   ampel_buf sub;
   ampel_buf_init(&sub);
-  describe(&sub, t);
-  ampel_buf_printf(&sub, "; Ebene %s, %s", t->frame.level,
-                   ampel_dataset_period(ds, t->frame.period)->label);
+  ampel_buf_printf(&sub, "Ebene %s, Zeitraum %s, %d Stufen (%s)\nIndex aus:",
+                   t->frame.level,
+                   ampel_dataset_period(ds, t->frame.period)->label,
+                   t->input.levels.k,
+                   t->input.levels.method == AMPEL_LEVEL_COUNT
+                       ? "gleich viele Gebiete je Stufe"
+                       : "gleich breite Abschnitte der Indexwerte");
+  cli_need_describe(ds, t, &sub);
   ampel_tilemap_view v = {t->frame.n_areas, t->frame.areas,
                           t->result.level, NULL, NULL, t->input.levels.k,
                           "Bedarfsstufen", sub.data, "geringster Bedarf",

@@ -24,6 +24,9 @@ static const command commands[] = {
     {"lights", cmd_lights},
     {"index", cmd_index},
     {"allocate", cmd_allocate},
+    {"map", cmd_map},
+    {"chart", cmd_chart},
+    {"correlate", cmd_correlate},
 };
 
 /* Takes `--db PATH` / `--db=PATH` out of argv wherever it stands (it is

@@ -209,7 +209,9 @@ typedef struct ampel_allocation_view {
   double base_share;
   const char *amount_label;     /* e.g. "€"; "" for none */
   const char *title;            /* heading of the SVG */
-  const char *note;             /* one line under the heading, may be NULL */
+  const char *note;             /* lines under the heading ('\n'), or NULL */
+  const char *need_header;      /* column heading for the need, e.g. "Stufe" */
+  const char *weight_header;    /* column heading for the weight */
 } ampel_allocation_view;
 
 /* CSV of METHODS.md §6: area,weight,need,base_part,need_part,allocation,
@@ -232,7 +234,7 @@ typedef struct ampel_tilemap_view {
   const char *const *tip;   /* n; extra line for the tile's <title>, or NULL */
   int k;                /* number of levels (colours) */
   const char *title;    /* heading */
-  const char *subtitle; /* line under the heading, may be NULL */
+  const char *subtitle; /* lines under the heading ('\n'), or NULL */
   const char *low_label;  /* legend text for level 1, e.g. "geringer Bedarf" */
   const char *high_label; /* legend text for level k */
   const char *const *level_names; /* k names for the legend, or NULL */

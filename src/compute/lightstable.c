@@ -107,8 +107,10 @@ static ampel_status rate_scale(const column *c, size_t n, double *scratch,
   return st;
 }
 
+/* Certainty is only given for rated (non-neutral) indicators: a neutral
+ * indicator has no light that could be uncertain. */
 static void put_cells(ampel_lights *l, size_t j, const column *c,
-                      const ampel_lights_col *col) {
+                      const ampel_lights_col *col, int rated) {
   for (size_t r = 0; r < l->n_areas; r++) {
     ampel_lights_cell *cell = &l->cells[r * l->n_cols + j];
     cell->value = c->x[r];
@@ -118,7 +120,7 @@ static void put_cells(ampel_lights *l, size_t j, const column *c,
     cell->trend_score = c->tscore[r];
     cell->trend = c->trend[r];
     cell->certain = AMPEL_CERTAIN_NA;
-    if (isfinite(c->x[r]) && isfinite(col->rate_scale) &&
+    if (rated && isfinite(c->x[r]) && isfinite(col->rate_scale) &&
         isfinite(col->ref.value))
       cell->certain = ampel_wilson_certainty(
           c->num[r], c->den[r], col->ref.value / col->rate_scale);
@@ -164,7 +166,7 @@ static ampel_status compute_col(const ampel_dataset *ds,
   if (st == AMPEL_OK)
     st = rate_scale(c, n, c->x0, &col->rate_scale);
   if (st == AMPEL_OK)
-    put_cells(l, j, c, col);
+    put_cells(l, j, c, col, ind->polarity != AMPEL_POL_NEUTRAL);
   return st;
 }
 

@@ -4,18 +4,20 @@
  * reads in grey and for every kind of colour blindness. Amounts are written
  * at each bar in German number format; every bar has a <title>. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
 #include "ampel/need.h"
 
-#define W 1000
+#define W 1120
 #define LABEL_W 330
-#define BAR_X (LABEL_W + 10)
+#define NEED_X 378
+#define WEIGHT_X 480
+#define BAR_X 500
 #define BAR_W 470
 #define ROW_H 22
-#define TOP 118
 #define C_BASE "#c6dbef"
 #define C_NEED "#08519c"
 #define C_LINE "#08306b"
@@ -95,6 +97,13 @@ static void sort_rows(sort_ctx *c) {
   }
 }
 
+static int note_lines(const char *s) {
+  int n = s && *s ? 1 : 0;
+  for (; s && *s; s++)
+    n += *s == '\n' && s[1];
+  return n;
+}
+
 static void header(ampel_buf *b, const ampel_allocation_view *v, int h,
                    size_t n) {
   const char *title = v->title ? v->title : "Verteilung nach Bedarf";
@@ -117,33 +126,46 @@ static void header(ampel_buf *b, const ampel_allocation_view *v, int h,
                     "font-weight=\"bold\" fill=\"#111\">");
   ampel_buf_html(b, title);
   ampel_buf_puts(b, "</text>\n");
-  if (v->note) {
-    ampel_buf_puts(b, "<text x=\"20\" y=\"56\" font-size=\"13\" "
-                      "fill=\"#333\">");
-    ampel_buf_html(b, v->note);
+  int y = 56;
+  for (const char *p = v->note; p && *p; y += 18) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    ampel_buf_printf(b, "<text x=\"20\" y=\"%d\" font-size=\"13\" "
+                        "fill=\"#333\">", y);
+    ampel_buf_html_n(b, p, len);
     ampel_buf_puts(b, "</text>\n");
+    p += len + (nl != NULL);
   }
 }
 
-static void legend(ampel_buf *b, const ampel_allocation_view *v) {
+static void legend(ampel_buf *b, const ampel_allocation_view *v, int y) {
   char pct[32];
   fmt_de(round(v->base_share * 1000) / 10, pct, sizeof pct);
   ampel_buf_printf(b,
-                   "<rect x=\"20\" y=\"74\" width=\"18\" height=\"14\" "
+                   "<rect x=\"20\" y=\"%d\" width=\"18\" height=\"14\" "
                    "fill=\"%s\" stroke=\"%s\" stroke-width=\"0.8\"/>\n"
-                   "<text x=\"44\" y=\"86\" font-size=\"13\">Sockelbetrag "
+                   "<text x=\"44\" y=\"%d\" font-size=\"13\">Sockelbetrag "
                    "(%s %% des Budgets, nach Gewicht)</text>\n",
-                   C_BASE, C_LINE, pct);
+                   y, C_BASE, C_LINE, y + 12, pct);
   fmt_de(round((1 - v->base_share) * 1000) / 10, pct, sizeof pct);
   ampel_buf_printf(b,
-                   "<rect x=\"400\" y=\"74\" width=\"18\" height=\"14\" "
+                   "<rect x=\"420\" y=\"%d\" width=\"18\" height=\"14\" "
                    "fill=\"%s\"/>\n"
-                   "<text x=\"424\" y=\"86\" font-size=\"13\">Bedarfsanteil "
-                   "(%s %%, nach Bedarf × Gewicht)</text>\n",
-                   C_NEED, pct);
-  ampel_buf_puts(b, "<text x=\"20\" y=\"108\" font-size=\"12\" "
-                    "fill=\"#333\">Zahl rechts: Betrag des Gebiets "
-                    "(gerundet, Summe genau das Budget)</text>\n");
+                   "<text x=\"444\" y=\"%d\" font-size=\"13\">Bedarfsanteil "
+                   "(%s %% des Budgets, nach Bedarf × Gewicht)</text>\n",
+                   y, C_NEED, y + 12, pct);
+  ampel_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\" "
+                      "font-weight=\"bold\" text-anchor=\"middle\">",
+                   NEED_X, y + 46);
+  ampel_buf_html(b, v->need_header ? v->need_header : "Bedarf");
+  ampel_buf_printf(b, "</text><text x=\"%d\" y=\"%d\" font-size=\"12\" "
+                      "font-weight=\"bold\" text-anchor=\"end\">",
+                   WEIGHT_X, y + 46);
+  ampel_buf_html(b, v->weight_header ? v->weight_header : "Gewicht");
+  ampel_buf_printf(b, "</text><text x=\"%d\" y=\"%d\" font-size=\"12\" "
+                      "font-weight=\"bold\">Betrag (gerundet; alle zusammen "
+                      "genau das Budget)</text>\n",
+                   BAR_X, y + 46);
 }
 
 static void bar_title(ampel_buf *b, const ampel_allocation_view *v,
@@ -182,7 +204,15 @@ static void bar(ampel_buf *b, const ampel_allocation_view *v, size_t i,
                       "text-anchor=\"end\">",
                    LABEL_W, y + 15);
   short_text(b, v->names[i], 44);
-  ampel_buf_puts(b, "</text>\n");
+  char s[80];
+  fmt_de(round(a->need * 100) / 100, s, sizeof s);
+  ampel_buf_printf(b, "</text>\n<text x=\"%d\" y=\"%d\" font-size=\"13\" "
+                      "text-anchor=\"middle\">%s</text>",
+                   NEED_X, y + 15, s);
+  fmt_de(a->weight, s, sizeof s);
+  ampel_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
+                      "text-anchor=\"end\">%s</text>\n",
+                   WEIGHT_X, y + 15, s);
   ampel_buf_printf(b,
                    "<rect x=\"%d\" y=\"%d\" width=\"%.2f\" height=\"16\" "
                    "fill=\"%s\" stroke=\"%s\" stroke-width=\"0.8\"/>\n",
@@ -251,12 +281,14 @@ void ampel_allocation_render_svg(const ampel_allocation_view *v,
       max = fmax(max, row_area(v, i)->allocation);
     }
   sort_rows(&c);
-  int y_end = TOP + (int)c.n * ROW_H + 16;
-  int h = y_end + 24 + excluded(out, v, 0, 0);
+  int leg = 56 + 18 * note_lines(v->note);
+  int top = leg + 54;
+  int y_end = top + (int)c.n * ROW_H + 16;
+  int h = y_end + 28 + excluded(out, v, 0, 0);
   header(out, v, h, c.n);
-  legend(out, v);
+  legend(out, v, leg);
   for (size_t k = 0; k < c.n; k++)
-    bar(out, v, c.order[k], max, TOP + (int)k * ROW_H);
+    bar(out, v, c.order[k], max, top + (int)k * ROW_H);
   ampel_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
                         "font-weight=\"bold\" text-anchor=\"end\">Summe: ",
                    LABEL_W, y_end + 4);

@@ -18,7 +18,7 @@
  * the domain (Handlungsfeld) band above the columns. */
 static const ampel_rgb domain_colors[] = {
     {0xcc, 0x79, 0xa7}, {0x00, 0x9e, 0x73}, {0xf0, 0xe4, 0x42},
-    {0x99, 0x99, 0x99}, {0x56, 0xb4, 0xe9}, {0x6a, 0x3d, 0x9a},
+    {0x88, 0x22, 0x55}, {0x56, 0xb4, 0xe9}, {0x6a, 0x3d, 0x9a},
     {0xb1, 0x59, 0x28}, {0x33, 0x33, 0x33}};
 #define N_DOMAIN_COLORS (sizeof domain_colors / sizeof domain_colors[0])
 
@@ -93,7 +93,7 @@ static void do_layout(ctx *c) {
   L->dend_h = h->col_tree ? 80 : 0;
   L->cx = MARGIN + L->dend_w + (rows ? 6 : 0);
   L->cy = 96 + L->dend_h + 24;
-  L->col_lab_h = max_label_w(c, 0, 11) + 10;
+  L->col_lab_h = max_label_w(c, 0, 11) * 0.9 + 10;
   double right = L->cx + (double)h->n_cols * L->cw + 8 +
                  max_label_w(c, 1, L->label_font) + MARGIN;
   L->w = right > 900 ? right : 900;
@@ -288,25 +288,38 @@ static double legend_ramp(ctx *c, double x, double y, const char *id,
   return y + 50;
 }
 
+static int any_neutral(const ctx *c) {
+  for (size_t j = 0; j < c->h->n_cols; j++)
+    if (col_ind(c, j)->polarity == AMPEL_POL_NEUTRAL)
+      return 1;
+  return 0;
+}
+
 static double draw_legend(ctx *c) {
-  double x = MARGIN, y = c->L.legend_y;
-  char head[256];
-  snprintf(head, sizeof head, "Farbe = skalierter Wert (Palette: %s)",
-           c->pal->label_de);
-  double y1 = legend_ramp(c, x, y, "ampel-pal", head, "0 = ungünstigster Wert",
-                          "1 = günstigster Wert");
-  legend_ramp(c, x + 320, y, "ampel-neutral",
-              "Neutrale Kennzahl (ohne Wertung)", "niedrigster Wert",
-              "höchster Wert");
-  ampel_svg_text_opts o = {10, NULL, 0, AMPEL_SVG_START, 0, NULL};
-  double xm = x + 640;
-  if (xm + 200 < c->L.w) {
-    ampel_svg_rect(c->b, xm, y + 6, 30, 14, "#ffffff", "#595959", 0.5, NULL);
-    o.anchor = AMPEL_SVG_MIDDLE;
-    ampel_svg_text(c->b, xm + 15, y + 17, "–", &o);
-    o.anchor = AMPEL_SVG_START;
-    ampel_svg_text(c->b, xm + 36, y + 17, "kein Wert", &o);
+  double x = MARGIN, y = c->L.legend_y, xm = x + 300;
+  double y1 = legend_ramp(c, x, y, "ampel-pal", "Farbe = skalierter Wert",
+                          "0 = ungünstigster Wert", "1 = günstigster Wert");
+  ampel_svg_text_opts o = {10, "#404040", 0, AMPEL_SVG_START, 0, NULL};
+  char pal[256];
+  snprintf(pal, sizeof pal, "Palette: %s", c->pal->label_de);
+  ampel_svg_text(c->b, x, y1 - 4, pal, &o);
+  y1 += 16;
+  if (any_neutral(c)) {
+    legend_ramp(c, xm, y, "ampel-neutral", "Neutrale Kennzahl (ohne Wertung)",
+                "niedrigster Wert", "höchster Wert");
+    xm += 300;
   }
+  o.fill = NULL;
+  if (xm + 120 > c->L.w) {
+    xm = x;
+    y = y1 - 6;
+    y1 += 24;
+  }
+  ampel_svg_rect(c->b, xm, y + 6, 30, 14, "#ffffff", "#595959", 0.5, NULL);
+  o.anchor = AMPEL_SVG_MIDDLE;
+  ampel_svg_text(c->b, xm + 15, y + 17, "–", &o);
+  o.anchor = AMPEL_SVG_START;
+  ampel_svg_text(c->b, xm + 36, y + 17, "kein Wert", &o);
   y = y1;
   o.size = 11;
   o.bold = 1;

@@ -13,7 +13,7 @@
 #define TILE 112
 #define GAP 6
 #define MARGIN 24
-#define TOP 96
+#define TOP 80 /* plus 18 per subtitle line */
 #define C_NONE "#e0e0e0"
 
 static const unsigned char ylorrd[9][3] = {
@@ -113,11 +113,12 @@ static void tile_name(ampel_buf *b, const char *name, double x, double y,
 }
 
 static void tile(ampel_buf *b, const ampel_dataset *ds,
-                 const ampel_tilemap_view *v, const grid *g, size_t i) {
+                 const ampel_tilemap_view *v, const grid *g, size_t i,
+                 int top) {
   const ampel_area *a = ampel_dataset_area(ds, v->areas[i]);
   int l = v->level[i];
   double x = MARGIN + (a->tile_col - g->c0) * (TILE + GAP);
-  double y = TOP + (a->tile_row - g->r0) * (TILE + GAP);
+  double y = top + (a->tile_row - g->r0) * (TILE + GAP);
   ampel_buf_puts(b, "<g><title>");
   ampel_buf_html(b, a->name);
   if (l > 0)
@@ -176,13 +177,17 @@ static int legend(ampel_buf *b, const ampel_tilemap_view *v, int y) {
     x += v->level_names ? sw + 54 : sw + 4;
   }
   int ex = MARGIN;
-  ampel_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\">1 = ", ex,
+  ampel_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\">Stufe 1 = ", ex,
                    y + (v->level_names ? 62 : 46));
   ampel_buf_html(b, v->low_label ? v->low_label : "geringster Bedarf");
-  ampel_buf_printf(b, ", %d = ", k);
+  ampel_buf_printf(b, ", Stufe %d = ", k);
   ampel_buf_html(b, v->high_label ? v->high_label : "höchster Bedarf");
-  ampel_buf_puts(b, "; grau mit „–“ = nicht eingestuft</text>\n");
-  return y + (v->level_names ? 70 : 54);
+  ampel_buf_printf(b, " (im Vergleich der Gebiete untereinander)</text>\n"
+                      "<text x=\"%d\" y=\"%d\" font-size=\"12\">grau mit "
+                      "„–“ = nicht eingestuft; Einzelheiten im Tooltip "
+                      "jeder Kachel</text>\n",
+                   ex, y + (v->level_names ? 78 : 62));
+  return y + (v->level_names ? 86 : 70);
 }
 
 static void head(ampel_buf *b, const ampel_tilemap_view *v, int w, int h) {
@@ -203,12 +208,23 @@ static void head(ampel_buf *b, const ampel_tilemap_view *v, int w, int h) {
                     "font-size=\"20\" font-weight=\"bold\">");
   ampel_buf_html(b, title);
   ampel_buf_puts(b, "</text>\n");
-  if (v->subtitle) {
-    ampel_buf_puts(b, "<text x=\"24\" y=\"60\" font-size=\"13\" "
-                      "fill=\"#333\">");
-    ampel_buf_html(b, v->subtitle);
+  int y = 60;
+  for (const char *p = v->subtitle; p && *p; y += 18) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    ampel_buf_printf(b, "<text x=\"24\" y=\"%d\" font-size=\"13\" "
+                        "fill=\"#333\">", y);
+    ampel_buf_html_n(b, p, len);
     ampel_buf_puts(b, "</text>\n");
+    p += len + (nl != NULL);
   }
+}
+
+static int subtitle_lines(const char *s) {
+  int n = s && *s ? 1 : 0;
+  for (; s && *s; s++)
+    n += *s == '\n' && s[1];
+  return n;
 }
 
 static void untiled(ampel_buf *b, const ampel_dataset *ds,
@@ -247,14 +263,15 @@ ampel_status ampel_tilemap_render_svg(const ampel_dataset *ds,
   int w = MARGIN * 2 + g.cols * (TILE + GAP);
   if (w < lw + 2 * MARGIN)
     w = lw + 2 * MARGIN;
-  if (w < 640)
-    w = 640;
-  int h = TOP + map_h + 30 + (v->level_names ? 70 : 54) + 30;
+  if (w < 900)
+    w = 900;
+  int top = TOP + 18 * subtitle_lines(v->subtitle);
+  int h = top + map_h + 30 + (v->level_names ? 86 : 70) + 30;
   head(out, v, w, h);
   for (size_t i = 0; i < v->n; i++)
     if (ampel_dataset_area(ds, v->areas[i])->tile_row != AMPEL_NO_TILE)
-      tile(out, ds, v, &g, i);
-  int y = legend(out, v, TOP + map_h + 20);
+      tile(out, ds, v, &g, i, top);
+  int y = legend(out, v, top + map_h + 20);
   untiled(out, ds, v, y + 6);
   ampel_buf_puts(out, "</svg>\n");
   return AMPEL_OK;

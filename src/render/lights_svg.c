@@ -60,7 +60,7 @@ static void do_layout(ctx *c) {
   c->cw = 52;
   c->ch = 24;
   c->name_w = max_w(c, 1, 12) + 12;
-  c->head_h = max_w(c, 0, 11) + 12;
+  c->head_h = max_w(c, 0, 11) * 0.9 + 12;
   c->cx = MARGIN + c->name_w;
   c->cy = 100 + c->head_h;
   double right = c->cx + (double)c->l->n_cols * c->cw + 2 * 78 + MARGIN;

@@ -44,7 +44,7 @@ static void check_roundtrip(double v) {
     /* shortest: one significant digit less does not round-trip */
     int d = sig_digits(out);
     if (d > 1 && v != floor(v)) {
-      char shorter[40];
+      char shorter[400];
       snprintf(shorter, sizeof shorter, "%.*g", d - 1, v);
       if (strtod(shorter, NULL) == v)
         fail_msg("'%s' for %.17g is not shortest ('%s')", out, v, shorter);

@@ -1,0 +1,3 @@
+/* ampel chart (placeholder while being written) */
+#include "cli.h"
+int cmd_chart(int argc, char **argv, cli_common *c) { (void)argc; (void)argv; (void)c; return EXIT_USAGE; }

@@ -1,0 +1,272 @@
+/* http.c - query parameters, validation and error responses of the
+ * server. Every known parameter is checked here; a bad value gives a 400
+ * with a German message, an unknown area or indicator key a 404. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ampel/alloc.h"
+#include "server.h"
+
+/* Parameter names compare with '-' and '_' as the same character. */
+static int name_eq(const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
+    if (x != y)
+      return 0;
+  }
+  return *a == *b;
+}
+
+const char *srv_param(const srv_req *q, const char *key) {
+  for (size_t i = 0; i < q->n_params; i++)
+    if (name_eq(q->params[i].key, key))
+      return q->params[i].val;
+  return NULL;
+}
+
+static const char *reason(unsigned status) {
+  switch (status) {
+  case 400: return "Ungültige Anfrage";
+  case 401: return "Anmeldung erforderlich";
+  case 403: return "Nicht erlaubt";
+  case 404: return "Nicht gefunden";
+  case 405: return "Methode nicht erlaubt";
+  case 413: return "Zu große Daten";
+  case 414: return "Adresse zu lang";
+  case 503: return "Vorübergehend nicht verfügbar";
+  default: return "Fehler";
+  }
+}
+
+static void error_body(const srv_req *q, srv_resp *r, const char *msg) {
+  ampel_buf_release(&r->body);
+  ampel_buf_init(&r->body);
+  r->disposition = NULL;
+  if (q->is_api || strcmp(q->path, "/admin/import") == 0) {
+    r->ctype = "application/json; charset=utf-8";
+    ampel_buf_puts(&r->body, "{\"error\": ");
+    ampel_buf_json_string(&r->body, msg);
+    ampel_buf_printf(&r->body, ", \"status\": %u}\n", r->status);
+    return;
+  }
+  r->ctype = "text/html; charset=utf-8";
+  page_begin(q, r, reason(r->status), NAV_NONE);
+  ampel_buf_printf(&r->body, "<h1>%s (%u)</h1>\n<p class=\"fehler\">",
+                   reason(r->status), r->status);
+  ampel_buf_html(&r->body, msg);
+  ampel_buf_puts(&r->body,
+                 "</p>\n<p><a href=\"/\">Zur Übersicht</a> · <a "
+                 "href=\"/methoden\">Daten &amp; Methoden</a></p>\n");
+  page_end(q, r);
+}
+
+int srv_error(const srv_req *q, srv_resp *r, unsigned status,
+              const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  r->status = status;
+  error_body(q, r, msg);
+  return -1;
+}
+
+int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
+                    const ampel_diags *d, const char *fallback) {
+  const char *msg = fallback;
+  for (size_t i = 0; i < d->n; i++)
+    if (d->items[i].severity == AMPEL_SEV_ERROR) {
+      msg = d->items[i].message;
+      break;
+    }
+  unsigned status = st == AMPEL_E_NOMEM ? 503
+                    : st == AMPEL_E_NOT_FOUND ? 404 : 400;
+  return srv_error(q, r, status, "%s", msg);
+}
+
+const char *srv_period_label(const ampel_dataset *ds, size_t id) {
+  return ampel_dataset_period(ds, id)->label;
+}
+
+int srv_p_level(const srv_req *q, srv_resp *r, const char **out) {
+  const char *v = srv_param(q, "level");
+  if (!v || !*v)
+    return 0;
+  size_t n = 0;
+  const char **lv = ampel_dataset_levels(q->ds, &n);
+  int found = -1;
+  for (size_t i = 0; lv && i < n; i++)
+    if (strcmp(lv[i], v) == 0)
+      found = (int)i;
+  if (found >= 0)
+    *out = lv[found];
+  ampel_free(lv);
+  if (found < 0)
+    return srv_error(q, r, 400, "Unbekannte Ebene '%s'.", v);
+  return 0;
+}
+
+int srv_p_period(const srv_req *q, srv_resp *r, const char *key,
+                 long *out_id) {
+  const char *v = srv_param(q, key);
+  if (!v || !*v)
+    return 0;
+  long id = ampel_dataset_find_period(q->ds, v);
+  if (id < 0) {
+    int32_t sk;
+    char *norm = NULL;
+    if (ampel_period_parse(v, strlen(v), &sk, &norm) == 0)
+      id = ampel_dataset_find_period(q->ds, norm);
+    ampel_free(norm);
+  }
+  if (id < 0)
+    return srv_error(q, r, 400, "%s: unbekannter Zeitraum '%s'.", key, v);
+  *out_id = id;
+  return 0;
+}
+
+int srv_p_indicator(const srv_req *q, srv_resp *r, const char *key,
+                    long *out_id) {
+  const char *v = srv_param(q, key);
+  if (!v || !*v)
+    return 0;
+  long id = ampel_dataset_find_indicator(q->ds, v);
+  if (id < 0)
+    return srv_error(q, r, 404, "Unbekannte Kennzahl '%s'.", v);
+  *out_id = id;
+  return 0;
+}
+
+int srv_p_area(const srv_req *q, srv_resp *r, const char *key, long *out_id) {
+  const char *v = srv_param(q, key);
+  if (!v || !*v)
+    return 0;
+  long id = ampel_dataset_find_area(q->ds, v);
+  if (id < 0)
+    return srv_error(q, r, 404, "Unbekanntes Gebiet '%s'.", v);
+  *out_id = id;
+  return 0;
+}
+
+/* A number with '.' or ',' as decimal mark; nothing else. */
+static int read_double(const char *s, double *out) {
+  char buf[64];
+  size_t n = strlen(s);
+  if (n == 0 || n >= sizeof buf)
+    return -1;
+  for (size_t i = 0; i <= n; i++)
+    buf[i] = s[i] == ',' ? '.' : s[i];
+  char *end;
+  errno = 0;
+  double v = strtod(buf, &end);
+  if (errno || end == buf || *end || !isfinite(v))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int srv_p_double(const srv_req *q, srv_resp *r, const char *key, double lo,
+                 double hi, double *out) {
+  const char *v = srv_param(q, key);
+  if (!v || !*v)
+    return 0;
+  double x;
+  if (read_double(v, &x) != 0)
+    return srv_error(q, r, 400, "%s: Zahl erwartet, gefunden: '%s'.", key, v);
+  if (x < lo || x > hi) {
+    char a[48], b[48];
+    ampel_format_de(lo, -1, a, sizeof a);
+    ampel_format_de(hi, -1, b, sizeof b);
+    return srv_error(q, r, 400, "%s: Zahl von %s bis %s erwartet, "
+                                "gefunden: '%s'.", key, a, b, v);
+  }
+  *out = x;
+  return 0;
+}
+
+int srv_p_long(const srv_req *q, srv_resp *r, const char *key, long lo,
+               long hi, long *out) {
+  const char *v = srv_param(q, key);
+  if (!v || !*v)
+    return 0;
+  char *end;
+  errno = 0;
+  long x = strtol(v, &end, 10);
+  if (errno || end == v || *end || x < lo || x > hi)
+    return srv_error(q, r, 400, "%s: ganze Zahl von %ld bis %ld erwartet, "
+                                "gefunden: '%s'.", key, lo, hi, v);
+  *out = x;
+  return 0;
+}
+
+int srv_p_enum(const srv_req *q, srv_resp *r, const char *key,
+               const char *const *allowed, int *out) {
+  const char *v = srv_param(q, key);
+  if (!v || !*v)
+    return 0;
+  char list[256] = "";
+  for (int i = 0; allowed[i]; i++) {
+    if (strcmp(v, allowed[i]) == 0) {
+      *out = i;
+      return 0;
+    }
+    size_t l = strlen(list);
+    snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", allowed[i]);
+  }
+  return srv_error(q, r, 400, "%s: erwartet %s; gefunden: '%s'.", key, list,
+                   v);
+}
+
+int srv_p_keys(const srv_req *q, srv_resp *r, const char *key,
+               char ***out_keys, size_t *out_n, char **out_copy) {
+  *out_keys = NULL;
+  *out_n = 0;
+  *out_copy = NULL;
+  const char *v = srv_param(q, key);
+  if (!v || !*v)
+    return 0;
+  char *copy = ampel_strdup(v);
+  size_t cap = 2;
+  for (const char *p = v; *p; p++)
+    cap += *p == ',';
+  char **keys = ampel_calloc(cap, sizeof *keys);
+  if (!copy || !keys) {
+    ampel_free(copy);
+    ampel_free(keys);
+    return srv_error(q, r, 503, "Zu wenig Speicher.");
+  }
+  size_t n = 0;
+  for (char *p = copy; p;) {
+    char *comma = strchr(p, ',');
+    if (comma)
+      *comma = '\0';
+    char *colon = strchr(p, ':'); /* weights belong to indicators=K:W */
+    if (colon)
+      *colon = '\0';
+    if (*p && ampel_dataset_find_indicator(q->ds, p) < 0) {
+      srv_error(q, r, 404, "%s: unbekannte Kennzahl '%s'.", key, p);
+      ampel_free(copy);
+      ampel_free(keys);
+      return -1;
+    }
+    if (*p)
+      keys[n++] = p;
+    p = comma ? comma + 1 : NULL;
+  }
+  *out_keys = keys;
+  *out_n = n;
+  *out_copy = copy;
+  return 0;
+}
+
+void srv_json_num(ampel_buf *b, double v) {
+  if (isfinite(v))
+    ampel_buf_double(b, v);
+  else
+    ampel_buf_puts(b, "null");
+}

@@ -1,0 +1,125 @@
+/* PENDING (not built: the name does not match tests/unit/test_*.c).
+ * Rename to test_store_key_cache.c once the bug is fixed.
+ *
+ * Bug: src/store/sqlite.c, sq_put_observation() -> cached_get() (added in
+ * the working tree together with `last_key`). The one-entry cache that maps
+ * a key to its store id is keyed by the ADDRESS of the key string
+ * (`if (c->ptr == key) return c->id;`), not by its contents. store.h does
+ * not require callers to pass stable strings, so a caller that formats keys
+ * into one reused buffer (or frees a key and gets the same address back for
+ * another key within a transaction) gets the id of the previous key:
+ *   begin; put_area A; put_area B; put_indicator i; put_period 2023;
+ *   char key[8] = "A"; put_observation(key, "i", "2023", 1)  -> OK, cell A
+ *   strcpy(key, "B");  put_observation(key, "i", "2023", 2)  -> AMPEL_E_DATA
+ * Expected: the second call writes cell B (status AMPEL_OK) and after the
+ * commit A = 1 and B = 2. Actual: it resolves key "B" to A's id, finds A
+ * already written in this transaction and reports a duplicate; with a
+ * different period or indicator it would silently write B's value into A.
+ * Fix: compare the cached key's contents (keep a copy or its length and
+ * memcmp), or document and enforce the stable-pointer rule in store.h.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ampel/alloc.h"
+#include "ampel/store.h"
+
+/* ---- temporary databases ------------------------------------------------
+ */
+
+typedef struct tmpdb {
+  char dir[256];
+  char path[300];
+} tmpdb;
+
+static void tmpdb_make(tmpdb *t) {
+  const char *base = getenv("TMPDIR");
+  snprintf(t->dir, sizeof t->dir, "%s/ampel-store-XXXXXX",
+           base && *base ? base : "/tmp");
+  assert_non_null(mkdtemp(t->dir));
+  snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
+}
+
+static void tmpdb_remove(tmpdb *t) {
+  static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+  char p[320];
+  for (size_t i = 0; i < 4; i++) {
+    snprintf(p, sizeof p, "%s%s", t->path, sfx[i]);
+    unlink(p);
+  }
+  rmdir(t->dir);
+}
+
+static ampel_store *open_ok(const char *path, int mode) {
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  ampel_status st = AMPEL_E_INTERNAL;
+  ampel_store *s = ampel_store_open(path, mode, &dg, &st);
+  if (!s)
+    fail_msg("open '%s' (mode %d): %s", path, mode,
+             dg.n ? dg.items[0].message : "?");
+  assert_int_equal(st, AMPEL_OK);
+  assert_int_equal(dg.n_errors, 0);
+  ampel_diags_release(&dg);
+  return s;
+}
+
+/* Opens and expects failure with `code` and a message containing `needle`.
+ */
+static ampel_dataset *load(ampel_store *s, int what) {
+  ampel_dataset *ds = NULL;
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  assert_int_equal(ampel_store_load(s, what, &ds, &dg), AMPEL_OK);
+  assert_non_null(ds);
+  ampel_diags_release(&dg);
+  return ds;
+}
+
+static void test_reused_key_buffer(void **state) {
+  (void)state;
+  tmpdb t;
+  tmpdb_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  assert_int_equal(ampel_store_begin(s), AMPEL_OK);
+  ampel_area a = {"A", "A", NULL, "Stadt", NAN, AMPEL_NO_TILE, AMPEL_NO_TILE,
+                  NAN, NAN};
+  assert_int_equal(ampel_store_put_area(s, &a), AMPEL_OK);
+  a.key = "B";
+  assert_int_equal(ampel_store_put_area(s, &a), AMPEL_OK);
+  ampel_indicator ind = {"i", "i", NULL, NULL, NULL, NULL, NULL,
+                         AMPEL_POL_NEUTRAL, -1};
+  assert_int_equal(ampel_store_put_indicator(s, &ind), AMPEL_OK);
+  assert_int_equal(ampel_store_put_period(s, "2023", 20230101), AMPEL_OK);
+  char key[8] = "A";
+  assert_int_equal(ampel_store_put_observation(s, key, "i", "2023", 1, NAN,
+                                               NAN, AMPEL_FLAG_NONE),
+                   AMPEL_OK);
+  strcpy(key, "B");
+  assert_int_equal(ampel_store_put_observation(s, key, "i", "2023", 2, NAN,
+                                               NAN, AMPEL_FLAG_NONE),
+                   AMPEL_OK);
+  assert_int_equal(ampel_store_commit(s), AMPEL_OK);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(ampel_dataset_get(ds, 0, 0, 0).value == 1);
+  assert_true(ampel_dataset_get(ds, 1, 0, 0).value == 2);
+  ampel_dataset_free(ds);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_reused_key_buffer),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
