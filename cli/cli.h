@@ -69,6 +69,7 @@ int cmd_list(int argc, char **argv, cli_common *c);
 int cmd_export(int argc, char **argv, cli_common *c);
 int cmd_heatmap(int argc, char **argv, cli_common *c);
 int cmd_lights(int argc, char **argv, cli_common *c);
+int cmd_serve(int argc, char **argv, cli_common *c); /* cmd_serve.c */
 
 /* Helpers of heatmap/lights (cmd_heatmap.c): the output kind by extension
  * (1 .svg, 2 .csv, 0 other), a comma-separated key list (pointers into

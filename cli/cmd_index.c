@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,13 +27,14 @@ void cli_need_opts_release(cli_need_opts *o) {
 }
 
 static int parse_u64(const char *cmd, const char *opt, const char *s,
-                     unsigned long long max, unsigned long long *out) {
+                     unsigned long long min, unsigned long long max,
+                     unsigned long long *out) {
   char *end;
   errno = 0;
   unsigned long long v = strtoull(s, &end, 10);
-  if (errno || end == s || *end || s[0] == '-' || v > max) {
-    cli_usage(cmd, "%s: ganze Zahl von 0 bis %llu erwartet, gefunden: '%s'",
-              opt, max, s);
+  if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+    cli_usage(cmd, "%s: ganze Zahl von %llu bis %llu erwartet, gefunden: "
+              "'%s'", opt, min, max, s);
     return -1;
   }
   *out = v;
@@ -41,12 +43,8 @@ static int parse_u64(const char *cmd, const char *opt, const char *s,
 
 static int opt_levels(const char *cmd, const char *arg, cli_need_opts *o) {
   unsigned long long k;
-  if (parse_u64(cmd, "--levels", arg, AMPEL_LEVELS_MAX_K, &k) != 0)
+  if (parse_u64(cmd, "--levels", arg, 1, AMPEL_LEVELS_MAX_K, &k) != 0)
     return -1;
-  if (k < 1) {
-    cli_usage(cmd, "--levels: mindestens 1 Stufe");
-    return -1;
-  }
   o->levels.k = (int)k;
   return 0;
 }
@@ -68,12 +66,9 @@ static int opt_top_share(const char *cmd, const char *arg,
 static int opt_sensitivity(const char *cmd, const char *arg,
                            cli_need_opts *o) {
   unsigned long long n;
-  if (parse_u64(cmd, "--sensitivity", arg, AMPEL_SENSITIVITY_MAX_RUNS, &n))
+  if (parse_u64(cmd, "--sensitivity", arg, 1, AMPEL_SENSITIVITY_MAX_RUNS,
+                &n))
     return -1;
-  if (n < 1) {
-    cli_usage(cmd, "--sensitivity: mindestens 1 Lauf");
-    return -1;
-  }
   o->sens_runs = (size_t)n;
   return 0;
 }
@@ -125,7 +120,7 @@ int cli_need_opt(const char *cmd, int ch, const char *arg,
     return 0;
   case OPT_SENS: return opt_sensitivity(cmd, arg, o);
   case OPT_SEED:
-    if (parse_u64(cmd, "--seed", arg, UINT64_MAX, &seed) != 0)
+    if (parse_u64(cmd, "--seed", arg, 0, UINT64_MAX, &seed) != 0)
       return -1;
     o->seed = seed;
     o->has_seed = 1;
@@ -431,15 +426,40 @@ int cli_need_tilemap(const ampel_dataset *ds, const ampel_need_table *t,
                        ? "gleich viele Gebiete je Stufe"
                        : "gleich breite Abschnitte der Indexwerte");
   cli_need_describe(ds, t, &sub);
-  ampel_tilemap_view v = {t->frame.n_areas, t->frame.areas,
-                          t->result.level, NULL, NULL, t->input.levels.k,
-                          "Bedarfsstufen", sub.data, "geringster Bedarf",
-                          "höchster Bedarf", NULL};
+  size_t n = t->frame.n_areas;
+  ampel_buf tips;
+  ampel_buf_init(&tips);
+  size_t *off = ampel_calloc(n + 1, sizeof *off);
+  const char **tip = ampel_calloc(n + 1, sizeof *tip);
+  for (size_t i = 0; off && tip && i < n; i++) {
+    off[i] = tips.len;
+    if (t->result.level[i] > 0) {
+      char sc[40];
+      snprintf(sc, sizeof sc, "%.2f", t->result.score[i]);
+      for (char *p = sc; *p; p++)
+        if (*p == '.')
+          *p = ',';
+      ampel_buf_printf(&tips, "Indexwert %s, Rang %zu von %zu", sc,
+                       t->result.rank[i], t->result.n_universe);
+    } else {
+      ampel_buf_puts(&tips, ampel_out_label(t->frame.reason[i]));
+    }
+    ampel_buf_putc(&tips, '\0');
+  }
+  for (size_t i = 0; off && tip && !tips.failed && i < n; i++)
+    tip[i] = tips.data + off[i];
+  ampel_tilemap_view v = {n, t->frame.areas, t->result.level, NULL, tip,
+                          t->input.levels.k, "Bedarfsstufen", sub.data,
+                          "geringster Bedarf", "höchster Bedarf", NULL};
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  ampel_status st = sub.failed ? AMPEL_E_NOMEM
-                               : ampel_tilemap_render_svg(ds, &v, b, &d);
+  ampel_status st = sub.failed || tips.failed || !off || !tip
+                        ? AMPEL_E_NOMEM
+                        : ampel_tilemap_render_svg(ds, &v, b, &d);
   ampel_buf_release(&sub);
+  ampel_buf_release(&tips);
+  ampel_free(off);
+  ampel_free(tip);
   return report(&d, st);
 }
 

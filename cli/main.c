@@ -24,6 +24,7 @@ static const command commands[] = {
     {"lights", cmd_lights},
     {"index", cmd_index},
     {"allocate", cmd_allocate},
+    {"serve", cmd_serve},
     {"map", cmd_map},
     {"chart", cmd_chart},
     {"correlate", cmd_correlate},

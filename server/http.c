@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/svg.h"
 #include "server.h"
 
 /* Parameter names compare with '-' and '_' as the same character. */
@@ -21,7 +22,7 @@ static int name_eq(const char *a, const char *b) {
   return *a == *b;
 }
 
-const char *srv_param(const srv_req *q, const char *key) {
+const char *srv_get(const srv_req *q, const char *key) {
   for (size_t i = 0; i < q->n_params; i++)
     if (name_eq(q->params[i].key, key))
       return q->params[i].val;
@@ -94,7 +95,7 @@ const char *srv_period_label(const ampel_dataset *ds, size_t id) {
 }
 
 int srv_p_level(const srv_req *q, srv_resp *r, const char **out) {
-  const char *v = srv_param(q, "level");
+  const char *v = srv_get(q, "level");
   if (!v || !*v)
     return 0;
   size_t n = 0;
@@ -113,7 +114,7 @@ int srv_p_level(const srv_req *q, srv_resp *r, const char **out) {
 
 int srv_p_period(const srv_req *q, srv_resp *r, const char *key,
                  long *out_id) {
-  const char *v = srv_param(q, key);
+  const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
   long id = ampel_dataset_find_period(q->ds, v);
@@ -132,7 +133,7 @@ int srv_p_period(const srv_req *q, srv_resp *r, const char *key,
 
 int srv_p_indicator(const srv_req *q, srv_resp *r, const char *key,
                     long *out_id) {
-  const char *v = srv_param(q, key);
+  const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
   long id = ampel_dataset_find_indicator(q->ds, v);
@@ -143,7 +144,7 @@ int srv_p_indicator(const srv_req *q, srv_resp *r, const char *key,
 }
 
 int srv_p_area(const srv_req *q, srv_resp *r, const char *key, long *out_id) {
-  const char *v = srv_param(q, key);
+  const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
   long id = ampel_dataset_find_area(q->ds, v);
@@ -172,7 +173,7 @@ static int read_double(const char *s, double *out) {
 
 int srv_p_double(const srv_req *q, srv_resp *r, const char *key, double lo,
                  double hi, double *out) {
-  const char *v = srv_param(q, key);
+  const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
   double x;
@@ -191,7 +192,7 @@ int srv_p_double(const srv_req *q, srv_resp *r, const char *key, double lo,
 
 int srv_p_long(const srv_req *q, srv_resp *r, const char *key, long lo,
                long hi, long *out) {
-  const char *v = srv_param(q, key);
+  const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
   char *end;
@@ -206,7 +207,7 @@ int srv_p_long(const srv_req *q, srv_resp *r, const char *key, long lo,
 
 int srv_p_enum(const srv_req *q, srv_resp *r, const char *key,
                const char *const *allowed, int *out) {
-  const char *v = srv_param(q, key);
+  const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
   char list[256] = "";
@@ -227,7 +228,7 @@ int srv_p_keys(const srv_req *q, srv_resp *r, const char *key,
   *out_keys = NULL;
   *out_n = 0;
   *out_copy = NULL;
-  const char *v = srv_param(q, key);
+  const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
   char *copy = ampel_strdup(v);

@@ -50,6 +50,7 @@ static void snapshot_free(srv_snapshot *s) {
   if (!s)
     return;
   ampel_dataset_free(s->ds);
+  ampel_geoset_free(s->geo);
   ampel_free(s);
 }
 
@@ -67,6 +68,8 @@ static ampel_status snapshot_load(const char *db, srv_snapshot **out,
     return AMPEL_E_NOMEM;
   }
   st = ampel_store_load(s, AMPEL_LOAD_ALL, &snap->ds, d);
+  if (st == AMPEL_OK)
+    st = ampel_store_load_geometry(s, &snap->geo, d);
   ampel_data_version v;
   if (st == AMPEL_OK && ampel_store_data_version(s, &v) == AMPEL_OK &&
       v.id > 0) {
@@ -447,6 +450,7 @@ static struct MHD_Daemon *start(const srv_config *cfg, int family,
     flags |= MHD_USE_IPv6;
   return MHD_start_daemon(
       flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL,
+      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
       MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)SRV_MAX_CONNECTIONS,
@@ -455,7 +459,6 @@ static struct MHD_Daemon *start(const srv_config *cfg, int family,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SRV_TIMEOUT_S,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
       MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 }
 

@@ -21,6 +21,7 @@
 #include "ampel/buf.h"
 #include "ampel/dataset.h"
 #include "ampel/error.h"
+#include "ampel/geo.h"
 
 /* Limits (docs/api.md, Sicherheit). */
 #define SRV_MAX_URL 4096          /* request target incl. query: 414 beyond */
@@ -43,6 +44,7 @@ typedef struct srv_config {
 /* The data every request reads. Immutable once published. */
 typedef struct srv_snapshot {
   ampel_dataset *ds;
+  ampel_geoset *geo; /* stored shapes (may hold none) */
   char stamp[160];  /* "Datenstand 3 vom …", "" when unknown */
   char digest[13];  /* data version digest, "" when unknown */
   long version;     /* import id, 0 when unknown */
@@ -100,7 +102,7 @@ int srv_admin_enabled(void);
 
 /* The value of query parameter `key` (first occurrence) or NULL. Accepts
  * '-' for '_' in the name (base-share = base_share). */
-const char *srv_param(const srv_req *q, const char *key);
+const char *srv_get(const srv_req *q, const char *key);
 
 /* Error response: HTML page (German) or JSON {"error": msg} for the API.
  * Returns -1 so handlers can `return srv_error(...)`. */
@@ -170,12 +172,6 @@ const char *page_status_symbol(int status);
 const char *page_trend_label(int trend);
 const char *page_trend_symbol(int trend);
 const char *page_polarity_label(ampel_polarity p);
-
-/* ---- charts.c: small server-drawn charts (svg.h primitives) ------------- */
-
-/* Sparkline of one series (NaN = gap); ref (may be NULL) drawn dashed. */
-void chart_sparkline(ampel_buf *b, const double *v, const double *ref,
-                     size_t n, const char *label);
 
 /* ---- handlers ------------------------------------------------------------ */
 

@@ -11,7 +11,7 @@ set -u
 bin=$(realpath "$1"); src=$(realpath "$2")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 pass=0; fail=0
-for case in "$src"/tests/golden/*/; do
+for case in "$src"/tests/golden/*/ "$src"/tests/regress/*/; do
   name=$(basename "$case")
   [ -f "$case/cmd" ] || continue
   dir="$work/$name"; mkdir -p "$dir"; cp -r "$case"/. "$dir"/

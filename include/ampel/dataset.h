@@ -180,7 +180,8 @@ ampel_status ampel_dataset_validate(const ampel_dataset *ds,
  */
 const char **ampel_dataset_levels(const ampel_dataset *ds, size_t *out_n);
 
-/* The root area (no parent) with the most descendants, or -1. */
+/* The root area (no parent) with the most descendants, -1 when there is
+ * none, -2 when memory ran out. */
 long ampel_dataset_root(const ampel_dataset *ds);
 
 #ifdef __cplusplus

@@ -118,9 +118,11 @@ static ampel_status jenks(const double *s, size_t m, size_t k,
     ampel_free(var);
     return AMPEL_E_NOMEM;
   }
+  /* var[i][j]: least cost of i values in j classes; infinite while
+   * i < j (no empty classes) and before it is computed */
   for (size_t j = 1; j <= k; j++) {
     lower[1 * w + j] = 1;
-    for (size_t i = 2; i <= m; i++)
+    for (size_t i = j > 1 ? 1 : 2; i <= m; i++)
       var[i * w + j] = INFINITY;
   }
   for (size_t i = 2; i <= m; i++) {
@@ -208,9 +210,13 @@ static size_t tidy(double *b, size_t k, const ampel_class_opts *o) {
   if (o->method != AMPEL_CLASS_MANUAL)
     for (size_t i = 1; i < k; i++)
       b[i] = fmin(fmax(b[i], b[0]), b[k]);
+  /* Natural breaks may put the maximum alone in the top class: then its
+   * lower break equals the upper one, and that class is kept. */
   size_t out = 0;
   for (size_t i = 0; i <= k; i++)
-    if (out == 0 || b[i] > b[out - 1])
+    if (out == 0 || b[i] > b[out - 1] ||
+        (i == k && o->method == AMPEL_CLASS_JENKS && out >= 2 &&
+         b[out - 1] > b[out - 2]))
       b[out++] = b[i];
   return out >= 2 ? out - 1 : 1;
 }

@@ -172,6 +172,8 @@ ampel_status ampel_select(const ampel_dataset *ds, const char *level,
   s->period = (size_t)want;
   s->prev_period = latest_period(ds, s->level, s->period);
   s->root = ampel_dataset_root(ds);
+  if (s->root == -2)
+    return AMPEL_E_NOMEM;
   size_t na = ampel_dataset_n_areas(ds);
   s->areas = ampel_calloc(na + 1, sizeof *s->areas);
   if (!s->areas)

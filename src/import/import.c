@@ -460,7 +460,7 @@ static ampel_status add_pending(ctx *c, const table *t, const ampel_row *row,
                                                              ? 400
                                                              : row->source_len)
                             : NULL;
-  return AMPEL_OK;
+  return p->has_source && !p->source ? AMPEL_E_NOMEM : AMPEL_OK;
 }
 
 static ampel_status add_new_area(ctx *c, size_t id) {
@@ -740,8 +740,7 @@ static long period_of(ctx *c, const table *t, const ampel_row *row) {
   if (id < 0) {
     size_t nid;
     if (ampel_dataset_put_period(c->ds, label, key, &nid) != AMPEL_OK ||
-        (c->writing &&
-         ampel_store_put_period(c->st, label, key) != AMPEL_OK)) {
+        ampel_store_put_period(c->st, label, key) != AMPEL_OK) {
       ampel_free(label);
       return -2;
     }
@@ -847,13 +846,16 @@ static ampel_status put_value(ctx *c, const table *t, const ampel_row *row,
   if (k == AMPEL_NUM_EMPTY && isnan(num) && isnan(den))
     return AMPEL_OK; /* an empty cell is a missing value */
   c->sum.n_values++;
-  if (!c->writing)
-    return AMPEL_OK;
+  /* Values go to the store even after an error (the transaction is rolled
+   * back at the end anyway), so that duplicates are still found; keys the
+   * store does not know then (areas of a failed areas file) are skipped. */
   const ampel_dataset *ds = c->ds;
   ampel_status st = ampel_store_put_observation(
       c->st, ampel_dataset_area(ds, (size_t)area)->key,
       ampel_dataset_indicator(ds, (size_t)ind)->key,
       ampel_dataset_period(ds, (size_t)per)->label, v, num, den, flag);
+  if (st == AMPEL_E_NOT_FOUND && !c->writing)
+    return AMPEL_OK;
   if (st == AMPEL_E_DATA) {
     cell_error(c, t, row, vc,
                "doppelter Wert: Gebiet '%s', Kennzahl '%s', Zeitraum '%s' "

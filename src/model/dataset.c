@@ -26,6 +26,7 @@ struct ampel_dataset {
   size_t n_areas, cap_areas;
   ampel_indicator *inds;
   size_t n_inds, cap_inds;
+  size_t cap_cols; /* capacity of cols (may differ from cap_inds) */
   ampel_period *periods;
   size_t n_periods, cap_periods;
   ampel_strmap area_map, ind_map, period_map;
@@ -241,30 +242,27 @@ ampel_status ampel_dataset_put_indicator(ampel_dataset *ds,
     return AMPEL_E_USAGE;
   long id = ampel_dataset_find_indicator(ds, ind->key);
   if (id < 0) {
-    size_t old_cap = ds->cap_inds;
+    /* Everything that can fail happens before the count grows, and each
+     * array keeps its own capacity, so a failed call leaves the dataset as
+     * it was and can be retried. */
     if (reserve((void **)&ds->inds, &ds->cap_inds, ds->n_inds + 1,
-                sizeof *ds->inds))
+                sizeof *ds->inds) ||
+        reserve((void **)&ds->cols, &ds->cap_cols, ds->n_inds + 1,
+                sizeof *ds->cols))
       return AMPEL_E_NOMEM;
-    if (ds->cap_inds != old_cap) {
-      size_t c = old_cap;
-      if (reserve((void **)&ds->cols, &c, ds->cap_inds, sizeof *ds->cols))
-        return AMPEL_E_NOMEM;
-    }
-    if (!ds->cols[ds->n_inds]) {
-      ds->cols[ds->n_inds] =
-          ampel_calloc(ds->cap_periods ? ds->cap_periods : 1, sizeof(column *));
-      if (!ds->cols[ds->n_inds])
-        return AMPEL_E_NOMEM;
+    column **slots =
+        ampel_calloc(ds->cap_periods ? ds->cap_periods : 1, sizeof(column *));
+    char *key = ampel_strdup(ind->key);
+    if (!slots || !key ||
+        ampel_strmap_put(&ds->ind_map, key, strlen(key), ds->n_inds)) {
+      ampel_free(slots);
+      ampel_free(key);
+      return AMPEL_E_NOMEM;
     }
     ampel_indicator *ni = &ds->inds[ds->n_inds];
     memset(ni, 0, sizeof *ni);
-    ni->key = ampel_strdup(ind->key);
-    if (!ni->key || ampel_strmap_put(&ds->ind_map, ni->key, strlen(ni->key),
-                                     ds->n_inds)) {
-      ampel_free(ni->key);
-      ni->key = NULL;
-      return AMPEL_E_NOMEM;
-    }
+    ni->key = key;
+    ds->cols[ds->n_inds] = slots;
     id = (long)ds->n_inds++;
   }
   ampel_indicator *t = &ds->inds[id];
@@ -366,7 +364,9 @@ ampel_status ampel_dataset_set(ampel_dataset *ds, size_t area, size_t ind,
               isnan(denominator));
   ds->n_obs += (size_t)now - c->present[area];
   c->present[area] = (uint8_t)now;
-  c->value[area] = ampel_flag_has_value(flag) ? value : NAN;
+  c->value[area] = flag == AMPEL_FLAG_ZERO            ? 0.0
+                   : ampel_flag_has_value(flag) ? value
+                                                : NAN;
   c->flag[area] = (uint8_t)flag;
   if (c->num)
     c->num[area] = numerator;
@@ -535,7 +535,7 @@ const char **ampel_dataset_levels(const ampel_dataset *ds, size_t *out_n) {
 long ampel_dataset_root(const ampel_dataset *ds) {
   size_t *cnt = ampel_calloc(ds->n_areas + 1, sizeof *cnt);
   if (!cnt)
-    return -1;
+    return -2;
   for (size_t j = 0; j < ds->n_areas; j++) {
     long cur = (long)j;
     size_t steps = 0;

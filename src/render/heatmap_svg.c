@@ -462,7 +462,7 @@ static void summary(const ctx *c, ampel_buf *t) {
                    ampel_dataset_period(c->ds, h->period)->label);
   if (h->opts.cluster == AMPEL_HM_CLUSTER_BOTH ||
       h->opts.cluster == AMPEL_HM_CLUSTER_AREAS) {
-    size_t k = h->n_rows < 3 ? h->n_rows : 3;
+    size_t k = h->n_rows / 2 < 3 ? h->n_rows / 2 : 3; /* no overlap */
     ampel_buf_puts(t, "Oben die im Mittel ungünstigsten Gebiete: ");
     for (size_t i = 0; i < k; i++)
       ampel_buf_printf(t, "%s%s", i ? ", " : "", area_name(c, h->row_order[i]));

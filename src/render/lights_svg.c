@@ -366,7 +366,8 @@ static void method_note(const ctx *c, ampel_buf *t) {
   else
     ampel_buf_printf(t, "Status: Abstand zur Referenz in "
                         "Standardabweichungen der Gebiete, s = p·(x − "
-                        "Ref)/SD (p = +1 bei „hoch ist gut“, −1 bei „hoch "
+                        "Ref)/SD (p = +1 bei „hoch ist gut“, −1 bei "
+                        "„hoch "
                         "ist schlecht“); gut ab s ≥ %s, kritisch ab s ≤ "
                         "−%s. ",
                      b, b);

@@ -508,11 +508,26 @@ static void tile(ampel_buf *b, const ampel_map_opts *o,
   char txt[8];
   ampel_rgb_hex(ampel_rgb_text_on(bg), txt);
   const char *name = it->name ? it->name : it->key;
-  char shown[64];
-  int cut = ampel_abbrev(name, 11, shown, sizeof shown);
+  char shown[64], second[64] = "";
+  const char *split = strpbrk(name, "- ");
+  int cut;
+  if (ampel_utf8_len(name) > 11 && split && split > name) {
+    char first[64];
+    snprintf(first, sizeof first, "%.*s",
+             (int)(split - name + (*split == '-')), name);
+    cut = ampel_abbrev(split + 1, 11, second, sizeof second);
+    cut |= ampel_abbrev(first, 11, shown, sizeof shown);
+  } else {
+    cut = ampel_abbrev(name, 11, shown, sizeof shown);
+  }
   ampel_svg_text_opts t = {10, h ? "#000000" : txt, 1, AMPEL_SVG_MIDDLE, 0,
-                           cut ? name : NULL};
-  ampel_svg_text(b, x + (s - 4) / 2, y + s * 0.42, shown, &t);
+                           cut || *second ? name : NULL};
+  ampel_svg_text(b, x + (s - 4) / 2, y + s * (*second ? 0.3 : 0.42), shown,
+                 &t);
+  if (*second) {
+    t.title = NULL;
+    ampel_svg_text(b, x + (s - 4) / 2, y + s * 0.46, second, &t);
+  }
   fmt_value(o, it->value, v, sizeof v);
   t.bold = 0;
   t.title = NULL;

@@ -68,7 +68,7 @@ typedef struct idmap {
 
 /* The last key looked up per kind: imports repeat keys row after row. */
 typedef struct last_key {
-  const char *ptr;
+  char text[64]; /* a copy of the key ("" when empty) */
   long id;
 } last_key;
 
@@ -111,13 +111,17 @@ static long idmap_get(const idmap *m, const char *key) {
   return ampel_strmap_get(&m->map, key, strlen(key));
 }
 
-/* idmap_get with a one-entry cache keyed by the string's address (the
- * caller passes stable strings owned by its dataset). */
+/* idmap_get with a one-entry cache of the last key found (by content; keys
+ * longer than the cache always take the map). */
 static long cached_get(const idmap *m, last_key *c, const char *key) {
-  if (c->ptr == key)
+  if (c->text[0] && strcmp(c->text, key) == 0)
     return c->id;
   c->id = idmap_get(m, key);
-  c->ptr = c->id >= 0 ? key : NULL;
+  size_t n = strlen(key);
+  if (c->id >= 0 && n < sizeof c->text)
+    memcpy(c->text, key, n + 1);
+  else
+    c->text[0] = '\0';
   return c->id;
 }
 
@@ -464,15 +468,29 @@ static ampel_status sq_begin(void *impl) {
     st = load_idmap(s, &s->inds, "SELECT id,key FROM indicator");
   if (st == AMPEL_OK)
     st = load_idmap(s, &s->periods, "SELECT id,label FROM period");
+  /* The import id comes from a sequence kept in meta, advanced inside this
+   * transaction: a committed transaction that logged no import still
+   * used its id up, so a later one never shares it. */
   sqlite3_stmt *q = NULL;
   if (st == AMPEL_OK &&
-      sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id),0)+1 FROM import",
+      sqlite3_prepare_v2(s->db,
+                         "SELECT max(coalesce((SELECT CAST(value AS INTEGER) "
+                         "FROM meta WHERE key='import_seq'),0),"
+                         "coalesce((SELECT max(id) FROM import),0))+1",
                          -1, &q, NULL) == SQLITE_OK &&
       sqlite3_step(q) == SQLITE_ROW)
     s->import_id = sqlite3_column_int64(q, 0);
   else if (st == AMPEL_OK)
     st = AMPEL_E_IO;
   sqlite3_finalize(q);
+  if (st == AMPEL_OK) {
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO meta(key,value) VALUES('import_seq','%ld') ON "
+             "CONFLICT(key) DO UPDATE SET value=excluded.value",
+             s->import_id);
+    st = exec(s, sql);
+  }
   if (st == AMPEL_OK && !s->ins_obs &&
       sqlite3_prepare_v3(
           s->db,

@@ -70,11 +70,12 @@ static ampel_dataset *make_ds(void) {
     assert_int_equal(ampel_dataset_set(ds, a, 0, 0, y0[a], NAN, NAN, 0), 0);
   }
   for (size_t a = 1; a < 6; a++) {
-    assert_int_equal(ampel_dataset_set(ds, a, 1, 1, 100 * k1[a - 1] / den[a - 1],
-                                       k1[a - 1], den[a - 1], 0),
+    double nn = den[a - 1];
+    assert_int_equal(ampel_dataset_set(ds, a, 1, 1, 100 * k1[a - 1] / nn,
+                                       k1[a - 1], nn, 0),
                      0);
-    assert_int_equal(ampel_dataset_set(ds, a, 1, 0, 100 * k0[a - 1] / den[a - 1],
-                                       k0[a - 1], den[a - 1], 0),
+    assert_int_equal(ampel_dataset_set(ds, a, 1, 0, 100 * k0[a - 1] / nn,
+                                       k0[a - 1], nn, 0),
                      0);
     assert_int_equal(ampel_dataset_set(ds, a, 2, 1, 100.0 * (double)a, NAN,
                                        NAN, 0),

@@ -1,0 +1,379 @@
+/* h_gebiet.c - Gebiet `/gebiet/KEY`: the Stadtteilprofil. Every indicator
+ * of the area's level with value, reference, rank, status, trend and a
+ * sparkline over all periods; a generated summary; the area on the map;
+ * an A4 print layout (CSS). `/gebiet/` lists all areas. */
+#include <math.h>
+#include <string.h>
+
+#include "ampel/alloc.h"
+#include "ampel/chart.h"
+#include "ampel/lights.h"
+#include "ampel/need.h"
+#include "ampel/select.h"
+#include "maps.h"
+#include "overview.h"
+#include "server.h"
+
+typedef struct profile {
+  size_t area;
+  const ampel_area *a;
+  long period, since;
+  ampel_selection sel;
+  ampel_lights li;
+  int ok;   /* lights computed */
+  long row; /* the area's row in li */
+  char msg[512];
+} profile;
+
+static int h_area_list(srv_req *q, srv_resp *r) {
+  ampel_buf *b = &r->body;
+  page_begin(q, r, "Gebiete", NAV_AREA);
+  ampel_buf_puts(b, "<h1>Gebiete</h1>\n<p class=\"lead\">Wählen Sie ein "
+                    "Gebiet für sein Profil: alle Kennzahlen im Vergleich "
+                    "mit der Gesamtstadt, Rang, Ampel und Verlauf.</p>\n");
+  size_t nl = 0;
+  const char **lv = ampel_dataset_levels(q->ds, &nl);
+  for (size_t l = 0; lv && l < nl; l++) {
+    ampel_buf_puts(b, "<section>\n<h2>");
+    ampel_buf_html(b, lv[l]);
+    ampel_buf_puts(b, "</h2>\n<ul class=\"spalten\">\n");
+    for (size_t i = 0; i < ampel_dataset_n_areas(q->ds); i++) {
+      const ampel_area *a = ampel_dataset_area(q->ds, i);
+      if (!a->level || strcmp(a->level, lv[l]) != 0)
+        continue;
+      ampel_buf_puts(b, "<li>");
+      page_area_link(b, q->ds, i);
+      ampel_buf_puts(b, "</li>\n");
+    }
+    ampel_buf_puts(b, "</ul>\n</section>\n");
+  }
+  ampel_free(lv);
+  page_end(q, r);
+  return 0;
+}
+
+static void profile_release(profile *p) {
+  ampel_lights_release(&p->li);
+  ampel_selection_release(&p->sel);
+}
+
+/* Lights of the area's level; a level without values is no error: the
+ * profile then shows what there is. */
+static void profile_compute(srv_req *q, profile *p) {
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  const char *pl =
+      p->period >= 0 ? srv_period_label(q->ds, (size_t)p->period) : NULL;
+  ampel_status st = ampel_select(q->ds, p->a->level, pl, NULL, 0, &p->sel, &d);
+  ampel_lights_opts o;
+  ampel_lights_opts_init(&o);
+  if (st == AMPEL_OK && p->since >= 0 && (size_t)p->since >= p->sel.period)
+    p->since = -1;
+  o.since = p->since;
+  if (st == AMPEL_OK)
+    st = ampel_lights_compute(q->ds, &p->sel, &o, &p->li, &d);
+  p->ok = st == AMPEL_OK;
+  p->row = -1;
+  for (size_t i = 0; p->ok && i < p->li.n_areas; i++)
+    if (p->li.area_ids[i] == p->area)
+      p->row = (long)i;
+  if (!p->ok && d.n)
+    strncpy(p->msg, d.items[0].message, sizeof p->msg - 1);
+  ampel_diags_release(&d);
+}
+
+/* "4 von 4 Kennzahlen kritisch (…); verschlechtert: …; günstig: …". */
+static void list_names(srv_req *q, ampel_buf *b, const profile *p, int status,
+                       int trend) {
+  size_t k = 0;
+  for (size_t j = 0; j < p->li.n_cols; j++) {
+    const ampel_lights_cell *c = ampel_lights_at(&p->li, (size_t)p->row, j);
+    if ((status >= 0 && (int)c->status != status) ||
+        (trend >= 0 && (int)c->trend != trend))
+      continue;
+    ampel_buf_puts(b, k++ ? ", " : "");
+    ampel_buf_html(b, ampel_dataset_indicator(q->ds, p->li.cols[j].ind)->name);
+  }
+  if (!k)
+    ampel_buf_puts(b, "keine");
+}
+
+static void summary(srv_req *q, ampel_buf *b, const profile *p) {
+  size_t crit = 0, worse = 0, good = 0, better = 0;
+  for (size_t j = 0; j < p->li.n_cols; j++) {
+    const ampel_lights_cell *c = ampel_lights_at(&p->li, (size_t)p->row, j);
+    good += c->status == AMPEL_LIGHT_GOOD;
+    better += c->trend == AMPEL_TREND_BETTER;
+  }
+  ampel_lights_counts(&p->li, (size_t)p->row, &crit, &worse);
+  ampel_buf_printf(b, "<p class=\"lead\"><strong>%zu von %zu Kennzahlen "
+                      "kritisch</strong>",
+                   crit, p->li.n_cols);
+  if (crit) {
+    ampel_buf_puts(b, " (");
+    list_names(q, b, p, AMPEL_LIGHT_CRITICAL, -1);
+    ampel_buf_puts(b, ")");
+  }
+  ampel_buf_printf(b, "; %zu günstiger als die Gesamtstadt", good);
+  if (good) {
+    ampel_buf_puts(b, " (");
+    list_names(q, b, p, AMPEL_LIGHT_GOOD, -1);
+    ampel_buf_puts(b, ")");
+  }
+  ampel_buf_puts(b, "; verschlechtert: ");
+  list_names(q, b, p, -1, AMPEL_TREND_WORSE);
+  ampel_buf_puts(b, "; verbessert: ");
+  list_names(q, b, p, -1, AMPEL_TREND_BETTER);
+  ampel_buf_puts(b, ". Vergleich mit der Gesamtstadt im Zeitraum ");
+  ampel_buf_html(b, srv_period_label(q->ds, p->li.period));
+  ampel_buf_puts(b, ".</p>\n");
+  (void)worse;
+  (void)better;
+}
+
+/* Sparkline of the area's values over all periods against the root. */
+static void spark(srv_req *q, ampel_buf *b, const profile *p, size_t ind) {
+  size_t np = ampel_dataset_n_periods(q->ds);
+  double *y = ampel_calloc(2 * np + 2, sizeof *y);
+  if (!y)
+    return;
+  double *ref = y + np;
+  ampel_buf title;
+  ampel_buf_init(&title);
+  ampel_buf_puts(&title, "Verlauf: ");
+  for (size_t t = 0; t < np; t++) {
+    ampel_cell_ref c = ampel_dataset_get(q->ds, p->area, ind, t);
+    y[t] = ampel_flag_has_value(c.flag) ? c.value : NAN;
+    ref[t] = NAN;
+    if (p->sel.root >= 0) {
+      ampel_cell_ref rc =
+          ampel_dataset_get(q->ds, (size_t)p->sel.root, ind, t);
+      ref[t] = ampel_flag_has_value(rc.flag) ? rc.value : NAN;
+    }
+    char v[48];
+    ampel_format_de(y[t], ampel_dataset_indicator(q->ds, ind)->decimals, v,
+                    sizeof v);
+    ampel_buf_printf(&title, "%s%s %s", t ? "; " : "",
+                     srv_period_label(q->ds, t), v);
+  }
+  ampel_buf svg;
+  ampel_buf_init(&svg);
+  if (!title.failed &&
+      ampel_sparkline(y, p->sel.root >= 0 ? ref : NULL, np, 120, 32,
+                      title.data, &svg) == AMPEL_OK && !svg.failed)
+    page_svg(q, b, svg.data, svg.len);
+  ampel_buf_release(&svg);
+  ampel_buf_release(&title);
+  ampel_free(y);
+}
+
+static void rank_cell(srv_req *q, ampel_buf *b, const profile *p, size_t j) {
+  size_t n = p->li.n_areas;
+  double *v = ampel_calloc(n + 1, sizeof *v);
+  if (!v)
+    return;
+  size_t have = 0;
+  for (size_t i = 0; i < n; i++) {
+    v[i] = ampel_lights_at(&p->li, i, j)->value;
+    have += !isnan(v[i]);
+  }
+  const ampel_indicator *in = ampel_dataset_indicator(q->ds, p->li.cols[j].ind);
+  size_t rk = srv_rank(v, n, in->polarity, (size_t)p->row);
+  if (rk)
+    ampel_buf_printf(b, "<td class=\"num\" data-wert=\"%zu\">%zu von %zu</td>",
+                     rk, rk, have);
+  else
+    ampel_buf_puts(b, "<td class=\"num\">–</td>");
+  ampel_free(v);
+}
+
+static void table(srv_req *q, ampel_buf *b, const profile *p) {
+  ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                    "aria-labelledby=\"cap-profil\">\n<table class=\"sortierbar"
+                    "\">\n<caption id=\"cap-profil\">Alle Kennzahlen des "
+                    "Gebiets (Rang 1 = günstigster Wert der Ebene; "
+                    "„.“ = geheim gehalten)</caption>\n<thead><tr>"
+                    "<th scope=\"col\">Kennzahl</th><th scope=\"col\" "
+                    "class=\"num\">Wert</th><th scope=\"col\" class=\"num\">"
+                    "Gesamtstadt</th><th scope=\"col\" class=\"num\">Rang</th>"
+                    "<th scope=\"col\">Status und Entwicklung</th><th "
+                    "scope=\"col\">Verlauf</th></tr></thead>\n<tbody>\n");
+  for (size_t j = 0; j < p->li.n_cols; j++) {
+    size_t ind = p->li.cols[j].ind;
+    const ampel_indicator *in = ampel_dataset_indicator(q->ds, ind);
+    ampel_buf_puts(b, "<tr><th scope=\"row\">");
+    page_ind_link(b, q->ds, ind);
+    ampel_buf_puts(b, " <span class=\"klein\">(");
+    ampel_buf_html(b, in->unit ? in->unit : "");
+    ampel_buf_puts(b, ")</span></th><td class=\"num\">");
+    page_value(b, q->ds, p->area, ind, p->li.period);
+    ampel_buf_puts(b, "</td><td class=\"num\">");
+    page_num(b, p->li.cols[j].ref.value, in->decimals);
+    ampel_buf_puts(b, "</td>");
+    rank_cell(q, b, p, j);
+    const ampel_lights_cell *c = ampel_lights_at(&p->li, (size_t)p->row, j);
+    ampel_buf_printf(b, "<td data-wert=\"%d\">", 3 - (int)c->status);
+    ov_cell(b, c);
+    ampel_buf_puts(b, "</td><td class=\"spark\">");
+    spark(q, b, p, ind);
+    ampel_buf_puts(b, "</td></tr>\n");
+  }
+  ampel_buf_puts(b, "</tbody>\n</table>\n</div>\n");
+}
+
+/* Tile map of the level with the chosen area marked (need.h renderer);
+ * 0 when drawn. */
+static int locator_tiles(srv_req *q, ampel_buf *b, const profile *p) {
+  size_t n = p->sel.n_areas, tiles = 0;
+  int *lv = ampel_calloc(n + 1, sizeof *lv);
+  const char **text = ampel_calloc(n + 1, sizeof *text);
+  int rc = -1;
+  for (size_t i = 0; lv && text && i < n; i++) {
+    int me = p->sel.areas[i] == p->area;
+    lv[i] = me ? 2 : 1;
+    text[i] = me ? "●" : "";
+    tiles += ampel_dataset_area(q->ds, p->sel.areas[i])->tile_row !=
+             AMPEL_NO_TILE;
+  }
+  if (lv && text && tiles) {
+    static const char *const names[] = {"andere Gebiete", "dieses Gebiet"};
+    ampel_tilemap_view v = {0};
+    v.n = n;
+    v.areas = p->sel.areas;
+    v.level = lv;
+    v.text = text;
+    v.k = 2;
+    v.title = "Lage in der Stadt";
+    v.subtitle = p->a->name;
+    v.low_label = "andere";
+    v.high_label = "dieses Gebiet";
+    v.level_names = names;
+    ampel_buf svg;
+    ampel_buf_init(&svg);
+    if (ampel_tilemap_render_svg(q->ds, &v, &svg, NULL) == AMPEL_OK &&
+        !svg.failed) {
+      page_svg(q, b, svg.data, svg.len);
+      rc = 0;
+    }
+    ampel_buf_release(&svg);
+  }
+  ampel_free(lv);
+  ampel_free(text);
+  return rc;
+}
+
+/* The area on the map: tiles, else shapes or points (map.h). */
+static void locator(srv_req *q, ampel_buf *b, const profile *p) {
+  ampel_buf_puts(b, "<section aria-labelledby=\"h-lage\" class=\"lage\">\n"
+                    "<h2 id=\"h-lage\">Lage in der Stadt</h2>\n<figure>\n");
+  int done = locator_tiles(q, b, p) == 0;
+  size_t n = p->sel.n_areas;
+  ampel_map_item *it = done ? NULL : ampel_calloc(n + 1, sizeof *it);
+  if (it) {
+    srv_map_items(q, p->sel.areas, n, it);
+    for (size_t i = 0; i < n; i++)
+      it[i].value = it[i].scaled = p->sel.areas[i] == p->area ? 1.0 : 0.0;
+    static const double breaks[] = {0, 0.5, 1};
+    ampel_map_opts o = {0};
+    o.title = p->a->name;
+    o.desc = "Das gewählte Gebiet ist dunkel hervorgehoben.";
+    o.legend_title = "1 = dieses Gebiet, 0 = andere";
+    o.by = AMPEL_MAP_BY_CLASSES;
+    o.breaks = breaks;
+    o.k = 2;
+    o.decimals = 0;
+    o.width = 520;
+    o.labels = 1;
+    done = srv_map_render(q, b, p->sel.areas, it, n, &o) == 0;
+    ampel_free(it);
+  }
+  if (!done)
+    ampel_buf_puts(b, "<p>Für diese Ebene gibt es weder Umrisse noch "
+                      "Kachelpositionen oder Koordinaten.</p>\n");
+  ampel_buf_puts(b, "<figcaption>Das Gebiet ist mit ● markiert.</figcaption>"
+                    "\n</figure>\n</section>\n");
+}
+
+static void family(srv_req *q, ampel_buf *b, const profile *p) {
+  if (p->a->parent) {
+    long par = ampel_dataset_find_area(q->ds, p->a->parent);
+    if (par >= 0) {
+      ampel_buf_puts(b, "<p>Gehört zu: ");
+      page_area_link(b, q->ds, (size_t)par);
+      ampel_buf_puts(b, "</p>\n");
+    }
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < ampel_dataset_n_areas(q->ds); i++) {
+    const ampel_area *c = ampel_dataset_area(q->ds, i);
+    if (!c->parent || strcmp(c->parent, p->a->key) != 0)
+      continue;
+    if (!k++)
+      ampel_buf_puts(b, "<details><summary>Untergeordnete Gebiete</summary>"
+                        "\n<ul>\n");
+    ampel_buf_puts(b, "<li>");
+    page_area_link(b, q->ds, i);
+    ampel_buf_puts(b, "</li>\n");
+  }
+  if (k)
+    ampel_buf_puts(b, "</ul></details>\n");
+}
+
+static void form(srv_req *q, ampel_buf *b, const profile *p) {
+  ampel_buf_puts(b, "<form class=\"auswahl\" method=\"get\" action=\"/gebiet/");
+  page_urlenc(b, p->a->key);
+  ampel_buf_puts(b, "\" aria-label=\"Zeitraum\">\n<div class=\"feld\">");
+  page_select_period(q, b, "period", "Zeitraum",
+                     p->ok ? (long)p->li.period : p->period, 0);
+  ampel_buf_puts(b, "</div>\n<div class=\"feld\">");
+  page_select_period(q, b, "since", "Entwicklung seit", p->since, 1);
+  ampel_buf_puts(b, "</div>\n<div class=\"feld\"><button type=\"submit\">"
+                    "Anzeigen</button></div>\n</form>\n");
+}
+
+int h_gebiet(srv_req *q, srv_resp *r) {
+  const char *key = srv_rest(q->path, "/gebiet/");
+  if (!*key)
+    return h_area_list(q, r);
+  long id = ampel_dataset_find_area(q->ds, key);
+  if (id < 0)
+    return srv_error(q, r, 404, "Unbekanntes Gebiet '%s'.", key);
+  profile p;
+  memset(&p, 0, sizeof p);
+  p.area = (size_t)id;
+  p.a = ampel_dataset_area(q->ds, p.area);
+  p.period = p.since = -1;
+  if (srv_p_period(q, r, "period", &p.period) ||
+      srv_p_period(q, r, "since", &p.since))
+    return -1;
+  profile_compute(q, &p);
+  ampel_buf *b = &r->body;
+  page_begin(q, r, p.a->name, NAV_AREA);
+  ampel_buf_puts(b, "<h1>Gebietsprofil: ");
+  ampel_buf_html(b, p.a->name);
+  ampel_buf_puts(b, " <span class=\"klein\">(");
+  ampel_buf_html(b, p.a->level ? p.a->level : "");
+  ampel_buf_puts(b, ", ");
+  ampel_buf_html(b, p.a->key);
+  ampel_buf_puts(b, ")</span></h1>\n");
+  family(q, b, &p);
+  form(q, b, &p);
+  if (p.ok && p.row >= 0) {
+    summary(q, b, &p);
+    ampel_buf_puts(b, "<div class=\"profil\">\n<section aria-labelledby="
+                      "\"h-kennzahlen\">\n<h2 id=\"h-kennzahlen\">"
+                      "Kennzahlen</h2>\n");
+    table(q, b, &p);
+    ampel_buf_puts(b, "</section>\n");
+    locator(q, b, &p);
+    ampel_buf_puts(b, "</div>\n<p class=\"klein nodruck\">Zum Ausdrucken "
+                      "(A4) die Druckfunktion des Browsers verwenden.</p>\n");
+  } else {
+    page_note(b, "warnung", p.msg[0] ? p.msg
+                                     : "Für dieses Gebiet liegen keine "
+                                       "Kennzahlen vor.");
+  }
+  page_end(q, r);
+  profile_release(&p);
+  return 0;
+}

@@ -1,0 +1,28 @@
+/* h_static.c - the embedded assets (/static/NAME) and the CSV download.
+ * Assets come only from the table compiled into the binary: a URL never
+ * names a file on disk. */
+#include <string.h>
+
+#include "ampel/export.h"
+#include "server.h"
+
+int h_static(srv_req *q, srv_resp *r) {
+  const char *name = srv_rest(q->path, "/static/");
+  for (size_t i = 0; name && i < srv_n_assets; i++) {
+    const srv_asset *a = &srv_assets[i];
+    if (strcmp(a->name, name) != 0)
+      continue;
+    r->ctype = a->mime;
+    r->cache = "public, max-age=3600";
+    ampel_buf_append(&r->body, (const char *)a->data, a->len);
+    return 0;
+  }
+  return srv_error(q, r, 404, "Diese Datei gibt es nicht.");
+}
+
+int h_download_csv(srv_req *q, srv_resp *r) {
+  r->ctype = "text/csv; charset=utf-8";
+  r->disposition = "attachment; filename=\"ampel-werte.csv\"";
+  ampel_export_csv(q->ds, &r->body);
+  return 0;
+}

@@ -1,0 +1,362 @@
+#!/usr/bin/python3
+"""HTTP tests of `ampel serve` against the real binary (tests/run_http.sh).
+
+Usage: http_test.py AMPEL SOURCE_DIR WORK_DIR
+Starts the server on 127.0.0.1 with an ephemeral port (--port 0) on
+ 1. the Gelsenkirchen example (every page, every API endpoint, docs/api.md
+    examples, bad parameters, limits), and
+ 2. a hostile dataset (names with <script>, quotes, ampersands, umlauts),
+    with an admin token for the upload test.
+Prints one line per failed check and a closing 'N passed, N failed'.
+"""
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+
+AMPEL, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FEHLER:", what)
+
+
+class Server:
+    def __init__(self, db, extra=()):
+        self.p = subprocess.Popen([AMPEL, "--db", db, "serve", "--port", "0",
+                                   *extra], stdout=subprocess.PIPE,
+                                  stderr=open(os.path.join(WORK, "serve.log"),
+                                              "ab"))
+        line = self.p.stdout.readline().decode()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not m:
+            raise SystemExit("Server startet nicht: %r" % line)
+        self.port = int(m.group(1))
+
+    def req(self, method, path, body=None, headers=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), data
+
+    def get(self, path):
+        return self.req("GET", path)
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        rc = self.p.wait(timeout=20)
+        return rc
+
+
+def make_db(name, files):
+    db = os.path.join(WORK, name + ".db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    subprocess.run([AMPEL, "--db", db, "import", *files], check=True,
+                   stdout=subprocess.DEVNULL)
+    return db
+
+
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; script-src 'self'; "
+                               "style-src 'self'; img-src 'self' data:",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+def check_headers(h, path):
+    for k, v in SECURITY_HEADERS.items():
+        check(k in h and h[k].startswith(v), "%s: Kopfzeile %s" % (path, k))
+
+
+PAGES = ["/", "/gebiet/", "/gebiet/GE-M-SCH", "/gebiet/S161111",
+         "/gebiet/GE", "/kennzahl/", "/kennzahl/gs_sozialindex_mittel",
+         "/kennzahl/schule_sozialindex", "/wechselwirkungen",
+         "/wechselwirkungen?x=gs_sozialindex_mittel&y=sozialindex_mittel"
+         "&method=spearman", "/bedarf",
+         "/bedarf?indicators=gs_sozialindex_mittel:2,anteil_startchancen:1"
+         "&base_share=0.3&budget=50000&levels=5",
+         "/bedarf?w_gs_sozialindex_mittel=1&w_sozialindex_mittel=2",
+         "/methoden", "/?level=Stadtbezirk", "/?level=Schule"]
+
+API = ["areas", "indicators", "periods", "values", "lights", "heatmap",
+       "index", "allocation"]
+
+BAD_400 = ["/?level=Nirgendwo", "/?period=1999", "/?band=abc", "/?band=-1",
+           "/?cluster=viele", "/?linkage=x", "/?status_method=q",
+           "/?since=1888", "/api/v1/lights?level=x",
+           "/bedarf?budget=-5", "/bedarf?levels=0", "/bedarf?base_share=2",
+           "/bedarf?level_method=foo", "/bedarf?sensitivity=999999",
+           "/bedarf?indicators=a:b:c", "/api/v1/index?method=mss",
+           "/wechselwirkungen?method=kendall", "/?palette=bunt",
+           "/api/v1/allocation?need=viel", "/bedarf?top_share=1.5",
+           "/?since=2025/26"]
+
+NOT_FOUND = ["/gebiet/NIRGENDS", "/kennzahl/nichts", "/nichts",
+             "/api/v1/values?area=NIRGENDS", "/api/v1/values?indicator=x",
+             "/api/v1/nichts", "/bedarf?indicators=unbekannt:1",
+             "/?indicators=unbekannt", "/static/../../etc/passwd",
+             "/static/ampel.css/../../x", "/wechselwirkungen?x=nichts",
+             "/static/", "/api/v1/"]
+
+
+def shape_ok(expected, actual):
+    """Every key of an expected object is in the actual one, with a value
+    of the same shape; lists compare their first elements."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and shape_ok(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list):
+        return isinstance(actual, list) and (
+            not expected or (actual and shape_ok(expected[0], actual[0])))
+    if expected is None or actual is None:
+        return True
+    if isinstance(expected, bool):
+        return isinstance(actual, bool)
+    if isinstance(expected, (int, float)):
+        return isinstance(actual, (int, float)) and not isinstance(actual, bool)
+    return type(expected) is type(actual)
+
+
+def docs_examples(s):
+    """Runs every `curl` line of docs/api.md and compares with the JSON
+    block after it (status from a `# → NNN` comment, default 200)."""
+    text = open(os.path.join(SRC, "docs", "api.md"), encoding="utf-8").read()
+    blocks = re.findall(r"```sh\n(curl[^\n]*)\n(?:# → (\d+)\n)?```\n+```json\n"
+                        r"(.*?)```", text, re.S)
+    check(len(blocks) >= 8, "docs/api.md: mindestens 8 Beispiele")
+    for cmd, status, expected in blocks:
+        url = re.search(r'"(http://[^"]+)"', cmd).group(1)
+        path = url.split("8080", 1)[1]
+        st, h, body = s.get(path)
+        want = int(status or 200)
+        check(st == want, "docs: %s gibt %d statt %d" % (path, st, want))
+        try:
+            got = json.loads(body)
+            exp = json.loads(expected)
+        except ValueError as e:
+            check(False, "docs: %s kein JSON (%s)" % (path, e))
+            continue
+        check(shape_ok(exp, got), "docs: %s hat nicht die Form des Beispiels"
+              % path)
+
+
+def example_tests(s):
+    for p in PAGES:
+        st, h, body = s.get(p)
+        check(st == 200, "%s: Status %d" % (p, st))
+        check(h.get("content-type", "").startswith("text/html"),
+              "%s: Content-Type" % p)
+        check_headers(h, p)
+        t = body.decode("utf-8")
+        check('<html lang="de">' in t and 'href="#inhalt"' in t and
+              "<main" in t and "<nav" in t, "%s: Grundgerüst" % p)
+        check("<?xml" not in t, "%s: XML-Deklaration im HTML" % p)
+        ids = re.findall(r' id="([^"]+)"', t)
+        check(len(ids) == len(set(ids)), "%s: doppelte id" % p)
+        check(" style=" not in t and "<style" not in t,
+              "%s: Inline-Stil (CSP)" % p)
+    st, h, body = s.get("/")
+    t = body.decode()
+    check("Wo sollten wir genauer hinsehen?" in t and "Heatmap" in t and
+          "Ampel" in t, "/: Inhalte")
+    check("Schalke" in t, "/: Gebietsname")
+    st, h, body = s.get("/gebiet/GE-M-SCH")
+    check(re.search(r"\d+ von \d+ Kennzahlen kritisch", body.decode()),
+          "Gebiet: Zusammenfassung")
+    st, h, body = s.get("/wechselwirkungen")
+    t = body.decode()
+    check("kein Beweis für eine Ursache" in t and "n = 18" in t,
+          "Wechselwirkungen: Hinweis und n")
+    for e in API:
+        st, h, body = s.get("/api/v1/" + e)
+        check(st == 200, "api %s: Status %d" % (e, st))
+        check(h.get("content-type", "").startswith("application/json"),
+              "api %s: Content-Type" % e)
+        check_headers(h, e)
+        try:
+            json.loads(body)
+            check(True, "")
+        except ValueError:
+            check(False, "api %s: kein JSON" % e)
+    st, h, body = s.get("/download/werte.csv")
+    check(st == 200 and body.startswith(b"area,indicator,period,value"),
+          "CSV-Download")
+    st, h, body = s.get("/static/ampel.css")
+    check(st == 200 and h["content-type"].startswith("text/css"), "CSS")
+    st, h, body = s.get("/static/ampel.js")
+    check(st == 200 and b"sortierbar" in body, "JS")
+    for p in BAD_400:
+        st, h, body = s.get(p)
+        check(st == 400, "%s: %d statt 400" % (p, st))
+        check_headers(h, p)
+        if p.startswith("/api/"):
+            check("error" in json.loads(body), "%s: JSON-Fehler" % p)
+        else:
+            check(b'class="fehler"' in body, "%s: Fehlerseite" % p)
+    for p in NOT_FOUND:
+        st, h, body = s.get(p)
+        check(st == 404, "%s: %d statt 404" % (p, st))
+    st, h, _ = s.get("/?" + "a" * 5000)
+    check(st in (400, 414), "lange URL: %d" % st)
+    st, h, _ = s.get("/gebiet/" + "x" * 200000)
+    check(st in (400, 414, 431), "sehr lange URL: %d" % st)
+    try:
+        st, h, _ = s.req("GET", "/", headers={"X-Big": "y" * 100000})
+        check(st in (400, 413, 431), "großer Header: %d" % st)
+    except (ConnectionError, http.client.HTTPException):
+        check(True, "")
+    st, h, _ = s.get("/?" + "&".join("p%d=1" % i for i in range(100)))
+    check(st == 400, "zu viele Parameter: %d" % st)
+    st, h, _ = s.get("/?unbekannt=1&foo=bar")
+    check(st == 200, "unbekannte Parameter werden ignoriert: %d" % st)
+    st, h, _ = s.req("POST", "/", body=b"x")
+    check(st == 405 and "GET" in h.get("allow", ""), "POST /: %d" % st)
+    st, h, _ = s.req("DELETE", "/api/v1/areas")
+    check(st == 405, "DELETE: %d" % st)
+    st, h, body = s.req("POST", "/admin/import", body=b"a;b\n")
+    check(st == 403, "Einfuhr ohne Token-Datei: %d" % st)
+    docs_examples(s)
+    fuzz(s)
+
+
+def fuzz(s):
+    """Random values for every known parameter: never a 5xx."""
+    rnd = random.Random(7)
+    keys = ["level", "period", "since", "indicator", "indicators", "budget",
+            "base_share", "levels", "band", "x", "y", "method", "need",
+            "weight", "top_share", "sensitivity", "seed", "cluster", "area"]
+    vals = ["", "-1", "0", "1e308", "nan", "inf", "%00", "%FF%FE", "'\"<>",
+            "Stadtteil", "2025/26", "gs_sozialindex_mittel:1", ":", ",,",
+            "a:1,a:2", "9" * 400, "1,5", "0x10", "ÄÖÜ", "%E2%80%AE"]
+    paths = ["/", "/bedarf", "/wechselwirkungen", "/gebiet/GE-M-SCH",
+             "/kennzahl/gs_sozialindex_mittel"] + ["/api/v1/" + e for e in API]
+    bad = 0
+    for _ in range(400):
+        q = "&".join("%s=%s" % (rnd.choice(keys), rnd.choice(vals))
+                     for _ in range(rnd.randint(1, 4)))
+        p = rnd.choice(paths) + "?" + q
+        st, _, _ = s.get(p)
+        if st >= 500 or st not in (200, 400, 404):
+            bad += 1
+            print("FEHLER: %s gibt %d" % (p, st))
+    check(bad == 0, "Zufallsparameter: %d Antworten >= 500" % bad)
+
+
+def hostile_tests(s, token):
+    st, h, body = s.get("/api/v1/areas")
+    areas = json.loads(body)
+    names = {a["key"]: a["name"] for a in areas}
+    check(names.get("A1") == "Ä<script>alert('x')</script> & \"Quote\"",
+          "JSON gibt den Namen unverändert zurück")
+    check("A<4>" in names, "Schlüssel mit < im JSON")
+    paths = ["/", "/gebiet/", "/gebiet/A1", "/gebiet/A%3C4%3E", "/kennzahl/",
+             "/kennzahl/k1", "/kennzahl/k%3C2%3E", "/wechselwirkungen",
+             "/bedarf", "/methoden", "/?level=Stadtteil",
+             "/gebiet/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+             "/?level=%3Cscript%3Ealert(1)%3C/script%3E",
+             "/?period=%22%3E%3Cimg%20src=x%3E"]
+    for p in paths:
+        st, h, body = s.get(p)
+        check(st in (200, 400, 404), "%s: Status %d" % (p, st))
+        t = body.decode("utf-8")
+        for evil in ["<script>alert", "<script>document", "<img src=x",
+                     "</script><script>", "</title>;", '"Quote"', "<b>fett",
+                     "A<4>", "k<2>"]:
+            check(evil not in t, "%s: unescaped %r" % (p, evil))
+        check(t.count("<script") == t.count('<script src="/static/ampel.js"'),
+              "%s: fremdes <script>" % p)
+    st, h, body = s.get("/gebiet/A1")
+    check("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Quote"
+          "&quot;" in body.decode(), "Gebiet A1: Name escaped sichtbar")
+    check("Ä" in body.decode(), "Umlaut erhalten")
+    for e in API:
+        st, h, body = s.get("/api/v1/" + e)
+        check(st in (200, 400), "hostile api %s: %d" % (e, st))
+        try:
+            json.loads(body)
+        except ValueError:
+            check(False, "hostile api %s: kein JSON" % e)
+    admin_tests(s, token)
+
+
+def admin_tests(s, token):
+    csv = "Gebiet;Kennzahl;Zeitraum;Wert\nA1;k1;2025;30\nA2;k1;2025;20\n" \
+          "A3;k1;2025;25\nS;k1;2025;24\n"
+    path = "/admin/import?name=neu.csv"
+    st, h, _ = s.req("POST", path, body=csv.encode())
+    check(st == 401, "Einfuhr ohne Token: %d" % st)
+    st, h, _ = s.req("POST", path, body=csv.encode(),
+                     headers={"Authorization": "Bearer falsch-falsch-falsch"})
+    check(st == 401, "Einfuhr mit falschem Token: %d" % st)
+    auth = {"Authorization": "Bearer " + token}
+    st, h, body = s.req("POST", "/admin/import?name=../x.csv",
+                        body=csv.encode(), headers=auth)
+    check(st == 400, "Einfuhr mit Pfad im Namen: %d" % st)
+    st, h, body = s.req("POST", path, body=b"Gebiet;Kennzahl;Zeitraum;Wert\n"
+                        b"NIRGENDS;k1;2025;1\n", headers=auth)
+    check(st == 400 and json.loads(body)["messages"],
+          "fehlerhafte Einfuhr: %d %r" % (st, body[:200]))
+    st, h, body = s.req("POST", path, body=csv.encode(), headers=auth)
+    check(st == 200 and json.loads(body).get("imported") is True,
+          "Einfuhr: %d %r" % (st, body[:300]))
+    st, h, body = s.get("/api/v1/periods")
+    check("2025" in [p["label"] for p in json.loads(body)],
+          "neuer Zeitraum nach der Einfuhr sichtbar")
+    big = b"x" * (33 << 20)
+    try:
+        st, h, _ = s.req("POST", path, body=big, headers=auth)
+        check(st == 413, "zu große Einfuhr: %d" % st)
+    except (ConnectionError, http.client.HTTPException):
+        check(True, "")
+
+
+def main():
+    ex = os.path.join(SRC, "examples", "gelsenkirchen")
+    db = make_db("example", [os.path.join(ex, f) for f in
+                             ("gebiete.csv", "kennzahlen.csv", "werte.csv")])
+    s = Server(db)
+    try:
+        example_tests(s)
+    finally:
+        rc = s.stop()
+    check(rc == 0, "Beenden mit SIGTERM: Rückgabewert %d" % rc)
+    log = open(os.path.join(WORK, "serve.log"), encoding="utf-8").read()
+    check(re.search(r"\dZ GET /gebiet/GE-M-SCH 200 \d+ [\d.]+ms", log),
+          "Zugriffsprotokoll")
+    check("beendet" in log, "sauberes Ende im Protokoll")
+    hd = os.path.join(SRC, "tests", "e2e", "hostile")
+    db = make_db("hostile", [os.path.join(hd, f) for f in
+                             ("gebiete.csv", "kennzahlen.csv", "werte.csv")])
+    token = "test-token-%d-abcdefgh" % os.getpid()
+    tf = os.path.join(WORK, "token")
+    with open(tf, "w") as f:
+        f.write(token + "\n")
+    os.chmod(tf, 0o600)
+    s = Server(db, ["--admin-token-file", tf])
+    try:
+        hostile_tests(s, token)
+    finally:
+        check(s.stop() == 0, "Beenden (hostile)")
+    print("http: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+main()

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Geometry with real data from ../shared/data (skipped, exit 77, when it is
+# absent or when `ampel import` does not read geometry files yet):
+#  - Köln: 86 Stadtteile from the Shapefile (Windows-1252 DBF, UTM with a
+#    false easting of 2,500,000), 9 Stadtbezirke from the Shapefile and from
+#    the GeoJSON (WGS84) give the same areas; a map from the population
+#    data renders to PNG; correlations equal SciPy's.
+#  - NRW Gemeinden (GeoJSON, 396) and VG5000 Kreise/Gemeinden (Shapefile,
+#    Gauss-Krüger EPSG:31467) import.
+#  - Gelsenkirchen: the city outline as the geometry of area GE, the
+#    schools as points on it; the tile map of the Stadtteile.
+#  - Broken real files: missing .shx, missing .prj.
+set -u
+bin=$(realpath "$1"); src=$(realpath "$2")
+shared="$src/../shared/data"
+if [ ! -d "$shared" ]; then echo "übersprungen: $shared fehlt"; exit 77; fi
+if ! "$bin" import --help | grep -q -- --key-property; then
+  echo "übersprungen: 'ampel import' liest noch keine Flächen-Dateien"; exit 77
+fi
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+export SOURCE_DATE_EPOCH=1767225600 LC_ALL=C.UTF-8
+fail=0
+check() { # check NAME EXPECTED-SUBSTRING COMMAND...
+  local name=$1 want=$2; shift 2
+  if out=$("$@" 2>&1) && grep -qF -- "$want" <<<"$out"; then
+    echo "ok   $name"
+  else
+    echo "FAIL $name: erwartet '$want'"; echo "$out" | head -5; fail=$((fail+1))
+  fi
+}
+refuse() { # refuse NAME EXPECTED-SUBSTRING COMMAND... (must exit 1)
+  local name=$1 want=$2; shift 2
+  out=$("$@" 2>&1); rc=$?
+  if [ $rc = 1 ] && grep -qF -- "$want" <<<"$out"; then
+    echo "ok   $name"
+  else
+    echo "FAIL $name: Exit $rc, erwartet 1 und '$want'"; echo "$out" | head -5
+    fail=$((fail+1))
+  fi
+}
+png() { # png NAME FILE.svg: must render
+  if ! command -v rsvg-convert >/dev/null; then return; fi
+  if rsvg-convert -w 1400 "$2" -o "${2%.svg}.png" && [ -s "${2%.svg}.png" ]; then
+    echo "ok   $1 (PNG)"
+  else
+    echo "FAIL $1: PNG"; fail=$((fail+1))
+  fi
+}
+k="$shared/koeln-stadtteile"
+# --- Köln ------------------------------------------------------------------
+/usr/bin/python3 "$src/tests/data/koeln/make_koeln.py" --shared "$shared" \
+  --out koeln >/dev/null || { echo "FAIL make_koeln.py"; exit 1; }
+"$bin" --db k.db import koeln/*.csv >/dev/null || exit 1
+check koeln_stadtteile_shp "Flächen für 86 Gebiete (davon 0 neu)" \
+  "$bin" --db k.db import "$k/Stadtteil.shp" --key-property STT_NAME --level Stadtteil
+check koeln_stadtbezirke_shp "Flächen für 9 Gebiete (davon 0 neu)" \
+  "$bin" --db k.db import "$k/Stadtbezirk.shp" --key-property STB_NAME --level Stadtbezirk
+check koeln_map "Karte: 86 Gebiete (86 mit Fläche)" \
+  "$bin" --db k.db map --level Stadtteil --indicator anteil_u18 --by classes \
+  --classes jenks:5 -o koeln.svg
+png koeln_map koeln.svg
+check koeln_map_names "Dellbrück" grep -o -m1 "Dellbrück" koeln.svg
+cp k.db k2.db
+check koeln_stadtbezirke_geojson "Flächen für 9 Gebiete (davon 0 neu)" \
+  "$bin" --db k2.db import "$k/stadtbezirke_wgs84.geojson" --key-property STB_NAME --level Stadtbezirk
+check koeln_bezirke_same "Karte: 9 Gebiete (9 mit Fläche)" \
+  "$bin" --db k2.db map --level Stadtbezirk --indicator anteil_65plus -o bez.svg
+"$bin" --db k.db export -o werte.csv
+"$bin" --db k.db list areas --level Stadtteil --format csv > areas.csv
+"$bin" --db k.db correlate --level Stadtteil --period 2012 -o p.csv >/dev/null
+"$bin" --db k.db correlate --level Stadtteil --period 2012 --method spearman -o s.csv >/dev/null
+check koeln_correlate_scipy "gleich SciPy" /usr/bin/python3 \
+  "$src/tests/golden/correlate_scipy_ge/check_scipy.py" werte.csv areas.csv 2012 p.csv s.csv
+# --- NRW and Germany -----------------------------------------------------------
+check nrw_gemeinden "Flächen für 396 Gebiete (davon 396 neu)" \
+  "$bin" --db n.db import "$shared/bkg-vg250-nrw-gemeinden/vg250_nrw_gemeinden_wgs84.geojson" \
+  --key-property AGS --name-property GEN --level Gemeinde
+check vg5000_kreise "Flächen für 401 Gebiete (davon 401 neu)" \
+  "$bin" --db n.db import "$shared/bkg-vg5000-2021/VG5000_KRS.shp" \
+  --key-property ARS --name-property GEN --level Kreis
+check vg5000_gemeinden "Flächen für 10997 Gebiete" \
+  "$bin" --db g.db import "$shared/bkg-vg5000-2021/VG5000_GEM.shp" \
+  --key-property ARS --name-property GEN --level Gemeinde
+# --- Gelsenkirchen -------------------------------------------------------------
+"$bin" --db ge.db import "$src"/examples/gelsenkirchen/*.csv >/dev/null || exit 1
+check ge_outline "Flächen für 1 Gebiet" "$bin" --db ge.db import \
+  "$shared/gelsenkirchen/vg250_gelsenkirchen_stadtgrenze_wgs84.geojson" \
+  --key-property GEN --level Stadt
+check ge_schools "Punktkarte: 79 Gebiete" "$bin" --db ge.db map --points Schule \
+  --indicator schule_sozialindex --by classes --classes equal:4 -o ge_schulen.svg
+png ge_schools ge_schulen.svg
+check ge_tiles "Kachelkarte: 18 Gebiete" "$bin" --db ge.db map --level Stadtteil \
+  --indicator gs_sozialindex_mittel -o ge_kacheln.svg
+png ge_tiles ge_kacheln.svg
+# --- broken real files -------------------------------------------------------
+mkdir -p noshx noprj
+cp "$k/Stadtteil.shp" "$k/Stadtteil.dbf" "$k/Stadtteil.prj" noshx/
+cp "$k/Stadtteil.shp" "$k/Stadtteil.shx" "$k/Stadtteil.dbf" noprj/
+cp k.db t.db
+refuse missing_shx "fehlt die Datei 'noshx/Stadtteil.shx'" \
+  "$bin" --db t.db import noshx/Stadtteil.shp --key-property STT_NAME --level Stadtteil
+refuse missing_prj "--crs EPSG:N" \
+  "$bin" --db t.db import noprj/Stadtteil.shp --key-property STT_NAME --level Stadtteil
+refuse wrong_key "kein Feld 'SCHLUESSEL' (vorhanden: STT_NR, STT_NAME" \
+  "$bin" --db t.db import "$k/Stadtteil.shp" --key-property SCHLUESSEL --level Stadtteil
+echo "geo_shared: $fail Fehler"
+[ $fail = 0 ]
