@@ -5,6 +5,7 @@
 #   make test       install missing Debian packages, build (normal and
 #                   ASan+UBSan), run every test through ctest, short fuzz run
 #   make run        build, prepare the example database, start the dashboard
+#                   (EXAMPLE=nrw-kreise for the second example, PORT=8080)
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS=300 per target)
 #   make bench      benchmarks against DuckDB, pandas, SciPy (bench/)
 #   make golden-update  rewrite the expected files of the golden tests
@@ -16,6 +17,7 @@ BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 PORT       ?= 8080
+EXAMPLE    ?= gelsenkirchen
 
 .PHONY: all deps test test-fast test-asan fuzz fuzz-short run example bench \
         golden-update format clean
@@ -54,10 +56,10 @@ fuzz: deps $(BUILD_FUZZ)/build.ninja
 	scripts/fuzz-run $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
 example: all
-	@scripts/make-example-db $(BUILD)/ampel $(BUILD)/example
+	@scripts/make-example-db $(BUILD)/ampel $(BUILD)/example-$(EXAMPLE) $(EXAMPLE)
 
 run: example
-	@scripts/run-example $(BUILD)/ampel $(BUILD)/example $(PORT)
+	@scripts/run-example $(BUILD)/ampel $(BUILD)/example-$(EXAMPLE) $(PORT)
 
 bench: all
 	bench/run-all $(BUILD)/ampel
