@@ -91,7 +91,8 @@ static void test_blob_roundtrip(void **state) {
   assert_int_equal(ampel_shape_decode(blob, len, &back), AMPEL_OK);
   assert_int_equal(back.n_points, 5);
   assert_memory_equal(back.xy, s->xy, 10 * sizeof(double));
-  blob[len - 1] ^= 0; /* unchanged; now damage the length */
+  ampel_shape_release(&back);
+  /* a blob one byte short is refused */
   assert_int_equal(ampel_shape_decode(blob, len - 1, &back), AMPEL_E_DATA);
   ampel_free(blob);
   ampel_geoset_free(g);

@@ -1,5 +1,4 @@
-/* PENDING (not built: the name does not match tests/unit/test_*.c).
- * Rename to test_store_unlogged_replace.c once the bug is fixed.
+/* Regression test, issue 2 (found by the foundation unit tests, fixed).
  *
  * Bug: src/store/sqlite.c, sq_begin()/sq_put_observation(). The duplicate
  * check relies on import ids: a transaction's rows get

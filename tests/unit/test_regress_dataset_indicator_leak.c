@@ -1,5 +1,4 @@
-/* PENDING (not built: the name does not match tests/unit/test_*.c).
- * Rename to test_dataset_indicator_leak.c once the bug is fixed.
+/* Regression test, issue 2 (found by the foundation unit tests, fixed).
  *
  * Bug: src/model/dataset.c, ampel_dataset_put_indicator(). For a new
  * indicator the column-pointer array ds->cols[ds->n_inds] is allocated

@@ -1,5 +1,4 @@
-/* PENDING (not built: the name does not match tests/unit/test_*.c).
- * Rename to test_store_key_cache.c once the bug is fixed.
+/* Regression test, issue 2 (found by the foundation unit tests, fixed).
  *
  * Bug: src/store/sqlite.c, sq_put_observation() -> cached_get() (added in
  * the working tree together with `last_key`). The one-entry cache that maps

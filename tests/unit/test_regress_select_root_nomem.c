@@ -1,5 +1,4 @@
-/* PENDING (not built: the name does not match tests/unit/test_*.c).
- * Rename to test_select_root_nomem.c once the bug is fixed.
+/* Regression test, issue 2 (found by the foundation unit tests, fixed).
  *
  * Bug: src/compute/select.c, ampel_select(): `s->root =
  * ampel_dataset_root(ds);` ignores that ampel_dataset_root()

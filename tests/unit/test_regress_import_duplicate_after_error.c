@@ -1,5 +1,4 @@
-/* PENDING (not built: the name does not match tests/unit/test_*.c).
- * Rename to test_import_duplicate_after_error.c once the bug is fixed.
+/* Regression test, issue 2 (found by the foundation unit tests, fixed).
  *
  * Bug: src/import/import.c, put_value(). Duplicate values within one import
  * are detected only by the store (ampel_store_put_observation returning
