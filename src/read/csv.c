@@ -624,16 +624,50 @@ static ampel_status check_raw(const char *data, size_t len, const char *d,
   return AMPEL_OK;
 }
 
+/* Offset of the end of the line that holds offset `at` (d has n bytes). */
+static size_t line_end(const char *d, size_t n, size_t at) {
+  while (at < n && d[at] != '\n' && d[at] != '\r')
+    at++;
+  return at;
+}
+
 /* Malformed UTF-8 at raw offset `bad` of d. */
-static ampel_status utf8_error(const char *d, size_t bad, const char *path,
-                               ampel_diags *dg) {
+static ampel_status utf8_error(const char *d, size_t n, size_t bad,
+                               const char *path, ampel_diags *dg) {
   long line, col;
   size_t ls;
   raw_position(d, bad, &line, &col, &ls);
   /* the prefix is valid UTF-8: count characters, not bytes */
   col = (long)ampel_utf8_count_chars(d + ls, bad - ls) + 1;
-  ampel_diags_add(dg, AMPEL_SEV_ERROR, AMPEL_E_DATA, path, line, col, d + ls,
-                  bad - ls,
+  /* Show the whole line, each malformed byte as U+FFFD, so the caret
+   * points at a visible character. */
+  char shown[1024];
+  size_t k = 0, i = ls;
+  while (i < bad && k + 4 < sizeof shown) /* the valid prefix */
+    shown[k++] = d[i++];
+  size_t end = line_end(d, n, bad);
+  while (i < end && k + 4 < sizeof shown) {
+    size_t off = 0, step;
+    if (ampel_utf8_valid(d + i, 1, &off) && (unsigned char)d[i] < 0x80) {
+      shown[k++] = d[i++];
+      continue;
+    }
+    step = 2;
+    while (step <= 4 && i + step <= end &&
+           !ampel_utf8_valid(d + i, step, &off))
+      step++;
+    if (step <= 4 && i + step <= end) {
+      memcpy(shown + k, d + i, step);
+      k += step;
+      i += step;
+    } else {
+      memcpy(shown + k, "\xEF\xBF\xBD", 3);
+      k += 3;
+      i++;
+    }
+  }
+  ampel_diags_add(dg, AMPEL_SEV_ERROR, AMPEL_E_DATA, path, line, col, shown,
+                  k,
                   "ungültiges UTF-8 (Byte 0x%02X); die Datei ist vermutlich "
                   "Windows-1252: --encoding windows-1252 angeben",
                   (unsigned)(unsigned char)d[bad]);
@@ -647,7 +681,7 @@ static ampel_status set_text(ampel_csv_reader *r, const char *d, size_t n,
                              ampel_diags *dg) {
   int valid = bad >= n;
   if (!valid && (enc == AMPEL_ENC_UTF8 || (bom && enc == AMPEL_ENC_AUTO)))
-    return utf8_error(d, bad, r->path, dg);
+    return utf8_error(d, n, bad, r->path, dg);
   if (enc == AMPEL_ENC_AUTO)
     enc = valid ? AMPEL_ENC_UTF8 : AMPEL_ENC_CP1252;
   r->enc = enc;
