@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ampel/geo.h"
 #include "ampel/import.h"
 #include "cli.h"
 
@@ -68,17 +69,47 @@ static void print_summary(const ampel_import_summary *s, int dry_run) {
   printf("\n");
 }
 
+/* Geometry files (.geojson, .json, .shp): each in its own transaction,
+ * stopping at the first that fails. Returns an ampel_status. */
+static ampel_status import_geo(ampel_store *st, char **paths, int n,
+                               ampel_geo_import_opts *go, int dry_run,
+                               ampel_diags *d) {
+  for (int i = 0; i < n; i++) {
+    ampel_geo_import_summary gs;
+    ampel_status s = ampel_import_geometry(st, paths[i], go, &gs, d);
+    if (s != AMPEL_OK)
+      return s;
+    printf("%s: %s: Flächen für %zu %s (davon %zu neu), %zu %s, EPSG:%d",
+           dry_run ? "geprüft" : "eingelesen", paths[i],
+           gs.n_matched + gs.n_new_areas,
+           pl(gs.n_matched + gs.n_new_areas, "Gebiet", "Gebiete"),
+           gs.n_new_areas, gs.n_neighbours,
+           pl(gs.n_neighbours, "Nachbarschaft", "Nachbarschaften"), gs.epsg);
+    if (!dry_run)
+      printf("; Datenstand %ld", gs.import_id);
+    printf("\n");
+  }
+  return AMPEL_OK;
+}
+
 static int run(int argc, char **argv, cli_common *c, int dry_run) {
   const char *cmd = dry_run ? "check" : "import";
   static const struct option opts[] = {
       {"encoding", required_argument, NULL, 'e'},
       {"sep", required_argument, NULL, 's'},
       {"decimal", required_argument, NULL, 'd'},
+      {"key-property", required_argument, NULL, 'k'},
+      {"name-property", required_argument, NULL, 'n'},
+      {"level", required_argument, NULL, 'l'},
+      {"crs", required_argument, NULL, 'c'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   ampel_import_options io;
   memset(&io, 0, sizeof io);
   io.dry_run = dry_run;
+  ampel_geo_import_opts go;
+  memset(&go, 0, sizeof go);
+  go.dry_run = dry_run;
   int ch;
   optind = 1;
   opterr = 0;
@@ -96,6 +127,10 @@ static int run(int argc, char **argv, cli_common *c, int dry_run) {
       if (parse_decimal(cmd, optarg, &io.csv.decimal))
         return EXIT_USAGE;
       break;
+    case 'k': go.key_property = optarg; break;
+    case 'n': go.name_property = optarg; break;
+    case 'l': go.level = optarg; break;
+    case 'c': go.crs = optarg; break;
     case 'h':
       cli_help(cmd, stdout);
       return EXIT_OK;
@@ -106,6 +141,19 @@ static int run(int argc, char **argv, cli_common *c, int dry_run) {
   if (optind >= argc)
     return cli_usage(cmd, "keine Datei angegeben");
   io.when = cli_now();
+  go.when = io.when;
+  int n_geo = 0;
+  for (int i = optind; i < argc; i++)
+    n_geo += ampel_geo_is_geo_file(argv[i]);
+  if (n_geo > 0 && n_geo < argc - optind)
+    return cli_usage(cmd, "Flächen-Dateien (.geojson, .shp) bitte getrennt "
+                          "von Tabellen einlesen");
+  if (n_geo > 0 && !go.key_property)
+    return cli_usage(cmd, "für Flächen-Dateien fehlt --key-property NAME "
+                          "(die Eigenschaft mit dem Gebietsschlüssel)");
+  if (n_geo == 0 && (go.key_property || go.level || go.crs))
+    return cli_usage(cmd, "--key-property, --level und --crs gelten nur für "
+                          "Flächen-Dateien (.geojson, .shp)");
 
   const char *db = cli_db_path(c);
   struct stat sb;
@@ -120,12 +168,15 @@ static int run(int argc, char **argv, cli_common *c, int dry_run) {
   ampel_diags d;
   ampel_diags_init(&d, 0);
   ampel_import_summary sum;
-  ampel_status s = ampel_import_files(st, (const char *const *)argv + optind,
-                                      (size_t)(argc - optind), &io, &sum, &d);
+  ampel_status s =
+      n_geo ? import_geo(st, argv + optind, n_geo, &go, dry_run, &d)
+            : ampel_import_files(st, (const char *const *)argv + optind,
+                                 (size_t)(argc - optind), &io, &sum, &d);
   ampel_store_close(st);
   cli_print_diags(&d, stderr);
   if (s == AMPEL_OK) {
-    print_summary(&sum, dry_run);
+    if (!n_geo)
+      print_summary(&sum, dry_run);
   } else {
     fprintf(stderr, "ampel: %zu Fehler gefunden; %s\n", d.n_errors,
             dry_run ? "die Dateien würden nicht eingelesen"

@@ -53,7 +53,17 @@ static const help texts[] = {
      "  --sep TRENNER         ';', ',' oder tab (Vorgabe: erkennen)\n"
      "  --decimal ZEICHEN     ',' oder '.' (Vorgabe: je Datei erkennen)\n"
      "\n"
-     "Formate: docs/formats.md\n"},
+     "Flächen (GeoJSON .geojson/.json, Shapefile .shp mit .shx/.dbf/.prj)\n"
+     "werden getrennt von Tabellen eingelesen und den Gebieten zugeordnet:\n"
+     "  --key-property NAME   Eigenschaft mit dem Gebietsschlüssel (oder dem\n"
+     "                        Namen des Gebiets)\n"
+     "  --level EBENE         nur Gebiete dieser Ebene; fehlende werden gemeldet\n"
+     "  --name-property NAME  unbekannte Schlüssel als neue Gebiete der Ebene\n"
+     "                        anlegen, mit dem Namen aus dieser Eigenschaft\n"
+     "  --crs EPSG:N          Koordinatensystem der Datei (sonst aus .prj, dem\n"
+     "                        GeoJSON-Element 'crs' oder WGS84)\n"
+     "\n"
+     "Formate: docs/formats.md, Karten: docs/karten.md\n"},
     {"check",
      "Aufruf: ampel check [OPTIONEN] DATEI...\n"
      "\n"

@@ -83,6 +83,8 @@ static ampel_status snapshot_load(const char *db, srv_snapshot **out,
     return st;
   }
   snap->refs = 1;
+  static unsigned long generation;
+  snap->gen = __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED);
   *out = snap;
   return AMPEL_OK;
 }
@@ -350,7 +352,13 @@ static enum MHD_Result handle(struct MHD_Connection *c, conn *k,
     r.allow = "GET, HEAD";
     srv_error(&q, &r, 405, "Methode %s ist hier nicht erlaubt.", method);
   } else {
-    dispatch(&q, &r);
+    char key[2 * SRV_MAX_URL + 64];
+    int cacheable = srv_cache_key(&q, key, sizeof key) == 0;
+    if (!cacheable || !srv_cache_get(snap->gen, key, &r)) {
+      dispatch(&q, &r);
+      if (cacheable)
+        srv_cache_put(snap->gen, key, &r);
+    }
   }
   enum MHD_Result ret = send_resp(c, k, &r);
   snapshot_release(snap);
@@ -523,6 +531,7 @@ int srv_run(const srv_config *cfg) {
   g.snap = NULL;
   pthread_mutex_unlock(&g.lock);
   snapshot_free(last);
+  srv_cache_clear();
   fprintf(stderr, "ampel serve: beendet\n");
   return 0;
 }

@@ -48,6 +48,7 @@ typedef struct srv_snapshot {
   char stamp[160];  /* "Datenstand 3 vom …", "" when unknown */
   char digest[13];  /* data version digest, "" when unknown */
   long version;     /* import id, 0 when unknown */
+  unsigned long gen; /* new for every loaded snapshot (response cache) */
   int refs;         /* guarded by the server's mutex */
 } srv_snapshot;
 
@@ -82,6 +83,17 @@ typedef struct srv_resp {
   const char *allow;       /* Allow header for 405, or NULL */
   ampel_buf body;
 } srv_resp;
+
+/* ---- cache.c ------------------------------------------------------------ */
+
+/* The request's cache key (path?k=v&...); -1 when it does not fit. */
+int srv_cache_key(const srv_req *q, char *out, size_t size);
+/* 1 and a filled response on a hit for (snapshot generation, key). */
+int srv_cache_get(unsigned long gen, const char *key, srv_resp *r);
+/* Keeps a 200 answer (copied) for later requests. */
+void srv_cache_put(unsigned long gen, const char *key, const srv_resp *r);
+/* Frees every entry (at shutdown). */
+void srv_cache_clear(void);
 
 /* ---- serve.c ------------------------------------------------------------ */
 
