@@ -270,46 +270,6 @@ static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind,
   return MHD_YES;
 }
 
-const char *srv_rest(const char *path, const char *prefix) {
-  size_t n = strlen(prefix);
-  return strncmp(path, prefix, n) == 0 ? path + n : NULL;
-}
-
-typedef struct route {
-  const char *path;
-  int prefix;
-  int (*fn)(srv_req *, srv_resp *);
-} route;
-
-static const route routes[] = {
-    {"/", 0, h_index},
-    {"/gebiet/", 1, h_gebiet},
-    {"/kennzahl/", 1, h_kennzahl},
-    {"/wechselwirkungen", 0, h_wechselwirkungen},
-    {"/bedarf", 0, h_bedarf},
-    {"/methoden", 0, h_methoden},
-    {"/download/werte.csv", 0, h_download_csv},
-    {"/static/", 1, h_static},
-    {"/api/v1/", 1, h_api},
-};
-
-static void dispatch(srv_req *q, srv_resp *r) {
-  if (q->too_many_params) {
-    srv_error(q, r, 400, "Zu viele Parameter (höchstens %d)", SRV_MAX_PARAMS);
-    return;
-  }
-  for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-    const route *rt = &routes[i];
-    int hit = rt->prefix ? srv_rest(q->path, rt->path) != NULL
-                         : strcmp(q->path, rt->path) == 0;
-    if (hit) {
-      rt->fn(q, r);
-      return;
-    }
-  }
-  srv_error(q, r, 404, "Diese Seite gibt es nicht.");
-}
-
 static void req_init(srv_req *q, struct MHD_Connection *c, const char *method,
                      const char *url) {
   memset(q, 0, sizeof *q);
@@ -355,7 +315,7 @@ static enum MHD_Result handle(struct MHD_Connection *c, conn *k,
     char key[2 * SRV_MAX_URL + 64];
     int cacheable = srv_cache_key(&q, key, sizeof key) == 0;
     if (!cacheable || !srv_cache_get(snap->gen, key, &r)) {
-      dispatch(&q, &r);
+      srv_dispatch(&q, &r);
       if (cacheable)
         srv_cache_put(snap->gen, key, &r);
     }

@@ -84,6 +84,11 @@ typedef struct srv_resp {
   ampel_buf body;
 } srv_resp;
 
+/* ---- route.c ------------------------------------------------------------ */
+
+/* Calls the handler for q->path (404 page when there is none); GET/HEAD. */
+void srv_dispatch(srv_req *q, srv_resp *r);
+
 /* ---- cache.c ------------------------------------------------------------ */
 
 /* The request's cache key (path?k=v&...); -1 when it does not fit. */
