@@ -14,7 +14,7 @@ if [ ! -f "$out/values-$A-$I-$P.csv" ]; then
   mv "$out/gen/areas.csv" "$out/areas-$A.csv"; mv "$out/gen/indicators.csv" "$out/indicators-$I.csv"
 fi
 if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then
-  (cd "$here" && npm install --no-save --silent @duckdb/node-api@1 >/dev/null)
+  (cd "$here" && npm install --no-save --silent @duckdb/node-api@1.5.6-r.1 >/dev/null)
 fi
 measure() { # name command...
   local name=$1; shift
