@@ -17,6 +17,8 @@ enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 /* Options every command understands. */
 typedef struct cli_common {
   const char *db; /* --db, else $AMPEL_DB, else ./ampel.db */
+  int unprotected; /* 1: cli_load skips disclosure control (export
+                      --ungeschuetzt) */
 } cli_common;
 
 /* `ampel: ` + message to stderr. */
@@ -89,10 +91,32 @@ int cmd_map(int argc, char **argv, cli_common *c);
 int cmd_chart(int argc, char **argv, cli_common *c);
 int cmd_correlate(int argc, char **argv, cli_common *c);
 
+/* ---- reports, pictures, settings (cmd_report.c, cmd_template.c,
+ * cmd_config.c, picture.c) ------------------------------------------------ */
+int cmd_report(int argc, char **argv, cli_common *c);
+int cmd_template(int argc, char **argv, cli_common *c);
+int cmd_config(int argc, char **argv, cli_common *c);
+/* Appends " · Geheimhaltung: …" (the stored settings) to a footer stamp
+ * in out (cmd_config.c). */
+void cli_disclosure_stamp(ampel_store *st, char *out, size_t size);
+/* Writes an SVG picture as .svg, .png (at dpi, 0 = 150) or .pdf by the
+ * extension of path ("-" = SVG on stdout); prints problems; returns an
+ * exit code (picture.c). */
+int cli_write_picture(const char *path, const ampel_buf *svg, double dpi);
+/* 1 when path ends in .svg, .png or .pdf (case-insensitive). */
+int cli_picture_ext(const char *path);
+/* 1 when path ends in .xlsx; the XLSX branch of `ampel export`
+ * (cmd_template.c). level/period choose the Ampel sheet (NULL: default). */
+int cli_is_xlsx(const char *path);
+int cli_export_xlsx(cli_common *c, const char *out, const char *level,
+                    const char *period);
+/* Parses --dpi (10..1200); prints a usage error; returns an exit code. */
+int cli_parse_dpi(const char *cmd, const char *s, double *out);
+
 /* Options shared by `index --method weighted` and `allocate`. */
 enum {
   OPT_LEVEL = 1000, OPT_PERIOD, OPT_INDICATORS, OPT_LEVELS, OPT_TOP_SHARE,
-  OPT_LEVEL_METHOD, OPT_MIN_POP, OPT_SENS, OPT_SEED, OPT_SENS_OUT
+  OPT_LEVEL_METHOD, OPT_MIN_POP, OPT_SENS, OPT_SEED, OPT_SENS_OUT, OPT_DPI
 };
 #define CLI_NEED_LONG_OPTS                                                 \
   {"level", required_argument, NULL, OPT_LEVEL},                          \
@@ -104,7 +128,8 @@ enum {
       {"min-population", required_argument, NULL, OPT_MIN_POP},           \
       {"sensitivity", required_argument, NULL, OPT_SENS},                 \
       {"seed", required_argument, NULL, OPT_SEED},                        \
-      {"sensitivity-out", required_argument, NULL, OPT_SENS_OUT}
+      {"sensitivity-out", required_argument, NULL, OPT_SENS_OUT},         \
+      {"dpi", required_argument, NULL, OPT_DPI}
 
 typedef struct cli_need_opts {
   const char *level, *period;
@@ -115,6 +140,7 @@ typedef struct cli_need_opts {
   size_t sens_runs;
   unsigned long long seed;
   const char *sens_out;
+  double dpi; /* --dpi for .png output, 0 = default */
 } cli_need_opts;
 
 enum { CLI_OUT_UNKNOWN = 0, CLI_OUT_CSV = 1, CLI_OUT_SVG = 2 };

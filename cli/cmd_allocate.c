@@ -120,7 +120,7 @@ static int check_args(alloc_args *a) {
     return cli_usage("allocate", "-o DATEI fehlt (.csv oder .svg; - für die "
                                  "Standardausgabe)");
   if (cli_out_kind(a->out) == CLI_OUT_UNKNOWN)
-    return cli_usage("allocate", "-o: Datei muss auf .csv oder .svg enden, "
+    return cli_usage("allocate", "-o: Datei muss auf .csv, .svg, .png oder .pdf enden, "
                                  "gefunden: '%s'", a->out);
   if (!a->index_file == !a->n.has_indicators)
     return cli_usage("allocate", "genau eine Bedarfsquelle angeben: --index "
@@ -441,7 +441,7 @@ static int output(alloc_args *a, const rows *r, const run *u,
     ampel_allocation_render_csv(&v, &b);
   int rc = b.failed || t.failed || note.failed
                ? EXIT_SYSTEM
-               : cli_write_output(a->out, b.data ? b.data : "", b.len);
+               : cli_write_picture(a->out, &b, a->n.dpi);
   ampel_buf_release(&t);
   ampel_buf_release(&note);
   ampel_buf_release(&b);

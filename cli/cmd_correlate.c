@@ -145,7 +145,7 @@ int cmd_correlate(int argc, char **argv, cli_common *c) {
                           a.m, m);
   ampel_buf b;
   ampel_buf_init(&b);
-  if (e == AMPEL_OK && viz_has_ext(a.out, ".svg"))
+  if (e == AMPEL_OK && cli_picture_ext(a.out))
     e = write_svg(&b, st, ds, &s, m, a.m);
   else if (e == AMPEL_OK)
     write_csv(&b, ds, &s, m, a.m);

@@ -12,6 +12,7 @@ int cmd_export(int argc, char **argv, cli_common *c) {
   static const struct option opts[] = {
       {"format", required_argument, NULL, 'f'},
       {"output", required_argument, NULL, 'o'},
+      {"ungeschuetzt", no_argument, NULL, 'U'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *format = "csv", *out = NULL;
@@ -22,6 +23,7 @@ int cmd_export(int argc, char **argv, cli_common *c) {
     switch (ch) {
     case 'f': format = optarg; break;
     case 'o': out = optarg; break;
+    case 'U': c->unprotected = 1; break;
     case 'h': cli_help("export", stdout); return EXIT_OK;
     default: return cli_usage("export", "unbekannte Option '%s'", argv[optind - 1]);
     }
@@ -30,6 +32,14 @@ int cmd_export(int argc, char **argv, cli_common *c) {
     return cli_usage("export", "unerwartetes Argument '%s'", argv[optind]);
   if (!out)
     return cli_usage("export", "-o DATEI fehlt (oder -o - für die Ausgabe)");
+  if (cli_is_xlsx(out) && c->unprotected)
+    return cli_usage("export", "--ungeschuetzt gilt nur für CSV "
+                               "(Datenübergabe); XLSX wird immer geschützt");
+  if (cli_is_xlsx(out))
+    return cli_export_xlsx(c, out, NULL, NULL);
+  if (c->unprotected)
+    cli_warn("--ungeschuetzt: Ausgabe ohne Geheimhaltung, nur für den "
+             "internen Gebrauch");
   if (strcmp(format, "csv") != 0)
     return cli_usage("export", "--format: erwartet csv, gefunden: '%s'",
                      format);

@@ -13,12 +13,13 @@
 #include "ampel/select.h"
 #include "cli.h"
 
-/* 1 for .svg, 2 for .csv, 0 otherwise (case-insensitive). */
+/* 1 for a picture (.svg, .png, .pdf), 2 for .csv, 0 otherwise
+ * (case-insensitive). */
 int cli_output_kind(const char *path) {
   const char *dot = path ? strrchr(path, '.') : NULL;
   if (!dot || strchr(dot, '/'))
     return 0;
-  if (strcasecmp(dot, ".svg") == 0)
+  if (cli_picture_ext(path))
     return 1;
   if (strcasecmp(dot, ".csv") == 0)
     return 2;
@@ -60,12 +61,14 @@ void cli_data_stamp(ampel_store *st, char *out, size_t size) {
   out[0] = '\0';
   if (st && ampel_store_data_version(st, &v) == AMPEL_OK && v.id > 0)
     ampel_data_version_format(&v, out, size);
+  cli_disclosure_stamp(st, out, size);
 }
 
 typedef struct hm_args {
   const char *level, *period, *inds, *palette, *tree, *out;
   ampel_heatmap_opts opts;
   const ampel_palette *pal;
+  double dpi;
 } hm_args;
 
 static int parse_args(int argc, char **argv, hm_args *a) {
@@ -79,6 +82,7 @@ static int parse_args(int argc, char **argv, hm_args *a) {
       {"tree", required_argument, NULL, 't'},
       {"reference", required_argument, NULL, 'r'},
       {"output", required_argument, NULL, 'o'},
+      {"dpi", required_argument, NULL, 'D'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   int ch;
@@ -111,6 +115,10 @@ static int parse_args(int argc, char **argv, hm_args *a) {
       a->opts.force_mean = strcmp(optarg, "mean") == 0;
       break;
     case 'o': a->out = optarg; break;
+    case 'D':
+      if (cli_parse_dpi("heatmap", optarg, &a->dpi) != EXIT_OK)
+        return EXIT_USAGE;
+      break;
     case 'h': cli_help("heatmap", stdout); return -1;
     default:
       return cli_usage("heatmap", "unbekannte Option '%s'", argv[optind - 1]);
@@ -130,8 +138,8 @@ static int check_args(hm_args *a) {
   if (!a->out)
     return cli_usage("heatmap", "-o DATEI.svg oder -o DATEI.csv fehlt");
   if (!cli_output_kind(a->out))
-    return cli_usage("heatmap", "-o: Endung .svg oder .csv erwartet, "
-                                "gefunden: '%s'",
+    return cli_usage("heatmap", "-o: Endung .svg, .png, .pdf oder .csv "
+                                "erwartet, gefunden: '%s'",
                      a->out);
   if (a->tree && cli_output_kind(a->tree) != 2)
     return cli_usage("heatmap", "--tree: Endung .csv erwartet, gefunden: "
@@ -180,7 +188,8 @@ static int render(const hm_args *a, const ampel_heatmap *h,
   } else {
     ampel_heatmap_write_csv(h, ds, &b);
   }
-  int rc = write_buf(a->out, &b);
+  int rc = cli_output_kind(a->out) == 1 ? cli_write_picture(a->out, &b, a->dpi)
+                                       : write_buf(a->out, &b);
   if (rc == EXIT_OK && a->tree) {
     b.len = 0;
     if (ampel_heatmap_write_tree(h, ds, &b) != AMPEL_OK) {

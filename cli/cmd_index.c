@@ -126,6 +126,7 @@ int cli_need_opt(const char *cmd, int ch, const char *arg,
     o->has_seed = 1;
     return 0;
   case OPT_SENS_OUT: o->sens_out = arg; return 0;
+  case OPT_DPI: return cli_parse_dpi(cmd, arg, &o->dpi) == EXIT_OK ? 0 : -1;
   default: return 1;
   }
 }
@@ -149,7 +150,7 @@ int cli_out_kind(const char *path) {
     return CLI_OUT_CSV;
   if (n > 4 && strcasecmp(path + n - 4, ".csv") == 0)
     return CLI_OUT_CSV;
-  if (n > 4 && strcasecmp(path + n - 4, ".svg") == 0)
+  if (cli_picture_ext(path)) /* .svg, .png, .pdf */
     return CLI_OUT_SVG;
   return CLI_OUT_UNKNOWN;
 }
@@ -206,9 +207,8 @@ int cli_need_index(const char *cmd, const ampel_dataset *ds,
 }
 
 /* Renders into a buffer and writes it to path. */
-static int write_buf(const char *path, ampel_buf *b) {
-  int rc = b->failed ? EXIT_SYSTEM
-                     : cli_write_output(path, b->data ? b->data : "", b->len);
+static int write_buf(const char *path, ampel_buf *b, double dpi) {
+  int rc = b->failed ? EXIT_SYSTEM : cli_write_picture(path, b, dpi);
   if (b->failed)
     cli_error("zu wenig Speicher für die Ausgabe");
   ampel_buf_release(b);
@@ -243,7 +243,7 @@ int cli_need_sensitivity(const ampel_dataset *ds, const cli_need_opts *o,
   ampel_buf_init(&b);
   ampel_sensitivity_render_csv(ds, t->frame.areas, &r, &b);
   ampel_sensitivity_result_release(&r);
-  return write_buf(o->sens_out, &b);
+  return write_buf(o->sens_out, &b, 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -318,7 +318,7 @@ static int check_args(const index_args *a) {
     return cli_usage("index", "-o DATEI fehlt (.csv oder .svg; - für die "
                               "Standardausgabe)");
   if (cli_out_kind(a->out) == CLI_OUT_UNKNOWN)
-    return cli_usage("index", "-o: Datei muss auf .csv oder .svg enden, "
+    return cli_usage("index", "-o: Datei muss auf .csv, .svg, .png oder .pdf enden, "
                               "gefunden: '%s'", a->out);
   if (strcmp(a->method, "mss") == 0)
     return check_mss(a);
@@ -392,7 +392,7 @@ static int run_mss(const ampel_dataset *ds, const index_args *a) {
     ampel_buf_release(&b);
     return rc;
   }
-  return write_buf(a->out, &b);
+  return write_buf(a->out, &b, a->n.dpi);
 }
 
 /* One line per indicator: "- Name (key): Gewicht 2, Werte von 2024/25". */
@@ -480,7 +480,7 @@ static int run_weighted(const ampel_dataset *ds, const index_args *a) {
     ampel_buf_release(&b);
     return rc;
   }
-  return write_buf(a->out, &b);
+  return write_buf(a->out, &b, a->n.dpi);
 }
 
 int cmd_index(int argc, char **argv, cli_common *c) {

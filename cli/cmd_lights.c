@@ -16,6 +16,7 @@ typedef struct li_args {
   const char *level, *period, *inds, *since, *palette, *out;
   ampel_lights_opts opts;
   const ampel_palette *pal;
+  double dpi;
 } li_args;
 
 static int parse_opt(int ch, li_args *a) {
@@ -47,6 +48,7 @@ static int parse_opt(int ch, li_args *a) {
     break;
   case 'P': a->palette = optarg; break;
   case 'o': a->out = optarg; break;
+  case 'D': return cli_parse_dpi("lights", optarg, &a->dpi);
   default: return -2;
   }
   return EXIT_OK;
@@ -63,6 +65,7 @@ static int parse_args(int argc, char **argv, li_args *a) {
       {"reference", required_argument, NULL, 'r'},
       {"palette", required_argument, NULL, 'P'},
       {"output", required_argument, NULL, 'o'},
+      {"dpi", required_argument, NULL, 'D'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   int ch;
@@ -89,8 +92,8 @@ static int parse_args(int argc, char **argv, li_args *a) {
   if (!a->out)
     return cli_usage("lights", "-o DATEI.csv oder -o DATEI.svg fehlt");
   if (!cli_output_kind(a->out))
-    return cli_usage("lights", "-o: Endung .svg oder .csv erwartet, "
-                               "gefunden: '%s'",
+    return cli_usage("lights", "-o: Endung .svg, .png, .pdf oder .csv "
+                               "erwartet, gefunden: '%s'",
                      a->out);
   return EXIT_OK;
 }
@@ -154,7 +157,10 @@ static int render(const li_args *a, const ampel_lights *l,
   if (b.failed)
     cli_error("zu wenig Speicher für '%s'", a->out);
   else
-    rc = cli_write_output(a->out, b.data ? b.data : "", b.len);
+    rc = cli_output_kind(a->out) == 1 ? cli_write_picture(a->out, &b, a->dpi)
+                                      : cli_write_output(a->out,
+                                                         b.data ? b.data : "",
+                                                         b.len);
   ampel_buf_release(&b);
   if (rc == EXIT_OK)
     report(l, ds, a->out);

@@ -20,7 +20,7 @@ static const help texts[] = {
      "  import DATEI...   Dateien (CSV, XLSX) in die Datenbank einlesen\n"
      "  check DATEI...    Dateien prüfen, nichts speichern\n"
      "  list WAS          Gebiete, Kennzahlen oder Zeiträume auflisten\n"
-     "  export            alle Werte als CSV ausgeben\n"
+     "  export            alle Werte als CSV oder Excel (.xlsx) ausgeben\n"
      "  heatmap           Heatmap mit Clustern der Gebiete und Kennzahlen\n"
      "  lights            Ampel: Status und Entwicklung je Gebiet\n"
      "  index             Sozial-/Bedarfsindex und Stufen je Gebiet\n"
@@ -28,6 +28,9 @@ static const help texts[] = {
      "  map               Karte der Gebiete (Flächen, Kacheln oder Punkte)\n"
      "  chart ART         Zeitreihe, Rangfolge oder Streudiagramm\n"
      "  correlate         Korrelationen zwischen den Kennzahlen\n"
+     "  report            Bericht für den Ausschuss (A4, PDF oder HTML)\n"
+     "  template          leere Excel-Vorlage zum Ausfüllen\n"
+     "  config            Einstellungen (Geheimhaltung) setzen und zeigen\n"
      "  serve             Dashboard im Browser und JSON-API starten\n"
      "\n"
      "Allgemeine Optionen:\n"
@@ -82,15 +85,25 @@ static const help texts[] = {
      "  --format text|csv  Tabelle (Vorgabe) oder CSV\n"
      "  --level EBENE      nur Gebiete dieser Ebene (z. B. Stadtteil)\n"},
     {"export",
-     "Aufruf: ampel export [--format csv] -o DATEI\n"
+     "Aufruf: ampel export [--format csv] [--ungeschuetzt] -o DATEI\n"
+     "       ampel export -o DATEI.xlsx\n"
      "\n"
      "Schreibt alle Werte im Langformat: area,indicator,period,value,\n"
      "numerator,denominator,flag (Komma-getrennt, Dezimalpunkt, UTF-8).\n"
      "'flag' enthält das Zeichen der amtlichen Statistik; 'value' ist bei\n"
      "'.', 'x', '...', '/', '*' leer und bei '-' 0. Die Datei lässt sich mit\n"
-     "'ampel import' wieder einlesen. '-o -' schreibt auf die Standardausgabe.\n"},
+     "'ampel import' wieder einlesen. '-o -' schreibt auf die Standardausgabe.\n"
+     "\n"
+     "Die Geheimhaltung (ampel config) gilt auch hier: unterdrückte Werte\n"
+     "stehen als '.' ohne Wert, Zähler und Nenner in der Datei.\n"
+     "  --ungeschuetzt        ohne Geheimhaltung, nur CSV: für die interne\n"
+     "                        Datenübergabe, nicht zur Veröffentlichung\n"
+     "\n"
+     ".xlsx: Arbeitsmappe zur Veröffentlichung mit den Blättern Werte, Ampel\n"
+     "(farbig, mit Filter), Kennzahlen, Methoden und Quellen; Zahlen als\n"
+     "Zahlen mit deutschem Format, Datenstand auf jedem Blatt.\n"},
     {"heatmap",
-     "Aufruf: ampel heatmap [OPTIONEN] -o DATEI.svg|DATEI.csv\n"
+     "Aufruf: ampel heatmap [OPTIONEN] -o DATEI.svg|.png|.pdf|.csv\n"
      "\n"
      "Heatmap nach dem Gelsenkirchener Verfahren: jede Kennzahl wird über die\n"
      "Gebiete auf 0 (ungünstigster) bis 1 (günstigster Wert) skaliert, dann\n"
@@ -110,11 +123,13 @@ static const help texts[] = {
      "                        (rot-gelb-grün) oder grau\n"
      "  --tree DATEI.csv      Baum der Gebiete in SciPy-Nummerierung schreiben\n"
      "  --reference root|mean Referenz: Gesamtstadt (Vorgabe) oder Mittelwert\n"
-     "  -o DATEI              Ausgabe; die Endung (.svg, .csv) wählt das Format\n"
+     "  -o DATEI              Ausgabe; die Endung (.svg, .png, .pdf, .csv)\n"
+     "                        wählt das Format\n"
+     "  --dpi N               Auflösung bei .png (Vorgabe: 150)\n"
      "\n"
      "Verfahren und Farben: docs/ampel.md\n"},
     {"lights",
-     "Aufruf: ampel lights [OPTIONEN] -o DATEI.csv|DATEI.svg\n"
+     "Aufruf: ampel lights [OPTIONEN] -o DATEI.csv|.svg|.png|.pdf\n"
      "\n"
      "Ampel je Gebiet und Kennzahl: Status (gut, durchschnittlich, kritisch)\n"
      "im Vergleich zur Referenz (Gesamtstadt) und Entwicklung (besser, stabil,\n"
@@ -134,7 +149,9 @@ static const help texts[] = {
      "                        in Prozent der Referenz (relative)\n"
      "  --reference root|mean Referenz: Gesamtstadt (Vorgabe) oder Mittelwert\n"
      "  --palette NAME        standard, ampel oder grau (nur .svg)\n"
-     "  -o DATEI              Ausgabe; die Endung (.csv, .svg) wählt das Format\n"
+     "  -o DATEI              Ausgabe; die Endung (.csv, .svg, .png, .pdf)\n"
+     "                        wählt das Format\n"
+     "  --dpi N               Auflösung bei .png (Vorgabe: 150)\n"
      "\n"
      "Verfahren und Farben: docs/ampel.md\n"},
     {"index",
@@ -180,7 +197,9 @@ static const help texts[] = {
      "                         in der höchsten Stufe\n"
      "  --sensitivity-out DATEI.csv  wohin diese Tabelle geht (Pflicht)\n"
      "  --seed S               Startwert des Zufalls (Vorgabe: 1)\n"
-     "  -o DATEI               .csv, .svg oder - (CSV auf die Ausgabe)\n"},
+     "  -o DATEI               .csv, .svg, .png, .pdf oder - (CSV auf die\n"
+     "                         Ausgabe)\n"
+     "  --dpi N                Auflösung bei .png (Vorgabe: 150)\n"},
     {"allocate",
      "Aufruf: ampel allocate --budget B (--index DATEI.csv |\n"
      "                       --indicators K:GEWICHT,...) [OPTIONEN]\n"
@@ -208,7 +227,52 @@ static const help texts[] = {
      "  --level, --period, --min-population, --levels, --top-share,\n"
      "  --level-method, --sensitivity, --sensitivity-out, --seed:\n"
      "                         wie bei 'ampel index --method weighted'\n"
-     "  -o DATEI               .csv, .svg oder - (CSV auf die Ausgabe)\n"},
+     "  -o DATEI               .csv, .svg, .png, .pdf oder - (CSV auf die\n"
+     "                         Ausgabe)\n"
+     "  --dpi N                Auflösung bei .png (Vorgabe: 150)\n"},
+    {"report",
+     "Aufruf: ampel report [OPTIONEN] -o DATEI.pdf|DATEI.html\n"
+     "\n"
+     "Bericht im Format A4 für Ausschuss und Rat: Titelseite mit Datenstand\n"
+     "und Datum, Inhaltsverzeichnis, Heatmap, Ampeltabelle mit der Liste\n"
+     "\"Hinsehen\", ein Profil je Gebiet (Wert, Gesamtstadt, Rang, Bewertung,\n"
+     "Verlauf, Lage auf der Kachelkarte), Anhang mit Kennzahlen, Quellen,\n"
+     "Methoden, Zeichenerklärung und Geheimhaltung; Seitenzahlen auf jeder\n"
+     "Seite. .pdf: Text bleibt durchsuchbar; .html: eine Datei ohne externe\n"
+     "Bestandteile, druckt auf A4.\n"
+     "\n"
+     "Optionen:\n"
+     "  --level EBENE         Gebietsebene (Vorgabe: die mit den meisten\n"
+     "                        Kennzahlen)\n"
+     "  --period ZEITRAUM     Zeitraum (Vorgabe: der neueste mit Werten)\n"
+     "  --areas K,...         Profile nur für diese Gebiete (Vorgabe: alle)\n"
+     "  --title TEXT          Titel (Vorgabe: Bildungsmonitoring STADT)\n"
+     "  -o DATEI              Ausgabe; die Endung (.pdf, .html) wählt das\n"
+     "                        Format\n"
+     "\n"
+     "Aufbau und Geheimhaltung: docs/berichte.md\n"},
+    {"template",
+     "Aufruf: ampel template -o DATEI.xlsx\n"
+     "\n"
+     "Schreibt eine leere Excel-Vorlage mit den Blättern Anleitung, Gebiete,\n"
+     "Kennzahlen und Werte: deutsche Spaltenköpfe, Auswahlliste für die\n"
+     "Richtung, Prüfung von Zahlenfeldern, Beispielzeilen in der Anleitung.\n"
+     "Die ausgefüllte Datei liest 'ampel import DATEI.xlsx' ein.\n"},
+    {"config",
+     "Aufruf: ampel config set SCHLÜSSEL WERT\n"
+     "       ampel config get SCHLÜSSEL\n"
+     "       ampel config list\n"
+     "\n"
+     "Einstellungen, die in der Datenbank gespeichert werden und für jede\n"
+     "Ausgabe gelten (Tabellen, Bilder, CSV, XLSX, Bericht, Dashboard):\n"
+     "  min_count N               Fallzahlen von 1 bis N-1 und Quoten mit\n"
+     "                            Zähler unter N werden als '.' unterdrückt\n"
+     "                            (Vorgabe: 3; 1 schaltet ab)\n"
+     "  min_population N          Gebiete unter N Einwohnern werden gezeigt,\n"
+     "                            aber nicht bewertet (Vorgabe: 300)\n"
+     "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n"
+     "\n"
+     "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
     {"serve",
      "Aufruf: ampel serve [--port 8080] [--bind 127.0.0.1]\n"
      "                    [--admin-token-file DATEI] [--threads N]\n"

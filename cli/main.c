@@ -28,6 +28,9 @@ static const command commands[] = {
     {"map", cmd_map},
     {"chart", cmd_chart},
     {"correlate", cmd_correlate},
+    {"config", cmd_config},
+    {"report", cmd_report},
+    {"template", cmd_template},
 };
 
 /* Takes `--db PATH` / `--db=PATH` out of argv wherever it stands (it is

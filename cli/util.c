@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ampel/alloc.h"
+#include "ampel/disclosure.h"
 #include "cli.h"
 
 static void vmsg(const char *kind, const char *fmt, va_list ap)
@@ -120,9 +121,13 @@ ampel_dataset *cli_load(const cli_common *c, ampel_store **out_store,
   ampel_diags_init(&d, 0);
   ampel_dataset *ds = NULL;
   ampel_status st = ampel_store_load(s, AMPEL_LOAD_ALL, &ds, &d);
+  if (st == AMPEL_OK && !c->unprotected)
+    st = ampel_disclosure_apply_stored(s, ds, NULL, NULL, &d);
   if (st != AMPEL_OK) {
     cli_print_diags(&d, stderr);
     *out_exit = ampel_status_exit_code(st);
+    ampel_dataset_free(ds);
+    ds = NULL;
     ampel_store_close(s);
     s = NULL;
   }

@@ -8,7 +8,8 @@
 #include "ampel/dataset.h"
 #include "ampel/store.h"
 
-/* Writes the buffer to path ("-" = stdout); prints problems; exit code. */
+/* Writes the buffer to path ("-" = stdout) as .svg, or as .png/.pdf by
+ * the extension (cli_write_picture); prints problems; exit code. */
 int viz_write(const char *path, ampel_buf *b);
 
 /* "Datenstand ..." of the store into out ("" without one). */

@@ -10,6 +10,7 @@
  * replaced as their slots are reused. One mutex guards the table; a hit
  * copies the body out under the lock. */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ampel/alloc.h"

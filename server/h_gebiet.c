@@ -285,13 +285,14 @@ static void locator(srv_req *q, ampel_buf *b, const profile *p) {
     o.width = 520;
     o.labels = 1;
     done = srv_map_render(q, b, p->sel.areas, it, n, &o) == 0;
-    ampel_free(it);
   }
   if (!done)
     ampel_buf_puts(b, "<p>Für diese Ebene gibt es weder Umrisse noch "
                       "Kachelpositionen oder Koordinaten.</p>\n");
-  ampel_buf_puts(b, "<figcaption>Das Gebiet ist mit ● markiert.</figcaption>"
-                    "\n</figure>\n</section>\n");
+  ampel_buf_puts(b, "<figcaption>Das Gebiet ist dunkel hervorgehoben");
+  ampel_buf_puts(b, it ? "." : " und mit ● markiert.");
+  ampel_buf_puts(b, "</figcaption>\n</figure>\n</section>\n");
+  ampel_free(it);
 }
 
 static void family(srv_req *q, ampel_buf *b, const profile *p) {

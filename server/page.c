@@ -72,6 +72,10 @@ void page_end(const srv_req *q, srv_resp *r) {
     ampel_buf_html(b, q->snap->stamp);
   else
     ampel_buf_puts(b, "Datenstand unbekannt");
+  if (q->snap && q->snap->secrecy[0]) {
+    ampel_buf_puts(b, " · ");
+    ampel_buf_html(b, q->snap->secrecy);
+  }
   ampel_buf_puts(b, " · <a href=\"/methoden\">Daten &amp; Methoden</a> · "
                     "<a href=\"/methoden#downloads\">Downloads</a> · "
                     "erstellt mit ampel (EUPL-1.2)</p>\n</footer>\n"

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ampel/alloc.h"
+#include "ampel/disclosure.h"
 #include "ampel/store.h"
 #include "server.h"
 #include "util/sha256.h"
@@ -68,6 +69,11 @@ static ampel_status snapshot_load(const char *db, srv_snapshot **out,
     return AMPEL_E_NOMEM;
   }
   st = ampel_store_load(s, AMPEL_LOAD_ALL, &snap->ds, d);
+  ampel_disclosure_opts dopts;
+  if (st == AMPEL_OK) /* disclosure control, METHODS.md §7 */
+    st = ampel_disclosure_apply_stored(s, snap->ds, &dopts, NULL, d);
+  if (st == AMPEL_OK)
+    ampel_disclosure_note(&dopts, 1, snap->secrecy, sizeof snap->secrecy);
   if (st == AMPEL_OK)
     st = ampel_store_load_geometry(s, &snap->geo, d);
   ampel_data_version v;
@@ -400,6 +406,8 @@ static int parse_bind(const char *bind, unsigned port,
   return -1;
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+    AMPEL_PRINTF(2, 0);
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
   (void)cls;
   fputs("ampel serve: libmicrohttpd: ", stderr);

@@ -47,6 +47,7 @@ typedef struct srv_snapshot {
   ampel_geoset *geo; /* stored shapes (may hold none) */
   char stamp[160];  /* "Datenstand 3 vom …", "" when unknown */
   char digest[13];  /* data version digest, "" when unknown */
+  char secrecy[200]; /* "Geheimhaltung: Werte unter 3 unterdrückt (.)" */
   long version;     /* import id, 0 when unknown */
   unsigned long gen; /* new for every loaded snapshot (response cache) */
   int refs;         /* guarded by the server's mutex */

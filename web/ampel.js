@@ -31,9 +31,17 @@
       var b = document.createElement('button');
       b.type = 'button';
       b.className = 'sort';
-      b.textContent = th.textContent;
       b.title = 'nach dieser Spalte sortieren';
-      th.textContent = '';
+      if (th.querySelector('a')) {
+        /* keep the link; add a small sort button beside it */
+        b.textContent = '⇅';
+        b.setAttribute('aria-label', 'nach „' + th.textContent.trim() +
+                       '“ sortieren');
+        th.appendChild(document.createTextNode(' '));
+      } else {
+        b.textContent = th.textContent;
+        th.textContent = '';
+      }
       th.appendChild(b);
       b.addEventListener('click', function () { sort(table, col, b); });
     });

@@ -245,7 +245,7 @@ def fuzz(s):
             "weight", "top_share", "sensitivity", "seed", "cluster", "area"]
     vals = ["", "-1", "0", "1e308", "nan", "inf", "%00", "%FF%FE", "'\"<>",
             "Stadtteil", "2025/26", "gs_sozialindex_mittel:1", ":", ",,",
-            "a:1,a:2", "9" * 400, "1,5", "0x10", "ÄÖÜ", "%E2%80%AE"]
+            "a:1,a:2", "9" * 400, "1,5", "0x10", "%C3%84%C3%96", "%E2%80%AE"]
     paths = ["/", "/bedarf", "/wechselwirkungen", "/gebiet/GE-M-SCH",
              "/kennzahl/gs_sozialindex_mittel"] + ["/api/v1/" + e for e in API]
     bad = 0

@@ -1,0 +1,65 @@
+/* ampel/xlsx_export.h - the publication workbook (`ampel export -o
+ * FILE.xlsx`, libxlsxwriter; docs/berichte.md).
+ *
+ * Sheets:
+ *  - Werte: one row per observation (long format) with names, numbers as
+ *    numbers in German display formats (#.##0,0 via number formats; Excel
+ *    shows the user's separators), symbols of official statistics as text,
+ *    a note on every suppressed cell;
+ *  - Ampel: areas x indicators of one level and period, the value in the
+ *    status colour with the trend arrow, frozen header, autofilter;
+ *  - Kennzahlen: definition, source, Stichtag, polarity, unit, decimals;
+ *  - Methoden: the German summary of the methods and the symbols;
+ *  - Quellen: each source with the indicators that use it.
+ * Every sheet carries the data version and the disclosure note in its
+ * first rows and in the printed header/footer.
+ *
+ * The dataset must already be protected (disclosure.h).
+ */
+#ifndef AMPEL_XLSX_EXPORT_H
+#define AMPEL_XLSX_EXPORT_H
+
+#include <stdint.h>
+
+#include "ampel/dataset.h"
+#include "ampel/disclosure.h"
+#include "ampel/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ampel_xlsx_export_opts {
+  const char *level;  /* Ampel sheet; NULL = default level (select.h) */
+  const char *period; /* NULL = latest */
+  const char *stamp;  /* data version line, or NULL */
+  ampel_disclosure_opts disclosure; /* the settings that were applied */
+  int64_t created;                  /* document creation time (Unix) */
+} ampel_xlsx_export_opts;
+
+void ampel_xlsx_export_opts_init(ampel_xlsx_export_opts *o);
+
+/* 1 when this build can write XLSX (libxlsxwriter was found). */
+int ampel_xlsx_export_available(void);
+
+/* Writes the workbook to `path` (the file is created or replaced; write
+ * to a temporary name and rename for atomicity). Errors: AMPEL_E_USAGE
+ * (no libxlsxwriter in this build, unknown level/period), AMPEL_E_IO
+ * (libxlsxwriter cannot write; message in diags), AMPEL_E_NOMEM. */
+AMPEL_WUR ampel_status ampel_xlsx_export_write(const ampel_dataset *ds,
+                                               const ampel_xlsx_export_opts *o,
+                                               const char *path,
+                                               ampel_diags *diags);
+
+/* The empty input workbook (`ampel template`): sheets Anleitung (German
+ * instructions with example rows), Gebiete, Kennzahlen, Werte with the
+ * import headers of docs/formats.md, data validation (Richtung as a list,
+ * numbers where numbers belong), periods and keys as text. Errors as
+ * ampel_xlsx_export_write(). (src/render/xlsx_template.c) */
+AMPEL_WUR ampel_status ampel_xlsx_template_write(const char *path,
+                                                 ampel_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
