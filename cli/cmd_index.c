@@ -10,6 +10,8 @@
 
 #include "ampel/alloc.h"
 #include "ampel/need.h"
+#include "ampel/geo.h"
+#include "ampel/map.h"
 #include "cli.h"
 
 /* ---------------------------------------------------------------------- */
@@ -463,7 +465,72 @@ int cli_need_tilemap(const ampel_dataset *ds, const ampel_need_table *t,
   return report(&d, st);
 }
 
-static int run_weighted(const ampel_dataset *ds, const index_args *a) {
+/* The need levels on the real map when the level's areas have shapes
+ * (issue 4: "index classes on the map once geometry exists"). Returns
+ * EXIT_USAGE when no area of the table has a shape (then the tile map is
+ * drawn instead). */
+static int need_map(const ampel_dataset *ds, const ampel_geoset *geo,
+                    const ampel_need_table *t, const char *stamp,
+                    ampel_buf *b) {
+  size_t n = t->frame.n_areas, with_shape = 0;
+  ampel_map_item *items = ampel_calloc(n + 1, sizeof *items);
+  double *breaks = ampel_calloc((size_t)t->input.levels.k + 2, sizeof *breaks);
+  if (!items || !breaks) {
+    ampel_free(items);
+    ampel_free(breaks);
+    return EXIT_SYSTEM;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const ampel_area *ar = ampel_dataset_area(ds, t->frame.areas[i]);
+    long g = geo ? ampel_geoset_find(geo, ar->key) : -1;
+    ampel_map_item *it = &items[i];
+    it->key = ar->key;
+    it->name = ar->name;
+    it->shape = g >= 0 ? ampel_geoset_shape_c(geo, (size_t)g) : NULL;
+    it->tile_row = it->tile_col = AMPEL_NO_TILE;
+    it->value = t->result.level[i] > 0 ? (double)t->result.level[i] : NAN;
+    it->status = AMPEL_LIGHT_NONE;
+    it->scaled = NAN;
+    with_shape += it->shape != NULL;
+  }
+  char lab[32][40];
+  const char *labels[32];
+  for (int k = 0; k <= t->input.levels.k; k++)
+    breaks[k] = k + 0.5;
+  for (int k = 0; k < t->input.levels.k && k < 32; k++) {
+    snprintf(lab[k], sizeof lab[k], "Stufe %d%s", k + 1,
+             k == 0 ? " (geringster Bedarf)"
+             : k + 1 == t->input.levels.k ? " (höchster Bedarf)" : "");
+    labels[k] = lab[k];
+  }
+  char title[256];
+  snprintf(title, sizeof title, "Bedarfsstufen – %s, %s", t->frame.level,
+           ampel_dataset_period(ds, t->frame.period)->label);
+  ampel_map_opts o;
+  memset(&o, 0, sizeof o);
+  o.title = title;
+  o.desc = "Stufe 1 = geringster, höchste Stufe = höchster Bedarf (im "
+           "Vergleich der Gebiete untereinander).";
+  o.legend_title = "Bedarfsstufe";
+  o.attribution = stamp;
+  o.by = AMPEL_MAP_BY_CLASSES;
+  o.polarity = AMPEL_POL_HIGHER_IS_WORSE;
+  o.breaks = breaks;
+  o.k = (size_t)t->input.levels.k;
+  o.class_labels = t->input.levels.k <= 32 ? labels : NULL;
+  o.decimals = 0;
+  o.labels = 1;
+  int rc = EXIT_USAGE;
+  if (with_shape > 0)
+    rc = ampel_map_render(items, n, NULL, 0, &o, b) == AMPEL_OK ? EXIT_OK
+                                                                : EXIT_SYSTEM;
+  ampel_free(items);
+  ampel_free(breaks);
+  return rc;
+}
+
+static int run_weighted(const ampel_dataset *ds, const ampel_geoset *geo,
+                        const char *stamp, const index_args *a) {
   ampel_need_table t;
   int rc = cli_need_index("index", ds, &a->n, &t);
   if (rc != EXIT_OK)
@@ -471,8 +538,14 @@ static int run_weighted(const ampel_dataset *ds, const index_args *a) {
   rc = cli_need_sensitivity(ds, &a->n, &t);
   ampel_buf b;
   ampel_buf_init(&b);
-  if (rc == EXIT_OK && cli_out_kind(a->out) == CLI_OUT_SVG)
-    rc = cli_need_tilemap(ds, &t, &b);
+  if (rc == EXIT_OK && cli_out_kind(a->out) == CLI_OUT_SVG) {
+    rc = need_map(ds, geo, &t, stamp, &b);
+    if (rc == EXIT_USAGE) { /* no shapes: the tile map */
+      ampel_buf_release(&b);
+      ampel_buf_init(&b);
+      rc = cli_need_tilemap(ds, &t, &b);
+    }
+  }
   else if (rc == EXIT_OK)
     ampel_need_render_csv(ds, &t, &b);
   ampel_need_table_release(&t);
@@ -491,12 +564,23 @@ int cmd_index(int argc, char **argv, cli_common *c) {
   if (rc == EXIT_OK)
     rc = check_args(&a);
   if (rc == EXIT_OK) {
-    ampel_dataset *ds = cli_load(c, NULL, &rc);
+    ampel_store *st = NULL;
+    ampel_dataset *ds = cli_load(c, &st, &rc);
+    ampel_geoset *geo = NULL;
     if (ds) {
+      ampel_diags d;
+      ampel_diags_init(&d, 0);
+      if (ampel_store_load_geometry(st, &geo, &d) != AMPEL_OK)
+        geo = NULL; /* no shapes: tile map */
+      ampel_diags_release(&d);
+      char stamp[400];
+      cli_data_stamp(st, stamp, sizeof stamp);
       rc = strcmp(a.method, "mss") == 0 ? run_mss(ds, &a)
-                                        : run_weighted(ds, &a);
+                                        : run_weighted(ds, geo, stamp, &a);
+      ampel_geoset_free(geo);
       ampel_dataset_free(ds);
     }
+    ampel_store_close(st);
   }
   if (rc == -2)
     rc = EXIT_OK;

@@ -293,7 +293,7 @@ static int draw(map_job *j) {
     return cli_usage("map", "--palette: erwartet %s", ampel_palette_names());
   ampel_map_opts o = {title, desc, legend, attr, j->a->by, pal,
                       ind->polarity, j->breaks, j->k, ind->decimals, 0,
-                      j->outline, j->n_outline, !j->a->no_labels};
+                      j->outline, j->n_outline, !j->a->no_labels, NULL};
   size_t n = j->sel.n_areas, with_shape = 0;
   for (size_t r = 0; r < n; r++)
     with_shape += j->items[r].shape != NULL;

@@ -64,6 +64,9 @@ typedef struct ampel_map_opts {
   const ampel_shape *const *outline;
   size_t n_outline;
   int labels; /* 1: name labels on the areas */
+  /* CLASSES: k legend labels instead of "a bis unter b" (e.g. "Stufe 3");
+   * NULL for the ranges. Borrowed. */
+  const char *const *class_labels;
 } ampel_map_opts;
 
 /* Choropleth of the areas with a shape (areas without one are listed in

@@ -106,8 +106,11 @@ static double legend_classes(const ampel_map_opts *o, ampel_buf *b, double x,
     char lo[48], hi[48], lab[120], hex[8];
     fmt_value(o, o->breaks[i], lo, sizeof lo);
     fmt_value(o, o->breaks[i + 1], hi, sizeof hi);
-    snprintf(lab, sizeof lab, i + 1 < o->k ? "%s bis unter %s" : "%s bis %s",
-             lo, hi);
+    if (o->class_labels && o->class_labels[i])
+      snprintf(lab, sizeof lab, "%s", o->class_labels[i]);
+    else
+      snprintf(lab, sizeof lab, i + 1 < o->k ? "%s bis unter %s" : "%s bis %s",
+               lo, hi);
     ampel_rgb_hex(class_color(o, (int)i), hex);
     swatch(b, x, y, hex, lab);
     y += 20;
