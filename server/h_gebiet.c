@@ -3,6 +3,7 @@
  * sparkline over all periods; a generated summary; the area on the map;
  * an A4 print layout (CSS). `/gebiet/` lists all areas. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
@@ -243,7 +244,13 @@ static int locator_tiles(srv_req *q, ampel_buf *b, const profile *p) {
     v.level = lv;
     v.text = text;
     v.k = 2;
-    v.title = "Lage in der Stadt";
+    char title[300];
+    long root = p->sel.root;
+    snprintf(title, sizeof title, "Lage in %s",
+             root >= 0 && ampel_dataset_area(q->ds, (size_t)root)->name
+                 ? ampel_dataset_area(q->ds, (size_t)root)->name
+                 : "der Stadt");
+    v.title = title;
     v.subtitle = p->a->name;
     v.low_label = "andere";
     v.high_label = "dieses Gebiet";
@@ -264,8 +271,13 @@ static int locator_tiles(srv_req *q, ampel_buf *b, const profile *p) {
 
 /* The area on the map: tiles, else shapes or points (map.h). */
 static void locator(srv_req *q, ampel_buf *b, const profile *p) {
+  long root = p->sel.root;
   ampel_buf_puts(b, "<section aria-labelledby=\"h-lage\" class=\"lage\">\n"
-                    "<h2 id=\"h-lage\">Lage in der Stadt</h2>\n<figure>\n");
+                    "<h2 id=\"h-lage\">Lage in ");
+  ampel_buf_html(b, root >= 0 && ampel_dataset_area(q->ds, (size_t)root)->name
+                        ? ampel_dataset_area(q->ds, (size_t)root)->name
+                        : "der Stadt");
+  ampel_buf_puts(b, "</h2>\n<figure>\n");
   int done = locator_tiles(q, b, p) == 0;
   size_t n = p->sel.n_areas;
   ampel_map_item *it = done ? NULL : ampel_calloc(n + 1, sizeof *it);
