@@ -63,6 +63,9 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s,
                      double *out);
 int cli_parse_long(const char *cmd, const char *opt, const char *s,
                    long *out);
+/* Parses --reference root|mean into *force_mean; prints a usage error;
+ * returns an exit code. */
+int cli_parse_reference(const char *cmd, const char *s, int *force_mean);
 
 /* Subcommands: argv[0] is the command name. */
 int cmd_import(int argc, char **argv, cli_common *c);
@@ -103,6 +106,10 @@ void cli_disclosure_stamp(ampel_store *st, char *out, size_t size);
  * extension of path ("-" = SVG on stdout); prints problems; returns an
  * exit code (picture.c). */
 int cli_write_picture(const char *path, const ampel_buf *svg, double dpi);
+/* Writes b to path: as a picture (cli_write_picture, at dpi) when
+ * cli_output_kind(path) is 1, else as is (cli_write_output); prints
+ * problems (also a failed buffer); returns an exit code (picture.c). */
+int cli_write_buf(const char *path, const ampel_buf *b, double dpi);
 /* 1 when path ends in .svg, .png or .pdf (case-insensitive). */
 int cli_picture_ext(const char *path);
 /* 1 when path ends in .xlsx; the XLSX branch of `ampel export`

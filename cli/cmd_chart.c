@@ -265,7 +265,7 @@ int cmd_chart(int argc, char **argv, cli_common *c) {
   j.ds = cli_load(c, &j.st, &rc);
   if (!j.ds)
     return rc;
-  viz_stamp(j.st, j.stamp, sizeof j.stamp);
+  cli_data_stamp(j.st, j.stamp, sizeof j.stamp);
   int scat = !strcmp(a.kind, "scatter");
   if (scat && viz_indicator("chart", j.ds, a.x) < 0)
     rc = EXIT_USAGE;

@@ -92,7 +92,7 @@ static ampel_status write_svg(ampel_buf *b, ampel_store *st,
            "Korrelationen (%s) zwischen %zu Kennzahlen über die Gebiete der "
            "Ebene %s, geordnet nach Ähnlichkeit (Clusterung).",
            method == AMPEL_CORR_SPEARMAN ? "Spearman" : "Pearson", k, s->level);
-  viz_stamp(st, stamp, sizeof stamp);
+  cli_data_stamp(st, stamp, sizeof stamp);
   ampel_chart_opts o = {title, desc, NULL, NULL, *stamp ? stamp : NULL, 2, 0};
   if (rc == AMPEL_OK)
     rc = ampel_chart_corr_matrix(names, k, m, order, method, &o, b);

@@ -108,11 +108,9 @@ static int parse_args(int argc, char **argv, hm_args *a) {
     case 'P': a->palette = optarg; break;
     case 't': a->tree = optarg; break;
     case 'r':
-      if (strcmp(optarg, "mean") != 0 && strcmp(optarg, "root") != 0)
-        return cli_usage("heatmap", "--reference: erwartet root oder mean, "
-                                    "gefunden: '%s'",
-                         optarg);
-      a->opts.force_mean = strcmp(optarg, "mean") == 0;
+      if (cli_parse_reference("heatmap", optarg, &a->opts.force_mean) !=
+          EXIT_OK)
+        return EXIT_USAGE;
       break;
     case 'o': a->out = optarg; break;
     case 'D':
@@ -149,14 +147,6 @@ static int check_args(hm_args *a) {
   return EXIT_OK;
 }
 
-static int write_buf(const char *path, ampel_buf *b) {
-  if (b->failed) {
-    cli_error("zu wenig Speicher für '%s'", path);
-    return EXIT_SYSTEM;
-  }
-  return cli_write_output(path, b->data ? b->data : "", b->len);
-}
-
 /* One line on stdout: what was drawn and which reference was used. */
 static void report(const ampel_heatmap *h, const ampel_dataset *ds,
                    const char *out) {
@@ -188,15 +178,14 @@ static int render(const hm_args *a, const ampel_heatmap *h,
   } else {
     ampel_heatmap_write_csv(h, ds, &b);
   }
-  int rc = cli_output_kind(a->out) == 1 ? cli_write_picture(a->out, &b, a->dpi)
-                                       : write_buf(a->out, &b);
+  int rc = cli_write_buf(a->out, &b, a->dpi);
   if (rc == EXIT_OK && a->tree) {
     b.len = 0;
     if (ampel_heatmap_write_tree(h, ds, &b) != AMPEL_OK) {
       cli_error("kein Baum der Gebiete berechnet");
       rc = EXIT_DATA;
     } else {
-      rc = write_buf(a->tree, &b);
+      rc = cli_write_buf(a->tree, &b, a->dpi);
     }
   }
   ampel_buf_release(&b);

@@ -39,13 +39,7 @@ static int parse_opt(int ch, li_args *a) {
                                  "relative, gefunden: '%s'",
                        optarg);
     break;
-  case 'r':
-    if (strcmp(optarg, "mean") != 0 && strcmp(optarg, "root") != 0)
-      return cli_usage("lights", "--reference: erwartet root oder mean, "
-                                 "gefunden: '%s'",
-                       optarg);
-    a->opts.force_mean = strcmp(optarg, "mean") == 0;
-    break;
+  case 'r': return cli_parse_reference("lights", optarg, &a->opts.force_mean);
   case 'P': a->palette = optarg; break;
   case 'o': a->out = optarg; break;
   case 'D': return cli_parse_dpi("lights", optarg, &a->dpi);
@@ -153,14 +147,7 @@ static int render(const li_args *a, const ampel_lights *l,
   } else {
     ampel_lights_write_csv(l, ds, &b);
   }
-  int rc = EXIT_SYSTEM;
-  if (b.failed)
-    cli_error("zu wenig Speicher für '%s'", a->out);
-  else
-    rc = cli_output_kind(a->out) == 1 ? cli_write_picture(a->out, &b, a->dpi)
-                                      : cli_write_output(a->out,
-                                                         b.data ? b.data : "",
-                                                         b.len);
+  int rc = cli_write_buf(a->out, &b, a->dpi);
   ampel_buf_release(&b);
   if (rc == EXIT_OK)
     report(l, ds, a->out);

@@ -272,7 +272,7 @@ static void describe(map_job *j, char *title, char *desc, char *legend,
                                              : "Klassen",
            ref);
   viz_ind_label(ind, legend, size);
-  viz_stamp(j->st, stamp, sizeof stamp);
+  cli_data_stamp(j->st, stamp, sizeof stamp);
   snprintf(attr, size, "%s%s%s%s%s", j->a->attribution ? j->a->attribution : "",
            j->a->attribution ? " · " : "",
            ind->source ? "Quelle: " : "", ind->source ? ind->source : "",

@@ -84,6 +84,16 @@ int cli_write_picture(const char *path, const ampel_buf *svg, double dpi) {
   return rc;
 }
 
+int cli_write_buf(const char *path, const ampel_buf *b, double dpi) {
+  if (b->failed) {
+    cli_error("zu wenig Speicher für '%s'", path);
+    return EXIT_SYSTEM;
+  }
+  if (cli_output_kind(path) == 1)
+    return cli_write_picture(path, b, dpi);
+  return cli_write_output(path, b->data ? b->data : "", b->len);
+}
+
 int cli_parse_dpi(const char *cmd, const char *s, double *out) {
   double v;
   if (cli_parse_double(cmd, "--dpi", s, &v) != 0)

@@ -211,3 +211,12 @@ int cli_parse_long(const char *cmd, const char *opt, const char *s,
   *out = v;
   return 0;
 }
+
+int cli_parse_reference(const char *cmd, const char *s, int *force_mean) {
+  if (strcmp(s, "mean") != 0 && strcmp(s, "root") != 0)
+    return cli_usage(cmd, "--reference: erwartet root oder mean, "
+                          "gefunden: '%s'",
+                     s);
+  *force_mean = strcmp(s, "mean") == 0;
+  return EXIT_OK;
+}

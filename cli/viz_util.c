@@ -7,19 +7,7 @@
 #include "viz_util.h"
 
 int viz_write(const char *path, ampel_buf *b) {
-  if (b->failed) {
-    cli_error("zu wenig Speicher für '%s'", path);
-    return EXIT_SYSTEM;
-  }
   return cli_write_picture(path, b, 0); /* .svg, .png or .pdf */
-}
-
-void viz_stamp(ampel_store *st, char *out, size_t size) {
-  ampel_data_version v;
-  out[0] = '\0';
-  if (st && ampel_store_data_version(st, &v) == AMPEL_OK && v.id > 0)
-    ampel_data_version_format(&v, out, size);
-  cli_disclosure_stamp(st, out, size);
 }
 
 long viz_indicator(const char *cmd, const ampel_dataset *ds,

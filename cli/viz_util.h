@@ -12,9 +12,6 @@
  * the extension (cli_write_picture); prints problems; exit code. */
 int viz_write(const char *path, ampel_buf *b);
 
-/* "Datenstand ..." of the store into out ("" without one). */
-void viz_stamp(ampel_store *st, char *out, size_t size);
-
 /* Indicator id by key; prints a usage error naming the keys and returns
  * -1 when unknown. */
 long viz_indicator(const char *cmd, const ampel_dataset *ds, const char *key);

@@ -23,6 +23,9 @@
 #include "ampel/store.h"
 #include "failalloc.h"
 
+#define TMPDB_PREFIX "ampel-import"
+#include "tmpdb.h"
+
 /* ---- input files ----------------------------------------------------------
  */
 
@@ -52,33 +55,6 @@ static const char WIDE[] = "area,period,sgb2,kita\n"
 
 /* ---- helpers ------------------------------------------------------------
  */
-
-typedef struct tmpdb {
-  char dir[256];
-  char path[300];
-} tmpdb;
-
-static void tmpdb_make(tmpdb *t) {
-  const char *base = getenv("TMPDIR");
-  snprintf(t->dir, sizeof t->dir, "%s/ampel-import-XXXXXX",
-           base && *base ? base : "/tmp");
-  assert_non_null(mkdtemp(t->dir));
-  snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
-}
-
-static void tmpdb_clear(tmpdb *t) {
-  static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-  char p[320];
-  for (size_t i = 0; i < 4; i++) {
-    snprintf(p, sizeof p, "%s%s", t->path, sfx[i]);
-    unlink(p);
-  }
-}
-
-static void tmpdb_remove(tmpdb *t) {
-  tmpdb_clear(t);
-  rmdir(t->dir);
-}
 
 static ampel_store *open_store(const char *path) {
   ampel_status st;

@@ -34,57 +34,7 @@
 #include "ampel/alloc.h"
 #include "ampel/store.h"
 
-/* ---- temporary databases ------------------------------------------------
- */
-
-typedef struct tmpdb {
-  char dir[256];
-  char path[300];
-} tmpdb;
-
-static void tmpdb_make(tmpdb *t) {
-  const char *base = getenv("TMPDIR");
-  snprintf(t->dir, sizeof t->dir, "%s/ampel-store-XXXXXX",
-           base && *base ? base : "/tmp");
-  assert_non_null(mkdtemp(t->dir));
-  snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
-}
-
-static void tmpdb_remove(tmpdb *t) {
-  static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-  char p[320];
-  for (size_t i = 0; i < 4; i++) {
-    snprintf(p, sizeof p, "%s%s", t->path, sfx[i]);
-    unlink(p);
-  }
-  rmdir(t->dir);
-}
-
-static ampel_store *open_ok(const char *path, int mode) {
-  ampel_diags dg;
-  ampel_diags_init(&dg, 0);
-  ampel_status st = AMPEL_E_INTERNAL;
-  ampel_store *s = ampel_store_open(path, mode, &dg, &st);
-  if (!s)
-    fail_msg("open '%s' (mode %d): %s", path, mode,
-             dg.n ? dg.items[0].message : "?");
-  assert_int_equal(st, AMPEL_OK);
-  assert_int_equal(dg.n_errors, 0);
-  ampel_diags_release(&dg);
-  return s;
-}
-
-/* Opens and expects failure with `code` and a message containing `needle`.
- */
-static ampel_dataset *load(ampel_store *s, int what) {
-  ampel_dataset *ds = NULL;
-  ampel_diags dg;
-  ampel_diags_init(&dg, 0);
-  assert_int_equal(ampel_store_load(s, what, &ds, &dg), AMPEL_OK);
-  assert_non_null(ds);
-  ampel_diags_release(&dg);
-  return ds;
-}
+#include "tmpdb.h"
 
 static void test_replace_without_log(void **state) {
   (void)state;
