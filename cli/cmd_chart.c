@@ -22,6 +22,7 @@ static int chart_rc(ampel_status st) {
 
 typedef struct chart_args {
   const char *kind, *ind, *x, *y, *area, *level, *period, *out, *method;
+  double dpi; /* 0: default */
 } chart_args;
 
 static int parse_args(int argc, char **argv, chart_args *a) {
@@ -34,6 +35,7 @@ static int parse_args(int argc, char **argv, chart_args *a) {
       {"period", required_argument, NULL, 'p'},
       {"method", required_argument, NULL, 'm'},
       {"output", required_argument, NULL, 'o'},
+      {"dpi", required_argument, NULL, 'D'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   int ch;
@@ -49,6 +51,10 @@ static int parse_args(int argc, char **argv, chart_args *a) {
     case 'p': a->period = optarg; break;
     case 'm': a->method = optarg; break;
     case 'o': a->out = optarg; break;
+    case 'D':
+      if (cli_parse_dpi("chart", optarg, &a->dpi) != EXIT_OK)
+        return EXIT_USAGE;
+      break;
     case 'h': cli_help("chart", stdout); return -1;
     default:
       return cli_usage("chart", "unbekannte Option '%s'", argv[optind - 1]);
@@ -285,7 +291,7 @@ int cmd_chart(int argc, char **argv, cli_common *c) {
     rc = EXIT_DATA;
   }
   if (rc == 0)
-    rc = viz_write(a.out, &b);
+    rc = viz_write(a.out, &b, a.dpi);
   if (rc == 0 && strcmp(a.out, "-") != 0)
     printf("Diagramm (%s): %zu Gebiete der Ebene %s\n", a.kind,
            j.sel.n_areas, j.sel.level);

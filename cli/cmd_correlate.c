@@ -14,6 +14,7 @@
 typedef struct corr_args {
   const char *level, *period, *method, *out;
   ampel_corr_method m;
+  double dpi; /* 0: default */
 } corr_args;
 
 static int parse_args(int argc, char **argv, corr_args *a) {
@@ -22,6 +23,7 @@ static int parse_args(int argc, char **argv, corr_args *a) {
       {"period", required_argument, NULL, 'p'},
       {"method", required_argument, NULL, 'm'},
       {"output", required_argument, NULL, 'o'},
+      {"dpi", required_argument, NULL, 'D'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   int ch;
@@ -34,6 +36,10 @@ static int parse_args(int argc, char **argv, corr_args *a) {
     case 'p': a->period = optarg; break;
     case 'm': a->method = optarg; break;
     case 'o': a->out = optarg; break;
+    case 'D':
+      if (cli_parse_dpi("correlate", optarg, &a->dpi) != EXIT_OK)
+        return EXIT_USAGE;
+      break;
     case 'h': cli_help("correlate", stdout); return -1;
     default:
       return cli_usage("correlate", "unbekannte Option '%s'", argv[optind - 1]);
@@ -149,7 +155,7 @@ int cmd_correlate(int argc, char **argv, cli_common *c) {
     e = write_svg(&b, st, ds, &s, m, a.m);
   else if (e == AMPEL_OK)
     write_csv(&b, ds, &s, m, a.m);
-  rc = e == AMPEL_OK ? viz_write(a.out, &b) : ampel_status_exit_code(e);
+  rc = e == AMPEL_OK ? viz_write(a.out, &b, a.dpi) : ampel_status_exit_code(e);
   if (rc == EXIT_OK && strcmp(a.out, "-") != 0)
     printf("Korrelationen (%s): %zu Kennzahlen, %zu Paare, %zu Gebiete der "
            "Ebene %s, %s\n",

@@ -17,6 +17,7 @@ typedef struct map_args {
       *attribution, *palette;
   ampel_map_by by;
   int by_given, fixed, diverging, no_labels;
+  double dpi; /* 0: default */
 } map_args;
 
 static int parse_args(int argc, char **argv, map_args *a) {
@@ -34,6 +35,7 @@ static int parse_args(int argc, char **argv, map_args *a) {
       {"diverging", no_argument, NULL, 'd'},
       {"no-labels", no_argument, NULL, 'n'},
       {"output", required_argument, NULL, 'o'},
+      {"dpi", required_argument, NULL, 'D'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   int ch;
@@ -53,6 +55,10 @@ static int parse_args(int argc, char **argv, map_args *a) {
     case 'd': a->diverging = 1; break;
     case 'n': a->no_labels = 1; break;
     case 'o': a->out = optarg; break;
+    case 'D':
+      if (cli_parse_dpi("map", optarg, &a->dpi) != EXIT_OK)
+        return EXIT_USAGE;
+      break;
     case 'b':
       if (ampel_map_by_parse(optarg, &a->by) != 0)
         return cli_usage("map", "--by: erwartet status, scaled oder classes, "
@@ -318,7 +324,7 @@ static int draw(map_job *j) {
               j->sel.level);
     return EXIT_DATA;
   }
-  int rc = viz_write(j->a->out, &b);
+  int rc = viz_write(j->a->out, &b, j->a->dpi);
   ampel_buf_release(&b);
   if (rc == EXIT_OK && strcmp(j->a->out, "-") != 0)
     printf("%s: %zu Gebiete (%zu mit Fläche), %s, %s\n", kind, n, with_shape,

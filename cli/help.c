@@ -294,7 +294,7 @@ static const help texts[] = {
      "                           ist der Server nur lesend.\n"
      "  --threads N              Arbeits-Threads (Vorgabe: Zahl der Kerne)\n"},
     {"map",
-     "Aufruf: ampel map [OPTIONEN] -o DATEI.svg\n"
+     "Aufruf: ampel map [OPTIONEN] -o DATEI.svg|.png|.pdf\n"
      "\n"
      "Zeichnet eine Karte einer Kennzahl: Flächenkarte, wenn die Gebiete der\n"
      "Ebene Flächen haben (eingelesen mit 'ampel import DATEI.geojson|.shp\n"
@@ -321,9 +321,12 @@ static const help texts[] = {
      "  --attribution TEXT    Quellenangabe der Flächen (z. B. '(c) GeoBasis-DE\n"
      "                        / BKG')\n"
      "  --no-labels           keine Namen in die Flächen schreiben\n"
-     "  -o DATEI.svg          Ausgabe ('-' für die Standardausgabe)\n"},
+     "  -o DATEI              Ausgabe: .svg, .png oder .pdf ('-': SVG auf die\n"
+     "                        Standardausgabe)\n"
+     "  --dpi N               Auflösung bei .png (Vorgabe: 150)\n"},
     {"chart",
-     "Aufruf: ampel chart timeseries|ranking|scatter [OPTIONEN] -o DATEI.svg\n"
+     "Aufruf: ampel chart timeseries|ranking|scatter [OPTIONEN]\n"
+     "                   -o DATEI.svg|.png|.pdf\n"
      "\n"
      "timeseries: Verlauf aller Gebiete der Ebene (dünn, grau), das gewählte\n"
      "Gebiet und die Gesamtstadt hervorgehoben. ranking: Balken je Gebiet mit\n"
@@ -337,16 +340,20 @@ static const help texts[] = {
      "  --level EBENE         Gebietsebene (Vorgabe wie bei heatmap)\n"
      "  --period ZEITRAUM     Zeitraum (ranking, scatter; Vorgabe: neuester)\n"
      "  --method pearson|spearman  Korrelation im Streudiagramm\n"
-     "  -o DATEI.svg          Ausgabe ('-' für die Standardausgabe)\n"},
+     "  -o DATEI              Ausgabe: .svg, .png oder .pdf ('-': SVG auf die\n"
+     "                        Standardausgabe)\n"
+     "  --dpi N               Auflösung bei .png (Vorgabe: 150)\n"},
     {"correlate",
      "Aufruf: ampel correlate [--level EBENE] [--period ZEITRAUM]\n"
-     "                        [--method pearson|spearman] -o DATEI.csv|.svg\n"
+     "                        [--method pearson|spearman] [--dpi N]\n"
+     "                        -o DATEI.csv|.svg|.png|.pdf\n"
      "\n"
      "Korrelationen zwischen allen Kennzahlen mit Werten über die Gebiete der\n"
      "Ebene (paarweise: nur Gebiete mit beiden Werten). .csv: eine Zeile je\n"
      "Paar a,b,method,r,n,p (p zweiseitig aus t = r*sqrt((n-2)/(1-r^2)));\n"
-     ".svg: Farbtabelle, nach Ähnlichkeit geordnet, r in jeder Zelle, n und p\n"
-     "im Tooltip. Spearman nutzt mittlere Ränge bei Bindungen. Korrelation\n"
+     ".svg/.png/.pdf: Farbtabelle, nach Ähnlichkeit geordnet, r in jeder\n"
+     "Zelle, n und p im Tooltip (--dpi N: Auflösung bei .png, Vorgabe 150).\n"
+     "Spearman nutzt mittlere Ränge bei Bindungen. Korrelation\n"
      "ist keine Kausalität; bei wenigen Gebieten immer n und p beachten.\n"},
 };
 

@@ -6,8 +6,8 @@
 #include "cli.h"
 #include "viz_util.h"
 
-int viz_write(const char *path, ampel_buf *b) {
-  return cli_write_picture(path, b, 0); /* .svg, .png or .pdf */
+int viz_write(const char *path, ampel_buf *b, double dpi) {
+  return cli_write_picture(path, b, dpi); /* .svg, .png or .pdf */
 }
 
 long viz_indicator(const char *cmd, const ampel_dataset *ds,

@@ -10,7 +10,7 @@
 
 /* Writes the buffer to path ("-" = stdout) as .svg, or as .png/.pdf by
  * the extension (cli_write_picture); prints problems; exit code. */
-int viz_write(const char *path, ampel_buf *b);
+int viz_write(const char *path, ampel_buf *b, double dpi);
 
 /* Indicator id by key; prints a usage error naming the keys and returns
  * -1 when unknown. */
