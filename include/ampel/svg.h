@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "ampel/buf.h"
+#include "ampel/dataset.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -170,6 +171,15 @@ size_t ampel_svg_text_wrapped(ampel_buf *b, double x, double y,
  * `decimals` digits after the comma (-1: as many as needed, at most 3).
  * NaN gives "–". out needs at least 48 bytes. */
 void ampel_format_de(double v, int decimals, char *out, size_t size);
+
+/* Appends the sources line of a picture: "Quellen: " and each distinct
+ * non-empty source of the n indicators once, in order, joined by "; "
+ * ("Quellen: nicht angegeben" when none has one). The indicator id of item
+ * j is the size_t at (const char *)ids + j * stride, so both a plain id
+ * array (stride sizeof(size_t)) and the id member of an array of structs
+ * can be passed; ids may be NULL when n is 0. */
+void ampel_svg_sources(ampel_buf *t, const ampel_dataset *ds,
+                       const size_t *ids, size_t n, size_t stride);
 
 #ifdef __cplusplus
 }

@@ -399,20 +399,8 @@ static void ref_note(const ctx *c, ampel_buf *t) {
 }
 
 static void sources(const ctx *c, ampel_buf *t) {
-  ampel_buf_puts(t, "Quellen: ");
-  size_t k = 0;
-  for (size_t j = 0; j < c->l->n_cols; j++) {
-    const char *s = col_ind(c, j)->source;
-    int seen = !s || !*s;
-    for (size_t i = 0; i < j && !seen; i++) {
-      const char *o = col_ind(c, i)->source;
-      seen = o && strcmp(o, s) == 0;
-    }
-    if (!seen)
-      ampel_buf_printf(t, "%s%s", k++ ? "; " : "", s);
-  }
-  if (!k)
-    ampel_buf_puts(t, "nicht angegeben");
+  ampel_svg_sources(t, c->ds, c->l->n_cols ? &c->l->cols[0].ind : NULL,
+                    c->l->n_cols, sizeof c->l->cols[0]);
 }
 
 /* Everything below the table; returns the bottom y. */

@@ -455,3 +455,27 @@ void ampel_format_de(double v, int decimals, char *out, size_t size) {
   }
   out[o < size ? o : size - 1] = '\0';
 }
+
+static const char *source_at(const ampel_dataset *ds, const size_t *ids,
+                             size_t j, size_t stride) {
+  size_t id = *(const size_t *)(const void *)((const char *)ids + j * stride);
+  return ampel_dataset_indicator(ds, id)->source;
+}
+
+void ampel_svg_sources(ampel_buf *t, const ampel_dataset *ds,
+                       const size_t *ids, size_t n, size_t stride) {
+  ampel_buf_puts(t, "Quellen: ");
+  size_t k = 0;
+  for (size_t j = 0; j < n; j++) {
+    const char *s = source_at(ds, ids, j, stride);
+    int seen = !s || !*s;
+    for (size_t i = 0; i < j && !seen; i++) {
+      const char *o = source_at(ds, ids, i, stride);
+      seen = o && strcmp(o, s) == 0;
+    }
+    if (!seen)
+      ampel_buf_printf(t, "%s%s", k++ ? "; " : "", s);
+  }
+  if (!k)
+    ampel_buf_puts(t, "nicht angegeben");
+}
