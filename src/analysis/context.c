@@ -1,0 +1,204 @@
+/* context.c - the analysis context (include/ampel/analysis.h): the dataset
+ * with disclosure control and the universe rule applied once, the data
+ * stamp and the disclosure note, for one CLI run or one server snapshot. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ampel/alloc.h"
+#include "ampel/analysis.h"
+#include "ampel/store.h"
+
+struct ampel_context {
+  ampel_dataset *ds;  /* as shown */
+  ampel_dataset *cls; /* universe for rating; == ds when no area is small */
+  ampel_geoset *geo;
+  ampel_disclosure_opts disclosure;
+  int unprotected;
+  long version;
+  char digest[13];
+  char stamp[160];
+  char note[240];
+  char footer[420];
+};
+
+void ampel_context_free(ampel_context *c) {
+  if (!c)
+    return;
+  if (c->cls != c->ds)
+    ampel_dataset_free(c->cls);
+  ampel_dataset_free(c->ds);
+  ampel_geoset_free(c->geo);
+  ampel_free(c);
+}
+
+static int any_population(const ampel_dataset *ds) {
+  for (size_t a = 0; a < ampel_dataset_n_areas(ds); a++)
+    if (isfinite(ampel_dataset_area(ds, a)->population))
+      return 1;
+  return 0;
+}
+
+static int any_small(const ampel_dataset *ds, const ampel_disclosure_opts *o) {
+  for (size_t a = 0; a < ampel_dataset_n_areas(ds); a++)
+    if (ampel_disclosure_small_area(o, ampel_dataset_area(ds, a)))
+      return 1;
+  return 0;
+}
+
+/* Applies disclosure control, builds the universe and the texts. */
+static ampel_status finish(ampel_context *c, ampel_diags *diags) {
+  ampel_status s = AMPEL_OK;
+  if (!c->unprotected) {
+    s = ampel_disclosure_apply(c->ds, &c->disclosure, NULL);
+    if (s != AMPEL_OK) {
+      ampel_diags_error(diags, s, "zu wenig Speicher für die Geheimhaltung");
+      return s;
+    }
+  }
+  if (any_small(c->ds, &c->disclosure)) {
+    s = ampel_disclosure_classify_copy(c->ds, &c->disclosure, &c->cls);
+    if (s != AMPEL_OK) {
+      ampel_diags_error(diags, s, "zu wenig Speicher");
+      return s;
+    }
+  } else {
+    c->cls = c->ds;
+  }
+  ampel_disclosure_note(&c->disclosure, any_population(c->ds), c->note,
+                        sizeof c->note);
+  if (c->unprotected)
+    snprintf(c->note, sizeof c->note, "ohne Geheimhaltung (nur intern)");
+  if (*c->stamp)
+    snprintf(c->footer, sizeof c->footer, "%s · %s", c->stamp, c->note);
+  else
+    snprintf(c->footer, sizeof c->footer, "%s", c->note);
+  return AMPEL_OK;
+}
+
+ampel_status ampel_context_open(ampel_store *st, unsigned flags,
+                                ampel_context **out, ampel_diags *diags) {
+  *out = NULL;
+  ampel_context *c = ampel_calloc(1, sizeof *c);
+  if (!c)
+    return AMPEL_E_NOMEM;
+  c->unprotected = (flags & AMPEL_CTX_UNPROTECTED) != 0;
+  ampel_status s = ampel_store_load(st, AMPEL_LOAD_ALL, &c->ds, diags);
+  if (s == AMPEL_OK)
+    s = ampel_disclosure_opts_load(st, &c->disclosure, diags);
+  if (s == AMPEL_OK && (flags & AMPEL_CTX_GEOMETRY))
+    s = ampel_store_load_geometry(st, &c->geo, diags);
+  ampel_data_version v;
+  if (s == AMPEL_OK)
+    s = ampel_store_data_version(st, &v);
+  if (s == AMPEL_OK && v.id > 0) {
+    ampel_data_version_format(&v, c->stamp, sizeof c->stamp);
+    memcpy(c->digest, v.digest, sizeof c->digest);
+    c->version = v.id;
+  }
+  if (s == AMPEL_OK)
+    s = finish(c, diags);
+  if (s != AMPEL_OK) {
+    ampel_context_free(c);
+    return s;
+  }
+  *out = c;
+  return AMPEL_OK;
+}
+
+ampel_status ampel_context_from_dataset(ampel_dataset *ds, ampel_geoset *geo,
+                                        const ampel_disclosure_opts *o,
+                                        const char *stamp, ampel_context **out,
+                                        ampel_diags *diags) {
+  *out = NULL;
+  ampel_context *c = ampel_calloc(1, sizeof *c);
+  if (!c) {
+    ampel_dataset_free(ds);
+    ampel_geoset_free(geo);
+    return AMPEL_E_NOMEM;
+  }
+  c->ds = ds;
+  c->geo = geo;
+  if (o)
+    c->disclosure = *o;
+  else
+    ampel_disclosure_opts_init(&c->disclosure);
+  if (stamp)
+    snprintf(c->stamp, sizeof c->stamp, "%s", stamp);
+  ampel_status s = finish(c, diags);
+  if (s != AMPEL_OK) {
+    ampel_context_free(c);
+    return s;
+  }
+  *out = c;
+  return AMPEL_OK;
+}
+
+const ampel_dataset *ampel_context_dataset(const ampel_context *c) {
+  return c->ds;
+}
+
+const ampel_dataset *ampel_context_universe(const ampel_context *c) {
+  return c->cls;
+}
+
+double ampel_context_min_population(const ampel_context *c,
+                                    const ampel_query *q) {
+  double v = q ? ampel_query_num(q, AMPEL_OPT_MIN_POPULATION) : NAN;
+  return isfinite(v) ? v : c->disclosure.min_population;
+}
+
+ampel_status ampel_context_universe_for(const ampel_context *c,
+                                        const ampel_query *q,
+                                        const ampel_dataset **out,
+                                        ampel_dataset **out_own) {
+  *out_own = NULL;
+  double mp = ampel_context_min_population(c, q);
+  if (mp == c->disclosure.min_population) {
+    *out = c->cls;
+    return AMPEL_OK;
+  }
+  ampel_disclosure_opts o = c->disclosure;
+  o.min_population = mp;
+  ampel_status s = ampel_disclosure_classify_copy(c->ds, &o, out_own);
+  *out = s == AMPEL_OK ? *out_own : NULL;
+  return s;
+}
+
+int ampel_context_small_area(const ampel_context *c, const ampel_query *q,
+                             size_t area) {
+  ampel_disclosure_opts o = c->disclosure;
+  o.min_population = ampel_context_min_population(c, q);
+  return ampel_disclosure_small_area(&o, ampel_dataset_area(c->ds, area));
+}
+
+const ampel_disclosure_opts *ampel_context_disclosure(const ampel_context *c) {
+  return &c->disclosure;
+}
+
+const char *ampel_context_disclosure_note(const ampel_context *c) {
+  return c->note;
+}
+
+const char *ampel_context_stamp(const ampel_context *c) { return c->stamp; }
+
+const char *ampel_context_footer(const ampel_context *c) { return c->footer; }
+
+long ampel_context_version(const ampel_context *c) { return c->version; }
+
+const char *ampel_context_digest(const ampel_context *c) { return c->digest; }
+
+const ampel_geoset *ampel_context_geometry(const ampel_context *c) {
+  return c->geo;
+}
+
+const char *ampel_out_reason_de(ampel_out_reason r) {
+  switch (r) {
+  case AMPEL_REASON_RATED: return "";
+  case AMPEL_REASON_SMALL: return "zu wenige Einwohner";
+  case AMPEL_REASON_MISSING: return "kein Wert";
+  case AMPEL_REASON_NO_WEIGHT: return "kein Gewicht";
+  case AMPEL_REASON_INCOMPLETE: return "unvollständig";
+  }
+  return "";
+}
