@@ -67,13 +67,63 @@ int cli_parse_long(const char *cmd, const char *opt, const char *s,
  * returns an exit code. */
 int cli_parse_reference(const char *cmd, const char *s, int *force_mean);
 
+/* ---- commands and their options (commands.c, args.c) ------------------- */
+#include "ampel/options.h"
+
+#define CLI_MAX_POS 256
+
+typedef struct cli_command cli_command;
+
+/* One run of a command whose options come from the option table. */
+typedef struct cli_call {
+  const cli_command *cmd;
+  cli_common *common;
+  ampel_query q;            /* parsed and checked options */
+  char *pos[CLI_MAX_POS];   /* positional arguments (borrowed from argv) */
+  size_t n_pos;
+} cli_call;
+
+struct cli_command {
+  const char *name;
+  int (*run)(const cli_call *call);          /* table-driven command */
+  int (*legacy)(int argc, char **argv, cli_common *c); /* own parsing */
+  const ampel_opt_id *ids; /* the options it accepts */
+  size_t n_ids;
+  size_t min_pos, max_pos; /* positional arguments */
+  const char *pos_name;    /* what is missing, e.g. "DATEI" */
+  const char *head;        /* help before "Optionen:" */
+  const char *tail;        /* help after the options, or NULL */
+};
+
+/* The command named `name`, or NULL. */
+const cli_command *cli_find_command(const char *name);
+/* Parses argv (argv[0] is the command name) into call: EXIT_OK, EXIT_USAGE
+ * after printing the problem, or -1 when --help was printed. */
+int cli_parse_args(const cli_command *cmd, int argc, char **argv,
+                   cli_call *call);
+/* The options of a command's call as text ("" when unset). */
+#define CLI_OPT(call, id) ampel_query_text(&(call)->q, (id))
+
+/* Opens the store and the analysis context (flags: AMPEL_CTX_*); prints
+ * problems and sets *out_exit on failure (NULL). */
+#include "ampel/analysis.h"
+ampel_context *cli_context(const cli_common *c, unsigned flags,
+                           int *out_exit);
+/* Prints the diagnostics; returns the exit code of st. */
+int cli_fail(ampel_status st, const ampel_diags *d);
+/* What -o / --format ask for: a table as CSV or JSON, or a picture. */
+enum { CLI_KIND_UNKNOWN = 0, CLI_KIND_CSV, CLI_KIND_JSON, CLI_KIND_PICTURE };
+int cli_table_kind(const cli_call *call);
+/* Writes a table (CSV/JSON) as is; prints problems; returns an exit code. */
+int cli_write_table(const char *path, const ampel_buf *b);
+
 /* Subcommands: argv[0] is the command name. */
 int cmd_import(int argc, char **argv, cli_common *c);
 int cmd_check(int argc, char **argv, cli_common *c);
 int cmd_list(int argc, char **argv, cli_common *c);
 int cmd_export(int argc, char **argv, cli_common *c);
 int cmd_heatmap(int argc, char **argv, cli_common *c);
-int cmd_lights(int argc, char **argv, cli_common *c);
+int cmd_lights(const cli_call *call);
 int cmd_serve(int argc, char **argv, cli_common *c); /* cmd_serve.c */
 
 /* Helpers of heatmap/lights (cmd_heatmap.c): the output kind by extension

@@ -128,32 +128,6 @@ static const help texts[] = {
      "  --dpi N               Auflösung bei .png (Vorgabe: 150)\n"
      "\n"
      "Verfahren und Farben: docs/ampel.md\n"},
-    {"lights",
-     "Aufruf: ampel lights [OPTIONEN] -o DATEI.csv|.svg|.png|.pdf\n"
-     "\n"
-     "Ampel je Gebiet und Kennzahl: Status (gut, durchschnittlich, kritisch)\n"
-     "im Vergleich zur Referenz (Gesamtstadt) und Entwicklung (besser, stabil,\n"
-     "schlechter) seit einem früheren Zeitraum; bei Quoten mit Zähler und\n"
-     "Nenner der Hinweis \"unsicher\" (Wilson-Intervall). .csv: eine Zeile je\n"
-     "Gebiet und Kennzahl; .svg: Ampeltabelle mit Liste \"Hinsehen\".\n"
-     "\n"
-     "Optionen:\n"
-     "  --level EBENE         Gebietsebene (Vorgabe wie bei heatmap)\n"
-     "  --period ZEITRAUM     Zeitraum (Vorgabe: der neueste mit Werten)\n"
-     "  --indicators K,...    Kennzahlen (Vorgabe: alle mit Werten)\n"
-     "  --since ZEITRAUM      Entwicklung seit (Vorgabe: je Kennzahl der\n"
-     "                        letzte frühere Zeitraum mit Werten)\n"
-     "  --band B              Schwelle (Vorgabe: 0.5 Standardabweichungen,\n"
-     "                        bei relative 10 Prozent)\n"
-     "  --status-method z|relative  Abstand in Standardabweichungen (z) oder\n"
-     "                        in Prozent der Referenz (relative)\n"
-     "  --reference root|mean Referenz: Gesamtstadt (Vorgabe) oder Mittelwert\n"
-     "  --palette NAME        standard, ampel oder grau (nur .svg)\n"
-     "  -o DATEI              Ausgabe; die Endung (.csv, .svg, .png, .pdf)\n"
-     "                        wählt das Format\n"
-     "  --dpi N               Auflösung bei .png (Vorgabe: 150)\n"
-     "\n"
-     "Verfahren und Farben: docs/ampel.md\n"},
     {"index",
      "Aufruf: ampel index --method mss --status K,... [--dynamics K,...]\n"
      "                    [--level EBENE] [--period ZEITRAUM]\n"
@@ -365,9 +339,35 @@ static const help *find(const char *cmd) {
   return NULL;
 }
 
-int cli_has_help(const char *cmd) { return find(cmd) != NULL; }
+int cli_has_help(const char *cmd) {
+  return find(cmd) != NULL || (cmd && cli_find_command(cmd));
+}
+
+/* Table-driven commands: head, the generated "Optionen:" lines, tail. */
+static int generated_help(const char *name, FILE *out) {
+  const cli_command *cmd = name ? cli_find_command(name) : NULL;
+  if (!cmd || !cmd->run)
+    return 0;
+  ampel_buf b;
+  ampel_buf_init(&b);
+  ampel_buf_puts(&b, cmd->head);
+  if (cmd->n_ids) {
+    ampel_buf_puts(&b, "\nOptionen:\n");
+    ampel_opt_help(cmd->ids, cmd->n_ids, &b);
+  }
+  if (cmd->tail) {
+    ampel_buf_puts(&b, "\n");
+    ampel_buf_puts(&b, cmd->tail);
+  }
+  if (!b.failed)
+    fwrite(b.data, 1, b.len, out);
+  ampel_buf_release(&b);
+  return 1;
+}
 
 void cli_help(const char *cmd, FILE *out) {
+  if (generated_help(cmd, out))
+    return;
   const help *h = find(cmd);
   fputs(h ? h->text : texts[0].text, out);
 }

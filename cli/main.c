@@ -10,29 +10,6 @@
 #define AMPEL_VERSION "0"
 #endif
 
-typedef struct command {
-  const char *name;
-  int (*run)(int argc, char **argv, cli_common *c);
-} command;
-
-static const command commands[] = {
-    {"import", cmd_import},
-    {"check", cmd_check},
-    {"list", cmd_list},
-    {"export", cmd_export},
-    {"heatmap", cmd_heatmap},
-    {"lights", cmd_lights},
-    {"index", cmd_index},
-    {"allocate", cmd_allocate},
-    {"serve", cmd_serve},
-    {"map", cmd_map},
-    {"chart", cmd_chart},
-    {"correlate", cmd_correlate},
-    {"config", cmd_config},
-    {"report", cmd_report},
-    {"template", cmd_template},
-};
-
 /* Takes `--db PATH` / `--db=PATH` out of argv wherever it stands (it is
  * accepted before or after the command name). Returns the new argc, or -1
  * when --db lacks its value. */
@@ -80,9 +57,18 @@ int main(int argc, char **argv) {
     printf("ampel %s\n", AMPEL_VERSION);
     return EXIT_OK;
   }
-  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (strcmp(name, commands[i].name) == 0)
-      return commands[i].run(argc - 1, argv + 1, &common);
+  const cli_command *cmd = cli_find_command(name);
+  if (cmd && cmd->legacy)
+    return cmd->legacy(argc - 1, argv + 1, &common);
+  if (cmd) {
+    cli_call call;
+    memset(&call, 0, sizeof call);
+    call.common = &common;
+    int rc = cli_parse_args(cmd, argc - 1, argv + 1, &call);
+    if (rc != EXIT_OK)
+      return rc < 0 ? EXIT_OK : rc;
+    return cmd->run(&call);
+  }
   if (name[0] == '-')
     return cli_usage(NULL, "unbekannte Option '%s' (zuerst ein Befehl)", name);
   return cli_usage(NULL, "unbekannter Befehl '%s'", name);

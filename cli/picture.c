@@ -94,6 +94,14 @@ int cli_write_buf(const char *path, const ampel_buf *b, double dpi) {
   return cli_write_output(path, b->data ? b->data : "", b->len);
 }
 
+int cli_write_table(const char *path, const ampel_buf *b) {
+  if (b->failed) {
+    cli_error("zu wenig Speicher für '%s'", path);
+    return EXIT_SYSTEM;
+  }
+  return cli_write_output(path, b->data ? b->data : "", b->len);
+}
+
 int cli_parse_dpi(const char *cmd, const char *s, double *out) {
   double v;
   if (cli_parse_double(cmd, "--dpi", s, &v) != 0)

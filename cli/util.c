@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -219,4 +220,44 @@ int cli_parse_reference(const char *cmd, const char *s, int *force_mean) {
                      s);
   *force_mean = strcmp(s, "mean") == 0;
   return EXIT_OK;
+}
+
+ampel_context *cli_context(const cli_common *c, unsigned flags,
+                           int *out_exit) {
+  ampel_store *s = cli_open_store(c, AMPEL_STORE_READONLY, out_exit);
+  if (!s)
+    return NULL;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_context *ctx = NULL;
+  ampel_status st = ampel_context_open(s, flags, &ctx, &d);
+  if (st != AMPEL_OK) {
+    cli_print_diags(&d, stderr);
+    *out_exit = ampel_status_exit_code(st);
+  }
+  ampel_diags_release(&d);
+  ampel_store_close(s);
+  return ctx;
+}
+
+int cli_fail(ampel_status st, const ampel_diags *d) {
+  cli_print_diags(d, stderr);
+  return ampel_status_exit_code(st);
+}
+
+int cli_table_kind(const cli_call *call) {
+  int f = ampel_query_choice(&call->q, AMPEL_OPT_FORMAT);
+  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
+  if (f >= 0)
+    return f == 1 ? CLI_KIND_JSON : CLI_KIND_CSV;
+  if (!out || strcmp(out, "-") == 0)
+    return CLI_KIND_CSV;
+  size_t n = strlen(out);
+  if (n >= 5 && strcasecmp(out + n - 5, ".json") == 0)
+    return CLI_KIND_JSON;
+  if (n >= 4 && strcasecmp(out + n - 4, ".csv") == 0)
+    return CLI_KIND_CSV;
+  if (cli_picture_ext(out))
+    return CLI_KIND_PICTURE;
+  return CLI_KIND_UNKNOWN;
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/analysis/lights.h"
+#include "ampel/json.h"
 #include "bedarf.h"
 #include "overview.h"
 #include "server.h"
@@ -146,81 +148,29 @@ static int api_values(srv_req *q, srv_resp *r) {
   return 0;
 }
 
-static void light_cell(ampel_buf *b, const ampel_dataset *ds,
-                       const ampel_lights *l, size_t row, size_t j) {
-  const ampel_lights_cell *c = ampel_lights_at(l, row, j);
-  ampel_buf_puts(b, "{\"indicator\": ");
-  jstr(b, ampel_dataset_indicator(ds, l->cols[j].ind)->key);
-  ampel_buf_puts(b, ", \"value\": ");
-  srv_json_num(b, c->value);
-  ampel_buf_puts(b, ", \"status\": ");
-  jstr(b, ampel_light_name(c->status));
-  ampel_buf_puts(b, ", \"status_score\": ");
-  srv_json_num(b, c->status_score);
-  ampel_buf_puts(b, ", \"trend\": ");
-  jstr(b, ampel_trend_name(c->trend));
-  ampel_buf_puts(b, ", \"trend_score\": ");
-  srv_json_num(b, c->trend_score);
-  ampel_buf_puts(b, ", \"change\": ");
-  srv_json_num(b, c->change);
-  ampel_buf_puts(b, ", \"certain\": ");
-  jstr(b, c->certain == AMPEL_CERTAIN_NA ? NULL
-                                         : ampel_certainty_name(c->certain));
-  ampel_buf_puts(b, "}");
-}
-
-static void lights_cols(ampel_buf *b, const ampel_dataset *ds,
-                        const ampel_lights *l) {
-  ampel_buf_puts(b, "\"indicators\": [");
-  for (size_t j = 0; j < l->n_cols; j++) {
-    const ampel_lights_col *c = &l->cols[j];
-    ampel_buf_puts(b, j ? ",\n  {\"key\": " : "\n  {\"key\": ");
-    jstr(b, ampel_dataset_indicator(ds, c->ind)->key);
-    ampel_buf_puts(b, ", \"reference\": ");
-    srv_json_num(b, c->ref.value);
-    ampel_buf_puts(b, ", \"reference_method\": ");
-    jstr(b, ampel_ref_method_name(c->ref.method));
-    ampel_buf_puts(b, ", \"since\": ");
-    jstr(b, c->since >= 0 ? srv_period_label(ds, (size_t)c->since) : NULL);
-    ampel_buf_puts(b, "}");
-  }
-  ampel_buf_puts(b, "],\n");
-}
+/* The options of /api/v1/lights (docs/api.md, generated). */
+const ampel_opt_id srv_lights_ids[] = {
+    AMPEL_OPT_LEVEL,     AMPEL_OPT_PERIOD,        AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_SINCE,     AMPEL_OPT_BAND,          AMPEL_OPT_STATUS_METHOD,
+    AMPEL_OPT_REFERENCE, AMPEL_OPT_MIN_POPULATION};
+const size_t srv_n_lights_ids =
+    sizeof srv_lights_ids / sizeof srv_lights_ids[0];
 
 static int api_lights(srv_req *q, srv_resp *r) {
-  ov_data o;
-  int rc = ov_compute(q, r, &o, 0);
-  if (rc == 0) {
-    const ampel_lights *l = &o.li;
-    ampel_buf *b = &r->body;
-    ampel_buf_puts(b, "{\"level\": ");
-    jstr(b, l->level);
-    ampel_buf_puts(b, ", \"period\": ");
-    jstr(b, srv_period_label(q->ds, l->period));
-    ampel_buf_puts(b, ", \"band\": ");
-    srv_json_num(b, l->band);
-    ampel_buf_printf(b, ", \"status_method\": \"%s\",\n",
-                     l->method == AMPEL_STATUS_METHOD_SD ? "z" : "relative");
-    lights_cols(b, q->ds, l);
-    ampel_buf_puts(b, "\"areas\": [");
-    for (size_t i = 0; i < l->n_areas; i++) {
-      size_t row = o.order[i], crit = 0, worse = 0;
-      ampel_lights_counts(l, row, &crit, &worse);
-      ampel_buf_puts(b, i ? ",\n  {\"key\": " : "\n  {\"key\": ");
-      jstr(b, ampel_dataset_area(q->ds, l->area_ids[row])->key);
-      ampel_buf_puts(b, ", \"name\": ");
-      jstr(b, ampel_dataset_area(q->ds, l->area_ids[row])->name);
-      ampel_buf_printf(b, ", \"critical\": %zu, \"worse\": %zu, \"cells\": [",
-                       crit, worse);
-      for (size_t j = 0; j < l->n_cols; j++) {
-        ampel_buf_puts(b, j ? ",\n    " : "\n    ");
-        light_cell(b, q->ds, l, row, j);
-      }
-      ampel_buf_puts(b, "]}");
-    }
-    ampel_buf_puts(b, "\n]}\n");
-  }
-  ov_release(&o);
+  ampel_query qu;
+  if (srv_query(q, r, srv_lights_ids, srv_n_lights_ids, &qu))
+    return -1;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_lights_answer a;
+  ampel_status st = ampel_analyse_lights(q->snap->ctx, &qu, &a, &d);
+  int rc = 0;
+  if (st == AMPEL_OK)
+    ampel_lights_json(&a, &r->body);
+  else
+    rc = srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
+  ampel_lights_answer_release(&a);
+  ampel_diags_release(&d);
   return rc;
 }
 

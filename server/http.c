@@ -90,6 +90,23 @@ int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
   return srv_error(q, r, status, "%s", msg);
 }
 
+int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids,
+              size_t n, ampel_query *out) {
+  ampel_query_init(out, ids, n);
+  for (size_t i = 0; i < q->n_params; i++) {
+    const char *k = q->params[i].key, *v = q->params[i].val;
+    const ampel_opt_def *d = ampel_opt_find(ids, n, k, strlen(k));
+    if (!d || (d->flags & AMPEL_OPTF_CLI))
+      continue;
+    if (!v || !*v) /* an empty form field means "the default" */
+      continue;
+    char msg[512];
+    if (ampel_query_set(out, d, v, msg, sizeof msg) != AMPEL_OK)
+      return srv_error(q, r, 400, "%s: %s", k, msg);
+  }
+  return 0;
+}
+
 const char *srv_period_label(const ampel_dataset *ds, size_t id) {
   return ampel_dataset_period(ds, id)->label;
 }

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "ampel/alloc.h"
-#include "ampel/disclosure.h"
+#include "ampel/analysis.h"
 #include "ampel/store.h"
 #include "server.h"
 #include "util/sha256.h"
@@ -50,12 +50,13 @@ typedef struct conn {
 static void snapshot_free(srv_snapshot *s) {
   if (!s)
     return;
-  ampel_dataset_free(s->ds);
-  ampel_geoset_free(s->geo);
+  ampel_context_free(s->ctx);
   ampel_free(s);
 }
 
-/* Opens the store read-only and loads everything into a new snapshot. */
+/* Opens the store read-only and loads everything into a new snapshot: one
+ * analysis context (disclosure control and the universe rule applied
+ * once) that every request of this Datenstand reads. */
 static ampel_status snapshot_load(const char *db, srv_snapshot **out,
                                   ampel_diags *d) {
   ampel_status st = AMPEL_OK;
@@ -68,26 +69,21 @@ static ampel_status snapshot_load(const char *db, srv_snapshot **out,
     ampel_store_close(s);
     return AMPEL_E_NOMEM;
   }
-  st = ampel_store_load(s, AMPEL_LOAD_ALL, &snap->ds, d);
-  ampel_disclosure_opts dopts;
-  if (st == AMPEL_OK) /* disclosure control, METHODS.md §7 */
-    st = ampel_disclosure_apply_stored(s, snap->ds, &dopts, NULL, d);
-  if (st == AMPEL_OK)
-    ampel_disclosure_note(&dopts, 1, snap->secrecy, sizeof snap->secrecy);
-  if (st == AMPEL_OK)
-    st = ampel_store_load_geometry(s, &snap->geo, d);
-  ampel_data_version v;
-  if (st == AMPEL_OK && ampel_store_data_version(s, &v) == AMPEL_OK &&
-      v.id > 0) {
-    ampel_data_version_format(&v, snap->stamp, sizeof snap->stamp);
-    memcpy(snap->digest, v.digest, sizeof snap->digest);
-    snap->version = v.id;
-  }
+  st = ampel_context_open(s, AMPEL_CTX_GEOMETRY, &snap->ctx, d);
   ampel_store_close(s);
   if (st != AMPEL_OK) {
     snapshot_free(snap);
     return st;
   }
+  snap->ds = ampel_context_dataset(snap->ctx);
+  snap->geo = ampel_context_geometry(snap->ctx);
+  snprintf(snap->stamp, sizeof snap->stamp, "%s",
+           ampel_context_stamp(snap->ctx));
+  snprintf(snap->secrecy, sizeof snap->secrecy, "%s",
+           ampel_context_disclosure_note(snap->ctx));
+  snprintf(snap->digest, sizeof snap->digest, "%s",
+           ampel_context_digest(snap->ctx));
+  snap->version = ampel_context_version(snap->ctx);
   snap->refs = 1;
   static unsigned long generation;
   snap->gen = __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED);

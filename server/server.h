@@ -22,6 +22,8 @@
 #include "ampel/dataset.h"
 #include "ampel/error.h"
 #include "ampel/geo.h"
+#include "ampel/analysis.h"
+#include "ampel/options.h"
 
 /* Limits (docs/api.md, Sicherheit). */
 #define SRV_MAX_URL 4096          /* request target incl. query: 414 beyond */
@@ -43,8 +45,9 @@ typedef struct srv_config {
 
 /* The data every request reads. Immutable once published. */
 typedef struct srv_snapshot {
-  ampel_dataset *ds;
-  ampel_geoset *geo; /* stored shapes (may hold none) */
+  ampel_context *ctx;      /* the analysis context of this Datenstand */
+  const ampel_dataset *ds; /* = ampel_context_dataset(ctx) */
+  const ampel_geoset *geo; /* stored shapes (may hold none) */
   char stamp[160];  /* "Datenstand 3 vom …", "" when unknown */
   char digest[13];  /* data version digest, "" when unknown */
   char secrecy[200]; /* "Geheimhaltung: Werte unter 3 unterdrückt (.)" */
@@ -151,6 +154,12 @@ int srv_p_enum(const srv_req *q, srv_resp *r, const char *key,
 int srv_p_keys(const srv_req *q, srv_resp *r, const char *key,
                char ***out_keys, size_t *out_n, char **out_copy);
 
+/* Parses the request's parameters through the one option table (the n
+ * ids; unknown parameters are ignored): 0, or -1 after a 400 answer with
+ * the same message the command line prints ("band: Zahl …"). */
+int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids,
+              size_t n, ampel_query *out);
+
 /* Period label by id. */
 const char *srv_period_label(const ampel_dataset *ds, size_t id);
 
@@ -214,6 +223,10 @@ typedef struct srv_asset {
 } srv_asset;
 extern const srv_asset srv_assets[];
 extern const size_t srv_n_assets;
+
+/* Options of the API routes (api.c), for docs/api.md. */
+extern const ampel_opt_id srv_lights_ids[];
+extern const size_t srv_n_lights_ids;
 
 /* Sub-route helpers shared between the API and the pages. */
 const char *srv_rest(const char *path, const char *prefix);
