@@ -94,7 +94,7 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv,
     if (call->n_pos > cmd->max_pos)
       return cli_usage(cmd->name, "unerwartetes Argument '%s'",
                        call->pos[cmd->max_pos]);
-    return cli_usage(cmd->name, "%s fehlt", cmd->pos_name);
+    return cli_usage(cmd->name, "%s", cmd->pos_name);
   }
   return EXIT_OK;
 }

@@ -90,7 +90,7 @@ struct cli_command {
   const ampel_opt_id *ids; /* the options it accepts */
   size_t n_ids;
   size_t min_pos, max_pos; /* positional arguments */
-  const char *pos_name;    /* what is missing, e.g. "DATEI" */
+  const char *pos_name;    /* message when arguments are missing */
   const char *head;        /* help before "Optionen:" */
   const char *tail;        /* help after the options, or NULL */
 };
@@ -118,13 +118,13 @@ int cli_table_kind(const cli_call *call);
 int cli_write_table(const char *path, const ampel_buf *b);
 
 /* Subcommands: argv[0] is the command name. */
-int cmd_import(int argc, char **argv, cli_common *c);
-int cmd_check(int argc, char **argv, cli_common *c);
-int cmd_list(int argc, char **argv, cli_common *c);
-int cmd_export(int argc, char **argv, cli_common *c);
+int cmd_import(const cli_call *call);
+int cmd_check(const cli_call *call);
+int cmd_list(const cli_call *call);
+int cmd_export(const cli_call *call);
 int cmd_heatmap(int argc, char **argv, cli_common *c);
 int cmd_lights(const cli_call *call);
-int cmd_serve(int argc, char **argv, cli_common *c); /* cmd_serve.c */
+int cmd_serve(const cli_call *call); /* cmd_serve.c */
 
 /* Helpers of heatmap/lights (cmd_heatmap.c): the output kind by extension
  * (1 .svg, 2 .csv, 0 other), a comma-separated key list (pointers into
@@ -147,8 +147,8 @@ int cmd_correlate(int argc, char **argv, cli_common *c);
 /* ---- reports, pictures, settings (cmd_report.c, cmd_template.c,
  * cmd_config.c, picture.c) ------------------------------------------------ */
 int cmd_report(int argc, char **argv, cli_common *c);
-int cmd_template(int argc, char **argv, cli_common *c);
-int cmd_config(int argc, char **argv, cli_common *c);
+int cmd_template(const cli_call *call);
+int cmd_config(const cli_call *call);
 /* Appends " · Geheimhaltung: …" (the stored settings) to a footer stamp
  * in out (cmd_config.c). */
 void cli_disclosure_stamp(ampel_store *st, char *out, size_t size);

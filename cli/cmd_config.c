@@ -92,28 +92,24 @@ static int config_show(const cli_common *c, const char *key, int verbose) {
   return rc;
 }
 
-int cmd_config(int argc, char **argv, cli_common *c) {
-  if (argc >= 2 &&
-      (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    cli_help("config", stdout);
-    return EXIT_OK;
-  }
-  if (argc < 2)
-    return cli_usage("config", "Unterbefehl fehlt (set, get oder list)");
-  const char *sub = argv[1];
-  if (strcmp(sub, "list") == 0 && argc == 2)
+int cmd_config(const cli_call *call) {
+  const cli_common *c = call->common;
+  size_t n = call->n_pos;
+  char *const *arg = call->pos; /* arg[0] is the subcommand */
+  const char *sub = arg[0];
+  if (strcmp(sub, "list") == 0 && n == 1)
     return config_show(c, NULL, 1);
-  if (strcmp(sub, "get") == 0 && argc == 3) {
-    if (!known_key(argv[2]))
+  if (strcmp(sub, "get") == 0 && n == 2) {
+    if (!known_key(arg[1]))
       return cli_usage("config",
                        "unbekannte Einstellung '%s' (vorhanden: "
                        "min_count, min_population, "
                        "secondary_suppression)",
-                       argv[2]);
-    return config_show(c, argv[2], 0);
+                       arg[1]);
+    return config_show(c, arg[1], 0);
   }
-  if (strcmp(sub, "set") == 0 && argc == 4)
-    return config_set(c, argv[2], argv[3]);
+  if (strcmp(sub, "set") == 0 && n == 3)
+    return config_set(c, arg[1], arg[2]);
   if (strcmp(sub, "set") == 0 || strcmp(sub, "get") == 0 ||
       strcmp(sub, "list") == 0)
     return cli_usage("config",

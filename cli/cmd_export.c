@@ -1,6 +1,5 @@
 /* ampel export --format csv -o FILE */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,28 +7,10 @@
 #include "ampel/export.h"
 #include "cli.h"
 
-int cmd_export(int argc, char **argv, cli_common *c) {
-  static const struct option opts[] = {
-      {"format", required_argument, NULL, 'f'},
-      {"output", required_argument, NULL, 'o'},
-      {"ungeschuetzt", no_argument, NULL, 'U'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *format = "csv", *out = NULL;
-  int ch;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, "o:f:h", opts, NULL)) != -1) {
-    switch (ch) {
-    case 'f': format = optarg; break;
-    case 'o': out = optarg; break;
-    case 'U': c->unprotected = 1; break;
-    case 'h': cli_help("export", stdout); return EXIT_OK;
-    default: return cli_usage("export", "unbekannte Option '%s'", argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_usage("export", "unerwartetes Argument '%s'", argv[optind]);
+int cmd_export(const cli_call *call) {
+  cli_common *c = call->common;
+  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
+  c->unprotected = ampel_query_flag(&call->q, AMPEL_OPT_UNPROTECTED);
   if (!out)
     return cli_usage("export", "-o DATEI fehlt (oder -o - für die Ausgabe)");
   if (cli_is_xlsx(out) && c->unprotected)
@@ -40,9 +21,6 @@ int cmd_export(int argc, char **argv, cli_common *c) {
   if (c->unprotected)
     cli_warn("--ungeschuetzt: Ausgabe ohne Geheimhaltung, nur für den "
              "internen Gebrauch");
-  if (strcmp(format, "csv") != 0)
-    return cli_usage("export", "--format: erwartet csv, gefunden: '%s'",
-                     format);
   int rc = EXIT_OK;
   ampel_dataset *ds = cli_load(c, NULL, &rc);
   if (!ds)

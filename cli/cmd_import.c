@@ -1,5 +1,4 @@
 /* ampel import FILE... / ampel check FILE... */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -71,7 +70,7 @@ static void print_summary(const ampel_import_summary *s, int dry_run) {
 
 /* Geometry files (.geojson, .json, .shp): each in its own transaction,
  * stopping at the first that fails. Returns an ampel_status. */
-static ampel_status import_geo(ampel_store *st, char **paths, int n,
+static ampel_status import_geo(ampel_store *st, char *const *paths, int n,
                                ampel_geo_import_opts *go, int dry_run,
                                ampel_diags *d) {
   for (int i = 0; i < n; i++) {
@@ -92,54 +91,38 @@ static ampel_status import_geo(ampel_store *st, char **paths, int n,
   return AMPEL_OK;
 }
 
-static int run(int argc, char **argv, cli_common *c, int dry_run) {
-  const char *cmd = dry_run ? "check" : "import";
-  static const struct option opts[] = {
-      {"encoding", required_argument, NULL, 'e'},
-      {"sep", required_argument, NULL, 's'},
-      {"decimal", required_argument, NULL, 'd'},
-      {"key-property", required_argument, NULL, 'k'},
-      {"name-property", required_argument, NULL, 'n'},
-      {"level", required_argument, NULL, 'l'},
-      {"crs", required_argument, NULL, 'c'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+/* Import options from the call; prints a usage error (returns its exit
+ * code) for a bad encoding, separator or decimal mark. */
+static int options(const cli_call *call, ampel_import_options *io,
+                   ampel_geo_import_opts *go) {
+  const char *cmd = call->cmd->name;
+  const char *e = CLI_OPT(call, AMPEL_OPT_ENCODING);
+  const char *sep = CLI_OPT(call, AMPEL_OPT_SEP);
+  const char *dec = CLI_OPT(call, AMPEL_OPT_DECIMAL);
+  if ((e && parse_encoding(cmd, e, &io->csv.encoding)) ||
+      (sep && parse_sep(cmd, sep, &io->csv.sep)) ||
+      (dec && parse_decimal(cmd, dec, &io->csv.decimal)))
+    return EXIT_USAGE;
+  go->key_property = CLI_OPT(call, AMPEL_OPT_KEY_PROPERTY);
+  go->name_property = CLI_OPT(call, AMPEL_OPT_NAME_PROPERTY);
+  go->level = CLI_OPT(call, AMPEL_OPT_ONLY_LEVEL);
+  go->crs = CLI_OPT(call, AMPEL_OPT_CRS);
+  return EXIT_OK;
+}
+
+static int run(const cli_call *call, int dry_run) {
+  const char *cmd = call->cmd->name;
+  cli_common *c = call->common;
+  int argc = (int)call->n_pos, optind = 0;
+  char *const *argv = call->pos;
   ampel_import_options io;
   memset(&io, 0, sizeof io);
   io.dry_run = dry_run;
   ampel_geo_import_opts go;
   memset(&go, 0, sizeof go);
   go.dry_run = dry_run;
-  int ch;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    switch (ch) {
-    case 'e':
-      if (parse_encoding(cmd, optarg, &io.csv.encoding))
-        return EXIT_USAGE;
-      break;
-    case 's':
-      if (parse_sep(cmd, optarg, &io.csv.sep))
-        return EXIT_USAGE;
-      break;
-    case 'd':
-      if (parse_decimal(cmd, optarg, &io.csv.decimal))
-        return EXIT_USAGE;
-      break;
-    case 'k': go.key_property = optarg; break;
-    case 'n': go.name_property = optarg; break;
-    case 'l': go.level = optarg; break;
-    case 'c': go.crs = optarg; break;
-    case 'h':
-      cli_help(cmd, stdout);
-      return EXIT_OK;
-    default:
-      return cli_usage(cmd, "unbekannte Option '%s'", argv[optind - 1]);
-    }
-  }
-  if (optind >= argc)
-    return cli_usage(cmd, "keine Datei angegeben");
+  if (options(call, &io, &go) != EXIT_OK)
+    return EXIT_USAGE;
   io.when = cli_now();
   go.when = io.when;
   int n_geo = 0;
@@ -195,10 +178,6 @@ static int run(int argc, char **argv, cli_common *c, int dry_run) {
   return rc;
 }
 
-int cmd_import(int argc, char **argv, cli_common *c) {
-  return run(argc, argv, c, 0);
-}
+int cmd_import(const cli_call *call) { return run(call, 0); }
 
-int cmd_check(int argc, char **argv, cli_common *c) {
-  return run(argc, argv, c, 1);
-}
+int cmd_check(const cli_call *call) { return run(call, 1); }

@@ -1,10 +1,10 @@
 /* ampel list areas|indicators|periods [--format text|csv] [--level L] */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/json.h"
 #include "cli.h"
 
 /* Display width of a UTF-8 string in characters. */
@@ -119,32 +119,12 @@ static const char *period_cell(const ampel_dataset *ds, size_t r, int col,
   return tmp;
 }
 
-int cmd_list(int argc, char **argv, cli_common *c) {
-  static const struct option opts[] = {
-      {"format", required_argument, NULL, 'f'},
-      {"level", required_argument, NULL, 'l'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *format = "text", *level = NULL;
-  int ch;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    switch (ch) {
-    case 'f': format = optarg; break;
-    case 'l': level = optarg; break;
-    case 'h': cli_help("list", stdout); return EXIT_OK;
-    default: return cli_usage("list", "unbekannte Option '%s'", argv[optind - 1]);
-    }
-  }
-  if (optind + 1 != argc)
-    return cli_usage("list", "erwartet genau eines von: areas, indicators, "
-                             "periods");
-  const char *what = argv[optind];
-  int csv = strcmp(format, "csv") == 0;
-  if (!csv && strcmp(format, "text") != 0)
-    return cli_usage("list", "--format: erwartet text oder csv, gefunden: '%s'",
-                     format);
+int cmd_list(const cli_call *call) {
+  cli_common *c = call->common;
+  const char *level = CLI_OPT(call, AMPEL_OPT_ONLY_LEVEL);
+  const char *what = call->pos[0];
+  int fmt = ampel_query_choice(&call->q, AMPEL_OPT_LIST_FORMAT);
+  int csv = fmt == 1;
   int kind = strcmp(what, "areas") == 0 || strcmp(what, "gebiete") == 0 ? 0
              : strcmp(what, "indicators") == 0 || strcmp(what, "kennzahlen") == 0
                  ? 1
@@ -164,6 +144,20 @@ int cmd_list(int argc, char **argv, cli_common *c) {
   static const char *const ih[] = {"key", "name", "unit", "polarity",
                                    "domain"};
   static const char *const ph[] = {"period", "start"};
+  if (fmt == 2) { /* the same JSON as /api/v1/areas|indicators|periods */
+    ampel_buf b;
+    ampel_buf_init(&b);
+    if (kind == 0)
+      ampel_areas_json(ds, level, &b);
+    else if (kind == 1)
+      ampel_indicators_json(ds, &b);
+    else
+      ampel_periods_json(ds, &b);
+    ampel_dataset_free(ds);
+    rc = cli_write_table("-", &b);
+    ampel_buf_release(&b);
+    return rc;
+  }
   if (kind == 0)
     print_table(ds, ampel_dataset_n_areas(ds), ah, 5, area_cell, csv, level);
   else if (kind == 1)

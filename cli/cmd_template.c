@@ -1,7 +1,6 @@
 /* ampel template -o vorlage.xlsx: the empty input workbook; and the XLSX
  * branch of `ampel export -o FILE.xlsx` (include/ampel/xlsx_export.h). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -44,25 +43,8 @@ static ampel_status template_fn(void *ud, const char *tmp, ampel_diags *d) {
   return ampel_xlsx_template_write(tmp, d);
 }
 
-int cmd_template(int argc, char **argv, cli_common *c) {
-  static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  const char *out = NULL;
-  int ch;
-  (void)c;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-    switch (ch) {
-    case 'o': out = optarg; break;
-    case 'h': cli_help("template", stdout); return EXIT_OK;
-    default:
-      return cli_usage("template", "unbekannte Option '%s'", argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_usage("template", "unerwartetes Argument '%s'", argv[optind]);
+int cmd_template(const cli_call *call) {
+  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
   if (!out || !cli_is_xlsx(out))
     return cli_usage("template", "-o DATEI.xlsx fehlt");
   int rc = write_atomic(out, template_fn, NULL);

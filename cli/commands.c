@@ -13,11 +13,69 @@ static const ampel_opt_id lights_ids[] = {
     AMPEL_OPT_REFERENCE,     AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE,
     AMPEL_OPT_FORMAT,        AMPEL_OPT_OUTPUT,    AMPEL_OPT_DPI};
 
+static const ampel_opt_id import_ids[] = {
+    AMPEL_OPT_ENCODING,     AMPEL_OPT_SEP,           AMPEL_OPT_DECIMAL,
+    AMPEL_OPT_KEY_PROPERTY, AMPEL_OPT_NAME_PROPERTY, AMPEL_OPT_ONLY_LEVEL,
+    AMPEL_OPT_CRS};
+
+static const ampel_opt_id list_ids[] = {AMPEL_OPT_LIST_FORMAT,
+                                        AMPEL_OPT_ONLY_LEVEL};
+
+static const ampel_opt_id export_ids[] = {
+    AMPEL_OPT_EXPORT_FORMAT, AMPEL_OPT_UNPROTECTED, AMPEL_OPT_OUTPUT};
+
+static const ampel_opt_id template_ids[] = {AMPEL_OPT_OUTPUT};
+
+static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT, AMPEL_OPT_BIND,
+                                         AMPEL_OPT_ADMIN_TOKEN_FILE,
+                                         AMPEL_OPT_THREADS};
+
+#define IMPORT_HEAD_TEXT                                                   \
+  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n" \
+  "in die Datenbank. Die Art jeder Datei wird an der Kopfzeile erkannt;\n"   \
+  "Gebiete werden vor Kennzahlen und diese vor Werten eingelesen. Alle\n"    \
+  "Dateien bilden eine Einfuhr: entweder wird alles gespeichert oder, beim\n" \
+  "kleinsten Fehler, nichts. Jeder Fehler wird mit Datei, Zeile und Spalte\n" \
+  "gemeldet. Ein erneuter Wert für dasselbe Gebiet, dieselbe Kennzahl und\n"  \
+  "denselben Zeitraum ersetzt den alten. Flächen (GeoJSON .geojson/.json,\n"  \
+  "Shapefile .shp mit .shx/.dbf/.prj) werden getrennt von Tabellen\n"        \
+  "eingelesen und den Gebieten zugeordnet (--key-property, --level nur\n"    \
+  "diese Ebene, --name-property, --crs).\n"
+
 static const cli_command commands[] = {
-    {"import", NULL, cmd_import, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"check", NULL, cmd_check, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"list", NULL, cmd_list, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"export", NULL, cmd_export, NULL, 0, 0, 0, NULL, NULL, NULL},
+    {"import", cmd_import, NULL, import_ids, N(import_ids), 1, CLI_MAX_POS,
+     "keine Datei angegeben",
+     "Aufruf: ampel import [OPTIONEN] DATEI...\n\n" IMPORT_HEAD_TEXT,
+     "Formate: docs/formats.md, Karten: docs/karten.md\n"},
+    {"check", cmd_check, NULL, import_ids, N(import_ids), 1, CLI_MAX_POS,
+     "keine Datei angegeben",
+     "Aufruf: ampel check [OPTIONEN] DATEI...\n"
+     "\n"
+     "Prüft Dateien genau wie 'ampel import', speichert aber nichts. Gebiete\n"
+     "und Kennzahlen aus der Datenbank (falls vorhanden) gelten als bekannt.\n",
+     "Formate: docs/formats.md\n"},
+    {"list", cmd_list, NULL, list_ids, N(list_ids), 1, 1,
+     "erwartet genau eines von: areas, indicators, periods",
+     "Aufruf: ampel list [OPTIONEN] areas|indicators|periods\n"
+     "\n"
+     "Listet die Gebiete (in der Reihenfolge der Einfuhr), die Kennzahlen\n"
+     "oder die Zeiträume (nach Beginn sortiert) der Datenbank. --format json\n"
+     "schreibt dieselbe Liste wie /api/v1/areas|indicators|periods.\n",
+     NULL},
+    {"export", cmd_export, NULL, export_ids, N(export_ids), 0, 0, NULL,
+     "Aufruf: ampel export [--format csv] [--ungeschuetzt] -o DATEI\n"
+     "       ampel export -o DATEI.xlsx\n"
+     "\n"
+     "Schreibt alle Werte im Langformat: area,indicator,period,value,\n"
+     "numerator,denominator,flag (Komma-getrennt, Dezimalpunkt, UTF-8).\n"
+     "'flag' enthält das Zeichen der amtlichen Statistik; 'value' ist bei\n"
+     "'.', 'x', '...', '/', '*' leer und bei '-' 0. Die Datei lässt sich mit\n"
+     "'ampel import' wieder einlesen. '-o -' schreibt auf die Standardausgabe.\n"
+     "Die Geheimhaltung (ampel config) gilt auch hier: unterdrückte Werte\n"
+     "stehen als '.' ohne Wert, Zähler und Nenner in der Datei.\n",
+     ".xlsx: Arbeitsmappe zur Veröffentlichung mit den Blättern Werte, Ampel\n"
+     "(farbig, mit Filter), Kennzahlen, Methoden und Quellen; Zahlen als\n"
+     "Zahlen mit deutschem Format, Datenstand auf jedem Blatt.\n"},
     {"heatmap", NULL, cmd_heatmap, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"lights", cmd_lights, NULL, lights_ids, N(lights_ids), 0, 0, NULL,
      "Aufruf: ampel lights [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
@@ -32,13 +90,45 @@ static const cli_command commands[] = {
      "Verfahren und Farben: docs/ampel.md\n"},
     {"index", NULL, cmd_index, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"allocate", NULL, cmd_allocate, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"serve", NULL, cmd_serve, NULL, 0, 0, 0, NULL, NULL, NULL},
+    {"serve", cmd_serve, NULL, serve_ids, N(serve_ids), 0, 0, NULL,
+     "Aufruf: ampel serve [OPTIONEN]\n"
+     "\n"
+     "Startet das Dashboard: Übersicht, Gebiete, Kennzahlen,\n"
+     "Wechselwirkungen, Bedarf, Daten & Methoden, dazu die JSON-API unter\n"
+     "/api/v1/ (docs/dashboard.md, docs/api.md). Die Datenbank wird einmal\n"
+     "gelesen; das Programm zeigt die Adresse und schreibt je Anfrage eine\n"
+     "Zeile (Zeit, Methode, Pfad, Status, Bytes, ms) auf die\n"
+     "Fehlerausgabe. Beenden mit Strg+C (SIGINT) oder SIGTERM.\n",
+     NULL},
     {"map", NULL, cmd_map, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"chart", NULL, cmd_chart, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"correlate", NULL, cmd_correlate, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"config", NULL, cmd_config, NULL, 0, 0, 0, NULL, NULL, NULL},
+    {"config", cmd_config, NULL, NULL, 0, 1, 3,
+     "Unterbefehl fehlt (set, get oder list)",
+     "Aufruf: ampel config set SCHLÜSSEL WERT\n"
+     "       ampel config get SCHLÜSSEL\n"
+     "       ampel config list\n"
+     "\n"
+     "Einstellungen, die in der Datenbank gespeichert werden und für jede\n"
+     "Ausgabe gelten (Tabellen, Bilder, CSV, XLSX, Bericht, Dashboard):\n"
+     "  min_count N               Fallzahlen von 1 bis N-1 und Quoten mit\n"
+     "                            Zähler unter N werden als '.' unterdrückt\n"
+     "                            (Vorgabe: 3; 1 schaltet ab)\n"
+     "  min_population N          Gebiete unter N Einwohnern werden gezeigt,\n"
+     "                            aber nicht bewertet und zählen für niemandes\n"
+     "                            Referenz (Vorgabe: 300)\n"
+     "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n",
+     "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
     {"report", NULL, cmd_report, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"template", NULL, cmd_template, NULL, 0, 0, 0, NULL, NULL, NULL},
+    {"template", cmd_template, NULL, template_ids, N(template_ids), 0, 0,
+     NULL,
+     "Aufruf: ampel template -o DATEI.xlsx\n"
+     "\n"
+     "Schreibt eine leere Excel-Vorlage mit den Blättern Anleitung, Gebiete,\n"
+     "Kennzahlen und Werte: deutsche Spaltenköpfe, Auswahlliste für die\n"
+     "Richtung, Prüfung von Zahlenfeldern, Beispielzeilen in der Anleitung.\n"
+     "Die ausgefüllte Datei liest 'ampel import DATEI.xlsx' ein.\n",
+     NULL},
 };
 
 const cli_command *cli_find_command(const char *name) {

@@ -26,76 +26,17 @@ static int api_areas(srv_req *q, srv_resp *r) {
   const char *level = NULL;
   if (srv_p_level(q, r, &level))
     return -1;
-  ampel_buf *b = &r->body;
-  ampel_buf_puts(b, "[");
-  size_t k = 0;
-  for (size_t i = 0; i < ampel_dataset_n_areas(q->ds); i++) {
-    const ampel_area *a = ampel_dataset_area(q->ds, i);
-    if (level && (!a->level || strcmp(a->level, level) != 0))
-      continue;
-    ampel_buf_puts(b, k++ ? ",\n {\"key\": " : "\n {\"key\": ");
-    jstr(b, a->key);
-    ampel_buf_puts(b, ", \"name\": ");
-    jstr(b, a->name);
-    ampel_buf_puts(b, ", \"parent\": ");
-    jstr(b, a->parent);
-    ampel_buf_puts(b, ", \"level\": ");
-    jstr(b, a->level);
-    ampel_buf_puts(b, ", \"population\": ");
-    srv_json_num(b, a->population);
-    ampel_buf_puts(b, ", \"tile_row\": ");
-    srv_json_num(b, a->tile_row == AMPEL_NO_TILE ? NAN : a->tile_row);
-    ampel_buf_puts(b, ", \"tile_col\": ");
-    srv_json_num(b, a->tile_row == AMPEL_NO_TILE ? NAN : a->tile_col);
-    ampel_buf_puts(b, ", \"lat\": ");
-    srv_json_num(b, a->lat);
-    ampel_buf_puts(b, ", \"lon\": ");
-    srv_json_num(b, a->lon);
-    ampel_buf_puts(b, "}");
-  }
-  ampel_buf_puts(b, "\n]\n");
+  ampel_areas_json(q->ds, level, &r->body);
   return 0;
 }
 
 static int api_indicators(srv_req *q, srv_resp *r) {
-  ampel_buf *b = &r->body;
-  ampel_buf_puts(b, "[");
-  for (size_t i = 0; i < ampel_dataset_n_indicators(q->ds); i++) {
-    const ampel_indicator *in = ampel_dataset_indicator(q->ds, i);
-    ampel_buf_puts(b, i ? ",\n {\"key\": " : "\n {\"key\": ");
-    jstr(b, in->key);
-    ampel_buf_puts(b, ", \"name\": ");
-    jstr(b, in->name);
-    ampel_buf_puts(b, ", \"unit\": ");
-    jstr(b, in->unit);
-    ampel_buf_puts(b, ", \"domain\": ");
-    jstr(b, in->domain);
-    ampel_buf_puts(b, ", \"polarity\": ");
-    jstr(b, ampel_polarity_name(in->polarity));
-    ampel_buf_puts(b, ", \"definition\": ");
-    jstr(b, in->definition);
-    ampel_buf_puts(b, ", \"source\": ");
-    jstr(b, in->source);
-    ampel_buf_puts(b, ", \"reference_date\": ");
-    jstr(b, in->reference_date);
-    ampel_buf_printf(b, ", \"decimals\": %d}", in->decimals);
-  }
-  ampel_buf_puts(b, "\n]\n");
+  ampel_indicators_json(q->ds, &r->body);
   return 0;
 }
 
 static int api_periods(srv_req *q, srv_resp *r) {
-  ampel_buf *b = &r->body;
-  ampel_buf_puts(b, "[");
-  for (size_t i = 0; i < ampel_dataset_n_periods(q->ds); i++) {
-    const ampel_period *p = ampel_dataset_period(q->ds, i);
-    ampel_buf_puts(b, i ? ",\n {\"label\": " : "\n {\"label\": ");
-    jstr(b, p->label);
-    int32_t k = p->sort_key;
-    ampel_buf_printf(b, ", \"start\": \"%04d-%02d-%02d\"}", (int)(k / 10000),
-                     (int)(k / 100 % 100), (int)(k % 100));
-  }
-  ampel_buf_puts(b, "\n]\n");
+  ampel_periods_json(q->ds, &r->body);
   return 0;
 }
 

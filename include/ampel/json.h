@@ -6,6 +6,7 @@
 #define AMPEL_JSON_H
 
 #include "ampel/buf.h"
+#include "ampel/dataset.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,6 +18,14 @@ extern "C" {
 void ampel_json_str(ampel_buf *b, const char *s);
 /* A number, or null when not finite. */
 void ampel_json_num(ampel_buf *b, double v);
+
+/* ---- the data's lists (src/render/meta_json.c) -------------------------- */
+
+/* Areas (only those of `level` unless NULL), indicators, periods. */
+void ampel_areas_json(const ampel_dataset *ds, const char *level,
+                      ampel_buf *out);
+void ampel_indicators_json(const ampel_dataset *ds, ampel_buf *out);
+void ampel_periods_json(const ampel_dataset *ds, ampel_buf *out);
 
 /* ---- answers ------------------------------------------------------------- */
 

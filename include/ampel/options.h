@@ -97,6 +97,7 @@ typedef enum ampel_opt_id {
   AMPEL_OPT_KEY_PROPERTY,
   AMPEL_OPT_NAME_PROPERTY,
   AMPEL_OPT_CRS,
+  AMPEL_OPT_ONLY_LEVEL,
   /* serve */
   AMPEL_OPT_BIND,
   AMPEL_OPT_PORT,
@@ -134,6 +135,9 @@ typedef struct ampel_opt_def {
   const char *def_de;  /* German words for a computed default, or NULL */
   const char *help_de; /* German help text, one sentence, no default */
 } ampel_opt_def;
+
+/* 1 when every table row sits at its id and has a name and a help text. */
+int ampel_opt_table_ok(void);
 
 /* The definition of id (never NULL for a valid id). */
 const ampel_opt_def *ampel_opt_get(ampel_opt_id id);

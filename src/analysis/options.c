@@ -149,8 +149,10 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     FLAG(AMPEL_OPT_UNPROTECTED, "ungeschuetzt", CLI,
          "ohne Geheimhaltung, nur CSV: für die interne Datenübergabe, nicht "
          "zur Veröffentlichung"),
-    {AMPEL_OPT_ENCODING, "encoding", 0, AMPEL_OT_CHOICE, "KODIERUNG", 0, 0,
-     CLI, "auto|utf-8|windows-1252", "auto", NULL, "Zeichenkodierung"},
+    {AMPEL_OPT_ENCODING, "encoding", 0, AMPEL_OT_TEXT, "KODIERUNG", 0, 0,
+     CLI, NULL, "auto", NULL,
+     "Zeichenkodierung: auto, utf-8 oder windows-1252 (auch cp1252, "
+     "latin1)"},
     {AMPEL_OPT_SEP, "sep", 0, AMPEL_OT_TEXT, "TRENNER", 0, 0, CLI, NULL, NULL,
      "erkennen", "';', ',' oder tab"},
     {AMPEL_OPT_DECIMAL, "decimal", 0, AMPEL_OT_TEXT, "ZEICHEN", 0, 0, CLI,
@@ -166,6 +168,9 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     {AMPEL_OPT_CRS, "crs", 0, AMPEL_OT_TEXT, "EPSG:N", 0, 0, CLI, NULL, NULL,
      "aus .prj, dem GeoJSON-Element 'crs' oder WGS84",
      "Flächen: Koordinatensystem der Datei"},
+    TEXT(AMPEL_OPT_ONLY_LEVEL, "level", "EBENE", NULL,
+         "nur Gebiete dieser Ebene, z. B. Stadtteil (bei Flächen werden "
+         "fehlende gemeldet)"),
     {AMPEL_OPT_BIND, "bind", 0, AMPEL_OT_TEXT, "ADRESSE", 0, 0, CLI, NULL,
      "127.0.0.1", NULL,
      "IP-Adresse (127.0.0.1: nur dieser Rechner; 0.0.0.0 für alle Netze)"},
@@ -179,6 +184,15 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      "POST /admin/import mit 'Authorization: Bearer SCHLÜSSEL'. Ohne sie "
      "ist der Server nur lesend."},
 };
+
+/* The table is indexed by id: a row out of order is a programming error
+ * that unit.test_options catches (ampel_opt_table_ok). */
+int ampel_opt_table_ok(void) {
+  for (size_t i = 0; i < AMPEL_OPT_COUNT; i++)
+    if ((size_t)table[i].id != i || !table[i].name || !table[i].help_de)
+      return 0;
+  return 1;
+}
 
 const ampel_opt_def *ampel_opt_get(ampel_opt_id id) {
   if ((unsigned)id >= AMPEL_OPT_COUNT)
