@@ -148,6 +148,7 @@ int cmd_correlate(int argc, char **argv, cli_common *c);
  * cmd_config.c, picture.c) ------------------------------------------------ */
 int cmd_report(int argc, char **argv, cli_common *c);
 int cmd_template(const cli_call *call);
+int cmd_doc(const cli_call *call); /* cmd_doc.c */
 int cmd_config(const cli_call *call);
 /* Appends " · Geheimhaltung: …" (the stored settings) to a footer stamp
  * in out (cmd_config.c). */

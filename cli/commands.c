@@ -120,6 +120,12 @@ static const cli_command commands[] = {
      "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n",
      "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
     {"report", NULL, cmd_report, NULL, 0, 0, 0, NULL, NULL, NULL},
+    {"doc", cmd_doc, NULL, NULL, 0, 1, 1, "erwartet api",
+     "Aufruf: ampel doc api\n"
+     "\n"
+     "Für Entwickler: schreibt die Parametertabellen der JSON-API aus der\n"
+     "Optionstabelle des Programms (scripts/gen-api-doc > docs/api.md).\n",
+     NULL},
     {"template", cmd_template, NULL, template_ids, N(template_ids), 0, 0,
      NULL,
      "Aufruf: ampel template -o DATEI.xlsx\n"

@@ -228,6 +228,15 @@ extern const size_t srv_n_assets;
 extern const ampel_opt_id srv_lights_ids[];
 extern const size_t srv_n_lights_ids;
 
+/* A route and its query parameters (api_doc.c), for the docs. */
+typedef struct srv_route_doc {
+  const char *path;
+  const ampel_opt_id *ids;
+  const size_t *n_ids;
+} srv_route_doc;
+extern const srv_route_doc srv_route_docs[];
+extern const size_t srv_n_route_docs;
+
 /* Sub-route helpers shared between the API and the pages. */
 const char *srv_rest(const char *path, const char *prefix);
 

@@ -1,0 +1,10 @@
+/* api_doc.c - the query parameters of every route, taken from the one
+ * option table, for docs/api.md and docs/dashboard.md (`ampel doc api`,
+ * scripts/gen-api-doc; tests/run_docs_api.sh keeps them in step). */
+#include "server.h"
+
+const srv_route_doc srv_route_docs[] = {
+    {"/api/v1/lights", srv_lights_ids, &srv_n_lights_ids},
+};
+const size_t srv_n_route_docs =
+    sizeof srv_route_docs / sizeof srv_route_docs[0];
