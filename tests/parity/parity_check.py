@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Parity test (issue 10): one question, one answer in every front-end.
+
+The fixture (tests/parity/*.csv, "Parityhausen") has a Stadtteil of 120
+inhabitants (shown, never rated), an area without a weight value, flags
+('.', '-'), counts that disclosure control suppresses (primary and
+secondary) and two periods. It goes through the command line (CSV and
+JSON), the JSON API, the dashboard pages, the XLSX export and the HTML
+report; every status, trend, rank, level, amount and out reason must be
+equal, and the small area must be rated nowhere.
+
+Usage: parity_check.py AMPEL SRC WORKDIR; prints 'parity: N passed, M
+failed'.
+"""
+import csv
+import html
+import http.client
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+
+AMPEL, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+FIX = os.path.join(SRC, "tests", "parity")
+SMALL = "P-D"  # 120 inhabitants
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FEHLER:", what)
+
+
+def run(*args, ok=True):
+    r = subprocess.run([AMPEL, "--db", DB, *args], capture_output=True)
+    if ok and r.returncode != 0:
+        raise SystemExit("ampel %s: %s" % (" ".join(args),
+                                            r.stderr.decode()))
+    return r
+
+
+class Server:
+    def __init__(self):
+        self.p = subprocess.Popen([AMPEL, "--db", DB, "serve", "--port", "0"],
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        line = self.p.stdout.readline().decode()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not m:
+            raise SystemExit("Server startet nicht: %r" % line)
+        self.port = int(m.group(1))
+
+    def get(self, path):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request("GET", path)
+        r = c.getresponse()
+        body = r.read()
+        c.close()
+        return r.status, body
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        self.p.wait(timeout=20)
+
+
+def compare(name, ref, other, what):
+    """ref, other: dict key -> value. Every key of ref must be in other
+    with the same value."""
+    missing = [k for k in ref if k not in other]
+    diff = [k for k in ref if k in other and other[k] != ref[k]]
+    check(not missing and not diff,
+          "%s: %s weicht ab: fehlt %s, anders %s" %
+          (what, name, missing[:3],
+           [(k, ref[k], other[k]) for k in diff[:3]]))
+
+
+# ---- lights ----------------------------------------------------------------
+
+def lights_cli_csv():
+    out = run("lights", "--level", "Stadtteil", "-o", "-").stdout.decode()
+    rows = csv.DictReader(io.StringIO(out.split("\nlights:")[0] + "\n"))
+    return {(r["area"], r["indicator"]): (r["status"], r["trend"])
+            for r in rows}
+
+
+def lights_json(doc):
+    res = {}
+    for a in doc["areas"]:
+        for c in a["cells"]:
+            res[(a["key"], c["indicator"])] = (c["status"], c["trend"])
+    return res
+
+
+def lights_out(doc):
+    return {a["key"]: a["out"] for a in doc["areas"]}
+
+
+STATUS_CLASS = {"0": "good", "1": "average", "2": "critical", "3": "none"}
+TREND_CLASS = {"0": "better", "1": "stable", "2": "worse", "3": "none"}
+
+
+def lights_overview(page):
+    """The Ampel table of / : rows link /gebiet/KEY, columns /kennzahl/KEY,
+    each cell a 'st st-N' span and maybe a 'tr tr-N' span."""
+    text = page.decode()
+    m = re.search(r'<caption id="cap-ampel">.*?</table>', text, re.S)
+    if not m:
+        return {}
+    table = m.group(0)
+    head = table.split("</thead>")[0]
+    cols = re.findall(r'href="/kennzahl/([^"?]+)', head)
+    res = {}
+    body = table.split("<tbody>")[1].split("</tbody>")[0]
+    for row in re.findall(r"<tr>.*?</tr>", body, re.S):
+        a = re.search(r'href="/gebiet/([^"?]+)', row)
+        cells = re.findall(r"<td data-wert.*?</td>", row, re.S)
+        for key, cell in zip(cols, cells):
+            st = re.search(r'class="st st-(\d)', cell)
+            tr = re.search(r'class="tr tr-(\d)', cell)
+            res[(html.unescape(a.group(1)), key)] = (
+                STATUS_CLASS[st.group(1)] if st else "none",
+                TREND_CLASS[tr.group(1)] if tr else "none")
+    return res
+
+
+def test_lights(srv):
+    ref = lights_cli_csv()
+    check(len(ref) == 24, "lights: 6 Gebiete × 4 Kennzahlen in der CSV")
+    check(all(ref[k] == ("none", "none") for k in ref if k[0] == SMALL),
+          "lights: das kleine Gebiet wird in der CSV nicht bewertet")
+    cli_json = json.loads(run("lights", "--level", "Stadtteil", "--format",
+                              "json", "-o", "-").stdout.decode()
+                          .split("\nlights:")[0])
+    compare("CLI JSON", ref, lights_json(cli_json), "lights")
+    st, body = srv.get("/api/v1/lights?level=Stadtteil")
+    api = json.loads(body)
+    compare("API", ref, lights_json(api), "lights")
+    check(lights_out(api).get(SMALL) == "zu wenige Einwohner",
+          "lights: API nennt 'zu wenige Einwohner' für das kleine Gebiet")
+    check(lights_out(api) == lights_out(cli_json),
+          "lights: Gründe in CLI und API gleich")
+    check(api == cli_json, "lights: CLI-JSON und API-JSON sind gleich")
+    st, page = srv.get("/?level=Stadtteil")
+    compare("Übersicht", ref, lights_overview(page), "lights")
+
+
+def main():
+    global DB
+    os.makedirs(WORK, exist_ok=True)
+    DB = os.path.join(WORK, "parity.db")
+    for s in ("", "-wal", "-shm"):
+        if os.path.exists(DB + s):
+            os.remove(DB + s)
+    files = [os.path.join(FIX, f) for f in
+             ("gebiete.csv", "kennzahlen.csv", "werte.csv")]
+    run("import", *files)
+    srv = Server()
+    try:
+        test_lights(srv)
+    finally:
+        srv.stop()
+    print("parity: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
