@@ -22,9 +22,11 @@ int cmd_export(const cli_call *call) {
     cli_warn("--ungeschuetzt: Ausgabe ohne Geheimhaltung, nur für den "
              "internen Gebrauch");
   int rc = EXIT_OK;
-  ampel_dataset *ds = cli_load(c, NULL, &rc);
-  if (!ds)
+  ampel_context *ctx =
+      cli_context(c, c->unprotected ? AMPEL_CTX_UNPROTECTED : 0, &rc);
+  if (!ctx)
     return rc;
+  const ampel_dataset *ds = ampel_context_dataset(ctx);
   FILE *f = stdout;
   char tmp[4096] = "";
   if (strcmp(out, "-") != 0) {
@@ -32,7 +34,7 @@ int cmd_export(const cli_call *call) {
     f = fopen(tmp, "wb");
     if (!f) {
       cli_error("'%s' kann nicht geschrieben werden: %s", out, strerror(errno));
-      ampel_dataset_free(ds);
+      ampel_context_free(ctx);
       return EXIT_SYSTEM;
     }
   }
@@ -41,7 +43,7 @@ int cmd_export(const cli_call *call) {
   ampel_export_csv(ds, &b);
   ampel_status st = ampel_buf_flush(&b);
   ampel_buf_release(&b);
-  ampel_dataset_free(ds);
+  ampel_context_free(ctx);
   if (f != stdout) {
     if (fclose(f) != 0)
       st = AMPEL_E_IO;

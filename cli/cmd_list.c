@@ -136,9 +136,10 @@ int cmd_list(const cli_call *call) {
                              "gefunden: '%s'",
                      what);
   int rc = EXIT_OK;
-  ampel_dataset *ds = cli_load(c, NULL, &rc);
-  if (!ds)
+  ampel_context *ctx = cli_context(c, 0, &rc);
+  if (!ctx)
     return rc;
+  const ampel_dataset *ds = ampel_context_dataset(ctx);
   static const char *const ah[] = {"key", "name", "level", "parent",
                                    "population"};
   static const char *const ih[] = {"key", "name", "unit", "polarity",
@@ -153,8 +154,8 @@ int cmd_list(const cli_call *call) {
       ampel_indicators_json(ds, &b);
     else
       ampel_periods_json(ds, &b);
-    ampel_dataset_free(ds);
     rc = cli_write_table("-", &b);
+    ampel_context_free(ctx);
     ampel_buf_release(&b);
     return rc;
   }
@@ -166,6 +167,6 @@ int cmd_list(const cli_call *call) {
   else
     print_table(ds, ampel_dataset_n_periods(ds), ph, 2, period_cell, csv,
                 NULL);
-  ampel_dataset_free(ds);
+  ampel_context_free(ctx);
   return fflush(stdout) == 0 ? EXIT_OK : EXIT_SYSTEM;
 }
