@@ -134,10 +134,21 @@ char **cli_split_keys(const char *s, size_t *out_n, char **out_copy);
 void cli_data_stamp(ampel_store *st, char *out, size_t size);
 
 /* ---- index/allocate (cmd_index.c, cmd_allocate.c) ---------------------- */
-#include "ampel/need.h"
+#include "ampel/analysis/need.h"
 
-int cmd_index(int argc, char **argv, cli_common *c);
-int cmd_allocate(int argc, char **argv, cli_common *c);
+int cmd_index(const cli_call *call);
+int cmd_allocate(const cli_call *call);
+/* -o, --sensitivity and --sensitivity-out of index/allocate; prints a
+ * usage error; returns an exit code. */
+int cli_need_check(const cli_call *call);
+/* Notes on stderr: periods used, areas rated and those out, by name. */
+void cli_need_notes(const ampel_index_answer *a);
+/* "  N WHAT: key, key, ..." for the rows with reason r (count of them). */
+void cli_need_out_note(const ampel_dataset *ds, const size_t *areas,
+                       const ampel_out_reason *reason, size_t n,
+                       ampel_out_reason r, size_t count, const char *what);
+/* The sensitivity note and table (--sensitivity-out); an exit code. */
+int cli_need_sensitivity(const cli_call *call, const ampel_index_answer *a);
 
 /* ---- maps and charts (cmd_map.c, cmd_chart.c, cmd_correlate.c) ---------- */
 int cmd_map(int argc, char **argv, cli_common *c);
@@ -170,57 +181,5 @@ int cli_export_xlsx(cli_common *c, const char *out, const char *level,
                     const char *period);
 /* Parses --dpi (10..1200); prints a usage error; returns an exit code. */
 int cli_parse_dpi(const char *cmd, const char *s, double *out);
-
-/* Options shared by `index --method weighted` and `allocate`. */
-enum {
-  OPT_LEVEL = 1000, OPT_PERIOD, OPT_INDICATORS, OPT_LEVELS, OPT_TOP_SHARE,
-  OPT_LEVEL_METHOD, OPT_MIN_POP, OPT_SENS, OPT_SEED, OPT_SENS_OUT, OPT_DPI
-};
-#define CLI_NEED_LONG_OPTS                                                 \
-  {"level", required_argument, NULL, OPT_LEVEL},                          \
-      {"period", required_argument, NULL, OPT_PERIOD},                    \
-      {"indicators", required_argument, NULL, OPT_INDICATORS},            \
-      {"levels", required_argument, NULL, OPT_LEVELS},                    \
-      {"top-share", required_argument, NULL, OPT_TOP_SHARE},              \
-      {"level-method", required_argument, NULL, OPT_LEVEL_METHOD},        \
-      {"min-population", required_argument, NULL, OPT_MIN_POP},           \
-      {"sensitivity", required_argument, NULL, OPT_SENS},                 \
-      {"seed", required_argument, NULL, OPT_SEED},                        \
-      {"sensitivity-out", required_argument, NULL, OPT_SENS_OUT},         \
-      {"dpi", required_argument, NULL, OPT_DPI}
-
-typedef struct cli_need_opts {
-  const char *level, *period;
-  ampel_keylist indicators;
-  int has_indicators, has_level_opts, has_seed;
-  ampel_level_opts levels;
-  double min_population;
-  size_t sens_runs;
-  unsigned long long seed;
-  const char *sens_out;
-  double dpi; /* --dpi for .png output, 0 = default */
-} cli_need_opts;
-
-enum { CLI_OUT_UNKNOWN = 0, CLI_OUT_CSV = 1, CLI_OUT_SVG = 2 };
-int cli_out_kind(const char *path); /* "-" counts as CSV */
-void cli_need_opts_init(cli_need_opts *o);
-void cli_need_opts_release(cli_need_opts *o);
-/* 0 handled, 1 not a shared option, -1 bad value (message printed). */
-int cli_need_opt(const char *cmd, int ch, const char *arg, cli_need_opts *o);
-/* Checks the sensitivity options; returns an exit code. */
-int cli_need_check(const char *cmd, const cli_need_opts *o);
-/* Computes the need index (prints notes/problems); returns an exit code.
- * On EXIT_OK the caller releases t with ampel_need_table_release(). */
-int cli_need_index(const char *cmd, const ampel_dataset *ds,
-                   const cli_need_opts *o, ampel_need_table *t);
-int cli_need_sensitivity(const ampel_dataset *ds, const cli_need_opts *o,
-                         const ampel_need_table *t);
-int cli_need_tilemap(const ampel_dataset *ds, const ampel_need_table *t,
-                     ampel_buf *b);
-void cli_need_period_notes(const ampel_dataset *ds,
-                           const ampel_need_frame *f);
-/* Appends "\n– Name (key): Gewicht w[, Werte von P]" per indicator. */
-void cli_need_describe(const ampel_dataset *ds, const ampel_need_table *t,
-                       ampel_buf *b);
 
 #endif

@@ -41,6 +41,23 @@ static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT, AMPEL_OPT_BIND,
   "Shapefile .shp mit .shx/.dbf/.prj) werden getrennt von Tabellen\n"        \
   "eingelesen und den Gebieten zugeordnet (--key-property, --level nur\n"    \
   "diese Ebene, --name-property, --crs).\n"
+static const ampel_opt_id index_ids[] = {
+    AMPEL_OPT_INDEX_METHOD,    AMPEL_OPT_STATUS_KEYS,  AMPEL_OPT_DYNAMICS_KEYS,
+    AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL,        AMPEL_OPT_PERIOD,
+    AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,       AMPEL_OPT_TOP_SHARE,
+    AMPEL_OPT_LEVEL_METHOD,    AMPEL_OPT_SENSITIVITY,  AMPEL_OPT_SEED,
+    AMPEL_OPT_SENSITIVITY_OUT, AMPEL_OPT_FORMAT,       AMPEL_OPT_OUTPUT,
+    AMPEL_OPT_DPI};
+
+static const ampel_opt_id allocate_ids[] = {
+    AMPEL_OPT_BUDGET,          AMPEL_OPT_INDEX_FILE,   AMPEL_OPT_NEED_INDICATORS,
+    AMPEL_OPT_NEED,            AMPEL_OPT_WEIGHT,       AMPEL_OPT_BASE_SHARE,
+    AMPEL_OPT_FLOOR,           AMPEL_OPT_CAP,          AMPEL_OPT_UNIT,
+    AMPEL_OPT_AMOUNT_LABEL,    AMPEL_OPT_LEVEL,        AMPEL_OPT_PERIOD,
+    AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,       AMPEL_OPT_TOP_SHARE,
+    AMPEL_OPT_LEVEL_METHOD,    AMPEL_OPT_SENSITIVITY,  AMPEL_OPT_SEED,
+    AMPEL_OPT_SENSITIVITY_OUT, AMPEL_OPT_FORMAT,       AMPEL_OPT_OUTPUT,
+    AMPEL_OPT_DPI};
 
 static const cli_command commands[] = {
     {"import", cmd_import, NULL, import_ids, N(import_ids), 1, CLI_MAX_POS,
@@ -88,8 +105,6 @@ static const cli_command commands[] = {
      "Ampeltabelle mit Liste \"Hinsehen\". Gebiete unter der Mindestzahl an\n"
      "Einwohnern werden gezeigt, aber nicht bewertet.\n",
      "Verfahren und Farben: docs/ampel.md\n"},
-    {"index", NULL, cmd_index, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"allocate", NULL, cmd_allocate, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"serve", cmd_serve, NULL, serve_ids, N(serve_ids), 0, 0, NULL,
      "Aufruf: ampel serve [OPTIONEN]\n"
      "\n"
@@ -99,6 +114,50 @@ static const cli_command commands[] = {
      "gelesen; das Programm zeigt die Adresse und schreibt je Anfrage eine\n"
      "Zeile (Zeit, Methode, Pfad, Status, Bytes, ms) auf die\n"
      "Fehlerausgabe. Beenden mit Strg+C (SIGINT) oder SIGTERM.\n",
+     NULL},
+    {"index", cmd_index, NULL, index_ids, N(index_ids), 0, 0, NULL,
+     "Aufruf: ampel index [--method weighted] [--indicators K:W,...]\n"
+     "                    [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
+     "       ampel index --method mss --status K,... [--dynamics K,...]\n"
+     "                    [OPTIONEN] -o DATEI\n"
+     "\n"
+     "Berechnet einen Index je Gebiet einer Ebene (docs/bedarf.md).\n"
+     "\n"
+     "--method weighted: gewichtete Summe der z-Werte (höher = mehr Bedarf),\n"
+     "Rang und Stufe 1 bis K (K = höchster Bedarf). CSV: area,score,rank,\n"
+     "level,z_KENNZAHL...; .svg zeichnet die Stufen auf der Karte (ohne\n"
+     "Flächen auf der Kachelkarte).\n"
+     "\n"
+     "--method mss: Status- und Dynamik-Index wie das Berliner Monitoring\n"
+     "Soziale Stadtentwicklung: z-Werte der Kennzahlen, Summe, erneut\n"
+     "standardisiert; Statusklasse 1 hoch bis 4 sehr niedrig, Dynamik\n"
+     "+ positiv, +/- stabil, - negativ. CSV: area,status_sum,status_index,\n"
+     "status_class,status_label,dynamics_sum,dynamics_index,dynamics_class,\n"
+     "dynamics_label,group.\n"
+     "\n"
+     "Gebiete unter der Mindestzahl an Einwohnern und Gebiete, denen ein Wert\n"
+     "fehlt, werden gezeigt, aber nicht eingestuft ('zu wenige Einwohner',\n"
+     "'unvollständig'); die Meldungen nennen sie. .json: dieselbe Antwort wie\n"
+     "/api/v1/index. Fehlt einer Kennzahl der Zeitraum, gilt ihr letzter\n"
+     "Stand davor.\n",
+     NULL},
+    {"allocate", cmd_allocate, NULL, allocate_ids, N(allocate_ids), 0, 0,
+     NULL,
+     "Aufruf: ampel allocate --budget B [--index DATEI.csv |\n"
+     "                       --indicators K:GEWICHT,...] [OPTIONEN]\n"
+     "                       -o DATEI.csv|.json|.svg|.png|.pdf\n"
+     "\n"
+     "Verteilt ein Budget B bedarfsgerecht (docs/bedarf.md):\n"
+     "  Betrag = B * (S * w / Summe(w) + (1 - S) * w * n / Summe(w * n))\n"
+     "mit Sockelanteil S, Gewicht w (z. B. Schülerzahl) und Bedarf n. Die\n"
+     "Beträge werden auf ganze Einheiten gerundet (größte Reste) und ergeben\n"
+     "zusammen genau B. CSV: area,weight,need,base_part,need_part,\n"
+     "allocation,share; .svg zeichnet ein Balkendiagramm; .json: dieselbe\n"
+     "Antwort wie /api/v1/allocation.\n"
+     "\n"
+     "Ein Gebiet ohne Stufe (zu wenige Einwohner, unvollständig) oder ohne\n"
+     "Wert des Gewichts bekommt keinen Betrag; das Budget geht an die\n"
+     "übrigen, und die Meldungen nennen jedes solche Gebiet.\n",
      NULL},
     {"map", NULL, cmd_map, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"chart", NULL, cmd_chart, NULL, 0, 0, 0, NULL, NULL, NULL},

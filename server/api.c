@@ -7,7 +7,7 @@
 #include "ampel/alloc.h"
 #include "ampel/analysis/lights.h"
 #include "ampel/json.h"
-#include "bedarf.h"
+#include "ampel/analysis/need.h"
 #include "overview.h"
 #include "server.h"
 
@@ -188,76 +188,57 @@ static int api_heatmap(srv_req *q, srv_resp *r) {
   return rc;
 }
 
-static void index_area(srv_req *q, ampel_buf *b, const bd_data *x, size_t i) {
-  ampel_buf_puts(b, "{\"key\": ");
-  jstr(b, ampel_dataset_area(q->ds, x->t.frame.areas[i])->key);
-  ampel_buf_puts(b, ", \"score\": ");
-  srv_json_num(b, x->t.result.score[i]);
-  ampel_buf_printf(b, ", \"rank\": %zu, \"level\": %d, \"out\": ",
-                   x->t.result.rank[i], x->t.result.level[i]);
-  int why = x->t.frame.reason[i];
-  jstr(b, why ? ampel_out_label(why) : NULL);
-  if (x->sens_ok && x->sens.areas[i].base_rank)
-    ampel_buf_printf(b, ", \"min_rank\": %zu, \"max_rank\": %zu",
-                     x->sens.areas[i].min_rank, x->sens.areas[i].max_rank);
-  if (x->used && x->used[i]) {
-    const ampel_allocation_area *a = &x->res.areas[x->row[i]];
-    ampel_buf_puts(b, ", \"weight\": ");
-    srv_json_num(b, a->weight);
-    ampel_buf_puts(b, ", \"need\": ");
-    srv_json_num(b, a->need);
-    ampel_buf_puts(b, ", \"base_part\": ");
-    srv_json_num(b, a->base_part);
-    ampel_buf_puts(b, ", \"need_part\": ");
-    srv_json_num(b, a->need_part);
-    ampel_buf_puts(b, ", \"allocation\": ");
-    srv_json_num(b, a->allocation);
-    ampel_buf_puts(b, ", \"share\": ");
-    srv_json_num(b, a->share);
-  }
-  ampel_buf_puts(b, "}");
+/* The options of /api/v1/index and /api/v1/allocation (also /bedarf). */
+const ampel_opt_id srv_index_ids[] = {
+    AMPEL_OPT_INDEX_METHOD,   AMPEL_OPT_STATUS_KEYS, AMPEL_OPT_DYNAMICS_KEYS,
+    AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL,      AMPEL_OPT_PERIOD,
+    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_LEVELS,      AMPEL_OPT_TOP_SHARE,
+    AMPEL_OPT_LEVEL_METHOD,   AMPEL_OPT_SENSITIVITY, AMPEL_OPT_SEED};
+const size_t srv_n_index_ids = sizeof srv_index_ids / sizeof srv_index_ids[0];
+const ampel_opt_id srv_allocation_ids[] = {
+    AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL,        AMPEL_OPT_PERIOD,
+    AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,       AMPEL_OPT_TOP_SHARE,
+    AMPEL_OPT_LEVEL_METHOD,    AMPEL_OPT_SENSITIVITY,  AMPEL_OPT_SEED,
+    AMPEL_OPT_BUDGET,          AMPEL_OPT_BASE_SHARE,   AMPEL_OPT_WEIGHT,
+    AMPEL_OPT_NEED,            AMPEL_OPT_UNIT,         AMPEL_OPT_FLOOR,
+    AMPEL_OPT_CAP};
+const size_t srv_n_allocation_ids =
+    sizeof srv_allocation_ids / sizeof srv_allocation_ids[0];
+
+static int api_index(srv_req *q, srv_resp *r) {
+  ampel_query qu;
+  if (srv_query(q, r, srv_index_ids, srv_n_index_ids, &qu))
+    return -1;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_index_answer a;
+  ampel_status st = ampel_analyse_index(q->snap->ctx, &qu, &a, &d);
+  int rc = 0;
+  if (st == AMPEL_OK)
+    ampel_index_json(&a, &r->body);
+  else
+    rc = srv_error_diags(q, r, st, &d, "Index nicht berechenbar.");
+  ampel_index_answer_release(&a);
+  ampel_diags_release(&d);
+  return rc;
 }
 
-static int api_need(srv_req *q, srv_resp *r, int alloc) {
-  static const char *const methods[] = {"weighted", NULL};
-  int m = 0;
-  if (srv_p_enum(q, r, "method", methods, &m))
+static int api_allocation(srv_req *q, srv_resp *r) {
+  ampel_query qu;
+  if (srv_query(q, r, srv_allocation_ids, srv_n_allocation_ids, &qu))
     return -1;
-  bd_data x;
-  int rc = bd_compute(q, r, &x, alloc);
-  if (rc == 0) {
-    ampel_buf *b = &r->body;
-    ampel_buf_puts(b, "{\"level\": ");
-    jstr(b, x.t.frame.level);
-    ampel_buf_puts(b, ", \"period\": ");
-    jstr(b, srv_period_label(q->ds, x.t.frame.period));
-    ampel_buf_printf(b, ", \"levels\": %d, \"indicators\": [", x.lv.k);
-    for (size_t j = 0; j < x.t.frame.k; j++) {
-      ampel_buf_puts(b, j ? ", {\"key\": " : "{\"key\": ");
-      jstr(b, x.t.frame.keys[j]);
-      ampel_buf_puts(b, ", \"weight\": ");
-      srv_json_num(b, x.t.result.weights[j]);
-      ampel_buf_puts(b, ", \"period\": ");
-      jstr(b, srv_period_label(q->ds, x.t.frame.used_period[j]));
-      ampel_buf_puts(b, "}");
-    }
-    ampel_buf_puts(b, "]");
-    if (alloc) {
-      ampel_buf_puts(b, ", \"budget\": ");
-      srv_json_num(b, x.budget);
-      ampel_buf_puts(b, ", \"base_share\": ");
-      srv_json_num(b, x.ain.base_share);
-      ampel_buf_printf(b, ", \"need\": \"%s\"",
-                       x.need_score ? "score" : "level");
-    }
-    ampel_buf_puts(b, ",\n\"areas\": [");
-    for (size_t i = 0; i < x.t.frame.n_areas; i++) {
-      ampel_buf_puts(b, i ? ",\n  " : "\n  ");
-      index_area(q, b, &x, i);
-    }
-    ampel_buf_puts(b, "\n]}\n");
-  }
-  bd_release(&x);
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_allocation_answer a;
+  ampel_status st =
+      ampel_analyse_allocation(q->snap->ctx, &qu, NULL, NULL, &a, &d);
+  int rc = 0;
+  if (st == AMPEL_OK)
+    ampel_allocation_json(&a, &r->body);
+  else
+    rc = srv_error_diags(q, r, st, &d, "Verteilung nicht möglich.");
+  ampel_allocation_answer_release(&a);
+  ampel_diags_release(&d);
   return rc;
 }
 
@@ -277,8 +258,8 @@ int h_api(srv_req *q, srv_resp *r) {
   if (strcmp(ep, "heatmap") == 0)
     return api_heatmap(q, r);
   if (strcmp(ep, "index") == 0)
-    return api_need(q, r, 0);
+    return api_index(q, r);
   if (strcmp(ep, "allocation") == 0)
-    return api_need(q, r, 1);
+    return api_allocation(q, r);
   return srv_error(q, r, 404, "Unbekannter Endpunkt '%s'.", ep);
 }

@@ -5,6 +5,8 @@
 
 const srv_route_doc srv_route_docs[] = {
     {"/api/v1/lights", srv_lights_ids, &srv_n_lights_ids},
+    {"/api/v1/index", srv_index_ids, &srv_n_index_ids},
+    {"/api/v1/allocation", srv_allocation_ids, &srv_n_allocation_ids},
 };
 const size_t srv_n_route_docs =
     sizeof srv_route_docs / sizeof srv_route_docs[0];

@@ -1,259 +1,310 @@
 /* h_bedarf.c - Bedarf `/bedarf`: need index (METHODS.md §5), needs-based
- * allocation (§6) and weight sensitivity, with the CLI's options as URL
- * parameters so that a result can be shared. The computation is shared
- * with the API (bedarf.h). */
+ * allocation (§6) and weight sensitivity: parse (the options of
+ * /api/v1/allocation, plus the form's w_KEY weights) → ampel_analyse_
+ * allocation → the page. The calculator form works without JavaScript. */
 #include <math.h>
 #include <string.h>
 
-#include "ampel/alloc.h"
-#include "bedarf.h"
+#include "ampel/analysis/need.h"
+#include "ampel/select.h"
+#include "ampel/svg.h"
 #include "server.h"
 
-void bd_release(bd_data *x) {
-  ampel_keylist_release(&x->kl);
-  ampel_need_table_release(&x->t);
-  ampel_allocation_result_release(&x->res);
-  ampel_sensitivity_result_release(&x->sens);
-  ampel_free(x->need);
-  ampel_free(x->weight);
-  ampel_free(x->row);
-  ampel_free(x->used);
-  ampel_free(x->keys);
-  ampel_free(x->names);
-  memset(x, 0, sizeof *x);
+/* indicators=K:W,... from the form's w_KEY fields (0 or empty: unused). */
+static void form_keys(const srv_req *q, ampel_buf *spec) {
+  for (size_t i = 0; i < ampel_dataset_n_indicators(q->ds); i++) {
+    const char *key = ampel_dataset_indicator(q->ds, i)->key;
+    for (size_t p = 0; p < q->n_params; p++)
+      if (strncmp(q->params[p].key, "w_", 2) == 0 &&
+          strcmp(q->params[p].key + 2, key) == 0 && *q->params[p].val &&
+          strcmp(q->params[p].val, "0") != 0)
+        ampel_buf_printf(spec, "%s%s:%s", spec->len ? "," : "", key,
+                         q->params[p].val);
+  }
 }
 
-/* Indicators: indicators=K:W,...; else w_KEY=W fields of the form; else
- * every rated indicator with values on the level, weight 1. */
-static int bd_keys(srv_req *q, srv_resp *r, bd_data *x) {
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  const char *spec = srv_get(q, "indicators");
-  ampel_buf made;
-  ampel_buf_init(&made);
-  if (!spec || !*spec) {
-    for (size_t i = 0; i < ampel_dataset_n_indicators(q->ds); i++) {
-      const ampel_indicator *in = ampel_dataset_indicator(q->ds, i);
-      for (size_t p = 0; p < q->n_params; p++)
-        if (strncmp(q->params[p].key, "w_", 2) == 0 &&
-            strcmp(q->params[p].key + 2, in->key) == 0 &&
-            *q->params[p].val && strcmp(q->params[p].val, "0") != 0)
-          ampel_buf_printf(&made, "%s%s:%s", made.len ? "," : "", in->key,
-                           q->params[p].val);
-    }
-    spec = made.len ? made.data : NULL;
-  }
-  int rc = 0;
-  if (spec) {
-    ampel_status st = ampel_keylist_parse(spec, 1, &x->kl, &d);
-    for (size_t i = 0; st == AMPEL_OK && i < x->kl.n; i++)
-      if (ampel_dataset_find_indicator(q->ds, x->kl.keys[i]) < 0) {
-        rc = srv_error(q, r, 404, "indicators: unbekannte Kennzahl '%s'.",
-                       x->kl.keys[i]);
-        break;
-      }
-    if (st != AMPEL_OK)
-      rc = srv_error_diags(q, r, st, &d, "indicators: ungültige Liste.");
-  }
-  ampel_buf_release(&made);
-  ampel_diags_release(&d);
-  return rc;
-}
-
-static int bd_defaults(srv_req *q, srv_resp *r, bd_data *x) {
-  if (x->kl.n)
-    return 0;
-  ampel_selection sel;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_status st = ampel_select(q->ds, x->level, x->period_label, NULL, 0,
-                                 &sel, &d);
-  if (st != AMPEL_OK) {
-    int rc = srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
-    ampel_diags_release(&d);
-    return rc;
-  }
-  ampel_diags_release(&d);
-  ampel_buf spec;
-  ampel_buf_init(&spec);
-  /* Prefer indicators every area of the level has (none drops out). */
-  for (int pass = 0; pass < 2 && !spec.len; pass++)
-    for (size_t j = 0; j < sel.n_inds; j++) {
-      const ampel_indicator *in = ampel_dataset_indicator(q->ds, sel.inds[j]);
-      size_t have = 0;
-      for (size_t i = 0; i < sel.n_areas; i++)
-        have += ampel_has_value(q->ds, sel.areas[i], sel.inds[j], sel.period);
-      if (in->polarity != AMPEL_POL_NEUTRAL &&
-          (pass == 1 || have == sel.n_areas))
-        ampel_buf_printf(&spec, "%s%s", spec.len ? "," : "", in->key);
-    }
-  ampel_selection_release(&sel);
-  ampel_diags_init(&d, 0);
-  st = spec.len ? ampel_keylist_parse(spec.data, 1, &x->kl, &d)
-                : AMPEL_E_DATA;
-  int rc = 0;
-  if (st != AMPEL_OK)
-    rc = srv_error_diags(q, r, st, &d, "Keine bewertete Kennzahl mit Werten "
-                                       "auf dieser Ebene.");
-  ampel_buf_release(&spec);
-  ampel_diags_release(&d);
-  return rc;
-}
-
-static int bd_params(srv_req *q, srv_resp *r, bd_data *x) {
-  static const char *const methods[] = {"width", "count", NULL};
-  static const char *const needs[] = {"level", "score", NULL};
-  long period = -1, k = AMPEL_LEVELS_DEFAULT_K, runs = 200, w = -1;
-  int lm = 0, nm = 0;
-  double seed = 1;
-  ampel_level_opts_init(&x->lv);
-  ampel_allocation_input_init(&x->ain);
-  x->budget = 100000;
-  x->min_population = 0;
-  if (srv_p_level(q, r, &x->level) || srv_p_period(q, r, "period", &period) ||
-      srv_p_long(q, r, "levels", 1, AMPEL_LEVELS_MAX_K, &k) ||
-      srv_p_double(q, r, "top_share", 0, 0.99, &x->lv.top_share) ||
-      srv_p_enum(q, r, "level_method", methods, &lm) ||
-      srv_p_double(q, r, "min_population", 0, 1e12, &x->min_population) ||
-      srv_p_double(q, r, "budget", 1, AMPEL_ALLOCATION_MAX_UNITS,
-                   &x->budget) ||
-      srv_p_double(q, r, "base_share", 0, 1, &x->ain.base_share) ||
-      srv_p_enum(q, r, "need", needs, &nm) ||
-      srv_p_indicator(q, r, "weight", &w) ||
-      srv_p_long(q, r, "sensitivity", 0, 5000, &runs) ||
-      srv_p_double(q, r, "seed", 0, 1e15, &seed))
-    return -1;
-  x->period_label =
-      period >= 0 ? srv_period_label(q->ds, (size_t)period) : NULL;
-  x->lv.k = (int)k;
-  x->lv.method = (ampel_level_method)lm;
-  x->need_score = nm == 1;
-  x->weight_ind = w;
-  x->runs = (size_t)runs;
-  x->seed = (uint64_t)seed;
-  x->budget = floor(x->budget);
-  if (bd_keys(q, r, x) || bd_defaults(q, r, x))
-    return -1;
+static double weight_of(const ampel_keylist *kl, const char *key) {
+  for (size_t i = 0; i < kl->n; i++)
+    if (strcmp(kl->keys[i], key) == 0)
+      return kl->weights[i];
   return 0;
 }
 
-/* Weight column on the index frame (1 per area without weight=). */
-static int bd_weights(srv_req *q, srv_resp *r, bd_data *x) {
-  size_t n = x->t.frame.n_areas;
-  for (size_t i = 0; i < n; i++)
-    x->weight[i] = 1.0;
-  if (x->weight_ind < 0)
-    return 0;
-  double *col = ampel_calloc(n + 1, sizeof *col);
-  if (!col)
-    return srv_error(q, r, 503, "Zu wenig Speicher.");
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  size_t used = 0;
-  const char *key = ampel_dataset_indicator(q->ds, (size_t)x->weight_ind)->key;
-  ampel_status st =
-      ampel_need_frame_column(q->ds, &x->t.frame, key, col, &used, &d);
-  int rc = 0;
-  if (st != AMPEL_OK)
-    rc = srv_error_diags(q, r, st, &d, "weight: nicht lesbar.");
-  for (size_t i = 0; rc == 0 && i < n; i++)
-    x->weight[i] = col[i];
-  ampel_diags_release(&d);
-  ampel_free(col);
-  return rc;
-}
-
-static int bd_allocate(srv_req *q, srv_resp *r, bd_data *x) {
-  size_t n = x->t.frame.n_areas, m = 0;
-  x->need = ampel_calloc(n + 1, sizeof *x->need);
-  x->weight = ampel_calloc(n + 1, sizeof *x->weight);
-  x->row = ampel_calloc(n + 1, sizeof *x->row);
-  x->used = ampel_calloc(n + 1, sizeof *x->used);
-  x->keys = ampel_calloc(n + 1, sizeof *x->keys);
-  x->names = ampel_calloc(n + 1, sizeof *x->names);
-  double *nd = ampel_calloc(n + 1, sizeof *nd), *wt = NULL;
-  const char **rk = ampel_calloc(n + 1, sizeof *rk);
-  if (!x->need || !x->weight || !x->row || !x->used || !x->keys ||
-      !x->names || !nd || !rk || !(wt = ampel_calloc(n + 1, sizeof *wt))) {
-    ampel_free(nd);
-    ampel_free(rk);
-    return srv_error(q, r, 503, "Zu wenig Speicher.");
-  }
-  int rc = bd_weights(q, r, x);
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    const ampel_area *a = ampel_dataset_area(q->ds, x->t.frame.areas[i]);
-    x->keys[i] = a->key;
-    x->names[i] = a->name && *a->name ? a->name : a->key;
-    int lvl = x->t.result.level[i];
-    x->need[i] = x->need_score ? x->t.result.score[i]
-                 : lvl > 0     ? (double)lvl
-                               : NAN;
-    if (isnan(x->need[i]) || isnan(x->weight[i]))
+static void weights_fieldset(srv_req *q, ampel_buf *b,
+                             const ampel_allocation_answer *a) {
+  ampel_buf_puts(b, "<fieldset><legend>Kennzahlen und Gewichte (0 = nicht "
+                    "verwendet)</legend>\n<div class=\"gewichte\">\n");
+  size_t nf = 0;
+  for (size_t i = 0; i < ampel_dataset_n_indicators(q->ds); i++) {
+    const ampel_indicator *in = ampel_dataset_indicator(q->ds, i);
+    size_t have = 0; /* offer what the level has (at any period) */
+    for (size_t r = 0; r < a->n && !have; r++)
+      for (size_t t = 0; t < ampel_dataset_n_periods(q->ds) && !have; t++)
+        have += ampel_has_value(q->ds, a->areas[r], i, t);
+    if (in->polarity == AMPEL_POL_NEUTRAL || !have)
       continue;
-    x->used[i] = 1;
-    x->row[i] = m;
-    rk[m] = a->key;
-    nd[m] = x->need[i];
-    wt[m++] = x->weight[i];
+    char w[48];
+    ampel_format_double(weight_of(&a->index.keys, in->key), w, sizeof w);
+    ampel_buf_printf(b, "<div class=\"zeile\"><label for=\"w%zu\">", nf);
+    ampel_buf_html(b, in->name);
+    ampel_buf_printf(b, "</label><input type=\"number\" id=\"w%zu\" "
+                        "name=\"w_", nf++);
+    ampel_buf_html(b, in->key);
+    ampel_buf_printf(b, "\" min=\"0\" step=\"any\" value=\"%s\"></div>\n", w);
   }
-  if (rc == 0 && m == 0)
-    rc = srv_error(q, r, 400, "Kein Gebiet hat einen Bedarfswert: nichts zu "
-                              "verteilen.");
-  if (rc == 0) {
-    ampel_allocation_input in = x->ain;
-    in.n_areas = m;
-    in.budget = x->budget;
-    in.weight = wt;
-    in.need = nd;
-    in.need_mode = x->need_score ? AMPEL_NEED_SHIFT_MIN : AMPEL_NEED_AS_IS;
-    in.area_keys = rk;
-    ampel_diags d;
-    ampel_diags_init(&d, 0);
-    ampel_status st = ampel_allocation_compute(&in, &x->res, &d);
-    if (st != AMPEL_OK)
-      rc = srv_error_diags(q, r, st, &d, "Verteilung nicht möglich.");
-    ampel_diags_release(&d);
-  }
-  x->m = m;
-  ampel_free(nd);
-  ampel_free(wt);
-  ampel_free(rk);
-  return rc;
+  ampel_buf_puts(b, "</div>\n</fieldset>\n");
 }
 
-int bd_compute(srv_req *q, srv_resp *r, bd_data *x, int want_alloc) {
-  memset(x, 0, sizeof *x);
-  if (bd_params(q, r, x))
-    return -1;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_status st =
-      ampel_need_dataset(q->ds, x->level, x->period_label, &x->kl, &x->lv,
-                         x->min_population, &x->t, &d);
-  if (st != AMPEL_OK) {
-    int rc = srv_error_diags(q, r, st, &d, "Index nicht berechenbar.");
-    ampel_diags_release(&d);
-    return rc;
+static void num_field(ampel_buf *b, const char *name, const char *label,
+                      double v, const char *attrs) {
+  char s[48];
+  ampel_format_double(v, s, sizeof s);
+  ampel_buf_printf(b, "<div class=\"feld\"><label for=\"f-%s\">%s</label>"
+                      "<input type=\"number\" id=\"f-%s\" name=\"%s\" "
+                      "value=\"%s\" %s></div>\n",
+                   name, label, name, name, s, attrs);
+}
+
+static void form(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a) {
+  ampel_buf_puts(b, "<form class=\"auswahl\" method=\"get\" action=\"/bedarf\""
+                    " aria-label=\"Bedarfsrechner\">\n<div class=\"feld\">");
+  page_select_level(q, b, a->level);
+  ampel_buf_puts(b, "</div>\n<div class=\"feld\">");
+  page_select_period(q, b, "period", "Zeitraum", (long)a->period, 0);
+  ampel_buf_puts(b, "</div>\n");
+  num_field(b, "budget", "Budget (€)", a->result.budget,
+            "min=\"1\" step=\"1\"");
+  num_field(b, "base_share", "Sockelanteil (0–1)", a->base_share,
+            "min=\"0\" max=\"1\" step=\"0.05\"");
+  num_field(b, "levels", "Stufen", a->levels_k,
+            "min=\"1\" max=\"1000\" step=\"1\"");
+  num_field(b, "sensitivity", "Läufe mit anderen Gewichten",
+            (double)a->index.sens_runs, "min=\"0\" max=\"100000\" step=\"1\"");
+  ampel_buf_printf(b, "<div class=\"feld\"><label for=\"f-need\">Bedarf nach"
+                      "</label><select id=\"f-need\" name=\"need\"><option "
+                      "value=\"level\"%s>Stufe</option><option value=\"score\""
+                      "%s>Indexwert</option></select></div>\n",
+                   a->need_score ? "" : " selected",
+                   a->need_score ? " selected" : "");
+  weights_fieldset(q, b, a);
+  ampel_buf_puts(b, "<div class=\"feld\"><button type=\"submit\">Berechnen"
+                    "</button></div>\n</form>\n");
+}
+
+static void share_link(ampel_buf *b, const ampel_allocation_answer *a) {
+  ampel_buf u;
+  ampel_buf_init(&u);
+  ampel_buf_puts(&u, "/bedarf?level=");
+  page_urlenc(&u, a->level);
+  ampel_buf_puts(&u, "&period=");
+  page_urlenc(&u, ampel_dataset_period(a->ds, a->period)->label);
+  ampel_buf_puts(&u, "&indicators=");
+  const ampel_keylist *kl = &a->index.keys;
+  for (size_t i = 0; i < kl->n; i++) {
+    char w[48];
+    ampel_format_double(kl->weights[i], w, sizeof w);
+    if (i)
+      ampel_buf_puts(&u, "%2C");
+    page_urlenc(&u, kl->keys[i]);
+    ampel_buf_printf(&u, "%%3A%s", w);
   }
-  if (x->runs) {
-    ampel_sensitivity_opts so;
-    ampel_sensitivity_opts_init(&so);
-    so.runs = x->runs;
-    so.seed = x->seed;
-    x->sens_ok = ampel_sensitivity_compute(&x->t.input, &so, &x->sens,
-                                           &d) == AMPEL_OK;
+  char s[48], t[48];
+  ampel_format_double(a->result.budget, s, sizeof s);
+  ampel_format_double(a->base_share, t, sizeof t);
+  ampel_buf_printf(&u, "&budget=%s&base_share=%s&levels=%d&need=%s"
+                       "&sensitivity=%zu",
+                   s, t, a->levels_k, a->need_score ? "score" : "level",
+                   a->index.sens_runs);
+  if (!u.failed)
+    ampel_buf_html(b, u.data);
+  ampel_buf_release(&u);
+}
+
+/* Never silent: the areas without an amount, by reason, by name. */
+static void out_note(ampel_buf *b, const ampel_allocation_answer *a,
+                     ampel_out_reason r, size_t count) {
+  if (!count)
+    return;
+  ampel_buf list;
+  ampel_buf_init(&list);
+  ampel_buf_printf(&list, "Ohne Betrag (%s): ", ampel_out_reason_de(r));
+  ampel_need_out_list(a->areas, a->reason, a->n, r, a->ds, 30, &list);
+  ampel_buf_puts(&list, ". Das Budget geht an die übrigen Gebiete.");
+  if (!list.failed)
+    page_note(b, "hinweis", list.data);
+  ampel_buf_release(&list);
+}
+
+static void summary(srv_req *q, ampel_buf *b,
+                    const ampel_allocation_answer *a) {
+  const ampel_index_answer *x = &a->index;
+  char amount[64];
+  ampel_format_de(a->result.budget, 0, amount, sizeof amount);
+  ampel_buf_printf(b, "<p class=\"lead\">%zu von %zu Gebieten sind "
+                      "eingestuft; %zu davon in der höchsten Stufe %d. Das "
+                      "Budget von %s € geht zu ",
+                   x->n_rated, a->n, x->n_top, a->levels_k, amount);
+  page_num(b, 100 * (1 - a->base_share), 0);
+  ampel_buf_puts(b, " % nach Bedarf und zu ");
+  page_num(b, 100 * a->base_share, 0);
+  ampel_buf_puts(b, " % als gleicher Sockel an die Gebiete.");
+  const ampel_need_frame *f = x->frame;
+  for (size_t j = 0; j < f->k; j++)
+    if (f->used_period[j] != f->period) {
+      ampel_buf_puts(b, " Für „");
+      ampel_buf_html(b, f->keys[j]);
+      ampel_buf_puts(b, "“ gilt der letzte Stand ");
+      ampel_buf_html(b, srv_period_label(q->ds, f->used_period[j]));
+      ampel_buf_puts(b, ".");
+    }
+  ampel_buf_puts(b, "</p>\n");
+  out_note(b, a, AMPEL_REASON_SMALL, a->n_small);
+  out_note(b, a, AMPEL_REASON_INCOMPLETE, a->n_incomplete);
+  out_note(b, a, AMPEL_REASON_NO_WEIGHT, a->n_no_weight);
+  ampel_buf_puts(b, "<p>Link zu diesem Ergebnis (zum Weitergeben): <a "
+                    "href=\"");
+  share_link(b, a);
+  ampel_buf_puts(b, "\">dieses Ergebnis</a></p>\n");
+}
+
+static void sens_cells(ampel_buf *b, const ampel_index_answer *x, size_t i) {
+  if (!x->sens_runs || !x->sens.areas[i].base_rank) {
+    ampel_buf_puts(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+    return;
   }
-  ampel_diags_release(&d);
-  return want_alloc ? bd_allocate(q, r, x) : 0;
+  const ampel_sensitivity_area *s = &x->sens.areas[i];
+  ampel_buf_printf(b, "<td class=\"num\">%zu–%zu</td><td class=\"num\">",
+                   s->min_rank, s->max_rank);
+  page_num(b, 100 * s->top_level_share, 0);
+  ampel_buf_puts(b, " %</td>");
+}
+
+static void row(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a,
+                size_t i) {
+  const ampel_need_result *r = &a->index.need.result;
+  ampel_buf_puts(b, "<tr><th scope=\"row\">");
+  page_area_link(b, q->ds, a->areas[i]);
+  ampel_buf_puts(b, "</th><td class=\"num\">");
+  if (r->level[i] > 0) {
+    page_num(b, r->score[i], 2);
+    ampel_buf_printf(b, "</td><td class=\"num\">%zu</td><td class=\"num\">"
+                        "%d</td>", r->rank[i], r->level[i]);
+  } else {
+    ampel_buf_html(b, a->reason_de[i]);
+    ampel_buf_puts(b, "</td><td class=\"num\">–</td><td class=\"num\">–"
+                      "</td>");
+  }
+  if (a->used[i]) {
+    const ampel_allocation_area *x = &a->result.areas[a->row[i]];
+    ampel_buf_puts(b, "<td class=\"num\">");
+    page_num(b, x->allocation, 0);
+    ampel_buf_puts(b, "</td><td class=\"num\">");
+    page_num(b, 100 * x->share, 1);
+    ampel_buf_puts(b, " %</td>");
+  } else {
+    ampel_buf_puts(b, "<td class=\"num\">");
+    ampel_buf_html(b, a->reason_de[i]);
+    ampel_buf_puts(b, "</td><td class=\"num\">–</td>");
+  }
+  sens_cells(b, &a->index, i);
+  ampel_buf_puts(b, "</tr>\n");
+}
+
+static void table(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a) {
+  ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                    "aria-labelledby=\"cap-bedarf\">\n<table class=\""
+                    "sortierbar\">\n<caption id=\"cap-bedarf\">Ergebnis je "
+                    "Gebiet (Rang 1 = höchster Bedarf)</caption>\n<thead><tr>"
+                    "<th scope=\"col\">Gebiet</th><th scope=\"col\" "
+                    "class=\"num\">Indexwert</th><th scope=\"col\" "
+                    "class=\"num\">Rang</th><th scope=\"col\" class=\"num\">"
+                    "Stufe</th><th scope=\"col\" class=\"num\">Betrag (€)</th>"
+                    "<th scope=\"col\" class=\"num\">Anteil</th><th "
+                    "scope=\"col\" class=\"num\">Rang bei anderen Gewichten"
+                    "</th><th scope=\"col\" class=\"num\">in höchster Stufe"
+                    "</th></tr></thead>\n<tbody>\n");
+  for (size_t i = 0; i < a->n; i++)
+    row(q, b, a, i);
+  ampel_buf_puts(b, "</tbody>\n</table>\n</div>\n");
+}
+
+static void figure(srv_req *q, ampel_buf *b, const ampel_buf *svg,
+                   const char *caption) {
+  if (svg->failed || !svg->len)
+    return;
+  ampel_buf_puts(b, "<figure>\n");
+  page_svg(q, b, svg->data, svg->len);
+  ampel_buf_printf(b, "<figcaption>%s</figcaption>\n</figure>\n", caption);
+}
+
+static void pictures(srv_req *q, ampel_buf *b,
+                     const ampel_allocation_answer *a) {
+  ampel_buf svg;
+  ampel_buf_init(&svg);
+  ampel_allocation_answer_svg(a, &svg);
+  ampel_buf_puts(b, "<section aria-labelledby=\"h-vert\">\n<h2 id=\"h-vert\">"
+                    "Verteilung</h2>\n");
+  figure(q, b, &svg, "Die Beträge stehen auch in der Tabelle.");
+  ampel_buf_release(&svg);
+  ampel_buf_init(&svg);
+  ampel_buf_puts(b, "</section>\n<section aria-labelledby=\"h-stufen\">\n<h2 "
+                    "id=\"h-stufen\">Stufen auf der Karte</h2>\n");
+  if (ampel_index_answer_svg(&a->index, &svg, NULL) == AMPEL_OK)
+    figure(q, b, &svg, "Stufe je Gebiet.");
+  ampel_buf_release(&svg);
+  ampel_buf_puts(b, "</section>\n");
+}
+
+static void page(srv_req *q, srv_resp *r, const ampel_allocation_answer *a) {
+  ampel_buf *b = &r->body;
+  page_begin(q, r, "Bedarf", NAV_NEED);
+  ampel_buf_puts(b, "<h1>Bedarf: was folgt für die Steuerung?</h1>\n<p "
+                    "class=\"lead\">Ein Bedarfsindex fasst die gewählten "
+                    "Kennzahlen je Gebiet zusammen (z-Werte, gewichtet; "
+                    "höher = mehr Bedarf) und teilt die Gebiete in Stufen. "
+                    "Der Rechner verteilt ein Budget danach – "
+                    "<strong>bedarfsgerecht statt Gießkanne</strong>. Die "
+                    "Spalte „Rang bei anderen Gewichten“ zeigt bei Läufen "
+                    "mit anderen Gewichten, wie sicher ein Rang ist, wenn "
+                    "jedes Gewicht um bis zu 20 % schwankt.</p>\n");
+  form(q, b, a);
+  summary(q, b, a);
+  ampel_buf_puts(b, "<section aria-labelledby=\"h-erg\">\n<h2 id=\"h-erg\">"
+                    "Ergebnis</h2>\n");
+  table(q, b, a);
+  ampel_buf_puts(b, "</section>\n");
+  pictures(q, b, a);
+  page_end(q, r);
 }
 
 int h_bedarf(srv_req *q, srv_resp *r) {
-  bd_data x;
-  if (bd_compute(q, r, &x, 1) != 0) {
-    bd_release(&x);
+  ampel_query qu;
+  if (srv_query(q, r, srv_allocation_ids, srv_n_allocation_ids, &qu))
     return -1;
+  ampel_buf spec; /* outlives qu, which borrows it */
+  ampel_buf_init(&spec);
+  int rc = 0;
+  if (!ampel_query_text(&qu, AMPEL_OPT_NEED_INDICATORS)) {
+    form_keys(q, &spec);
+    char msg[512];
+    if (spec.len && ampel_query_set(&qu,
+                                    ampel_opt_get(AMPEL_OPT_NEED_INDICATORS),
+                                    spec.data, msg, sizeof msg) != AMPEL_OK)
+      rc = srv_error(q, r, 400, "indicators: %s", msg);
   }
-  bd_page(q, r, &x);
-  bd_release(&x);
-  return 0;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_allocation_answer a;
+  memset(&a, 0, sizeof a);
+  ampel_status st = AMPEL_OK;
+  if (rc == 0)
+    st = ampel_analyse_allocation(q->snap->ctx, &qu, NULL, NULL, &a, &d);
+  if (rc == 0 && st != AMPEL_OK)
+    rc = srv_error_diags(q, r, st, &d, "Verteilung nicht möglich.");
+  if (rc == 0)
+    page(q, r, &a);
+  ampel_allocation_answer_release(&a);
+  ampel_diags_release(&d);
+  ampel_buf_release(&spec);
+  return rc;
 }

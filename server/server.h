@@ -227,6 +227,10 @@ extern const size_t srv_n_assets;
 /* Options of the API routes (api.c), for docs/api.md. */
 extern const ampel_opt_id srv_lights_ids[];
 extern const size_t srv_n_lights_ids;
+extern const ampel_opt_id srv_index_ids[];      /* /api/v1/index */
+extern const size_t srv_n_index_ids;
+extern const ampel_opt_id srv_allocation_ids[]; /* /api/v1/allocation, /bedarf */
+extern const size_t srv_n_allocation_ids;
 
 /* A route and its query parameters (api_doc.c), for the docs. */
 typedef struct srv_route_doc {

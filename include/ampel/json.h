@@ -33,6 +33,21 @@ struct ampel_lights_answer;
 /* /api/v1/lights (src/render/lights_json.c). */
 void ampel_lights_json(const struct ampel_lights_answer *a, ampel_buf *out);
 
+/* ---- need index and allocation (src/render/need_json.c) ---------------- */
+
+struct ampel_index_answer;
+struct ampel_allocation_answer;
+/* /api/v1/index: method, level, period, min_population, the indicators
+ * (with normalised weights and the period read), areas with score, rank,
+ * level (mss: sums, indices, classes, group), sensitivity ranges and
+ * "out". */
+void ampel_index_json(const struct ampel_index_answer *a, ampel_buf *out);
+/* /api/v1/allocation: the index, budget, base_share, need, weight, areas
+ * with their amounts, and "not_allocated" (key and reason of every area
+ * without an amount). */
+void ampel_allocation_json(const struct ampel_allocation_answer *a,
+                           ampel_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

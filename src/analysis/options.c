@@ -67,18 +67,20 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     FILEOPT(AMPEL_OPT_TREE, "tree", "DATEI.csv",
             "Baum der Gebiete in SciPy-Nummerierung schreiben"),
     CHOICE(AMPEL_OPT_INDEX_METHOD, "method", "mss|weighted", "mss|weighted",
-           NULL, "mss: Status- und Dynamik-Index (Berlin); weighted: "
+           "weighted", "mss: Status- und Dynamik-Index (Berlin); weighted: "
                  "gewichteter Bedarfsindex mit Stufen"),
     LIST(AMPEL_OPT_STATUS_KEYS, "status", "K,...", NULL,
          "Kennzahlen des Status-Index (mss)"),
     LIST(AMPEL_OPT_DYNAMICS_KEYS, "dynamics", "K,...", NULL,
          "Kennzahlen der Dynamik, Veränderungen (mss)"),
-    LIST(AMPEL_OPT_NEED_INDICATORS, "indicators", "K:W,...", NULL,
+    LIST(AMPEL_OPT_NEED_INDICATORS, "indicators", "K:W,...",
+         "jede Kennzahl mit Richtung, die für jedes Gebiet der Ebene einen "
+         "Wert hat",
          "Kennzahlen mit Gewicht (ohne :W Gewicht 1; Gewichte mit Punkt: "
          "0.5)"),
-    INT(AMPEL_OPT_LEVELS, "levels", "K", 2, 100, 0, "9", NULL,
+    INT(AMPEL_OPT_LEVELS, "levels", "K", 1, 1000, 0, "9", NULL,
         "Zahl der Stufen (K = höchster Bedarf)"),
-    NUM(AMPEL_OPT_TOP_SHARE, "top-share", "Q", 0, 1, LO_OPEN | HI_OPEN, NULL,
+    NUM(AMPEL_OPT_TOP_SHARE, "top-share", "Q", 0, 1, HI_OPEN, NULL,
         "keine", "die obersten Q (z. B. 0.05) bilden die höchste Stufe"),
     CHOICE(AMPEL_OPT_LEVEL_METHOD, "level-method", "M", "width|count",
            "width", "width: gleich breite Stufen, count: gleich viele "
@@ -91,13 +93,13 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     FILEOPT(AMPEL_OPT_SENSITIVITY_OUT, "sensitivity-out", "DATEI.csv",
             "wohin die Tabelle der Sensitivität geht (Pflicht mit "
             "--sensitivity)"),
-    NUM(AMPEL_OPT_BUDGET, "budget", "B", 0, 1e15, LO_OPEN, NULL, NULL,
+    NUM(AMPEL_OPT_BUDGET, "budget", "B", 0, 1e15, LO_OPEN, "100000", NULL,
         "zu verteilender Betrag"),
     NUM(AMPEL_OPT_BASE_SHARE, "base-share", "S", 0, 1, 0, "0", NULL,
         "Sockelanteil von 0 bis 1"),
     TEXT(AMPEL_OPT_WEIGHT, "weight", "K", "1 je Gebiet",
          "Gewicht je Gebiet aus Kennzahl K (z. B. Schülerzahl); ein Gebiet "
-         "ohne Wert wird gemeldet, nicht übergangen"),
+         "ohne Wert bekommt keinen Betrag und wird genannt"),
     CHOICE(AMPEL_OPT_NEED, "need", "level|score", "level|score", "level",
            "Bedarf = Stufe oder Indexwert minus kleinster Indexwert"),
     NUM(AMPEL_OPT_UNIT, "unit", "U", 0, 1e15, LO_OPEN, "1", NULL,

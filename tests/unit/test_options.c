@@ -49,8 +49,8 @@ static void test_numbers_and_ranges(void **state) {
   assert_int_equal(set(&q, AMPEL_OPT_LEVELS, "9", msg), AMPEL_OK);
   assert_int_equal(set(&q, AMPEL_OPT_LEVELS, "9.5", msg), AMPEL_E_USAGE);
   assert_string_equal(msg,
-                      "ganze Zahl von 2 bis 100 erwartet, gefunden: '9.5'");
-  assert_int_equal(set(&q, AMPEL_OPT_LEVELS, "1", msg), AMPEL_E_USAGE);
+                      "ganze Zahl von 1 bis 1000 erwartet, gefunden: '9.5'");
+  assert_int_equal(set(&q, AMPEL_OPT_LEVELS, "0", msg), AMPEL_E_USAGE);
 }
 
 static void test_choice_flag_text(void **state) {
