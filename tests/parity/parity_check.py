@@ -151,6 +151,93 @@ def test_lights(srv):
     compare("Übersicht", ref, lights_overview(page), "lights")
 
 
+# ---- need index and allocation -----------------------------------------------
+
+NEED = ["--level", "Stadtteil", "--indicators", "sprach:2,sgb2:1",
+        "--levels", "3"]
+NEED_Q = "level=Stadtteil&indicators=sprach:2,sgb2:1&levels=3"
+ALLOC = NEED + ["--weight", "kinder", "--budget", "100000"]
+ALLOC_Q = NEED_Q + "&weight=kinder&budget=100000"
+
+
+def cli_csv(args):
+    out = run(*args, "-o", "-").stdout.decode()
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def cli_json(args):
+    return json.loads(run(*args, "--format", "json", "-o", "-").stdout)
+
+
+def num(s):
+    """'40.352' (German page) or '40352' -> 40352; other text -> None."""
+    s = s.strip().replace(".", "").replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def bedarf_page(page):
+    """Rows of the result table of /bedarf: key -> (rank, level, amount or
+    reason text)."""
+    text = page.decode()
+    m = re.search(r'<caption id="cap-bedarf">.*?</table>', text, re.S)
+    res = {}
+    if not m:
+        return res
+    for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", m.group(0), re.S):
+        key = html.unescape(re.search(r'href="/gebiet/([^"?]+)', row).group(1))
+        tds = [html.unescape(re.sub("<[^>]+>", "", t))
+               for t in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        res[key] = (num(tds[1]), num(tds[2]), num(tds[3]), tds[3])
+    return res
+
+
+def test_need(srv):
+    rows = cli_csv(["index", *NEED])
+    ref = {r["area"]: (num(r["rank"]) if r["rank"] else None,
+                       num(r["level"]) if r["level"] else None)
+           for r in rows}
+    check(ref.get(SMALL) == (None, None),
+          "index: das kleine Gebiet ist in der CSV nicht eingestuft")
+    doc = cli_json(["index", *NEED])
+    mine = {a["key"]: (a["rank"], a["level"]) for a in doc["areas"]}
+    compare("CLI JSON", ref, mine, "index")
+    st, body = srv.get("/api/v1/index?" + NEED_Q)
+    api = json.loads(body)
+    check(st == 200 and api == doc, "index: CLI-JSON und API-JSON sind gleich")
+    check({a["key"]: a["out"] for a in api["areas"]}.get(SMALL) ==
+          "zu wenige Einwohner", "index: Grund des kleinen Gebiets")
+
+    rows = cli_csv(["allocate", *ALLOC])
+    amounts = {r["area"]: num(r["allocation"]) if r["allocation"] else None
+               for r in rows}
+    check(sum(v for v in amounts.values() if v) == 100000,
+          "allocate: Beträge ergeben genau das Budget")
+    doc = cli_json(["allocate", *ALLOC])
+    mine = {a["key"]: a["allocation"] for a in doc["areas"]}
+    compare("CLI JSON", amounts, mine, "allocate")
+    st, body = srv.get("/api/v1/allocation?" + ALLOC_Q)
+    api = json.loads(body)
+    check(st == 200 and api == doc,
+          "allocate: CLI-JSON und API-JSON sind gleich")
+    out = {a["key"]: a["out"] for a in api["areas"]}
+    check(out.get(SMALL) == "zu wenige Einwohner" and
+          out.get("P-C") == "kein Gewicht",
+          "allocate: Gründe 'zu wenige Einwohner' und 'kein Gewicht': %s" %
+          out)
+    st, page = srv.get("/bedarf?" + ALLOC_Q)
+    pg = bedarf_page(page)
+    compare("Seite /bedarf (Rang, Stufe)", ref,
+            {k: (v[0], v[1]) for k, v in pg.items()}, "index")
+    compare("Seite /bedarf (Betrag)", amounts,
+            {k: v[2] for k, v in pg.items()}, "allocate")
+    check(pg.get("P-C", (0, 0, 0, ""))[3] == "kein Gewicht" and
+          pg.get(SMALL, (0, 0, 0, ""))[3] == "zu wenige Einwohner",
+          "allocate: die Seite nennt dieselben Gründe")
+
+
 def main():
     global DB
     os.makedirs(WORK, exist_ok=True)
@@ -164,6 +251,7 @@ def main():
     srv = Server()
     try:
         test_lights(srv)
+        test_need(srv)
     finally:
         srv.stop()
     print("parity: %d passed, %d failed" % (passed, failed))
