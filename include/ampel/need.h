@@ -151,7 +151,8 @@ AMPEL_WUR ampel_status ampel_need_dataset(const ampel_dataset *ds,
 void ampel_need_table_release(ampel_need_table *t);
 
 /* ---------------------------------------------------------------------- */
-/* Reading an index CSV back (for `ampel allocate --index`)                 */
+/* Reading an index CSV back (for `ampel allocate --index`;               */
+/* src/read/index_file.c)                                                 */
 /* ---------------------------------------------------------------------- */
 
 /* One row per area of a CSV written by `ampel index`: either the need

@@ -292,6 +292,15 @@ AMPEL_WUR ampel_status ampel_corr_matrix(const double *const *cols, size_t k,
                                          size_t n, ampel_corr_method method,
                                          ampel_corr *out);
 
+/* Order of the k variables of a correlation matrix m (ampel_corr_matrix)
+ * for the heat table (ampel_chart_corr_matrix): average-linkage
+ * clustering on the distance 1 - r (pairs without r count as 1),
+ * dendrogram leaf order; fewer than 3 variables keep their order. Writes k
+ * ids to out_order (owned by the caller).
+ * Errors: AMPEL_E_NOMEM, AMPEL_E_TOO_LARGE (k too large to cluster). */
+AMPEL_WUR ampel_status ampel_corr_order(const ampel_corr *m, size_t k,
+                                        size_t *out_order);
+
 /* ---------------------------------------------------------------------- */
 /* Student t distribution (src/compute/tdist.c)                            */
 

@@ -9,7 +9,8 @@
 
 #include "ampel/alloc.h"
 #include "ampel/disclosure.h"
-#include "ampel/svg.h"
+#include "ampel/buf.h"
+#include "ampel/format.h"
 
 void ampel_disclosure_opts_init(ampel_disclosure_opts *o) {
   o->min_count = AMPEL_DISCLOSURE_MIN_COUNT;
