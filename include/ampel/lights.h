@@ -86,7 +86,8 @@ AMPEL_WUR ampel_status ampel_lights_compute(const ampel_dataset *ds,
                                             ampel_diags *diags);
 void ampel_lights_release(ampel_lights *l);
 
-/* Cell of area row r and column c (no bounds check). */
+/* Cell of area row r and column c (no bounds check). Accessor in the
+ * model (src/model/results.c), like ampel_lights_counts. */
 const ampel_lights_cell *ampel_lights_at(const ampel_lights *l, size_t r,
                                          size_t c);
 

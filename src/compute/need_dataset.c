@@ -136,14 +136,6 @@ ampel_status ampel_keylist_parse(const char *spec, int allow_weights,
 /* ---------------------------------------------------------------------- */
 /* Frame                                                                    */
 
-const char *ampel_out_label(int reason) {
-  switch (reason) {
-  case AMPEL_OUT_POPULATION: return "zu wenige Einwohner";
-  case AMPEL_OUT_MISSING: return "unvollständig";
-  default: return "";
-  }
-}
-
 void ampel_need_frame_release(ampel_need_frame *f) {
   if (!f)
     return;
