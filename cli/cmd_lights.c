@@ -142,8 +142,13 @@ static int render(const li_args *a, const ampel_lights *l,
   ampel_buf b;
   ampel_buf_init(&b);
   if (cli_output_kind(a->out) == 1) {
-    ampel_lights_render_opts ro = {a->pal, *stamp ? stamp : NULL};
-    ampel_lights_write_svg(l, ds, &ro, &b);
+    size_t *order = ampel_calloc(l->n_areas + 1, sizeof *order);
+    ampel_lights_render_opts ro = {a->pal, *stamp ? stamp : NULL, order};
+    if (!order || ampel_lights_rank(l, order) != AMPEL_OK)
+      b.failed = 1;
+    else
+      ampel_lights_write_svg(l, ds, &ro, &b);
+    ampel_free(order);
   } else {
     ampel_lights_write_csv(l, ds, &b);
   }

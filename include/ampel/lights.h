@@ -110,9 +110,14 @@ void ampel_lights_write_csv(const ampel_lights *l, const ampel_dataset *ds,
 typedef struct ampel_lights_render_opts {
   const ampel_palette *palette; /* NULL: the default palette */
   const char *stamp; /* data version line for the footer, or NULL */
+  /* Row order of the table and the Hinsehen list: n_areas row indices,
+   * borrowed; callers compute it with ampel_lights_rank. NULL: dataset
+   * order (and the picture says so instead of "sortiert"). */
+  const size_t *order;
 } ampel_lights_render_opts;
 
-/* The Ampel table as an accessible SVG picture with the Hinsehen list. */
+/* The Ampel table as an accessible SVG picture with the Hinsehen list.
+ * Pass the order (o->order): the renderer does not rank. */
 void ampel_lights_write_svg(const ampel_lights *l, const ampel_dataset *ds,
                             const ampel_lights_render_opts *o,
                             ampel_buf *out);
