@@ -35,7 +35,7 @@ static int render(const cli_call *call, const ampel_lights_answer *a) {
   if (kind == CLI_KIND_PICTURE) {
     ampel_lights_render_opts ro = {
         ampel_palette_find(CLI_OPT(call, AMPEL_OPT_PALETTE)),
-        *a->footer ? a->footer : NULL};
+        *a->footer ? a->footer : NULL, a->order};
     ampel_lights_write_svg(&a->lights, a->ds, &ro, &b);
   } else if (kind == CLI_KIND_JSON) {
     ampel_lights_json(a, &b);

@@ -217,8 +217,8 @@ static void lights(srv_req *q, ampel_buf *b, const ov_data *o) {
   ov_lights_table(q, b, o);
   ampel_buf svg;
   ampel_buf_init(&svg);
-  ampel_lights_render_opts ro = {o->palette,
-                                 q->snap->stamp[0] ? q->snap->stamp : NULL};
+  ampel_lights_render_opts ro = {
+      o->palette, q->snap->stamp[0] ? q->snap->stamp : NULL, o->order};
   ampel_lights_write_svg(&o->li, q->ds, &ro, &svg);
   ampel_buf_puts(b, "<details>\n<summary>Ampel als Bild (zum Drucken und "
                     "Weitergeben)</summary>\n<figure>\n");

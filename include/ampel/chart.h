@@ -92,8 +92,9 @@ ampel_status ampel_chart_scatter(const ampel_xy *p, size_t n,
 /* ---- correlation matrix ---------------------------------------------------- */
 
 /* Heat table of the k x k matrix m (ampel_corr_matrix) with rows and
- * columns in `order` (k ids; NULL: as given). Each cell shows r; its
- * <title> holds r, n and p. Blue for positive, brown for negative r,
+ * columns in `order` (k ids, computed by the caller with ampel_corr_order
+ * of stats.h; NULL: as given). Each cell shows r; its <title> holds r, n
+ * and p. Blue for positive, brown for negative r,
  * lightness by |r| (readable in greyscale). */
 ampel_status ampel_chart_corr_matrix(const char *const *names, size_t k,
                                      const ampel_corr *m,
@@ -102,11 +103,6 @@ ampel_status ampel_chart_corr_matrix(const char *const *names, size_t k,
                                      const ampel_chart_opts *o,
                                      ampel_buf *b) AMPEL_WUR;
 
-/* Order of the k variables for the matrix: average-linkage clustering on
- * the distance 1 - r (pairs without r count as 1), dendrogram leaf order.
- * Writes k ids to out_order. */
-ampel_status ampel_corr_order(const ampel_corr *m, size_t k,
-                              size_t *out_order) AMPEL_WUR;
 
 /* "p < 0,001" or "p = 0,023" (German decimal comma) into out. */
 void ampel_format_p(double p, char *out, size_t size);

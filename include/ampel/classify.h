@@ -57,7 +57,8 @@ ampel_status ampel_class_breaks(const double *x, size_t n,
                                 size_t *out_k) AMPEL_WUR;
 
 /* Class of v (0..k-1), or -1 for a missing v. Values below b[0] go to
- * class 0, above b[k] to class k-1. */
+ * class 0, above b[k] to class k-1. A lookup, not a method: defined in
+ * src/model/results.c so that renderers may use it. */
 int ampel_class_of(double v, const double *breaks, size_t k);
 
 #ifdef __cplusplus

@@ -34,6 +34,7 @@
 
 #include "ampel/dataset.h" /* ampel_polarity */
 #include "ampel/error.h"
+#include "ampel/labels.h" /* names and German labels (src/model/labels.c) */
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,22 +46,8 @@ extern "C" {
 
 #define AMPEL_MSS_DEFAULT_MIN_POPULATION 300.0
 
-/* Status classes (1..4); 0 = area not classified (not in the universe). */
-enum {
-  AMPEL_MSS_STATUS_NONE = 0,
-  AMPEL_MSS_STATUS_HIGH = 1,     /* "hoch":         index <= -1      */
-  AMPEL_MSS_STATUS_MEDIUM = 2,   /* "mittel":       -1 < index < 1   */
-  AMPEL_MSS_STATUS_LOW = 3,      /* "niedrig":      1 <= index < 1.5 */
-  AMPEL_MSS_STATUS_VERY_LOW = 4  /* "sehr niedrig": index >= 1.5     */
-};
-
-/* Dynamics classes; 0 = not classified. */
-enum {
-  AMPEL_MSS_DYN_NONE = 0,
-  AMPEL_MSS_DYN_POSITIVE = 1, /* "+"   "positiv": index <= -1 */
-  AMPEL_MSS_DYN_STABLE = 2,   /* "+/-" "stabil"              */
-  AMPEL_MSS_DYN_NEGATIVE = 3  /* "-"   "negativ": index >= 1  */
-};
+/* The classes AMPEL_MSS_STATUS_* and AMPEL_MSS_DYN_* and their labels
+ * (ampel_mss_status_label, ...): labels.h. */
 
 /* Input of ampel_mss_compute(). Initialise with ampel_mss_input_init(),
  * then set the fields. All pointers are borrowed. */
@@ -121,12 +108,6 @@ void ampel_mss_result_release(ampel_mss_result *r);
 /* Classes from an index value (NaN -> 0), boundaries as in METHODS.md §4. */
 int ampel_mss_status_class(double status_index);
 int ampel_mss_dynamics_class(double dynamics_index);
-/* "hoch", "mittel", "niedrig", "sehr niedrig"; "" for anything else. */
-const char *ampel_mss_status_label(int status_class);
-/* "+", "+/-", "-"; "" for anything else. */
-const char *ampel_mss_dynamics_sign(int dynamics_class);
-/* "positiv", "stabil", "negativ"; "" for anything else. */
-const char *ampel_mss_dynamics_label(int dynamics_class);
 
 /* ---------------------------------------------------------------------- */
 /* Ranks and levels (METHODS.md §5)                                         */

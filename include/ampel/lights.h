@@ -86,7 +86,8 @@ AMPEL_WUR ampel_status ampel_lights_compute(const ampel_dataset *ds,
                                             ampel_diags *diags);
 void ampel_lights_release(ampel_lights *l);
 
-/* Cell of area row r and column c (no bounds check). */
+/* Cell of area row r and column c (no bounds check). Accessor in the
+ * model (src/model/results.c), like ampel_lights_counts. */
 const ampel_lights_cell *ampel_lights_at(const ampel_lights *l, size_t r,
                                          size_t c);
 
@@ -109,9 +110,14 @@ void ampel_lights_write_csv(const ampel_lights *l, const ampel_dataset *ds,
 typedef struct ampel_lights_render_opts {
   const ampel_palette *palette; /* NULL: the default palette */
   const char *stamp; /* data version line for the footer, or NULL */
+  /* Row order of the table and the Hinsehen list: n_areas row indices,
+   * borrowed; callers compute it with ampel_lights_rank. NULL: dataset
+   * order (and the picture says so instead of "sortiert"). */
+  const size_t *order;
 } ampel_lights_render_opts;
 
-/* The Ampel table as an accessible SVG picture with the Hinsehen list. */
+/* The Ampel table as an accessible SVG picture with the Hinsehen list.
+ * Pass the order (o->order): the renderer does not rank. */
 void ampel_lights_write_svg(const ampel_lights *l, const ampel_dataset *ds,
                             const ampel_lights_render_opts *o,
                             ampel_buf *out);

@@ -31,6 +31,7 @@
 #include "ampel/dataset.h"
 #include "ampel/error.h"
 #include "ampel/index.h"
+#include "ampel/labels.h" /* names and German labels (src/model/labels.c) */
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,14 +65,7 @@ void ampel_keylist_release(ampel_keylist *l);
 /* Areas of a level                                                         */
 /* ---------------------------------------------------------------------- */
 
-enum {
-  AMPEL_OUT_NONE = 0,       /* in the universe */
-  AMPEL_OUT_POPULATION = 1, /* "zu wenige Einwohner" */
-  AMPEL_OUT_MISSING = 2     /* "unvollständig" (a value is missing) */
-};
-
-/* German label of an AMPEL_OUT_* reason ("" for AMPEL_OUT_NONE). */
-const char *ampel_out_label(int reason);
+/* The reasons AMPEL_OUT_* and ampel_out_label: labels.h. */
 
 /* What every dataset-level computation works on. */
 typedef struct ampel_need_frame {
@@ -151,7 +145,8 @@ AMPEL_WUR ampel_status ampel_need_dataset(const ampel_dataset *ds,
 void ampel_need_table_release(ampel_need_table *t);
 
 /* ---------------------------------------------------------------------- */
-/* Reading an index CSV back (for `ampel allocate --index`)                 */
+/* Reading an index CSV back (for `ampel allocate --index`;               */
+/* src/read/index_file.c)                                                 */
 /* ---------------------------------------------------------------------- */
 
 /* One row per area of a CSV written by `ampel index`: either the need

@@ -49,7 +49,8 @@ ampel_status ampel_selection_matrix(const ampel_dataset *ds,
                                     const ampel_selection *s, size_t period,
                                     double **out) AMPEL_WUR;
 
-/* 1 when the area has a usable value for indicator `ind` at `period`. */
+/* 1 when the area has a usable value for indicator `ind` at `period`.
+ * (src/model/results.c) */
 int ampel_has_value(const ampel_dataset *ds, size_t area, size_t ind,
                     size_t period);
 

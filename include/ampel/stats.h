@@ -22,6 +22,7 @@
 
 #include "ampel/dataset.h" /* ampel_polarity */
 #include "ampel/error.h"
+#include "ampel/labels.h" /* names and German labels (src/model/labels.c) */
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,18 +62,7 @@ AMPEL_WUR ampel_status ampel_stats_rank_average(const double *x, size_t n,
 /* ---------------------------------------------------------------------- */
 /* Reference value, METHODS.md §1 (src/compute/stats.c)                    */
 
-typedef enum ampel_ref_method {
-  AMPEL_REF_ROOT = 0,  /* the root area's own value */
-  AMPEL_REF_RATIO = 1, /* scale * sum(num) / sum(den) over the universe */
-  AMPEL_REF_MEAN = 2,  /* unweighted mean over the universe */
-  AMPEL_REF_NONE = 3   /* no root value and no area value: ref is NaN */
-} ampel_ref_method;
-
-/* "root", "ratio", "mean", "none" (for CSV/JSON). Static strings. */
-const char *ampel_ref_method_name(ampel_ref_method m);
-/* German label for outputs, e.g. "ungewichteter Mittelwert". */
-const char *ampel_ref_method_label_de(ampel_ref_method m);
-
+/* ampel_ref_method and its names: labels.h. */
 typedef struct ampel_ref_result {
   double value;            /* the reference value; NaN with AMPEL_REF_NONE */
   ampel_ref_method method; /* which rule gave it */
@@ -121,29 +111,7 @@ void ampel_scale_column(const double *x, size_t n, ampel_polarity pol,
 /* ---------------------------------------------------------------------- */
 /* Status and trend lights, METHODS.md §3 (src/compute/lights.c)           */
 
-typedef enum ampel_light {
-  AMPEL_LIGHT_GOOD = 0,
-  AMPEL_LIGHT_AVERAGE = 1,
-  AMPEL_LIGHT_CRITICAL = 2,
-  AMPEL_LIGHT_NONE = 3
-} ampel_light;
-
-typedef enum ampel_trend {
-  AMPEL_TREND_BETTER = 0,
-  AMPEL_TREND_STABLE = 1,
-  AMPEL_TREND_WORSE = 2,
-  AMPEL_TREND_NONE = 3
-} ampel_trend;
-
-/* CSV names: "good", "average", "critical", "none". Static strings. */
-const char *ampel_light_name(ampel_light l);
-/* "gut", "durchschnittlich", "kritisch", "keine Bewertung". */
-const char *ampel_light_label_de(ampel_light l);
-/* CSV names: "better", "stable", "worse", "none". */
-const char *ampel_trend_name(ampel_trend t);
-/* "besser", "stabil", "schlechter", "keine Angabe". */
-const char *ampel_trend_label_de(ampel_trend t);
-
+/* ampel_light, ampel_trend and their names: labels.h. */
 typedef enum ampel_status_method {
   AMPEL_STATUS_METHOD_SD = 0,      /* s = p (x - ref) / sd, band 0.5 */
   AMPEL_STATUS_METHOD_RELATIVE = 1 /* r = 100 p (x - ref) / |ref|, band % */
@@ -227,17 +195,7 @@ AMPEL_WUR ampel_status ampel_light_trend(const double *x_t, const double *x_t0,
 
 #define AMPEL_WILSON_Z95 1.959963984540054 /* Phi^-1(0.975) */
 
-typedef enum ampel_certainty {
-  AMPEL_CERTAIN_YES = 0, /* ref outside the interval */
-  AMPEL_CERTAIN_NO = 1,  /* ref inside the interval: "unsicher" */
-  AMPEL_CERTAIN_NA = 2   /* not a rate, or no usable k, n or ref */
-} ampel_certainty;
-
-/* CSV names "yes", "no" and "" (empty cell for NA). */
-const char *ampel_certainty_name(ampel_certainty c);
-/* "sicher", "unsicher", "" */
-const char *ampel_certainty_label_de(ampel_certainty c);
-
+/* ampel_certainty and its names: labels.h. */
 /* Wilson score interval for k successes of n trials at normal quantile z
  * (use AMPEL_WILSON_Z95): centre (p + z^2/2n) / (1 + z^2/n), half-width
  * z / (1 + z^2/n) * sqrt(p(1-p)/n + z^2/4n^2), p = k/n; clamped to [0, 1]
@@ -291,6 +249,15 @@ AMPEL_WUR ampel_status ampel_corr_pair(const double *x, const double *y,
 AMPEL_WUR ampel_status ampel_corr_matrix(const double *const *cols, size_t k,
                                          size_t n, ampel_corr_method method,
                                          ampel_corr *out);
+
+/* Order of the k variables of a correlation matrix m (ampel_corr_matrix)
+ * for the heat table (ampel_chart_corr_matrix): average-linkage
+ * clustering on the distance 1 - r (pairs without r count as 1),
+ * dendrogram leaf order; fewer than 3 variables keep their order. Writes k
+ * ids to out_order (owned by the caller).
+ * Errors: AMPEL_E_NOMEM, AMPEL_E_TOO_LARGE (k too large to cluster). */
+AMPEL_WUR ampel_status ampel_corr_order(const ampel_corr *m, size_t k,
+                                        size_t *out_order);
 
 /* ---------------------------------------------------------------------- */
 /* Student t distribution (src/compute/tdist.c)                            */

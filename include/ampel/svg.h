@@ -22,6 +22,7 @@
 
 #include "ampel/buf.h"
 #include "ampel/dataset.h"
+#include "ampel/format.h" /* ampel_format_de (src/util/format.c) */
 
 #ifdef __cplusplus
 extern "C" {
@@ -166,11 +167,6 @@ size_t ampel_wrap(const char *s, size_t max_chars, ampel_line_fn fn,
 size_t ampel_svg_text_wrapped(ampel_buf *b, double x, double y,
                               const char *text, size_t max_chars,
                               double line_h, const ampel_svg_text_opts *o);
-
-/* German number: decimal comma, '.' between thousands (from 1.000 on),
- * `decimals` digits after the comma (-1: as many as needed, at most 3).
- * NaN gives "–". out needs at least 48 bytes. */
-void ampel_format_de(double v, int decimals, char *out, size_t size);
 
 /* Appends the sources line of a picture: "Quellen: " and each distinct
  * non-empty source of the n indicators once, in order, joined by "; "

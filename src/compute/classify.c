@@ -254,12 +254,3 @@ ampel_status ampel_class_breaks(const double *x, size_t n,
   *out_k = k;
   return AMPEL_OK;
 }
-
-int ampel_class_of(double v, const double *b, size_t k) {
-  if (!isfinite(v) || k == 0)
-    return -1;
-  for (size_t i = 1; i < k; i++)
-    if (v < b[i])
-      return (int)i - 1;
-  return (int)k - 1;
-}

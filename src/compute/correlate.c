@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "ampel/alloc.h"
+#include "ampel/cluster.h"
 #include "compute/ksum.h"
 
 const char *ampel_corr_method_name(ampel_corr_method m) {
@@ -137,5 +138,39 @@ ampel_status ampel_corr_matrix(const double *const *cols, size_t k, size_t n,
     }
   }
   ampel_free(scratch);
+  return st;
+}
+
+/* Average linkage on 1 - r puts strongly positively related variables
+ * next to each other; METHODS.md §8 (matrix order). Fewer than 3
+ * variables keep their order (nothing to cluster). */
+ampel_status ampel_corr_order(const ampel_corr *m, size_t k,
+                              size_t *out_order) {
+  if (k < 3) {
+    for (size_t i = 0; i < k; i++)
+      out_order[i] = i;
+    return AMPEL_OK;
+  }
+  size_t len = 0;
+  ampel_status st = ampel_cluster_condensed_len(k, &len);
+  if (st != AMPEL_OK)
+    return st;
+  double *d = ampel_calloc(len + 1, sizeof *d);
+  ampel_cluster_merge *z = ampel_calloc(k, sizeof *z);
+  if (!d || !z) {
+    ampel_free(d);
+    ampel_free(z);
+    return AMPEL_E_NOMEM;
+  }
+  for (size_t i = 0; i < k; i++)
+    for (size_t j = i + 1; j < k; j++) {
+      double r = m[i * k + j].r;
+      d[ampel_cluster_condensed_index(k, i, j)] = isfinite(r) ? 1 - r : 1;
+    }
+  st = ampel_cluster_linkage_inplace(d, k, AMPEL_LINKAGE_AVERAGE, z);
+  if (st == AMPEL_OK)
+    st = ampel_cluster_leaves(z, k, out_order);
+  ampel_free(d);
+  ampel_free(z);
   return st;
 }

@@ -9,7 +9,8 @@
 
 #include "ampel/alloc.h"
 #include "ampel/disclosure.h"
-#include "ampel/svg.h"
+#include "ampel/buf.h"
+#include "ampel/format.h"
 
 void ampel_disclosure_opts_init(ampel_disclosure_opts *o) {
   o->min_count = AMPEL_DISCLOSURE_MIN_COUNT;
@@ -111,94 +112,6 @@ void ampel_disclosure_opts_get(const ampel_disclosure_opts *o, const char *key,
     snprintf(out, size, "%s", o->secondary ? "ja" : "nein");
   else if (size)
     out[0] = '\0';
-}
-
-/* ---- count recognition ---------------------------------------------- */
-
-/* ASCII lower case with German umlauts written out (ü → ue, ß → ss). */
-static void fold(const char *s, char *out, size_t size) {
-  size_t o = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p && o + 3 < size;
-       p++) {
-    if (p[0] == 0xC3 && p[1]) {
-      const char *rep = NULL;
-      switch (p[1]) {
-      case 0xA4:
-      case 0x84: rep = "ae"; break;
-      case 0xB6:
-      case 0x96: rep = "oe"; break;
-      case 0xBC:
-      case 0x9C: rep = "ue"; break;
-      case 0x9F: rep = "ss"; break;
-      default: break;
-      }
-      if (rep) {
-        out[o++] = rep[0];
-        out[o++] = rep[1];
-        p++;
-        continue;
-      }
-    }
-    out[o++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-  }
-  out[o] = '\0';
-}
-
-static int has_word(const char *folded, const char *w) {
-  size_t n = strlen(w);
-  for (const char *p = strstr(folded, w); p; p = strstr(p + 1, w)) {
-    int start = p == folded || p[-1] == ' ' || p[-1] == '(';
-    char e = p[n];
-    if (start && (e == '\0' || e == ' ' || e == '.' || e == ')'))
-      return 1;
-  }
-  return 0;
-}
-
-int ampel_disclosure_is_count(const ampel_indicator *ind) {
-  static const char *const words[] = {"anzahl",
-                                      "anz",
-                                      "personen",
-                                      "person",
-                                      "schueler",
-                                      "kinder",
-                                      "kind",
-                                      "einwohner",
-                                      "faelle",
-                                      "fall",
-                                      "haushalte",
-                                      "bedarfsgemeinschaften",
-                                      "leistungsberechtigte",
-                                      "empfaenger",
-                                      "beschaeftigte",
-                                      "arbeitslose",
-                                      "absolventen",
-                                      "abgaenge",
-                                      "jugendliche",
-                                      "teilnehmende",
-                                      "count",
-                                      "persons",
-                                      NULL};
-  static const char *const ratio[] = {"je",     "pro",   "auf",  "per",
-                                      "anteil", "quote", "rate", NULL};
-  if (!ind || !ind->unit || !*ind->unit)
-    return 0;
-  char f[256];
-  fold(ind->unit, f, sizeof f);
-  if (strpbrk(f, "/%") || strstr(f, "\xe2\x80\xb0")) /* ‰ */
-    return 0;
-  for (size_t i = 0; ratio[i]; i++)
-    if (has_word(f, ratio[i]))
-      return 0;
-  const char *p = f;
-  while (*p == ' ')
-    p++;
-  for (size_t i = 0; words[i]; i++) {
-    size_t n = strlen(words[i]);
-    if (strncmp(p, words[i], n) == 0)
-      return 1;
-  }
-  return 0;
 }
 
 int ampel_disclosure_small_area(const ampel_disclosure_opts *o,

@@ -182,34 +182,6 @@ int ampel_mss_dynamics_class(double v) {
   return AMPEL_MSS_DYN_STABLE;
 }
 
-const char *ampel_mss_status_label(int c) {
-  switch (c) {
-  case AMPEL_MSS_STATUS_HIGH: return "hoch";
-  case AMPEL_MSS_STATUS_MEDIUM: return "mittel";
-  case AMPEL_MSS_STATUS_LOW: return "niedrig";
-  case AMPEL_MSS_STATUS_VERY_LOW: return "sehr niedrig";
-  default: return "";
-  }
-}
-
-const char *ampel_mss_dynamics_sign(int c) {
-  switch (c) {
-  case AMPEL_MSS_DYN_POSITIVE: return "+";
-  case AMPEL_MSS_DYN_STABLE: return "+/-";
-  case AMPEL_MSS_DYN_NEGATIVE: return "-";
-  default: return "";
-  }
-}
-
-const char *ampel_mss_dynamics_label(int c) {
-  switch (c) {
-  case AMPEL_MSS_DYN_POSITIVE: return "positiv";
-  case AMPEL_MSS_DYN_STABLE: return "stabil";
-  case AMPEL_MSS_DYN_NEGATIVE: return "negativ";
-  default: return "";
-  }
-}
-
 static ampel_status mss_check(const ampel_mss_input *in, ampel_diags *d) {
   if (in->k_status == 0 || !in->status || !in->status_polarity)
     return fail(d, AMPEL_E_USAGE,

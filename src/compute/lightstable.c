@@ -38,11 +38,6 @@ void ampel_lights_release(ampel_lights *l) {
   memset(l, 0, sizeof *l);
 }
 
-const ampel_lights_cell *ampel_lights_at(const ampel_lights *l, size_t r,
-                                         size_t c) {
-  return &l->cells[r * l->n_cols + c];
-}
-
 /* Scratch columns for one indicator over the level's areas. */
 typedef struct column {
   double *x, *num, *den, *x0, *num0, *den0;
@@ -253,20 +248,6 @@ ampel_status ampel_lights_compute(const ampel_dataset *ds,
   if (st != AMPEL_OK)
     ampel_lights_release(out);
   return st;
-}
-
-void ampel_lights_counts(const ampel_lights *l, size_t r,
-                         size_t *out_critical, size_t *out_worse) {
-  size_t nc = 0, nw = 0;
-  for (size_t j = 0; j < l->n_cols; j++) {
-    const ampel_lights_cell *c = ampel_lights_at(l, r, j);
-    nc += c->status == AMPEL_LIGHT_CRITICAL;
-    nw += c->trend == AMPEL_TREND_WORSE;
-  }
-  if (out_critical)
-    *out_critical = nc;
-  if (out_worse)
-    *out_worse = nw;
 }
 
 typedef struct rank_key {

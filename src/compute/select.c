@@ -5,12 +5,6 @@
 #include "ampel/alloc.h"
 #include "ampel/select.h"
 
-int ampel_has_value(const ampel_dataset *ds, size_t area, size_t ind,
-                    size_t period) {
-  const double *v = ampel_dataset_values(ds, ind, period);
-  return v && !isnan(v[area]);
-}
-
 static int area_on_level(const ampel_dataset *ds, size_t a, const char *lv) {
   const char *l = ampel_dataset_area(ds, a)->level;
   return l && strcmp(l, lv) == 0;

@@ -143,34 +143,6 @@ ampel_status ampel_stats_rank_average(const double *x, size_t n,
 
 /* ---- reference value (METHODS.md §1) ---------------------------------- */
 
-const char *ampel_ref_method_name(ampel_ref_method m) {
-  switch (m) {
-  case AMPEL_REF_ROOT:
-    return "root";
-  case AMPEL_REF_RATIO:
-    return "ratio";
-  case AMPEL_REF_MEAN:
-    return "mean";
-  case AMPEL_REF_NONE:
-    return "none";
-  }
-  return "none";
-}
-
-const char *ampel_ref_method_label_de(ampel_ref_method m) {
-  switch (m) {
-  case AMPEL_REF_ROOT:
-    return "Wert der Gesamtstadt";
-  case AMPEL_REF_RATIO:
-    return "Quote aus den Summen von Zähler und Nenner";
-  case AMPEL_REF_MEAN:
-    return "ungewichteter Mittelwert der Gebiete";
-  case AMPEL_REF_NONE:
-    return "kein Referenzwert";
-  }
-  return "kein Referenzwert";
-}
-
 /* True when every area of the universe (value present) has a usable
  * numerator and denominator; also gives their compensated sums. */
 static int ratio_sums(const double *values, const double *num,

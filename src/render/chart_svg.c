@@ -6,7 +6,6 @@
 
 #include "ampel/alloc.h"
 #include "ampel/chart.h"
-#include "ampel/cluster.h"
 
 #define M 16.0
 #define C_OTHER "#c4c4c4"
@@ -617,35 +616,4 @@ ampel_status ampel_chart_corr_matrix(const char *const *names, size_t k,
   footer(b, o, w, ly + 36);
   ampel_svg_end(b);
   return b->failed ? AMPEL_E_NOMEM : AMPEL_OK;
-}
-
-ampel_status ampel_corr_order(const ampel_corr *m, size_t k,
-                              size_t *out_order) {
-  if (k < 3) {
-    for (size_t i = 0; i < k; i++)
-      out_order[i] = i;
-    return AMPEL_OK;
-  }
-  size_t len = 0;
-  ampel_status st = ampel_cluster_condensed_len(k, &len);
-  if (st != AMPEL_OK)
-    return st;
-  double *d = ampel_calloc(len + 1, sizeof *d);
-  ampel_cluster_merge *z = ampel_calloc(k, sizeof *z);
-  if (!d || !z) {
-    ampel_free(d);
-    ampel_free(z);
-    return AMPEL_E_NOMEM;
-  }
-  for (size_t i = 0; i < k; i++)
-    for (size_t j = i + 1; j < k; j++) {
-      double r = m[i * k + j].r;
-      d[ampel_cluster_condensed_index(k, i, j)] = isfinite(r) ? 1 - r : 1;
-    }
-  st = ampel_cluster_linkage_inplace(d, k, AMPEL_LINKAGE_AVERAGE, z);
-  if (st == AMPEL_OK)
-    st = ampel_cluster_leaves(z, k, out_order);
-  ampel_free(d);
-  ampel_free(z);
-  return st;
 }

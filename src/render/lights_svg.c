@@ -24,7 +24,8 @@ typedef struct ctx {
   const ampel_palette *pal;
   const char *stamp;
   ampel_buf *b;
-  size_t *order;
+  const size_t *order; /* row order: the caller's, or dataset order */
+  int ranked;           /* 1 when the caller gave the order */
   double w, h;
   double cw, ch;
   double name_w; /* area name column */
@@ -318,8 +319,10 @@ void ampel_lights_hinsehen_line(const ampel_lights *l, const ampel_dataset *ds,
 static double draw_hinsehen(ctx *c, double y) {
   y = wrapped(c, MARGIN, y + 8, "Hinsehen", 1, 14) + 2;
   y = wrapped(c, MARGIN, y,
-              "Gebiete mit den meisten kritischen Werten und "
-              "Verschlechterungen, nach Anzahl geordnet:",
+              c->ranked ? "Gebiete mit den meisten kritischen Werten und "
+                          "Verschlechterungen, nach Anzahl geordnet:"
+                        : "Gebiete mit kritischen Werten oder "
+                          "Verschlechterungen:",
               0, 11) +
       2;
   ampel_buf t;
@@ -480,8 +483,10 @@ static void draw_titles(ctx *c) {
   o.size = 11;
   o.fill = "#404040";
   ampel_svg_text(c->b, MARGIN, 72,
-                 "Sortiert nach der Zahl kritischer Werte. Genaue Werte: Maus "
-                 "über die Zelle.",
+                 c->ranked ? "Sortiert nach der Zahl kritischer Werte. Genaue "
+                             "Werte: Maus über die Zelle."
+                           : "Gebiete in der Reihenfolge der Daten. Genaue "
+                             "Werte: Maus über die Zelle.",
                  &o);
 }
 
@@ -495,11 +500,21 @@ void ampel_lights_write_svg(const ampel_lights *l, const ampel_dataset *ds,
   c.b = out;
   c.pal = o && o->palette ? o->palette : ampel_palette_default();
   c.stamp = o ? o->stamp : NULL;
-  c.order = ampel_calloc(l->n_areas + 1, sizeof *c.order);
-  if (!c.order || ampel_lights_rank(l, c.order) != AMPEL_OK) {
-    out->failed = 1;
-    ampel_free(c.order);
-    return;
+  /* The order is a policy (ampel_lights_rank, compute): the caller
+   * decides it; without one the rows keep dataset order. */
+  size_t *own_order = NULL;
+  if (o && o->order) {
+    c.order = o->order;
+    c.ranked = 1;
+  } else {
+    own_order = ampel_calloc(l->n_areas + 1, sizeof *own_order);
+    if (!own_order) {
+      out->failed = 1;
+      return;
+    }
+    for (size_t r = 0; r < l->n_areas; r++)
+      own_order[r] = r;
+    c.order = own_order;
   }
   do_layout(&c);
   double table_end = c.cy + (double)l->n_areas * c.ch + 30;
@@ -528,5 +543,5 @@ void ampel_lights_write_svg(const ampel_lights *l, const ampel_dataset *ds,
   ampel_svg_end(out);
   ampel_buf_release(&t);
   ampel_buf_release(&cell);
-  ampel_free(c.order);
+  ampel_free(own_order);
 }

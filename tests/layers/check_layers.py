@@ -11,10 +11,18 @@ fails when a module calls into a layer it may not use:
 
 Each layer may use the layers listed for it in ALLOWED (and itself).
 Usage: check_layers.py BUILD_DIR  (prints one line per wrong-way call)
+       check_layers.py --selftest BUILD_DIR
+  The self-test proves that the check can fail: it compiles (cc -c) a tiny
+  probe named src/render/layers_probe.c that calls one compute function
+  and one model function, checks it together with the real objects, and
+  passes only when exactly one new violation is reported: the probe's
+  call into compute.
 """
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 ALLOWED = {
     "util": set(),
@@ -59,32 +67,41 @@ def objects(build):
     return out
 
 
-def symbols(obj):
-    r = subprocess.run(["nm", "--defined-only", "-g", obj],
-                       capture_output=True, text=True, check=True)
-    defined = {ln.split()[-1] for ln in r.stdout.splitlines()
-               if len(ln.split()) >= 3}
-    r = subprocess.run(["nm", "-u", obj], capture_output=True, text=True,
-                       check=True)
-    undefined = {ln.split()[-1] for ln in r.stdout.splitlines() if ln.strip()}
-    return defined, undefined
+def symbols_many(paths):
+    """{path: (defined, undefined)} for the global symbols of the objects,
+    from one nm call per 200 files (nm heads each file's part "PATH:")."""
+    out = {p: (set(), set()) for p in paths}
+    for k in range(0, len(paths), 200):
+        chunk = paths[k:k + 200]
+        r = subprocess.run(["nm", "-g"] + chunk, capture_output=True,
+                           text=True, check=True)
+        cur = chunk[0] if len(chunk) == 1 else None
+        for ln in r.stdout.splitlines():
+            if ln.endswith(":") and ln[:-1] in out:
+                cur = ln[:-1]
+                continue
+            f = ln.split()
+            if cur is None or len(f) < 2:
+                continue
+            if f[-2] == "U" or f[-2] == "w" or f[-2] == "v":
+                out[cur][1].add(f[-1])
+            elif len(f) >= 3:
+                out[cur][0].add(f[-1])
+    return out
 
 
-def main():
-    build = sys.argv[1]
-    objs = objects(build)
-    if not objs:
-        print("layers: keine Objektdateien in %s" % build)
-        print("layers: 0 passed, 1 failed")
-        return 1
+def check(objs):
+    """Returns (calls checked, wrong-way calls as (rel, layer, symbol,
+    target rel, target layer)) for objs = [(path, layer, rel), ...]."""
     where = {}
     uses = []
+    syms = symbols_many([full for full, _, _ in objs])
     for full, lay, rel in objs:
-        d, u = symbols(full)
+        d, u = syms[full]
         for s in d:
             where[s] = (lay, rel)
         uses.append((lay, rel, u))
-    bad = 0
+    bad = []
     checked = 0
     for lay, rel, u in uses:
         for s in sorted(u):
@@ -93,11 +110,82 @@ def main():
             tl, trel = where[s]
             checked += 1
             if tl != lay and tl not in ALLOWED[lay]:
-                bad += 1
-                print("%s (%s) ruft %s aus %s (%s): gegen die Richtung"
-                      % (rel, lay, s, trel, tl))
+                bad.append((rel, lay, s, trel, tl))
+    return checked, bad
+
+
+def report(bad):
+    for rel, lay, s, trel, tl in bad:
+        print("%s (%s) ruft %s aus %s (%s): gegen die Richtung"
+              % (rel, lay, s, trel, tl))
+
+
+PROBE_CALLEE = "ampel_lights_release"  # compute (src/compute/lightstable.c)
+PROBE_ALLOWED = "ampel_light_name"     # model (src/model/labels.c)
+PROBE = """/* layers self-test probe: a renderer that calls compute. */
+struct ampel_lights;
+void %s(struct ampel_lights *l);
+const char *%s(int light);
+const char *layers_probe(struct ampel_lights *l);
+const char *layers_probe(struct ampel_lights *l) {
+  %s(l);
+  return %s(0);
+}
+""" % (PROBE_CALLEE, PROBE_ALLOWED, PROBE_CALLEE, PROBE_ALLOWED)
+
+
+def selftest(build):
+    objs = objects(build)
+    if not objs:
+        print("layers selftest: keine Objektdateien in %s" % build)
+        return 1
+    tmp = tempfile.mkdtemp(prefix="layers-selftest-")
+    try:
+        rel = os.path.join("selftest", "src", "render", "layers_probe.c.o")
+        full = os.path.join(tmp, rel)
+        os.makedirs(os.path.dirname(full))
+        src = os.path.join(tmp, "layers_probe.c")
+        with open(src, "w") as f:
+            f.write(PROBE)
+        cc = os.environ.get("CC", "cc")
+        subprocess.run([cc, "-c", "-o", full, src], check=True)
+        if layer_of(rel) != "render":
+            print("layers selftest: probe %s not seen as render" % rel)
+            return 1
+        _, before = check(objs)
+        _, after = check(objs + [(full, "render", rel)])
+    finally:
+        shutil.rmtree(tmp)
+    new = [b for b in after if b not in before]
+    want = [(rel, "render", PROBE_CALLEE)]
+    got = [(b[0], b[1], b[2]) for b in new]
+    ok = got == want and new[0][4] == "compute" and len(after) == len(before) + 1
+    if not ok:
+        print("layers selftest: FAILED: expected exactly %s, got:" % want)
+        report(new)
+        return 1
+    print("layers selftest: ok: the probe's call %s (render -> compute) is "
+          "reported, its call %s (render -> model) is not" %
+          (PROBE_CALLEE, PROBE_ALLOWED))
+    return 0
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--selftest":
+        return selftest(sys.argv[2])
+    if len(sys.argv) != 2:
+        print("usage: check_layers.py [--selftest] BUILD_DIR")
+        return 2
+    build = sys.argv[1]
+    objs = objects(build)
+    if not objs:
+        print("layers: keine Objektdateien in %s" % build)
+        print("layers: 0 passed, 1 failed")
+        return 1
+    checked, bad = check(objs)
+    report(bad)
     print("layers: %d calls between modules checked" % checked)
-    print("layers: %d passed, %d failed" % (checked - bad, bad))
+    print("layers: %d passed, %d failed" % (checked - len(bad), len(bad)))
     return 1 if bad else 0
 
 

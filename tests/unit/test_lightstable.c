@@ -261,15 +261,26 @@ static void test_csv_and_svg(void **state) {
   assert_non_null(strstr(b.data, "\na6,y,2023,,13,,none,2022,,,none,\n"));
   assert_non_null(strstr(b.data, "\na1,n,2023,100,300,"));
   b.len = 0;
-  ampel_lights_render_opts ro = {NULL, NULL};
+  size_t order[6];
+  assert_int_equal(ampel_lights_rank(&f.l, order), AMPEL_OK);
+  ampel_lights_render_opts ro = {NULL, NULL, order};
   ampel_lights_write_svg(&f.l, f.ds, &ro, &b);
   assert_false(b.failed);
   assert_non_null(strstr(b.data, "role=\"img\""));
   assert_non_null(strstr(b.data, "Hinsehen"));
+  assert_non_null(strstr(b.data, "Sortiert nach der Zahl"));
   assert_non_null(strstr(b.data, "unsicher: die Referenz liegt"));
   assert_non_null(strstr(b.data, "url(#ampel-hatch)"));
   assert_null(strstr(b.data, "\"nan"));
   assert_null(strstr(b.data, ">nan"));
+  /* Without an order the renderer does not rank (that is compute's
+   * policy): dataset order, and the picture does not claim sorting. */
+  b.len = 0;
+  ro.order = NULL;
+  ampel_lights_write_svg(&f.l, f.ds, &ro, &b);
+  assert_false(b.failed);
+  assert_null(strstr(b.data, "Sortiert nach der Zahl"));
+  assert_non_null(strstr(b.data, "Reihenfolge der Daten"));
   ampel_buf_release(&b);
   done(&f);
 }

@@ -1,0 +1,156 @@
+/* model/labels.c - names and German labels of the result vocabulary
+ * (labels.h): what renderers write for a light, a trend, a certainty, a
+ * reference method, an MSS class or an out reason. No computation. */
+#include "ampel/labels.h"
+
+/* ---- Reference value (METHODS.md §1) ---- */
+
+const char *ampel_ref_method_name(ampel_ref_method m) {
+  switch (m) {
+  case AMPEL_REF_ROOT:
+    return "root";
+  case AMPEL_REF_RATIO:
+    return "ratio";
+  case AMPEL_REF_MEAN:
+    return "mean";
+  case AMPEL_REF_NONE:
+    return "none";
+  }
+  return "none";
+}
+
+const char *ampel_ref_method_label_de(ampel_ref_method m) {
+  switch (m) {
+  case AMPEL_REF_ROOT:
+    return "Wert der Gesamtstadt";
+  case AMPEL_REF_RATIO:
+    return "Quote aus den Summen von Zähler und Nenner";
+  case AMPEL_REF_MEAN:
+    return "ungewichteter Mittelwert der Gebiete";
+  case AMPEL_REF_NONE:
+    return "kein Referenzwert";
+  }
+  return "kein Referenzwert";
+}
+
+/* ---- Lights, trends, certainty (METHODS.md §3) ---- */
+
+const char *ampel_light_name(ampel_light l) {
+  switch (l) {
+  case AMPEL_LIGHT_GOOD:
+    return "good";
+  case AMPEL_LIGHT_AVERAGE:
+    return "average";
+  case AMPEL_LIGHT_CRITICAL:
+    return "critical";
+  case AMPEL_LIGHT_NONE:
+    return "none";
+  }
+  return "none";
+}
+
+const char *ampel_light_label_de(ampel_light l) {
+  switch (l) {
+  case AMPEL_LIGHT_GOOD:
+    return "gut";
+  case AMPEL_LIGHT_AVERAGE:
+    return "durchschnittlich";
+  case AMPEL_LIGHT_CRITICAL:
+    return "kritisch";
+  case AMPEL_LIGHT_NONE:
+    return "keine Bewertung";
+  }
+  return "keine Bewertung";
+}
+
+const char *ampel_trend_name(ampel_trend t) {
+  switch (t) {
+  case AMPEL_TREND_BETTER:
+    return "better";
+  case AMPEL_TREND_STABLE:
+    return "stable";
+  case AMPEL_TREND_WORSE:
+    return "worse";
+  case AMPEL_TREND_NONE:
+    return "none";
+  }
+  return "none";
+}
+
+const char *ampel_trend_label_de(ampel_trend t) {
+  switch (t) {
+  case AMPEL_TREND_BETTER:
+    return "besser";
+  case AMPEL_TREND_STABLE:
+    return "stabil";
+  case AMPEL_TREND_WORSE:
+    return "schlechter";
+  case AMPEL_TREND_NONE:
+    return "keine Angabe";
+  }
+  return "keine Angabe";
+}
+
+const char *ampel_certainty_name(ampel_certainty c) {
+  switch (c) {
+  case AMPEL_CERTAIN_YES:
+    return "yes";
+  case AMPEL_CERTAIN_NO:
+    return "no";
+  case AMPEL_CERTAIN_NA:
+    return "";
+  }
+  return "";
+}
+
+const char *ampel_certainty_label_de(ampel_certainty c) {
+  switch (c) {
+  case AMPEL_CERTAIN_YES:
+    return "sicher";
+  case AMPEL_CERTAIN_NO:
+    return "unsicher";
+  case AMPEL_CERTAIN_NA:
+    return "";
+  }
+  return "";
+}
+
+/* ---- MSS classes (METHODS.md §4) ---- */
+
+const char *ampel_mss_status_label(int c) {
+  switch (c) {
+  case AMPEL_MSS_STATUS_HIGH: return "hoch";
+  case AMPEL_MSS_STATUS_MEDIUM: return "mittel";
+  case AMPEL_MSS_STATUS_LOW: return "niedrig";
+  case AMPEL_MSS_STATUS_VERY_LOW: return "sehr niedrig";
+  default: return "";
+  }
+}
+
+const char *ampel_mss_dynamics_sign(int c) {
+  switch (c) {
+  case AMPEL_MSS_DYN_POSITIVE: return "+";
+  case AMPEL_MSS_DYN_STABLE: return "+/-";
+  case AMPEL_MSS_DYN_NEGATIVE: return "-";
+  default: return "";
+  }
+}
+
+const char *ampel_mss_dynamics_label(int c) {
+  switch (c) {
+  case AMPEL_MSS_DYN_POSITIVE: return "positiv";
+  case AMPEL_MSS_DYN_STABLE: return "stabil";
+  case AMPEL_MSS_DYN_NEGATIVE: return "negativ";
+  default: return "";
+  }
+}
+
+/* ---- Areas out of the universe ---- */
+
+const char *ampel_out_label(int reason) {
+  switch (reason) {
+  case AMPEL_OUT_POPULATION: return "zu wenige Einwohner";
+  case AMPEL_OUT_MISSING: return "unvollständig";
+  default: return "";
+  }
+}
