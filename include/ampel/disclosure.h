@@ -8,7 +8,10 @@
  * knowing about disclosure control. Apply it once, right after loading.
  *
  * Rules:
- *  - A *count indicator* is recognised by its unit: the first word of the
+ *  - A *count indicator* is one whose column Geheimhaltung says "ja"
+ *    (ampel_indicator.secrecy); "nein" makes it none (a count of schools
+ *    or Kitas). Without that column it is recognised by its unit: the
+ *    first word of the
  *    unit is a count word (Anzahl, Personen, Schüler…, Kinder, Einwohner,
  *    Fälle, Haushalte, …; case-insensitive, umlauts may be written out) and
  *    the unit names no ratio ("je", "pro", "/", "%", "‰", "auf",
@@ -81,7 +84,8 @@ AMPEL_WUR ampel_status ampel_disclosure_opts_set(ampel_disclosure_opts *o,
 void ampel_disclosure_opts_get(const ampel_disclosure_opts *o, const char *key,
                                char *out, size_t size);
 
-/* 1 when the indicator is a count by the unit rule above. */
+/* 1 when the indicator is a count: by its secrecy field when set, else by
+ * the unit rule above. */
 int ampel_disclosure_is_count(const ampel_indicator *ind);
 
 /* 1 when the area has a known population below o->min_population. */

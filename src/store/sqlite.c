@@ -13,6 +13,7 @@
  *                                         kind, rows)
  * Version 2 adds geometry(area_id, crs, shape, label, bbox) and
  *   neighbour(area_id, other_id), see store/sqlite_geo.h.
+ * Version 3 adds indicator.secrecy (NULL unset, 1 ja, 0 nein).
  * Migrations: migrations[k] takes a database from version k to k+1.
  *
  * Duplicate detection: an observation upsert only overwrites rows written
@@ -56,8 +57,15 @@ static const char *const migrations[] = {
     " PRIMARY KEY(area_id, indicator_id, period_id)) WITHOUT ROWID;",
     /* 1 → 2 */
     AMPEL_SQLITE_GEO_MIGRATION,
+    /* 2 → 3: column Geheimhaltung; NULL unset (unit rule), 1 ja, 0 nein */
+    "ALTER TABLE indicator ADD COLUMN secrecy INTEGER;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+_Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
+               "one migration per schema version");
+/* The oldest version a read-only store reads as it is (it cannot migrate):
+ * version 2 lacks only indicator.secrecy, which then reads as unset. */
+#define OLDEST_READABLE 2
 
 /* Keys → store ids, with owned copies of the keys. */
 typedef struct idmap {
@@ -78,6 +86,7 @@ typedef struct sq {
   sqlite3_stmt *ins_obs;
   long import_id; /* id the current transaction's import will get */
   int in_tx;
+  int version; /* schema version of the open database */
   idmap areas, inds, periods;
 } sq;
 
@@ -240,15 +249,22 @@ void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
     exec(s, "PRAGMA journal_mode=WAL");
     exec(s, "PRAGMA synchronous=NORMAL");
     st = migrate(s, diags);
-  } else if (user_version(s) != (int)N_MIGRATIONS) {
+  } else {
     int v = user_version(s);
-    ampel_diags_error(diags, AMPEL_E_DATA,
-                      v < 0 ? "'%s' ist keine ampel-Datenbank"
+    if (v < OLDEST_READABLE || v > (int)N_MIGRATIONS) {
+      ampel_diags_error(diags, AMPEL_E_DATA,
+                        v < 0 ? "'%s' ist keine ampel-Datenbank"
+                        : v > (int)N_MIGRATIONS
+                            ? "'%s' hat eine neuere Schema-Version; bitte "
+                              "ampel aktualisieren"
                             : "'%s' hat eine andere Schema-Version; bitte "
                               "einmal 'ampel import' ausführen",
-                      path);
-    st = AMPEL_E_DATA;
+                        path);
+      st = AMPEL_E_DATA;
+    }
   }
+  if (st == AMPEL_OK)
+    s->version = user_version(s);
   /* Foreign keys stay declared but unenforced: the importer resolves every
    * key before it writes (an enforced check cost a third of import time). */
   exec(s, "PRAGMA cache_size=-65536"); /* 64 MiB page cache */
@@ -420,11 +436,16 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
   static const char what[] = "Kennzahlen laden";
   sqlite3_stmt *q = NULL;
   ampel_status st = index_for(s, x, "indicator", "Kennzahl", what, diags);
+  /* a read-only version 2 database has no secrecy column: unset */
   if (st == AMPEL_OK)
     st = load_prepare(s,
-                      "SELECT id,key,name,unit,polarity,domain,definition,"
-                      "source,reference_date,decimals "
-                      "FROM indicator ORDER BY id",
+                      s->version >= 3
+                          ? "SELECT id,key,name,unit,polarity,domain,"
+                            "definition,source,reference_date,decimals,"
+                            "secrecy FROM indicator ORDER BY id"
+                          : "SELECT id,key,name,unit,polarity,domain,"
+                            "definition,source,reference_date,decimals,"
+                            "NULL FROM indicator ORDER BY id",
                       &q, diags, what);
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -438,7 +459,11 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
                            (char *)col_text(q, 8), pol,
                            sqlite3_column_type(q, 9) == SQLITE_NULL
                                ? -1
-                               : sqlite3_column_int(q, 9)};
+                               : sqlite3_column_int(q, 9),
+                           sqlite3_column_type(q, 10) == SQLITE_NULL
+                               ? AMPEL_SECRECY_UNSET
+                           : sqlite3_column_int(q, 10) ? AMPEL_SECRECY_YES
+                                                       : AMPEL_SECRECY_NO};
     size_t id = 0;
     st = ampel_dataset_put_indicator(ds, &ind, &id);
     if (st != AMPEL_OK)
@@ -710,12 +735,13 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   if (sqlite3_prepare_v2(
           s->db,
           "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
-          "source,reference_date,decimals) VALUES(?,?,?,?,?,?,?,?,?) "
+          "source,reference_date,decimals,secrecy) "
+          "VALUES(?,?,?,?,?,?,?,?,?,?) "
           "ON CONFLICT(key) DO UPDATE SET name=excluded.name,"
           "unit=excluded.unit,polarity=excluded.polarity,"
           "domain=excluded.domain,definition=excluded.definition,"
           "source=excluded.source,reference_date=excluded.reference_date,"
-          "decimals=excluded.decimals RETURNING id",
+          "decimals=excluded.decimals,secrecy=excluded.secrecy RETURNING id",
           -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   bind_text_or_null(q, 1, ind->key);
@@ -728,6 +754,8 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   bind_text_or_null(q, 8, ind->reference_date);
   if (ind->decimals >= 0)
     sqlite3_bind_int(q, 9, ind->decimals);
+  if (ind->secrecy != AMPEL_SECRECY_UNSET)
+    sqlite3_bind_int(q, 10, ind->secrecy == AMPEL_SECRECY_YES);
   return upsert_returning(s, q, &s->inds, ind->key);
 }
 
