@@ -40,19 +40,52 @@ static size_t slot_of(unsigned long gen, const char *key) {
   return (size_t)(h % CACHE_SLOTS);
 }
 
-int srv_cache_key(const srv_req *q, char *out, size_t size) {
-  size_t off = 0;
-  int n = snprintf(out, size, "%s", q->path);
-  if (n < 0 || (size_t)n >= size)
-    return -1;
-  off = (size_t)n;
-  for (size_t i = 0; i < q->n_params; i++) {
-    n = snprintf(out + off, size - off, "%c%s=%s", i ? '&' : '?',
-                 q->params[i].key, q->params[i].val);
-    if (n < 0 || (size_t)n >= size - off)
-      return -1;
-    off += (size_t)n;
+/* Appends s percent-encoded: every byte but unreserved ASCII (letters,
+ * digits, "-._~") and a few harmless signs becomes %XX, so '&', '=', '%',
+ * '?', control bytes and non-ASCII can never pass for a separator and two
+ * different parameter lists never give the same key. Returns the new
+ * offset, or size when out does not have room. */
+static size_t append_escaped(char *out, size_t off, size_t size,
+                             const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9') || strchr("-._~:,/", *p);
+    size_t need = plain ? 1 : 3;
+    if (size - off <= need)
+      return size;
+    if (plain) {
+      out[off++] = (char)*p;
+    } else {
+      out[off++] = '%';
+      out[off++] = hex[*p >> 4];
+      out[off++] = hex[*p & 15];
+    }
   }
+  return off;
+}
+
+/* The key is path?k1=v1&k2=v2 with the path and every key and value
+ * percent-encoded (append_escaped), so it is unambiguous: the request
+ * /?foo=x%26level%3DStadt (one parameter) and /?foo=x&level=Stadt (two)
+ * get different keys. */
+int srv_cache_key(const srv_req *q, char *out, size_t size) {
+  if (size == 0)
+    return -1;
+  size_t off = append_escaped(out, 0, size, q->path);
+  for (size_t i = 0; off < size && i < q->n_params; i++) {
+    if (size - off <= 1)
+      return -1;
+    out[off++] = i ? '&' : '?';
+    off = append_escaped(out, off, size, q->params[i].key);
+    if (off >= size - 1)
+      return -1;
+    out[off++] = '=';
+    off = append_escaped(out, off, size, q->params[i].val);
+  }
+  if (off >= size)
+    return -1;
+  out[off] = '\0';
   return 0;
 }
 

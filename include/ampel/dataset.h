@@ -62,6 +62,21 @@ const char *ampel_polarity_name(ampel_polarity p);
  * neutral), case-insensitive. Returns 0 on success, -1 otherwise. */
 int ampel_polarity_parse(const char *s, size_t len, ampel_polarity *out);
 
+/* Whether an indicator counts persons, so that small values are suppressed
+ * (column Geheimhaltung of kennzahlen.csv, docs/formats.md). UNSET is 0 so
+ * that a zero-initialised record keeps the safe unit rule
+ * (ampel_disclosure_is_count()). */
+typedef enum ampel_secrecy {
+  AMPEL_SECRECY_UNSET = 0, /* no column or empty cell: the unit decides */
+  AMPEL_SECRECY_YES = 1,   /* "ja": a count of persons, suppressed */
+  AMPEL_SECRECY_NO = 2     /* "nein": e.g. a count of schools, not */
+} ampel_secrecy;
+
+/* Reads "ja"/"nein" (also "yes"/"no", "1"/"0"), case-insensitive, blanks
+ * around ignored; an empty text is UNSET. Returns 0 and sets *out, -1 for
+ * anything else. */
+int ampel_secrecy_parse(const char *s, size_t len, ampel_secrecy *out);
+
 #define AMPEL_NO_TILE INT32_MIN
 
 typedef struct ampel_area {
@@ -86,6 +101,7 @@ typedef struct ampel_indicator {
   char *reference_date; /* Stichtag */
   ampel_polarity polarity;
   int decimals; /* -1 when not given */
+  ampel_secrecy secrecy; /* column Geheimhaltung; UNSET when not given */
 } ampel_indicator;
 
 typedef struct ampel_period {

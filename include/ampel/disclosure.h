@@ -81,7 +81,8 @@ AMPEL_WUR ampel_status ampel_disclosure_opts_set(ampel_disclosure_opts *o,
 void ampel_disclosure_opts_get(const ampel_disclosure_opts *o, const char *key,
                                char *out, size_t size);
 
-/* 1 when the indicator is a count by the unit rule above. Defined in
+/* 1 when the indicator is a count: by its secrecy field (column
+ * Geheimhaltung) when set, else by the unit rule above. Defined in
  * src/model/results.c (a property of the indicator, read by renderers). */
 int ampel_disclosure_is_count(const ampel_indicator *ind);
 

@@ -34,7 +34,7 @@ enum {
 };
 
 /* Current schema version written by this build. */
-#define AMPEL_SCHEMA_VERSION 2
+#define AMPEL_SCHEMA_VERSION 3
 
 /* Open the database named by `location`: a file path (SQLite), or a
  * "postgresql://" URI (not available in this build: AMPEL_E_USAGE).

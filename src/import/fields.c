@@ -32,6 +32,8 @@ static const struct {
     {F_NUMERATOR, "numerator", "zaehler", NULL},
     {F_DENOMINATOR, "denominator", "nenner", NULL},
     {F_FLAG, "flag", "kennzeichen", NULL},
+    /* de2: the header of the Kennzahlen sheet of `ampel export --xlsx` */
+    {F_SECRECY, "secrecy", "geheimhaltung", "fallzahl_(geheimhaltung)"},
 };
 
 int ampel_field_lookup(const char *norm) {
@@ -49,7 +51,7 @@ const char *ampel_field_name_de(int field) {
       "Länge",     "Einheit",   "Richtung",     "Handlungsfeld",
       "Definition", "Quelle",   "Stichtag",     "Nachkommastellen",
       "Gebiet",    "Kennzahl",  "Zeitraum",     "Wert",
-      "Zähler",    "Nenner",    "Kennzeichen"};
+      "Zähler",    "Nenner",    "Kennzeichen",  "Geheimhaltung"};
   return field >= 0 && field < F_COUNT_ ? de[field] : "?";
 }
 

@@ -27,6 +27,7 @@ enum {
   F_NUMERATOR,
   F_DENOMINATOR,
   F_FLAG,
+  F_SECRECY,
   F_COUNT_
 };
 

@@ -642,7 +642,7 @@ static ampel_status finish_areas(ctx *c) {
 
 static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
   char key[512], name[1024], unit[256], pol[64], domain[512], def[8192],
-      src[4096], refdate[256];
+      src[4096], refdate[256], secret[64];
   size_t nk = cell_text(row, t->col[F_KEY], key, sizeof key);
   cell_text(row, t->col[F_NAME], name, sizeof name);
   cell_text(row, t->col[F_UNIT], unit, sizeof unit);
@@ -651,6 +651,7 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
   cell_text(row, t->col[F_DEFINITION], def, sizeof def);
   cell_text(row, t->col[F_SOURCE], src, sizeof src);
   cell_text(row, t->col[F_REFDATE], refdate, sizeof refdate);
+  size_t nsec = cell_text(row, t->col[F_SECRECY], secret, sizeof secret);
   if (nk == 0) {
     cell_error(c, t, row, cell_at(row, t->col[F_KEY]), "Schlüssel fehlt");
     return AMPEL_OK;
@@ -667,7 +668,7 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
   ampel_indicator ind = {key, name, unit[0] ? unit : NULL,
                          domain[0] ? domain : NULL, def[0] ? def : NULL,
                          src[0] ? src : NULL, refdate[0] ? refdate : NULL,
-                         AMPEL_POL_NEUTRAL, -1};
+                         AMPEL_POL_NEUTRAL, -1, AMPEL_SECRECY_UNSET};
   int bad = 0;
   if (!*name) {
     cell_error(c, t, row, cell_at(row, t->col[F_NAME]),
@@ -680,6 +681,12 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
                "neutral (englisch: higher_is_better, higher_is_worse, "
                "neutral), gefunden: '%s'",
                pol);
+    bad = 1;
+  }
+  if (ampel_secrecy_parse(secret, nsec, &ind.secrecy) != 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_SECRECY]),
+               "Geheimhaltung: ja oder nein erwartet, gefunden: '%s'",
+               secret);
     bad = 1;
   }
   double dec = NAN;

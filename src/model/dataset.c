@@ -274,6 +274,7 @@ ampel_status ampel_dataset_put_indicator(ampel_dataset *ds,
     return AMPEL_E_NOMEM;
   t->polarity = ind->polarity;
   t->decimals = ind->decimals;
+  t->secrecy = ind->secrecy;
   if (out_id)
     *out_id = (size_t)id;
   return AMPEL_OK;

@@ -119,3 +119,34 @@ int ampel_polarity_parse(const char *s, size_t len, ampel_polarity *out) {
   }
   return -1;
 }
+
+int ampel_secrecy_parse(const char *s, size_t len, ampel_secrecy *out) {
+  static const struct {
+    const char *name;
+    ampel_secrecy v;
+  } names[] = {
+      {"ja", AMPEL_SECRECY_YES}, {"yes", AMPEL_SECRECY_YES},
+      {"1", AMPEL_SECRECY_YES},  {"nein", AMPEL_SECRECY_NO},
+      {"no", AMPEL_SECRECY_NO},  {"0", AMPEL_SECRECY_NO},
+  };
+  if (!s)
+    return -1;
+  while (len > 0 && (*s == ' ' || *s == '\t')) {
+    s++;
+    len--;
+  }
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+    len--;
+  ampel_secrecy v = AMPEL_SECRECY_UNSET;
+  int found = len == 0;
+  for (size_t k = 0; !found && k < sizeof names / sizeof names[0]; k++)
+    if (ascii_ieq(s, len, names[k].name)) {
+      v = names[k].v;
+      found = 1;
+    }
+  if (!found)
+    return -1;
+  if (out)
+    *out = v;
+  return 0;
+}

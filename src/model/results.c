@@ -121,6 +121,8 @@ int ampel_disclosure_is_count(const ampel_indicator *ind) {
                                       NULL};
   static const char *const ratio[] = {"je",     "pro",   "auf",  "per",
                                       "anteil", "quote", "rate", NULL};
+  if (ind && ind->secrecy != AMPEL_SECRECY_UNSET) /* column Geheimhaltung */
+    return ind->secrecy == AMPEL_SECRECY_YES;
   if (!ind || !ind->unit || !*ind->unit)
     return 0;
   char f[256];

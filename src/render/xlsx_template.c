@@ -26,7 +26,8 @@ typedef struct col_spec {
   double width;
   int kind; /* 0 text, 1 number >= 0, 2 whole number >= 0, 3 latitude,
                4 longitude, 5 Richtung, 6 decimals 0..10, 7 area key,
-               8 indicator key, 9 free (numbers or symbols) */
+               8 indicator key, 9 free (numbers or symbols),
+               10 ja/nein */
   const char *help;
 } col_spec;
 
@@ -50,14 +51,18 @@ static const col_spec kennzahlen[] = {
     {"Schlüssel", 22, 0, "z. B. sgb2_quote (ohne Leerzeichen)"},
     {"Name", 36, 0, "Anzeigename"},
     {"Einheit", 12, 0,
-     "z. B. %, Anzahl; Anzahl/Personen/Schüler/Kinder "
-     "gelten als Fallzahl (Geheimhaltung)"},
+     "z. B. %, Anzahl; ohne Spalte Geheimhaltung gelten "
+     "Anzahl/Personen/Schüler/Kinder als Fallzahl"},
     {"Richtung", 18, 5, "hoch_ist_gut, hoch_ist_schlecht oder neutral"},
     {"Handlungsfeld", 22, 0, "z. B. Frühkindliche Bildung"},
     {"Definition", 50, 0, "wie die Kennzahl berechnet wird"},
     {"Quelle", 40, 0, "Herkunft und Lizenz"},
     {"Stichtag", 14, 0, "z. B. 31.12."},
     {"Nachkommastellen", 12, 6, "für die Anzeige, 0 bis 10"},
+    {"Geheimhaltung", 14, 10,
+     "ja: Fallzahl von Personen, kleine Werte werden "
+     "geheim gehalten; nein: z. B. Zahl der Schulen; "
+     "leer: nach der Einheit"},
     {NULL, 0, 0, NULL}};
 
 static const col_spec werte[] = {
@@ -74,6 +79,7 @@ static const col_spec werte[] = {
 static void validate(lxw_worksheet *ws, lxw_col_t c, const col_spec *s) {
   static const char *richtung[] = {"hoch_ist_gut", "hoch_ist_schlecht",
                                    "neutral", NULL};
+  static const char *janein[] = {"ja", "nein", NULL};
   lxw_data_validation v;
   memset(&v, 0, sizeof v);
   v.input_title = (char *)s->head;
@@ -104,6 +110,12 @@ static void validate(lxw_worksheet *ws, lxw_col_t c, const col_spec *s) {
     v.error_message = (char *)"Bitte hoch_ist_gut, hoch_ist_schlecht oder "
                               "neutral wählen.";
     break;
+  case 10:
+    v.validate = LXW_VALIDATION_TYPE_LIST;
+    v.value_list = (char **)janein;
+    v.error_message = (char *)"Bitte ja oder nein wählen (oder leer "
+                              "lassen).";
+    break;
   default: /* keys (7, 8) too: a list from the other sheet would be nice,
               but libxlsxwriter 1.1.4 leaks list formulas; the import
               checks the keys with line and column anyway */
@@ -131,7 +143,9 @@ static const char *const steps[] = {
     "1. Blatt Gebiete: eine Zeile je Gebiet, zuerst das Gesamtgebiet (Stadt) "
     "ohne übergeordnetes Gebiet, dann Stadtbezirke, Stadtteile, Schulen.",
     "2. Blatt Kennzahlen: eine Zeile je Kennzahl. Richtung aus der Liste "
-    "wählen: hoch_ist_gut, hoch_ist_schlecht oder neutral.",
+    "wählen: hoch_ist_gut, hoch_ist_schlecht oder neutral. Geheimhaltung: "
+    "ja bei Fallzahlen von Personen (kleine Werte werden geheim gehalten), "
+    "nein z. B. bei der Zahl der Schulen oder Kitas; leer: nach der Einheit.",
     "3. Blatt Werte: eine Zeile je Gebiet, Kennzahl und Zeitraum. Zeiträume "
     "als Text eingeben (2023/24), nicht als Datum.",
     "4. Zeichen der amtlichen Statistik sind erlaubt: . geheim, - nichts "
@@ -166,12 +180,13 @@ static void anleitung(lxw_workbook *wb, const xc_formats *f) {
       "Kinder unter 15 in Bedarfsgemeinschaften je 100 Kinder unter 15",
       "Bundesagentur für Arbeit",
       "31.12.",
-      "1"};
+      "1",
+      "nein"};
   static const char *const ex_w[] = {"GE-M-ALT", "sgb2_quote", "2023",
                                      "31,2",     "310",        "994"};
   lxw_worksheet *ws = workbook_add_worksheet(wb, "Anleitung");
   worksheet_set_column(ws, 0, 0, 22, NULL);
-  worksheet_set_column(ws, 1, 8, 18, NULL);
+  worksheet_set_column(ws, 1, 9, 18, NULL);
   worksheet_write_string(ws, 0, 0,
                          "Vorlage für ampel: Gebiete, Kennzahlen, "
                          "Werte",

@@ -32,7 +32,9 @@ typedef struct ampel_store_ops {
   /* other == NULL: delete the area's neighbour rows */
   ampel_status (*put_neighbour)(void *impl, const char *area,
                                 const char *other);
-  ampel_status (*load_geometry)(void *impl, ampel_geoset **out);
+  /* reports its failures into diags */
+  ampel_status (*load_geometry)(void *impl, ampel_geoset **out,
+                                ampel_diags *diags);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */

@@ -13,6 +13,7 @@
  *                                         kind, rows)
  * Version 2 adds geometry(area_id, crs, shape, label, bbox) and
  *   neighbour(area_id, other_id), see store/sqlite_geo.h.
+ * Version 3 adds indicator.secrecy (NULL unset, 1 ja, 0 nein).
  * Migrations: migrations[k] takes a database from version k to k+1.
  *
  * Duplicate detection: an observation upsert only overwrites rows written
@@ -56,8 +57,15 @@ static const char *const migrations[] = {
     " PRIMARY KEY(area_id, indicator_id, period_id)) WITHOUT ROWID;",
     /* 1 → 2 */
     AMPEL_SQLITE_GEO_MIGRATION,
+    /* 2 → 3: column Geheimhaltung; NULL unset (unit rule), 1 ja, 0 nein */
+    "ALTER TABLE indicator ADD COLUMN secrecy INTEGER;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+_Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
+               "one migration per schema version");
+/* The oldest version a read-only store reads as it is (it cannot migrate):
+ * version 2 lacks only indicator.secrecy, which then reads as unset. */
+#define OLDEST_READABLE 2
 
 /* Keys → store ids, with owned copies of the keys. */
 typedef struct idmap {
@@ -78,6 +86,7 @@ typedef struct sq {
   sqlite3_stmt *ins_obs;
   long import_id; /* id the current transaction's import will get */
   int in_tx;
+  int version; /* schema version of the open database */
   idmap areas, inds, periods;
 } sq;
 
@@ -181,10 +190,13 @@ static ampel_status load_idmap(sq *s, idmap *m, const char *sql) {
   ampel_status st = AMPEL_OK;
   if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
-  int rc;
-  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
-    st = idmap_put(m, (const char *)sqlite3_column_text(q, 1),
-                   sqlite3_column_int64(q, 0));
+  int rc = SQLITE_DONE;
+  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    const char *key = (const char *)sqlite3_column_text(q, 1);
+    st = key ? idmap_put(m, key, sqlite3_column_int64(q, 0)) : AMPEL_E_DATA;
+  }
+  if (st == AMPEL_OK && rc != SQLITE_DONE)
+    st = AMPEL_E_IO;
   sqlite3_finalize(q);
   return st;
 }
@@ -237,15 +249,22 @@ void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
     exec(s, "PRAGMA journal_mode=WAL");
     exec(s, "PRAGMA synchronous=NORMAL");
     st = migrate(s, diags);
-  } else if (user_version(s) != (int)N_MIGRATIONS) {
+  } else {
     int v = user_version(s);
-    ampel_diags_error(diags, AMPEL_E_DATA,
-                      v < 0 ? "'%s' ist keine ampel-Datenbank"
+    if (v < OLDEST_READABLE || v > (int)N_MIGRATIONS) {
+      ampel_diags_error(diags, AMPEL_E_DATA,
+                        v < 0 ? "'%s' ist keine ampel-Datenbank"
+                        : v > (int)N_MIGRATIONS
+                            ? "'%s' hat eine neuere Schema-Version; bitte "
+                              "ampel aktualisieren"
                             : "'%s' hat eine andere Schema-Version; bitte "
                               "einmal 'ampel import' ausführen",
-                      path);
-    st = AMPEL_E_DATA;
+                        path);
+      st = AMPEL_E_DATA;
+    }
   }
+  if (st == AMPEL_OK)
+    s->version = user_version(s);
   /* Foreign keys stay declared but unenforced: the importer resolves every
    * key before it writes (an enforced check cost a third of import time). */
   exec(s, "PRAGMA cache_size=-65536"); /* 64 MiB page cache */
@@ -259,6 +278,11 @@ void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
 }
 
 /* ---- loading ----------------------------------------------------------
+ *
+ * Every loader reports its own failure into diags: a step that ends on
+ * anything but SQLITE_DONE (busy, I/O error, corruption) is an I/O error,
+ * never a shorter dataset; an id that names no loaded row is a damaged
+ * database, never row 0.
  */
 
 static const char *col_text(sqlite3_stmt *q, int i) {
@@ -269,26 +293,121 @@ static double col_real(sqlite3_stmt *q, int i) {
                                                   : sqlite3_column_double(q, i);
 }
 
-static ampel_status load_areas(sq *s, ampel_dataset *ds, long **out_map,
-                               long *out_max) {
+static ampel_status load_fail(sq *s, ampel_diags *diags, const char *what,
+                              int rc) {
+  ampel_diags_error(diags, AMPEL_E_IO,
+                    "Datenbank: %s fehlgeschlagen: %s (SQLite-Fehler %d)",
+                    what, sqlite3_errmsg(s->db), rc);
+  return AMPEL_E_IO;
+}
+
+static ampel_status load_prepare(sq *s, const char *sql, sqlite3_stmt **q,
+                                 ampel_diags *diags, const char *what) {
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, q, NULL);
+  return rc == SQLITE_OK ? AMPEL_OK : load_fail(s, diags, what, rc);
+}
+
+/* The end of a load loop: st is the loop's status, rc the last step. */
+static ampel_status load_end(sq *s, ampel_status st, int rc,
+                             ampel_diags *diags, const char *what) {
+  if (st != AMPEL_OK || rc == SQLITE_DONE)
+    return st;
+  return load_fail(s, diags, what, rc);
+}
+
+/* Reports a failed ampel_dataset_put_* (out of memory, or a row the model
+ * refuses, such as a NULL key). */
+static ampel_status put_fail(ampel_diags *diags, ampel_status st,
+                             const char *what) {
+  if (st == AMPEL_E_NOMEM)
+    ampel_diags_error(diags, st, "Datenbank: %s: kein Speicher", what);
+  else
+    ampel_diags_error(diags, st, "Datenbank beschädigt: %s: ungültige Zeile",
+                      what);
+  return st;
+}
+
+static ampel_status corrupt_id(ampel_diags *diags, const char *kind, long id) {
+  ampel_diags_error(diags, AMPEL_E_DATA,
+                    "Datenbank beschädigt: unbekannte %s-ID %ld", kind, id);
+  return AMPEL_E_DATA;
+}
+
+/* Store id → dataset id, -1 for ids no row has. */
+typedef struct id_index {
+  long *map;
+  long max; /* largest store id, -1 when the table is empty */
+} id_index;
+
+static ampel_status id_index_init(id_index *x, long max) {
+  x->max = max;
+  x->map = ampel_reallocarray(NULL, (size_t)max + 1, sizeof *x->map);
+  if (!x->map)
+    return AMPEL_E_NOMEM;
+  for (long i = 0; i <= max; i++)
+    x->map[i] = -1;
+  return AMPEL_OK;
+}
+
+/* Records sid → id; a store id outside [0, max] or seen twice is damage. */
+static ampel_status id_index_set(id_index *x, long sid, size_t id,
+                                 ampel_diags *diags, const char *kind) {
+  if (sid < 0 || sid > x->max || x->map[sid] >= 0)
+    return corrupt_id(diags, kind, sid);
+  x->map[sid] = (long)id;
+  return AMPEL_OK;
+}
+
+/* The dataset id of store id sid, or -1. */
+static long id_index_get(const id_index *x, long sid) {
+  return sid < 0 || sid > x->max ? -1 : x->map[sid];
+}
+
+/* Sizes the index of a table from its ids. Ids are rowids handed out in
+ * insertion order and rows are never deleted, so they are dense; a negative
+ * id or one far beyond the row count is damage (and would make the index
+ * huge). */
+static ampel_status index_for(sq *s, id_index *x, const char *table,
+                              const char *kind, const char *what,
+                              ampel_diags *diags) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT min(id),max(id),count(*) FROM %s",
+           table);
   sqlite3_stmt *q = NULL;
-  ampel_status st = AMPEL_OK;
-  long max = 0, *map = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT id,key,name,parent,level,population,tile_row,"
-                         "tile_col,lat,lon,(SELECT max(id) FROM area) "
-                         "FROM area ORDER BY id",
-                         -1, &q, NULL) != SQLITE_OK)
-    return AMPEL_E_IO;
-  while (st == AMPEL_OK && sqlite3_step(q) == SQLITE_ROW) {
-    if (!map) {
-      max = sqlite3_column_int64(q, 10);
-      map = ampel_calloc((size_t)max + 1, sizeof *map);
-      if (!map) {
-        st = AMPEL_E_NOMEM;
-        break;
-      }
+  ampel_status st = load_prepare(s, sql, &q, diags, what);
+  if (st != AMPEL_OK)
+    return st;
+  long min = 0, max = -1, n = 0;
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) {
+    n = (long)sqlite3_column_int64(q, 2);
+    if (n > 0) {
+      min = (long)sqlite3_column_int64(q, 0);
+      max = (long)sqlite3_column_int64(q, 1);
     }
+    rc = sqlite3_step(q);
+  }
+  st = load_end(s, AMPEL_OK, rc, diags, what);
+  sqlite3_finalize(q);
+  if (st == AMPEL_OK && (min < 0 || max > 4 * n + 1024))
+    st = corrupt_id(diags, kind, min < 0 ? min : max);
+  if (st == AMPEL_OK && id_index_init(x, max) != AMPEL_OK)
+    st = put_fail(diags, AMPEL_E_NOMEM, what);
+  return st;
+}
+
+static ampel_status load_areas(sq *s, ampel_dataset *ds, id_index *x,
+                               ampel_diags *diags) {
+  static const char what[] = "Gebiete laden";
+  sqlite3_stmt *q = NULL;
+  ampel_status st = index_for(s, x, "area", "Gebiets", what, diags);
+  if (st == AMPEL_OK)
+    st = load_prepare(s,
+                      "SELECT id,key,name,parent,level,population,tile_row,"
+                      "tile_col,lat,lon FROM area ORDER BY id",
+                      &q, diags, what);
+  int rc = SQLITE_DONE;
+  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     ampel_area a = {(char *)col_text(q, 1), (char *)col_text(q, 2),
                     (char *)col_text(q, 3), (char *)col_text(q, 4),
                     col_real(q, 5),
@@ -301,37 +420,35 @@ static ampel_status load_areas(sq *s, ampel_dataset *ds, long **out_map,
                     col_real(q, 8), col_real(q, 9)};
     size_t id = 0;
     st = ampel_dataset_put_area(ds, &a, &id);
-    long sid = sqlite3_column_int64(q, 0);
-    if (st == AMPEL_OK && sid >= 0 && sid <= max)
-      map[sid] = (long)id;
+    if (st != AMPEL_OK)
+      put_fail(diags, st, what);
+    else
+      st = id_index_set(x, (long)sqlite3_column_int64(q, 0), id, diags,
+                        "Gebiets");
   }
+  st = load_end(s, st, rc, diags, what);
   sqlite3_finalize(q);
-  *out_map = map;
-  *out_max = max;
   return st;
 }
 
-static ampel_status load_indicators(sq *s, ampel_dataset *ds, long **out_map,
-                                    long *out_max) {
+static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
+                                    ampel_diags *diags) {
+  static const char what[] = "Kennzahlen laden";
   sqlite3_stmt *q = NULL;
-  ampel_status st = AMPEL_OK;
-  long max = 0, *map = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT id,key,name,unit,polarity,domain,definition,"
-                         "source,reference_date,decimals,"
-                         "(SELECT max(id) FROM indicator) "
-                         "FROM indicator ORDER BY id",
-                         -1, &q, NULL) != SQLITE_OK)
-    return AMPEL_E_IO;
-  while (st == AMPEL_OK && sqlite3_step(q) == SQLITE_ROW) {
-    if (!map) {
-      max = sqlite3_column_int64(q, 10);
-      map = ampel_calloc((size_t)max + 1, sizeof *map);
-      if (!map) {
-        st = AMPEL_E_NOMEM;
-        break;
-      }
-    }
+  ampel_status st = index_for(s, x, "indicator", "Kennzahl", what, diags);
+  /* a read-only version 2 database has no secrecy column: unset */
+  if (st == AMPEL_OK)
+    st = load_prepare(s,
+                      s->version >= 3
+                          ? "SELECT id,key,name,unit,polarity,domain,"
+                            "definition,source,reference_date,decimals,"
+                            "secrecy FROM indicator ORDER BY id"
+                          : "SELECT id,key,name,unit,polarity,domain,"
+                            "definition,source,reference_date,decimals,"
+                            "NULL FROM indicator ORDER BY id",
+                      &q, diags, what);
+  int rc = SQLITE_DONE;
+  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     ampel_polarity pol = AMPEL_POL_NEUTRAL;
     const char *ps = col_text(q, 4);
     if (ps && ampel_polarity_parse(ps, strlen(ps), &pol) != 0)
@@ -342,75 +459,89 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, long **out_map,
                            (char *)col_text(q, 8), pol,
                            sqlite3_column_type(q, 9) == SQLITE_NULL
                                ? -1
-                               : sqlite3_column_int(q, 9)};
+                               : sqlite3_column_int(q, 9),
+                           sqlite3_column_type(q, 10) == SQLITE_NULL
+                               ? AMPEL_SECRECY_UNSET
+                           : sqlite3_column_int(q, 10) ? AMPEL_SECRECY_YES
+                                                       : AMPEL_SECRECY_NO};
     size_t id = 0;
     st = ampel_dataset_put_indicator(ds, &ind, &id);
-    long sid = sqlite3_column_int64(q, 0);
-    if (st == AMPEL_OK && sid >= 0 && sid <= max)
-      map[sid] = (long)id;
+    if (st != AMPEL_OK)
+      put_fail(diags, st, what);
+    else
+      st = id_index_set(x, (long)sqlite3_column_int64(q, 0), id, diags,
+                        "Kennzahl");
   }
+  st = load_end(s, st, rc, diags, what);
   sqlite3_finalize(q);
-  *out_map = map;
-  *out_max = max;
   return st;
 }
 
-static ampel_status load_periods(sq *s, ampel_dataset *ds, long **out_map,
-                                 long *out_max) {
+static ampel_status load_periods(sq *s, ampel_dataset *ds, id_index *x,
+                                 ampel_diags *diags) {
+  static const char what[] = "Zeitpunkte laden";
   sqlite3_stmt *q = NULL;
-  ampel_status st = AMPEL_OK;
-  long max = 0, *map = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT id,label,sort_key,(SELECT max(id) FROM "
-                         "period) FROM period ORDER BY sort_key,label",
-                         -1, &q, NULL) != SQLITE_OK)
-    return AMPEL_E_IO;
-  while (st == AMPEL_OK && sqlite3_step(q) == SQLITE_ROW) {
-    if (!map) {
-      max = sqlite3_column_int64(q, 3);
-      map = ampel_calloc((size_t)max + 1, sizeof *map);
-      if (!map) {
-        st = AMPEL_E_NOMEM;
-        break;
-      }
-    }
+  ampel_status st = index_for(s, x, "period", "Zeitpunkt", what, diags);
+  if (st == AMPEL_OK)
+    st = load_prepare(s,
+                      "SELECT id,label,sort_key FROM period "
+                      "ORDER BY sort_key,label",
+                      &q, diags, what);
+  int rc = SQLITE_DONE;
+  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     size_t id = 0;
     st = ampel_dataset_put_period(ds, col_text(q, 1),
                                   (int32_t)sqlite3_column_int(q, 2), &id);
-    long sid = sqlite3_column_int64(q, 0);
-    if (st == AMPEL_OK && sid >= 0 && sid <= max)
-      map[sid] = (long)id;
+    if (st != AMPEL_OK)
+      put_fail(diags, st, what);
+    else
+      st = id_index_set(x, (long)sqlite3_column_int64(q, 0), id, diags,
+                        "Zeitpunkt");
   }
+  st = load_end(s, st, rc, diags, what);
   sqlite3_finalize(q);
-  *out_map = map;
-  *out_max = max;
   return st;
 }
 
 static ampel_status load_observations(sq *s, ampel_dataset *ds,
-                                      const long *amap, long amax,
-                                      const long *imap, long imax,
-                                      const long *pmap, long pmax) {
+                                      const id_index *ax, const id_index *ix,
+                                      const id_index *px,
+                                      ampel_diags *diags) {
+  static const char what[] = "Werte laden";
   sqlite3_stmt *q = NULL;
-  ampel_status st = AMPEL_OK;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT area_id,indicator_id,period_id,value,"
-                         "numerator,denominator,flag FROM observation",
-                         -1, &q, NULL) != SQLITE_OK)
-    return AMPEL_E_IO;
-  while (st == AMPEL_OK && sqlite3_step(q) == SQLITE_ROW) {
-    long a = sqlite3_column_int64(q, 0), i = sqlite3_column_int64(q, 1),
-         p = sqlite3_column_int64(q, 2);
+  ampel_status st = load_prepare(s,
+                                 "SELECT area_id,indicator_id,period_id,"
+                                 "value,numerator,denominator,flag "
+                                 "FROM observation",
+                                 &q, diags, what);
+  int rc = SQLITE_DONE;
+  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    long sa = (long)sqlite3_column_int64(q, 0),
+         si = (long)sqlite3_column_int64(q, 1),
+         sp = (long)sqlite3_column_int64(q, 2);
+    long a = id_index_get(ax, sa), i = id_index_get(ix, si),
+         p = id_index_get(px, sp);
     int flag = sqlite3_column_int(q, 6);
-    if (a < 0 || a > amax || i < 0 || i > imax || p < 0 || p > pmax ||
-        flag < 0 || flag >= AMPEL_FLAG_COUNT_) {
+    if (a < 0)
+      st = corrupt_id(diags, "Gebiets", sa);
+    else if (i < 0)
+      st = corrupt_id(diags, "Kennzahl", si);
+    else if (p < 0)
+      st = corrupt_id(diags, "Zeitpunkt", sp);
+    else if (flag < 0 || flag >= AMPEL_FLAG_COUNT_) {
+      ampel_diags_error(diags, AMPEL_E_DATA,
+                        "Datenbank beschädigt: unbekanntes Kennzeichen %d",
+                        flag);
       st = AMPEL_E_DATA;
-      break;
+    } else {
+      st = ampel_dataset_set(ds, (size_t)a, (size_t)i, (size_t)p,
+                             col_real(q, 3), col_real(q, 4), col_real(q, 5),
+                             (ampel_flag)flag);
+      if (st != AMPEL_OK)
+        put_fail(diags, st, what);
     }
-    st = ampel_dataset_set(ds, (size_t)amap[a], (size_t)imap[i],
-                           (size_t)pmap[p], col_real(q, 3), col_real(q, 4),
-                           col_real(q, 5), (ampel_flag)flag);
   }
+  st = load_end(s, st, rc, diags, what);
   sqlite3_finalize(q);
   return st;
 }
@@ -418,28 +549,33 @@ static ampel_status load_observations(sq *s, ampel_dataset *ds,
 static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
                             ampel_diags *diags) {
   sq *s = impl;
-  long *amap = NULL, *imap = NULL, *pmap = NULL, amax = 0, imax = 0, pmax = 0;
+  id_index ax = {NULL, -1}, ix = {NULL, -1}, px = {NULL, -1};
+  *out = NULL;
   ampel_dataset *ds = ampel_dataset_new();
-  ampel_status st = ds ? AMPEL_OK : AMPEL_E_NOMEM;
-  int own_tx = !s->in_tx && exec(s, "BEGIN") == AMPEL_OK;
+  ampel_status st = ds ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM,
+                                             "Daten laden");
+  /* one read transaction, so the four tables are one snapshot */
+  int own_tx = 0;
+  if (st == AMPEL_OK && !s->in_tx) {
+    int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+      st = load_fail(s, diags, "Daten laden", rc);
+    own_tx = rc == SQLITE_OK;
+  }
   if (st == AMPEL_OK)
-    st = load_areas(s, ds, &amap, &amax);
+    st = load_areas(s, ds, &ax, diags);
   if (st == AMPEL_OK)
-    st = load_indicators(s, ds, &imap, &imax);
+    st = load_indicators(s, ds, &ix, diags);
   if (st == AMPEL_OK)
-    st = load_periods(s, ds, &pmap, &pmax);
-  if (st == AMPEL_OK && what == AMPEL_LOAD_ALL && amap && imap && pmap)
-    st = load_observations(s, ds, amap, amax, imap, imax, pmap, pmax);
+    st = load_periods(s, ds, &px, diags);
+  if (st == AMPEL_OK && what == AMPEL_LOAD_ALL)
+    st = load_observations(s, ds, &ax, &ix, &px, diags);
   if (own_tx)
-    exec(s, "COMMIT");
-  ampel_free(amap);
-  ampel_free(imap);
-  ampel_free(pmap);
+    exec(s, st == AMPEL_OK ? "COMMIT" : "ROLLBACK");
+  ampel_free(ax.map);
+  ampel_free(ix.map);
+  ampel_free(px.map);
   if (st != AMPEL_OK) {
-    if (st == AMPEL_E_IO)
-      db_error(s, diags, "Daten laden");
-    else
-      ampel_diags_error(diags, st, "Datenbank: Daten laden fehlgeschlagen");
     ampel_dataset_free(ds);
     return st;
   }
@@ -553,8 +689,11 @@ static ampel_status upsert_returning(sq *s, sqlite3_stmt *q, idmap *m,
   ampel_status st = AMPEL_E_IO;
   if (sqlite3_step(q) == SQLITE_ROW)
     st = idmap_put(m, key, sqlite3_column_int64(q, 0));
-  while (sqlite3_step(q) == SQLITE_ROW)
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW)
     ;
+  if (st == AMPEL_OK && rc != SQLITE_DONE)
+    st = AMPEL_E_IO;
   sqlite3_finalize(q);
   return st;
 }
@@ -596,12 +735,13 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   if (sqlite3_prepare_v2(
           s->db,
           "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
-          "source,reference_date,decimals) VALUES(?,?,?,?,?,?,?,?,?) "
+          "source,reference_date,decimals,secrecy) "
+          "VALUES(?,?,?,?,?,?,?,?,?,?) "
           "ON CONFLICT(key) DO UPDATE SET name=excluded.name,"
           "unit=excluded.unit,polarity=excluded.polarity,"
           "domain=excluded.domain,definition=excluded.definition,"
           "source=excluded.source,reference_date=excluded.reference_date,"
-          "decimals=excluded.decimals RETURNING id",
+          "decimals=excluded.decimals,secrecy=excluded.secrecy RETURNING id",
           -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   bind_text_or_null(q, 1, ind->key);
@@ -614,6 +754,8 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   bind_text_or_null(q, 8, ind->reference_date);
   if (ind->decimals >= 0)
     sqlite3_bind_int(q, 9, ind->decimals);
+  if (ind->secrecy != AMPEL_SECRECY_UNSET)
+    sqlite3_bind_int(q, 10, ind->secrecy == AMPEL_SECRECY_YES);
   return upsert_returning(s, q, &s->inds, ind->key);
 }
 
@@ -671,12 +813,14 @@ static ampel_status previous_digest(sq *s, char out[65]) {
                          "SELECT digest FROM import ORDER BY id DESC LIMIT 1",
                          -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
-  if (sqlite3_step(q) == SQLITE_ROW) {
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) {
     const char *d = col_text(q, 0);
     snprintf(out, 65, "%s", d ? d : "");
+    rc = sqlite3_step(q);
   }
   sqlite3_finalize(q);
-  return AMPEL_OK;
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
 }
 
 static ampel_status sq_log_import(void *impl, const ampel_import_file *files,
@@ -742,15 +886,17 @@ static ampel_status sq_data_version(void *impl, ampel_data_version *out) {
                          " FROM import ORDER BY id DESC LIMIT 1",
                          -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
-  if (sqlite3_step(q) == SQLITE_ROW) {
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) {
     out->id = sqlite3_column_int64(q, 0);
     out->when = sqlite3_column_int64(q, 1);
     const char *d = col_text(q, 2);
     snprintf(out->digest, sizeof out->digest, "%.12s", d ? d : "");
     out->n_imports = sqlite3_column_int64(q, 3);
+    rc = sqlite3_step(q);
   }
   sqlite3_finalize(q);
-  return AMPEL_OK;
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
 }
 
 static ampel_status sq_import_log(void *impl, ampel_import_log_fn fn,
@@ -763,13 +909,16 @@ static ampel_status sq_import_log(void *impl, ampel_import_log_fn fn,
                          " ORDER BY i.id DESC, f.pos",
                          -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
-  while (sqlite3_step(q) == SQLITE_ROW)
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW)
     if (fn(ud, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
            col_text(q, 2), col_text(q, 3), col_text(q, 4),
-           sqlite3_column_int64(q, 5)))
+           sqlite3_column_int64(q, 5))) {
+      rc = SQLITE_DONE; /* the callback stopped early */
       break;
+    }
   sqlite3_finalize(q);
-  return AMPEL_OK;
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
 }
 
 static ampel_status sq_config_get(void *impl, const char *key, char **out) {
@@ -781,10 +930,17 @@ static ampel_status sq_config_get(void *impl, const char *key, char **out) {
     return AMPEL_E_IO;
   sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
   ampel_status st = AMPEL_OK;
-  if (sqlite3_step(q) == SQLITE_ROW) {
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) {
     *out = ampel_strdup(col_text(q, 0));
     if (!*out)
       st = AMPEL_E_NOMEM;
+    rc = sqlite3_step(q);
+  }
+  if (st == AMPEL_OK && rc != SQLITE_DONE) {
+    ampel_free(*out);
+    *out = NULL;
+    st = AMPEL_E_IO;
   }
   sqlite3_finalize(q);
   return st;
@@ -831,9 +987,10 @@ static ampel_status sq_put_neighbour(void *impl, const char *area,
                : ampel_sqlite_geo_clear_neighbours(s->db, a);
 }
 
-static ampel_status sq_load_geometry(void *impl, ampel_geoset **out) {
+static ampel_status sq_load_geometry(void *impl, ampel_geoset **out,
+                                     ampel_diags *diags) {
   sq *s = impl;
-  return ampel_sqlite_geo_load(s->db, out);
+  return ampel_sqlite_geo_load(s->db, out, diags);
 }
 
 const ampel_store_ops ampel_sqlite_ops = {

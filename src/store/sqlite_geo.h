@@ -24,7 +24,10 @@ ampel_status ampel_sqlite_geo_put(sqlite3 *db, long area_id, int epsg,
 ampel_status ampel_sqlite_geo_clear_neighbours(sqlite3 *db, long area_id);
 ampel_status ampel_sqlite_geo_put_neighbour(sqlite3 *db, long a, long b);
 /* Loads every stored shape (keyed by area key, named by area name) and the
- * neighbour pairs among them. */
-ampel_status ampel_sqlite_geo_load(sqlite3 *db, ampel_geoset **out);
+ * neighbour pairs among them. Reports every failure into diags: a step that
+ * does not end on SQLITE_DONE is AMPEL_E_IO, a row naming an unknown area
+ * id is AMPEL_E_DATA. */
+ampel_status ampel_sqlite_geo_load(sqlite3 *db, ampel_geoset **out,
+                                   ampel_diags *diags);
 
 #endif

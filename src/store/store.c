@@ -129,12 +129,7 @@ ampel_status ampel_store_put_neighbours(ampel_store *st,
 
 ampel_status ampel_store_load_geometry(ampel_store *st, ampel_geoset **out,
                                        ampel_diags *diags) {
-  ampel_status s = st->ops->load_geometry(st->impl, out);
-  if (s != AMPEL_OK)
-    ampel_diags_error(diags, s,
-                      "Datenbank: die gespeicherten Flächen sind nicht "
-                      "lesbar");
-  return s;
+  return st->ops->load_geometry(st->impl, out, diags);
 }
 
 void ampel_data_version_format(const ampel_data_version *v, char *buf,

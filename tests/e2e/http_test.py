@@ -237,6 +237,21 @@ def example_tests(s):
     fuzz(s)
 
 
+def cache_key_tests(s):
+    """Issue 10 item 7: the response cache joined parameters unescaped, so
+    /?foo=x%26level%3DStadtbezirk (one parameter foo) and
+    /?foo=x&level=Stadtbezirk (two) shared a cache key and the second got
+    the first one's page."""
+    sel = '<option value="Stadtbezirk" selected>'
+    st, _, first = s.get("/?foo=x%26level%3DStadtbezirk")
+    check(st == 200 and sel.encode() not in first,
+          "Cache-Schlüssel: /?foo=x%%26level%%3DStadtbezirk: %d" % st)
+    st, _, second = s.get("/?foo=x&level=Stadtbezirk")
+    check(st == 200 and sel.encode() in second,
+          "Cache-Schlüssel: /?foo=x&level=Stadtbezirk liefert die Seite "
+          "aus dem Cache einer anderen Anfrage")
+
+
 def fuzz(s):
     """Random values for every known parameter: never a 5xx."""
     rnd = random.Random(7)
@@ -335,6 +350,7 @@ def main():
     s = Server(db)
     try:
         example_tests(s)
+        cache_key_tests(s)
     finally:
         rc = s.stop()
     check(rc == 0, "Beenden mit SIGTERM: Rückgabewert %d" % rc)

@@ -24,7 +24,7 @@ static inline void area(ampel_dataset *ds, const char *key,
 
 static inline void ind(ampel_dataset *ds, const char *key) {
   ampel_indicator i = {(char *)key, (char *)key, NULL, NULL, NULL, NULL,
-                       NULL, AMPEL_POL_NEUTRAL, -1};
+                       NULL, AMPEL_POL_NEUTRAL, -1, AMPEL_SECRECY_UNSET};
   assert_int_equal(ampel_dataset_put_indicator(ds, &i, NULL), AMPEL_OK);
 }
 

@@ -33,7 +33,7 @@ static size_t put_area(ampel_dataset *ds, const char *key, const char *parent,
 
 static size_t put_ind(ampel_dataset *ds, const char *key) {
   ampel_indicator ind = {(char *)key, (char *)key, NULL, NULL, NULL,
-                         NULL,        NULL,        AMPEL_POL_NEUTRAL, -1};
+                         NULL,        NULL,        AMPEL_POL_NEUTRAL, -1, AMPEL_SECRECY_UNSET};
   size_t id = (size_t)-1;
   assert_int_equal(ampel_dataset_put_indicator(ds, &ind, &id), AMPEL_OK);
   return id;
@@ -117,7 +117,7 @@ static void test_indicator_put_copies_and_replaces(void **state) {
   char key[16] = "sgb2";
   ampel_indicator ind = {key,          "SGB-II-Quote", "%",
                          "Armut",      "Anteil ...",   "BA",
-                         "31.12.",     AMPEL_POL_HIGHER_IS_WORSE, 1};
+                         "31.12.",     AMPEL_POL_HIGHER_IS_WORSE, 1, AMPEL_SECRECY_UNSET};
   size_t id = 9;
   assert_int_equal(ampel_dataset_put_indicator(ds, &ind, &id), AMPEL_OK);
   assert_int_equal(id, 0);
@@ -133,7 +133,7 @@ static void test_indicator_put_copies_and_replaces(void **state) {
   assert_int_equal(r->polarity, AMPEL_POL_HIGHER_IS_WORSE);
   assert_int_equal(r->decimals, 1);
   ampel_indicator rep = {"sgb2", "neu", NULL, NULL, NULL, NULL, NULL,
-                         AMPEL_POL_HIGHER_IS_BETTER, -1};
+                         AMPEL_POL_HIGHER_IS_BETTER, -1, AMPEL_SECRECY_UNSET};
   assert_int_equal(ampel_dataset_put_indicator(ds, &rep, &id), AMPEL_OK);
   assert_int_equal(id, 0);
   assert_int_equal(ampel_dataset_n_indicators(ds), 2);
@@ -551,7 +551,7 @@ static ampel_status scenario(void) {
   for (int i = 0; i < 3 && st == AMPEL_OK; i++) {
     snprintf(k, sizeof k, "i%d", i);
     ampel_indicator ind = {k, k, "%", NULL, NULL, NULL, NULL,
-                           AMPEL_POL_NEUTRAL, 1};
+                           AMPEL_POL_NEUTRAL, 1, AMPEL_SECRECY_UNSET};
     st = ampel_dataset_put_indicator(ds, &ind, NULL);
   }
   failalloc_pause(0);

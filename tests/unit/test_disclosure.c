@@ -29,7 +29,7 @@ static void ind(ampel_dataset *ds, const char *key, const char *unit) {
   ampel_indicator i = {
       (char *)key, (char *)key, (char *)unit, NULL,
       NULL,        NULL,        NULL,         AMPEL_POL_HIGHER_IS_WORSE,
-      -1};
+      -1, AMPEL_SECRECY_UNSET};
   assert_int_equal(ampel_dataset_put_indicator(ds, &i, NULL), AMPEL_OK);
 }
 
@@ -126,14 +126,66 @@ static void test_count_recognition(void **state) {
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     ampel_indicator i = {
         (char *)"k", (char *)"k", (char *)cases[k].unit, NULL, NULL,
-        NULL,        NULL,        AMPEL_POL_NEUTRAL,     -1};
+        NULL,        NULL,        AMPEL_POL_NEUTRAL,     -1, AMPEL_SECRECY_UNSET};
     if (ampel_disclosure_is_count(&i) != cases[k].count)
       fail_msg("unit '%s': expected %d", cases[k].unit, cases[k].count);
   }
   ampel_indicator none = {(char *)"k", (char *)"k", NULL, NULL,
                           NULL,        NULL,        NULL, AMPEL_POL_NEUTRAL,
-                          -1};
+                          -1, AMPEL_SECRECY_UNSET};
   assert_int_equal(ampel_disclosure_is_count(&none), 0);
+}
+
+/* Column Geheimhaltung (ampel_indicator.secrecy) overrides the unit rule
+ * both ways; unset keeps it (issue 10 item 8). */
+static void test_secrecy_column(void **state) {
+  (void)state;
+  static const struct {
+    const char *unit;
+    ampel_secrecy secrecy;
+    int count;
+  } cases[] = {{"Anzahl", AMPEL_SECRECY_UNSET, 1},
+               {"Anzahl", AMPEL_SECRECY_NO, 0}, /* e.g. number of schools */
+               {"Anzahl", AMPEL_SECRECY_YES, 1},
+               {"Schulen", AMPEL_SECRECY_UNSET, 0},
+               {"Schulen", AMPEL_SECRECY_YES, 1},
+               {"%", AMPEL_SECRECY_YES, 1},
+               {NULL, AMPEL_SECRECY_YES, 1},
+               {NULL, AMPEL_SECRECY_UNSET, 0}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    ampel_indicator i = {(char *)"k", (char *)"k", (char *)cases[k].unit,
+                         NULL,        NULL,        NULL,
+                         NULL,        AMPEL_POL_NEUTRAL,
+                         -1,          cases[k].secrecy};
+    if (ampel_disclosure_is_count(&i) != cases[k].count)
+      fail_msg("unit '%s', secrecy %d: expected %d",
+               cases[k].unit ? cases[k].unit : "(none)",
+               (int)cases[k].secrecy, cases[k].count);
+  }
+  /* applied: "kinder" (Anzahl) marked nein keeps T1 = 2; "plaetze" (a
+   * rate by its unit) marked ja loses its cells of 1 */
+  ampel_dataset *ds = city();
+  ampel_indicator kinder = {(char *)"kinder", (char *)"kinder",
+                            (char *)"Anzahl", NULL,
+                            NULL, NULL,
+                            NULL, AMPEL_POL_HIGHER_IS_WORSE,
+                            -1, AMPEL_SECRECY_NO};
+  ampel_indicator plaetze = kinder;
+  plaetze.key = plaetze.name = (char *)"plaetze";
+  plaetze.unit = (char *)"Plätze je 100 Kinder";
+  plaetze.secrecy = AMPEL_SECRECY_YES;
+  assert_int_equal(ampel_dataset_put_indicator(ds, &kinder, NULL), AMPEL_OK);
+  assert_int_equal(ampel_dataset_put_indicator(ds, &plaetze, NULL),
+                   AMPEL_OK);
+  ampel_disclosure_opts o;
+  ampel_disclosure_opts_init(&o);
+  assert_int_equal(ampel_disclosure_apply(ds, &o, NULL), AMPEL_OK);
+  assert_false(secret(ds, "T1", "kinder"));
+  assert_float_equal(get(ds, "T1", "kinder").value, 2, 0);
+  assert_true(secret(ds, "T1", "plaetze"));
+  assert_true(secret(ds, "T5", "plaetze"));
+  assert_true(secret(ds, "T1", "quote")); /* untouched: numerator 1 */
+  ampel_dataset_free(ds);
 }
 
 static void test_primary_and_secondary(void **state) {
@@ -316,6 +368,7 @@ int main(void) {
       cmocka_unit_test(test_no_secondary_without_sum),
       cmocka_unit_test(test_two_suppressed_children_need_nothing_more),
       cmocka_unit_test(test_secondary_skips_small_complements),
+      cmocka_unit_test(test_secrecy_column),
       cmocka_unit_test(test_settings),
       cmocka_unit_test(test_note_and_classify_copy),
       cmocka_unit_test(test_alloc_failures),

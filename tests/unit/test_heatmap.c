@@ -43,9 +43,11 @@ static ampel_dataset *make_ds(void) {
     assert_int_equal(ampel_dataset_put_area(ds, &a, NULL), AMPEL_OK);
   }
   ampel_indicator i1 = {"x1", "Erste Kennzahl", "%", "Feld 1", NULL, "Q1",
-                        NULL, AMPEL_POL_HIGHER_IS_BETTER, 1};
+                        NULL, AMPEL_POL_HIGHER_IS_BETTER, 1,
+                        AMPEL_SECRECY_UNSET};
   ampel_indicator i2 = {"x2", "Zweite Kennzahl", "%", "Feld 2", NULL, "Q2",
-                        NULL, AMPEL_POL_HIGHER_IS_WORSE, 1};
+                        NULL, AMPEL_POL_HIGHER_IS_WORSE, 1,
+                        AMPEL_SECRECY_UNSET};
   assert_int_equal(ampel_dataset_put_indicator(ds, &i1, NULL), AMPEL_OK);
   assert_int_equal(ampel_dataset_put_indicator(ds, &i2, NULL), AMPEL_OK);
   assert_int_equal(ampel_dataset_put_period(ds, "2023", 20230101, NULL),

@@ -50,11 +50,11 @@ static ampel_dataset *make_ds(void) {
     assert_int_equal(ampel_dataset_put_area(ds, &a, NULL), AMPEL_OK);
   }
   ampel_indicator y = {"y", "Kennzahl Y", "%", NULL, NULL, NULL, NULL,
-                       AMPEL_POL_HIGHER_IS_BETTER, 1};
+                       AMPEL_POL_HIGHER_IS_BETTER, 1, AMPEL_SECRECY_UNSET};
   ampel_indicator q = {"q", "Quote Q", "%", NULL, NULL, NULL, NULL,
-                       AMPEL_POL_HIGHER_IS_WORSE, 1};
+                       AMPEL_POL_HIGHER_IS_WORSE, 1, AMPEL_SECRECY_UNSET};
   ampel_indicator n = {"n", "Anzahl N", "Anzahl", NULL, NULL, NULL, NULL,
-                       AMPEL_POL_NEUTRAL, 0};
+                       AMPEL_POL_NEUTRAL, 0, AMPEL_SECRECY_UNSET};
   assert_int_equal(ampel_dataset_put_indicator(ds, &y, NULL), AMPEL_OK);
   assert_int_equal(ampel_dataset_put_indicator(ds, &q, NULL), AMPEL_OK);
   assert_int_equal(ampel_dataset_put_indicator(ds, &n, NULL), AMPEL_OK);

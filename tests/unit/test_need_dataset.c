@@ -84,7 +84,7 @@ static void put_area(ampel_dataset *ds, const char *key, const char *parent,
 
 static size_t put_ind(ampel_dataset *ds, const char *key, ampel_polarity p) {
   ampel_indicator ind = {(char *)key, (char *)key, NULL, NULL, NULL,
-                         NULL, NULL, p, -1};
+                         NULL, NULL, p, -1, AMPEL_SECRECY_UNSET};
   size_t id;
   assert_int_equal(ampel_dataset_put_indicator(ds, &ind, &id), AMPEL_OK);
   return id;

@@ -40,7 +40,7 @@
 
 static ampel_indicator mk_ind(const char *key) {
   ampel_indicator ind = {(char *)key, (char *)key, NULL, NULL, NULL,
-                         NULL,        NULL,        AMPEL_POL_NEUTRAL, -1};
+                         NULL,        NULL,        AMPEL_POL_NEUTRAL, -1, AMPEL_SECRECY_UNSET};
   return ind;
 }
 

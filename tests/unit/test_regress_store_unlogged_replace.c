@@ -46,7 +46,7 @@ static void test_replace_without_log(void **state) {
                   NAN, NAN};
   assert_int_equal(ampel_store_put_area(s, &a), AMPEL_OK);
   ampel_indicator ind = {"i", "i", NULL, NULL, NULL, NULL, NULL,
-                         AMPEL_POL_NEUTRAL, -1};
+                         AMPEL_POL_NEUTRAL, -1, AMPEL_SECRECY_UNSET};
   assert_int_equal(ampel_store_put_indicator(s, &ind), AMPEL_OK);
   assert_int_equal(ampel_store_put_period(s, "2023", 20230101), AMPEL_OK);
   assert_int_equal(ampel_store_put_observation(s, "A", "i", "2023", 1, NAN,
