@@ -132,7 +132,7 @@ def lights_overview(page):
 
 def test_lights(srv):
     ref = lights_cli_csv()
-    check(len(ref) == 24, "lights: 6 Gebiete × 4 Kennzahlen in der CSV")
+    check(len(ref) == 30, "lights: 6 Gebiete × 5 Kennzahlen in der CSV")
     check(all(ref[k] == ("none", "none") for k in ref if k[0] == SMALL),
           "lights: das kleine Gebiet wird in der CSV nicht bewertet")
     cli_json = json.loads(run("lights", "--level", "Stadtteil", "--format",
@@ -238,6 +238,48 @@ def test_need(srv):
           "allocate: die Seite nennt dieselben Gründe")
 
 
+# ---- disclosure: the same cells are hidden everywhere ------------------------
+
+def test_disclosure(srv):
+    out = run("export", "-o", "-").stdout.decode()
+    ref = {(r["area"], r["indicator"], r["period"]): r["flag"]
+           for r in csv.DictReader(io.StringIO(out))}
+    check(ref.get(("P-D", "kinder", "2024")) == ".",
+          "Geheimhaltung: Kinder 2 im kleinen Gebiet unterdrückt")
+    check(ref.get(("P-C", "kinder", "2024")) == ".",
+          "Geheimhaltung: Sekundärsperrung P-C")
+    check(ref.get(("P-B", "kitas", "2024")) == "",
+          "Geheimhaltung: Kitas (Spalte Geheimhaltung = nein) nicht "
+          "unterdrückt")
+    st, body = srv.get("/api/v1/values")
+    api = {(v["area"], v["indicator"], v["period"]): v["flag"]
+           for v in json.loads(body)}
+    compare("API /values", ref, api, "Geheimhaltung")
+    xlsx = os.path.join(WORK, "parity.xlsx")
+    run("export", "-o", xlsx)
+    try:
+        import openpyxl
+    except ImportError:
+        check(False, "openpyxl fehlt (python3-openpyxl)")
+        return
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["Werte"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Gebiet")
+    cols = rows[head]
+    ia, ii, ip = cols.index("Gebiet"), cols.index("Kennzahl"), \
+        cols.index("Zeitraum")
+    iv = next(i for i, c in enumerate(cols) if c and c.startswith("Wert"))
+    got = {}
+    for r in rows[head + 1:]:
+        if r[ia] is None:
+            continue
+        v = r[iv]
+        got[(r[ia], r[ii], str(r[ip]))] = v if isinstance(v, str) else ""
+    compare("XLSX Werte", {k: v for k, v in ref.items() if v == "."}, got,
+            "Geheimhaltung")
+
+
 def main():
     global DB
     os.makedirs(WORK, exist_ok=True)
@@ -252,6 +294,7 @@ def main():
     try:
         test_lights(srv)
         test_need(srv)
+        test_disclosure(srv)
     finally:
         srv.stop()
     print("parity: %d passed, %d failed" % (passed, failed))
