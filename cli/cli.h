@@ -63,9 +63,6 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s,
                      double *out);
 int cli_parse_long(const char *cmd, const char *opt, const char *s,
                    long *out);
-/* Parses --reference root|mean into *force_mean; prints a usage error;
- * returns an exit code. */
-int cli_parse_reference(const char *cmd, const char *s, int *force_mean);
 
 /* ---- commands and their options (commands.c, args.c) ------------------- */
 #include "ampel/options.h"
@@ -122,16 +119,15 @@ int cmd_import(int argc, char **argv, cli_common *c);
 int cmd_check(int argc, char **argv, cli_common *c);
 int cmd_list(int argc, char **argv, cli_common *c);
 int cmd_export(int argc, char **argv, cli_common *c);
-int cmd_heatmap(int argc, char **argv, cli_common *c);
+int cmd_heatmap(const cli_call *call);
 int cmd_lights(const cli_call *call);
 int cmd_serve(int argc, char **argv, cli_common *c); /* cmd_serve.c */
 
-/* Helpers of heatmap/lights (cmd_heatmap.c): the output kind by extension
- * (1 .svg, 2 .csv, 0 other), a comma-separated key list (pointers into
- * *out_copy; free both with ampel_free), the data version footer stamp. */
+/* The output kind by extension (1 .svg/.png/.pdf, 2 .csv, 0 other) and
+ * the data version footer stamp of the legacy commands (picture.c). */
 int cli_output_kind(const char *path);
-char **cli_split_keys(const char *s, size_t *out_n, char **out_copy);
 void cli_data_stamp(ampel_store *st, char *out, size_t size);
+char **cli_split_keys(const char *s, size_t *out_n, char **out_copy);
 
 /* ---- index/allocate (cmd_index.c, cmd_allocate.c) ---------------------- */
 #include "ampel/need.h"

@@ -140,3 +140,17 @@ int cmd_report(int argc, char **argv, cli_common *c) {
   ampel_store_close(st);
   return fflush(stdout) == 0 || rc != EXIT_OK ? rc : EXIT_SYSTEM;
 }
+char **cli_split_keys(const char *s, size_t *out_n, char **out_copy) {
+  *out_n = 0;
+  *out_copy = ampel_strdup(s ? s : "");
+  char **keys = ampel_calloc(strlen(s) + 2, sizeof *keys);
+  for (char *p = *out_copy; p;) {
+    char *comma = strchr(p, ',');
+    if (comma)
+      *comma = '\0';
+    if (*p)
+      keys[(*out_n)++] = p;
+    p = comma ? comma + 1 : NULL;
+  }
+  return keys;
+}

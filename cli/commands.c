@@ -13,12 +13,28 @@ static const ampel_opt_id lights_ids[] = {
     AMPEL_OPT_REFERENCE,     AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE,
     AMPEL_OPT_FORMAT,        AMPEL_OPT_OUTPUT,    AMPEL_OPT_DPI};
 
+static const ampel_opt_id heatmap_ids[] = {
+    AMPEL_OPT_LEVEL,   AMPEL_OPT_PERIOD,    AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_CLUSTER, AMPEL_OPT_LINKAGE,   AMPEL_OPT_REFERENCE,
+    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE, AMPEL_OPT_TREE,
+    AMPEL_OPT_FORMAT,  AMPEL_OPT_OUTPUT,    AMPEL_OPT_DPI};
+
 static const cli_command commands[] = {
     {"import", NULL, cmd_import, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"check", NULL, cmd_check, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"list", NULL, cmd_list, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"export", NULL, cmd_export, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"heatmap", NULL, cmd_heatmap, NULL, 0, 0, 0, NULL, NULL, NULL},
+    {"heatmap", cmd_heatmap, NULL, heatmap_ids, N(heatmap_ids), 0, 0, NULL,
+     "Aufruf: ampel heatmap [OPTIONEN] -o DATEI.svg|.png|.pdf|.csv|.json\n"
+     "\n"
+     "Heatmap nach dem Gelsenkirchener Verfahren: jede Kennzahl wird über die\n"
+     "Gebiete auf 0 (ungünstigster) bis 1 (günstigster Wert) skaliert, dann\n"
+     "werden Gebiete und Kennzahlen nach Ähnlichkeit gruppiert (hierarchische\n"
+     "Clusteranalyse). .svg: Bild mit Baumdiagrammen, Legende und Quellen;\n"
+     ".csv: die skalierte Matrix in der gezeichneten Reihenfolge; .json:\n"
+     "dieselbe Antwort wie /api/v1/heatmap. Gebiete unter der Mindestzahl an\n"
+     "Einwohnern werden nicht bewertet und zählen nicht für die Skalierung.\n",
+     "Verfahren und Farben: docs/ampel.md\n"},
     {"lights", cmd_lights, NULL, lights_ids, N(lights_ids), 0, 0, NULL,
      "Aufruf: ampel lights [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
      "\n"

@@ -84,6 +84,28 @@ int cli_write_picture(const char *path, const ampel_buf *svg, double dpi) {
   return rc;
 }
 
+/* 1 for a picture (.svg, .png, .pdf), 2 for .csv, 0 otherwise
+ * (case-insensitive). */
+int cli_output_kind(const char *path) {
+  const char *dot = path ? strrchr(path, '.') : NULL;
+  if (!dot || strchr(dot, '/'))
+    return 0;
+  if (cli_picture_ext(path))
+    return 1;
+  if (strcasecmp(dot, ".csv") == 0)
+    return 2;
+  return 0;
+}
+
+/* The footer stamp from the store, "" when there is none. */
+void cli_data_stamp(ampel_store *st, char *out, size_t size) {
+  ampel_data_version v;
+  out[0] = '\0';
+  if (st && ampel_store_data_version(st, &v) == AMPEL_OK && v.id > 0)
+    ampel_data_version_format(&v, out, size);
+  cli_disclosure_stamp(st, out, size);
+}
+
 int cli_write_buf(const char *path, const ampel_buf *b, double dpi) {
   if (b->failed) {
     cli_error("zu wenig Speicher für '%s'", path);

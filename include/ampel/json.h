@@ -24,6 +24,10 @@ struct ampel_lights_answer;
 /* /api/v1/lights (src/render/lights_json.c). */
 void ampel_lights_json(const struct ampel_lights_answer *a, ampel_buf *out);
 
+struct ampel_heatmap_answer;
+/* /api/v1/heatmap (src/render/heatmap_json.c). */
+void ampel_heatmap_json(const struct ampel_heatmap_answer *a, ampel_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

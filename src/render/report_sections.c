@@ -142,7 +142,7 @@ void rp_heatmap_section(rp_ctx *c) {
   } else {
     ampel_buf svg;
     ampel_buf_init(&svg);
-    ampel_heatmap_render_opts ro = {NULL, NULL};
+    ampel_heatmap_render_opts ro = {NULL, NULL, NULL};
     ampel_heatmap_write_svg(&h, c->cls, &ro, &svg);
     if (!svg.failed && svg.data)
       c->y += rp_embed_svg(c->b, svg.data, svg.len, RP_ML, c->y, RP_CW,
