@@ -127,7 +127,6 @@ int cmd_serve(int argc, char **argv, cli_common *c); /* cmd_serve.c */
  * the data version footer stamp of the legacy commands (picture.c). */
 int cli_output_kind(const char *path);
 void cli_data_stamp(ampel_store *st, char *out, size_t size);
-char **cli_split_keys(const char *s, size_t *out_n, char **out_copy);
 
 /* ---- index/allocate (cmd_index.c, cmd_allocate.c) ---------------------- */
 #include "ampel/need.h"
@@ -142,7 +141,7 @@ int cmd_correlate(int argc, char **argv, cli_common *c);
 
 /* ---- reports, pictures, settings (cmd_report.c, cmd_template.c,
  * cmd_config.c, picture.c) ------------------------------------------------ */
-int cmd_report(int argc, char **argv, cli_common *c);
+int cmd_report(const cli_call *call);
 int cmd_template(int argc, char **argv, cli_common *c);
 int cmd_config(int argc, char **argv, cli_common *c);
 /* Appends " · Geheimhaltung: …" (the stored settings) to a footer stamp

@@ -19,6 +19,10 @@ static const ampel_opt_id heatmap_ids[] = {
     AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE, AMPEL_OPT_TREE,
     AMPEL_OPT_FORMAT,  AMPEL_OPT_OUTPUT,    AMPEL_OPT_DPI};
 
+static const ampel_opt_id report_ids[] = {
+    AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD, AMPEL_OPT_AREAS, AMPEL_OPT_TITLE,
+    AMPEL_OPT_OUTPUT};
+
 static const cli_command commands[] = {
     {"import", NULL, cmd_import, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"check", NULL, cmd_check, NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -53,7 +57,18 @@ static const cli_command commands[] = {
     {"chart", NULL, cmd_chart, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"correlate", NULL, cmd_correlate, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"config", NULL, cmd_config, NULL, 0, 0, 0, NULL, NULL, NULL},
-    {"report", NULL, cmd_report, NULL, 0, 0, 0, NULL, NULL, NULL},
+    {"report", cmd_report, NULL, report_ids, N(report_ids), 0, 0, NULL,
+     "Aufruf: ampel report [OPTIONEN] -o DATEI.pdf|DATEI.html\n"
+     "\n"
+     "Bericht im Format A4 für Ausschuss und Rat: Titelseite mit Datenstand\n"
+     "und Datum, Inhaltsverzeichnis, Heatmap, Ampeltabelle mit der Liste\n"
+     "\"Hinsehen\", ein Profil je Gebiet (Wert, Gesamtstadt, Rang, Bewertung,\n"
+     "Verlauf, Lage auf der Kachelkarte), Anhang mit Kennzahlen, Quellen,\n"
+     "Methoden, Zeichenerklärung und Geheimhaltung; Seitenzahlen auf jeder\n"
+     "Seite. .pdf: Text bleibt durchsuchbar; .html: eine Datei ohne externe\n"
+     "Bestandteile, druckt auf A4. Heatmap und Ampel bewerten dieselben\n"
+     "Gebiete wie 'ampel heatmap' und 'ampel lights'.\n",
+     "Aufbau und Geheimhaltung: docs/berichte.md\n"},
     {"template", NULL, cmd_template, NULL, 0, 0, 0, NULL, NULL, NULL},
 };
 

@@ -90,6 +90,11 @@ int ampel_context_small_area(const ampel_context *c, const ampel_query *q,
 /* The disclosure settings in force. */
 const ampel_disclosure_opts *ampel_context_disclosure(const ampel_context *c);
 
+/* What disclosure control did when the context was made (all 0 when
+ * unprotected). */
+const ampel_disclosure_stats *
+ampel_context_suppressed(const ampel_context *c);
+
 /* "Geheimhaltung: Werte unter 3 unterdrückt (.); Gebiete unter 300
  * Einwohnern nicht bewertet" (the population part only when the dataset
  * has populations and the rule is on). */
