@@ -158,10 +158,10 @@ int cli_write_buf(const char *path, const ampel_buf *b, double dpi);
 /* 1 when path ends in .svg, .png or .pdf (case-insensitive). */
 int cli_picture_ext(const char *path);
 /* 1 when path ends in .xlsx; the XLSX branch of `ampel export`
- * (cmd_template.c). level/period choose the Ampel sheet (NULL: default). */
+ * (cmd_template.c). q chooses the Ampel sheet (level, period, ...; NULL:
+ * the defaults of `ampel lights`). */
 int cli_is_xlsx(const char *path);
-int cli_export_xlsx(cli_common *c, const char *out, const char *level,
-                    const char *period);
+int cli_export_xlsx(cli_common *c, const char *out, const ampel_query *q);
 /* Parses --dpi (10..1200); prints a usage error; returns an exit code. */
 int cli_parse_dpi(const char *cmd, const char *s, double *out);
 

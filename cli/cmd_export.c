@@ -36,7 +36,7 @@ int cmd_export(int argc, char **argv, cli_common *c) {
     return cli_usage("export", "--ungeschuetzt gilt nur für CSV "
                                "(Datenübergabe); XLSX wird immer geschützt");
   if (cli_is_xlsx(out))
-    return cli_export_xlsx(c, out, NULL, NULL);
+    return cli_export_xlsx(c, out, NULL);
   if (c->unprotected)
     cli_warn("--ungeschuetzt: Ausgabe ohne Geheimhaltung, nur für den "
              "internen Gebrauch");
