@@ -123,9 +123,7 @@ int cmd_heatmap(const cli_call *call);
 int cmd_lights(const cli_call *call);
 int cmd_serve(int argc, char **argv, cli_common *c); /* cmd_serve.c */
 
-/* The output kind by extension (1 .svg/.png/.pdf, 2 .csv, 0 other) and
- * the data version footer stamp of the legacy commands (picture.c). */
-int cli_output_kind(const char *path);
+/* The data version footer stamp of the legacy commands (picture.c). */
 void cli_data_stamp(ampel_store *st, char *out, size_t size);
 
 /* ---- index/allocate (cmd_index.c, cmd_allocate.c) ---------------------- */
@@ -152,7 +150,7 @@ void cli_disclosure_stamp(ampel_store *st, char *out, size_t size);
  * exit code (picture.c). */
 int cli_write_picture(const char *path, const ampel_buf *svg, double dpi);
 /* Writes b to path: as a picture (cli_write_picture, at dpi) when
- * cli_output_kind(path) is 1, else as is (cli_write_output); prints
+ * a picture extension, else as is (cli_write_output); prints
  * problems (also a failed buffer); returns an exit code (picture.c). */
 int cli_write_buf(const char *path, const ampel_buf *b, double dpi);
 /* 1 when path ends in .svg, .png or .pdf (case-insensitive). */

@@ -84,19 +84,6 @@ int cli_write_picture(const char *path, const ampel_buf *svg, double dpi) {
   return rc;
 }
 
-/* 1 for a picture (.svg, .png, .pdf), 2 for .csv, 0 otherwise
- * (case-insensitive). */
-int cli_output_kind(const char *path) {
-  const char *dot = path ? strrchr(path, '.') : NULL;
-  if (!dot || strchr(dot, '/'))
-    return 0;
-  if (cli_picture_ext(path))
-    return 1;
-  if (strcasecmp(dot, ".csv") == 0)
-    return 2;
-  return 0;
-}
-
 /* The footer stamp from the store, "" when there is none. */
 void cli_data_stamp(ampel_store *st, char *out, size_t size) {
   ampel_data_version v;
@@ -111,7 +98,7 @@ int cli_write_buf(const char *path, const ampel_buf *b, double dpi) {
     cli_error("zu wenig Speicher für '%s'", path);
     return EXIT_SYSTEM;
   }
-  if (cli_output_kind(path) == 1)
+  if (cli_picture_ext(path))
     return cli_write_picture(path, b, dpi);
   return cli_write_output(path, b->data ? b->data : "", b->len);
 }
