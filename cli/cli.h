@@ -63,9 +63,6 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s,
                      double *out);
 int cli_parse_long(const char *cmd, const char *opt, const char *s,
                    long *out);
-/* Parses --reference root|mean into *force_mean; prints a usage error;
- * returns an exit code. */
-int cli_parse_reference(const char *cmd, const char *s, int *force_mean);
 
 /* ---- commands and their options (commands.c, args.c) ------------------- */
 #include "ampel/options.h"
@@ -122,15 +119,11 @@ int cmd_import(const cli_call *call);
 int cmd_check(const cli_call *call);
 int cmd_list(const cli_call *call);
 int cmd_export(const cli_call *call);
-int cmd_heatmap(int argc, char **argv, cli_common *c);
+int cmd_heatmap(const cli_call *call);
 int cmd_lights(const cli_call *call);
 int cmd_serve(const cli_call *call); /* cmd_serve.c */
 
-/* Helpers of heatmap/lights (cmd_heatmap.c): the output kind by extension
- * (1 .svg, 2 .csv, 0 other), a comma-separated key list (pointers into
- * *out_copy; free both with ampel_free), the data version footer stamp. */
-int cli_output_kind(const char *path);
-char **cli_split_keys(const char *s, size_t *out_n, char **out_copy);
+/* The data version footer stamp of the legacy commands (picture.c). */
 void cli_data_stamp(ampel_store *st, char *out, size_t size);
 
 /* ---- index/allocate (cmd_index.c, cmd_allocate.c) ---------------------- */
@@ -157,7 +150,7 @@ int cmd_correlate(int argc, char **argv, cli_common *c);
 
 /* ---- reports, pictures, settings (cmd_report.c, cmd_template.c,
  * cmd_config.c, picture.c) ------------------------------------------------ */
-int cmd_report(int argc, char **argv, cli_common *c);
+int cmd_report(const cli_call *call);
 int cmd_template(const cli_call *call);
 int cmd_doc(const cli_call *call); /* cmd_doc.c */
 int cmd_config(const cli_call *call);
@@ -169,16 +162,16 @@ void cli_disclosure_stamp(ampel_store *st, char *out, size_t size);
  * exit code (picture.c). */
 int cli_write_picture(const char *path, const ampel_buf *svg, double dpi);
 /* Writes b to path: as a picture (cli_write_picture, at dpi) when
- * cli_output_kind(path) is 1, else as is (cli_write_output); prints
+ * a picture extension, else as is (cli_write_output); prints
  * problems (also a failed buffer); returns an exit code (picture.c). */
 int cli_write_buf(const char *path, const ampel_buf *b, double dpi);
 /* 1 when path ends in .svg, .png or .pdf (case-insensitive). */
 int cli_picture_ext(const char *path);
 /* 1 when path ends in .xlsx; the XLSX branch of `ampel export`
- * (cmd_template.c). level/period choose the Ampel sheet (NULL: default). */
+ * (cmd_template.c). q chooses the Ampel sheet (level, period, ...; NULL:
+ * the defaults of `ampel lights`). */
 int cli_is_xlsx(const char *path);
-int cli_export_xlsx(cli_common *c, const char *out, const char *level,
-                    const char *period);
+int cli_export_xlsx(cli_common *c, const char *out, const ampel_query *q);
 /* Parses --dpi (10..1200); prints a usage error; returns an exit code. */
 int cli_parse_dpi(const char *cmd, const char *s, double *out);
 

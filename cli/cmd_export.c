@@ -17,7 +17,7 @@ int cmd_export(const cli_call *call) {
     return cli_usage("export", "--ungeschuetzt gilt nur für CSV "
                                "(Datenübergabe); XLSX wird immer geschützt");
   if (cli_is_xlsx(out))
-    return cli_export_xlsx(c, out, NULL, NULL);
+    return cli_export_xlsx(c, out, NULL);
   if (c->unprotected)
     cli_warn("--ungeschuetzt: Ausgabe ohne Geheimhaltung, nur für den "
              "internen Gebrauch");

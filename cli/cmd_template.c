@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "ampel/alloc.h"
+#include "ampel/analysis/lights.h"
 #include "ampel/disclosure.h"
 #include "ampel/xlsx_export.h"
 #include "cli.h"
@@ -65,34 +67,53 @@ static ampel_status export_fn(void *ud, const char *tmp, ampel_diags *d) {
   return ampel_xlsx_export_write(e->ds, e->o, tmp, d);
 }
 
-int cli_export_xlsx(cli_common *c, const char *out, const char *level,
-                    const char *period) {
+/* The workbook of the context: every value, and the Ampel sheet from
+ * ampel_analyse_lights (the same statuses as `ampel lights`). */
+static int export_ctx(const ampel_context *ctx, const char *out,
+                      const ampel_query *q) {
+  const ampel_dataset *ds = ampel_context_dataset(ctx);
+  size_t ni = ampel_dataset_n_indicators(ds);
+  unsigned char *is_count = ampel_calloc(ni + 1, 1);
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_lights_answer a;
+  ampel_status st = ampel_analyse_lights(ctx, q, &a, &d);
+  int rc = st == AMPEL_OK && !is_count ? EXIT_SYSTEM : EXIT_OK;
+  if (st != AMPEL_OK)
+    rc = cli_fail(st, &d);
+  if (rc == EXIT_OK) {
+    for (size_t i = 0; i < ni; i++)
+      is_count[i] = (unsigned char)ampel_disclosure_is_count(
+          ampel_dataset_indicator(ds, i));
+    ampel_xlsx_export_opts o;
+    ampel_xlsx_export_opts_init(&o);
+    o.lights = &a;
+    o.stamp = ampel_context_stamp(ctx);
+    o.note = ampel_context_disclosure_note(ctx);
+    o.min_count = ampel_context_disclosure(ctx)->min_count;
+    o.is_count = is_count;
+    o.created = cli_now();
+    export_ud ud = {ds, &o};
+    rc = write_atomic(out, export_fn, &ud);
+  }
+  if (st == AMPEL_OK)
+    ampel_lights_answer_release(&a);
+  ampel_diags_release(&d);
+  ampel_free(is_count);
+  return rc;
+}
+
+int cli_export_xlsx(cli_common *c, const char *out, const ampel_query *q) {
   if (!ampel_xlsx_export_available())
     return cli_usage("export", "XLSX-Ausgabe ist in diesem Build nicht "
                                "verfügbar (libxlsxwriter fehlt)");
+  ampel_query none;
+  ampel_query_init(&none, NULL, 0);
   int rc = EXIT_OK;
-  ampel_store *st = NULL;
-  ampel_dataset *ds = cli_load(c, &st, &rc);
-  if (!ds)
+  ampel_context *ctx = cli_context(c, 0, &rc); /* XLSX is always protected */
+  if (!ctx)
     return rc;
-  ampel_xlsx_export_opts o;
-  ampel_xlsx_export_opts_init(&o);
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  if (ampel_disclosure_opts_load(st, &o.disclosure, &d) != AMPEL_OK)
-    ampel_disclosure_opts_init(&o.disclosure);
-  ampel_diags_release(&d);
-  char stamp[256] = "";
-  ampel_data_version v;
-  if (ampel_store_data_version(st, &v) == AMPEL_OK && v.id > 0)
-    ampel_data_version_format(&v, stamp, sizeof stamp);
-  o.stamp = stamp;
-  o.level = level;
-  o.period = period;
-  o.created = cli_now();
-  export_ud ud = {ds, &o};
-  rc = write_atomic(out, export_fn, &ud);
-  ampel_dataset_free(ds);
-  ampel_store_close(st);
+  rc = export_ctx(ctx, out, q ? q : &none);
+  ampel_context_free(ctx);
   return rc;
 }

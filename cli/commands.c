@@ -59,6 +59,16 @@ static const ampel_opt_id allocate_ids[] = {
     AMPEL_OPT_SENSITIVITY_OUT, AMPEL_OPT_FORMAT,       AMPEL_OPT_OUTPUT,
     AMPEL_OPT_DPI};
 
+static const ampel_opt_id heatmap_ids[] = {
+    AMPEL_OPT_LEVEL,   AMPEL_OPT_PERIOD,    AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_CLUSTER, AMPEL_OPT_LINKAGE,   AMPEL_OPT_REFERENCE,
+    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE, AMPEL_OPT_TREE,
+    AMPEL_OPT_FORMAT,  AMPEL_OPT_OUTPUT,    AMPEL_OPT_DPI};
+
+static const ampel_opt_id report_ids[] = {
+    AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD, AMPEL_OPT_AREAS, AMPEL_OPT_TITLE,
+    AMPEL_OPT_OUTPUT};
+
 static const cli_command commands[] = {
     {"import", cmd_import, NULL, import_ids, N(import_ids), 1, CLI_MAX_POS,
      "keine Datei angegeben",
@@ -93,7 +103,17 @@ static const cli_command commands[] = {
      ".xlsx: Arbeitsmappe zur Veröffentlichung mit den Blättern Werte, Ampel\n"
      "(farbig, mit Filter), Kennzahlen, Methoden und Quellen; Zahlen als\n"
      "Zahlen mit deutschem Format, Datenstand auf jedem Blatt.\n"},
-    {"heatmap", NULL, cmd_heatmap, NULL, 0, 0, 0, NULL, NULL, NULL},
+    {"heatmap", cmd_heatmap, NULL, heatmap_ids, N(heatmap_ids), 0, 0, NULL,
+     "Aufruf: ampel heatmap [OPTIONEN] -o DATEI.svg|.png|.pdf|.csv|.json\n"
+     "\n"
+     "Heatmap nach dem Gelsenkirchener Verfahren: jede Kennzahl wird über die\n"
+     "Gebiete auf 0 (ungünstigster) bis 1 (günstigster Wert) skaliert, dann\n"
+     "werden Gebiete und Kennzahlen nach Ähnlichkeit gruppiert (hierarchische\n"
+     "Clusteranalyse). .svg: Bild mit Baumdiagrammen, Legende und Quellen;\n"
+     ".csv: die skalierte Matrix in der gezeichneten Reihenfolge; .json:\n"
+     "dieselbe Antwort wie /api/v1/heatmap. Gebiete unter der Mindestzahl an\n"
+     "Einwohnern werden nicht bewertet und zählen nicht für die Skalierung.\n",
+     "Verfahren und Farben: docs/ampel.md\n"},
     {"lights", cmd_lights, NULL, lights_ids, N(lights_ids), 0, 0, NULL,
      "Aufruf: ampel lights [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
      "\n"
@@ -178,7 +198,6 @@ static const cli_command commands[] = {
      "                            Referenz (Vorgabe: 300)\n"
      "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n",
      "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
-    {"report", NULL, cmd_report, NULL, 0, 0, 0, NULL, NULL, NULL},
     {"doc", cmd_doc, NULL, NULL, 0, 1, 1, "erwartet api",
      "Aufruf: ampel doc api\n"
      "\n"
@@ -194,6 +213,18 @@ static const cli_command commands[] = {
      "Richtung, Prüfung von Zahlenfeldern, Beispielzeilen in der Anleitung.\n"
      "Die ausgefüllte Datei liest 'ampel import DATEI.xlsx' ein.\n",
      NULL},
+    {"report", cmd_report, NULL, report_ids, N(report_ids), 0, 0, NULL,
+     "Aufruf: ampel report [OPTIONEN] -o DATEI.pdf|DATEI.html\n"
+     "\n"
+     "Bericht im Format A4 für Ausschuss und Rat: Titelseite mit Datenstand\n"
+     "und Datum, Inhaltsverzeichnis, Heatmap, Ampeltabelle mit der Liste\n"
+     "\"Hinsehen\", ein Profil je Gebiet (Wert, Gesamtstadt, Rang, Bewertung,\n"
+     "Verlauf, Lage auf der Kachelkarte), Anhang mit Kennzahlen, Quellen,\n"
+     "Methoden, Zeichenerklärung und Geheimhaltung; Seitenzahlen auf jeder\n"
+     "Seite. .pdf: Text bleibt durchsuchbar; .html: eine Datei ohne externe\n"
+     "Bestandteile, druckt auf A4. Heatmap und Ampel bewerten dieselben\n"
+     "Gebiete wie 'ampel heatmap' und 'ampel lights'.\n",
+     "Aufbau und Geheimhaltung: docs/berichte.md\n"},
 };
 
 const cli_command *cli_find_command(const char *name) {

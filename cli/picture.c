@@ -84,12 +84,21 @@ int cli_write_picture(const char *path, const ampel_buf *svg, double dpi) {
   return rc;
 }
 
+/* The footer stamp from the store, "" when there is none. */
+void cli_data_stamp(ampel_store *st, char *out, size_t size) {
+  ampel_data_version v;
+  out[0] = '\0';
+  if (st && ampel_store_data_version(st, &v) == AMPEL_OK && v.id > 0)
+    ampel_data_version_format(&v, out, size);
+  cli_disclosure_stamp(st, out, size);
+}
+
 int cli_write_buf(const char *path, const ampel_buf *b, double dpi) {
   if (b->failed) {
     cli_error("zu wenig Speicher für '%s'", path);
     return EXIT_SYSTEM;
   }
-  if (cli_output_kind(path) == 1)
+  if (cli_picture_ext(path))
     return cli_write_picture(path, b, dpi);
   return cli_write_output(path, b->data ? b->data : "", b->len);
 }

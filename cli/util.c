@@ -213,15 +213,6 @@ int cli_parse_long(const char *cmd, const char *opt, const char *s,
   return 0;
 }
 
-int cli_parse_reference(const char *cmd, const char *s, int *force_mean) {
-  if (strcmp(s, "mean") != 0 && strcmp(s, "root") != 0)
-    return cli_usage(cmd, "--reference: erwartet root oder mean, "
-                          "gefunden: '%s'",
-                     s);
-  *force_mean = strcmp(s, "mean") == 0;
-  return EXIT_OK;
-}
-
 ampel_context *cli_context(const cli_common *c, unsigned flags,
                            int *out_exit) {
   ampel_store *s = cli_open_store(c, AMPEL_STORE_READONLY, out_exit);

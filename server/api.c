@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/analysis/heatmap.h"
 #include "ampel/analysis/lights.h"
 #include "ampel/json.h"
 #include "ampel/analysis/need.h"
-#include "overview.h"
 #include "server.h"
 
 static void jstr(ampel_buf *b, const char *s) {
@@ -115,76 +115,29 @@ static int api_lights(srv_req *q, srv_resp *r) {
   return rc;
 }
 
-static void heatmap_tree(ampel_buf *b, const ampel_dataset *ds,
-                         const ampel_heatmap *h) {
-  ampel_buf_puts(b, "\"tree\": ");
-  if (!h->row_tree) {
-    ampel_buf_puts(b, "null");
-    return;
-  }
-  ampel_buf_puts(b, "[");
-  for (size_t k = 0; k + 1 < h->n_rows; k++) {
-    const ampel_cluster_merge *m = &h->row_tree[k];
-    ampel_buf_printf(b, "%s{\"step\": %zu, \"left\": %zu, \"right\": %zu, "
-                        "\"height\": ", k ? ",\n  " : "\n  ", k, m->left,
-                     m->right);
-    srv_json_num(b, m->height);
-    ampel_buf_printf(b, ", \"size\": %zu, \"left_key\": ", m->size);
-    jstr(b, m->left < h->n_rows
-                ? ampel_dataset_area(ds, h->area_ids[m->left])->key : NULL);
-    ampel_buf_puts(b, ", \"right_key\": ");
-    jstr(b, m->right < h->n_rows
-                ? ampel_dataset_area(ds, h->area_ids[m->right])->key : NULL);
-    ampel_buf_puts(b, "}");
-  }
-  ampel_buf_puts(b, "]");
-}
+/* The options of /api/v1/heatmap (docs/api.md, generated). */
+const ampel_opt_id srv_heatmap_ids[] = {
+    AMPEL_OPT_LEVEL,   AMPEL_OPT_PERIOD,  AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_CLUSTER, AMPEL_OPT_LINKAGE, AMPEL_OPT_REFERENCE,
+    AMPEL_OPT_MIN_POPULATION};
+const size_t srv_n_heatmap_ids =
+    sizeof srv_heatmap_ids / sizeof srv_heatmap_ids[0];
 
 static int api_heatmap(srv_req *q, srv_resp *r) {
-  ov_data o;
-  int rc = ov_compute(q, r, &o, 1);
-  if (rc == 0 && !o.hm_ok)
-    rc = srv_error_diags(q, r, AMPEL_E_DATA, &o.hm_diags,
-                         "Heatmap nicht möglich.");
-  if (rc == 0) {
-    const ampel_heatmap *h = &o.hm;
-    ampel_buf *b = &r->body;
-    ampel_buf_puts(b, "{\"level\": ");
-    jstr(b, h->level);
-    ampel_buf_puts(b, ", \"period\": ");
-    jstr(b, srv_period_label(q->ds, h->period));
-    ampel_buf_puts(b, ",\n\"indicators\": [");
-    for (size_t c = 0; c < h->n_cols; c++) {
-      ampel_buf_puts(b, c ? ", " : "");
-      jstr(b, ampel_dataset_indicator(q->ds, h->ind_ids[h->col_order[c]])->key);
-    }
-    ampel_buf_puts(b, "],\n\"areas\": [");
-    for (size_t p = 0; p < h->n_rows; p++) {
-      size_t row = h->row_order[p];
-      ampel_buf_puts(b, p ? ",\n  {\"key\": " : "\n  {\"key\": ");
-      jstr(b, ampel_dataset_area(q->ds, h->area_ids[row])->key);
-      ampel_buf_puts(b, ", \"scaled\": [");
-      for (size_t c = 0; c < h->n_cols; c++) {
-        ampel_buf_puts(b, c ? ", " : "");
-        srv_json_num(b, h->scaled[row * h->n_cols + h->col_order[c]]);
-      }
-      ampel_buf_puts(b, "], \"raw\": [");
-      for (size_t c = 0; c < h->n_cols; c++) {
-        ampel_buf_puts(b, c ? ", " : "");
-        srv_json_num(b, h->raw[row * h->n_cols + h->col_order[c]]);
-      }
-      ampel_buf_puts(b, "]}");
-    }
-    ampel_buf_puts(b, "],\n");
-    heatmap_tree(b, q->ds, h);
-    ampel_buf_puts(b, ",\n\"dropped\": [");
-    for (size_t i = 0; i < h->n_dropped; i++) {
-      ampel_buf_puts(b, i ? ", " : "");
-      jstr(b, ampel_dataset_area(q->ds, h->dropped[i])->key);
-    }
-    ampel_buf_puts(b, "]}\n");
-  }
-  ov_release(&o);
+  ampel_query qu;
+  if (srv_query(q, r, srv_heatmap_ids, srv_n_heatmap_ids, &qu))
+    return -1;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_heatmap_answer a;
+  ampel_status st = ampel_analyse_heatmap(q->snap->ctx, &qu, &a, &d);
+  int rc = 0;
+  if (st == AMPEL_OK)
+    ampel_heatmap_json(&a, &r->body);
+  else
+    rc = srv_error_diags(q, r, st, &d, "Heatmap nicht möglich.");
+  ampel_heatmap_answer_release(&a);
+  ampel_diags_release(&d);
   return rc;
 }
 

@@ -4,7 +4,9 @@
 #include "server.h"
 
 const srv_route_doc srv_route_docs[] = {
+    {"/", srv_overview_ids, &srv_n_overview_ids},
     {"/api/v1/lights", srv_lights_ids, &srv_n_lights_ids},
+    {"/api/v1/heatmap", srv_heatmap_ids, &srv_n_heatmap_ids},
     {"/api/v1/index", srv_index_ids, &srv_n_index_ids},
     {"/api/v1/allocation", srv_allocation_ids, &srv_n_allocation_ids},
 };

@@ -4,15 +4,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "ampel/alloc.h"
 #include "overview.h"
 
-void ov_intro(srv_req *q, ampel_buf *b, const ov_data *o) {
-  size_t n[4] = {0, 0, 0, 0}, t[4] = {0, 0, 0, 0};
-  for (size_t i = 0; i < o->li.n_areas * o->li.n_cols; i++) {
-    n[o->li.cells[i].status]++;
-    t[o->li.cells[i].trend]++;
-  }
+void ov_intro(ampel_buf *b, const ampel_overview_answer *o) {
+  const size_t *n = o->lights.n_status, *t = o->n_trend;
   ampel_buf_puts(b, "<p class=\"lead\">Diese Seite beantwortet zwei Fragen: "
                     "<strong>Wo sollten wir genauer hinsehen?</strong> und "
                     "<strong>Welche Entwicklung ist positiv?</strong> Jedes "
@@ -26,7 +21,7 @@ void ov_intro(srv_req *q, ampel_buf *b, const ov_data *o) {
   ampel_buf_printf(b, "<div class=\"kachel\"><h2>Gebiete und Kennzahlen</h2>"
                       "<p><span class=\"zahl\">%zu</span> Gebiete × "
                       "<span class=\"zahl\">%zu</span> Kennzahlen</p></div>\n",
-                   o->li.n_areas, o->li.n_cols);
+                   o->lights.lights.n_areas, o->lights.lights.n_cols);
   ampel_buf_printf(b, "<div class=\"kachel\"><h2>Status</h2><p><span "
                       "class=\"st st-2\">▲ %zu kritisch</span> <span "
                       "class=\"st st-1\">◐ %zu durchschnittlich</span> <span "
@@ -54,34 +49,39 @@ void ov_cell(ampel_buf *b, const ampel_lights_cell *c) {
                      page_trend_label((int)c->trend));
 }
 
-static void lights_head(srv_req *q, ampel_buf *b, const ov_data *o) {
+static void lights_head(ampel_buf *b, const ampel_lights_answer *a) {
   ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
                     "aria-labelledby=\"cap-ampel\">\n<table class=\"sortierbar"
                     "\">\n<caption id=\"cap-ampel\">Ampel je Gebiet und "
                     "Kennzahl (Wert, Status, Entwicklung); auffälligste "
                     "Gebiete zuerst</caption>\n<thead><tr><th scope=\"col\">"
                     "Gebiet</th><th scope=\"col\" class=\"num\">kritisch</th>");
-  for (size_t j = 0; j < o->li.n_cols; j++) {
+  for (size_t j = 0; j < a->lights.n_cols; j++) {
     ampel_buf_puts(b, "<th scope=\"col\">");
-    page_ind_link(b, q->ds, o->li.cols[j].ind);
+    page_ind_link(b, a->ds, a->lights.cols[j].ind);
     ampel_buf_puts(b, "</th>");
   }
   ampel_buf_puts(b, "</tr></thead>\n<tbody>\n");
 }
 
-void ov_lights_table(srv_req *q, ampel_buf *b, const ov_data *o) {
-  lights_head(q, b, o);
-  for (size_t i = 0; i < o->li.n_areas; i++) {
-    size_t row = o->order[i], crit = 0, worse = 0;
-    ampel_lights_counts(&o->li, row, &crit, &worse);
+void ov_lights_table(ampel_buf *b, const ampel_lights_answer *a) {
+  const ampel_lights *l = &a->lights;
+  lights_head(b, a);
+  for (size_t i = 0; i < l->n_areas; i++) {
+    size_t row = a->order[i], crit = 0, worse = 0;
+    ampel_lights_counts(l, row, &crit, &worse);
     ampel_buf_puts(b, "<tr><th scope=\"row\">");
-    page_area_link(b, q->ds, o->li.area_ids[row]);
+    page_area_link(b, a->ds, l->area_ids[row]);
+    if (a->reason[row] == AMPEL_REASON_SMALL) {
+      ampel_buf_puts(b, " <span class=\"klein\">(");
+      ampel_buf_html(b, ampel_out_reason_de(a->reason[row]));
+      ampel_buf_puts(b, ")</span>");
+    }
     ampel_buf_printf(b, "</th><td class=\"num\">%zu</td>", crit);
-    for (size_t j = 0; j < o->li.n_cols; j++) {
-      const ampel_lights_cell *c = ampel_lights_at(&o->li, row, j);
+    for (size_t j = 0; j < l->n_cols; j++) {
+      const ampel_lights_cell *c = ampel_lights_at(l, row, j);
       ampel_buf_printf(b, "<td data-wert=\"%d\">", 3 - (int)c->status);
-      page_value(b, q->ds, o->li.area_ids[row], o->li.cols[j].ind,
-                 o->li.period);
+      page_value(b, a->ds, l->area_ids[row], l->cols[j].ind, l->period);
       ampel_buf_puts(b, "<br>");
       ov_cell(b, c);
       ampel_buf_puts(b, "</td>");
@@ -90,11 +90,11 @@ void ov_lights_table(srv_req *q, ampel_buf *b, const ov_data *o) {
   }
   ampel_buf_puts(b, "</tbody>\n<tfoot><tr><th scope=\"row\">Gesamtstadt "
                     "(Referenz)</th><td></td>");
-  for (size_t j = 0; j < o->li.n_cols; j++) {
-    const ampel_lights_col *c = &o->li.cols[j];
+  for (size_t j = 0; j < l->n_cols; j++) {
+    const ampel_lights_col *c = &l->cols[j];
     ampel_buf_puts(b, "<td>");
     page_num(b, c->ref.value,
-             ampel_dataset_indicator(q->ds, c->ind)->decimals);
+             ampel_dataset_indicator(a->ds, c->ind)->decimals);
     ampel_buf_puts(b, "<br><span class=\"klein\">");
     ampel_buf_html(b, ampel_ref_method_label_de(c->ref.method));
     ampel_buf_puts(b, "</span></td>");
@@ -102,8 +102,8 @@ void ov_lights_table(srv_req *q, ampel_buf *b, const ov_data *o) {
   ampel_buf_puts(b, "</tr></tfoot>\n</table>\n</div>\n");
 }
 
-void ov_heatmap_table(srv_req *q, ampel_buf *b, const ov_data *o) {
-  const ampel_heatmap *h = &o->hm;
+void ov_heatmap_table(ampel_buf *b, const ampel_heatmap_answer *a) {
+  const ampel_heatmap *h = &a->hm;
   ampel_buf_puts(b, "<details>\n<summary>Tabelle zur Heatmap (skalierte "
                     "Werte 0–1 und Originalwerte)</summary>\n<div "
                     "class=\"scroll\" role=\"region\" tabindex=\"0\" "
@@ -112,14 +112,14 @@ void ov_heatmap_table(srv_req *q, ampel_buf *b, const ov_data *o) {
                     "Gebiet</th>");
   for (size_t c = 0; c < h->n_cols; c++) {
     ampel_buf_puts(b, "<th scope=\"col\">");
-    page_ind_link(b, q->ds, h->ind_ids[h->col_order[c]]);
+    page_ind_link(b, a->ds, h->ind_ids[h->col_order[c]]);
     ampel_buf_puts(b, "</th>");
   }
   ampel_buf_puts(b, "</tr></thead>\n<tbody>\n");
   for (size_t p = 0; p < h->n_rows; p++) {
     size_t row = h->row_order[p];
     ampel_buf_puts(b, "<tr><th scope=\"row\">");
-    page_area_link(b, q->ds, h->area_ids[row]);
+    page_area_link(b, a->ds, h->area_ids[row]);
     ampel_buf_puts(b, "</th>");
     for (size_t c = 0; c < h->n_cols; c++) {
       size_t col = h->col_order[c];
@@ -127,7 +127,7 @@ void ov_heatmap_table(srv_req *q, ampel_buf *b, const ov_data *o) {
       ampel_buf_puts(b, "<td class=\"num\">");
       page_num(b, s, 2);
       ampel_buf_puts(b, " <span class=\"klein\">(");
-      page_value(b, q->ds, h->area_ids[row], h->ind_ids[col], h->period);
+      page_value(b, a->ds, h->area_ids[row], h->ind_ids[col], h->period);
       ampel_buf_puts(b, ")</span></td>");
     }
     ampel_buf_puts(b, "</tr>\n");

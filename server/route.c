@@ -16,7 +16,7 @@ typedef struct route {
 } route;
 
 static const route routes[] = {
-    {"/", 0, h_index},
+    {"/", 0, h_overview},
     {"/gebiet/", 1, h_gebiet},
     {"/kennzahl/", 1, h_kennzahl},
     {"/wechselwirkungen", 0, h_wechselwirkungen},

@@ -202,7 +202,7 @@ const char *page_polarity_label(ampel_polarity p);
 
 /* ---- handlers ------------------------------------------------------------ */
 
-int h_index(srv_req *q, srv_resp *r);        /* / */
+int h_overview(srv_req *q, srv_resp *r);     /* / */
 int h_gebiet(srv_req *q, srv_resp *r);       /* /gebiet/KEY */
 int h_kennzahl(srv_req *q, srv_resp *r);     /* /kennzahl/KEY */
 int h_wechselwirkungen(srv_req *q, srv_resp *r);
@@ -240,6 +240,11 @@ typedef struct srv_route_doc {
 } srv_route_doc;
 extern const srv_route_doc srv_route_docs[];
 extern const size_t srv_n_route_docs;
+extern const ampel_opt_id srv_heatmap_ids[];
+extern const size_t srv_n_heatmap_ids;
+/* Options of the overview `/` (h_overview.c). */
+extern const ampel_opt_id srv_overview_ids[];
+extern const size_t srv_n_overview_ids;
 
 /* Sub-route helpers shared between the API and the pages. */
 const char *srv_rest(const char *path, const char *prefix);

@@ -31,6 +31,7 @@
 #include "ampel/disclosure.h"
 #include "ampel/error.h"
 #include "ampel/geo.h"
+#include "ampel/labels.h"
 #include "ampel/options.h"
 
 #ifdef __cplusplus
@@ -90,6 +91,11 @@ int ampel_context_small_area(const ampel_context *c, const ampel_query *q,
 /* The disclosure settings in force. */
 const ampel_disclosure_opts *ampel_context_disclosure(const ampel_context *c);
 
+/* What disclosure control did when the context was made (all 0 when
+ * unprotected). */
+const ampel_disclosure_stats *
+ampel_context_suppressed(const ampel_context *c);
+
 /* "Geheimhaltung: Werte unter 3 unterdrückt (.); Gebiete unter 300
  * Einwohnern nicht bewertet" (the population part only when the dataset
  * has populations and the rule is on). */
@@ -110,20 +116,9 @@ const char *ampel_context_digest(const ampel_context *c);
 /* The stored shapes (NULL when not loaded; may hold none). Borrowed. */
 const ampel_geoset *ampel_context_geometry(const ampel_context *c);
 
-/* German label of an "out" reason shared by every output. */
-typedef enum ampel_out_reason {
-  AMPEL_REASON_RATED = 0,      /* rated */
-  AMPEL_REASON_SMALL = 1,      /* "zu wenige Einwohner" */
-  AMPEL_REASON_MISSING = 2,    /* "kein Wert" */
-  AMPEL_REASON_NO_WEIGHT = 3,  /* "kein Gewicht" */
-  AMPEL_REASON_INCOMPLETE = 4  /* "unvollständig" */
-} ampel_out_reason;
+/* ampel_out_reason, ampel_out_reason_de() and AMPEL_DE_NOT_RATED: the
+ * one vocabulary of why an area is not rated (ampel/labels.h). */
 
-/* "", "zu wenige Einwohner", "kein Wert", "kein Gewicht", "unvollständig". */
-const char *ampel_out_reason_de(ampel_out_reason r);
-
-/* The one German word for "not rated" used in every output. */
-#define AMPEL_DE_NOT_RATED "ohne Bewertung"
 
 #ifdef __cplusplus
 }

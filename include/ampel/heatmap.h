@@ -105,6 +105,9 @@ AMPEL_WUR ampel_status ampel_heatmap_write_tree(const ampel_heatmap *h,
 typedef struct ampel_heatmap_render_opts {
   const ampel_palette *palette; /* NULL: the default palette */
   const char *stamp; /* data version line for the footer, or NULL */
+  const char *const *dropped_why; /* per h->dropped: why it is out
+                                     ("zu wenige Einwohner", "kein Wert"),
+                                     or NULL: all without values */
 } ampel_heatmap_render_opts;
 
 /* The heatmap as an accessible SVG picture (docs/ampel.md). */

@@ -48,6 +48,10 @@ void ampel_index_json(const struct ampel_index_answer *a, ampel_buf *out);
 void ampel_allocation_json(const struct ampel_allocation_answer *a,
                            ampel_buf *out);
 
+struct ampel_heatmap_answer;
+/* /api/v1/heatmap (src/render/heatmap_json.c). */
+void ampel_heatmap_json(const struct ampel_heatmap_answer *a, ampel_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -110,6 +110,23 @@ enum {
 /* German label of an AMPEL_OUT_* reason ("" for AMPEL_OUT_NONE). */
 const char *ampel_out_label(int reason);
 
+/* ---- Why an area is shown but not rated (every output) ---- */
+
+typedef enum ampel_out_reason {
+  AMPEL_REASON_RATED = 0,     /* rated */
+  AMPEL_REASON_SMALL = 1,     /* "zu wenige Einwohner" */
+  AMPEL_REASON_MISSING = 2,   /* "kein Wert" */
+  AMPEL_REASON_NO_WEIGHT = 3, /* "kein Gewicht" */
+  AMPEL_REASON_INCOMPLETE = 4 /* "unvollständig" */
+} ampel_out_reason;
+
+/* "", "zu wenige Einwohner", "kein Wert", "kein Gewicht", "unvollständig".
+ * Static strings. */
+const char *ampel_out_reason_de(ampel_out_reason r);
+
+/* The one German word for a cell without a light, in every output. */
+#define AMPEL_DE_NOT_RATED "ohne Bewertung"
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,9 +19,10 @@
  * self-contained HTML file (report_html.c, inline SVG, inline CSS,
  * @page A4).
  *
- * The dataset must already be protected (disclosure.h): suppressed cells
- * carry "." and no value. Areas below the minimum population are shown
- * but not classified ("zu wenige Einwohner").
+ * The report renders an answer of ampel_analyse_report(): the dataset as
+ * shown (suppressed cells carry "."), the lights and the heatmap of
+ * `ampel lights` and `ampel heatmap`. Areas below the minimum population
+ * are shown but not classified ("zu wenige Einwohner").
  *
  * Thread-safety: the dataset is only read.
  */
@@ -33,7 +34,6 @@
 
 #include "ampel/buf.h"
 #include "ampel/dataset.h"
-#include "ampel/disclosure.h"
 #include "ampel/error.h"
 #include "ampel/raster.h"
 
@@ -41,28 +41,18 @@
 extern "C" {
 #endif
 
+struct ampel_report_answer; /* include/ampel/analysis/report.h */
+
 typedef struct ampel_report_opts {
-  const char *level;            /* NULL: the default level (select.h) */
-  const char *period;           /* NULL: the latest period */
-  const char *const *area_keys; /* profiles only for these; NULL = all */
-  size_t n_area_keys;
-  const char *stamp; /* data version line ("Datenstand …"), or NULL */
-  ampel_disclosure_opts disclosure;  /* the settings that were applied */
-  ampel_disclosure_stats suppressed; /* what they did (for the appendix) */
   int64_t created;   /* Unix time of the date on the title page */
   const char *title; /* NULL: "Bildungsmonitoring <root name>" */
 } ampel_report_opts;
 
-/* Defaults: everything NULL/0, disclosure defaults, created 0. */
-void ampel_report_opts_init(ampel_report_opts *o);
-
 typedef struct ampel_report ampel_report;
 
-/* Builds the pages. Errors: AMPEL_E_USAGE (unknown level, period or area
- * key; German message in diags), AMPEL_E_DATA (nothing to report: fewer
- * than 2 areas with values), AMPEL_E_NOMEM. Caller frees *out with
- * ampel_report_free(). */
-AMPEL_WUR ampel_status ampel_report_build(const ampel_dataset *ds,
+/* Draws the pages of the answer (ampel_analyse_report). Errors:
+ * AMPEL_E_NOMEM. Caller frees *out with ampel_report_free(). */
+AMPEL_WUR ampel_status ampel_report_build(const struct ampel_report_answer *a,
                                           const ampel_report_opts *o,
                                           ampel_report **out,
                                           ampel_diags *diags);

@@ -22,19 +22,24 @@
 #include <stdint.h>
 
 #include "ampel/dataset.h"
-#include "ampel/disclosure.h"
 #include "ampel/error.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+struct ampel_lights_answer; /* include/ampel/analysis/lights.h */
+
 typedef struct ampel_xlsx_export_opts {
-  const char *level;  /* Ampel sheet; NULL = default level (select.h) */
-  const char *period; /* NULL = latest */
-  const char *stamp;  /* data version line, or NULL */
-  ampel_disclosure_opts disclosure; /* the settings that were applied */
-  int64_t created;                  /* document creation time (Unix) */
+  /* The Ampel sheet: the answer of ampel_analyse_lights (the same statuses
+   * as `ampel lights`; small areas carry reason "zu wenige Einwohner"). */
+  const struct ampel_lights_answer *lights;
+  const char *stamp; /* data version line, or NULL */
+  const char *note;  /* the disclosure note (ampel_context_disclosure_note) */
+  long min_count;    /* the disclosure limit in force (comment on '.') */
+  const unsigned char *is_count; /* per indicator: 1 = a count (column
+                                    "Fallzahl"), or NULL */
+  int64_t created;               /* document creation time (Unix) */
 } ampel_xlsx_export_opts;
 
 void ampel_xlsx_export_opts_init(ampel_xlsx_export_opts *o);

@@ -14,6 +14,7 @@ struct ampel_context {
   ampel_dataset *cls; /* universe for rating; == ds when no area is small */
   ampel_geoset *geo;
   ampel_disclosure_opts disclosure;
+  ampel_disclosure_stats suppressed;
   int unprotected;
   long version;
   char digest[13];
@@ -50,7 +51,7 @@ static int any_small(const ampel_dataset *ds, const ampel_disclosure_opts *o) {
 static ampel_status finish(ampel_context *c, ampel_diags *diags) {
   ampel_status s = AMPEL_OK;
   if (!c->unprotected) {
-    s = ampel_disclosure_apply(c->ds, &c->disclosure, NULL);
+    s = ampel_disclosure_apply(c->ds, &c->disclosure, &c->suppressed);
     if (s != AMPEL_OK) {
       ampel_diags_error(diags, s, "zu wenig Speicher für die Geheimhaltung");
       return s;
@@ -192,13 +193,7 @@ const ampel_geoset *ampel_context_geometry(const ampel_context *c) {
   return c->geo;
 }
 
-const char *ampel_out_reason_de(ampel_out_reason r) {
-  switch (r) {
-  case AMPEL_REASON_RATED: return "";
-  case AMPEL_REASON_SMALL: return "zu wenige Einwohner";
-  case AMPEL_REASON_MISSING: return "kein Wert";
-  case AMPEL_REASON_NO_WEIGHT: return "kein Gewicht";
-  case AMPEL_REASON_INCOMPLETE: return "unvollständig";
-  }
-  return "";
+const ampel_disclosure_stats *
+ampel_context_suppressed(const ampel_context *c) {
+  return &c->suppressed;
 }

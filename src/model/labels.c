@@ -154,3 +154,14 @@ const char *ampel_out_label(int reason) {
   default: return "";
   }
 }
+
+const char *ampel_out_reason_de(ampel_out_reason r) {
+  switch (r) {
+  case AMPEL_REASON_RATED: return "";
+  case AMPEL_REASON_SMALL: return "zu wenige Einwohner";
+  case AMPEL_REASON_MISSING: return "kein Wert";
+  case AMPEL_REASON_NO_WEIGHT: return "kein Gewicht";
+  case AMPEL_REASON_INCOMPLETE: return "unvollständig";
+  }
+  return "";
+}

@@ -40,6 +40,7 @@ typedef struct ctx {
   const ampel_dataset *ds;
   const ampel_palette *pal;
   const char *stamp;
+  const char *const *why; /* per dropped area, or NULL */
   ampel_buf *b;
   layout L;
   const char *domains[N_DOMAIN_COLORS]; /* distinct domains, first seen */
@@ -388,6 +389,28 @@ static void sources(const ctx *c, ampel_buf *t) {
   ampel_svg_sources(t, c->ds, c->h->ind_ids, c->h->n_cols, sizeof(size_t));
 }
 
+/* The areas not drawn, grouped by reason: "Ohne Werte, nicht dargestellt:
+ * A, B" and "Nicht bewertet (zu wenige Einwohner): C" (universe rule). */
+static void dropped_note(const ctx *c, ampel_buf *t) {
+  const ampel_heatmap *h = c->h;
+  for (int small = 0; small <= 1; small++) {
+    size_t k = 0;
+    for (size_t i = 0; i < h->n_dropped; i++) {
+      const char *why = c->why && c->why[i] ? c->why[i] : "kein Wert";
+      if ((strcmp(why, "kein Wert") != 0) != small)
+        continue;
+      const ampel_area *a = ampel_dataset_area(c->ds, h->dropped[i]);
+      if (!k++ && !small)
+        ampel_buf_puts(t, "Ohne Werte, nicht dargestellt: ");
+      else if (k == 1)
+        ampel_buf_printf(t, "%sNicht bewertet (%s): ", t->len ? ". " : "",
+                         why);
+      ampel_buf_printf(t, "%s%s", k > 1 ? ", " : "",
+                       a->name && *a->name ? a->name : a->key);
+    }
+  }
+}
+
 static double draw_notes(ctx *c, double y, int dry) {
   ampel_buf t, *keep = c->b, sink;
   ampel_buf_init(&t);
@@ -414,13 +437,8 @@ static double draw_notes(ctx *c, double y, int dry) {
   y = note(c, y, t.data ? t.data : "");
   if (h->n_dropped) {
     t.len = 0;
-    ampel_buf_puts(&t, "Ohne Werte, nicht dargestellt: ");
-    for (size_t i = 0; i < h->n_dropped; i++) {
-      const ampel_area *a = ampel_dataset_area(c->ds, h->dropped[i]);
-      ampel_buf_printf(&t, "%s%s", i ? ", " : "",
-                       a->name && *a->name ? a->name : a->key);
-    }
-    y = note(c, y, t.data);
+    dropped_note(c, &t);
+    y = note(c, y, t.data ? t.data : "");
   }
   t.len = 0;
   sources(c, &t);
@@ -500,6 +518,7 @@ void ampel_heatmap_write_svg(const ampel_heatmap *h, const ampel_dataset *ds,
   c.b = out;
   c.pal = o && o->palette ? o->palette : ampel_palette_default();
   c.stamp = o ? o->stamp : NULL;
+  c.why = o ? o->dropped_why : NULL;
   do_layout(&c);
   double y = c.L.legend_y; /* measure the legend and notes first */
   ampel_buf scratch, *keep = c.b;

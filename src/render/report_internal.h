@@ -12,6 +12,7 @@
 #include "ampel/buf.h"
 #include "ampel/dataset.h"
 #include "ampel/lights.h"
+#include "ampel/analysis/report.h"
 #include "ampel/report.h"
 #include "ampel/select.h"
 #include "ampel/svg.h"
@@ -54,11 +55,12 @@ struct ampel_report {
 typedef struct rp_ctx {
   ampel_report *r;
   const ampel_dataset *ds;
+  const ampel_report_answer *a;
   const ampel_report_opts *o;
-  ampel_selection sel;
-  const ampel_dataset *cls; /* classification copy (small areas blank) */
-  ampel_lights lights;
-  size_t *order; /* lights rank order, lights.n_areas */
+  ampel_selection sel;      /* shallow copy of a->lights.sel */
+  const ampel_dataset *cls; /* the universe (small areas blank) */
+  ampel_lights lights;      /* shallow copy of a->lights.lights */
+  const size_t *order;      /* lights rank order, lights.n_areas */
   ampel_buf *b;  /* body of the current page */
   double y;      /* current baseline */
   const char *section;
@@ -85,7 +87,7 @@ void rp_heading(rp_ctx *c, const char *s, double size);
 double rp_embed_svg(ampel_buf *b, const char *svg, size_t len, double x,
                     double y, double w, double h, const char *prefix);
 /* Finishes all pages: head, footer with "Seite i von n", SVG wrapper. */
-ampel_status rp_finish(ampel_report *r, const ampel_report_opts *o);
+ampel_status rp_finish(ampel_report *r, const ampel_report_answer *a);
 
 /* ---- content ------------------------------------------------------------ */
 /* Cell text: the German number, the symbol of a flag, "–" when missing. */

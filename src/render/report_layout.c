@@ -208,7 +208,7 @@ double rp_embed_svg(ampel_buf *b, const char *svg, size_t len, double x,
  */
 
 static void head_foot(ampel_buf *d, const ampel_report *r, size_t i,
-                      const ampel_report_opts *o) {
+                      const ampel_report_answer *o) {
   const rp_page *pg = &r->pages[i];
   if (i > 0) {
     rp_text(d, RP_ML, 40, r->title, 7.5, 0, RP_GREY, AMPEL_SVG_START);
@@ -225,17 +225,16 @@ static void head_foot(ampel_buf *d, const ampel_report *r, size_t i,
                            max_chars(RP_CW, 7, 0), 9.0, &to);
   }
   ampel_svg_line(d, RP_ML, fy + 6, RP_W - RP_ML, fy + 6, RP_RULE, 0.6);
-  char note[256], num[64];
-  ampel_disclosure_note(&o->disclosure, 1, note, sizeof note);
+  char num[64];
   if (o->stamp && *o->stamp)
     rp_text(d, RP_ML, fy + 18, o->stamp, 7, 0, RP_GREY, AMPEL_SVG_START);
-  rp_text(d, RP_ML, fy + 27, note, 7, 0, RP_GREY, AMPEL_SVG_START);
+  rp_text(d, RP_ML, fy + 27, o->note, 7, 0, RP_GREY, AMPEL_SVG_START);
   snprintf(num, sizeof num, "Seite %zu von %zu", i + 1, r->n_pages);
   rp_text(d, RP_W - RP_ML, fy + 18, num, 8, 0, RP_INK, AMPEL_SVG_END);
 }
 
 static ampel_status finish_page(ampel_report *r, size_t i,
-                                const ampel_report_opts *o) {
+                                const ampel_report_answer *o) {
   ampel_buf d;
   ampel_buf_init(&d);
   ampel_buf_printf(&d,
@@ -260,7 +259,7 @@ static ampel_status finish_page(ampel_report *r, size_t i,
   return AMPEL_OK;
 }
 
-ampel_status rp_finish(ampel_report *r, const ampel_report_opts *o) {
+ampel_status rp_finish(ampel_report *r, const ampel_report_answer *o) {
   if (r->failed)
     return AMPEL_E_NOMEM;
   r->docs = ampel_calloc(r->n_pages ? r->n_pages : 1, sizeof *r->docs);

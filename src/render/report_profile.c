@@ -53,11 +53,17 @@ static size_t rank_of(const rp_ctx *c, size_t area, size_t ind, size_t *out_n) {
   return better + 1;
 }
 
+static int has_value(const ampel_dataset *ds, size_t area, size_t ind,
+                     size_t period) {
+  const double *v = ampel_dataset_values(ds, ind, period);
+  return v && !isnan(v[area]);
+}
+
 static void sparkline(rp_ctx *c, size_t area, size_t ind, pf_range rg, double x,
                       double y, double h) {
   size_t np = ampel_dataset_n_periods(c->ds), n = 0;
   for (size_t p = 0; p < np; p++)
-    n += ampel_has_value(c->ds, area, ind, p) ? 1 : 0;
+    n += has_value(c->ds, area, ind, p) ? 1 : 0;
   if (n < 2) {
     rp_text(c->b, x, y + h - 2, "ein Zeitpunkt", 6.5, 0, RP_GREY,
             AMPEL_SVG_START);
@@ -70,7 +76,7 @@ static void sparkline(rp_ctx *c, size_t area, size_t ind, pf_range rg, double x,
   int pen = 0;
   for (size_t p = 0; p < np; p++) {
     ampel_cell_ref e = ampel_dataset_get(c->ds, area, ind, p);
-    if (!ampel_has_value(c->ds, area, ind, p)) {
+    if (!has_value(c->ds, area, ind, p)) {
       pen = 0;
       continue;
     }
@@ -173,8 +179,7 @@ static void profile_row(rp_ctx *c, size_t area, size_t j, long lr,
   rp_text(c->b, RP_ML + PX_VAL, ty, val, 8.5, 1, RP_INK, AMPEL_SVG_END);
   rp_text(c->b, RP_ML + PX_REF, ty, ref, 8.5, 0, RP_INK, AMPEL_SVG_END);
   rp_text(c->b, RP_ML + PX_RANK, ty, rank, 8.5, 0, RP_INK, AMPEL_SVG_END);
-  int small = ampel_disclosure_small_area(&c->o->disclosure,
-                                          ampel_dataset_area(c->ds, area));
+  int small = lr >= 0 && c->a->lights.reason[lr] == AMPEL_REASON_SMALL;
   chip(c, e, small, in->polarity == AMPEL_POL_NEUTRAL, RP_ML + PX_CHIP,
        c->y + 2);
   sparkline(c, area, ind, rg[j], RP_ML + PX_SPARK, c->y + 2, 11);
@@ -270,13 +275,7 @@ static void profile(rp_ctx *c, size_t area, const pf_range *rg) {
 }
 
 static int wanted(const rp_ctx *c, size_t area) {
-  if (!c->o->area_keys)
-    return 1;
-  const char *key = ampel_dataset_area(c->ds, area)->key;
-  for (size_t i = 0; i < c->o->n_area_keys; i++)
-    if (strcmp(c->o->area_keys[i], key) == 0)
-      return 1;
-  return 0;
+  return c->a->profile[area];
 }
 
 void rp_profiles_section(rp_ctx *c) {

@@ -59,8 +59,8 @@ static double title_facts(rp_ctx *c, double y) {
   y = fact(b, y, "Umfang", tmp);
   date_de(c->o->created, date, sizeof date);
   y = fact(b, y, "Erstellt am", date);
-  if (c->o->stamp && *c->o->stamp) {
-    const char *s = c->o->stamp;
+  if (c->a->stamp && *c->a->stamp) {
+    const char *s = c->a->stamp;
     if (strncmp(s, "Datenstand ", 11) == 0)
       s += 11;
     y = fact(b, y, "Datenstand", s);
@@ -127,30 +127,19 @@ void rp_heatmap_section(rp_ctx *c) {
           "(hierarchische Clusteranalyse nach dem Gelsenkirchener Verfahren).",
           9.5, 0, RP_INK);
   c->y += 6;
-  ampel_heatmap h;
-  memset(&h, 0, sizeof h);
-  ampel_heatmap_opts ho;
-  ampel_heatmap_opts_init(&ho);
-  ampel_diags d;
-  ampel_diags_init(&d, 4);
-  if (ampel_heatmap_compute(c->cls, &c->sel, &ho, &h, &d) != AMPEL_OK) {
-    rp_para(c, RP_ML, RP_CW,
-            d.n ? d.items[0].message
-                : "Die Heatmap kann nicht berechnet "
-                  "werden.",
-            9.5, 0, RP_GREY);
-  } else {
-    ampel_buf svg;
-    ampel_buf_init(&svg);
-    ampel_heatmap_render_opts ro = {NULL, NULL};
-    ampel_heatmap_write_svg(&h, c->cls, &ro, &svg);
-    if (!svg.failed && svg.data)
-      c->y += rp_embed_svg(c->b, svg.data, svg.len, RP_ML, c->y, RP_CW,
-                           RP_LIMIT - c->y, "hm-");
-    ampel_buf_release(&svg);
+  const ampel_heatmap_answer *h = &c->a->heatmap;
+  if (!c->a->heatmap_ok) {
+    rp_para(c, RP_ML, RP_CW, c->a->heatmap_why, 9.5, 0, RP_GREY);
+    return;
   }
-  ampel_heatmap_release(&h);
-  ampel_diags_release(&d);
+  ampel_buf svg;
+  ampel_buf_init(&svg);
+  ampel_heatmap_render_opts ro = {NULL, NULL, h->reason_de};
+  ampel_heatmap_write_svg(&h->hm, h->ds, &ro, &svg);
+  if (!svg.failed && svg.data)
+    c->y += rp_embed_svg(c->b, svg.data, svg.len, RP_ML, c->y, RP_CW,
+                         RP_LIMIT - c->y, "hm-");
+  ampel_buf_release(&svg);
 }
 
 /* ---- the Ampel table ----------------------------------------------------- */
@@ -225,8 +214,7 @@ static void lt_cell(rp_ctx *c, const lt_geo *g, size_t r, size_t j, double x,
                     double y) {
   size_t area = c->lights.area_ids[r], ind = c->sel.inds[j];
   const ampel_lights_cell *e = ampel_lights_at(&c->lights, r, j);
-  int small = ampel_disclosure_small_area(&c->o->disclosure,
-                                          ampel_dataset_area(c->ds, area));
+  int small = c->a->lights.reason[r] == AMPEL_REASON_SMALL;
   ampel_rgb bg = status_rgb(e->status);
   if (e->certain == AMPEL_CERTAIN_NO)
     bg = ampel_rgb_mix(bg, (ampel_rgb){255, 255, 255}, 0.55);
@@ -395,7 +383,7 @@ static void indicator_meta(rp_ctx *c, size_t id) {
   meta_row(c, "Handlungsfeld", ind->domain);
   meta_row(c, "Quelle", ind->source);
   meta_row(c, "Stichtag", ind->reference_date);
-  if (ampel_disclosure_is_count(ind))
+  if (c->a->is_count[id])
     meta_row(c, "Geheimhaltung",
              "Fallzahl: Werte unter der Grenze werden "
              "unterdrückt.");
@@ -435,7 +423,7 @@ static const char *const methods_de[] = {
     NULL};
 
 static void disclosure_text(rp_ctx *c) {
-  const ampel_disclosure_opts *d = &c->o->disclosure;
+  const ampel_disclosure_opts *d = &c->a->disclosure;
   char tmp[1024], pop[48];
   ampel_format_de(d->min_population, 0, pop, sizeof pop);
   if (d->min_count > 1)
@@ -445,7 +433,7 @@ static void disclosure_text(rp_ctx *c) {
              "Geheimhaltung; in diesem Bericht %zu Werte). %s Als Fallzahl "
              "gilt eine Kennzahl, deren Einheit eine Zählung nennt (z. B. "
              "Anzahl, Personen, Schüler, Kinder).",
-             d->min_count - 1, d->min_count, c->o->suppressed.primary,
+             d->min_count - 1, d->min_count, c->a->suppressed.primary,
              d->secondary
                  ? "Ist ein Wert die Summe seiner Teilgebiete und nur ein "
                    "Teilgebiet gesperrt, wird zusätzlich das kleinste andere "
@@ -458,7 +446,7 @@ static void disclosure_text(rp_ctx *c) {
   rp_para(c, RP_ML, RP_CW, tmp, 9, 0, RP_INK);
   if (d->secondary && d->min_count > 1) {
     snprintf(tmp, sizeof tmp, "Sekundär gesperrt: %zu Werte.",
-             c->o->suppressed.secondary);
+             c->a->suppressed.secondary);
     rp_para(c, RP_ML, RP_CW, tmp, 9, 0, RP_INK);
   }
   if (d->min_population > 0) {

@@ -6,16 +6,15 @@
 
 #include "ampel/alloc.h"
 #include "ampel/buf.h"
-#include "ampel/lights.h"
+#include "ampel/analysis/lights.h"
 #include "ampel/report.h"
-#include "ampel/select.h"
 #include "ampel/svg.h"
 #include "ampel/xlsx_export.h"
 #include "xlsx_common.h"
 
 void ampel_xlsx_export_opts_init(ampel_xlsx_export_opts *o) {
   memset(o, 0, sizeof *o);
-  ampel_disclosure_opts_init(&o->disclosure);
+  o->min_count = 3;
 }
 
 #ifndef AMPEL_HAVE_XLSXWRITER
@@ -189,34 +188,6 @@ static ampel_status sheet_werte(xw *x, ampel_diags *diags) {
 
 /* ---- Ampel --------------------------------------------------------------- */
 
-typedef struct amp_ctx {
-  ampel_selection sel;
-  ampel_dataset *cls;
-  ampel_lights l;
-  int selected;
-} amp_ctx;
-
-static void amp_release(amp_ctx *a) {
-  ampel_lights_release(&a->l);
-  if (a->selected)
-    ampel_selection_release(&a->sel);
-  ampel_dataset_free(a->cls);
-}
-
-static ampel_status amp_compute(xw *x, amp_ctx *a, ampel_diags *d) {
-  memset(a, 0, sizeof *a);
-  ampel_status s =
-      ampel_select(x->ds, x->o->level, x->o->period, NULL, 0, &a->sel, d);
-  a->selected = s == AMPEL_OK;
-  if (s == AMPEL_OK)
-    s = ampel_disclosure_classify_copy(x->ds, &x->o->disclosure, &a->cls);
-  ampel_lights_opts lo;
-  ampel_lights_opts_init(&lo);
-  if (s == AMPEL_OK)
-    s = ampel_lights_compute(a->cls, &a->sel, &lo, &a->l, d);
-  return s;
-}
-
 static const char *arrow(ampel_trend t) {
   return t == AMPEL_TREND_BETTER   ? "\xe2\x86\x97"
          : t == AMPEL_TREND_WORSE  ? "\xe2\x86\x98"
@@ -224,14 +195,13 @@ static const char *arrow(ampel_trend t) {
                                    : "";
 }
 
-static void amp_cell(xw *x, lxw_worksheet *ws, const amp_ctx *a, size_t r,
-                     size_t j, lxw_row_t row, int d) {
-  size_t area = a->l.area_ids[r], ind = a->sel.inds[j];
+static void amp_cell(xw *x, lxw_worksheet *ws, const ampel_lights_answer *a,
+                     size_t r, size_t j, lxw_row_t row, int d) {
+  size_t area = a->lights.area_ids[r], ind = a->sel.inds[j];
   lxw_col_t col = (lxw_col_t)(2 + 2 * j);
-  const ampel_lights_cell *e = ampel_lights_at(&a->l, r, j);
+  const ampel_lights_cell *e = ampel_lights_at(&a->lights, r, j);
   ampel_cell_ref c = ampel_dataset_get(x->ds, area, ind, a->sel.period);
-  int small = ampel_disclosure_small_area(&x->o->disclosure,
-                                          ampel_dataset_area(x->ds, area));
+  int small = a->reason[r] == AMPEL_REASON_SMALL;
   if (c.present && ampel_flag_has_value(c.flag) && isfinite(c.value)) {
     lxw_format *f =
         small ? x->plain[d]
@@ -254,7 +224,8 @@ static void amp_cell(xw *x, lxw_worksheet *ws, const amp_ctx *a, size_t r,
   worksheet_write_string(ws, row, col + 1, arrow(e->trend), x->f.center);
 }
 
-static void amp_header(xw *x, lxw_worksheet *ws, const amp_ctx *a) {
+static void amp_header(xw *x, lxw_worksheet *ws,
+                       const ampel_lights_answer *a) {
   worksheet_write_string(ws, HEAD_ROW, 0, "Gebiet", x->f.head);
   worksheet_write_string(ws, HEAD_ROW, 1, "Gebietsname", x->f.head);
   worksheet_set_column(ws, 0, 0, 14, NULL);
@@ -291,32 +262,30 @@ static void amp_legend(xw *x, lxw_worksheet *ws, lxw_row_t row) {
 }
 
 static ampel_status sheet_ampel(xw *x, ampel_diags *diags) {
-  amp_ctx a;
-  ampel_status s = amp_compute(x, &a, diags);
-  if (s != AMPEL_OK) {
-    amp_release(&a);
-    return s;
+  const ampel_lights_answer *a = x->o->lights;
+  if (!a) {
+    ampel_diags_error(diags, AMPEL_E_USAGE, "keine Ampel für das Blatt Ampel");
+    return AMPEL_E_USAGE;
   }
   lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Ampel");
   char title[256];
-  snprintf(title, sizeof title, "Ampel: %s, %s", a.sel.level,
-           ampel_dataset_period(x->ds, a.sel.period)->label);
+  snprintf(title, sizeof title, "Ampel: %s, %s", a->sel.level,
+           ampel_dataset_period(x->ds, a->sel.period)->label);
   sheet_top(x, ws, title);
-  amp_header(x, ws, &a);
+  amp_header(x, ws, a);
   lxw_row_t row = HEAD_ROW;
-  for (size_t r = 0; r < a.l.n_areas; r++) {
+  for (size_t r = 0; r < a->lights.n_areas; r++) {
     row++;
-    const ampel_area *ar = ampel_dataset_area(x->ds, a.l.area_ids[r]);
+    const ampel_area *ar = ampel_dataset_area(x->ds, a->lights.area_ids[r]);
     worksheet_write_string(ws, row, 0, ar->key, x->f.text);
     worksheet_write_string(ws, row, 1, ar->name, NULL);
-    for (size_t j = 0; j < a.sel.n_inds; j++)
-      amp_cell(x, ws, &a, r, j, row, decimals_of(x->ds, a.sel.inds[j]));
+    for (size_t j = 0; j < a->sel.n_inds; j++)
+      amp_cell(x, ws, a, r, j, row, decimals_of(x->ds, a->sel.inds[j]));
   }
-  lxw_col_t last_col = (lxw_col_t)(1 + 2 * a.sel.n_inds);
+  lxw_col_t last_col = (lxw_col_t)(1 + 2 * a->sel.n_inds);
   worksheet_freeze_panes(ws, HEAD_ROW + 1, 2);
   worksheet_autofilter(ws, HEAD_ROW, 0, row, last_col);
   amp_legend(x, ws, row + 2);
-  amp_release(&a);
   return AMPEL_OK;
 }
 
@@ -355,7 +324,8 @@ static void sheet_kennzahlen(xw *x) {
     if (in->decimals >= 0)
       worksheet_write_number(ws, r, 8, in->decimals, NULL);
     worksheet_write_string(ws, r, 9,
-                           ampel_disclosure_is_count(in) ? "ja" : "nein", NULL);
+                           x->o->is_count && x->o->is_count[i] ? "ja" : "nein",
+                           NULL);
   }
   worksheet_freeze_panes(ws, HEAD_ROW + 1, 1);
   worksheet_autofilter(ws, HEAD_ROW, 0, r, 9);
@@ -378,11 +348,9 @@ static void sheet_methoden(xw *x) {
                            x->f.center);
     worksheet_write_string(ws, r, 1, ampel_flag_label_de((ampel_flag)f), NULL);
   }
-  char note[300];
-  ampel_disclosure_note(&x->o->disclosure, 1, note, sizeof note);
   r += 2;
   worksheet_write_string(ws, r++, 0, "Geheimhaltung", x->f.bold);
-  worksheet_write_string(ws, r, 1, note, x->f.wrap);
+  worksheet_write_string(ws, r, 1, x->note, x->f.wrap);
 }
 
 static void sheet_quellen(xw *x) {
@@ -426,10 +394,10 @@ static void init_formats(xw *x) {
     xc_number_format(d, fmt, sizeof fmt);
     format_set_num_format(x->plain[d], fmt);
   }
-  ampel_disclosure_note(&x->o->disclosure, 1, x->note, sizeof x->note);
+  snprintf(x->note, sizeof x->note, "%s", x->o->note ? x->o->note : "");
   snprintf(x->comment_secret, sizeof x->comment_secret,
            "unterdrückt oder geheim (Geheimhaltung: Werte unter %ld)",
-           x->o->disclosure.min_count);
+           x->o->min_count);
 }
 
 ampel_status ampel_xlsx_export_write(const ampel_dataset *ds,

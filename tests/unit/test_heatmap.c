@@ -224,7 +224,7 @@ static void test_svg(void **state) {
   compute(&f, AMPEL_HM_CLUSTER_BOTH, 0);
   ampel_buf b;
   ampel_buf_init(&b);
-  ampel_heatmap_render_opts ro = {NULL, "Datenstand 1"};
+  ampel_heatmap_render_opts ro = {NULL, "Datenstand 1", NULL};
   ampel_heatmap_write_svg(&f.h, f.ds, &ro, &b);
   assert_false(b.failed);
   assert_non_null(strstr(b.data, "role=\"img\""));

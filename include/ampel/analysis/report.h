@@ -1,0 +1,54 @@
+/* ampel/analysis/report.h - the question behind the council report
+ * (report.h, docs/berichte.md): the Ampel and the heatmap of one level
+ * and period exactly as `ampel lights` and `ampel heatmap` answer them
+ * (same defaults, same universe: small areas are shown but not rated),
+ * which areas get a profile page, and what the appendix says about
+ * disclosure control. The renderer (src/render/report*.c) only draws it.
+ *
+ * Options read from the query: level, period, areas (profiles only for
+ * these keys of the level). The universe is the context's.
+ */
+#ifndef AMPEL_ANALYSIS_REPORT_H
+#define AMPEL_ANALYSIS_REPORT_H
+
+#include "ampel/analysis/heatmap.h"
+#include "ampel/analysis/lights.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ampel_report_answer {
+  const ampel_dataset *ds;  /* as shown (borrowed) */
+  const ampel_dataset *uni; /* the universe: ranks among rated areas
+                               (borrowed) */
+  ampel_lights_answer lights; /* lights.sel is the report's selection */
+  ampel_heatmap_answer heatmap; /* valid when heatmap_ok */
+  int heatmap_ok;
+  char heatmap_why[256];   /* German reason when !heatmap_ok */
+  unsigned char *profile;  /* per dataset area: 1 = gets a profile page */
+  unsigned char *is_count; /* per dataset indicator: 1 = a count that
+                              disclosure control suppresses */
+  int has_tiles;           /* some area of the level has a tile position */
+  ampel_disclosure_opts disclosure;  /* the settings in force */
+  ampel_disclosure_stats suppressed; /* what they did */
+  const char *stamp;  /* "Datenstand …" or "" (borrowed) */
+  const char *note;   /* the disclosure note (borrowed) */
+  const char *root_name; /* name of the whole city, or NULL */
+} ampel_report_answer;
+
+/* Answers the question. Errors: those of ampel_analyse_lights;
+ * AMPEL_E_USAGE "areas: unbekanntes Gebiet 'X'" or an area of another
+ * level; AMPEL_E_DATA when the level has fewer than 2 areas;
+ * AMPEL_E_NOMEM. A heatmap that cannot be computed is not an error. On
+ * error *out is released. The answer borrows from the context. */
+AMPEL_WUR ampel_status ampel_analyse_report(const ampel_context *ctx,
+                                            const ampel_query *q,
+                                            ampel_report_answer *out,
+                                            ampel_diags *diags);
+void ampel_report_answer_release(ampel_report_answer *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,181 @@
+/* h_overview.c - Übersicht `/`: level and period form, the "Hinsehen"
+ * list, positive developments, the clustered heatmap and the Ampel table:
+ * parse (srv_query) → ampel_analyse_overview → the same renderers as
+ * `ampel heatmap` and `ampel lights`. */
+#include <string.h>
+
+#include "overview.h"
+#include "server.h"
+
+/* The options of the overview `/` (docs, generated like the API's). */
+const ampel_opt_id srv_overview_ids[] = {
+    AMPEL_OPT_LEVEL,       AMPEL_OPT_PERIOD,         AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_SINCE,       AMPEL_OPT_BAND,           AMPEL_OPT_STATUS_METHOD,
+    AMPEL_OPT_REFERENCE,   AMPEL_OPT_CLUSTER,        AMPEL_OPT_LINKAGE,
+    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE};
+const size_t srv_n_overview_ids =
+    sizeof srv_overview_ids / sizeof srv_overview_ids[0];
+
+/* The GET form: level, period, comparison period. */
+static void form(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
+  const ampel_selection *sel = &o->lights.sel;
+  ampel_buf_puts(b, "<form class=\"auswahl\" method=\"get\" action=\"/\" "
+                    "aria-label=\"Auswahl\">\n<div class=\"feld\">");
+  page_select_level(q, b, sel->level);
+  ampel_buf_puts(b, "</div>\n<div class=\"feld\">");
+  page_select_period(q, b, "period", "Zeitraum", (long)sel->period, 0);
+  ampel_buf_puts(b, "</div>\n<div class=\"feld\">");
+  page_select_period(q, b, "since", "Entwicklung seit", o->since, 1);
+  ampel_buf_puts(b, "</div>\n<div class=\"feld\"><button type=\"submit\">"
+                    "Anzeigen</button></div>\n</form>\n");
+}
+
+/* "Wo genauer hinsehen?": ranked rows with critical or worse lights. */
+static void hinsehen(srv_req *q, ampel_buf *b,
+                     const ampel_overview_answer *o) {
+  ampel_buf_puts(b, "<section aria-labelledby=\"h-hinsehen\">\n<h2 "
+                    "id=\"h-hinsehen\">Wo sollten wir genauer hinsehen?</h2>\n"
+                    "<p>Gebiete mit kritischem Status (deutlich ungünstiger "
+                    "als die Gesamtstadt) oder verschlechterter Entwicklung, "
+                    "die auffälligsten zuerst:</p>\n<ol class=\"hinsehen\">\n");
+  const ampel_lights *l = &o->lights.lights;
+  ampel_buf line;
+  ampel_buf_init(&line);
+  for (size_t i = 0; i < o->n_watch; i++) {
+    size_t row = o->watch[i];
+    line.len = 0;
+    ampel_lights_hinsehen_line(l, q->ds, row, &line);
+    if (line.failed)
+      continue;
+    ampel_buf_puts(b, "<li>");
+    page_area_link(b, q->ds, l->area_ids[row]);
+    const char *colon = strchr(line.data, ':');
+    ampel_buf_html(b, colon ? colon : line.data);
+    ampel_buf_puts(b, "</li>\n");
+  }
+  ampel_buf_release(&line);
+  if (!o->n_watch)
+    ampel_buf_puts(b, "<li>Kein Gebiet ist auffällig.</li>\n");
+  ampel_buf_puts(b, "</ol>\n</section>\n");
+}
+
+/* "Welche Entwicklung ist positiv?": counts of better trends. */
+static void positiv(srv_req *q, ampel_buf *b,
+                    const ampel_overview_answer *o) {
+  const ampel_lights *l = &o->lights.lights;
+  ampel_buf_puts(b, "<section aria-labelledby=\"h-positiv\">\n<h2 "
+                    "id=\"h-positiv\">Welche Entwicklung ist positiv?</h2>\n");
+  if (!o->any_trend) {
+    ampel_buf_puts(b, "<p>Für diesen Zeitraum gibt es noch keinen früheren "
+                      "Zeitraum mit Werten; Entwicklungen erscheinen, sobald "
+                      "ein weiterer Datenstand eingelesen ist. Bis dahin "
+                      "zeigen die Gebiete mit Status <span class=\"st st-0\">"
+                      "● gut</span>, wo die Lage günstiger ist als in der "
+                      "Gesamtstadt.</p>\n</section>\n");
+    return;
+  }
+  ampel_buf_puts(b, "<ul class=\"liste\">\n");
+  for (size_t i = 0; i < o->n_better; i++) {
+    size_t row = o->better[i], better = 0;
+    for (size_t j = 0; j < l->n_cols; j++)
+      better += ampel_lights_at(l, row, j)->trend == AMPEL_TREND_BETTER;
+    ampel_buf_puts(b, "<li>");
+    page_area_link(b, q->ds, l->area_ids[row]);
+    ampel_buf_printf(b, ": %zu Kennzahl%s verbessert (", better,
+                     better == 1 ? "" : "en");
+    for (size_t j = 0, k = 0; j < l->n_cols; j++)
+      if (ampel_lights_at(l, row, j)->trend == AMPEL_TREND_BETTER) {
+        ampel_buf_puts(b, k++ ? ", " : "");
+        ampel_buf_html(b, ampel_dataset_indicator(q->ds, l->cols[j].ind)->name);
+      }
+    ampel_buf_puts(b, ")</li>\n");
+  }
+  if (!o->n_better)
+    ampel_buf_puts(b, "<li>Kein Gebiet hat sich im Vergleich zur "
+                      "Gesamtstadt deutlich verbessert.</li>\n");
+  ampel_buf_puts(b, "</ul>\n</section>\n");
+}
+
+static void heatmap(srv_req *q, ampel_buf *b, const ampel_overview_answer *o,
+                    const ampel_palette *pal) {
+  const ampel_heatmap_answer *h = &o->heatmap;
+  ampel_buf_puts(b, "<section aria-labelledby=\"h-heatmap\">\n<h2 "
+                    "id=\"h-heatmap\">Heatmap: ähnliche Gebiete und "
+                    "Kennzahlen nebeneinander</h2>\n");
+  if (!o->heatmap_ok) {
+    page_note(b, "warnung", o->heatmap_why);
+    ampel_buf_puts(b, "</section>\n");
+    return;
+  }
+  ampel_buf svg;
+  ampel_buf_init(&svg);
+  ampel_heatmap_render_opts ro = {pal, *h->footer ? h->footer : NULL,
+                                  h->reason_de};
+  ampel_heatmap_write_svg(&h->hm, h->ds, &ro, &svg);
+  ampel_buf_puts(b, "<figure>\n");
+  if (!svg.failed)
+    page_svg(q, b, svg.data, svg.len);
+  ampel_buf_release(&svg);
+  ampel_buf_puts(b, "<figcaption>Jede Kennzahl ist auf 0 (ungünstigster "
+                    "Wert) bis 1 (günstigster Wert) skaliert; dunkle Felder "
+                    "sind ungünstig, helle günstig. Gebiete und Kennzahlen "
+                    "mit ähnlichem Muster stehen nebeneinander (Clusterung). "
+                    "Die Werte stehen auch in der Tabelle darunter.</figcaption>"
+                    "\n</figure>\n");
+  ov_heatmap_table(b, h);
+  ampel_buf_puts(b, "</section>\n");
+}
+
+static void lights(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
+                   const ampel_palette *pal) {
+  ampel_buf_puts(b, "<section aria-labelledby=\"h-ampel\">\n<h2 "
+                    "id=\"h-ampel\">Ampel: Status und Entwicklung je "
+                    "Gebiet</h2>\n");
+  ov_lights_table(b, a);
+  ampel_buf svg;
+  ampel_buf_init(&svg);
+  ampel_lights_render_opts ro = {pal, *a->footer ? a->footer : NULL,
+                                 a->order};
+  ampel_lights_write_svg(&a->lights, a->ds, &ro, &svg);
+  ampel_buf_puts(b, "<details>\n<summary>Ampel als Bild (zum Drucken und "
+                    "Weitergeben)</summary>\n<figure>\n");
+  if (!svg.failed)
+    page_svg(q, b, svg.data, svg.len);
+  ampel_buf_release(&svg);
+  ampel_buf_puts(b, "<figcaption>Dieselben Angaben wie in der Tabelle oben."
+                    "</figcaption>\n</figure>\n</details>\n</section>\n");
+}
+
+int h_overview(srv_req *q, srv_resp *r) {
+  ampel_query qu;
+  if (srv_query(q, r, srv_overview_ids, srv_n_overview_ids, &qu))
+    return -1;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_overview_answer o;
+  ampel_status st = ampel_analyse_overview(q->snap->ctx, &qu, &o, &d);
+  if (st != AMPEL_OK) {
+    int rc = srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
+    ampel_diags_release(&d);
+    return rc;
+  }
+  ampel_diags_release(&d);
+  const ampel_palette *pal =
+      ampel_palette_find(ampel_query_text(&qu, AMPEL_OPT_PALETTE));
+  ampel_buf *b = &r->body;
+  page_begin(q, r, "Übersicht", NAV_OVERVIEW);
+  ampel_buf_puts(b, "<h1>Übersicht: ");
+  ampel_buf_html(b, o.lights.sel.level);
+  ampel_buf_puts(b, ", ");
+  ampel_buf_html(b, srv_period_label(q->ds, o.lights.sel.period));
+  ampel_buf_puts(b, "</h1>\n");
+  ov_intro(b, &o);
+  form(q, b, &o);
+  hinsehen(q, b, &o);
+  positiv(q, b, &o);
+  lights(q, b, &o.lights, pal);
+  heatmap(q, b, &o, pal);
+  page_end(q, r);
+  ampel_overview_answer_release(&o);
+  return 0;
+}
