@@ -24,6 +24,13 @@ struct ampel_lights_answer;
 /* /api/v1/lights (src/render/lights_json.c). */
 void ampel_lights_json(const struct ampel_lights_answer *a, ampel_buf *out);
 
+struct ampel_correlation_answer;
+/* `ampel correlate --format json`: level, period, method, the areas used
+ * and left out, the indicators in matrix order and every pair with r, n,
+ * p (src/render/correlate_out.c). */
+void ampel_correlation_json(const struct ampel_correlation_answer *a,
+                            ampel_buf *out);
+
 #ifdef __cplusplus
 }
 #endif
