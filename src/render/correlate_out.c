@@ -7,6 +7,16 @@
 #include "ampel/chart.h"
 #include "ampel/json.h"
 
+/* Render may not call compute: the method's name here. */
+static const char *method_name(ampel_corr_method m) {
+  return m == AMPEL_CORR_SPEARMAN ? "spearman" : "pearson";
+}
+
+static const ampel_corr *pair(const ampel_correlation_answer *a, size_t i,
+                              size_t j) {
+  return &a->m[i * a->k + j];
+}
+
 static const char *ind_key(const ampel_correlation_answer *a, size_t j) {
   return ampel_dataset_indicator(a->ds, a->sel.inds[j])->key;
 }
@@ -16,11 +26,11 @@ void ampel_correlation_write_csv(const ampel_correlation_answer *a,
   ampel_buf_puts(b, "a,b,method,r,n,p\n");
   for (size_t i = 0; i < a->k; i++)
     for (size_t j = i + 1; j < a->k; j++) {
-      const ampel_corr *c = ampel_correlation_at(a, i, j);
+      const ampel_corr *c = pair(a, i, j);
       ampel_buf_csv_field(b, ind_key(a, i));
       ampel_buf_putc(b, ',');
       ampel_buf_csv_field(b, ind_key(a, j));
-      ampel_buf_printf(b, ",%s,", ampel_corr_method_name(a->method));
+      ampel_buf_printf(b, ",%s,", method_name(a->method));
       ampel_buf_double(b, c->r);
       ampel_buf_printf(b, ",%zu,", c->n);
       ampel_buf_double(b, c->p);
@@ -34,7 +44,7 @@ void ampel_correlation_json(const ampel_correlation_answer *a, ampel_buf *b) {
   ampel_buf_puts(b, ", \"period\": ");
   ampel_json_str(b, ampel_dataset_period(a->ds, a->sel.period)->label);
   ampel_buf_puts(b, ", \"method\": ");
-  ampel_json_str(b, ampel_corr_method_name(a->method));
+  ampel_json_str(b, method_name(a->method));
   ampel_buf_printf(b, ", \"areas\": %zu, \"not_rated\": %zu,\n"
                       "\"indicators\": [",
                    a->sel.n_areas - a->n_small, a->n_small);
@@ -46,7 +56,7 @@ void ampel_correlation_json(const ampel_correlation_answer *a, ampel_buf *b) {
   size_t t = 0;
   for (size_t i = 0; i < a->k; i++)
     for (size_t j = i + 1; j < a->k; j++) {
-      const ampel_corr *c = ampel_correlation_at(a, i, j);
+      const ampel_corr *c = pair(a, i, j);
       ampel_buf_puts(b, t++ ? ",\n  {\"a\": " : "\n  {\"a\": ");
       ampel_json_str(b, ind_key(a, i));
       ampel_buf_puts(b, ", \"b\": ");
