@@ -144,9 +144,9 @@ void cli_need_out_note(const ampel_dataset *ds, const size_t *areas,
 int cli_need_sensitivity(const cli_call *call, const ampel_index_answer *a);
 
 /* ---- maps and charts (cmd_map.c, cmd_chart.c, cmd_correlate.c) ---------- */
-int cmd_map(int argc, char **argv, cli_common *c);
-int cmd_chart(int argc, char **argv, cli_common *c);
-int cmd_correlate(int argc, char **argv, cli_common *c);
+int cmd_map(const cli_call *call);
+int cmd_chart(const cli_call *call);
+int cmd_correlate(const cli_call *call);
 
 /* ---- reports, pictures, settings (cmd_report.c, cmd_template.c,
  * cmd_config.c, picture.c) ------------------------------------------------ */

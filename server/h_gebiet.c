@@ -8,22 +8,25 @@
 
 #include "ampel/alloc.h"
 #include "ampel/chart.h"
-#include "ampel/lights.h"
+#include "ampel/analysis/profile.h"
 #include "ampel/need.h"
-#include "ampel/select.h"
 #include "maps.h"
 #include "overview.h"
 #include "server.h"
 
+/* The options of /gebiet/KEY (docs/api.md, generated). */
+const ampel_opt_id srv_gebiet_ids[] = {AMPEL_OPT_PERIOD, AMPEL_OPT_SINCE,
+                                       AMPEL_OPT_MIN_POPULATION};
+const size_t srv_n_gebiet_ids =
+    sizeof srv_gebiet_ids / sizeof srv_gebiet_ids[0];
+
 typedef struct profile {
   size_t area;
   const ampel_area *a;
-  long period, since;
-  ampel_selection sel;
-  ampel_lights li;
-  int ok;   /* lights computed */
-  long row; /* the area's row in li */
-  char msg[512];
+  long period, since; /* as asked (-1: default) */
+  ampel_profile_answer x;
+  const ampel_lights *li;       /* = &x.lights.lights */
+  const ampel_selection *sel;   /* = &x.lights.sel */
 } profile;
 
 static int h_area_list(srv_req *q, srv_resp *r) {
@@ -53,63 +56,27 @@ static int h_area_list(srv_req *q, srv_resp *r) {
   return 0;
 }
 
-static void profile_release(profile *p) {
-  ampel_lights_release(&p->li);
-  ampel_selection_release(&p->sel);
-}
-
-/* Lights of the area's level; a level without values is no error: the
- * profile then shows what there is. */
-static void profile_compute(srv_req *q, profile *p) {
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  const char *pl =
-      p->period >= 0 ? srv_period_label(q->ds, (size_t)p->period) : NULL;
-  ampel_status st = ampel_select(q->ds, p->a->level, pl, NULL, 0, &p->sel, &d);
-  ampel_lights_opts o;
-  ampel_lights_opts_init(&o);
-  if (st == AMPEL_OK && p->since >= 0 && (size_t)p->since >= p->sel.period)
-    p->since = -1;
-  o.since = p->since;
-  if (st == AMPEL_OK)
-    st = ampel_lights_compute(q->ds, &p->sel, &o, &p->li, &d);
-  p->ok = st == AMPEL_OK;
-  p->row = -1;
-  for (size_t i = 0; p->ok && i < p->li.n_areas; i++)
-    if (p->li.area_ids[i] == p->area)
-      p->row = (long)i;
-  if (!p->ok && d.n)
-    strncpy(p->msg, d.items[0].message, sizeof p->msg - 1);
-  ampel_diags_release(&d);
-}
-
 /* "4 von 4 Kennzahlen kritisch (…); verschlechtert: …; günstig: …". */
 static void list_names(srv_req *q, ampel_buf *b, const profile *p, int status,
                        int trend) {
   size_t k = 0;
-  for (size_t j = 0; j < p->li.n_cols; j++) {
-    const ampel_lights_cell *c = ampel_lights_at(&p->li, (size_t)p->row, j);
+  for (size_t j = 0; j < p->li->n_cols; j++) {
+    const ampel_lights_cell *c = p->x.rows[j].cell;
     if ((status >= 0 && (int)c->status != status) ||
         (trend >= 0 && (int)c->trend != trend))
       continue;
     ampel_buf_puts(b, k++ ? ", " : "");
-    ampel_buf_html(b, ampel_dataset_indicator(q->ds, p->li.cols[j].ind)->name);
+    ampel_buf_html(b, ampel_dataset_indicator(q->ds, p->li->cols[j].ind)->name);
   }
   if (!k)
     ampel_buf_puts(b, "keine");
 }
 
 static void summary(srv_req *q, ampel_buf *b, const profile *p) {
-  size_t crit = 0, worse = 0, good = 0, better = 0;
-  for (size_t j = 0; j < p->li.n_cols; j++) {
-    const ampel_lights_cell *c = ampel_lights_at(&p->li, (size_t)p->row, j);
-    good += c->status == AMPEL_LIGHT_GOOD;
-    better += c->trend == AMPEL_TREND_BETTER;
-  }
-  ampel_lights_counts(&p->li, (size_t)p->row, &crit, &worse);
+  size_t crit = p->x.n_critical, good = p->x.n_good;
   ampel_buf_printf(b, "<p class=\"lead\"><strong>%zu von %zu Kennzahlen "
                       "kritisch</strong>",
-                   crit, p->li.n_cols);
+                   crit, p->x.n_rows);
   if (crit) {
     ampel_buf_puts(b, " (");
     list_names(q, b, p, AMPEL_LIGHT_CRITICAL, -1);
@@ -126,10 +93,15 @@ static void summary(srv_req *q, ampel_buf *b, const profile *p) {
   ampel_buf_puts(b, "; verbessert: ");
   list_names(q, b, p, -1, AMPEL_TREND_BETTER);
   ampel_buf_puts(b, ". Vergleich mit der Gesamtstadt im Zeitraum ");
-  ampel_buf_html(b, srv_period_label(q->ds, p->li.period));
+  ampel_buf_html(b, srv_period_label(q->ds, p->li->period));
   ampel_buf_puts(b, ".</p>\n");
-  (void)worse;
-  (void)better;
+  if (p->x.reason == AMPEL_REASON_SMALL) {
+    char note[200];
+    snprintf(note, sizeof note, "Dieses Gebiet hat zu wenige Einwohner: "
+                                "es wird gezeigt, aber %s.",
+             "nicht bewertet (" AMPEL_DE_NOT_RATED ")");
+    page_note(b, "hinweis", note);
+  }
 }
 
 /* Sparkline of the area's values over all periods against the root. */
@@ -146,9 +118,9 @@ static void spark(srv_req *q, ampel_buf *b, const profile *p, size_t ind) {
     ampel_cell_ref c = ampel_dataset_get(q->ds, p->area, ind, t);
     y[t] = ampel_flag_has_value(c.flag) ? c.value : NAN;
     ref[t] = NAN;
-    if (p->sel.root >= 0) {
+    if (p->sel->root >= 0) {
       ampel_cell_ref rc =
-          ampel_dataset_get(q->ds, (size_t)p->sel.root, ind, t);
+          ampel_dataset_get(q->ds, (size_t)p->sel->root, ind, t);
       ref[t] = ampel_flag_has_value(rc.flag) ? rc.value : NAN;
     }
     char v[48];
@@ -160,7 +132,7 @@ static void spark(srv_req *q, ampel_buf *b, const profile *p, size_t ind) {
   ampel_buf svg;
   ampel_buf_init(&svg);
   if (!title.failed &&
-      ampel_sparkline(y, p->sel.root >= 0 ? ref : NULL, np, 120, 32,
+      ampel_sparkline(y, p->sel->root >= 0 ? ref : NULL, np, 120, 32,
                       title.data, &svg) == AMPEL_OK && !svg.failed)
     page_svg(q, b, svg.data, svg.len);
   ampel_buf_release(&svg);
@@ -168,24 +140,12 @@ static void spark(srv_req *q, ampel_buf *b, const profile *p, size_t ind) {
   ampel_free(y);
 }
 
-static void rank_cell(srv_req *q, ampel_buf *b, const profile *p, size_t j) {
-  size_t n = p->li.n_areas;
-  double *v = ampel_calloc(n + 1, sizeof *v);
-  if (!v)
-    return;
-  size_t have = 0;
-  for (size_t i = 0; i < n; i++) {
-    v[i] = ampel_lights_at(&p->li, i, j)->value;
-    have += !isnan(v[i]);
-  }
-  const ampel_indicator *in = ampel_dataset_indicator(q->ds, p->li.cols[j].ind);
-  size_t rk = srv_rank(v, n, in->polarity, (size_t)p->row);
-  if (rk)
+static void rank_cell(ampel_buf *b, const ampel_profile_row *row) {
+  if (row->rank)
     ampel_buf_printf(b, "<td class=\"num\" data-wert=\"%zu\">%zu von %zu</td>",
-                     rk, rk, have);
+                     row->rank, row->rank, row->n_ranked);
   else
     ampel_buf_puts(b, "<td class=\"num\">–</td>");
-  ampel_free(v);
 }
 
 static void table(srv_req *q, ampel_buf *b, const profile *p) {
@@ -199,20 +159,20 @@ static void table(srv_req *q, ampel_buf *b, const profile *p) {
                     "Gesamtstadt</th><th scope=\"col\" class=\"num\">Rang</th>"
                     "<th scope=\"col\">Status und Entwicklung</th><th "
                     "scope=\"col\">Verlauf</th></tr></thead>\n<tbody>\n");
-  for (size_t j = 0; j < p->li.n_cols; j++) {
-    size_t ind = p->li.cols[j].ind;
+  for (size_t j = 0; j < p->li->n_cols; j++) {
+    size_t ind = p->li->cols[j].ind;
     const ampel_indicator *in = ampel_dataset_indicator(q->ds, ind);
     ampel_buf_puts(b, "<tr><th scope=\"row\">");
     page_ind_link(b, q->ds, ind);
     ampel_buf_puts(b, " <span class=\"klein\">(");
     ampel_buf_html(b, in->unit ? in->unit : "");
     ampel_buf_puts(b, ")</span></th><td class=\"num\">");
-    page_value(b, q->ds, p->area, ind, p->li.period);
+    page_value(b, q->ds, p->area, ind, p->li->period);
     ampel_buf_puts(b, "</td><td class=\"num\">");
-    page_num(b, p->li.cols[j].ref.value, in->decimals);
+    page_num(b, p->x.rows[j].reference, in->decimals);
     ampel_buf_puts(b, "</td>");
-    rank_cell(q, b, p, j);
-    const ampel_lights_cell *c = ampel_lights_at(&p->li, (size_t)p->row, j);
+    rank_cell(b, &p->x.rows[j]);
+    const ampel_lights_cell *c = p->x.rows[j].cell;
     ampel_buf_printf(b, "<td data-wert=\"%d\">", 3 - (int)c->status);
     ov_cell(b, c);
     ampel_buf_puts(b, "</td><td class=\"spark\">");
@@ -225,27 +185,27 @@ static void table(srv_req *q, ampel_buf *b, const profile *p) {
 /* Tile map of the level with the chosen area marked (need.h renderer);
  * 0 when drawn. */
 static int locator_tiles(srv_req *q, ampel_buf *b, const profile *p) {
-  size_t n = p->sel.n_areas, tiles = 0;
+  size_t n = p->sel->n_areas, tiles = 0;
   int *lv = ampel_calloc(n + 1, sizeof *lv);
   const char **text = ampel_calloc(n + 1, sizeof *text);
   int rc = -1;
   for (size_t i = 0; lv && text && i < n; i++) {
-    int me = p->sel.areas[i] == p->area;
+    int me = p->sel->areas[i] == p->area;
     lv[i] = me ? 2 : 1;
     text[i] = me ? "●" : "";
-    tiles += ampel_dataset_area(q->ds, p->sel.areas[i])->tile_row !=
+    tiles += ampel_dataset_area(q->ds, p->sel->areas[i])->tile_row !=
              AMPEL_NO_TILE;
   }
   if (lv && text && tiles) {
     static const char *const names[] = {"andere Gebiete", "dieses Gebiet"};
     ampel_tilemap_view v = {0};
     v.n = n;
-    v.areas = p->sel.areas;
+    v.areas = p->sel->areas;
     v.level = lv;
     v.text = text;
     v.k = 2;
     char title[300];
-    long root = p->sel.root;
+    long root = p->sel->root;
     snprintf(title, sizeof title, "Lage in %s",
              root >= 0 && ampel_dataset_area(q->ds, (size_t)root)->name
                  ? ampel_dataset_area(q->ds, (size_t)root)->name
@@ -271,7 +231,7 @@ static int locator_tiles(srv_req *q, ampel_buf *b, const profile *p) {
 
 /* The area on the map: tiles, else shapes or points (map.h). */
 static void locator(srv_req *q, ampel_buf *b, const profile *p) {
-  long root = p->sel.root;
+  long root = p->sel->root;
   ampel_buf_puts(b, "<section aria-labelledby=\"h-lage\" class=\"lage\">\n"
                     "<h2 id=\"h-lage\">Lage in ");
   ampel_buf_html(b, root >= 0 && ampel_dataset_area(q->ds, (size_t)root)->name
@@ -279,12 +239,12 @@ static void locator(srv_req *q, ampel_buf *b, const profile *p) {
                         : "der Stadt");
   ampel_buf_puts(b, "</h2>\n<figure>\n");
   int done = locator_tiles(q, b, p) == 0;
-  size_t n = p->sel.n_areas;
+  size_t n = p->sel->n_areas;
   ampel_map_item *it = done ? NULL : ampel_calloc(n + 1, sizeof *it);
   if (it) {
-    srv_map_items(q, p->sel.areas, n, it);
+    srv_map_items(q, p->sel->areas, n, it);
     for (size_t i = 0; i < n; i++)
-      it[i].value = it[i].scaled = p->sel.areas[i] == p->area ? 1.0 : 0.0;
+      it[i].value = it[i].scaled = p->sel->areas[i] == p->area ? 1.0 : 0.0;
     static const double breaks[] = {0, 0.5, 1};
     ampel_map_opts o = {0};
     o.title = p->a->name;
@@ -296,7 +256,7 @@ static void locator(srv_req *q, ampel_buf *b, const profile *p) {
     o.decimals = 0;
     o.width = 520;
     o.labels = 1;
-    done = srv_map_render(q, b, p->sel.areas, it, n, &o) == 0;
+    done = srv_map_render(q, b, p->sel->areas, it, n, &o) == 0;
   }
   if (!done)
     ampel_buf_puts(b, "<p>Für diese Ebene gibt es weder Umrisse noch "
@@ -337,7 +297,7 @@ static void form(srv_req *q, ampel_buf *b, const profile *p) {
   page_urlenc(b, p->a->key);
   ampel_buf_puts(b, "\" aria-label=\"Zeitraum\">\n<div class=\"feld\">");
   page_select_period(q, b, "period", "Zeitraum",
-                     p->ok ? (long)p->li.period : p->period, 0);
+                     p->x.n_rows ? (long)p->li->period : p->period, 0);
   ampel_buf_puts(b, "</div>\n<div class=\"feld\">");
   page_select_period(q, b, "since", "Entwicklung seit", p->since, 1);
   ampel_buf_puts(b, "</div>\n<div class=\"feld\"><button type=\"submit\">"
@@ -355,11 +315,25 @@ int h_gebiet(srv_req *q, srv_resp *r) {
   memset(&p, 0, sizeof p);
   p.area = (size_t)id;
   p.a = ampel_dataset_area(q->ds, p.area);
-  p.period = p.since = -1;
-  if (srv_p_period(q, r, "period", &p.period) ||
-      srv_p_period(q, r, "since", &p.since))
+  ampel_query qu;
+  if (srv_query(q, r, srv_gebiet_ids, srv_n_gebiet_ids, &qu))
     return -1;
-  profile_compute(q, &p);
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_status st = ampel_analysis_period(q->ds, &qu, AMPEL_OPT_PERIOD,
+                                          &p.period, &d);
+  if (st == AMPEL_OK)
+    st = ampel_analysis_period(q->ds, &qu, AMPEL_OPT_SINCE, &p.since, &d);
+  if (st == AMPEL_OK)
+    st = ampel_analyse_profile(q->snap->ctx, &qu, p.area, &p.x, &d);
+  if (st != AMPEL_OK) {
+    srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
+    ampel_diags_release(&d);
+    return -1;
+  }
+  ampel_diags_release(&d);
+  p.li = &p.x.lights.lights;
+  p.sel = &p.x.lights.sel;
   ampel_buf *b = &r->body;
   page_begin(q, r, p.a->name, NAV_AREA);
   ampel_buf_puts(b, "<h1>Gebietsprofil: ");
@@ -371,7 +345,7 @@ int h_gebiet(srv_req *q, srv_resp *r) {
   ampel_buf_puts(b, ")</span></h1>\n");
   family(q, b, &p);
   form(q, b, &p);
-  if (p.ok && p.row >= 0) {
+  if (p.x.n_rows) {
     summary(q, b, &p);
     ampel_buf_puts(b, "<div class=\"profil\">\n<section aria-labelledby="
                       "\"h-kennzahlen\">\n<h2 id=\"h-kennzahlen\">"
@@ -382,11 +356,11 @@ int h_gebiet(srv_req *q, srv_resp *r) {
     ampel_buf_puts(b, "</div>\n<p class=\"klein nodruck\">Zum Ausdrucken "
                       "(A4) die Druckfunktion des Browsers verwenden.</p>\n");
   } else {
-    page_note(b, "warnung", p.msg[0] ? p.msg
-                                     : "Für dieses Gebiet liegen keine "
-                                       "Kennzahlen vor.");
+    page_note(b, "warnung", p.x.message[0] ? p.x.message
+                                           : "Für dieses Gebiet liegen keine "
+                                             "Kennzahlen vor.");
   }
   page_end(q, r);
-  profile_release(&p);
+  ampel_profile_answer_release(&p.x);
   return 0;
 }

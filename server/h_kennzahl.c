@@ -6,17 +6,22 @@
 
 #include "ampel/alloc.h"
 #include "ampel/chart.h"
-#include "ampel/lights.h"
-#include "ampel/select.h"
-#include "maps.h"
+#include "ampel/analysis/indicator.h"
 #include "overview.h"
 #include "server.h"
+
+/* The options of /kennzahl/KEY (docs/api.md, generated). */
+const ampel_opt_id srv_kennzahl_ids[] = {AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD,
+                                         AMPEL_OPT_MIN_POPULATION};
+const size_t srv_n_kennzahl_ids =
+    sizeof srv_kennzahl_ids / sizeof srv_kennzahl_ids[0];
 
 typedef struct ind_page {
   size_t ind;
   const ampel_indicator *in;
-  ampel_selection sel;
-  ampel_lights li;
+  ampel_indicator_answer a;
+  const ampel_lights *li; /* = &a.map.lights.lights */
+  long root;
 } ind_page;
 
 static int h_ind_list(srv_req *q, srv_resp *r) {
@@ -49,43 +54,12 @@ static int h_ind_list(srv_req *q, srv_resp *r) {
   return 0;
 }
 
-/* 0-1 scaled value with polarity (1 = favourable), METHODS.md §2.2. */
-static void scale(ampel_map_item *it, size_t n, ampel_polarity pol) {
-  double lo = INFINITY, hi = -INFINITY;
-  for (size_t i = 0; i < n; i++)
-    if (!isnan(it[i].value)) {
-      lo = fmin(lo, it[i].value);
-      hi = fmax(hi, it[i].value);
-    }
-  for (size_t i = 0; i < n; i++) {
-    double v = it[i].value;
-    if (isnan(v))
-      continue;
-    double s = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-    it[i].scaled = pol == AMPEL_POL_HIGHER_IS_WORSE ? 1 - s : s;
-  }
-}
-
 static void map(srv_req *q, ampel_buf *b, const ind_page *p) {
-  size_t n = p->li.n_areas;
-  ampel_map_item *it = ampel_calloc(n + 1, sizeof *it);
-  if (!it)
-    return;
-  srv_map_items(q, p->li.area_ids, n, it);
-  for (size_t i = 0; i < n; i++) {
-    const ampel_lights_cell *c = ampel_lights_at(&p->li, i, 0);
-    ampel_cell_ref cr =
-        ampel_dataset_get(q->ds, p->li.area_ids[i], p->ind, p->li.period);
-    it[i].value = c->value;
-    it[i].flag = cr.present ? cr.flag : AMPEL_FLAG_NONE;
-    it[i].status = c->status;
-  }
-  scale(it, n, p->in->polarity);
   ampel_buf lt;
   ampel_buf_init(&lt);
   ampel_buf_printf(&lt, "%s (%s), %s", p->in->name, p->in->unit ? p->in->unit
                                                                  : "",
-                   srv_period_label(q->ds, p->li.period));
+                   srv_period_label(q->ds, p->li->period));
   ampel_map_opts o = {0};
   o.title = lt.data ? lt.data : "";
   o.desc = p->in->polarity == AMPEL_POL_NEUTRAL
@@ -93,29 +67,25 @@ static void map(srv_req *q, ampel_buf *b, const ind_page *p) {
                : "Ampel-Status je Gebiet im Vergleich mit der Gesamtstadt.";
   o.legend_title = p->in->polarity == AMPEL_POL_NEUTRAL ? "skalierter Wert"
                                                         : "Status";
-  o.by = p->in->polarity == AMPEL_POL_NEUTRAL ? AMPEL_MAP_BY_SCALED
-                                              : AMPEL_MAP_BY_STATUS;
-  o.polarity = p->in->polarity;
   o.decimals = p->in->decimals;
   o.width = 620;
   o.labels = 1;
+  ampel_buf svg;
+  ampel_buf_init(&svg);
   ampel_buf_puts(b, "<figure>\n");
-  if (srv_map_render(q, b, p->li.area_ids, it, n, &o) != 0)
+  if (ampel_map_answer_svg(&p->a.map, &o, &svg) == AMPEL_OK && !svg.failed)
+    page_svg(q, b, svg.data, svg.len);
+  else
     ampel_buf_puts(b, "<p>Für diese Ebene gibt es weder Umrisse noch "
                       "Kachelpositionen oder Koordinaten.</p>\n");
   ampel_buf_puts(b, "<figcaption>Die Werte stehen in der Rangfolge "
                     "daneben.</figcaption>\n</figure>\n");
+  ampel_buf_release(&svg);
   ampel_buf_release(&lt);
-  ampel_free(it);
 }
 
 static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
-  size_t n = p->li.n_areas;
-  double *v = ampel_calloc(n + 1, sizeof *v);
-  if (!v)
-    return;
-  for (size_t i = 0; i < n; i++)
-    v[i] = ampel_lights_at(&p->li, i, 0)->value;
+  size_t n = p->li->n_areas;
   ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
                     "aria-labelledby=\"cap-rang\">\n<table class=\"sortierbar"
                     "\">\n<caption id=\"cap-rang\">Rangfolge (1 = günstigster "
@@ -123,33 +93,29 @@ static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
                     "class=\"num\">Rang</th><th scope=\"col\">Gebiet</th><th "
                     "scope=\"col\" class=\"num\">Wert</th><th scope=\"col\">"
                     "Status</th></tr></thead>\n<tbody>\n");
-  for (size_t k = 1; k <= n + 1; k++)
-    for (size_t i = 0; i < n; i++) {
-      size_t rk = srv_rank(v, n, p->in->polarity, i);
-      if (rk != k && !(k == n + 1 && rk == 0))
-        continue;
-      ampel_buf_puts(b, "<tr><td class=\"num\">");
-      if (rk)
-        ampel_buf_printf(b, "%zu", rk);
-      else
-        ampel_buf_puts(b, "–");
-      ampel_buf_puts(b, "</td><th scope=\"row\">");
-      page_area_link(b, q->ds, p->li.area_ids[i]);
-      ampel_buf_puts(b, "</th><td class=\"num\">");
-      page_value(b, q->ds, p->li.area_ids[i], p->ind, p->li.period);
-      ampel_buf_puts(b, "</td><td>");
-      ov_cell(b, ampel_lights_at(&p->li, i, 0));
-      ampel_buf_puts(b, "</td></tr>\n");
-    }
+  for (size_t k = 0; k < n; k++) {
+    size_t i = p->a.order[k], rk = p->a.rank[i];
+    ampel_buf_puts(b, "<tr><td class=\"num\">");
+    if (rk)
+      ampel_buf_printf(b, "%zu", rk);
+    else
+      ampel_buf_puts(b, "–");
+    ampel_buf_puts(b, "</td><th scope=\"row\">");
+    page_area_link(b, q->ds, p->li->area_ids[i]);
+    ampel_buf_puts(b, "</th><td class=\"num\">");
+    page_value(b, q->ds, p->li->area_ids[i], p->ind, p->li->period);
+    ampel_buf_puts(b, "</td><td>");
+    ov_cell(b, ampel_lights_at(p->li, i, 0));
+    ampel_buf_puts(b, "</td></tr>\n");
+  }
   ampel_buf_puts(b, "</tbody>\n<tfoot><tr><td></td><th scope=\"row\">"
                     "Gesamtstadt (Referenz)</th><td class=\"num\">");
-  page_num(b, p->li.cols[0].ref.value, p->in->decimals);
+  page_num(b, p->li->cols[0].ref.value, p->in->decimals);
   ampel_buf_puts(b, "</td><td></td></tr></tfoot>\n</table>\n</div>\n");
-  ampel_free(v);
 }
 
 static void timeseries(srv_req *q, ampel_buf *b, const ind_page *p) {
-  size_t np = ampel_dataset_n_periods(q->ds), n = p->li.n_areas;
+  size_t np = ampel_dataset_n_periods(q->ds), n = p->li->n_areas;
   const char **labels = ampel_calloc(np + 1, sizeof *labels);
   ampel_series *s = ampel_calloc(n + 2, sizeof *s);
   double *y = ampel_calloc((n + 1) * np + 1, sizeof *y);
@@ -158,9 +124,9 @@ static void timeseries(srv_req *q, ampel_buf *b, const ind_page *p) {
   for (size_t t = 0; t < np; t++)
     labels[t] = srv_period_label(q->ds, t);
   size_t ns = 0;
-  long root = p->sel.root;
+  long root = p->root;
   for (size_t i = 0; i <= n; i++) {
-    size_t area = i < n ? p->li.area_ids[i] : (size_t)root;
+    size_t area = i < n ? p->li->area_ids[i] : (size_t)root;
     if (i == n && root < 0)
       break;
     double *row = y + i * np;
@@ -212,7 +178,7 @@ static void meta(srv_req *q, ampel_buf *b, const ind_page *p) {
   ampel_buf_puts(b, "<dt>Richtung</dt><dd>");
   ampel_buf_html(b, page_polarity_label(in->polarity));
   ampel_buf_puts(b, "</dd>\n<dt>Referenz</dt><dd>");
-  ampel_buf_html(b, ampel_ref_method_label_de(p->li.cols[0].ref.method));
+  ampel_buf_html(b, ampel_ref_method_label_de(p->li->cols[0].ref.method));
   ampel_buf_puts(b, "</dd>\n</dl>\n");
   (void)q;
 }
@@ -222,32 +188,30 @@ static void form(srv_req *q, ampel_buf *b, const ind_page *p) {
                     "/kennzahl/");
   page_urlenc(b, p->in->key);
   ampel_buf_puts(b, "\" aria-label=\"Auswahl\">\n<div class=\"feld\">");
-  page_select_level(q, b, p->sel.level);
+  page_select_level(q, b, p->li->level);
   ampel_buf_puts(b, "</div>\n<div class=\"feld\">");
-  page_select_period(q, b, "period", "Zeitraum", (long)p->sel.period, 0);
+  page_select_period(q, b, "period", "Zeitraum", (long)p->li->period, 0);
   ampel_buf_puts(b, "</div>\n<div class=\"feld\"><button type=\"submit\">"
                     "Anzeigen</button></div>\n</form>\n");
 }
 
 static int compute(srv_req *q, srv_resp *r, ind_page *p) {
-  const char *level = NULL;
-  long period = -1;
-  if (srv_p_level(q, r, &level) || srv_p_period(q, r, "period", &period))
+  ampel_query qu;
+  if (srv_query(q, r, srv_kennzahl_ids, srv_n_kennzahl_ids, &qu))
     return -1;
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  const char *key = p->in->key;
-  ampel_status st = ampel_select(
-      q->ds, level, period >= 0 ? srv_period_label(q->ds, (size_t)period)
-                                : NULL, &key, 1, &p->sel, &d);
-  ampel_lights_opts o;
-  ampel_lights_opts_init(&o);
+  ampel_status st =
+      ampel_query_set(&qu, ampel_opt_get(AMPEL_OPT_INDICATOR), p->in->key,
+                      NULL, 0);
   if (st == AMPEL_OK)
-    st = ampel_lights_compute(q->ds, &p->sel, &o, &p->li, &d);
+    st = ampel_analyse_indicator(q->snap->ctx, &qu, &p->a, &d);
   int rc = 0;
   if (st != AMPEL_OK)
     rc = srv_error_diags(q, r, st, &d, "Für diese Auswahl gibt es keine "
                                        "Werte.");
+  p->li = &p->a.map.lights.lights;
+  p->root = p->a.map.lights.sel.root;
   ampel_diags_release(&d);
   return rc;
 }
@@ -288,7 +252,6 @@ int h_kennzahl(srv_req *q, srv_resp *r) {
     ampel_buf_puts(b, "</section>\n");
     page_end(q, r);
   }
-  ampel_lights_release(&p.li);
-  ampel_selection_release(&p.sel);
+  ampel_indicator_answer_release(&p.a);
   return rc;
 }

@@ -7,120 +7,22 @@
 
 #include "ampel/alloc.h"
 #include "ampel/chart.h"
-#include "ampel/select.h"
+#include "ampel/analysis/correlate.h"
 #include "server.h"
 
-typedef struct corr_page {
-  ampel_selection sel;
-  ampel_corr_method method;
-  size_t k;
-  double *x;          /* k columns of n_areas values */
-  const double **cols;
-  const char **names;
-  ampel_corr *m;      /* k x k */
-  size_t *order;
-  long xi, yi;        /* chosen indicators (dataset ids) */
-} corr_page;
+/* The options of /wechselwirkungen (docs/api.md, generated). */
+const ampel_opt_id srv_wechsel_ids[] = {
+    AMPEL_OPT_LEVEL,       AMPEL_OPT_PERIOD, AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_CORR_METHOD, AMPEL_OPT_X,      AMPEL_OPT_Y,
+    AMPEL_OPT_MIN_POPULATION};
+const size_t srv_n_wechsel_ids =
+    sizeof srv_wechsel_ids / sizeof srv_wechsel_ids[0];
 
-static void cp_release(corr_page *c) {
-  ampel_selection_release(&c->sel);
-  ampel_free(c->x);
-  ampel_free(c->cols);
-  ampel_free(c->names);
-  ampel_free(c->m);
-  ampel_free(c->order);
-}
+typedef ampel_correlation_answer corr_page;
 
-static int columns(srv_req *q, corr_page *c) {
-  size_t n = c->sel.n_areas, k = c->sel.n_inds;
-  c->k = k;
-  c->x = ampel_calloc(n * k + 1, sizeof *c->x);
-  c->cols = ampel_calloc(k + 1, sizeof *c->cols);
-  c->names = ampel_calloc(k + 1, sizeof *c->names);
-  c->m = ampel_calloc(k * k + 1, sizeof *c->m);
-  c->order = ampel_calloc(k + 1, sizeof *c->order);
-  if (!c->x || !c->cols || !c->names || !c->m || !c->order)
-    return -1;
-  for (size_t j = 0; j < k; j++) {
-    double *col = c->x + j * n;
-    for (size_t i = 0; i < n; i++) {
-      ampel_cell_ref cr = ampel_dataset_get(q->ds, c->sel.areas[i],
-                                            c->sel.inds[j], c->sel.period);
-      col[i] = ampel_flag_has_value(cr.flag) ? cr.value : NAN;
-    }
-    c->cols[j] = col;
-    c->names[j] = ampel_dataset_indicator(q->ds, c->sel.inds[j])->name;
-  }
-  if (ampel_corr_matrix(c->cols, k, n, c->method, c->m) != AMPEL_OK ||
-      ampel_corr_order(c->m, k, c->order) != AMPEL_OK)
-    return -1;
-  return 0;
-}
-
-static int compute(srv_req *q, srv_resp *r, corr_page *c) {
-  static const char *const methods[] = {"pearson", "spearman", NULL};
-  const char *level = NULL;
-  long period = -1;
-  int m = 0;
-  char **keys = NULL, *copy = NULL;
-  size_t nk = 0;
-  c->xi = c->yi = -1;
-  if (srv_p_level(q, r, &level) || srv_p_period(q, r, "period", &period) ||
-      srv_p_enum(q, r, "method", methods, &m) ||
-      srv_p_indicator(q, r, "x", &c->xi) ||
-      srv_p_indicator(q, r, "y", &c->yi) ||
-      srv_p_keys(q, r, "indicators", &keys, &nk, &copy))
-    return -1;
-  c->method = (ampel_corr_method)m;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_status st = ampel_select(
-      q->ds, level, period >= 0 ? srv_period_label(q->ds, (size_t)period)
-                                : NULL, (const char *const *)keys, nk,
-      &c->sel, &d);
-  ampel_free(keys);
-  ampel_free(copy);
-  int rc = 0;
-  if (st != AMPEL_OK)
-    rc = srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
-  else if (c->sel.n_inds < 2)
-    rc = srv_error(q, r, 400, "Für Wechselwirkungen braucht es mindestens "
-                              "zwei Kennzahlen mit Werten auf dieser Ebene.");
-  else if (columns(q, c) != 0)
-    rc = srv_error(q, r, 503, "Zu wenig Speicher.");
-  ampel_diags_release(&d);
-  return rc;
-}
-
-/* Column index of a dataset indicator in the selection, or -1. */
-static long col_of(const corr_page *c, long ind) {
-  for (size_t j = 0; j < c->k; j++)
-    if ((long)c->sel.inds[j] == ind)
-      return (long)j;
-  return -1;
-}
-
-/* Default pair: the strongest |r| off the diagonal. */
-static void default_pair(corr_page *c) {
-  long xj = col_of(c, c->xi), yj = col_of(c, c->yi);
-  if (xj >= 0 && yj >= 0)
-    return;
-  double best = -1;
-  for (size_t i = 0; i < c->k; i++)
-    for (size_t j = i + 1; j < c->k; j++) {
-      double a = fabs(c->m[i * c->k + j].r);
-      if (!isnan(a) && a > best) {
-        best = a;
-        xj = (long)i;
-        yj = (long)j;
-      }
-    }
-  if (xj < 0 || yj < 0) {
-    xj = 0;
-    yj = 1;
-  }
-  c->xi = (long)c->sel.inds[xj];
-  c->yi = (long)c->sel.inds[yj];
+/* Indicator name of column j. */
+static const char *col_name(const corr_page *c, size_t j) {
+  return ampel_dataset_indicator(c->ds, c->sel.inds[j])->name;
 }
 
 static void matrix(srv_req *q, ampel_buf *b, const corr_page *c) {
@@ -133,10 +35,15 @@ static void matrix(srv_req *q, ampel_buf *b, const corr_page *c) {
   ampel_buf svg;
   ampel_buf_init(&svg);
   ampel_buf_puts(b, "<figure>\n");
-  if (ampel_chart_corr_matrix(c->names, c->k, c->m, c->order, c->method, &o,
+  const char **names = ampel_calloc(c->k + 1, sizeof *names);
+  for (size_t j = 0; names && j < c->k; j++)
+    names[j] = col_name(c, j);
+  if (names &&
+      ampel_chart_corr_matrix(names, c->k, c->m, c->order, c->method, &o,
                               &svg) == AMPEL_OK && !svg.failed)
     page_svg(q, b, svg.data, svg.len);
   ampel_buf_release(&svg);
+  ampel_free(names);
   ampel_buf_puts(b, "<figcaption>r = Korrelationskoeffizient (−1 bis 1), "
                     "n = Zahl der Gebiete mit beiden Werten, p = "
                     "Irrtumswahrscheinlichkeit. Alle Paare stehen in der "
@@ -159,9 +66,9 @@ static void pair_row(srv_req *q, ampel_buf *b, const corr_page *c, size_t i,
   char p[48];
   ampel_format_p(e->p, p, sizeof p);
   ampel_buf_puts(b, "<tr><td>");
-  ampel_buf_html(b, c->names[i]);
+  ampel_buf_html(b, col_name(c, i));
   ampel_buf_puts(b, "</td><td>");
-  ampel_buf_html(b, c->names[j]);
+  ampel_buf_html(b, col_name(c, j));
   ampel_buf_puts(b, "</td><td class=\"num\">");
   page_num(b, e->r, 2);
   ampel_buf_printf(b, "</td><td class=\"num\">%zu</td><td class=\"num\">",
@@ -203,23 +110,20 @@ static void pairs(srv_req *q, ampel_buf *b, const corr_page *c) {
 }
 
 static void scatter(srv_req *q, ampel_buf *b, const corr_page *c) {
-  size_t n = c->sel.n_areas;
-  long xj = col_of(c, c->xi), yj = col_of(c, c->yi);
+  size_t n = c->sel.n_areas, xj = c->x, yj = c->y;
   ampel_xy *pts = ampel_calloc(n + 1, sizeof *pts);
-  if (!pts || xj < 0 || yj < 0) {
-    ampel_free(pts);
+  if (!pts)
     return;
-  }
   for (size_t i = 0; i < n; i++) {
     pts[i].name = ampel_dataset_area(q->ds, c->sel.areas[i])->name;
-    pts[i].x = c->cols[xj][i];
-    pts[i].y = c->cols[yj][i];
+    pts[i].x = c->values[xj * n + i];
+    pts[i].y = c->values[yj * n + i];
   }
-  const ampel_corr *e = &c->m[(size_t)xj * c->k + (size_t)yj];
+  const ampel_corr *e = ampel_correlation_at(c, xj, yj);
   ampel_chart_opts o = {0};
   o.title = "Streudiagramm";
-  o.x_label = c->names[xj];
-  o.y_label = c->names[yj];
+  o.x_label = col_name(c, xj);
+  o.y_label = col_name(c, yj);
   o.width = 760;
   ampel_buf svg;
   ampel_buf_init(&svg);
@@ -231,9 +135,9 @@ static void scatter(srv_req *q, ampel_buf *b, const corr_page *c) {
     page_svg(q, b, svg.data, svg.len);
   ampel_buf_release(&svg);
   ampel_buf_puts(b, "<figcaption>");
-  ampel_buf_html(b, c->names[xj]);
+  ampel_buf_html(b, col_name(c, xj));
   ampel_buf_puts(b, " und ");
-  ampel_buf_html(b, c->names[yj]);
+  ampel_buf_html(b, col_name(c, yj));
   ampel_buf_puts(b, ": r = ");
   page_num(b, e->r, 2);
   ampel_buf_printf(b, ", n = %zu Gebiete, ", e->n);
@@ -273,20 +177,26 @@ static void form(srv_req *q, ampel_buf *b, const corr_page *c) {
                       "</option></select></div>\n",
                    c->method == AMPEL_CORR_PEARSON ? " selected" : "",
                    c->method == AMPEL_CORR_SPEARMAN ? " selected" : "");
-  select_ind(q, b, c, "x", "Kennzahl waagerecht (x)", c->xi);
-  select_ind(q, b, c, "y", "Kennzahl senkrecht (y)", c->yi);
+  select_ind(q, b, c, "x", "Kennzahl waagerecht (x)", (long)c->sel.inds[c->x]);
+  select_ind(q, b, c, "y", "Kennzahl senkrecht (y)", (long)c->sel.inds[c->y]);
   ampel_buf_puts(b, "<div class=\"feld\"><button type=\"submit\">Anzeigen"
                     "</button></div>\n</form>\n");
 }
 
 int h_wechselwirkungen(srv_req *q, srv_resp *r) {
+  ampel_query qu;
+  if (srv_query(q, r, srv_wechsel_ids, srv_n_wechsel_ids, &qu))
+    return -1;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
   corr_page c;
-  memset(&c, 0, sizeof c);
-  if (compute(q, r, &c) != 0) {
-    cp_release(&c);
+  ampel_status st = ampel_analyse_correlation(q->snap->ctx, &qu, &c, &d);
+  if (st != AMPEL_OK) {
+    srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
+    ampel_diags_release(&d);
     return -1;
   }
-  default_pair(&c);
+  ampel_diags_release(&d);
   ampel_buf *b = &r->body;
   page_begin(q, r, "Wechselwirkungen", NAV_CORR);
   ampel_buf_puts(b, "<h1>Wechselwirkungen: welche Kennzahlen hängen "
@@ -296,10 +206,14 @@ int h_wechselwirkungen(srv_req *q, srv_resp *r) {
                     "kein Beweis für eine Ursache</strong>: beide Kennzahlen "
                     "können von einem dritten Umstand abhängen. ");
   ampel_buf_printf(b, "Grundlage sind hier nur n = %zu Gebiete (Ebene ",
-                   c.sel.n_areas);
+                   c.sel.n_areas - c.n_small);
   ampel_buf_html(b, c.sel.level);
   ampel_buf_puts(b, ", ");
   ampel_buf_html(b, srv_period_label(q->ds, c.sel.period));
+  if (c.n_small)
+    ampel_buf_printf(b, "; %zu Gebiete unter der Mindestzahl an Einwohnern "
+                        "zählen nicht, sie sind %s", c.n_small,
+                     AMPEL_DE_NOT_RATED);
   ampel_buf_puts(b, "); bei so wenigen Gebieten können auch starke "
                     "Zusammenhänge zufällig sein – achten Sie auf n und p."
                     "</p>\n");
@@ -313,6 +227,6 @@ int h_wechselwirkungen(srv_req *q, srv_resp *r) {
   scatter(q, b, &c);
   ampel_buf_puts(b, "</section>\n");
   page_end(q, r);
-  cp_release(&c);
+  ampel_correlation_answer_release(&c);
   return 0;
 }

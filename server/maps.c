@@ -76,14 +76,3 @@ int srv_map_render(srv_req *q, ampel_buf *out, const size_t *areas,
   ampel_buf_release(&svg);
   return st == AMPEL_OK ? 0 : -1;
 }
-
-size_t srv_rank(const double *v, size_t n, ampel_polarity pol, size_t i) {
-  if (isnan(v[i]))
-    return 0;
-  double s = pol == AMPEL_POL_HIGHER_IS_WORSE ? -1.0 : 1.0;
-  size_t rank = 1;
-  for (size_t j = 0; j < n; j++)
-    if (!isnan(v[j]) && s * v[j] > s * v[i])
-      rank++;
-  return rank;
-}

@@ -12,8 +12,5 @@ void srv_map_items(const srv_req *q, const size_t *areas, size_t n,
  * (inlined SVG). Returns -1 when the data allow no map. */
 int srv_map_render(srv_req *q, ampel_buf *out, const size_t *areas,
                    ampel_map_item *items, size_t n, const ampel_map_opts *o);
-/* Rank of v[i] among the non-NaN values, 1 = most favourable (highest for
- * neutral and higher_is_better); 0 when v[i] is NaN. */
-size_t srv_rank(const double *v, size_t n, ampel_polarity pol, size_t i);
 
 #endif

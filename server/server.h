@@ -245,6 +245,13 @@ extern const size_t srv_n_heatmap_ids;
 /* Options of the overview `/` (h_overview.c). */
 extern const ampel_opt_id srv_overview_ids[];
 extern const size_t srv_n_overview_ids;
+/* Options of the pages /wechselwirkungen, /kennzahl/KEY, /gebiet/KEY. */
+extern const ampel_opt_id srv_wechsel_ids[];
+extern const size_t srv_n_wechsel_ids;
+extern const ampel_opt_id srv_kennzahl_ids[];
+extern const size_t srv_n_kennzahl_ids;
+extern const ampel_opt_id srv_gebiet_ids[];
+extern const size_t srv_n_gebiet_ids;
 
 /* Sub-route helpers shared between the API and the pages. */
 const char *srv_rest(const char *path, const char *prefix);

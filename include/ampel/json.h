@@ -52,6 +52,13 @@ struct ampel_heatmap_answer;
 /* /api/v1/heatmap (src/render/heatmap_json.c). */
 void ampel_heatmap_json(const struct ampel_heatmap_answer *a, ampel_buf *out);
 
+struct ampel_correlation_answer;
+/* `ampel correlate --format json`: level, period, method, the areas used
+ * and left out, the indicators in matrix order and every pair with r, n,
+ * p (src/render/correlate_out.c). */
+void ampel_correlation_json(const struct ampel_correlation_answer *a,
+                            ampel_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

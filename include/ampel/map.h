@@ -45,6 +45,8 @@ typedef struct ampel_map_item {
   ampel_flag flag; /* why there is no value (SECRET = suppressed) */
   ampel_light status;
   double scaled; /* 0 (critical) .. 1 (favourable), NaN */
+  int unrated;   /* 1: shown but not rated (below the minimum population):
+                    hatched, "ohne Bewertung" in its title */
 } ampel_map_item;
 
 typedef struct ampel_map_opts {
@@ -81,6 +83,15 @@ ampel_status ampel_map_render(const ampel_map_item *areas, size_t n_areas,
 /* Tile map (grid cartogram): one square per area at (tile_row, tile_col).
  * AMPEL_E_USAGE when no area has a tile position. */
 ampel_status ampel_tilemap_render(const ampel_map_item *areas, size_t n,
+                                  const ampel_map_opts *o,
+                                  ampel_buf *b) AMPEL_WUR;
+
+/* The answer of ampel_analyse_map (ampel/analysis/map.h) as the map its
+ * kind asks for (shapes, tiles or points on the outline). by, breaks, k,
+ * polarity and the outline come from the answer, the texts from o.
+ * AMPEL_E_USAGE when nothing can be drawn. */
+struct ampel_map_answer;
+ampel_status ampel_map_answer_svg(const struct ampel_map_answer *a,
                                   const ampel_map_opts *o,
                                   ampel_buf *b) AMPEL_WUR;
 

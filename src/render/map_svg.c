@@ -6,6 +6,7 @@
 
 #include "ampel/alloc.h"
 #include "ampel/classify.h"
+#include "ampel/analysis/map.h"
 #include "ampel/map.h"
 
 #define HATCH "url(#ampel-hatch)"
@@ -45,13 +46,14 @@ static ampel_rgb class_color(const ampel_map_opts *o, int i) {
   return ampel_palette_color(pal(o), t);
 }
 
-/* Fill of an item: "#rrggbb" or the hatch; returns 1 when hatched. */
+/* Fill of an item: "#rrggbb" or the hatch; returns 1 when hatched for no
+ * value, 2 when hatched as shown but not rated. */
 static int item_fill(const ampel_map_opts *o, const ampel_map_item *it,
                      char fill[16]) {
   ampel_rgb c;
-  if (!isfinite(it->value)) {
+  if (!isfinite(it->value) || it->unrated) {
     snprintf(fill, 16, "%s", "h");
-    return 1;
+    return isfinite(it->value) ? 2 : 1;
   }
   if (o->by == AMPEL_MAP_BY_STATUS) {
     c = it->status == AMPEL_LIGHT_GOOD       ? pal(o)->good
@@ -86,7 +88,10 @@ static void item_title(const ampel_map_opts *o, const ampel_map_item *it,
     return;
   }
   fmt_value(o, it->value, v, sizeof v);
-  if (o->by == AMPEL_MAP_BY_STATUS)
+  if (it->unrated)
+    snprintf(out, size, "%s: %s (ohne Bewertung: zu wenige Einwohner)", name,
+             v);
+  else if (o->by == AMPEL_MAP_BY_STATUS)
     snprintf(out, size, "%s: %s (%s)", name, v,
              ampel_light_label_de(it->status));
   else
@@ -162,7 +167,9 @@ static double legend(const ampel_map_opts *o, ampel_buf *b, double x,
   else
     y = legend_status(o, b, x, y);
   if (any_hatched) {
-    swatch(b, x, y, HATCH, "kein Wert oder geheim (.)");
+    swatch(b, x, y, HATCH,
+           any_hatched & 2 ? "kein Wert, geheim (.) oder ohne Bewertung"
+                           : "kein Wert oder geheim (.)");
     y += 20;
   }
   return y;
@@ -567,7 +574,7 @@ ampel_status ampel_tilemap_render(const ampel_map_item *a, size_t n,
   for (size_t i = 0; i < n; i++) {
     if (a[i].tile_row == AMPEL_NO_TILE || a[i].tile_col == AMPEL_NO_TILE)
       continue;
-    hatched |= !isfinite(a[i].value);
+    hatched |= !isfinite(a[i].value) ? 1 : a[i].unrated ? 2 : 0;
     tile(b, o, &a[i], MARGIN + s * (a[i].tile_col - c0),
          top + s * (a[i].tile_row - r0), s);
   }
@@ -575,4 +582,25 @@ ampel_status ampel_tilemap_render(const ampel_map_item *a, size_t n,
   footer(b, o, w, top + fmax(grid_h, 260) + 30);
   ampel_svg_end(b);
   return b->failed ? AMPEL_E_NOMEM : AMPEL_OK;
+}
+
+ampel_status ampel_map_answer_svg(const ampel_map_answer *a,
+                                  const ampel_map_opts *o, ampel_buf *b) {
+  ampel_map_opts mo = *o;
+  mo.by = a->by;
+  mo.breaks = a->by == AMPEL_MAP_BY_CLASSES ? a->breaks : o->breaks;
+  mo.k = a->by == AMPEL_MAP_BY_CLASSES ? a->k : o->k;
+  mo.polarity = ampel_dataset_indicator(a->ds, a->ind)->polarity;
+  mo.outline = a->outline;
+  mo.n_outline = a->n_outline;
+  switch (a->kind) {
+  case AMPEL_MAP_KIND_AREAS:
+    mo.n_outline = 0;
+    return ampel_map_render(a->items, a->n_items, NULL, 0, &mo, b);
+  case AMPEL_MAP_KIND_TILES:
+    return ampel_tilemap_render(a->items, a->n_items, &mo, b);
+  case AMPEL_MAP_KIND_POINTS:
+    return ampel_map_render(NULL, 0, a->items, a->n_items, &mo, b);
+  default: return AMPEL_E_USAGE;
+  }
 }
