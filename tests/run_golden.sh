@@ -9,6 +9,14 @@
 # plus any input files. AMPEL_GOLDEN_UPDATE=1 rewrites the expected files.
 set -u
 bin=$(realpath "$1"); src=$(realpath "$2")
+# Tools the cases use (SciPy and openpyxl references, PNG rendering).
+if ! /usr/bin/python3 -c 'import scipy, openpyxl' 2>/dev/null; then
+  echo "golden: übersprungen: /usr/bin/python3 mit scipy und openpyxl fehlt" \
+       "(scripts/install-deps check)"; exit 77
+fi
+if ! command -v rsvg-convert >/dev/null; then
+  echo "golden: übersprungen: rsvg-convert fehlt (librsvg2-bin)"; exit 77
+fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 pass=0; fail=0
 for case in "$src"/tests/golden/*/ "$src"/tests/regress/*/; do
