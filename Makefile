@@ -51,10 +51,12 @@ SAN_ENV = AMPEL_TEST_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 \
         test-fast test-asan build-san build-fuzz fuzz fuzz-short run example \
         bench install man golden-update format clean
 
-all: deps build
+all: deps
+	@$(MAKE) --no-print-directory build
 
 # Packages by purpose (scripts/install-deps): `make` needs only the build
-# set; check and test add what their tests run.
+# set; check and test add what their tests run. The targets that install
+# build in a sub-make, so that `make -jN` cannot build before installing.
 deps:
 	@scripts/install-deps build
 deps-check:
@@ -104,7 +106,8 @@ test-asan: build-san
 fuzz-short: build-fuzz
 	scripts/fuzz-run $(BUILD_FUZZ) 15 $(JOBS)
 
-fuzz: deps-test build-fuzz
+fuzz: deps-test
+	@$(MAKE) --no-print-directory build-fuzz
 	scripts/fuzz-run $(BUILD_FUZZ) $(FUZZ_SECONDS) $(JOBS)
 
 # The man page is made from `ampel --help` at build time (scripts/gen-man,
@@ -121,7 +124,8 @@ example: all
 run: example
 	@scripts/run-example $(BUILD)/ampel $(BUILD)/example-$(EXAMPLE) $(PORT)
 
-bench: deps-bench build
+bench: deps-bench
+	@$(MAKE) --no-print-directory build
 	bench/run-all $(BUILD)/ampel
 
 golden-update: all
