@@ -14,6 +14,7 @@ if [ ! -d "$src/../shared/data" ] || [ ! -d "$data" ]; then
 fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 py=/usr/bin/python3
+[ -x "$py" ] || { echo "übersprungen: $py fehlt"; exit 77; }
 $py "$src/tests/data/berlin/make_berlin.py" make "$data" "$work"
 export AMPEL_DB="$work/berlin.db"
 "$bin" import "$work/gebiete.csv" "$work/kennzahlen.csv" "$work/werte.csv"

@@ -5,6 +5,7 @@ set -u
 bin=$1; src=$2
 shared="$src/../shared/data"
 [ -d "$shared" ] || { echo "übersprungen: $shared fehlt"; exit 77; }
+[ -x /usr/bin/python3 ] || { echo "übersprungen: /usr/bin/python3 fehlt"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 /usr/bin/python3 "$src/examples/nrw-kreise/make_example.py" --shared "$shared" --out "$tmp" 2>/dev/null || exit 1
 fail=0

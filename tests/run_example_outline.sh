@@ -4,6 +4,8 @@
 # and outline) must build.
 set -u
 bin=$1; src=$2
+if [ ! -x /usr/bin/python3 ]; then echo "übersprungen: /usr/bin/python3 fehlt"; exit 77; fi
+partly=
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
 bash "$src/scripts/make-example-db" "$bin" "$tmp/db" > "$tmp/log" 2>&1 || { cat "$tmp/log"; fail=1; }
@@ -14,7 +16,8 @@ if [ -d "$shared" ]; then
   cmp -s "$tmp/stadtgrenze.geojson" "$src/examples/gelsenkirchen/stadtgrenze.geojson" ||
     { echo "FAIL: stadtgrenze.geojson weicht vom Skript ab"; fail=1; }
 else
-  echo "Hinweis: $shared fehlt, Neuerzeugung nicht geprüft"
+  partly="$shared fehlt, Neuerzeugung nicht geprüft"
 fi
 [ $fail = 0 ] && echo "example-outline: 1 passed, 0 failed" || echo "example-outline: 0 passed, 1 failed"
+if [ $fail = 0 ] && [ -n "$partly" ]; then echo "übersprungen (teilweise): $partly"; exit 77; fi
 exit $fail

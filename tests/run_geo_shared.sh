@@ -17,6 +17,12 @@ if [ ! -d "$shared" ]; then echo "übersprungen: $shared fehlt"; exit 77; fi
 if ! "$bin" import --help | grep -q -- --key-property; then
   echo "übersprungen: 'ampel import' liest noch keine Flächen-Dateien"; exit 77
 fi
+if ! /usr/bin/python3 -c 'import scipy' 2>/dev/null; then
+  echo "übersprungen: /usr/bin/python3 mit scipy fehlt (python3-scipy)"; exit 77
+fi
+if ! command -v rsvg-convert >/dev/null; then
+  echo "übersprungen: rsvg-convert fehlt (librsvg2-bin)"; exit 77
+fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 export SOURCE_DATE_EPOCH=1767225600 LC_ALL=C.UTF-8
@@ -40,7 +46,6 @@ refuse() { # refuse NAME EXPECTED-SUBSTRING COMMAND... (must exit 1)
   fi
 }
 png() { # png NAME FILE.svg: must render
-  if ! command -v rsvg-convert >/dev/null; then return; fi
   if rsvg-convert -w 1400 "$2" -o "${2%.svg}.png" && [ -s "${2%.svg}.png" ]; then
     echo "ok   $1 (PNG)"
   else
@@ -79,9 +84,15 @@ check nrw_gemeinden "Flächen für 396 Gebiete (davon 396 neu)" \
 check vg5000_kreise "Flächen für 401 Gebiete (davon 401 neu)" \
   "$bin" --db n.db import "$shared/bkg-vg5000-2021/VG5000_KRS.shp" \
   --key-property ARS --name-property GEN --level Kreis
-check vg5000_gemeinden "Flächen für 10997 Gebiete" \
-  "$bin" --db g.db import "$shared/bkg-vg5000-2021/VG5000_GEM.shp" \
-  --key-property ARS --name-property GEN --level Gemeinde
+# The 10997 Gemeinden take long under ASan and add no code path to the
+# Kreise above (same reader, same format): left out there (Makefile).
+if [ -z "${AMPEL_TEST_SANITIZED:-}" ]; then
+  check vg5000_gemeinden "Flächen für 10997 Gebiete" \
+    "$bin" --db g.db import "$shared/bkg-vg5000-2021/VG5000_GEM.shp" \
+    --key-property ARS --name-property GEN --level Gemeinde
+else
+  echo "--   vg5000_gemeinden (AMPEL_TEST_SANITIZED: ausgelassen)"
+fi
 # --- Gelsenkirchen -------------------------------------------------------------
 "$bin" --db ge.db import "$src"/examples/gelsenkirchen/*.csv >/dev/null || exit 1
 check ge_outline "Flächen für 1 Gebiet" "$bin" --db ge.db import \

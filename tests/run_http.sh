@@ -9,6 +9,9 @@ bin=$1; src=$2; build=$3
 if ! "$bin" serve --help >/dev/null 2>&1; then
   echo "http: übersprungen: dieses ampel hat kein 'serve'"; exit 77
 fi
+if [ ! -x /usr/bin/python3 ]; then
+  echo "http: übersprungen: /usr/bin/python3 fehlt"; exit 77
+fi
 work="$build/http-test"
 rm -rf "$work"; mkdir -p "$work"
 exec /usr/bin/python3 "$src/tests/e2e/http_test.py" "$bin" "$src" "$work"

@@ -19,12 +19,18 @@ bin=${1:?usage: run_koeln_ampel.sh AMPEL_BINARY SOURCE_DIR BUILD_DIR}
 src=${2:?}
 shared="$src/../shared/data"
 py=/usr/bin/python3
-[ -x "$py" ] || py=python3
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if [ ! -d "$shared/koeln-stadtteile" ]; then
   echo "skipped: $shared/koeln-stadtteile not found" >&2
   exit 77
+fi
+if ! "$py" -c 'import numpy, scipy' 2>/dev/null; then
+  echo "skipped: $py with numpy and scipy not installed (python3-scipy)" >&2
+  exit 77
+fi
+if ! command -v rsvg-convert >/dev/null; then
+  echo "skipped: rsvg-convert not installed (librsvg2-bin)" >&2; exit 77
 fi
 tmp=$(mktemp -d) || fail mktemp
 trap 'rm -rf "$tmp"' EXIT
@@ -122,9 +128,7 @@ EOF
 for f in "$tmp/h.svg" "$tmp/l.svg"; do
   "$py" -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$f" \
     || fail "not well-formed XML: $f"
-  if command -v rsvg-convert >/dev/null; then
-    rsvg-convert -w 1600 "$f" -o "$f.png" || fail "rsvg-convert $f"
-  fi
+  rsvg-convert -w 1600 "$f" -o "$f.png" || fail "rsvg-convert $f"
 done
 grep -c '<g><title>' "$tmp/h.svg" | grep -qx 430 || fail "heatmap: 86 x 5 cell titles expected"
 echo "koeln_ampel: ok"

@@ -16,6 +16,9 @@ prog="$build/test_shared_csv"
 if [ ! -x "$prog" ]; then
   echo "übersprungen: $prog fehlt (cmocka nicht gefunden?)"; exit 77
 fi
+if [ ! -x /usr/bin/python3 ]; then
+  echo "übersprungen: /usr/bin/python3 fehlt"; exit 77
+fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 if ! AMPEL_SOURCE_DIR="$src" AMPEL_SHARED_CSV_OUT="$work/report.tsv" \
     "$prog"; then

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # script.svg_render - every SVG picture of the heatmap/lights golden cases
 # and of the bundled example (examples/gelsenkirchen) is well-formed XML
-# (python3 xml.dom.minidom; xmllint too when installed), has role="img",
+# (python3 xml.dom.minidom and xmllint), has role="img",
 # <title> and <desc>, and renders to PNG with rsvg-convert without error.
 #
 # Called by ctest as: bash run_svg_render.sh AMPEL_BINARY SOURCE_DIR BUILD_DIR
-# Exit 77 (skipped) when rsvg-convert is not installed.
+# Exit 77 (skipped) when rsvg-convert, xmllint or python3 is not installed.
 set -u
 bin=$(realpath "${1:?usage: run_svg_render.sh AMPEL_BINARY SOURCE_DIR BUILD_DIR}")
 src=$(realpath "${2:?}")
 py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-if ! command -v rsvg-convert >/dev/null; then
-  echo "skipped: rsvg-convert not installed" >&2
-  exit 77
-fi
+for t in rsvg-convert xmllint "$py"; do
+  if ! command -v "$t" >/dev/null; then
+    echo "skipped: $t not installed (librsvg2-bin, libxml2-utils, python3)" >&2
+    exit 77
+  fi
+done
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export SOURCE_DATE_EPOCH=1767225600 LC_ALL=C.UTF-8 AMPEL_SRC="$src"
 
@@ -43,7 +44,7 @@ while IFS= read -r -d '' f; do
   if ! "$py" -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$f"; then
     echo "FAIL: not well-formed XML: $f" >&2; bad=$((bad+1)); continue
   fi
-  if command -v xmllint >/dev/null && ! xmllint --noout "$f"; then
+  if ! xmllint --noout "$f"; then
     echo "FAIL: xmllint: $f" >&2; bad=$((bad+1))
   fi
   for need in 'role="img"' '<title id="ampel-title">' '<desc id="ampel-desc">'; do
