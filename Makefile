@@ -4,7 +4,7 @@
 #   make            install the build packages, build (build/)
 #   make check      the daily loop (under a minute once built): build, then
 #                   unit tests, golden tests, malformed corpora, layer check,
-#                   docs/cli.md check
+#                   docs/cli.md and docs/api.md checks, parity of the front-ends
 #   make test       install the test packages, build (normal, ASan+UBSan and
 #                   fuzz trees side by side), run every test through ctest,
 #                   the ASan run, a short fuzz run (CI: .ci/run)
@@ -27,7 +27,7 @@ EXAMPLE    ?= gelsenkirchen
 PREFIX     ?= /usr/local
 
 # The daily loop: fast tests that need no real data and no browser.
-CHECK_TESTS = ^unit\.|^script\.(golden|malformed|malformed_geo|layers|docs_cli|install)$$
+CHECK_TESTS = ^unit\.|^script\.(golden|malformed|malformed_geo|layers|docs_cli|docs_api|parity|install)$$
 
 # The ASan+UBSan run leaves out only scripts whose C paths the other tests
 # already run under the sanitizers, and whose time goes into real data,
