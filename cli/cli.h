@@ -17,8 +17,7 @@ enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 /* Options every command understands. */
 typedef struct cli_common {
   const char *db; /* --db, else $AMPEL_DB, else ./ampel.db */
-  int unprotected; /* 1: cli_load skips disclosure control (export
-                      --ungeschuetzt) */
+  int unprotected; /* 1: export --ungeschuetzt (no disclosure control) */
 } cli_common;
 
 /* `ampel: ` + message to stderr. */
@@ -38,9 +37,6 @@ const char *cli_db_path(const cli_common *c);
 
 /* Open the store, printing problems; NULL on failure (*out_exit set). */
 ampel_store *cli_open_store(const cli_common *c, int mode, int *out_exit);
-/* Open the store and load everything; prints problems. */
-ampel_dataset *cli_load(const cli_common *c, ampel_store **out_store,
-                        int *out_exit);
 
 /* Now, or $SOURCE_DATE_EPOCH for reproducible outputs. */
 int64_t cli_now(void);
@@ -57,12 +53,6 @@ void cli_help(const char *cmd, FILE *out);
 /* 1 when the command has a help text. */
 int cli_has_help(const char *cmd);
 
-/* Parses a strictly positive/nonnegative number option; prints and returns
- * -1 on error. */
-int cli_parse_double(const char *cmd, const char *opt, const char *s,
-                     double *out);
-int cli_parse_long(const char *cmd, const char *opt, const char *s,
-                   long *out);
 
 /* ---- commands and their options (commands.c, args.c) ------------------- */
 #include "ampel/options.h"
@@ -83,7 +73,6 @@ typedef struct cli_call {
 struct cli_command {
   const char *name;
   int (*run)(const cli_call *call);          /* table-driven command */
-  int (*legacy)(int argc, char **argv, cli_common *c); /* own parsing */
   const ampel_opt_id *ids; /* the options it accepts */
   size_t n_ids;
   size_t min_pos, max_pos; /* positional arguments */
@@ -111,6 +100,24 @@ int cli_fail(ampel_status st, const ampel_diags *d);
 /* What -o / --format ask for: a table as CSV or JSON, or a picture. */
 enum { CLI_KIND_UNKNOWN = 0, CLI_KIND_CSV, CLI_KIND_JSON, CLI_KIND_PICTURE };
 int cli_table_kind(const cli_call *call);
+/* A question of the analysis layer as a command (ask.c). The adapters
+ * take the answer as void * (each command casts it to its own type). */
+typedef struct cli_question {
+  const char *outputs; /* accepted endings for messages, ".csv, .svg …" */
+  int (*output_ok)(const cli_call *call); /* NULL: a table or picture */
+  unsigned (*ctx_flags)(const cli_call *call); /* NULL: 0 */
+  size_t answer_size;
+  ampel_status (*analyse)(const ampel_context *ctx, const cli_call *call,
+                          const void *ud, void *answer, ampel_diags *d);
+  int (*render)(const cli_call *call, const void *answer);
+  void (*release)(void *answer);
+} cli_question;
+/* Checks -o, opens the context, asks (passing ud on to analyse), renders
+ * and writes, releases; returns an exit code. */
+int cli_ask(const cli_call *call, const cli_question *qd, const void *ud);
+/* Writes b to -o: as a picture (at --dpi) or as a table (ask.c). */
+int cli_write_kind(const cli_call *call, const ampel_buf *b);
+
 /* Writes a table (CSV/JSON) as is; prints problems; returns an exit code. */
 int cli_write_table(const char *path, const ampel_buf *b);
 
@@ -123,8 +130,6 @@ int cmd_heatmap(const cli_call *call);
 int cmd_lights(const cli_call *call);
 int cmd_serve(const cli_call *call); /* cmd_serve.c */
 
-/* The data version footer stamp of the legacy commands (picture.c). */
-void cli_data_stamp(ampel_store *st, char *out, size_t size);
 
 /* ---- index/allocate (cmd_index.c, cmd_allocate.c) ---------------------- */
 #include "ampel/analysis/need.h"
@@ -154,9 +159,6 @@ int cmd_report(const cli_call *call);
 int cmd_template(const cli_call *call);
 int cmd_doc(const cli_call *call); /* cmd_doc.c */
 int cmd_config(const cli_call *call);
-/* Appends " · Geheimhaltung: …" (the stored settings) to a footer stamp
- * in out (cmd_config.c). */
-void cli_disclosure_stamp(ampel_store *st, char *out, size_t size);
 /* Writes an SVG picture as .svg, .png (at dpi, 0 = 150) or .pdf by the
  * extension of path ("-" = SVG on stdout); prints problems; returns an
  * exit code (picture.c). */
@@ -172,7 +174,5 @@ int cli_picture_ext(const char *path);
  * the defaults of `ampel lights`). */
 int cli_is_xlsx(const char *path);
 int cli_export_xlsx(cli_common *c, const char *out, const ampel_query *q);
-/* Parses --dpi (10..1200); prints a usage error; returns an exit code. */
-int cli_parse_dpi(const char *cmd, const char *s, double *out);
 
 #endif

@@ -76,7 +76,6 @@ static void summary(const ampel_allocation_answer *a) {
 }
 
 static int render(const cli_call *call, const ampel_allocation_answer *a) {
-  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
   int kind = cli_table_kind(call);
   ampel_buf b;
   ampel_buf_init(&b);
@@ -86,42 +85,39 @@ static int render(const cli_call *call, const ampel_allocation_answer *a) {
     ampel_allocation_json(a, &b);
   else
     ampel_allocation_answer_csv(a, &b);
-  int rc = kind == CLI_KIND_PICTURE
-               ? cli_write_buf(out, &b,
-                               ampel_query_num(&call->q, AMPEL_OPT_DPI))
-               : cli_write_table(out, &b);
+  int rc = cli_write_kind(call, &b);
   ampel_buf_release(&b);
   return rc;
 }
 
-static int run(const cli_call *call, const ampel_index_file *file) {
-  int rc = EXIT_OK;
-  ampel_context *ctx = cli_context(call->common, 0, &rc);
-  if (!ctx)
-    return rc;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_allocation_answer a;
-  ampel_status st = ampel_analyse_allocation(
-      ctx, &call->q, file, CLI_OPT(call, AMPEL_OPT_INDEX_FILE), &a, &d);
-  if (st == AMPEL_OK) {
-    if (a.index.frame)
-      cli_need_notes(&a.index);
-    rc = a.index.frame ? cli_need_sensitivity(call, &a.index) : EXIT_OK;
-    if (rc == EXIT_OK)
-      rc = render(call, &a);
-    if (rc == EXIT_OK)
-      summary(&a);
-  } else {
-    rc = cli_fail(st, &d);
-  }
-  ampel_allocation_answer_release(&a);
-  ampel_diags_release(&d);
-  ampel_context_free(ctx);
+static ampel_status ask(const ampel_context *ctx, const cli_call *call,
+                        const void *file, void *answer, ampel_diags *d) {
+  return ampel_analyse_allocation(ctx, &call->q, file,
+                                  CLI_OPT(call, AMPEL_OPT_INDEX_FILE),
+                                  answer, d);
+}
+
+/* Notes and the sensitivity table first, then the answer and a summary. */
+static int show(const cli_call *call, const void *answer) {
+  const ampel_allocation_answer *a = answer;
+  if (a->index.frame)
+    cli_need_notes(&a->index);
+  int rc = a->index.frame ? cli_need_sensitivity(call, &a->index) : EXIT_OK;
+  if (rc == EXIT_OK)
+    rc = render(call, a);
+  if (rc == EXIT_OK)
+    summary(a);
   return rc;
 }
 
+static void release(void *answer) {
+  ampel_allocation_answer_release((ampel_allocation_answer *)answer);
+}
+
 int cmd_allocate(const cli_call *call) {
+  static const cli_question qd = {".csv, .json, .svg, .png oder .pdf", NULL,
+                                  NULL, sizeof(ampel_allocation_answer), ask,
+                                  show, release};
   int rc = cli_need_check(call);
   if (rc != EXIT_OK)
     return rc;
@@ -131,7 +127,7 @@ int cmd_allocate(const cli_call *call) {
   if (path)
     rc = read_index(path, &f);
   if (rc == EXIT_OK)
-    rc = run(call, path ? &f : NULL);
+    rc = cli_ask(call, &qd, path ? &f : NULL);
   ampel_index_file_release(&f);
   return rc;
 }

@@ -7,20 +7,6 @@
 #include "ampel/disclosure.h"
 #include "cli.h"
 
-void cli_disclosure_stamp(ampel_store *st, char *out, size_t size) {
-  ampel_disclosure_opts o;
-  ampel_diags d;
-  ampel_diags_init(&d, 1);
-  if (!st || ampel_disclosure_opts_load(st, &o, &d) != AMPEL_OK)
-    ampel_disclosure_opts_init(&o);
-  ampel_diags_release(&d);
-  char note[200];
-  ampel_disclosure_note(&o, 0, note, sizeof note);
-  size_t n = strlen(out);
-  if (n + 1 < size)
-    snprintf(out + n, size - n, "%s%s", n ? " · " : "", note);
-}
-
 static int known_key(const char *key) {
   const char *const *keys = ampel_disclosure_keys();
   for (size_t k = 0; keys[k]; k++)

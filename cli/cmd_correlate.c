@@ -19,9 +19,7 @@ static int render(const cli_call *call, const ampel_correlation_answer *a) {
   else
     ampel_correlation_write_csv(a, &b);
   int rc = st != AMPEL_OK ? ampel_status_exit_code(st)
-           : kind == CLI_KIND_PICTURE
-               ? cli_write_buf(out, &b, ampel_query_num(&call->q, AMPEL_OPT_DPI))
-               : cli_write_table(out, &b);
+           : cli_write_kind(call, &b);
   ampel_buf_release(&b);
   if (rc == EXIT_OK && strcmp(out, "-") != 0)
     printf("Korrelationen (%s): %zu Kennzahlen, %zu Paare, %zu Gebiete der "
@@ -35,25 +33,20 @@ static int render(const cli_call *call, const ampel_correlation_answer *a) {
   return rc;
 }
 
+static ampel_status ask(const ampel_context *ctx, const cli_call *call,
+                        const void *ud, void *answer, ampel_diags *d) {
+  (void)ud;
+  return ampel_analyse_correlation(ctx, &call->q, answer, d);
+}
+
+static int show(const cli_call *call, const void *answer) {
+  return render(call, (const ampel_correlation_answer *)answer);
+}
+
+static void release(void *answer) { ampel_correlation_answer_release((ampel_correlation_answer *)answer); }
+
 int cmd_correlate(const cli_call *call) {
-  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
-  if (!out)
-    return cli_usage("correlate", "-o DATEI.csv oder DATEI.svg fehlt");
-  if (cli_table_kind(call) == CLI_KIND_UNKNOWN)
-    return cli_usage("correlate", "-o: Endung .csv, .json, .svg, .png oder "
-                                  ".pdf erwartet, gefunden: '%s'",
-                     out);
-  int rc = EXIT_OK;
-  ampel_context *ctx = cli_context(call->common, 0, &rc);
-  if (!ctx)
-    return rc;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_correlation_answer a;
-  ampel_status st = ampel_analyse_correlation(ctx, &call->q, &a, &d);
-  rc = st == AMPEL_OK ? render(call, &a) : cli_fail(st, &d);
-  ampel_correlation_answer_release(&a);
-  ampel_diags_release(&d);
-  ampel_context_free(ctx);
-  return rc;
+  static const cli_question qd = {".csv, .json, .svg, .png oder .pdf", NULL, NULL,
+                                  sizeof(ampel_correlation_answer), ask, show, release};
+  return cli_ask(call, &qd, NULL);
 }

@@ -39,7 +39,6 @@ static void summary(const ampel_heatmap_answer *a, const char *out) {
 static int render(const cli_call *call, const ampel_heatmap_answer *a) {
   const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
   const char *tree = CLI_OPT(call, AMPEL_OPT_TREE);
-  double dpi = ampel_query_num(&call->q, AMPEL_OPT_DPI);
   ampel_buf b;
   ampel_buf_init(&b);
   int kind = cli_table_kind(call);
@@ -53,8 +52,7 @@ static int render(const cli_call *call, const ampel_heatmap_answer *a) {
   } else {
     ampel_heatmap_write_csv(&a->hm, a->ds, &b);
   }
-  int rc = kind == CLI_KIND_PICTURE ? cli_write_buf(out, &b, dpi)
-                                    : cli_write_table(out, &b);
+  int rc = cli_write_kind(call, &b);
   if (rc == EXIT_OK && tree) {
     b.len = 0;
     if (ampel_heatmap_write_tree(&a->hm, a->ds, &b) != AMPEL_OK) {
@@ -70,37 +68,29 @@ static int render(const cli_call *call, const ampel_heatmap_answer *a) {
   return rc;
 }
 
-static int check(const cli_call *call) {
-  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
+static ampel_status ask(const ampel_context *ctx, const cli_call *call,
+                        const void *ud, void *answer, ampel_diags *d) {
+  (void)ud;
+  return ampel_analyse_heatmap(ctx, &call->q, answer, d);
+}
+
+static int show(const cli_call *call, const void *answer) {
+  return render(call, (const ampel_heatmap_answer *)answer);
+}
+
+static void release(void *answer) {
+  ampel_heatmap_answer_release((ampel_heatmap_answer *)answer);
+}
+
+int cmd_heatmap(const cli_call *call) {
+  static const cli_question qd = {".svg, .png, .pdf, .csv oder .json", NULL,
+                                  NULL, sizeof(ampel_heatmap_answer), ask,
+                                  show, release};
   const char *tree = CLI_OPT(call, AMPEL_OPT_TREE);
   size_t n = tree ? strlen(tree) : 0;
-  if (!out)
-    return cli_usage("heatmap", "-o DATEI.svg oder -o DATEI.csv fehlt");
-  if (cli_table_kind(call) == CLI_KIND_UNKNOWN)
-    return cli_usage("heatmap", "-o: Endung .svg, .png, .pdf, .csv oder "
-                                ".json erwartet, gefunden: '%s'",
-                     out);
   if (tree && (n < 4 || strcasecmp(tree + n - 4, ".csv") != 0))
     return cli_usage("heatmap", "--tree: Endung .csv erwartet, gefunden: "
                                 "'%s'",
                      tree);
-  return EXIT_OK;
-}
-
-int cmd_heatmap(const cli_call *call) {
-  int rc = check(call);
-  if (rc != EXIT_OK)
-    return rc;
-  ampel_context *ctx = cli_context(call->common, 0, &rc);
-  if (!ctx)
-    return rc;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_heatmap_answer a;
-  ampel_status st = ampel_analyse_heatmap(ctx, &call->q, &a, &d);
-  rc = st == AMPEL_OK ? render(call, &a) : cli_fail(st, &d);
-  ampel_heatmap_answer_release(&a);
-  ampel_diags_release(&d);
-  ampel_context_free(ctx);
-  return fflush(stdout) == 0 || rc != EXIT_OK ? rc : EXIT_SYSTEM;
+  return cli_ask(call, &qd, NULL);
 }

@@ -86,7 +86,6 @@ int cli_need_sensitivity(const cli_call *call, const ampel_index_answer *a) {
 }
 
 static int render(const cli_call *call, const ampel_index_answer *a) {
-  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
   int kind = cli_table_kind(call);
   ampel_buf b;
   ampel_buf_init(&b);
@@ -104,37 +103,37 @@ static int render(const cli_call *call, const ampel_index_answer *a) {
     ampel_index_answer_csv(a, &b);
   }
   if (rc == EXIT_OK)
-    rc = kind == CLI_KIND_PICTURE
-             ? cli_write_buf(out, &b,
-                             ampel_query_num(&call->q, AMPEL_OPT_DPI))
-             : cli_write_table(out, &b);
+    rc = cli_write_kind(call, &b);
   ampel_buf_release(&b);
   return rc;
 }
 
+static unsigned ctx_flags(const cli_call *call) {
+  return cli_table_kind(call) == CLI_KIND_PICTURE ? AMPEL_CTX_GEOMETRY : 0;
+}
+
+static ampel_status ask(const ampel_context *ctx, const cli_call *call,
+                        const void *ud, void *answer, ampel_diags *d) {
+  (void)ud;
+  return ampel_analyse_index(ctx, &call->q, answer, d);
+}
+
+/* Notes and the sensitivity table first, then the answer. */
+static int show(const cli_call *call, const void *answer) {
+  const ampel_index_answer *a = answer;
+  cli_need_notes(a);
+  int rc = cli_need_sensitivity(call, a);
+  return rc == EXIT_OK ? render(call, a) : rc;
+}
+
+static void release(void *answer) {
+  ampel_index_answer_release((ampel_index_answer *)answer);
+}
+
 int cmd_index(const cli_call *call) {
+  static const cli_question qd = {".csv, .json, .svg, .png oder .pdf", NULL,
+                                  ctx_flags, sizeof(ampel_index_answer), ask,
+                                  show, release};
   int rc = cli_need_check(call);
-  if (rc != EXIT_OK)
-    return rc;
-  unsigned flags =
-      cli_table_kind(call) == CLI_KIND_PICTURE ? AMPEL_CTX_GEOMETRY : 0;
-  ampel_context *ctx = cli_context(call->common, flags, &rc);
-  if (!ctx)
-    return rc;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_index_answer a;
-  ampel_status st = ampel_analyse_index(ctx, &call->q, &a, &d);
-  if (st == AMPEL_OK) {
-    cli_need_notes(&a);
-    rc = cli_need_sensitivity(call, &a);
-    if (rc == EXIT_OK)
-      rc = render(call, &a);
-  } else {
-    rc = cli_fail(st, &d);
-  }
-  ampel_index_answer_release(&a);
-  ampel_diags_release(&d);
-  ampel_context_free(ctx);
-  return rc;
+  return rc == EXIT_OK ? cli_ask(call, &qd, NULL) : rc;
 }

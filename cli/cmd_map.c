@@ -78,21 +78,33 @@ static int draw(const cli_call *call, const ampel_map_answer *a) {
   return rc;
 }
 
-int cmd_map(const cli_call *call) {
+static int output_ok(const cli_call *call) {
   const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
-  if (!out)
-    return cli_usage("map", "-o DATEI.svg fehlt");
-  int rc = EXIT_OK;
-  ampel_context *ctx = cli_context(call->common, AMPEL_CTX_GEOMETRY, &rc);
-  if (!ctx)
-    return rc;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_map_answer a;
-  ampel_status st = ampel_analyse_map(ctx, &call->q, &a, &d);
-  rc = st == AMPEL_OK ? draw(call, &a) : cli_fail(st, &d);
-  ampel_map_answer_release(&a);
-  ampel_diags_release(&d);
-  ampel_context_free(ctx);
-  return rc;
+  return strcmp(out, "-") == 0 || cli_picture_ext(out);
+}
+
+static unsigned ctx_flags(const cli_call *call) {
+  (void)call;
+  return AMPEL_CTX_GEOMETRY;
+}
+
+static ampel_status ask(const ampel_context *ctx, const cli_call *call,
+                        const void *ud, void *answer, ampel_diags *d) {
+  (void)ud;
+  return ampel_analyse_map(ctx, &call->q, answer, d);
+}
+
+static int show(const cli_call *call, const void *answer) {
+  return draw(call, (const ampel_map_answer *)answer);
+}
+
+static void release(void *answer) {
+  ampel_map_answer_release((ampel_map_answer *)answer);
+}
+
+int cmd_map(const cli_call *call) {
+  static const cli_question qd = {".svg, .png oder .pdf", output_ok,
+                                  ctx_flags, sizeof(ampel_map_answer), ask,
+                                  show, release};
+  return cli_ask(call, &qd, NULL);
 }

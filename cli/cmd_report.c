@@ -49,26 +49,29 @@ static int render(const cli_call *call, const ampel_report_answer *a) {
   return rc;
 }
 
-int cmd_report(const cli_call *call) {
+static int output_ok(const cli_call *call) {
   const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
-  if (!out)
-    return cli_usage("report", "-o DATEI.pdf oder -o DATEI.html fehlt");
-  if (!ends_with(out, ".pdf") && !ends_with(out, ".html") &&
-      !ends_with(out, ".htm"))
-    return cli_usage("report", "-o: Endung .pdf oder .html erwartet, "
-                               "gefunden: '%s'",
-                     out);
-  int rc = EXIT_OK;
-  ampel_context *ctx = cli_context(call->common, 0, &rc);
-  if (!ctx)
-    return rc;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_report_answer a;
-  ampel_status st = ampel_analyse_report(ctx, &call->q, &a, &d);
-  rc = st == AMPEL_OK ? render(call, &a) : cli_fail(st, &d);
-  ampel_report_answer_release(&a);
-  ampel_diags_release(&d);
-  ampel_context_free(ctx);
-  return fflush(stdout) == 0 || rc != EXIT_OK ? rc : EXIT_SYSTEM;
+  return ends_with(out, ".pdf") || ends_with(out, ".html") ||
+         ends_with(out, ".htm");
+}
+
+static ampel_status ask(const ampel_context *ctx, const cli_call *call,
+                        const void *ud, void *answer, ampel_diags *d) {
+  (void)ud;
+  return ampel_analyse_report(ctx, &call->q, answer, d);
+}
+
+static int show(const cli_call *call, const void *answer) {
+  return render(call, (const ampel_report_answer *)answer);
+}
+
+static void release(void *answer) {
+  ampel_report_answer_release((ampel_report_answer *)answer);
+}
+
+int cmd_report(const cli_call *call) {
+  static const cli_question qd = {".pdf oder .html", output_ok, NULL,
+                                  sizeof(ampel_report_answer), ask, show,
+                                  release};
+  return cli_ask(call, &qd, NULL);
 }

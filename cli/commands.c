@@ -87,18 +87,18 @@ static const ampel_opt_id correlate_ids[] = {
     AMPEL_OPT_OUTPUT,      AMPEL_OPT_DPI};
 
 static const cli_command commands[] = {
-    {"import", cmd_import, NULL, import_ids, N(import_ids), 1, CLI_MAX_POS,
+    {"import", cmd_import, import_ids, N(import_ids), 1, CLI_MAX_POS,
      "keine Datei angegeben",
      "Aufruf: ampel import [OPTIONEN] DATEI...\n\n" IMPORT_HEAD_TEXT,
      "Formate: docs/formats.md, Karten: docs/karten.md\n"},
-    {"check", cmd_check, NULL, import_ids, N(import_ids), 1, CLI_MAX_POS,
+    {"check", cmd_check, import_ids, N(import_ids), 1, CLI_MAX_POS,
      "keine Datei angegeben",
      "Aufruf: ampel check [OPTIONEN] DATEI...\n"
      "\n"
      "Prüft Dateien genau wie 'ampel import', speichert aber nichts. Gebiete\n"
      "und Kennzahlen aus der Datenbank (falls vorhanden) gelten als bekannt.\n",
      "Formate: docs/formats.md\n"},
-    {"list", cmd_list, NULL, list_ids, N(list_ids), 1, 1,
+    {"list", cmd_list, list_ids, N(list_ids), 1, 1,
      "erwartet genau eines von: areas, indicators, periods",
      "Aufruf: ampel list [OPTIONEN] areas|indicators|periods\n"
      "\n"
@@ -106,7 +106,7 @@ static const cli_command commands[] = {
      "oder die Zeiträume (nach Beginn sortiert) der Datenbank. --format json\n"
      "schreibt dieselbe Liste wie /api/v1/areas|indicators|periods.\n",
      NULL},
-    {"export", cmd_export, NULL, export_ids, N(export_ids), 0, 0, NULL,
+    {"export", cmd_export, export_ids, N(export_ids), 0, 0, NULL,
      "Aufruf: ampel export [--format csv] [--ungeschuetzt] -o DATEI\n"
      "       ampel export -o DATEI.xlsx\n"
      "\n"
@@ -120,7 +120,7 @@ static const cli_command commands[] = {
      ".xlsx: Arbeitsmappe zur Veröffentlichung mit den Blättern Werte, Ampel\n"
      "(farbig, mit Filter), Kennzahlen, Methoden und Quellen; Zahlen als\n"
      "Zahlen mit deutschem Format, Datenstand auf jedem Blatt.\n"},
-    {"heatmap", cmd_heatmap, NULL, heatmap_ids, N(heatmap_ids), 0, 0, NULL,
+    {"heatmap", cmd_heatmap, heatmap_ids, N(heatmap_ids), 0, 0, NULL,
      "Aufruf: ampel heatmap [OPTIONEN] -o DATEI.svg|.png|.pdf|.csv|.json\n"
      "\n"
      "Heatmap nach dem Gelsenkirchener Verfahren: jede Kennzahl wird über die\n"
@@ -131,7 +131,7 @@ static const cli_command commands[] = {
      "dieselbe Antwort wie /api/v1/heatmap. Gebiete unter der Mindestzahl an\n"
      "Einwohnern werden nicht bewertet und zählen nicht für die Skalierung.\n",
      "Verfahren und Farben: docs/ampel.md\n"},
-    {"lights", cmd_lights, NULL, lights_ids, N(lights_ids), 0, 0, NULL,
+    {"lights", cmd_lights, lights_ids, N(lights_ids), 0, 0, NULL,
      "Aufruf: ampel lights [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
      "\n"
      "Ampel je Gebiet und Kennzahl: Status (gut, durchschnittlich, kritisch)\n"
@@ -142,7 +142,7 @@ static const cli_command commands[] = {
      "Ampeltabelle mit Liste \"Hinsehen\". Gebiete unter der Mindestzahl an\n"
      "Einwohnern werden gezeigt, aber nicht bewertet.\n",
      "Verfahren und Farben: docs/ampel.md\n"},
-    {"serve", cmd_serve, NULL, serve_ids, N(serve_ids), 0, 0, NULL,
+    {"serve", cmd_serve, serve_ids, N(serve_ids), 0, 0, NULL,
      "Aufruf: ampel serve [OPTIONEN]\n"
      "\n"
      "Startet das Dashboard: Übersicht, Gebiete, Kennzahlen,\n"
@@ -152,7 +152,7 @@ static const cli_command commands[] = {
      "Zeile (Zeit, Methode, Pfad, Status, Bytes, ms) auf die\n"
      "Fehlerausgabe. Beenden mit Strg+C (SIGINT) oder SIGTERM.\n",
      NULL},
-    {"index", cmd_index, NULL, index_ids, N(index_ids), 0, 0, NULL,
+    {"index", cmd_index, index_ids, N(index_ids), 0, 0, NULL,
      "Aufruf: ampel index [--method weighted] [--indicators K:W,...]\n"
      "                    [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
      "       ampel index --method mss --status K,... [--dynamics K,...]\n"
@@ -178,7 +178,7 @@ static const cli_command commands[] = {
      "/api/v1/index. Fehlt einer Kennzahl der Zeitraum, gilt ihr letzter\n"
      "Stand davor.\n",
      NULL},
-    {"allocate", cmd_allocate, NULL, allocate_ids, N(allocate_ids), 0, 0,
+    {"allocate", cmd_allocate, allocate_ids, N(allocate_ids), 0, 0,
      NULL,
      "Aufruf: ampel allocate --budget B [--index DATEI.csv |\n"
      "                       --indicators K:GEWICHT,...] [OPTIONEN]\n"
@@ -196,7 +196,7 @@ static const cli_command commands[] = {
      "Wert des Gewichts bekommt keinen Betrag; das Budget geht an die\n"
      "übrigen, und die Meldungen nennen jedes solche Gebiet.\n",
      NULL},
-    {"config", cmd_config, NULL, NULL, 0, 1, 3,
+    {"config", cmd_config, NULL, 0, 1, 3,
      "Unterbefehl fehlt (set, get oder list)",
      "Aufruf: ampel config set SCHLÜSSEL WERT\n"
      "       ampel config get SCHLÜSSEL\n"
@@ -212,13 +212,13 @@ static const cli_command commands[] = {
      "                            Referenz (Vorgabe: 300)\n"
      "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n",
      "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
-    {"doc", cmd_doc, NULL, NULL, 0, 1, 1, "erwartet api",
+    {"doc", cmd_doc, NULL, 0, 1, 1, "erwartet api",
      "Aufruf: ampel doc api\n"
      "\n"
      "Für Entwickler: schreibt die Parametertabellen der JSON-API aus der\n"
      "Optionstabelle des Programms (scripts/gen-api-doc > docs/api.md).\n",
      NULL},
-    {"template", cmd_template, NULL, template_ids, N(template_ids), 0, 0,
+    {"template", cmd_template, template_ids, N(template_ids), 0, 0,
      NULL,
      "Aufruf: ampel template -o DATEI.xlsx\n"
      "\n"
@@ -227,7 +227,7 @@ static const cli_command commands[] = {
      "Richtung, Prüfung von Zahlenfeldern, Beispielzeilen in der Anleitung.\n"
      "Die ausgefüllte Datei liest 'ampel import DATEI.xlsx' ein.\n",
      NULL},
-    {"report", cmd_report, NULL, report_ids, N(report_ids), 0, 0, NULL,
+    {"report", cmd_report, report_ids, N(report_ids), 0, 0, NULL,
      "Aufruf: ampel report [OPTIONEN] -o DATEI.pdf|DATEI.html\n"
      "\n"
      "Bericht im Format A4 für Ausschuss und Rat: Titelseite mit Datenstand\n"
@@ -239,7 +239,7 @@ static const cli_command commands[] = {
      "Bestandteile, druckt auf A4. Heatmap und Ampel bewerten dieselben\n"
      "Gebiete wie 'ampel heatmap' und 'ampel lights'.\n",
      "Aufbau und Geheimhaltung: docs/berichte.md\n"},
-    {"map", cmd_map, NULL, map_ids, N(map_ids), 0, 0, NULL,
+    {"map", cmd_map, map_ids, N(map_ids), 0, 0, NULL,
      "Aufruf: ampel map [OPTIONEN] -o DATEI.svg|.png|.pdf\n"
      "\n"
      "Zeichnet eine Karte einer Kennzahl: Flächenkarte, wenn die Gebiete der\n"
@@ -254,7 +254,7 @@ static const cli_command commands[] = {
      "Gebiete unter der Mindestzahl an Einwohnern (ohne Bewertung) sind\n"
      "schraffiert.\n",
      "Siehe docs/karten.md.\n"},
-    {"chart", cmd_chart, NULL, chart_ids, N(chart_ids), 1, 1,
+    {"chart", cmd_chart, chart_ids, N(chart_ids), 1, 1,
      "ART (timeseries, ranking oder scatter)",
      "Aufruf: ampel chart timeseries|ranking|scatter [OPTIONEN]\n"
      "                   -o DATEI.svg|.png|.pdf\n"
@@ -266,7 +266,7 @@ static const cli_command commands[] = {
      "Regressionsgerade, r, n und p (wie 'ampel correlate': Gebiete unter der\n"
      "Mindestzahl an Einwohnern zählen nicht).\n",
      NULL},
-    {"correlate", cmd_correlate, NULL, correlate_ids, N(correlate_ids), 0, 0,
+    {"correlate", cmd_correlate, correlate_ids, N(correlate_ids), 0, 0,
      NULL,
      "Aufruf: ampel correlate [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
      "\n"

@@ -58,8 +58,6 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   const cli_command *cmd = cli_find_command(name);
-  if (cmd && cmd->legacy)
-    return cmd->legacy(argc - 1, argv + 1, &common);
   if (cmd) {
     cli_call call;
     memset(&call, 0, sizeof call);

@@ -84,15 +84,6 @@ int cli_write_picture(const char *path, const ampel_buf *svg, double dpi) {
   return rc;
 }
 
-/* The footer stamp from the store, "" when there is none. */
-void cli_data_stamp(ampel_store *st, char *out, size_t size) {
-  ampel_data_version v;
-  out[0] = '\0';
-  if (st && ampel_store_data_version(st, &v) == AMPEL_OK && v.id > 0)
-    ampel_data_version_format(&v, out, size);
-  cli_disclosure_stamp(st, out, size);
-}
-
 int cli_write_buf(const char *path, const ampel_buf *b, double dpi) {
   if (b->failed) {
     cli_error("zu wenig Speicher für '%s'", path);
@@ -111,15 +102,3 @@ int cli_write_table(const char *path, const ampel_buf *b) {
   return cli_write_output(path, b->data ? b->data : "", b->len);
 }
 
-int cli_parse_dpi(const char *cmd, const char *s, double *out) {
-  double v;
-  if (cli_parse_double(cmd, "--dpi", s, &v) != 0)
-    return EXIT_USAGE;
-  if (v < 10 || v > 1200)
-    return cli_usage(cmd,
-                     "--dpi: Wert von 10 bis 1200 erwartet, gefunden: "
-                     "'%s'",
-                     s);
-  *out = v;
-  return EXIT_OK;
-}

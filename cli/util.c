@@ -113,33 +113,6 @@ ampel_store *cli_open_store(const cli_common *c, int mode, int *out_exit) {
   return s;
 }
 
-ampel_dataset *cli_load(const cli_common *c, ampel_store **out_store,
-                        int *out_exit) {
-  ampel_store *s = cli_open_store(c, AMPEL_STORE_READONLY, out_exit);
-  if (!s)
-    return NULL;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_dataset *ds = NULL;
-  ampel_status st = ampel_store_load(s, AMPEL_LOAD_ALL, &ds, &d);
-  if (st == AMPEL_OK && !c->unprotected)
-    st = ampel_disclosure_apply_stored(s, ds, NULL, NULL, &d);
-  if (st != AMPEL_OK) {
-    cli_print_diags(&d, stderr);
-    *out_exit = ampel_status_exit_code(st);
-    ampel_dataset_free(ds);
-    ds = NULL;
-    ampel_store_close(s);
-    s = NULL;
-  }
-  ampel_diags_release(&d);
-  if (out_store)
-    *out_store = s;
-  else
-    ampel_store_close(s);
-  return ds;
-}
-
 int64_t cli_now(void) {
   const char *e = getenv("SOURCE_DATE_EPOCH");
   if (e && *e) {
@@ -185,32 +158,6 @@ int cli_write_output(const char *path, const char *data, size_t len) {
   }
   free(tmp);
   return rc;
-}
-
-int cli_parse_double(const char *cmd, const char *opt, const char *s,
-                     double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || !isfinite(v)) {
-    cli_usage(cmd, "%s: Zahl erwartet, gefunden: '%s'", opt, s);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
-int cli_parse_long(const char *cmd, const char *opt, const char *s,
-                   long *out) {
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || end == s || *end) {
-    cli_usage(cmd, "%s: ganze Zahl erwartet, gefunden: '%s'", opt, s);
-    return -1;
-  }
-  *out = v;
-  return 0;
 }
 
 ampel_context *cli_context(const cli_common *c, unsigned flags,

@@ -1,0 +1,54 @@
+/* ask.c - the one orchestration of every command that asks the analysis
+ * layer: check -o, open the context, analyse, render, write, release
+ * (parse → analyse → render → write, issue 10). Each command only names
+ * its question (cli_question). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ampel/alloc.h"
+#include "cli.h"
+
+int cli_write_kind(const cli_call *call, const ampel_buf *b) {
+  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
+  if (cli_table_kind(call) == CLI_KIND_PICTURE)
+    return cli_write_buf(out, b, ampel_query_num(&call->q, AMPEL_OPT_DPI));
+  return cli_write_table(out, b);
+}
+
+static int check_output(const cli_call *call, const cli_question *qd) {
+  const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
+  const char *name = call->cmd->name;
+  if (!out)
+    return cli_usage(name, "-o DATEI fehlt (%s)", qd->outputs);
+  int ok = qd->output_ok ? qd->output_ok(call)
+                         : cli_table_kind(call) != CLI_KIND_UNKNOWN;
+  if (!ok)
+    return cli_usage(name, "-o: Endung %s erwartet, gefunden: '%s'",
+                     qd->outputs, out);
+  return EXIT_OK;
+}
+
+int cli_ask(const cli_call *call, const cli_question *qd, const void *ud) {
+  int rc = check_output(call, qd);
+  if (rc != EXIT_OK)
+    return rc;
+  unsigned flags = qd->ctx_flags ? qd->ctx_flags(call) : 0;
+  ampel_context *ctx = cli_context(call->common, flags, &rc);
+  if (!ctx)
+    return rc;
+  void *answer = ampel_calloc(1, qd->answer_size);
+  if (!answer) {
+    ampel_context_free(ctx);
+    cli_error("zu wenig Speicher");
+    return EXIT_SYSTEM;
+  }
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_status st = qd->analyse(ctx, call, ud, answer, &d);
+  rc = st == AMPEL_OK ? qd->render(call, answer) : cli_fail(st, &d);
+  qd->release(answer);
+  ampel_free(answer);
+  ampel_diags_release(&d);
+  ampel_context_free(ctx);
+  return fflush(stdout) == 0 || rc != EXIT_OK ? rc : EXIT_SYSTEM;
+}
