@@ -32,11 +32,10 @@ int cli_ask(const cli_call *call, const cli_question *qd, const void *ud) {
   int rc = check_output(call, qd);
   if (rc != EXIT_OK)
     return rc;
-  unsigned flags = qd->ctx_flags ? qd->ctx_flags(call) : 0;
-  ampel_context *ctx = cli_context(call->common, flags, &rc);
+  ampel_context *ctx = cli_context(call->common, qd->ctx_flags, &rc);
   if (!ctx)
     return rc;
-  void *answer = ampel_calloc(1, qd->answer_size);
+  void *answer = ampel_calloc(1, qd->question->answer_size);
   if (!answer) {
     ampel_context_free(ctx);
     cli_error("zu wenig Speicher");
@@ -44,9 +43,9 @@ int cli_ask(const cli_call *call, const cli_question *qd, const void *ud) {
   }
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  ampel_status st = qd->analyse(ctx, call, ud, answer, &d);
+  ampel_status st = qd->question->analyse(ctx, &call->q, ud, answer, &d);
   rc = st == AMPEL_OK ? qd->render(call, answer) : cli_fail(st, &d);
-  qd->release(answer);
+  qd->question->release(answer);
   ampel_free(answer);
   ampel_diags_release(&d);
   ampel_context_free(ctx);

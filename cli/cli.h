@@ -16,7 +16,7 @@ enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 
 /* Options every command understands. */
 typedef struct cli_common {
-  const char *db; /* --db, else $AMPEL_DB, else ./ampel.db */
+  const char *db;  /* --db, else $AMPEL_DB, else ./ampel.db */
   int unprotected; /* 1: export --ungeschuetzt (no disclosure control) */
 } cli_common;
 
@@ -53,7 +53,6 @@ void cli_help(const char *cmd, FILE *out);
 /* 1 when the command has a help text. */
 int cli_has_help(const char *cmd);
 
-
 /* ---- commands and their options (commands.c, args.c) ------------------- */
 #include "ampel/options.h"
 
@@ -65,15 +64,15 @@ typedef struct cli_command cli_command;
 typedef struct cli_call {
   const cli_command *cmd;
   cli_common *common;
-  ampel_query q;            /* parsed and checked options */
-  char *pos[CLI_MAX_POS];   /* positional arguments (borrowed from argv) */
+  ampel_query q;          /* parsed and checked options */
+  char *pos[CLI_MAX_POS]; /* positional arguments (borrowed from argv) */
   size_t n_pos;
 } cli_call;
 
 struct cli_command {
   const char *name;
-  int (*run)(const cli_call *call);          /* table-driven command */
-  const ampel_opt_id *ids; /* the options it accepts */
+  int (*run)(const cli_call *call); /* table-driven command */
+  const ampel_opt_id *ids;          /* the options it accepts */
   size_t n_ids;
   size_t min_pos, max_pos; /* positional arguments */
   const char *pos_name;    /* message when arguments are missing */
@@ -93,24 +92,21 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv,
 /* Opens the store and the analysis context (flags: AMPEL_CTX_*); prints
  * problems and sets *out_exit on failure (NULL). */
 #include "ampel/analysis.h"
-ampel_context *cli_context(const cli_common *c, unsigned flags,
-                           int *out_exit);
+ampel_context *cli_context(const cli_common *c, unsigned flags, int *out_exit);
 /* Prints the diagnostics; returns the exit code of st. */
 int cli_fail(ampel_status st, const ampel_diags *d);
 /* What -o / --format ask for: a table as CSV or JSON, or a picture. */
 enum { CLI_KIND_UNKNOWN = 0, CLI_KIND_CSV, CLI_KIND_JSON, CLI_KIND_PICTURE };
 int cli_table_kind(const cli_call *call);
-/* A question of the analysis layer as a command (ask.c). The adapters
- * take the answer as void * (each command casts it to its own type). */
+/* A question of the analysis layer as a command (ask.c): which question,
+ * which outputs, and how its answer is shown. */
+#include "ampel/analysis/questions.h"
 typedef struct cli_question {
+  const ampel_question *question;
   const char *outputs; /* accepted endings for messages, ".csv, .svg …" */
   int (*output_ok)(const cli_call *call); /* NULL: a table or picture */
-  unsigned (*ctx_flags)(const cli_call *call); /* NULL: 0 */
-  size_t answer_size;
-  ampel_status (*analyse)(const ampel_context *ctx, const cli_call *call,
-                          const void *ud, void *answer, ampel_diags *d);
+  unsigned ctx_flags;                     /* AMPEL_CTX_* */
   int (*render)(const cli_call *call, const void *answer);
-  void (*release)(void *answer);
 } cli_question;
 /* Checks -o, opens the context, asks (passing ud on to analyse), renders
  * and writes, releases; returns an exit code. */
@@ -129,7 +125,6 @@ int cmd_export(const cli_call *call);
 int cmd_heatmap(const cli_call *call);
 int cmd_lights(const cli_call *call);
 int cmd_serve(const cli_call *call); /* cmd_serve.c */
-
 
 /* ---- index/allocate (cmd_index.c, cmd_allocate.c) ---------------------- */
 #include "ampel/analysis/need.h"

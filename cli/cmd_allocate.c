@@ -65,14 +65,13 @@ static void summary(const ampel_allocation_answer *a) {
            a->m < a->n ? "; ohne Betrag:" : "");
   cli_need_out_note(a->ds, a->areas, a->reason, a->n, AMPEL_REASON_SMALL,
                     a->n_small, "zu wenige Einwohner");
-  cli_need_out_note(a->ds, a->areas, a->reason, a->n,
-                    AMPEL_REASON_INCOMPLETE, a->n_incomplete,
-                    "unvollständig (kein Bedarfswert)");
+  cli_need_out_note(a->ds, a->areas, a->reason, a->n, AMPEL_REASON_INCOMPLETE,
+                    a->n_incomplete, "unvollständig (kein Bedarfswert)");
   char what[200];
   snprintf(what, sizeof what, "kein Gewicht '%s'",
            a->weight_key ? a->weight_key : "");
-  cli_need_out_note(a->ds, a->areas, a->reason, a->n,
-                    AMPEL_REASON_NO_WEIGHT, a->n_no_weight, what);
+  cli_need_out_note(a->ds, a->areas, a->reason, a->n, AMPEL_REASON_NO_WEIGHT,
+                    a->n_no_weight, what);
 }
 
 static int render(const cli_call *call, const ampel_allocation_answer *a) {
@@ -90,13 +89,6 @@ static int render(const cli_call *call, const ampel_allocation_answer *a) {
   return rc;
 }
 
-static ampel_status ask(const ampel_context *ctx, const cli_call *call,
-                        const void *file, void *answer, ampel_diags *d) {
-  return ampel_analyse_allocation(ctx, &call->q, file,
-                                  CLI_OPT(call, AMPEL_OPT_INDEX_FILE),
-                                  answer, d);
-}
-
 /* Notes and the sensitivity table first, then the answer and a summary. */
 static int show(const cli_call *call, const void *answer) {
   const ampel_allocation_answer *a = answer;
@@ -110,14 +102,10 @@ static int show(const cli_call *call, const void *answer) {
   return rc;
 }
 
-static void release(void *answer) {
-  ampel_allocation_answer_release((ampel_allocation_answer *)answer);
-}
-
 int cmd_allocate(const cli_call *call) {
-  static const cli_question qd = {".csv, .json, .svg, .png oder .pdf", NULL,
-                                  NULL, sizeof(ampel_allocation_answer), ask,
-                                  show, release};
+  static const cli_question qd = {&ampel_question_allocation,
+                                  ".csv, .json, .svg, .png oder .pdf", NULL, 0,
+                                  show};
   int rc = cli_need_check(call);
   if (rc != EXIT_OK)
     return rc;

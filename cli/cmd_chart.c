@@ -40,13 +40,13 @@ static long chosen_area(const chart_job *j) {
 static ampel_status one_indicator(chart_job *j, ampel_query *q) {
   ampel_selection sel;
   long id = -1;
-  ampel_status s = ampel_analysis_indicator(j->ds, q, AMPEL_OPT_INDICATOR, &id,
-                                            &j->d);
+  ampel_status s =
+      ampel_analysis_indicator(j->ds, q, AMPEL_OPT_INDICATOR, &id, &j->d);
   if (s == AMPEL_OK)
     s = ampel_analysis_select(
-        j->ds, q, id >= 0 ? ampel_dataset_indicator(j->ds, (size_t)id)->key
-                          : NULL,
-        &sel, &j->d);
+        j->ds, q,
+        id >= 0 ? ampel_dataset_indicator(j->ds, (size_t)id)->key : NULL, &sel,
+        &j->d);
   if (s == AMPEL_OK && sel.n_inds == 0) {
     ampel_diags_error(&j->d, AMPEL_E_DATA, "keine Kennzahl mit Werten");
     s = AMPEL_E_DATA;
@@ -107,8 +107,7 @@ static ampel_status draw_timeseries(chart_job *j, const ampel_selection *sel,
              "Zeitreihe %s bis %s: alle Gebiete der Ebene %s grau%s%s%s, die "
              "Gesamtstadt gestrichelt.",
              labels[0], labels[np - 1], sel->level, chosen >= 0 ? ", " : "",
-             chosen >= 0 ? ampel_dataset_area(j->ds, (size_t)chosen)->name
-                         : "",
+             chosen >= 0 ? ampel_dataset_area(j->ds, (size_t)chosen)->name : "",
              chosen >= 0 ? " hervorgehoben" : "");
     ampel_chart_opts o = {title, desc, NULL, yl, stamp(j), in->decimals, 0};
     st = ampel_chart_timeseries(labels, np, s, n + 1, &o, b);
@@ -181,14 +180,14 @@ static ampel_status ranking(chart_job *j, ampel_buf *b) {
 }
 
 static ampel_status scatter(chart_job *j, ampel_buf *b) {
-  const char *x = CLI_OPT(j->call, AMPEL_OPT_X), *y = CLI_OPT(j->call,
-                                                              AMPEL_OPT_Y);
+  const char *x = CLI_OPT(j->call, AMPEL_OPT_X),
+             *y = CLI_OPT(j->call, AMPEL_OPT_Y);
   char both[1024];
   snprintf(both, sizeof both, "%s,%s", x, y);
   ampel_query q = j->call->q;
   ampel_correlation_answer a;
-  ampel_status st = ampel_query_set(&q, ampel_opt_get(AMPEL_OPT_INDICATORS),
-                                    both, NULL, 0);
+  ampel_status st =
+      ampel_query_set(&q, ampel_opt_get(AMPEL_OPT_INDICATORS), both, NULL, 0);
   if (st == AMPEL_OK)
     st = ampel_analyse_correlation(j->ctx, &q, &a, &j->d);
   if (st != AMPEL_OK)
@@ -204,10 +203,8 @@ static ampel_status scatter(chart_job *j, ampel_buf *b) {
                       a.values[a.y * n + r]};
   }
   char title[500], desc[300], xl[200], yl[200];
-  viz_ind_label(ampel_dataset_indicator(j->ds, a.sel.inds[a.x]), xl,
-                sizeof xl);
-  viz_ind_label(ampel_dataset_indicator(j->ds, a.sel.inds[a.y]), yl,
-                sizeof yl);
+  viz_ind_label(ampel_dataset_indicator(j->ds, a.sel.inds[a.x]), xl, sizeof xl);
+  viz_ind_label(ampel_dataset_indicator(j->ds, a.sel.inds[a.y]), yl, sizeof yl);
   snprintf(title, sizeof title, "%s und %s – %s, %s", yl, xl, a.sel.level,
            ampel_dataset_period(j->ds, a.sel.period)->label);
   snprintf(desc, sizeof desc,
@@ -224,7 +221,7 @@ static ampel_status scatter(chart_job *j, ampel_buf *b) {
 
 static int run(chart_job *j, const char *kind, ampel_buf *b) {
   int scat = !strcmp(kind, "scatter");
-  ampel_status st = scat                         ? scatter(j, b)
+  ampel_status st = scat                       ? scatter(j, b)
                     : !strcmp(kind, "ranking") ? ranking(j, b)
                                                : timeseries(j, b);
   if (st == AMPEL_E_USAGE && j->level && !j->d.n) {
@@ -241,10 +238,12 @@ int cmd_chart(const cli_call *call) {
   const char *kind = call->pos[0], *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
   if (strcmp(kind, "timeseries") && strcmp(kind, "ranking") &&
       strcmp(kind, "scatter"))
-    return cli_usage("chart", "Art: erwartet timeseries, ranking oder "
-                              "scatter, gefunden: '%s'", kind);
-  if (!strcmp(kind, "scatter") && (!CLI_OPT(call, AMPEL_OPT_X) ||
-                                   !CLI_OPT(call, AMPEL_OPT_Y)))
+    return cli_usage("chart",
+                     "Art: erwartet timeseries, ranking oder "
+                     "scatter, gefunden: '%s'",
+                     kind);
+  if (!strcmp(kind, "scatter") &&
+      (!CLI_OPT(call, AMPEL_OPT_X) || !CLI_OPT(call, AMPEL_OPT_Y)))
     return cli_usage("chart", "scatter braucht --x KENNZAHL und --y KENNZAHL");
   if (!out)
     return cli_usage("chart", "-o DATEI.svg fehlt");
@@ -260,8 +259,8 @@ int cmd_chart(const cli_call *call) {
   if (rc == EXIT_OK)
     rc = cli_write_buf(out, &b, ampel_query_num(&call->q, AMPEL_OPT_DPI));
   if (rc == EXIT_OK && strcmp(out, "-") != 0)
-    printf("Diagramm (%s): %zu Gebiete der Ebene %s\n", kind,
-           j.n_areas, j.level);
+    printf("Diagramm (%s): %zu Gebiete der Ebene %s\n", kind, j.n_areas,
+           j.level);
   ampel_buf_release(&b);
   ampel_diags_release(&j.d);
   ampel_context_free(ctx);

@@ -18,8 +18,8 @@ static int render(const cli_call *call, const ampel_correlation_answer *a) {
     ampel_correlation_json(a, &b);
   else
     ampel_correlation_write_csv(a, &b);
-  int rc = st != AMPEL_OK ? ampel_status_exit_code(st)
-           : cli_write_kind(call, &b);
+  int rc =
+      st != AMPEL_OK ? ampel_status_exit_code(st) : cli_write_kind(call, &b);
   ampel_buf_release(&b);
   if (rc == EXIT_OK && strcmp(out, "-") != 0)
     printf("Korrelationen (%s): %zu Kennzahlen, %zu Paare, %zu Gebiete der "
@@ -33,20 +33,13 @@ static int render(const cli_call *call, const ampel_correlation_answer *a) {
   return rc;
 }
 
-static ampel_status ask(const ampel_context *ctx, const cli_call *call,
-                        const void *ud, void *answer, ampel_diags *d) {
-  (void)ud;
-  return ampel_analyse_correlation(ctx, &call->q, answer, d);
-}
-
 static int show(const cli_call *call, const void *answer) {
   return render(call, (const ampel_correlation_answer *)answer);
 }
 
-static void release(void *answer) { ampel_correlation_answer_release((ampel_correlation_answer *)answer); }
-
 int cmd_correlate(const cli_call *call) {
-  static const cli_question qd = {".csv, .json, .svg, .png oder .pdf", NULL, NULL,
-                                  sizeof(ampel_correlation_answer), ask, show, release};
+  static const cli_question qd = {&ampel_question_correlation,
+                                  ".csv, .json, .svg, .png oder .pdf", NULL, 0,
+                                  show};
   return cli_ask(call, &qd, NULL);
 }

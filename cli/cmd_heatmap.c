@@ -27,9 +27,10 @@ static void summary(const ampel_heatmap_answer *a, const char *out) {
     size_t k = 0;
     for (size_t i = 0; i < h->n_dropped; i++)
       if ((a->reason[i] == AMPEL_REASON_SMALL) == small)
-        printf("%s%s", k++ ? ", "
-                       : small ? "zu wenige Einwohner, nicht bewertet: "
-                               : "ohne Werte, nicht dargestellt: ",
+        printf("%s%s",
+               k++     ? ", "
+               : small ? "zu wenige Einwohner, nicht bewertet: "
+                       : "ohne Werte, nicht dargestellt: ",
                ampel_dataset_area(a->ds, h->dropped[i])->key);
     if (k)
       printf("\n");
@@ -68,29 +69,20 @@ static int render(const cli_call *call, const ampel_heatmap_answer *a) {
   return rc;
 }
 
-static ampel_status ask(const ampel_context *ctx, const cli_call *call,
-                        const void *ud, void *answer, ampel_diags *d) {
-  (void)ud;
-  return ampel_analyse_heatmap(ctx, &call->q, answer, d);
-}
-
 static int show(const cli_call *call, const void *answer) {
   return render(call, (const ampel_heatmap_answer *)answer);
 }
 
-static void release(void *answer) {
-  ampel_heatmap_answer_release((ampel_heatmap_answer *)answer);
-}
-
 int cmd_heatmap(const cli_call *call) {
-  static const cli_question qd = {".svg, .png, .pdf, .csv oder .json", NULL,
-                                  NULL, sizeof(ampel_heatmap_answer), ask,
-                                  show, release};
+  static const cli_question qd = {&ampel_question_heatmap,
+                                  ".svg, .png, .pdf, .csv oder .json", NULL, 0,
+                                  show};
   const char *tree = CLI_OPT(call, AMPEL_OPT_TREE);
   size_t n = tree ? strlen(tree) : 0;
   if (tree && (n < 4 || strcasecmp(tree + n - 4, ".csv") != 0))
-    return cli_usage("heatmap", "--tree: Endung .csv erwartet, gefunden: "
-                                "'%s'",
+    return cli_usage("heatmap",
+                     "--tree: Endung .csv erwartet, gefunden: "
+                     "'%s'",
                      tree);
   return cli_ask(call, &qd, NULL);
 }

@@ -12,9 +12,9 @@
 static int parse_encoding(const char *cmd, const char *s, ampel_encoding *e) {
   if (strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0)
     *e = AMPEL_ENC_UTF8;
-  else if (strcasecmp(s, "windows-1252") == 0 ||
-           strcasecmp(s, "cp1252") == 0 || strcasecmp(s, "latin1") == 0 ||
-           strcasecmp(s, "iso-8859-1") == 0 || strcasecmp(s, "ansi") == 0)
+  else if (strcasecmp(s, "windows-1252") == 0 || strcasecmp(s, "cp1252") == 0 ||
+           strcasecmp(s, "latin1") == 0 || strcasecmp(s, "iso-8859-1") == 0 ||
+           strcasecmp(s, "ansi") == 0)
     *e = AMPEL_ENC_CP1252;
   else if (strcasecmp(s, "auto") == 0)
     *e = AMPEL_ENC_AUTO;
@@ -178,6 +178,10 @@ static int run(const cli_call *call, int dry_run) {
   return rc;
 }
 
-int cmd_import(const cli_call *call) { return run(call, 0); }
+int cmd_import(const cli_call *call) {
+  return run(call, 0);
+}
 
-int cmd_check(const cli_call *call) { return run(call, 1); }
+int cmd_check(const cli_call *call) {
+  return run(call, 1);
+}

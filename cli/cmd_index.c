@@ -30,14 +30,13 @@ void cli_need_notes(const ampel_index_answer *a) {
                "wird der letzte Stand %s",
                f->keys[j], p,
                ampel_dataset_period(a->ds, f->used_period[j])->label);
-  cli_note("Ebene %s, Zeitraum %s: %zu von %zu Gebieten eingestuft%s",
-           f->level, p, a->n_rated, f->n_areas,
-           a->n_rated < f->n_areas ? ";" : "");
+  cli_note("Ebene %s, Zeitraum %s: %zu von %zu Gebieten eingestuft%s", f->level,
+           p, a->n_rated, f->n_areas, a->n_rated < f->n_areas ? ";" : "");
   char what[80];
   snprintf(what, sizeof what, "mit zu wenigen Einwohnern (unter %g)",
            a->min_population);
-  cli_need_out_note(a->ds, f->areas, a->reason, f->n_areas,
-                    AMPEL_REASON_SMALL, a->n_small, what);
+  cli_need_out_note(a->ds, f->areas, a->reason, f->n_areas, AMPEL_REASON_SMALL,
+                    a->n_small, what);
   cli_need_out_note(a->ds, f->areas, a->reason, f->n_areas,
                     AMPEL_REASON_INCOMPLETE, a->n_incomplete,
                     "unvollständig (ein Wert fehlt)");
@@ -53,8 +52,10 @@ int cli_need_check(const cli_call *call) {
     return cli_usage(cmd, "-o DATEI fehlt (.csv, .json, .svg, .png oder "
                           ".pdf; - für die Standardausgabe)");
   if (kind == CLI_KIND_UNKNOWN)
-    return cli_usage(cmd, "-o: Endung .csv, .json, .svg, .png oder .pdf "
-                          "erwartet, gefunden: '%s'", out);
+    return cli_usage(cmd,
+                     "-o: Endung .csv, .json, .svg, .png oder .pdf "
+                     "erwartet, gefunden: '%s'",
+                     out);
   if (sens && !(runs > 0))
     return cli_usage(cmd, "--sensitivity-out gehört zu --sensitivity N");
   if (runs > 0 && !sens && kind != CLI_KIND_JSON)
@@ -62,8 +63,10 @@ int cli_need_check(const cli_call *call) {
                           "DATEI.csv (dorthin kommt die Tabelle)");
   size_t n = sens ? strlen(sens) : 0;
   if (sens && (n < 4 || strcasecmp(sens + n - 4, ".csv") != 0))
-    return cli_usage(cmd, "--sensitivity-out: eine .csv-Datei erwartet, "
-                          "gefunden: '%s'", sens);
+    return cli_usage(cmd,
+                     "--sensitivity-out: eine .csv-Datei erwartet, "
+                     "gefunden: '%s'",
+                     sens);
   return EXIT_OK;
 }
 
@@ -108,16 +111,6 @@ static int render(const cli_call *call, const ampel_index_answer *a) {
   return rc;
 }
 
-static unsigned ctx_flags(const cli_call *call) {
-  return cli_table_kind(call) == CLI_KIND_PICTURE ? AMPEL_CTX_GEOMETRY : 0;
-}
-
-static ampel_status ask(const ampel_context *ctx, const cli_call *call,
-                        const void *ud, void *answer, ampel_diags *d) {
-  (void)ud;
-  return ampel_analyse_index(ctx, &call->q, answer, d);
-}
-
 /* Notes and the sensitivity table first, then the answer. */
 static int show(const cli_call *call, const void *answer) {
   const ampel_index_answer *a = answer;
@@ -126,14 +119,10 @@ static int show(const cli_call *call, const void *answer) {
   return rc == EXIT_OK ? render(call, a) : rc;
 }
 
-static void release(void *answer) {
-  ampel_index_answer_release((ampel_index_answer *)answer);
-}
-
 int cmd_index(const cli_call *call) {
-  static const cli_question qd = {".csv, .json, .svg, .png oder .pdf", NULL,
-                                  ctx_flags, sizeof(ampel_index_answer), ask,
-                                  show, release};
+  static const cli_question qd = {&ampel_question_index,
+                                  ".csv, .json, .svg, .png oder .pdf", NULL,
+                                  AMPEL_CTX_GEOMETRY, show};
   int rc = cli_need_check(call);
   return rc == EXIT_OK ? cli_ask(call, &qd, NULL) : rc;
 }

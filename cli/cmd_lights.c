@@ -49,20 +49,13 @@ static int render(const cli_call *call, const ampel_lights_answer *a) {
   return rc;
 }
 
-static ampel_status ask(const ampel_context *ctx, const cli_call *call,
-                        const void *ud, void *answer, ampel_diags *d) {
-  (void)ud;
-  return ampel_analyse_lights(ctx, &call->q, answer, d);
-}
-
 static int show(const cli_call *call, const void *answer) {
   return render(call, (const ampel_lights_answer *)answer);
 }
 
-static void release(void *answer) { ampel_lights_answer_release((ampel_lights_answer *)answer); }
-
 int cmd_lights(const cli_call *call) {
-  static const cli_question qd = {".csv, .json, .svg, .png oder .pdf", NULL, NULL,
-                                  sizeof(ampel_lights_answer), ask, show, release};
+  static const cli_question qd = {&ampel_question_lights,
+                                  ".csv, .json, .svg, .png oder .pdf", NULL, 0,
+                                  show};
   return cli_ask(call, &qd, NULL);
 }

@@ -125,15 +125,15 @@ int cmd_list(const cli_call *call) {
   const char *what = call->pos[0];
   int fmt = ampel_query_choice(&call->q, AMPEL_OPT_LIST_FORMAT);
   int csv = fmt == 1;
-  int kind = strcmp(what, "areas") == 0 || strcmp(what, "gebiete") == 0 ? 0
-             : strcmp(what, "indicators") == 0 || strcmp(what, "kennzahlen") == 0
-                 ? 1
-             : strcmp(what, "periods") == 0 || strcmp(what, "zeitraeume") == 0
-                 ? 2
-                 : -1;
+  int kind =
+      strcmp(what, "areas") == 0 || strcmp(what, "gebiete") == 0           ? 0
+      : strcmp(what, "indicators") == 0 || strcmp(what, "kennzahlen") == 0 ? 1
+      : strcmp(what, "periods") == 0 || strcmp(what, "zeitraeume") == 0    ? 2
+                                                                           : -1;
   if (kind < 0)
-    return cli_usage("list", "erwartet areas, indicators oder periods, "
-                             "gefunden: '%s'",
+    return cli_usage("list",
+                     "erwartet areas, indicators oder periods, "
+                     "gefunden: '%s'",
                      what);
   int rc = EXIT_OK;
   ampel_context *ctx = cli_context(c, 0, &rc);
@@ -142,8 +142,7 @@ int cmd_list(const cli_call *call) {
   const ampel_dataset *ds = ampel_context_dataset(ctx);
   static const char *const ah[] = {"key", "name", "level", "parent",
                                    "population"};
-  static const char *const ih[] = {"key", "name", "unit", "polarity",
-                                   "domain"};
+  static const char *const ih[] = {"key", "name", "unit", "polarity", "domain"};
   static const char *const ph[] = {"period", "start"};
   if (fmt == 2) { /* the same JSON as /api/v1/areas|indicators|periods */
     ampel_buf b;
@@ -162,11 +161,10 @@ int cmd_list(const cli_call *call) {
   if (kind == 0)
     print_table(ds, ampel_dataset_n_areas(ds), ah, 5, area_cell, csv, level);
   else if (kind == 1)
-    print_table(ds, ampel_dataset_n_indicators(ds), ih, 5, indicator_cell,
-                csv, NULL);
-  else
-    print_table(ds, ampel_dataset_n_periods(ds), ph, 2, period_cell, csv,
+    print_table(ds, ampel_dataset_n_indicators(ds), ih, 5, indicator_cell, csv,
                 NULL);
+  else
+    print_table(ds, ampel_dataset_n_periods(ds), ph, 2, period_cell, csv, NULL);
   ampel_context_free(ctx);
   return fflush(stdout) == 0 ? EXIT_OK : EXIT_SYSTEM;
 }

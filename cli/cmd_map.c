@@ -32,8 +32,9 @@ static void describe(const cli_call *call, const ampel_map_answer *a,
                                           : "Klassen",
            ref);
   viz_ind_label(ind, t->legend, sizeof t->legend);
-  snprintf(t->attr, sizeof t->attr, "%s%s%s%s", att ? att : "", att ? " · " : "",
-           ind->source ? "Quelle: " : "", ind->source ? ind->source : "");
+  snprintf(t->attr, sizeof t->attr, "%s%s%s%s", att ? att : "",
+           att ? " · " : "", ind->source ? "Quelle: " : "",
+           ind->source ? ind->source : "");
   if (*a->footer) {
     size_t l = strlen(t->attr);
     snprintf(t->attr + l, sizeof t->attr - l, "%s%s", l ? " · " : "",
@@ -64,9 +65,10 @@ static int draw(const cli_call *call, const ampel_map_answer *a) {
     return EXIT_DATA;
   }
   const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
-  int rc = s != AMPEL_OK ? ampel_status_exit_code(s)
-                         : cli_write_buf(out, &b, ampel_query_num(
-                                                      &call->q, AMPEL_OPT_DPI));
+  int rc =
+      s != AMPEL_OK
+          ? ampel_status_exit_code(s)
+          : cli_write_buf(out, &b, ampel_query_num(&call->q, AMPEL_OPT_DPI));
   ampel_buf_release(&b);
   const char *kind = a->kind == AMPEL_MAP_KIND_POINTS  ? "Punktkarte"
                      : a->kind == AMPEL_MAP_KIND_TILES ? "Kachelkarte"
@@ -83,28 +85,12 @@ static int output_ok(const cli_call *call) {
   return strcmp(out, "-") == 0 || cli_picture_ext(out);
 }
 
-static unsigned ctx_flags(const cli_call *call) {
-  (void)call;
-  return AMPEL_CTX_GEOMETRY;
-}
-
-static ampel_status ask(const ampel_context *ctx, const cli_call *call,
-                        const void *ud, void *answer, ampel_diags *d) {
-  (void)ud;
-  return ampel_analyse_map(ctx, &call->q, answer, d);
-}
-
 static int show(const cli_call *call, const void *answer) {
   return draw(call, (const ampel_map_answer *)answer);
 }
 
-static void release(void *answer) {
-  ampel_map_answer_release((ampel_map_answer *)answer);
-}
-
 int cmd_map(const cli_call *call) {
-  static const cli_question qd = {".svg, .png oder .pdf", output_ok,
-                                  ctx_flags, sizeof(ampel_map_answer), ask,
-                                  show, release};
+  static const cli_question qd = {&ampel_question_map, ".svg, .png oder .pdf",
+                                  output_ok, AMPEL_CTX_GEOMETRY, show};
   return cli_ask(call, &qd, NULL);
 }

@@ -55,23 +55,12 @@ static int output_ok(const cli_call *call) {
          ends_with(out, ".htm");
 }
 
-static ampel_status ask(const ampel_context *ctx, const cli_call *call,
-                        const void *ud, void *answer, ampel_diags *d) {
-  (void)ud;
-  return ampel_analyse_report(ctx, &call->q, answer, d);
-}
-
 static int show(const cli_call *call, const void *answer) {
   return render(call, (const ampel_report_answer *)answer);
 }
 
-static void release(void *answer) {
-  ampel_report_answer_release((ampel_report_answer *)answer);
-}
-
 int cmd_report(const cli_call *call) {
-  static const cli_question qd = {".pdf oder .html", output_ok, NULL,
-                                  sizeof(ampel_report_answer), ask, show,
-                                  release};
+  static const cli_question qd = {&ampel_question_report, ".pdf oder .html",
+                                  output_ok, 0, show};
   return cli_ask(call, &qd, NULL);
 }

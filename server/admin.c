@@ -38,8 +38,9 @@ static void diags_json(ampel_buf *b, const ampel_diags *d) {
       ampel_buf_json_string(b, g->path);
     else
       ampel_buf_puts(b, "null");
-    ampel_buf_printf(b, ", \"line\": %ld, \"column\": %ld, \"severity\": "
-                        "\"%s\", \"message\": ",
+    ampel_buf_printf(b,
+                     ", \"line\": %ld, \"column\": %ld, \"severity\": "
+                     "\"%s\", \"message\": ",
                      g->line, g->column,
                      g->severity == AMPEL_SEV_ERROR     ? "error"
                      : g->severity == AMPEL_SEV_WARNING ? "warning"
@@ -71,11 +72,13 @@ static ampel_status run_import(srv_req *q, const char *name,
 
 int h_admin_import(srv_req *q, srv_resp *r) {
   if (!srv_admin_enabled())
-    return srv_error(q, r, 403, "Der Server läuft nur lesend (ohne "
-                                "--admin-token-file).");
+    return srv_error(q, r, 403,
+                     "Der Server läuft nur lesend (ohne "
+                     "--admin-token-file).");
   if (!srv_token_ok(q->auth))
-    return srv_error(q, r, 401, "Anmeldung erforderlich: Authorization: "
-                                "Bearer SCHLÜSSEL.");
+    return srv_error(q, r, 401,
+                     "Anmeldung erforderlich: Authorization: "
+                     "Bearer SCHLÜSSEL.");
   if (strcmp(q->method, "POST") != 0) {
     r->allow = "POST";
     return srv_error(q, r, 405, "Nur POST ist hier erlaubt.");
@@ -84,11 +87,13 @@ int h_admin_import(srv_req *q, srv_resp *r) {
   if (!name || !*name)
     name = "upload.csv";
   if (!name_ok(name))
-    return srv_error(q, r, 400, "name: Dateiname mit .csv oder .xlsx "
-                                "erwartet (nur Buchstaben, Ziffern, . _ -).");
+    return srv_error(q, r, 400,
+                     "name: Dateiname mit .csv oder .xlsx "
+                     "erwartet (nur Buchstaben, Ziffern, . _ -).");
   if (q->file_lens[0] == 0)
-    return srv_error(q, r, 400, "Keine Daten: die Datei gehört in den "
-                                "Rumpf der Anfrage.");
+    return srv_error(q, r, 400,
+                     "Keine Daten: die Datei gehört in den "
+                     "Rumpf der Anfrage.");
   ampel_diags d;
   ampel_diags_init(&d, 0);
   ampel_import_summary sum;
@@ -106,9 +111,10 @@ int h_admin_import(srv_req *q, srv_resp *r) {
     diags_json(b, &d);
     ampel_buf_puts(b, "}\n");
   } else {
-    ampel_buf_printf(b, "{\"imported\": true, \"areas\": %zu, \"indicators\":"
-                        " %zu, \"values\": %zu, \"version\": %ld, "
-                        "\"messages\": ",
+    ampel_buf_printf(b,
+                     "{\"imported\": true, \"areas\": %zu, \"indicators\":"
+                     " %zu, \"values\": %zu, \"version\": %ld, "
+                     "\"messages\": ",
                      sum.n_areas, sum.n_indicators, sum.n_values,
                      sum.import_id);
     diags_json(b, &d);

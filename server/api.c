@@ -7,8 +7,9 @@
 #include "ampel/alloc.h"
 #include "ampel/analysis/heatmap.h"
 #include "ampel/analysis/lights.h"
-#include "ampel/json.h"
 #include "ampel/analysis/need.h"
+#include "ampel/analysis/questions.h"
+#include "ampel/json.h"
 #include "server.h"
 
 static void jstr(ampel_buf *b, const char *s) {
@@ -97,102 +98,82 @@ const ampel_opt_id srv_lights_ids[] = {
 const size_t srv_n_lights_ids =
     sizeof srv_lights_ids / sizeof srv_lights_ids[0];
 
-static int api_lights(srv_req *q, srv_resp *r) {
-  ampel_query qu;
-  if (srv_query(q, r, srv_lights_ids, srv_n_lights_ids, &qu))
-    return -1;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_lights_answer a;
-  ampel_status st = ampel_analyse_lights(q->snap->ctx, &qu, &a, &d);
-  int rc = 0;
-  if (st == AMPEL_OK)
-    ampel_lights_json(&a, &r->body);
-  else
-    rc = srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
-  ampel_lights_answer_release(&a);
-  ampel_diags_release(&d);
-  return rc;
-}
-
 /* The options of /api/v1/heatmap (docs/api.md, generated). */
 const ampel_opt_id srv_heatmap_ids[] = {
-    AMPEL_OPT_LEVEL,   AMPEL_OPT_PERIOD,  AMPEL_OPT_INDICATORS,
-    AMPEL_OPT_CLUSTER, AMPEL_OPT_LINKAGE, AMPEL_OPT_REFERENCE,
+    AMPEL_OPT_LEVEL,         AMPEL_OPT_PERIOD,  AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_CLUSTER,       AMPEL_OPT_LINKAGE, AMPEL_OPT_REFERENCE,
     AMPEL_OPT_MIN_POPULATION};
 const size_t srv_n_heatmap_ids =
     sizeof srv_heatmap_ids / sizeof srv_heatmap_ids[0];
 
-static int api_heatmap(srv_req *q, srv_resp *r) {
-  ampel_query qu;
-  if (srv_query(q, r, srv_heatmap_ids, srv_n_heatmap_ids, &qu))
-    return -1;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_heatmap_answer a;
-  ampel_status st = ampel_analyse_heatmap(q->snap->ctx, &qu, &a, &d);
-  int rc = 0;
-  if (st == AMPEL_OK)
-    ampel_heatmap_json(&a, &r->body);
-  else
-    rc = srv_error_diags(q, r, st, &d, "Heatmap nicht möglich.");
-  ampel_heatmap_answer_release(&a);
-  ampel_diags_release(&d);
-  return rc;
-}
-
 /* The options of /api/v1/index and /api/v1/allocation (also /bedarf). */
 const ampel_opt_id srv_index_ids[] = {
-    AMPEL_OPT_INDEX_METHOD,   AMPEL_OPT_STATUS_KEYS, AMPEL_OPT_DYNAMICS_KEYS,
-    AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL,      AMPEL_OPT_PERIOD,
-    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_LEVELS,      AMPEL_OPT_TOP_SHARE,
-    AMPEL_OPT_LEVEL_METHOD,   AMPEL_OPT_SENSITIVITY, AMPEL_OPT_SEED};
+    AMPEL_OPT_INDEX_METHOD,    AMPEL_OPT_STATUS_KEYS, AMPEL_OPT_DYNAMICS_KEYS,
+    AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL,       AMPEL_OPT_PERIOD,
+    AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,      AMPEL_OPT_TOP_SHARE,
+    AMPEL_OPT_LEVEL_METHOD,    AMPEL_OPT_SENSITIVITY, AMPEL_OPT_SEED};
 const size_t srv_n_index_ids = sizeof srv_index_ids / sizeof srv_index_ids[0];
-const ampel_opt_id srv_allocation_ids[] = {
-    AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL,        AMPEL_OPT_PERIOD,
-    AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,       AMPEL_OPT_TOP_SHARE,
-    AMPEL_OPT_LEVEL_METHOD,    AMPEL_OPT_SENSITIVITY,  AMPEL_OPT_SEED,
-    AMPEL_OPT_BUDGET,          AMPEL_OPT_BASE_SHARE,   AMPEL_OPT_WEIGHT,
-    AMPEL_OPT_NEED,            AMPEL_OPT_UNIT,         AMPEL_OPT_FLOOR,
-    AMPEL_OPT_CAP};
+const ampel_opt_id srv_allocation_ids[] = {AMPEL_OPT_NEED_INDICATORS,
+                                           AMPEL_OPT_LEVEL,
+                                           AMPEL_OPT_PERIOD,
+                                           AMPEL_OPT_MIN_POPULATION,
+                                           AMPEL_OPT_LEVELS,
+                                           AMPEL_OPT_TOP_SHARE,
+                                           AMPEL_OPT_LEVEL_METHOD,
+                                           AMPEL_OPT_SENSITIVITY,
+                                           AMPEL_OPT_SEED,
+                                           AMPEL_OPT_BUDGET,
+                                           AMPEL_OPT_BASE_SHARE,
+                                           AMPEL_OPT_WEIGHT,
+                                           AMPEL_OPT_NEED,
+                                           AMPEL_OPT_UNIT,
+                                           AMPEL_OPT_FLOOR,
+                                           AMPEL_OPT_CAP};
 const size_t srv_n_allocation_ids =
     sizeof srv_allocation_ids / sizeof srv_allocation_ids[0];
 
-static int api_index(srv_req *q, srv_resp *r) {
-  ampel_query qu;
-  if (srv_query(q, r, srv_index_ids, srv_n_index_ids, &qu))
-    return -1;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_index_answer a;
-  ampel_status st = ampel_analyse_index(q->snap->ctx, &qu, &a, &d);
-  int rc = 0;
-  if (st == AMPEL_OK)
-    ampel_index_json(&a, &r->body);
-  else
-    rc = srv_error_diags(q, r, st, &d, "Index nicht berechenbar.");
-  ampel_index_answer_release(&a);
-  ampel_diags_release(&d);
-  return rc;
+/* The JSON renderers behind one signature (the casts live here, once). */
+static void lights_json(const void *a, ampel_buf *b) {
+  ampel_lights_json(a, b);
+}
+static void heatmap_json(const void *a, ampel_buf *b) {
+  ampel_heatmap_json(a, b);
+}
+static void index_json(const void *a, ampel_buf *b) {
+  ampel_index_json(a, b);
+}
+static void allocation_json(const void *a, ampel_buf *b) {
+  ampel_allocation_json(a, b);
 }
 
-static int api_allocation(srv_req *q, srv_resp *r) {
-  ampel_query qu;
-  if (srv_query(q, r, srv_allocation_ids, srv_n_allocation_ids, &qu))
-    return -1;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_allocation_answer a;
-  ampel_status st =
-      ampel_analyse_allocation(q->snap->ctx, &qu, NULL, NULL, &a, &d);
-  int rc = 0;
-  if (st == AMPEL_OK)
-    ampel_allocation_json(&a, &r->body);
-  else
-    rc = srv_error_diags(q, r, st, &d, "Verteilung nicht möglich.");
-  ampel_allocation_answer_release(&a);
-  ampel_diags_release(&d);
-  return rc;
+/* A route that answers one question of the analysis layer as JSON. */
+typedef struct api_route {
+  const char *name;
+  const ampel_opt_id *ids;
+  const size_t *n_ids;
+  const ampel_question *question;
+  void (*json)(const void *answer, ampel_buf *out);
+} api_route;
+
+static const api_route routes[] = {
+    {"lights", srv_lights_ids, &srv_n_lights_ids, &ampel_question_lights,
+     lights_json},
+    {"heatmap", srv_heatmap_ids, &srv_n_heatmap_ids, &ampel_question_heatmap,
+     heatmap_json},
+    {"index", srv_index_ids, &srv_n_index_ids, &ampel_question_index,
+     index_json},
+    {"allocation", srv_allocation_ids, &srv_n_allocation_ids,
+     &ampel_question_allocation, allocation_json},
+};
+
+static int show_json(srv_req *q, srv_resp *r, const ampel_query *qu,
+                     const void *answer) {
+  (void)qu;
+  const char *ep = srv_rest(q->path, "/api/v1/");
+  for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+    if (strcmp(ep, routes[i].name) == 0)
+      routes[i].json(answer, &r->body);
+  return 0;
 }
 
 int h_api(srv_req *q, srv_resp *r) {
@@ -206,13 +187,9 @@ int h_api(srv_req *q, srv_resp *r) {
     return api_periods(q, r);
   if (strcmp(ep, "values") == 0)
     return api_values(q, r);
-  if (strcmp(ep, "lights") == 0)
-    return api_lights(q, r);
-  if (strcmp(ep, "heatmap") == 0)
-    return api_heatmap(q, r);
-  if (strcmp(ep, "index") == 0)
-    return api_index(q, r);
-  if (strcmp(ep, "allocation") == 0)
-    return api_allocation(q, r);
+  for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+    if (strcmp(ep, routes[i].name) == 0)
+      return srv_ask(q, r, routes[i].ids, *routes[i].n_ids, routes[i].question,
+                     show_json);
   return srv_error(q, r, 404, "Unbekannter Endpunkt '%s'.", ep);
 }

@@ -36,7 +36,8 @@ static struct {
 } c = {PTHREAD_MUTEX_INITIALIZER, {{0}}, 0};
 
 static size_t slot_of(unsigned long gen, const char *key) {
-  uint64_t h = ampel_hash_bytes(key, strlen(key)) ^ (gen * 0x9E3779B97F4A7C15ull);
+  uint64_t h =
+      ampel_hash_bytes(key, strlen(key)) ^ (gen * 0x9E3779B97F4A7C15ull);
   return (size_t)(h % CACHE_SLOTS);
 }
 

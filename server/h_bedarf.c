@@ -47,8 +47,10 @@ static void weights_fieldset(srv_req *q, ampel_buf *b,
     ampel_format_double(weight_of(&a->index.keys, in->key), w, sizeof w);
     ampel_buf_printf(b, "<div class=\"zeile\"><label for=\"w%zu\">", nf);
     ampel_buf_html(b, in->name);
-    ampel_buf_printf(b, "</label><input type=\"number\" id=\"w%zu\" "
-                        "name=\"w_", nf++);
+    ampel_buf_printf(b,
+                     "</label><input type=\"number\" id=\"w%zu\" "
+                     "name=\"w_",
+                     nf++);
     ampel_buf_html(b, in->key);
     ampel_buf_printf(b, "\" min=\"0\" step=\"any\" value=\"%s\"></div>\n", w);
   }
@@ -59,9 +61,10 @@ static void num_field(ampel_buf *b, const char *name, const char *label,
                       double v, const char *attrs) {
   char s[48];
   ampel_format_double(v, s, sizeof s);
-  ampel_buf_printf(b, "<div class=\"feld\"><label for=\"f-%s\">%s</label>"
-                      "<input type=\"number\" id=\"f-%s\" name=\"%s\" "
-                      "value=\"%s\" %s></div>\n",
+  ampel_buf_printf(b,
+                   "<div class=\"feld\"><label for=\"f-%s\">%s</label>"
+                   "<input type=\"number\" id=\"f-%s\" name=\"%s\" "
+                   "value=\"%s\" %s></div>\n",
                    name, label, name, name, s, attrs);
 }
 
@@ -80,10 +83,11 @@ static void form(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a) {
             "min=\"1\" max=\"1000\" step=\"1\"");
   num_field(b, "sensitivity", "Läufe mit anderen Gewichten",
             (double)a->index.sens_runs, "min=\"0\" max=\"100000\" step=\"1\"");
-  ampel_buf_printf(b, "<div class=\"feld\"><label for=\"f-need\">Bedarf nach"
-                      "</label><select id=\"f-need\" name=\"need\"><option "
-                      "value=\"level\"%s>Stufe</option><option value=\"score\""
-                      "%s>Indexwert</option></select></div>\n",
+  ampel_buf_printf(b,
+                   "<div class=\"feld\"><label for=\"f-need\">Bedarf nach"
+                   "</label><select id=\"f-need\" name=\"need\"><option "
+                   "value=\"level\"%s>Stufe</option><option value=\"score\""
+                   "%s>Indexwert</option></select></div>\n",
                    a->need_score ? "" : " selected",
                    a->need_score ? " selected" : "");
   weights_fieldset(q, b, a);
@@ -111,8 +115,9 @@ static void share_link(ampel_buf *b, const ampel_allocation_answer *a) {
   char s[48], t[48];
   ampel_format_double(a->result.budget, s, sizeof s);
   ampel_format_double(a->base_share, t, sizeof t);
-  ampel_buf_printf(&u, "&budget=%s&base_share=%s&levels=%d&need=%s"
-                       "&sensitivity=%zu",
+  ampel_buf_printf(&u,
+                   "&budget=%s&base_share=%s&levels=%d&need=%s"
+                   "&sensitivity=%zu",
                    s, t, a->levels_k, a->need_score ? "score" : "level",
                    a->index.sens_runs);
   if (!u.failed)
@@ -140,9 +145,10 @@ static void summary(srv_req *q, ampel_buf *b,
   const ampel_index_answer *x = &a->index;
   char amount[64];
   ampel_format_de(a->result.budget, 0, amount, sizeof amount);
-  ampel_buf_printf(b, "<p class=\"lead\">%zu von %zu Gebieten sind "
-                      "eingestuft; %zu davon in der höchsten Stufe %d. Das "
-                      "Budget von %s € geht zu ",
+  ampel_buf_printf(b,
+                   "<p class=\"lead\">%zu von %zu Gebieten sind "
+                   "eingestuft; %zu davon in der höchsten Stufe %d. Das "
+                   "Budget von %s € geht zu ",
                    x->n_rated, a->n, x->n_top, a->levels_k, amount);
   page_num(b, 100 * (1 - a->base_share), 0);
   ampel_buf_puts(b, " % nach Bedarf und zu ");
@@ -187,8 +193,10 @@ static void row(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a,
   ampel_buf_puts(b, "</th><td class=\"num\">");
   if (r->level[i] > 0) {
     page_num(b, r->score[i], 2);
-    ampel_buf_printf(b, "</td><td class=\"num\">%zu</td><td class=\"num\">"
-                        "%d</td>", r->rank[i], r->level[i]);
+    ampel_buf_printf(b,
+                     "</td><td class=\"num\">%zu</td><td class=\"num\">"
+                     "%d</td>",
+                     r->rank[i], r->level[i]);
   } else {
     ampel_buf_html(b, a->reason_de[i]);
     ampel_buf_puts(b, "</td><td class=\"num\">–</td><td class=\"num\">–"
@@ -277,6 +285,13 @@ static void page(srv_req *q, srv_resp *r, const ampel_allocation_answer *a) {
   page_end(q, r);
 }
 
+static int show(srv_req *q, srv_resp *r, const ampel_query *qu,
+                const void *answer) {
+  (void)qu;
+  page(q, r, answer);
+  return 0;
+}
+
 int h_bedarf(srv_req *q, srv_resp *r) {
   ampel_query qu;
   if (srv_query(q, r, srv_allocation_ids, srv_n_allocation_ids, &qu))
@@ -287,24 +302,13 @@ int h_bedarf(srv_req *q, srv_resp *r) {
   if (!ampel_query_text(&qu, AMPEL_OPT_NEED_INDICATORS)) {
     form_keys(q, &spec);
     char msg[512];
-    if (spec.len && ampel_query_set(&qu,
-                                    ampel_opt_get(AMPEL_OPT_NEED_INDICATORS),
-                                    spec.data, msg, sizeof msg) != AMPEL_OK)
+    if (spec.len &&
+        ampel_query_set(&qu, ampel_opt_get(AMPEL_OPT_NEED_INDICATORS),
+                        spec.data, msg, sizeof msg) != AMPEL_OK)
       rc = srv_error(q, r, 400, "indicators: %s", msg);
   }
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_allocation_answer a;
-  memset(&a, 0, sizeof a);
-  ampel_status st = AMPEL_OK;
   if (rc == 0)
-    st = ampel_analyse_allocation(q->snap->ctx, &qu, NULL, NULL, &a, &d);
-  if (rc == 0 && st != AMPEL_OK)
-    rc = srv_error_diags(q, r, st, &d, "Verteilung nicht möglich.");
-  if (rc == 0)
-    page(q, r, &a);
-  ampel_allocation_answer_release(&a);
-  ampel_diags_release(&d);
+    rc = srv_ask_query(q, r, &qu, &ampel_question_allocation, show);
   ampel_buf_release(&spec);
   return rc;
 }

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
-#include "ampel/chart.h"
 #include "ampel/analysis/profile.h"
+#include "ampel/chart.h"
 #include "ampel/need.h"
 #include "maps.h"
 #include "overview.h"
@@ -25,8 +25,8 @@ typedef struct profile {
   const ampel_area *a;
   long period, since; /* as asked (-1: default) */
   ampel_profile_answer x;
-  const ampel_lights *li;       /* = &x.lights.lights */
-  const ampel_selection *sel;   /* = &x.lights.sel */
+  const ampel_lights *li;     /* = &x.lights.lights */
+  const ampel_selection *sel; /* = &x.lights.sel */
 } profile;
 
 static int h_area_list(srv_req *q, srv_resp *r) {
@@ -74,8 +74,9 @@ static void list_names(srv_req *q, ampel_buf *b, const profile *p, int status,
 
 static void summary(srv_req *q, ampel_buf *b, const profile *p) {
   size_t crit = p->x.n_critical, good = p->x.n_good;
-  ampel_buf_printf(b, "<p class=\"lead\"><strong>%zu von %zu Kennzahlen "
-                      "kritisch</strong>",
+  ampel_buf_printf(b,
+                   "<p class=\"lead\"><strong>%zu von %zu Kennzahlen "
+                   "kritisch</strong>",
                    crit, p->x.n_rows);
   if (crit) {
     ampel_buf_puts(b, " (");
@@ -97,8 +98,9 @@ static void summary(srv_req *q, ampel_buf *b, const profile *p) {
   ampel_buf_puts(b, ".</p>\n");
   if (p->x.reason == AMPEL_REASON_SMALL) {
     char note[200];
-    snprintf(note, sizeof note, "Dieses Gebiet hat zu wenige Einwohner: "
-                                "es wird gezeigt, aber %s.",
+    snprintf(note, sizeof note,
+             "Dieses Gebiet hat zu wenige Einwohner: "
+             "es wird gezeigt, aber %s.",
              "nicht bewertet (" AMPEL_DE_NOT_RATED ")");
     page_note(b, "hinweis", note);
   }
@@ -133,7 +135,8 @@ static void spark(srv_req *q, ampel_buf *b, const profile *p, size_t ind) {
   ampel_buf_init(&svg);
   if (!title.failed &&
       ampel_sparkline(y, p->sel->root >= 0 ? ref : NULL, np, 120, 32,
-                      title.data, &svg) == AMPEL_OK && !svg.failed)
+                      title.data, &svg) == AMPEL_OK &&
+      !svg.failed)
     page_svg(q, b, svg.data, svg.len);
   ampel_buf_release(&svg);
   ampel_buf_release(&title);
@@ -193,8 +196,8 @@ static int locator_tiles(srv_req *q, ampel_buf *b, const profile *p) {
     int me = p->sel->areas[i] == p->area;
     lv[i] = me ? 2 : 1;
     text[i] = me ? "●" : "";
-    tiles += ampel_dataset_area(q->ds, p->sel->areas[i])->tile_row !=
-             AMPEL_NO_TILE;
+    tiles +=
+        ampel_dataset_area(q->ds, p->sel->areas[i])->tile_row != AMPEL_NO_TILE;
   }
   if (lv && text && tiles) {
     static const char *const names[] = {"andere Gebiete", "dieses Gebiet"};
@@ -320,8 +323,8 @@ int h_gebiet(srv_req *q, srv_resp *r) {
     return -1;
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  ampel_status st = ampel_analysis_period(q->ds, &qu, AMPEL_OPT_PERIOD,
-                                          &p.period, &d);
+  ampel_status st =
+      ampel_analysis_period(q->ds, &qu, AMPEL_OPT_PERIOD, &p.period, &d);
   if (st == AMPEL_OK)
     st = ampel_analysis_period(q->ds, &qu, AMPEL_OPT_SINCE, &p.since, &d);
   if (st == AMPEL_OK)
@@ -356,9 +359,10 @@ int h_gebiet(srv_req *q, srv_resp *r) {
     ampel_buf_puts(b, "</div>\n<p class=\"klein nodruck\">Zum Ausdrucken "
                       "(A4) die Druckfunktion des Browsers verwenden.</p>\n");
   } else {
-    page_note(b, "warnung", p.x.message[0] ? p.x.message
-                                           : "Für dieses Gebiet liegen keine "
-                                             "Kennzahlen vor.");
+    page_note(b, "warnung",
+              p.x.message[0] ? p.x.message
+                             : "Für dieses Gebiet liegen keine "
+                               "Kennzahlen vor.");
   }
   page_end(q, r);
   ampel_profile_answer_release(&p.x);

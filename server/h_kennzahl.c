@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
-#include "ampel/chart.h"
 #include "ampel/analysis/indicator.h"
+#include "ampel/chart.h"
 #include "overview.h"
 #include "server.h"
 
@@ -57,16 +57,16 @@ static int h_ind_list(srv_req *q, srv_resp *r) {
 static void map(srv_req *q, ampel_buf *b, const ind_page *p) {
   ampel_buf lt;
   ampel_buf_init(&lt);
-  ampel_buf_printf(&lt, "%s (%s), %s", p->in->name, p->in->unit ? p->in->unit
-                                                                 : "",
+  ampel_buf_printf(&lt, "%s (%s), %s", p->in->name,
+                   p->in->unit ? p->in->unit : "",
                    srv_period_label(q->ds, p->li->period));
   ampel_map_opts o = {0};
   o.title = lt.data ? lt.data : "";
   o.desc = p->in->polarity == AMPEL_POL_NEUTRAL
                ? "Werte je Gebiet (neutrale Kennzahl: ohne Bewertung)."
                : "Ampel-Status je Gebiet im Vergleich mit der Gesamtstadt.";
-  o.legend_title = p->in->polarity == AMPEL_POL_NEUTRAL ? "skalierter Wert"
-                                                        : "Status";
+  o.legend_title =
+      p->in->polarity == AMPEL_POL_NEUTRAL ? "skalierter Wert" : "Status";
   o.decimals = p->in->decimals;
   o.width = 620;
   o.labels = 1;
@@ -165,10 +165,10 @@ done:
 
 static void meta(srv_req *q, ampel_buf *b, const ind_page *p) {
   const ampel_indicator *in = p->in;
-  const char *k[] = {"Definition", "Einheit", "Handlungsfeld", "Quelle",
-                     "Stichtag", "Schlüssel"};
-  const char *v[] = {in->definition, in->unit, in->domain, in->source,
-                     in->reference_date, in->key};
+  const char *k[] = {"Definition", "Einheit",  "Handlungsfeld",
+                     "Quelle",     "Stichtag", "Schlüssel"};
+  const char *v[] = {in->definition, in->unit,           in->domain,
+                     in->source,     in->reference_date, in->key};
   ampel_buf_puts(b, "<dl class=\"meta\">\n");
   for (size_t i = 0; i < 6; i++) {
     ampel_buf_printf(b, "<dt>%s</dt><dd>", k[i]);
@@ -201,15 +201,15 @@ static int compute(srv_req *q, srv_resp *r, ind_page *p) {
     return -1;
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  ampel_status st =
-      ampel_query_set(&qu, ampel_opt_get(AMPEL_OPT_INDICATOR), p->in->key,
-                      NULL, 0);
+  ampel_status st = ampel_query_set(&qu, ampel_opt_get(AMPEL_OPT_INDICATOR),
+                                    p->in->key, NULL, 0);
   if (st == AMPEL_OK)
     st = ampel_analyse_indicator(q->snap->ctx, &qu, &p->a, &d);
   int rc = 0;
   if (st != AMPEL_OK)
-    rc = srv_error_diags(q, r, st, &d, "Für diese Auswahl gibt es keine "
-                                       "Werte.");
+    rc = srv_error_diags(q, r, st, &d,
+                         "Für diese Auswahl gibt es keine "
+                         "Werte.");
   p->li = &p->a.map.lights.lights;
   p->root = p->a.map.lights.sel.root;
   ampel_diags_release(&d);

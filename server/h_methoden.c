@@ -78,14 +78,14 @@ int h_methoden(srv_req *q, srv_resp *r) {
   ampel_buf_puts(b, "<h1>Daten &amp; Methoden</h1>\n<section "
                     "aria-labelledby=\"h-stand\">\n<h2 id=\"h-stand\">"
                     "Datenstand</h2>\n<p>");
-  ampel_buf_html(b, q->snap->stamp[0] ? q->snap->stamp
-                                      : "Datenstand unbekannt");
-  ampel_buf_printf(b, ".</p>\n<p>%zu Gebiete, %zu Kennzahlen, %zu "
-                      "Zeiträume, %zu Werte.</p>\n</section>\n",
-                   ampel_dataset_n_areas(q->ds),
-                   ampel_dataset_n_indicators(q->ds),
-                   ampel_dataset_n_periods(q->ds),
-                   ampel_dataset_n_observations(q->ds));
+  ampel_buf_html(b,
+                 q->snap->stamp[0] ? q->snap->stamp : "Datenstand unbekannt");
+  ampel_buf_printf(
+      b,
+      ".</p>\n<p>%zu Gebiete, %zu Kennzahlen, %zu "
+      "Zeiträume, %zu Werte.</p>\n</section>\n",
+      ampel_dataset_n_areas(q->ds), ampel_dataset_n_indicators(q->ds),
+      ampel_dataset_n_periods(q->ds), ampel_dataset_n_observations(q->ds));
   indicators(q, b);
   ampel_buf_puts(b, methods_html);
   ampel_buf_puts(b, "<section aria-labelledby=\"downloads\">\n<h2 "

@@ -9,9 +9,9 @@
 
 /* The options of the overview `/` (docs, generated like the API's). */
 const ampel_opt_id srv_overview_ids[] = {
-    AMPEL_OPT_LEVEL,       AMPEL_OPT_PERIOD,         AMPEL_OPT_INDICATORS,
-    AMPEL_OPT_SINCE,       AMPEL_OPT_BAND,           AMPEL_OPT_STATUS_METHOD,
-    AMPEL_OPT_REFERENCE,   AMPEL_OPT_CLUSTER,        AMPEL_OPT_LINKAGE,
+    AMPEL_OPT_LEVEL,          AMPEL_OPT_PERIOD,  AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_SINCE,          AMPEL_OPT_BAND,    AMPEL_OPT_STATUS_METHOD,
+    AMPEL_OPT_REFERENCE,      AMPEL_OPT_CLUSTER, AMPEL_OPT_LINKAGE,
     AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE};
 const size_t srv_n_overview_ids =
     sizeof srv_overview_ids / sizeof srv_overview_ids[0];
@@ -31,8 +31,7 @@ static void form(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
 }
 
 /* "Wo genauer hinsehen?": ranked rows with critical or worse lights. */
-static void hinsehen(srv_req *q, ampel_buf *b,
-                     const ampel_overview_answer *o) {
+static void hinsehen(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
   ampel_buf_puts(b, "<section aria-labelledby=\"h-hinsehen\">\n<h2 "
                     "id=\"h-hinsehen\">Wo sollten wir genauer hinsehen?</h2>\n"
                     "<p>Gebiete mit kritischem Status (deutlich ungünstiger "
@@ -60,8 +59,7 @@ static void hinsehen(srv_req *q, ampel_buf *b,
 }
 
 /* "Welche Entwicklung ist positiv?": counts of better trends. */
-static void positiv(srv_req *q, ampel_buf *b,
-                    const ampel_overview_answer *o) {
+static void positiv(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
   const ampel_lights *l = &o->lights.lights;
   ampel_buf_puts(b, "<section aria-labelledby=\"h-positiv\">\n<h2 "
                     "id=\"h-positiv\">Welche Entwicklung ist positiv?</h2>\n");
@@ -116,12 +114,13 @@ static void heatmap(srv_req *q, ampel_buf *b, const ampel_overview_answer *o,
   if (!svg.failed)
     page_svg(q, b, svg.data, svg.len);
   ampel_buf_release(&svg);
-  ampel_buf_puts(b, "<figcaption>Jede Kennzahl ist auf 0 (ungünstigster "
-                    "Wert) bis 1 (günstigster Wert) skaliert; dunkle Felder "
-                    "sind ungünstig, helle günstig. Gebiete und Kennzahlen "
-                    "mit ähnlichem Muster stehen nebeneinander (Clusterung). "
-                    "Die Werte stehen auch in der Tabelle darunter.</figcaption>"
-                    "\n</figure>\n");
+  ampel_buf_puts(b,
+                 "<figcaption>Jede Kennzahl ist auf 0 (ungünstigster "
+                 "Wert) bis 1 (günstigster Wert) skaliert; dunkle Felder "
+                 "sind ungünstig, helle günstig. Gebiete und Kennzahlen "
+                 "mit ähnlichem Muster stehen nebeneinander (Clusterung). "
+                 "Die Werte stehen auch in der Tabelle darunter.</figcaption>"
+                 "\n</figure>\n");
   ov_heatmap_table(b, h);
   ampel_buf_puts(b, "</section>\n");
 }
@@ -134,8 +133,7 @@ static void lights(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
   ov_lights_table(b, a);
   ampel_buf svg;
   ampel_buf_init(&svg);
-  ampel_lights_render_opts ro = {pal, *a->footer ? a->footer : NULL,
-                                 a->order};
+  ampel_lights_render_opts ro = {pal, *a->footer ? a->footer : NULL, a->order};
   ampel_lights_write_svg(&a->lights, a->ds, &ro, &svg);
   ampel_buf_puts(b, "<details>\n<summary>Ampel als Bild (zum Drucken und "
                     "Weitergeben)</summary>\n<figure>\n");
@@ -146,36 +144,29 @@ static void lights(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
                     "</figcaption>\n</figure>\n</details>\n</section>\n");
 }
 
-int h_overview(srv_req *q, srv_resp *r) {
-  ampel_query qu;
-  if (srv_query(q, r, srv_overview_ids, srv_n_overview_ids, &qu))
-    return -1;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  ampel_overview_answer o;
-  ampel_status st = ampel_analyse_overview(q->snap->ctx, &qu, &o, &d);
-  if (st != AMPEL_OK) {
-    int rc = srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
-    ampel_diags_release(&d);
-    return rc;
-  }
-  ampel_diags_release(&d);
+static int show(srv_req *q, srv_resp *r, const ampel_query *qu,
+                const void *answer) {
+  const ampel_overview_answer *o = answer;
   const ampel_palette *pal =
-      ampel_palette_find(ampel_query_text(&qu, AMPEL_OPT_PALETTE));
+      ampel_palette_find(ampel_query_text(qu, AMPEL_OPT_PALETTE));
   ampel_buf *b = &r->body;
   page_begin(q, r, "Übersicht", NAV_OVERVIEW);
   ampel_buf_puts(b, "<h1>Übersicht: ");
-  ampel_buf_html(b, o.lights.sel.level);
+  ampel_buf_html(b, o->lights.sel.level);
   ampel_buf_puts(b, ", ");
-  ampel_buf_html(b, srv_period_label(q->ds, o.lights.sel.period));
+  ampel_buf_html(b, srv_period_label(q->ds, o->lights.sel.period));
   ampel_buf_puts(b, "</h1>\n");
-  ov_intro(b, &o);
-  form(q, b, &o);
-  hinsehen(q, b, &o);
-  positiv(q, b, &o);
-  lights(q, b, &o.lights, pal);
-  heatmap(q, b, &o, pal);
+  ov_intro(b, o);
+  form(q, b, o);
+  hinsehen(q, b, o);
+  positiv(q, b, o);
+  lights(q, b, &o->lights, pal);
+  heatmap(q, b, o, pal);
   page_end(q, r);
-  ampel_overview_answer_release(&o);
   return 0;
+}
+
+int h_overview(srv_req *q, srv_resp *r) {
+  return srv_ask(q, r, srv_overview_ids, srv_n_overview_ids,
+                 &ampel_question_overview, show);
 }

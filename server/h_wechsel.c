@@ -6,14 +6,14 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
-#include "ampel/chart.h"
 #include "ampel/analysis/correlate.h"
+#include "ampel/chart.h"
 #include "server.h"
 
 /* The options of /wechselwirkungen (docs/api.md, generated). */
 const ampel_opt_id srv_wechsel_ids[] = {
-    AMPEL_OPT_LEVEL,       AMPEL_OPT_PERIOD, AMPEL_OPT_INDICATORS,
-    AMPEL_OPT_CORR_METHOD, AMPEL_OPT_X,      AMPEL_OPT_Y,
+    AMPEL_OPT_LEVEL,         AMPEL_OPT_PERIOD, AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_CORR_METHOD,   AMPEL_OPT_X,      AMPEL_OPT_Y,
     AMPEL_OPT_MIN_POPULATION};
 const size_t srv_n_wechsel_ids =
     sizeof srv_wechsel_ids / sizeof srv_wechsel_ids[0];
@@ -40,7 +40,8 @@ static void matrix(srv_req *q, ampel_buf *b, const corr_page *c) {
     names[j] = col_name(c, j);
   if (names &&
       ampel_chart_corr_matrix(names, c->k, c->m, c->order, c->method, &o,
-                              &svg) == AMPEL_OK && !svg.failed)
+                              &svg) == AMPEL_OK &&
+      !svg.failed)
     page_svg(q, b, svg.data, svg.len);
   ampel_buf_release(&svg);
   ampel_free(names);
@@ -148,15 +149,16 @@ static void scatter(srv_req *q, ampel_buf *b, const corr_page *c) {
 
 static void select_ind(srv_req *q, ampel_buf *b, const corr_page *c,
                        const char *name, const char *label, long cur) {
-  ampel_buf_printf(b, "<div class=\"feld\"><label for=\"f-%s\">%s</label>\n"
-                      "<select id=\"f-%s\" name=\"%s\">\n",
+  ampel_buf_printf(b,
+                   "<div class=\"feld\"><label for=\"f-%s\">%s</label>\n"
+                   "<select id=\"f-%s\" name=\"%s\">\n",
                    name, label, name, name);
   for (size_t j = 0; j < c->k; j++) {
     const ampel_indicator *in = ampel_dataset_indicator(q->ds, c->sel.inds[j]);
     ampel_buf_puts(b, "<option value=\"");
     ampel_buf_html(b, in->key);
-    ampel_buf_printf(b, "\"%s>", (long)c->sel.inds[j] == cur ? " selected"
-                                                             : "");
+    ampel_buf_printf(b, "\"%s>",
+                     (long)c->sel.inds[j] == cur ? " selected" : "");
     ampel_buf_html(b, in->name);
     ampel_buf_puts(b, "</option>\n");
   }
@@ -170,11 +172,12 @@ static void form(srv_req *q, ampel_buf *b, const corr_page *c) {
   page_select_level(q, b, c->sel.level);
   ampel_buf_puts(b, "</div>\n<div class=\"feld\">");
   page_select_period(q, b, "period", "Zeitraum", (long)c->sel.period, 0);
-  ampel_buf_printf(b, "</div>\n<div class=\"feld\"><label for=\"f-method\">"
-                      "Verfahren</label>\n<select id=\"f-method\" "
-                      "name=\"method\"><option value=\"pearson\"%s>Pearson"
-                      "</option><option value=\"spearman\"%s>Spearman (Ränge)"
-                      "</option></select></div>\n",
+  ampel_buf_printf(b,
+                   "</div>\n<div class=\"feld\"><label for=\"f-method\">"
+                   "Verfahren</label>\n<select id=\"f-method\" "
+                   "name=\"method\"><option value=\"pearson\"%s>Pearson"
+                   "</option><option value=\"spearman\"%s>Spearman (Ränge)"
+                   "</option></select></div>\n",
                    c->method == AMPEL_CORR_PEARSON ? " selected" : "",
                    c->method == AMPEL_CORR_SPEARMAN ? " selected" : "");
   select_ind(q, b, c, "x", "Kennzahl waagerecht (x)", (long)c->sel.inds[c->x]);
@@ -183,20 +186,10 @@ static void form(srv_req *q, ampel_buf *b, const corr_page *c) {
                     "</button></div>\n</form>\n");
 }
 
-int h_wechselwirkungen(srv_req *q, srv_resp *r) {
-  ampel_query qu;
-  if (srv_query(q, r, srv_wechsel_ids, srv_n_wechsel_ids, &qu))
-    return -1;
-  ampel_diags d;
-  ampel_diags_init(&d, 0);
-  corr_page c;
-  ampel_status st = ampel_analyse_correlation(q->snap->ctx, &qu, &c, &d);
-  if (st != AMPEL_OK) {
-    srv_error_diags(q, r, st, &d, "Auswahl nicht möglich.");
-    ampel_diags_release(&d);
-    return -1;
-  }
-  ampel_diags_release(&d);
+static int show(srv_req *q, srv_resp *r, const ampel_query *qu,
+                const void *answer) {
+  const corr_page *c = answer;
+  (void)qu;
   ampel_buf *b = &r->body;
   page_begin(q, r, "Wechselwirkungen", NAV_CORR);
   ampel_buf_puts(b, "<h1>Wechselwirkungen: welche Kennzahlen hängen "
@@ -206,27 +199,32 @@ int h_wechselwirkungen(srv_req *q, srv_resp *r) {
                     "kein Beweis für eine Ursache</strong>: beide Kennzahlen "
                     "können von einem dritten Umstand abhängen. ");
   ampel_buf_printf(b, "Grundlage sind hier nur n = %zu Gebiete (Ebene ",
-                   c.sel.n_areas - c.n_small);
-  ampel_buf_html(b, c.sel.level);
+                   c->sel.n_areas - c->n_small);
+  ampel_buf_html(b, c->sel.level);
   ampel_buf_puts(b, ", ");
-  ampel_buf_html(b, srv_period_label(q->ds, c.sel.period));
-  if (c.n_small)
-    ampel_buf_printf(b, "; %zu Gebiete unter der Mindestzahl an Einwohnern "
-                        "zählen nicht, sie sind %s", c.n_small,
-                     AMPEL_DE_NOT_RATED);
+  ampel_buf_html(b, srv_period_label(q->ds, c->sel.period));
+  if (c->n_small)
+    ampel_buf_printf(b,
+                     "; %zu Gebiete unter der Mindestzahl an Einwohnern "
+                     "zählen nicht, sie sind %s",
+                     c->n_small, AMPEL_DE_NOT_RATED);
   ampel_buf_puts(b, "); bei so wenigen Gebieten können auch starke "
                     "Zusammenhänge zufällig sein – achten Sie auf n und p."
                     "</p>\n");
-  form(q, b, &c);
+  form(q, b, c);
   ampel_buf_puts(b, "<section aria-labelledby=\"h-matrix\">\n<h2 "
                     "id=\"h-matrix\">Korrelationsmatrix</h2>\n");
-  matrix(q, b, &c);
-  pairs(q, b, &c);
+  matrix(q, b, c);
+  pairs(q, b, c);
   ampel_buf_puts(b, "</section>\n<section aria-labelledby=\"h-streu\">\n"
                     "<h2 id=\"h-streu\">Streudiagramm</h2>\n");
-  scatter(q, b, &c);
+  scatter(q, b, c);
   ampel_buf_puts(b, "</section>\n");
   page_end(q, r);
-  ampel_correlation_answer_release(&c);
   return 0;
+}
+
+int h_wechselwirkungen(srv_req *q, srv_resp *r) {
+  return srv_ask(q, r, srv_wechsel_ids, srv_n_wechsel_ids,
+                 &ampel_question_correlation, show);
 }

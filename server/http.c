@@ -59,14 +59,13 @@ static void error_body(const srv_req *q, srv_resp *r, const char *msg) {
   ampel_buf_printf(&r->body, "<h1>%s (%u)</h1>\n<p class=\"fehler\">",
                    reason(r->status), r->status);
   ampel_buf_html(&r->body, msg);
-  ampel_buf_puts(&r->body,
-                 "</p>\n<p><a href=\"/\">Zur Übersicht</a> · <a "
-                 "href=\"/methoden\">Daten &amp; Methoden</a></p>\n");
+  ampel_buf_puts(&r->body, "</p>\n<p><a href=\"/\">Zur Übersicht</a> · <a "
+                           "href=\"/methoden\">Daten &amp; Methoden</a></p>\n");
   page_end(q, r);
 }
 
-int srv_error(const srv_req *q, srv_resp *r, unsigned status,
-              const char *fmt, ...) {
+int srv_error(const srv_req *q, srv_resp *r, unsigned status, const char *fmt,
+              ...) {
   char msg[1024];
   va_list ap;
   va_start(ap, fmt);
@@ -85,13 +84,14 @@ int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
       msg = d->items[i].message;
       break;
     }
-  unsigned status = st == AMPEL_E_NOMEM ? 503
-                    : st == AMPEL_E_NOT_FOUND ? 404 : 400;
+  unsigned status = st == AMPEL_E_NOMEM       ? 503
+                    : st == AMPEL_E_NOT_FOUND ? 404
+                                              : 400;
   return srv_error(q, r, status, "%s", msg);
 }
 
-int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids,
-              size_t n, ampel_query *out) {
+int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
+              ampel_query *out) {
   ampel_query_init(out, ids, n);
   for (size_t i = 0; i < q->n_params; i++) {
     const char *k = q->params[i].key, *v = q->params[i].val;
@@ -105,6 +105,30 @@ int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids,
       return srv_error(q, r, 400, "%s: %s", k, msg);
   }
   return 0;
+}
+
+int srv_ask_query(srv_req *q, srv_resp *r, const ampel_query *qu,
+                  const ampel_question *qd, srv_show_fn show) {
+  void *answer = ampel_calloc(1, qd->answer_size);
+  if (!answer)
+    return srv_error(q, r, 503, "Zu wenig Speicher.");
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_status st = qd->analyse(q->snap->ctx, qu, NULL, answer, &d);
+  int rc = st == AMPEL_OK ? show(q, r, qu, answer)
+                          : srv_error_diags(q, r, st, &d, qd->fail_de);
+  qd->release(answer);
+  ampel_free(answer);
+  ampel_diags_release(&d);
+  return rc;
+}
+
+int srv_ask(srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
+            const ampel_question *qd, srv_show_fn show) {
+  ampel_query qu;
+  if (srv_query(q, r, ids, n, &qu))
+    return -1;
+  return srv_ask_query(q, r, &qu, qd, show);
 }
 
 const char *srv_period_label(const ampel_dataset *ds, size_t id) {
@@ -129,8 +153,7 @@ int srv_p_level(const srv_req *q, srv_resp *r, const char **out) {
   return 0;
 }
 
-int srv_p_period(const srv_req *q, srv_resp *r, const char *key,
-                 long *out_id) {
+int srv_p_period(const srv_req *q, srv_resp *r, const char *key, long *out_id) {
   const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
@@ -200,15 +223,17 @@ int srv_p_double(const srv_req *q, srv_resp *r, const char *key, double lo,
     char a[48], b[48];
     ampel_format_de(lo, -1, a, sizeof a);
     ampel_format_de(hi, -1, b, sizeof b);
-    return srv_error(q, r, 400, "%s: Zahl von %s bis %s erwartet, "
-                                "gefunden: '%s'.", key, a, b, v);
+    return srv_error(q, r, 400,
+                     "%s: Zahl von %s bis %s erwartet, "
+                     "gefunden: '%s'.",
+                     key, a, b, v);
   }
   *out = x;
   return 0;
 }
 
-int srv_p_long(const srv_req *q, srv_resp *r, const char *key, long lo,
-               long hi, long *out) {
+int srv_p_long(const srv_req *q, srv_resp *r, const char *key, long lo, long hi,
+               long *out) {
   const char *v = srv_get(q, key);
   if (!v || !*v)
     return 0;
@@ -216,8 +241,10 @@ int srv_p_long(const srv_req *q, srv_resp *r, const char *key, long lo,
   errno = 0;
   long x = strtol(v, &end, 10);
   if (errno || end == v || *end || x < lo || x > hi)
-    return srv_error(q, r, 400, "%s: ganze Zahl von %ld bis %ld erwartet, "
-                                "gefunden: '%s'.", key, lo, hi, v);
+    return srv_error(q, r, 400,
+                     "%s: ganze Zahl von %ld bis %ld erwartet, "
+                     "gefunden: '%s'.",
+                     key, lo, hi, v);
   *out = x;
   return 0;
 }
@@ -236,12 +263,11 @@ int srv_p_enum(const srv_req *q, srv_resp *r, const char *key,
     size_t l = strlen(list);
     snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", allowed[i]);
   }
-  return srv_error(q, r, 400, "%s: erwartet %s; gefunden: '%s'.", key, list,
-                   v);
+  return srv_error(q, r, 400, "%s: erwartet %s; gefunden: '%s'.", key, list, v);
 }
 
-int srv_p_keys(const srv_req *q, srv_resp *r, const char *key,
-               char ***out_keys, size_t *out_n, char **out_copy) {
+int srv_p_keys(const srv_req *q, srv_resp *r, const char *key, char ***out_keys,
+               size_t *out_n, char **out_copy) {
   *out_keys = NULL;
   *out_n = 0;
   *out_copy = NULL;

@@ -18,34 +18,36 @@ void ov_intro(ampel_buf *b, const ampel_overview_answer *o) {
                     "ein Gebiet gegenüber der Gesamtstadt verbessert (↗) oder "
                     "verschlechtert (↘) hat.</p>\n");
   ampel_buf_puts(b, "<div class=\"kacheln\">\n");
-  ampel_buf_printf(b, "<div class=\"kachel\"><h2>Gebiete und Kennzahlen</h2>"
-                      "<p><span class=\"zahl\">%zu</span> Gebiete × "
-                      "<span class=\"zahl\">%zu</span> Kennzahlen</p></div>\n",
+  ampel_buf_printf(b,
+                   "<div class=\"kachel\"><h2>Gebiete und Kennzahlen</h2>"
+                   "<p><span class=\"zahl\">%zu</span> Gebiete × "
+                   "<span class=\"zahl\">%zu</span> Kennzahlen</p></div>\n",
                    o->lights.lights.n_areas, o->lights.lights.n_cols);
-  ampel_buf_printf(b, "<div class=\"kachel\"><h2>Status</h2><p><span "
-                      "class=\"st st-2\">▲ %zu kritisch</span> <span "
-                      "class=\"st st-1\">◐ %zu durchschnittlich</span> <span "
-                      "class=\"st st-0\">● %zu gut</span> <span class=\"st "
-                      "st-3\">○ %zu ohne Bewertung</span></p></div>\n",
+  ampel_buf_printf(b,
+                   "<div class=\"kachel\"><h2>Status</h2><p><span "
+                   "class=\"st st-2\">▲ %zu kritisch</span> <span "
+                   "class=\"st st-1\">◐ %zu durchschnittlich</span> <span "
+                   "class=\"st st-0\">● %zu gut</span> <span class=\"st "
+                   "st-3\">○ %zu ohne Bewertung</span></p></div>\n",
                    n[2], n[1], n[0], n[3]);
-  ampel_buf_printf(b, "<div class=\"kachel\"><h2>Entwicklung</h2><p><span "
-                      "class=\"tr tr-0\">↗ %zu verbessert</span>, <span "
-                      "class=\"tr tr-2\">↘ %zu verschlechtert</span>, %zu "
-                      "stabil, %zu ohne früheren Wert</p></div>\n",
+  ampel_buf_printf(b,
+                   "<div class=\"kachel\"><h2>Entwicklung</h2><p><span "
+                   "class=\"tr tr-0\">↗ %zu verbessert</span>, <span "
+                   "class=\"tr tr-2\">↘ %zu verschlechtert</span>, %zu "
+                   "stabil, %zu ohne früheren Wert</p></div>\n",
                    t[0], t[2], t[1], t[3]);
   ampel_buf_puts(b, "</div>\n");
 }
 
 void ov_cell(ampel_buf *b, const ampel_lights_cell *c) {
-  ampel_buf_printf(b, "<span class=\"st st-%d%s\">%s %s%s</span>",
-                   (int)c->status,
-                   c->certain == AMPEL_CERTAIN_NO ? " unsicher" : "",
-                   page_status_symbol((int)c->status),
-                   page_status_label((int)c->status),
-                   c->certain == AMPEL_CERTAIN_NO ? " (unsicher)" : "");
+  ampel_buf_printf(
+      b, "<span class=\"st st-%d%s\">%s %s%s</span>", (int)c->status,
+      c->certain == AMPEL_CERTAIN_NO ? " unsicher" : "",
+      page_status_symbol((int)c->status), page_status_label((int)c->status),
+      c->certain == AMPEL_CERTAIN_NO ? " (unsicher)" : "");
   if (c->trend != AMPEL_TREND_NONE)
-    ampel_buf_printf(b, " <span class=\"tr tr-%d\">%s %s</span>",
-                     (int)c->trend, page_trend_symbol((int)c->trend),
+    ampel_buf_printf(b, " <span class=\"tr tr-%d\">%s %s</span>", (int)c->trend,
+                     page_trend_symbol((int)c->trend),
                      page_trend_label((int)c->trend));
 }
 
@@ -93,8 +95,7 @@ void ov_lights_table(ampel_buf *b, const ampel_lights_answer *a) {
   for (size_t j = 0; j < l->n_cols; j++) {
     const ampel_lights_col *c = &l->cols[j];
     ampel_buf_puts(b, "<td>");
-    page_num(b, c->ref.value,
-             ampel_dataset_indicator(a->ds, c->ind)->decimals);
+    page_num(b, c->ref.value, ampel_dataset_indicator(a->ds, c->ind)->decimals);
     ampel_buf_puts(b, "<br><span class=\"klein\">");
     ampel_buf_html(b, ampel_ref_method_label_de(c->ref.method));
     ampel_buf_puts(b, "</span></td>");

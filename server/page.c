@@ -14,12 +14,9 @@
 static const struct {
   const char *href, *label;
 } nav_items[] = {
-    {"/", "Übersicht"},
-    {"/gebiet/", "Gebiete"},
-    {"/kennzahl/", "Kennzahlen"},
-    {"/wechselwirkungen", "Wechselwirkungen"},
-    {"/bedarf", "Bedarf"},
-    {"/methoden", "Daten &amp; Methoden"},
+    {"/", "Übersicht"},           {"/gebiet/", "Gebiete"},
+    {"/kennzahl/", "Kennzahlen"}, {"/wechselwirkungen", "Wechselwirkungen"},
+    {"/bedarf", "Bedarf"},        {"/methoden", "Daten &amp; Methoden"},
 };
 
 /* The city's name: the root area's name, else "ampel". */
@@ -57,8 +54,7 @@ void page_begin(const srv_req *q, srv_resp *r, const char *title, int nav) {
   ampel_buf_puts(b, "</span></p>\n<nav aria-label=\"Hauptnavigation\">"
                     "<ul>\n");
   for (int i = 0; i < (int)(sizeof nav_items / sizeof nav_items[0]); i++)
-    ampel_buf_printf(b, "<li><a href=\"%s\"%s>%s</a></li>\n",
-                     nav_items[i].href,
+    ampel_buf_printf(b, "<li><a href=\"%s\"%s>%s</a></li>\n", nav_items[i].href,
                      i == nav ? " aria-current=\"page\"" : "",
                      nav_items[i].label);
   ampel_buf_puts(b, "</ul></nav>\n</header>\n<main id=\"inhalt\" "
@@ -83,8 +79,8 @@ void page_end(const srv_req *q, srv_resp *r) {
 }
 
 /* Copies the id tokens of an attribute value with the prefix. */
-static const char *prefix_tokens(ampel_buf *out, const char *p,
-                                 const char *end, const char *pre) {
+static const char *prefix_tokens(ampel_buf *out, const char *p, const char *end,
+                                 const char *pre) {
   int at_start = 1;
   for (; p < end && *p != '"'; p++) {
     if (at_start && *p != ' ')
@@ -141,8 +137,8 @@ void page_num(ampel_buf *b, double v, int decimals) {
   ampel_buf_puts(b, s);
 }
 
-void page_value(ampel_buf *b, const ampel_dataset *ds, size_t area,
-                size_t ind, size_t period) {
+void page_value(ampel_buf *b, const ampel_dataset *ds, size_t area, size_t ind,
+                size_t period) {
   ampel_cell_ref c = ampel_dataset_get(ds, area, ind, period);
   const ampel_indicator *in = ampel_dataset_indicator(ds, ind);
   if (!c.present) {
@@ -202,8 +198,7 @@ void page_select_level(const srv_req *q, ampel_buf *b, const char *current) {
     ampel_buf_puts(b, "<option value=\"");
     ampel_buf_html(b, lv[i]);
     ampel_buf_printf(b, "\"%s>",
-                     current && strcmp(current, lv[i]) == 0 ? " selected"
-                                                            : "");
+                     current && strcmp(current, lv[i]) == 0 ? " selected" : "");
     ampel_buf_html(b, lv[i]);
     ampel_buf_puts(b, "</option>\n");
   }

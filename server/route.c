@@ -43,4 +43,3 @@ void srv_dispatch(srv_req *q, srv_resp *r) {
   }
   srv_error(q, r, 404, "Diese Seite gibt es nicht.");
 }
-

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,10 +122,15 @@ ampel_status srv_reload(ampel_diags *diags) {
   return AMPEL_OK;
 }
 
-const char *srv_db_path(void) { return g.cfg->db; }
-int srv_admin_enabled(void) { return g.admin; }
+const char *srv_db_path(void) {
+  return g.cfg->db;
+}
+int srv_admin_enabled(void) {
+  return g.admin;
+}
 
-/* ---- admin token ---------------------------------------------------------- */
+/* ---- admin token ----------------------------------------------------------
+ */
 
 /* Reads the token (first line, blanks trimmed; at least 16 characters). */
 static int load_token(const char *path) {
@@ -137,8 +142,10 @@ static int load_token(const char *path) {
   }
   struct stat sb;
   if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
-    fprintf(stderr, "ampel serve: Warnung: Token-Datei '%s' ist für andere "
-                    "lesbar (chmod 600 empfohlen)\n", path);
+    fprintf(stderr,
+            "ampel serve: Warnung: Token-Datei '%s' ist für andere "
+            "lesbar (chmod 600 empfohlen)\n",
+            path);
   char buf[512];
   size_t n = fread(buf, 1, sizeof buf - 1, f);
   fclose(f);
@@ -150,8 +157,10 @@ static int load_token(const char *path) {
   while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
     len--;
   if (len < 16) {
-    fprintf(stderr, "ampel serve: Fehler: Token in '%s' zu kurz (mindestens "
-                    "16 Zeichen)\n", path);
+    fprintf(stderr,
+            "ampel serve: Fehler: Token in '%s' zu kurz (mindestens "
+            "16 Zeichen)\n",
+            path);
     return -1;
   }
   if (ampel_sha256_hex(p, len, g.token_hash) != AMPEL_OK)
@@ -175,7 +184,8 @@ int srv_token_ok(const char *header) {
   return diff == 0;
 }
 
-/* ---- requests -------------------------------------------------------------- */
+/* ---- requests --------------------------------------------------------------
+ */
 
 static double ms_since(const struct timespec *t0) {
   struct timespec t1;
@@ -229,7 +239,9 @@ static void add_headers(struct MHD_Response *resp, const srv_resp *r) {
     MHD_add_response_header(resp, "Connection", "close");
 }
 
-static void free_cb(void *p) { ampel_free(p); }
+static void free_cb(void *p) {
+  ampel_free(p);
+}
 
 static enum MHD_Result send_resp(struct MHD_Connection *c, conn *k,
                                  srv_resp *r) {
@@ -243,8 +255,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, conn *k,
   size_t len = r->body.len;
   char *data = r->body.data;
   r->body.data = NULL;
-  struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(
-      len, data ? data : (char *)"", data ? free_cb : NULL);
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer_with_free_callback(
+          len, data ? data : (char *)"", data ? free_cb : NULL);
   if (!resp) {
     ampel_free(data);
     return MHD_NO;
@@ -382,7 +395,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   return ret;
 }
 
-/* ---- startup and shutdown ---------------------------------------------------- */
+/* ---- startup and shutdown
+ * ---------------------------------------------------- */
 
 static int parse_bind(const char *bind, unsigned port,
                       struct sockaddr_storage *ss) {
@@ -402,8 +416,7 @@ static int parse_bind(const char *bind, unsigned port,
   return -1;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-    AMPEL_PRINTF(2, 0);
+static void mhd_log(void *cls, const char *fmt, va_list ap) AMPEL_PRINTF(2, 0);
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
   (void)cls;
   fputs("ampel serve: libmicrohttpd: ", stderr);
@@ -422,16 +435,14 @@ static struct MHD_Daemon *start(const srv_config *cfg, int family,
     flags |= MHD_USE_IPv6;
   return MHD_start_daemon(
       flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL,
-      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
-      MHD_OPTION_THREAD_POOL_SIZE, threads,
+      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+      (struct sockaddr *)ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)SRV_MAX_CONNECTIONS,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SRV_MAX_PER_IP,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEMORY_LIMIT,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SRV_TIMEOUT_S,
-      MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-      MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-      MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+      MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+      on_done, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 }
 
 static void print_url(const srv_config *cfg, int family, unsigned port) {
@@ -457,8 +468,10 @@ int srv_run(const srv_config *cfg) {
   struct sockaddr_storage ss;
   int family = parse_bind(cfg->bind, cfg->port, &ss);
   if (family < 0) {
-    fprintf(stderr, "ampel serve: Fehler: --bind: IP-Adresse erwartet, "
-                    "gefunden: '%s'\n", cfg->bind);
+    fprintf(stderr,
+            "ampel serve: Fehler: --bind: IP-Adresse erwartet, "
+            "gefunden: '%s'\n",
+            cfg->bind);
     return 2;
   }
   ampel_diags d;
@@ -477,8 +490,10 @@ int srv_run(const srv_config *cfg) {
   signal(SIGPIPE, SIG_IGN);
   struct MHD_Daemon *dm = start(cfg, family, &ss);
   if (!dm) {
-    fprintf(stderr, "ampel serve: Fehler: kann nicht auf %s:%u lauschen "
-                    "(Port belegt?)\n", cfg->bind, cfg->port);
+    fprintf(stderr,
+            "ampel serve: Fehler: kann nicht auf %s:%u lauschen "
+            "(Port belegt?)\n",
+            cfg->bind, cfg->port);
     snapshot_free(g.snap);
     return 3;
   }

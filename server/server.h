@@ -18,18 +18,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ampel/analysis.h"
+#include "ampel/analysis/questions.h"
 #include "ampel/buf.h"
 #include "ampel/dataset.h"
 #include "ampel/error.h"
 #include "ampel/geo.h"
-#include "ampel/analysis.h"
 #include "ampel/options.h"
 
 /* Limits (docs/api.md, Sicherheit). */
-#define SRV_MAX_URL 4096          /* request target incl. query: 414 beyond */
-#define SRV_MAX_PARAMS 64         /* query parameters kept (more: 400) */
-#define SRV_MAX_BODY (32u << 20)  /* admin upload: 413 beyond */
-#define SRV_MAX_FILES 8           /* files in one admin upload */
+#define SRV_MAX_URL 4096         /* request target incl. query: 414 beyond */
+#define SRV_MAX_PARAMS 64        /* query parameters kept (more: 400) */
+#define SRV_MAX_BODY (32u << 20) /* admin upload: 413 beyond */
+#define SRV_MAX_FILES 8          /* files in one admin upload */
 #define SRV_MEMORY_LIMIT (64u << 10) /* per connection: header size cap */
 #define SRV_MAX_CONNECTIONS 256
 #define SRV_MAX_PER_IP 64
@@ -48,12 +49,12 @@ typedef struct srv_snapshot {
   ampel_context *ctx;      /* the analysis context of this Datenstand */
   const ampel_dataset *ds; /* = ampel_context_dataset(ctx) */
   const ampel_geoset *geo; /* stored shapes (may hold none) */
-  char stamp[160];  /* "Datenstand 3 vom …", "" when unknown */
-  char digest[13];  /* data version digest, "" when unknown */
-  char secrecy[200]; /* "Geheimhaltung: Werte unter 3 unterdrückt (.)" */
-  long version;     /* import id, 0 when unknown */
-  unsigned long gen; /* new for every loaded snapshot (response cache) */
-  int refs;         /* guarded by the server's mutex */
+  char stamp[160];         /* "Datenstand 3 vom …", "" when unknown */
+  char digest[13];         /* data version digest, "" when unknown */
+  char secrecy[200];       /* "Geheimhaltung: Werte unter 3 unterdrückt (.)" */
+  long version;            /* import id, 0 when unknown */
+  unsigned long gen;       /* new for every loaded snapshot (response cache) */
+  int refs;                /* guarded by the server's mutex */
 } srv_snapshot;
 
 typedef struct srv_param {
@@ -127,8 +128,8 @@ const char *srv_get(const srv_req *q, const char *key);
 
 /* Error response: HTML page (German) or JSON {"error": msg} for the API.
  * Returns -1 so handlers can `return srv_error(...)`. */
-int srv_error(const srv_req *q, srv_resp *r, unsigned status,
-              const char *fmt, ...) AMPEL_PRINTF(4, 5);
+int srv_error(const srv_req *q, srv_resp *r, unsigned status, const char *fmt,
+              ...) AMPEL_PRINTF(4, 5);
 /* The first error of diags as a message (or `fallback`). */
 int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
                     const ampel_diags *d, const char *fallback);
@@ -136,29 +137,39 @@ int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
 /* Validated parameters. Each returns 0 with *out set (or untouched when the
  * parameter is absent), or -1 after filling an error response. */
 int srv_p_level(const srv_req *q, srv_resp *r, const char **out);
-int srv_p_period(const srv_req *q, srv_resp *r, const char *key,
-                 long *out_id);
+int srv_p_period(const srv_req *q, srv_resp *r, const char *key, long *out_id);
 int srv_p_indicator(const srv_req *q, srv_resp *r, const char *key,
                     long *out_id);
 int srv_p_area(const srv_req *q, srv_resp *r, const char *key, long *out_id);
 int srv_p_double(const srv_req *q, srv_resp *r, const char *key, double lo,
                  double hi, double *out);
-int srv_p_long(const srv_req *q, srv_resp *r, const char *key, long lo,
-               long hi, long *out);
+int srv_p_long(const srv_req *q, srv_resp *r, const char *key, long lo, long hi,
+               long *out);
 /* One of the words in `allowed` (NULL-terminated); *out = its index. */
 int srv_p_enum(const srv_req *q, srv_resp *r, const char *key,
                const char *const *allowed, int *out);
 /* indicators=K,K,... as keys (checked to exist: 404 otherwise). The keys
  * point into a copy the caller frees with ampel_free(*out_copy) and the
  * array with ampel_free(*out_keys). */
-int srv_p_keys(const srv_req *q, srv_resp *r, const char *key,
-               char ***out_keys, size_t *out_n, char **out_copy);
+int srv_p_keys(const srv_req *q, srv_resp *r, const char *key, char ***out_keys,
+               size_t *out_n, char **out_copy);
 
 /* Parses the request's parameters through the one option table (the n
  * ids; unknown parameters are ignored): 0, or -1 after a 400 answer with
  * the same message the command line prints ("band: Zahl …"). */
-int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids,
-              size_t n, ampel_query *out);
+int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
+              ampel_query *out);
+
+/* parse (the option table) → analyse (one question of the analysis layer)
+ * → show. show renders the answer into r (it lives for that call) and
+ * returns 0. Returns 0, or -1 after an error answer (400/404/503 with the
+ * analysis layer's German message). srv_ask_query takes a parsed query. */
+typedef int (*srv_show_fn)(srv_req *q, srv_resp *r, const ampel_query *qu,
+                           const void *answer);
+int srv_ask(srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
+            const ampel_question *qd, srv_show_fn show);
+int srv_ask_query(srv_req *q, srv_resp *r, const ampel_query *qu,
+                  const ampel_question *qd, srv_show_fn show);
 
 /* Period label by id. */
 const char *srv_period_label(const ampel_dataset *ds, size_t id);
@@ -168,8 +179,15 @@ void srv_json_num(ampel_buf *b, double v);
 
 /* ---- page.c: HTML layout ------------------------------------------------- */
 
-enum { NAV_OVERVIEW, NAV_AREA, NAV_INDICATOR, NAV_CORR, NAV_NEED,
-       NAV_METHODS, NAV_NONE };
+enum {
+  NAV_OVERVIEW,
+  NAV_AREA,
+  NAV_INDICATOR,
+  NAV_CORR,
+  NAV_NEED,
+  NAV_METHODS,
+  NAV_NONE
+};
 
 void page_begin(const srv_req *q, srv_resp *r, const char *title, int nav);
 void page_end(const srv_req *q, srv_resp *r);
@@ -178,8 +196,8 @@ void page_end(const srv_req *q, srv_resp *r);
  * several pictures can share one page. */
 void page_svg(srv_req *q, ampel_buf *out, const char *svg, size_t len);
 /* German number with the indicator's decimals; "." etc. for flags. */
-void page_value(ampel_buf *b, const ampel_dataset *ds, size_t area,
-                size_t ind, size_t period);
+void page_value(ampel_buf *b, const ampel_dataset *ds, size_t area, size_t ind,
+                size_t period);
 void page_num(ampel_buf *b, double v, int decimals);
 /* <select name=…> of the levels / periods with the current one selected. */
 void page_select_level(const srv_req *q, ampel_buf *b, const char *current);
@@ -202,9 +220,9 @@ const char *page_polarity_label(ampel_polarity p);
 
 /* ---- handlers ------------------------------------------------------------ */
 
-int h_overview(srv_req *q, srv_resp *r);     /* / */
-int h_gebiet(srv_req *q, srv_resp *r);       /* /gebiet/KEY */
-int h_kennzahl(srv_req *q, srv_resp *r);     /* /kennzahl/KEY */
+int h_overview(srv_req *q, srv_resp *r); /* / */
+int h_gebiet(srv_req *q, srv_resp *r);   /* /gebiet/KEY */
+int h_kennzahl(srv_req *q, srv_resp *r); /* /kennzahl/KEY */
 int h_wechselwirkungen(srv_req *q, srv_resp *r);
 int h_bedarf(srv_req *q, srv_resp *r);
 int h_methoden(srv_req *q, srv_resp *r);
@@ -227,9 +245,10 @@ extern const size_t srv_n_assets;
 /* Options of the API routes (api.c), for docs/api.md. */
 extern const ampel_opt_id srv_lights_ids[];
 extern const size_t srv_n_lights_ids;
-extern const ampel_opt_id srv_index_ids[];      /* /api/v1/index */
+extern const ampel_opt_id srv_index_ids[]; /* /api/v1/index */
 extern const size_t srv_n_index_ids;
-extern const ampel_opt_id srv_allocation_ids[]; /* /api/v1/allocation, /bedarf */
+extern const ampel_opt_id
+    srv_allocation_ids[]; /* /api/v1/allocation, /bedarf */
 extern const size_t srv_n_allocation_ids;
 
 /* A route and its query parameters (api_doc.c), for the docs. */

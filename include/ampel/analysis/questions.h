@@ -1,0 +1,41 @@
+/* ampel/analysis/questions.h - every question of the analysis layer as a
+ * descriptor, so that the command line (cli/ask.c) and the server
+ * (server/api.c) ask through one generic path instead of each writing its
+ * own "open, analyse, render, release" sequence.
+ *
+ * The answer is caller-provided memory of answer_size bytes, zeroed;
+ * analyse() fills it (and releases it on error), release() frees what it
+ * holds. `ud` is the question's extra input: NULL for all but allocation,
+ * where it is the parsed --index file (const ampel_index_file *, or NULL).
+ */
+#ifndef AMPEL_ANALYSIS_QUESTIONS_H
+#define AMPEL_ANALYSIS_QUESTIONS_H
+
+#include "ampel/analysis.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ampel_question {
+  const char *name;   /* "lights", "heatmap", ... */
+  size_t answer_size; /* sizeof the answer struct */
+  ampel_status (*analyse)(const ampel_context *ctx, const ampel_query *q,
+                          const void *ud, void *answer, ampel_diags *diags);
+  void (*release)(void *answer);
+  const char *fail_de; /* German fallback message, "Auswahl nicht möglich." */
+} ampel_question;
+
+extern const ampel_question ampel_question_lights;
+extern const ampel_question ampel_question_heatmap;
+extern const ampel_question ampel_question_index;
+extern const ampel_question ampel_question_allocation;
+extern const ampel_question ampel_question_correlation;
+extern const ampel_question ampel_question_map;
+extern const ampel_question ampel_question_report;
+extern const ampel_question ampel_question_overview;
+
+#ifdef __cplusplus
+}
+#endif
+#endif
