@@ -80,7 +80,7 @@ def fill_of(c):
 
 def check_ampel(ws, lights, kz):
     labels = {"gut": "good", "durchschnittlich": "average",
-              "kritisch": "critical", "keine Bewertung": "none"}
+              "kritisch": "critical", "ohne Bewertung": "none"}
     legend = {}
     for r in ws.iter_rows(min_row=6):
         if r[1].value in labels and r[0].value in ("", None):

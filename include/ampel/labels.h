@@ -50,7 +50,7 @@ typedef enum ampel_trend {
 
 /* CSV names: "good", "average", "critical", "none". Static strings. */
 const char *ampel_light_name(ampel_light l);
-/* "gut", "durchschnittlich", "kritisch", "keine Bewertung". */
+/* "gut", "durchschnittlich", "kritisch", "ohne Bewertung". */
 const char *ampel_light_label_de(ampel_light l);
 /* CSV names: "better", "stable", "worse", "none". */
 const char *ampel_trend_name(ampel_trend t);

@@ -58,9 +58,9 @@ const char *ampel_light_label_de(ampel_light l) {
   case AMPEL_LIGHT_CRITICAL:
     return "kritisch";
   case AMPEL_LIGHT_NONE:
-    return "keine Bewertung";
+    return "ohne Bewertung";
   }
-  return "keine Bewertung";
+  return "ohne Bewertung";
 }
 
 const char *ampel_trend_name(ampel_trend t) {

@@ -2,7 +2,7 @@
  * (lights.h, docs/ampel.md): one row per area (most critical lights
  * first), one column per indicator; each cell shows the status as a shape
  * (circle = gut, half circle = durchschnittlich, triangle with "!" =
- * kritisch, dash = keine Bewertung) in the palette's colour and the trend
+ * kritisch, dash = ohne Bewertung) in the palette's colour and the trend
  * as an arrow (↑ besser, → stabil, ↓ schlechter); uncertain cells are
  * hatched and lighter. Below: legend, the "Hinsehen" list, notes,
  * sources and the data version. */
@@ -261,7 +261,7 @@ static double draw_legend(ctx *c, double y) {
   static const ampel_light ls[] = {AMPEL_LIGHT_GOOD, AMPEL_LIGHT_AVERAGE,
                                    AMPEL_LIGHT_CRITICAL, AMPEL_LIGHT_NONE};
   static const char *const lab[] = {"gut", "durchschnittlich", "kritisch",
-                                    "keine Bewertung"};
+                                    "ohne Bewertung"};
   ampel_svg_text_opts o = {11, NULL, 0, AMPEL_SVG_START, 0, NULL};
   double x = MARGIN;
   for (int i = 0; i < 4; i++) {
@@ -382,7 +382,7 @@ static void method_note(const ctx *c, ampel_buf *t) {
                       : AMPEL_BAND_DEFAULT,
                   -1, b, sizeof b);
   ampel_buf_printf(t, "%s. Unter 3 Gebieten mit Werten oder ohne Streuung: "
-                      "keine Bewertung. Neutrale Kennzahlen werden nicht "
+                      "ohne Bewertung. Neutrale Kennzahlen werden nicht "
                       "bewertet.",
                    b);
 }

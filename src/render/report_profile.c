@@ -102,7 +102,7 @@ static void chip(rp_ctx *c, const ampel_lights_cell *e, int small, int neutral,
                  double x, double y) {
   const ampel_palette *p = ampel_palette_default();
   ampel_rgb bg = {0xee, 0xee, 0xee};
-  const char *label = "keine Bewertung";
+  const char *label = "ohne Bewertung";
   if (small) {
     label = "zu wenige Einw.";
   } else if (neutral) {

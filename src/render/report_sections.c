@@ -406,7 +406,7 @@ static const char *const methods_de[] = {
     "Standardabweichungen der Gebietswerte gemessen und nach der Richtung "
     "der Kennzahl ausgerichtet. Ab +0,5 gilt der Wert als gut, ab −0,5 als "
     "kritisch, dazwischen als durchschnittlich. Bei weniger als drei "
-    "Gebieten oder ohne Streuung gibt es keine Bewertung; neutrale "
+    "Gebieten oder ohne Streuung bleibt die Zelle ohne Bewertung; neutrale "
     "Kennzahlen erhalten keine Farbe.",
     "Entwicklung (Trend)",
     "Die Veränderung seit dem letzten früheren Zeitpunkt wird mit der "

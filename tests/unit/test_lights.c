@@ -53,7 +53,7 @@ static void test_names_and_labels(void **state) {
   (void)state;
   static const char *csv[] = {"good", "average", "critical", "none"};
   static const char *de[] = {"gut", "durchschnittlich", "kritisch",
-                             "keine Bewertung"};
+                             "ohne Bewertung"};
   static const char *tcsv[] = {"better", "stable", "worse", "none"};
   static const char *tde[] = {"besser", "stabil", "schlechter", "keine Angabe"};
   for (int i = 0; i < 4; i++) {
