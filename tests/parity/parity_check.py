@@ -280,6 +280,152 @@ def test_disclosure(srv):
             "Geheimhaltung")
 
 
+# ---- area profile, indicator page, report and XLSX --------------------------
+
+AREAS = ["P-A", "P-B", "P-C", "P-D", "P-E", "P-F"]
+INDS = ["sprach", "uebergang", "sgb2", "kinder", "kitas"]
+WORD = {"gut": "good", "durchschnittlich": "average", "kritisch": "critical",
+        "ohne Bewertung": "none", "neutral": "none",
+        "zu wenige Einw.": "none"}
+
+
+def rank_of(text):
+    m = re.match(r"\s*(\d+)", text)
+    return int(m.group(1)) if m else None
+
+
+def gebiet_page(page):
+    """/gebiet/KEY: indicator -> (status, trend, rank)."""
+    res = {}
+    text = page.decode()
+    m = re.search(r'<caption id="cap-profil">.*?</tbody>', text, re.S)
+    for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", m.group(0) if m
+                          else "", re.S):
+        ind = re.search(r'href="/kennzahl/([^"?]+)', row).group(1)
+        tds = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        st = re.search(r'class="st st-(\d)', row)
+        tr = re.search(r'class="tr tr-(\d)', row)
+        res[ind] = (STATUS_CLASS[st.group(1)] if st else "none",
+                    TREND_CLASS[tr.group(1)] if tr else "none",
+                    rank_of(re.sub("<[^>]+>", "", tds[2])))
+    return res
+
+
+def kennzahl_page(page):
+    """/kennzahl/KEY: area -> (status, rank)."""
+    res = {}
+    text = page.decode()
+    m = re.search(r'<caption id="cap-rang">.*?</tbody>', text, re.S)
+    for row in re.findall(r"<tr><td.*?</tr>", m.group(0) if m else "", re.S):
+        area = re.search(r'href="/gebiet/([^"?]+)', row).group(1)
+        rank = rank_of(re.sub("<[^>]+>", "", re.findall(
+            r"<td[^>]*>(.*?)</td>", row, re.S)[0]))
+        st = re.search(r'class="st st-(\d)', row)
+        res[area] = (STATUS_CLASS[st.group(1)] if st else "none", rank)
+    return res
+
+
+def report_profiles(path, names):
+    """The report's profile pages: (area, indicator) -> (status, rank)."""
+    t = open(path, encoding="utf-8").read()
+    texts = [(float(x), html.unescape(s)) for x, s in re.findall(
+        r'<text x="([0-9.]+)" y="[0-9.]+"[^>]*>([^<]*)</text>', t)]
+    area_names = {v: k for k, v in names["areas"].items()}
+    ind_names = {v: k for k, v in names["inds"].items()}
+    res, area, ind, rank = {}, None, None, None
+    for i, (x, s) in enumerate(texts):
+        nxt = texts[i + 1][1] if i + 1 < len(texts) else ""
+        if s in area_names and nxt.startswith("Stadtteil ·"):
+            area = area_names[s]
+        name = re.sub(r" \([^)]*\)$", "", s)
+        if area and name in ind_names and x < 100:
+            ind, rank = ind_names[name], None
+        elif area and ind and re.match(r"^\d+/\d+$", s):
+            rank = int(s.split("/")[0])
+        elif area and ind and s in WORD and x > 400:
+            res[(area, ind)] = (WORD[s], rank)
+            ind = None
+    return res
+
+
+def xlsx_ampel(path):
+    """The Ampel sheet: (area, indicator) -> status by fill colour, and the
+    areas marked 'zu wenige Einwohner'."""
+    import openpyxl
+    ws = openpyxl.load_workbook(path)["Ampel"]
+    fills = {}
+    for r in ws.iter_rows(min_row=6):
+        lab = WORD.get(r[1].value) if r[1].value else None
+        if lab and r[0].value in ("", None) and r[0].fill.fill_type:
+            fills[r[0].fill.fgColor.rgb] = lab
+    head = [c.value for c in ws[5]]
+    res, small = {}, set()
+    for r in ws.iter_rows(min_row=6):
+        if r[0].value not in AREAS:
+            continue
+        for j in range(2, len(head), 2):
+            c = r[j]
+            if c.comment and "zu wenige Einwohner" in c.comment.text:
+                small.add(r[0].value)
+            rgb = c.fill.fgColor.rgb if c.fill.fill_type == "solid" else None
+            res[(r[0].value, head[j])] = fills.get(rgb, "none")
+    return res, small
+
+
+def test_views(srv):
+    ref = lights_cli_csv()
+    csvrows = list(csv.DictReader(io.StringIO(run(
+        "lights", "--level", "Stadtteil", "-o", "-").stdout.decode()
+        .split("\nlights:")[0] + "\n")))
+    certain = {(r["area"], r["indicator"]): r["certain"] for r in csvrows}
+    ranks = {}
+    for ind in INDS:
+        st, page = srv.get("/kennzahl/%s?level=Stadtteil" % ind)
+        for area, (status, rank) in kennzahl_page(page).items():
+            ranks[(area, ind)] = rank
+            check(status == ref[(area, ind)][0],
+                  "Kennzahl %s: Status von %s %s, CLI %s" %
+                  (ind, area, status, ref[(area, ind)][0]))
+    check(all(ranks[(SMALL, i)] is None for i in INDS),
+          "Kennzahl: das kleine Gebiet hat keinen Rang")
+    for area in AREAS:
+        st, page = srv.get("/gebiet/%s" % area)
+        prof = gebiet_page(page)
+        check(len(prof) == len(INDS), "Gebiet %s: %d Kennzahlen" %
+              (area, len(prof)))
+        for ind, (status, trend, rank) in prof.items():
+            check((status, trend) == ref[(area, ind)],
+                  "Gebiet %s/%s: %s, CLI %s" % (area, ind, (status, trend),
+                                                ref[(area, ind)]))
+            check(rank == ranks.get((area, ind)),
+                  "Gebiet %s/%s: Rang %s, Kennzahlseite %s" %
+                  (area, ind, rank, ranks.get((area, ind))))
+    names = {"areas": {a["key"]: a["name"] for a in json.loads(
+        run("list", "--format", "json", "areas").stdout)},
+        "inds": {i["key"]: i["name"] for i in json.loads(
+            run("list", "--format", "json", "indicators").stdout)}}
+    rep = os.path.join(WORK, "parity.html")
+    run("report", "--level", "Stadtteil", "-o", rep)
+    prof = report_profiles(rep, names)
+    check(len(prof) == len(AREAS) * len(INDS),
+          "Bericht: %d Profilzeilen (erwartet %d)" %
+          (len(prof), len(AREAS) * len(INDS)))
+    compare("Bericht (Status)", {k: v[0] for k, v in ref.items()},
+            {k: v[0] for k, v in prof.items()}, "lights")
+    compare("Bericht (Rang)", ranks, {k: v[1] for k, v in prof.items()},
+            "Rang")
+    xlsx = os.path.join(WORK, "parity-ampel.xlsx")
+    run("export", "-o", xlsx)
+    got, small = xlsx_ampel(xlsx)
+    inv = {v: k for k, v in names["inds"].items()}
+    got = {(a, inv.get(re.sub(r" \(.*$", "", h), h)): v
+           for (a, h), v in got.items()}
+    compare("XLSX Ampel", {k: v[0] for k, v in ref.items()
+                           if certain.get(k) != "no"}, got, "lights")
+    check(small == {SMALL}, "XLSX: nur das kleine Gebiet ist als 'zu wenige "
+          "Einwohner' vermerkt: %s" % sorted(small))
+
+
 def main():
     global DB
     os.makedirs(WORK, exist_ok=True)
@@ -295,6 +441,7 @@ def main():
         test_lights(srv)
         test_need(srv)
         test_disclosure(srv)
+        test_views(srv)
     finally:
         srv.stop()
     print("parity: %d passed, %d failed" % (passed, failed))
