@@ -59,6 +59,11 @@ static int read_index(const char *path, ampel_index_file *f) {
 
 /* What was distributed, and every area without an amount, by reason. */
 static void summary(const ampel_allocation_answer *a) {
+  const char *period = ampel_dataset_period(a->ds, a->period)->label;
+  if (a->weight_key && a->weight_period && strcmp(a->weight_period, period))
+    cli_note("Hinweis: Kennzahl '%s' hat für %s keine Werte; verwendet wird "
+             "der letzte Stand %s",
+             a->weight_key, period, a->weight_period);
   char amount[64];
   ampel_format_double(a->result.budget, amount, sizeof amount);
   cli_note("verteilt: %s auf %zu Gebiete (Summe geprüft)%s", amount, a->m,

@@ -1,10 +1,11 @@
-/* ampel export --format csv -o FILE */
+/* ampel export [--format csv|json] [--ungeschuetzt] -o FILE[.xlsx] */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ampel/export.h"
+#include "ampel/json.h"
 #include "cli.h"
 
 int cmd_export(const cli_call *call) {
@@ -40,7 +41,10 @@ int cmd_export(const cli_call *call) {
   }
   ampel_buf b;
   ampel_buf_init_sink(&b, cli_file_sink, f);
-  ampel_export_csv(ds, &b);
+  if (ampel_query_choice(&call->q, AMPEL_OPT_EXPORT_FORMAT) == 1)
+    ampel_values_json(ds, NULL, &b); /* the same as /api/v1/values */
+  else
+    ampel_export_csv(ds, &b);
   ampel_status st = ampel_buf_flush(&b);
   ampel_buf_release(&b);
   ampel_context_free(ctx);

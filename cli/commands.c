@@ -107,7 +107,7 @@ static const cli_command commands[] = {
      "schreibt dieselbe Liste wie /api/v1/areas|indicators|periods.\n",
      NULL},
     {"export", cmd_export, export_ids, N(export_ids), 0, 0, NULL,
-     "Aufruf: ampel export [--format csv] [--ungeschuetzt] -o DATEI\n"
+     "Aufruf: ampel export [--format csv|json] [--ungeschuetzt] -o DATEI\n"
      "       ampel export -o DATEI.xlsx\n"
      "\n"
      "Schreibt alle Werte im Langformat: area,indicator,period,value,\n"

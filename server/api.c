@@ -12,13 +12,6 @@
 #include "ampel/json.h"
 #include "server.h"
 
-static void jstr(ampel_buf *b, const char *s) {
-  if (s)
-    ampel_buf_json_string(b, s);
-  else
-    ampel_buf_puts(b, "null");
-}
-
 static void json_begin(srv_resp *r) {
   r->ctype = "application/json; charset=utf-8";
 }
@@ -41,25 +34,6 @@ static int api_periods(srv_req *q, srv_resp *r) {
   return 0;
 }
 
-static void value_obj(srv_req *q, ampel_buf *b, size_t a, size_t i, size_t t,
-                      const ampel_cell_ref *c) {
-  ampel_buf_puts(b, "{\"area\": ");
-  jstr(b, ampel_dataset_area(q->ds, a)->key);
-  ampel_buf_puts(b, ", \"indicator\": ");
-  jstr(b, ampel_dataset_indicator(q->ds, i)->key);
-  ampel_buf_puts(b, ", \"period\": ");
-  jstr(b, srv_period_label(q->ds, t));
-  ampel_buf_puts(b, ", \"value\": ");
-  srv_json_num(b, ampel_flag_has_value(c->flag) ? c->value : NAN);
-  ampel_buf_puts(b, ", \"numerator\": ");
-  srv_json_num(b, c->numerator);
-  ampel_buf_puts(b, ", \"denominator\": ");
-  srv_json_num(b, c->denominator);
-  ampel_buf_puts(b, ", \"flag\": ");
-  jstr(b, ampel_flag_symbol(c->flag));
-  ampel_buf_puts(b, "}");
-}
-
 static int api_values(srv_req *q, srv_resp *r) {
   long area = -1, ind = -1, per = -1;
   const char *level = NULL;
@@ -67,26 +41,8 @@ static int api_values(srv_req *q, srv_resp *r) {
       srv_p_indicator(q, r, "indicator", &ind) ||
       srv_p_period(q, r, "period", &per) || srv_p_level(q, r, &level))
     return -1;
-  ampel_buf *b = &r->body;
-  ampel_buf_puts(b, "[");
-  size_t k = 0;
-  for (size_t a = 0; a < ampel_dataset_n_areas(q->ds); a++) {
-    const ampel_area *ar = ampel_dataset_area(q->ds, a);
-    if ((area >= 0 && (long)a != area) ||
-        (level && (!ar->level || strcmp(ar->level, level) != 0)))
-      continue;
-    for (size_t i = 0; i < ampel_dataset_n_indicators(q->ds); i++)
-      for (size_t t = 0; t < ampel_dataset_n_periods(q->ds); t++) {
-        if ((ind >= 0 && (long)i != ind) || (per >= 0 && (long)t != per))
-          continue;
-        ampel_cell_ref c = ampel_dataset_get(q->ds, a, i, t);
-        if (!c.present)
-          continue;
-        ampel_buf_puts(b, k++ ? ",\n " : "\n ");
-        value_obj(q, b, a, i, t, &c);
-      }
-  }
-  ampel_buf_puts(b, "\n]\n");
+  ampel_values_filter f = {area, ind, per, level};
+  ampel_values_json(q->ds, &f, &r->body);
   return 0;
 }
 

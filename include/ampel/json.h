@@ -27,6 +27,16 @@ void ampel_areas_json(const ampel_dataset *ds, const char *level,
 void ampel_indicators_json(const ampel_dataset *ds, ampel_buf *out);
 void ampel_periods_json(const ampel_dataset *ds, ampel_buf *out);
 
+/* Every observation (value, numerator, denominator, flag) as
+ * /api/v1/values and `ampel export --format json` write it; filter may be
+ * NULL, its ids -1 and level NULL for "all". */
+typedef struct ampel_values_filter {
+  long area, indicator, period;
+  const char *level;
+} ampel_values_filter;
+void ampel_values_json(const ampel_dataset *ds, const ampel_values_filter *f,
+                       ampel_buf *out);
+
 /* ---- answers ------------------------------------------------------------- */
 
 struct ampel_lights_answer;

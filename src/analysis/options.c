@@ -146,8 +146,9 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     {AMPEL_OPT_LIST_FORMAT, "format", 0, AMPEL_OT_CHOICE, "text|csv|json", 0,
      0, CLI, "text|csv|json", "text", NULL,
      "Tabelle, CSV oder JSON (wie die API)"},
-    {AMPEL_OPT_EXPORT_FORMAT, "format", 0, AMPEL_OT_CHOICE, "csv", 0, 0, CLI,
-     "csv", "csv", NULL, "Langformat als CSV"},
+    {AMPEL_OPT_EXPORT_FORMAT, "format", 0, AMPEL_OT_CHOICE, "csv|json", 0, 0,
+     CLI, "csv|json", "csv", NULL,
+     "Langformat als CSV oder JSON (wie /api/v1/values)"},
     FLAG(AMPEL_OPT_UNPROTECTED, "ungeschuetzt", CLI,
          "ohne Geheimhaltung, nur CSV: für die interne Datenübergabe, nicht "
          "zur Veröffentlichung"),

@@ -74,3 +74,54 @@ void ampel_periods_json(const ampel_dataset *ds, ampel_buf *b) {
   ampel_buf_puts(b, "\n]\n");
 }
 
+
+static void value_obj(const ampel_dataset *ds, ampel_buf *b, size_t a,
+                      size_t i, size_t t, const ampel_cell_ref *c) {
+  ampel_buf_puts(b, "{\"area\": ");
+  ampel_json_str(b, ampel_dataset_area(ds, a)->key);
+  ampel_buf_puts(b, ", \"indicator\": ");
+  ampel_json_str(b, ampel_dataset_indicator(ds, i)->key);
+  ampel_buf_puts(b, ", \"period\": ");
+  ampel_json_str(b, ampel_dataset_period(ds, t)->label);
+  ampel_buf_puts(b, ", \"value\": ");
+  ampel_json_num(b, ampel_flag_has_value(c->flag) ? c->value : NAN);
+  ampel_buf_puts(b, ", \"numerator\": ");
+  ampel_json_num(b, c->numerator);
+  ampel_buf_puts(b, ", \"denominator\": ");
+  ampel_json_num(b, c->denominator);
+  ampel_buf_puts(b, ", \"flag\": ");
+  ampel_json_str(b, ampel_flag_symbol(c->flag));
+  ampel_buf_puts(b, "}");
+}
+
+static int keep_area(const ampel_dataset *ds, const ampel_values_filter *f,
+                     size_t a) {
+  const ampel_area *ar = ampel_dataset_area(ds, a);
+  if (!f)
+    return 1;
+  if (f->area >= 0 && (long)a != f->area)
+    return 0;
+  return !f->level || (ar->level && strcmp(ar->level, f->level) == 0);
+}
+
+void ampel_values_json(const ampel_dataset *ds, const ampel_values_filter *f,
+                       ampel_buf *b) {
+  ampel_buf_puts(b, "[");
+  size_t k = 0;
+  for (size_t a = 0; a < ampel_dataset_n_areas(ds); a++) {
+    if (!keep_area(ds, f, a))
+      continue;
+    for (size_t i = 0; i < ampel_dataset_n_indicators(ds); i++)
+      for (size_t t = 0; t < ampel_dataset_n_periods(ds); t++) {
+        if (f && ((f->indicator >= 0 && (long)i != f->indicator) ||
+                  (f->period >= 0 && (long)t != f->period)))
+          continue;
+        ampel_cell_ref c = ampel_dataset_get(ds, a, i, t);
+        if (!c.present)
+          continue;
+        ampel_buf_puts(b, k++ ? ",\n " : "\n ");
+        value_obj(ds, b, a, i, t, &c);
+      }
+  }
+  ampel_buf_puts(b, "\n]\n");
+}

@@ -52,8 +52,23 @@ def layer_of(path):
     return None
 
 
+def source_dir(build):
+    """The source tree of a build directory (CMakeCache.txt), or None."""
+    try:
+        with open(os.path.join(build, "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith("CMAKE_HOME_DIRECTORY:"):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
 def objects(build):
+    """The objects of the library and the program whose source still
+    exists (a build tree keeps the object of a moved or deleted file)."""
     out = []
+    src = source_dir(build)
     for d in ("CMakeFiles/ampel_lib.dir", "CMakeFiles/ampel.dir"):
         root = os.path.join(build, d)
         for dp, _, files in os.walk(root):
@@ -62,6 +77,10 @@ def objects(build):
                     full = os.path.join(dp, f)
                     rel = os.path.relpath(full, build)
                     lay = layer_of(rel)
+                    c_file = os.path.relpath(full, root)[:-2]  # x.c.o -> x.c
+                    if src and c_file.endswith(".c") and not os.path.exists(
+                            os.path.join(src, c_file)):
+                        continue
                     if lay:
                         out.append((full, lay, rel))
     return out

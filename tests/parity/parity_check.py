@@ -426,6 +426,33 @@ def test_views(srv):
           "Einwohner' vermerkt: %s" % sorted(small))
 
 
+# ---- a bad value is refused with the same message everywhere ---------------
+
+BAD = [("band", "0"), ("band", "viel"), ("status-method", "median"),
+       ("level", "Kreis"), ("period", "1990"), ("indicators", "nix"),
+       ("since", "2024")]
+
+
+def test_messages(srv):
+    for name, value in BAD:
+        r = run("lights", "--" + name, value, "-o", "-", ok=False)
+        err = r.stderr.decode()
+        st, body = srv.get("/api/v1/lights?%s=%s" % (name.replace("-", "_"),
+                                                      value))
+        msg = json.loads(body).get("error", "")
+        tail = re.sub(r"^[a-z_]+: ", "", msg).rstrip(".")
+        check(r.returncode == 2 and st == 400,
+              "%s=%s: Exit %d (erwartet 2), HTTP %d (erwartet 400)" %
+              (name, value, r.returncode, st))
+        check(tail and tail in err,
+              "%s=%s: dieselbe Meldung: API '%s', CLI '%s'" %
+              (name, value, msg, err.strip().splitlines()[0] if err else ""))
+    out = json.loads(run("export", "--format", "json", "-o", "-").stdout)
+    st, body = srv.get("/api/v1/values")
+    check(out == json.loads(body),
+          "export --format json und /api/v1/values sind gleich")
+
+
 def main():
     global DB
     os.makedirs(WORK, exist_ok=True)
@@ -442,6 +469,7 @@ def main():
         test_need(srv)
         test_disclosure(srv)
         test_views(srv)
+        test_messages(srv)
     finally:
         srv.stop()
     print("parity: %d passed, %d failed" % (passed, failed))
