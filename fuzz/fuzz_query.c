@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/analysis.h"
 #include "ampel/import.h"
 #include "ampel/store.h"
 #include "server.h"
@@ -63,14 +64,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   ampel_import_options opt;
   memset(&opt, 0, sizeof opt);
   if (!s || ampel_import_buffers(s, names, data, lens, 3, &opt, NULL, &d) ||
-      ampel_store_load(s, AMPEL_LOAD_ALL, &snap.ds, &d) ||
-      ampel_store_load_geometry(s, &snap.geo, &d)) {
+      ampel_context_open(s, AMPEL_CTX_GEOMETRY, &snap.ctx, &d)) {
     fprintf(stderr, "fuzz_query: setup failed\n");
     abort();
   }
   ampel_store_close(s);
   ampel_diags_release(&d);
-  snprintf(snap.stamp, sizeof snap.stamp, "Datenstand 1");
+  snap.ds = ampel_context_dataset(snap.ctx); /* as serve.c does */
+  snap.geo = ampel_context_geometry(snap.ctx);
+  snprintf(snap.stamp, sizeof snap.stamp, "%s",
+           ampel_context_stamp(snap.ctx));
+  snprintf(snap.secrecy, sizeof snap.secrecy, "%s",
+           ampel_context_disclosure_note(snap.ctx));
   snap.version = 1;
   snap.gen = 1;
   return 0;
