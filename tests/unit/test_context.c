@@ -4,11 +4,14 @@
  * and is part of nobody's SD), the min-population override of a query,
  * the footer, and bad option values as AMPEL_E_USAGE. Expected numbers are
  * worked out by hand in the comments. */
-#include <cmocka.h>
-#include <setjmp.h>
+/* cmocka.h needs these first */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
+#include <setjmp.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
 
 #include <math.h>
 #include <string.h>
