@@ -16,7 +16,7 @@ void cli_need_out_note(const ampel_dataset *ds, const size_t *areas,
     return;
   ampel_buf b;
   ampel_buf_init(&b);
-  ampel_need_out_list(areas, reason, n, r, ds, 10, &b);
+  ampel_need_out_list(areas, reason, n, r, ds, 10, 0, &b);
   cli_note("  %zu %s: %s", count, what, b.failed ? "" : b.data);
   ampel_buf_release(&b);
 }

@@ -133,7 +133,7 @@ static void out_note(ampel_buf *b, const ampel_allocation_answer *a,
   ampel_buf list;
   ampel_buf_init(&list);
   ampel_buf_printf(&list, "Ohne Betrag (%s): ", ampel_out_reason_de(r));
-  ampel_need_out_list(a->areas, a->reason, a->n, r, a->ds, 30, &list);
+  ampel_need_out_list(a->areas, a->reason, a->n, r, a->ds, 30, 1, &list);
   ampel_buf_puts(&list, ". Das Budget geht an die übrigen Gebiete.");
   if (!list.failed)
     page_note(b, "hinweis", list.data);

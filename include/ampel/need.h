@@ -207,6 +207,9 @@ typedef struct ampel_allocation_view {
   const char *note;             /* lines under the heading ('\n'), or NULL */
   const char *need_header;      /* column heading for the need, e.g. "Stufe" */
   const char *weight_header;    /* column heading for the weight */
+  const char *const *why;       /* n reasons of the rows without an amount
+                                   ("zu wenige Einwohner", "kein Gewicht",
+                                   …), or NULL */
 } ampel_allocation_view;
 
 /* CSV of METHODS.md §6: area,weight,need,base_part,need_part,allocation,

@@ -238,14 +238,15 @@ static int excluded(ampel_buf *b, const ampel_allocation_view *v, int y,
     return 0;
   if (draw)
     ampel_buf_printf(b, "<text x=\"20\" y=\"%d\" font-size=\"12\" "
-                        "fill=\"#333\">Nicht berücksichtigt, weil ein "
-                        "Bedarfswert fehlt (%zu):</text>\n",
+                        "fill=\"#333\">Ohne Betrag (%zu; das Budget geht "
+                        "an die übrigen Gebiete):</text>\n",
                      y, n_ex);
   lines++;
   for (size_t i = 0; i < v->n; i++) {
     if (v->used[i])
       continue;
-    size_t len = strlen(v->names[i]) + 2;
+    const char *why = v->why && v->why[i] && *v->why[i] ? v->why[i] : NULL;
+    size_t len = strlen(v->names[i]) + 2 + (why ? strlen(why) + 3 : 0);
     if (line_chars == 0 || line_chars + len > 110) {
       if (draw && line_chars)
         ampel_buf_puts(b, "</text>\n");
@@ -258,8 +259,14 @@ static int excluded(ampel_buf *b, const ampel_allocation_view *v, int y,
     } else if (draw) {
       ampel_buf_puts(b, ", ");
     }
-    if (draw)
+    if (draw) {
       ampel_buf_html(b, v->names[i]);
+      if (why) {
+        ampel_buf_puts(b, " (");
+        ampel_buf_html(b, why);
+        ampel_buf_puts(b, ")");
+      }
+    }
     line_chars += len;
   }
   if (draw)

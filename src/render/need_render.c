@@ -253,7 +253,8 @@ static void render(const ampel_allocation_answer *a, int svg,
                              t.data ? t.data : "",
                              note.data,
                              a->need_score ? "Bedarf" : "Stufe",
-                             a->weight_key ? "Gewicht" : NULL};
+                             a->weight_key ? "Gewicht" : NULL,
+                             a->reason_de};
   if (t.failed || note.failed)
     out->failed = 1;
   else if (svg)
@@ -276,15 +277,19 @@ void ampel_allocation_answer_svg(const ampel_allocation_answer *a,
 
 void ampel_need_out_list(const size_t *areas, const ampel_out_reason *reason,
                          size_t n, ampel_out_reason which,
-                         const ampel_dataset *ds, size_t max,
+                         const ampel_dataset *ds, size_t max, int names,
                          ampel_buf *out) {
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     if (reason[i] != which)
       continue;
-    if (k < max)
-      ampel_buf_printf(out, "%s%s", k ? ", " : "",
-                       ampel_dataset_area(ds, areas[i])->key);
+    if (k < max) {
+      const ampel_area *ar = ampel_dataset_area(ds, areas[i]);
+      if (names && ar->name && *ar->name && strcmp(ar->name, ar->key) != 0)
+        ampel_buf_printf(out, "%s%s (%s)", k ? ", " : "", ar->name, ar->key);
+      else
+        ampel_buf_printf(out, "%s%s", k ? ", " : "", ar->key);
+    }
     k++;
   }
   if (k > max)

@@ -325,7 +325,7 @@ static void allocation_csv(void **state) {
   const int used[3] = {1, 0, 1};
   const size_t row[3] = {0, 0, 1};
   ampel_allocation_view v = {3, keys, keys, used, row, &r, 0, "€", "T",
-                             NULL, NULL, NULL};
+                             NULL, NULL, NULL, NULL};
   ampel_buf b;
   ampel_buf_init(&b);
   ampel_allocation_render_csv(&v, &b);

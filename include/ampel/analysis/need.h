@@ -143,11 +143,11 @@ void ampel_allocation_answer_svg(const ampel_allocation_answer *a,
  * the lines on weight and need into note. */
 void ampel_allocation_title(const ampel_allocation_answer *a,
                             ampel_buf *title, ampel_buf *note);
-/* The keys of the n rows whose reason is `which`, ", "-separated, at most
- * max of them, then " und N weitere". */
+/* The n rows whose reason is `which`, ", "-separated, at most max of them,
+ * then " und N weitere": keys, or with names "Name (key)". */
 void ampel_need_out_list(const size_t *areas, const ampel_out_reason *reason,
                          size_t n, ampel_out_reason which,
-                         const ampel_dataset *ds, size_t max,
+                         const ampel_dataset *ds, size_t max, int names,
                          ampel_buf *out);
 
 #ifdef __cplusplus
