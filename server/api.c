@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/analysis/correlate.h"
 #include "ampel/analysis/heatmap.h"
 #include "ampel/analysis/lights.h"
 #include "ampel/analysis/need.h"
@@ -89,6 +90,13 @@ const size_t srv_n_allocation_ids =
     sizeof srv_allocation_ids / sizeof srv_allocation_ids[0];
 
 /* The JSON renderers behind one signature (the casts live here, once). */
+/* The options of /api/v1/correlations (docs/api.md, generated). */
+const ampel_opt_id srv_correlations_ids[] = {
+    AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD, AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_CORR_METHOD, AMPEL_OPT_MIN_POPULATION};
+const size_t srv_n_correlations_ids =
+    sizeof srv_correlations_ids / sizeof srv_correlations_ids[0];
+
 static void lights_json(const void *a, ampel_buf *b) {
   ampel_lights_json(a, b);
 }
@@ -97,6 +105,9 @@ static void heatmap_json(const void *a, ampel_buf *b) {
 }
 static void index_json(const void *a, ampel_buf *b) {
   ampel_index_json(a, b);
+}
+static void correlation_json(const void *a, ampel_buf *b) {
+  ampel_correlation_json(a, b);
 }
 static void allocation_json(const void *a, ampel_buf *b) {
   ampel_allocation_json(a, b);
@@ -120,6 +131,8 @@ static const api_route routes[] = {
      index_json},
     {"allocation", srv_allocation_ids, &srv_n_allocation_ids,
      &ampel_question_allocation, allocation_json},
+    {"correlations", srv_correlations_ids, &srv_n_correlations_ids,
+     &ampel_question_correlation, correlation_json},
 };
 
 static int show_json(srv_req *q, srv_resp *r, const ampel_query *qu,

@@ -13,6 +13,7 @@ const srv_route_doc srv_route_docs[] = {
     {"/api/v1/heatmap", srv_heatmap_ids, &srv_n_heatmap_ids},
     {"/api/v1/index", srv_index_ids, &srv_n_index_ids},
     {"/api/v1/allocation", srv_allocation_ids, &srv_n_allocation_ids},
+    {"/api/v1/correlations", srv_correlations_ids, &srv_n_correlations_ids},
 };
 const size_t srv_n_route_docs =
     sizeof srv_route_docs / sizeof srv_route_docs[0];

@@ -97,7 +97,7 @@ PAGES = ["/", "/gebiet/", "/gebiet/GE-M-SCH", "/gebiet/S161111",
          "/methoden", "/?level=Stadtbezirk", "/?level=Schule"]
 
 API = ["areas", "indicators", "periods", "values", "lights", "heatmap",
-       "index", "allocation"]
+       "index", "allocation", "correlations"]
 
 BAD_400 = ["/?level=Nirgendwo", "/?period=1999", "/?band=abc", "/?band=-1",
            "/?cluster=viele", "/?linkage=x", "/?status_method=q",

@@ -447,6 +447,14 @@ def test_messages(srv):
         check(tail and tail in err,
               "%s=%s: dieselbe Meldung: API '%s', CLI '%s'" %
               (name, value, msg, err.strip().splitlines()[0] if err else ""))
+    cli = json.loads(run("correlate", "--level", "Stadtteil", "--format",
+                         "json", "-o", "-").stdout)
+    st, body = srv.get("/api/v1/correlations?level=Stadtteil")
+    check(st == 200 and cli == json.loads(body),
+          "correlate --format json und /api/v1/correlations sind gleich")
+    check(cli.get("not_rated") == 1 and all(
+        p["n"] <= 5 for p in cli["pairs"]),
+          "Korrelationen: das kleine Gebiet zählt nicht (n <= 5)")
     out = json.loads(run("export", "--format", "json", "-o", "-").stdout)
     st, body = srv.get("/api/v1/values")
     check(out == json.loads(body),
