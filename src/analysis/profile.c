@@ -18,8 +18,7 @@ void ampel_profile_answer_release(ampel_profile_answer *a) {
 }
 
 /* Lights of the level; a failure becomes the message. */
-static ampel_status level_lights(const ampel_context *ctx,
-                                 const ampel_query *q,
+static ampel_status level_lights(const ampel_context *ctx, const ampel_query *q,
                                  ampel_profile_answer *a) {
   ampel_query lq = *q;
   const ampel_area *ar = ampel_dataset_area(a->ds, a->area);
@@ -45,16 +44,16 @@ static ampel_status level_lights(const ampel_context *ctx,
   return s;
 }
 
-static ampel_status fill_rows(ampel_profile_answer *a) {
-  const ampel_lights *l = &a->lights.lights;
-  size_t n = l->n_areas, r = (size_t)a->row;
-  a->rows = ampel_calloc(l->n_cols + 1, sizeof *a->rows);
+ampel_status ampel_lights_ranks(const ampel_lights_answer *a, size_t *out_rank,
+                                size_t *out_n) {
+  const ampel_lights *l = &a->lights;
+  size_t n = l->n_areas;
   size_t *rank = ampel_calloc(n + 1, sizeof *rank);
   double *v = ampel_calloc(n + 1, sizeof *v);
   unsigned char *skip = ampel_calloc(n + 1, sizeof *skip);
-  ampel_status s = a->rows && rank && v && skip ? AMPEL_OK : AMPEL_E_NOMEM;
+  ampel_status s = rank && v && skip ? AMPEL_OK : AMPEL_E_NOMEM;
   for (size_t i = 0; s == AMPEL_OK && i < n; i++)
-    skip[i] = a->lights.reason[i] == AMPEL_REASON_SMALL;
+    skip[i] = a->reason[i] == AMPEL_REASON_SMALL;
   for (size_t j = 0; s == AMPEL_OK && j < l->n_cols; j++) {
     for (size_t i = 0; i < n; i++)
       v[i] = ampel_lights_at(l, i, j)->value;
@@ -64,9 +63,30 @@ static ampel_status fill_rows(ampel_profile_answer *a) {
       s = AMPEL_E_NOMEM;
       break;
     }
+    out_n[j] = m;
+    for (size_t i = 0; i < n; i++)
+      out_rank[i * l->n_cols + j] = rank[i];
+  }
+  ampel_free(rank);
+  ampel_free(v);
+  ampel_free(skip);
+  return s;
+}
+
+static ampel_status fill_rows(ampel_profile_answer *a) {
+  const ampel_lights *l = &a->lights.lights;
+  size_t r = (size_t)a->row;
+  a->rows = ampel_calloc(l->n_cols + 1, sizeof *a->rows);
+  size_t *rank = ampel_calloc(l->n_areas * l->n_cols + 1, sizeof *rank);
+  size_t *m = ampel_calloc(l->n_cols + 1, sizeof *m);
+  ampel_status s = a->rows && rank && m ? AMPEL_OK : AMPEL_E_NOMEM;
+  if (s == AMPEL_OK)
+    s = ampel_lights_ranks(&a->lights, rank, m);
+  for (size_t j = 0; s == AMPEL_OK && j < l->n_cols; j++) {
     const ampel_lights_cell *c = ampel_lights_at(l, r, j);
-    a->rows[j] = (ampel_profile_row){l->cols[j].ind, j, c->value,
-                                     l->cols[j].ref.value, rank[r], m, c};
+    a->rows[j] = (ampel_profile_row){
+        l->cols[j].ind,          j,    c->value, l->cols[j].ref.value,
+        rank[r * l->n_cols + j], m[j], c};
     a->n_good += c->status == AMPEL_LIGHT_GOOD;
     a->n_critical += c->status == AMPEL_LIGHT_CRITICAL;
     a->n_better += c->trend == AMPEL_TREND_BETTER;
@@ -75,8 +95,7 @@ static ampel_status fill_rows(ampel_profile_answer *a) {
   if (s == AMPEL_OK)
     a->n_rows = l->n_cols;
   ampel_free(rank);
-  ampel_free(v);
-  ampel_free(skip);
+  ampel_free(m);
   return s;
 }
 
@@ -90,8 +109,8 @@ ampel_status ampel_analyse_profile(const ampel_context *ctx,
   out->area = area;
   out->row = -1;
   long p = -1;
-  ampel_status s = ampel_analysis_period(out->ds, q, AMPEL_OPT_PERIOD, &p,
-                                         diags);
+  ampel_status s =
+      ampel_analysis_period(out->ds, q, AMPEL_OPT_PERIOD, &p, diags);
   if (s == AMPEL_OK)
     s = ampel_analysis_period(out->ds, q, AMPEL_OPT_SINCE, &p, diags);
   if (s != AMPEL_OK)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/analysis/profile.h"
 #include "ampel/analysis/report.h"
 
 void ampel_report_answer_release(ampel_report_answer *a) {
@@ -13,6 +14,8 @@ void ampel_report_answer_release(ampel_report_answer *a) {
   ampel_heatmap_answer_release(&a->heatmap);
   ampel_free(a->profile);
   ampel_free(a->is_count);
+  ampel_free(a->rank);
+  ampel_free(a->n_ranked);
   memset(a, 0, sizeof *a);
 }
 
@@ -23,15 +26,15 @@ static ampel_status profiles(const ampel_query *q, ampel_report_answer *a,
   const ampel_selection *sel = &a->lights.sel;
   char **keys = NULL, *copy = NULL;
   size_t n = 0;
-  ampel_status s = ampel_analysis_keys(q, AMPEL_OPT_AREAS, &keys, &n, &copy,
-                                       diags);
+  ampel_status s =
+      ampel_analysis_keys(q, AMPEL_OPT_AREAS, &keys, &n, &copy, diags);
   for (size_t i = 0; s == AMPEL_OK && i < n; i++) {
     long id = ampel_dataset_find_area(a->ds, keys[i]);
-    const char *lv = id >= 0 ? ampel_dataset_area(a->ds, (size_t)id)->level
-                             : NULL;
+    const char *lv =
+        id >= 0 ? ampel_dataset_area(a->ds, (size_t)id)->level : NULL;
     if (id < 0) {
-      ampel_diags_error(diags, AMPEL_E_USAGE,
-                        "areas: unbekanntes Gebiet '%s'", keys[i]);
+      ampel_diags_error(diags, AMPEL_E_USAGE, "areas: unbekanntes Gebiet '%s'",
+                        keys[i]);
       s = AMPEL_E_USAGE;
     } else if (!lv || strcmp(lv, sel->level) != 0) {
       ampel_diags_error(diags, AMPEL_E_USAGE,
@@ -71,8 +74,8 @@ static ampel_status facts(const ampel_context *ctx, ampel_report_answer *a) {
   if (!a->profile || !a->is_count)
     return AMPEL_E_NOMEM;
   for (size_t i = 0; i < ni; i++)
-    a->is_count[i] =
-        (unsigned char)ampel_disclosure_is_count(ampel_dataset_indicator(a->ds, i));
+    a->is_count[i] = (unsigned char)ampel_disclosure_is_count(
+        ampel_dataset_indicator(a->ds, i));
   for (size_t i = 0; i < sel->n_areas; i++)
     if (ampel_dataset_area(a->ds, sel->areas[i])->tile_row != AMPEL_NO_TILE)
       a->has_tiles = 1;
@@ -99,6 +102,14 @@ ampel_status ampel_analyse_report(const ampel_context *ctx,
     s = facts(ctx, out);
   if (s == AMPEL_OK)
     s = profiles(q, out, diags);
+  if (s == AMPEL_OK) {
+    const ampel_lights *l = &out->lights.lights;
+    out->rank = ampel_calloc(l->n_areas * l->n_cols + 1, sizeof *out->rank);
+    out->n_ranked = ampel_calloc(l->n_cols + 1, sizeof *out->n_ranked);
+    s = out->rank && out->n_ranked
+            ? ampel_lights_ranks(&out->lights, out->rank, out->n_ranked)
+            : AMPEL_E_NOMEM;
+  }
   if (s == AMPEL_OK && out->lights.sel.n_areas < 2) {
     ampel_diags_error(diags, AMPEL_E_DATA,
                       "zu wenige Gebiete auf der Ebene %s für einen Bericht",

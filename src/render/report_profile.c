@@ -33,26 +33,6 @@ static pf_range range_of(const rp_ctx *c, size_t ind) {
   return r;
 }
 
-/* Rank 1 = most favourable among the classified areas (neutral: the
- * highest); 0 when the area has no classified value. *out_n: how many. */
-static size_t rank_of(const rp_ctx *c, size_t area, size_t ind, size_t *out_n) {
-  const double *v = ampel_dataset_values(c->cls, ind, c->sel.period);
-  *out_n = 0;
-  if (!v || !isfinite(v[area]))
-    return 0;
-  int lower_better = ampel_dataset_indicator(c->ds, ind)->polarity ==
-                     AMPEL_POL_HIGHER_IS_WORSE;
-  size_t better = 0;
-  for (size_t i = 0; i < c->sel.n_areas; i++) {
-    double x = v[c->sel.areas[i]];
-    if (!isfinite(x))
-      continue;
-    (*out_n)++;
-    better += lower_better ? x < v[area] : x > v[area];
-  }
-  return better + 1;
-}
-
 static int has_value(const ampel_dataset *ds, size_t area, size_t ind,
                      size_t period) {
   const double *v = ampel_dataset_values(ds, ind, period);
@@ -170,9 +150,9 @@ static void profile_row(rp_ctx *c, size_t area, size_t j, long lr,
   const ampel_lights_cell *e =
       lr >= 0 ? ampel_lights_at(&c->lights, (size_t)lr, j) : NULL;
   ampel_format_de(c->lights.cols[j].ref.value, in->decimals, ref, sizeof ref);
-  size_t n = 0, rk = rank_of(c, area, ind, &n);
+  size_t rk = lr >= 0 ? c->a->rank[(size_t)lr * c->lights.n_cols + j] : 0;
   if (rk)
-    snprintf(rank, sizeof rank, "%zu/%zu", rk, n);
+    snprintf(rank, sizeof rank, "%zu/%zu", rk, c->a->n_ranked[j]);
   else
     snprintf(rank, sizeof rank, "–");
   double ty = c->y + 10.5;

@@ -39,19 +39,26 @@ typedef struct ampel_profile_answer {
   ampel_profile_row *rows;    /* n_rows, one per lights column */
   size_t n_rows;
   size_t n_good, n_critical, n_better, n_worse;
-  char message[512];          /* when there are no rows: why (German) */
-  const char *footer;         /* data stamp + disclosure note (borrowed) */
+  char message[512];  /* when there are no rows: why (German) */
+  const char *footer; /* data stamp + disclosure note (borrowed) */
 } ampel_profile_answer;
 
 /* Answers the question for a dataset area. A level without values is no
  * error: the answer then has no rows and a message. Bad options (unknown
  * period) → AMPEL_E_USAGE; AMPEL_E_NOMEM. On error *out is released. */
 AMPEL_WUR ampel_status ampel_analyse_profile(const ampel_context *ctx,
-                                             const ampel_query *q,
-                                             size_t area,
+                                             const ampel_query *q, size_t area,
                                              ampel_profile_answer *out,
                                              ampel_diags *diags);
 void ampel_profile_answer_release(ampel_profile_answer *a);
+
+/* The ranks of every area in every column of a lights answer, as the
+ * profile, the indicator page and the report show them: competition ranks
+ * among the rated areas (1 = most favourable; small areas and areas
+ * without a value get 0). out_rank: n_areas × n_cols, row-major; out_n:
+ * n_cols, how many areas each column ranks. Errors: AMPEL_E_NOMEM. */
+AMPEL_WUR ampel_status ampel_lights_ranks(const ampel_lights_answer *a,
+                                          size_t *out_rank, size_t *out_n);
 
 #ifdef __cplusplus
 }

@@ -19,11 +19,14 @@ extern "C" {
 #endif
 
 typedef struct ampel_report_answer {
-  const ampel_dataset *ds;  /* as shown (borrowed) */
-  const ampel_dataset *uni; /* the universe: ranks among rated areas
-                               (borrowed) */
-  ampel_lights_answer lights; /* lights.sel is the report's selection */
+  const ampel_dataset *ds;      /* as shown (borrowed) */
+  const ampel_dataset *uni;     /* the universe: ranks among rated areas
+                                   (borrowed) */
+  ampel_lights_answer lights;   /* lights.sel is the report's selection */
   ampel_heatmap_answer heatmap; /* valid when heatmap_ok */
+  size_t *rank;                 /* lights rows × cols: the profiles' ranks
+                                   (ampel_lights_ranks), 0 = none */
+  size_t *n_ranked;             /* per lights column: areas ranked */
   int heatmap_ok;
   char heatmap_why[256];   /* German reason when !heatmap_ok */
   unsigned char *profile;  /* per dataset area: 1 = gets a profile page */
@@ -32,9 +35,9 @@ typedef struct ampel_report_answer {
   int has_tiles;           /* some area of the level has a tile position */
   ampel_disclosure_opts disclosure;  /* the settings in force */
   ampel_disclosure_stats suppressed; /* what they did */
-  const char *stamp;  /* "Datenstand …" or "" (borrowed) */
-  const char *note;   /* the disclosure note (borrowed) */
-  const char *root_name; /* name of the whole city, or NULL */
+  const char *stamp;                 /* "Datenstand …" or "" (borrowed) */
+  const char *note;                  /* the disclosure note (borrowed) */
+  const char *root_name;             /* name of the whole city, or NULL */
 } ampel_report_answer;
 
 /* Answers the question. Errors: those of ampel_analyse_lights;
