@@ -8,6 +8,7 @@
 #include "ampel/alloc.h"
 #include "ampel/analysis/correlate.h"
 #include "ampel/analysis/indicator.h"
+#include "ampel/analysis/timeseries.h"
 #include "ampel/chart.h"
 #include "cli.h"
 #include "viz_util.h"
@@ -59,83 +60,34 @@ static ampel_status one_indicator(chart_job *j, ampel_query *q) {
   return s;
 }
 
-/* Reference per period (METHODS.md §1) over the rated areas. */
-static double period_ref(const ampel_dataset *uni, const ampel_selection *sel,
-                         size_t ind, size_t t, double *tmp) {
-  const double *v = ampel_dataset_values(uni, ind, t);
-  for (size_t r = 0; r < sel->n_areas; r++)
-    tmp[r] = v ? v[sel->areas[r]] : NAN;
-  double root = v && sel->root >= 0 ? v[sel->root] : NAN;
-  ampel_ref_result res;
-  if (ampel_ref_compute(tmp, NULL, NULL, sel->n_areas, root, NAN, 0, &res) !=
-      AMPEL_OK)
-    return NAN;
-  return res.value;
-}
-
-static ampel_status draw_timeseries(chart_job *j, const ampel_selection *sel,
-                                    const ampel_dataset *uni, ampel_buf *b) {
-  size_t ind = sel->inds[0], np = ampel_dataset_n_periods(j->ds),
-         n = sel->n_areas;
-  ampel_series *s = ampel_calloc(n + 2, sizeof *s);
-  double *ys = ampel_calloc((n + 1) * np + n + 1, sizeof *ys);
-  const char **labels = ampel_calloc(np + 1, sizeof *labels);
-  ampel_status st = s && ys && labels ? AMPEL_OK : AMPEL_E_NOMEM;
+static ampel_status timeseries(chart_job *j, ampel_buf *b) {
+  ampel_timeseries_answer a;
+  ampel_status st = ampel_analyse_timeseries(j->ctx, &j->call->q, &a, &j->d);
+  if (st != AMPEL_OK)
+    return st;
+  j->level = a.sel.level;
+  j->period = a.sel.period;
+  j->n_areas = a.sel.n_areas;
   long chosen = chosen_area(j);
-  for (size_t t = 0; st == AMPEL_OK && t < np; t++) {
-    labels[t] = ampel_dataset_period(j->ds, t)->label;
-    const double *v = ampel_dataset_values(j->ds, ind, t);
-    for (size_t r = 0; r < n; r++)
-      ys[r * np + t] = v ? v[sel->areas[r]] : NAN;
-    ys[n * np + t] = period_ref(uni, sel, ind, t, ys + (n + 1) * np);
-  }
-  for (size_t r = 0; st == AMPEL_OK && r < n; r++) {
-    const ampel_area *ar = ampel_dataset_area(j->ds, sel->areas[r]);
-    s[r] = (ampel_series){ar->name ? ar->name : ar->key, ys + r * np,
-                          (long)sel->areas[r] == chosen ? AMPEL_SERIES_CHOSEN
-                                                        : AMPEL_SERIES_OTHER};
-  }
-  if (st == AMPEL_OK && np > 0) {
-    s[n] = (ampel_series){"Gesamtstadt (Referenz)", ys + n * np,
-                          AMPEL_SERIES_REFERENCE};
-    const ampel_indicator *in = ampel_dataset_indicator(j->ds, ind);
+  size_t np = a.n_periods;
+  if (np > 0) {
+    const ampel_indicator *in = ampel_dataset_indicator(j->ds, a.ind);
     char title[300], desc[500], yl[200];
     viz_ind_label(in, yl, sizeof yl);
     snprintf(title, sizeof title, "%s – Verlauf je %s",
-             in->name ? in->name : in->key, sel->level);
+             in->name ? in->name : in->key, a.sel.level);
     snprintf(desc, sizeof desc,
              "Zeitreihe %s bis %s: alle Gebiete der Ebene %s grau%s%s%s, die "
              "Gesamtstadt gestrichelt.",
-             labels[0], labels[np - 1], sel->level, chosen >= 0 ? ", " : "",
+             a.labels[0], a.labels[np - 1], a.sel.level,
+             chosen >= 0 ? ", " : "",
              chosen >= 0 ? ampel_dataset_area(j->ds, (size_t)chosen)->name : "",
              chosen >= 0 ? " hervorgehoben" : "");
     ampel_chart_opts o = {title, desc, NULL, yl, stamp(j), in->decimals, 0};
-    st = ampel_chart_timeseries(labels, np, s, n + 1, &o, b);
+    st = ampel_timeseries_answer_svg(&a, chosen, &o, b);
   }
-  ampel_free(s);
-  ampel_free(ys);
-  ampel_free(labels);
+  ampel_timeseries_answer_release(&a);
   return st;
-}
-
-static ampel_status timeseries(chart_job *j, ampel_buf *b) {
-  ampel_query q = j->call->q;
-  ampel_selection sel = {0};
-  const ampel_dataset *uni = NULL;
-  ampel_dataset *own = NULL;
-  ampel_status s = one_indicator(j, &q);
-  if (s == AMPEL_OK)
-    s = ampel_analysis_select(j->ds, &q, NULL, &sel, &j->d);
-  if (s == AMPEL_OK)
-    s = ampel_context_universe_for(j->ctx, &q, &uni, &own);
-  j->level = sel.level;
-  j->period = sel.period;
-  j->n_areas = sel.n_areas;
-  if (s == AMPEL_OK)
-    s = draw_timeseries(j, &sel, uni, b);
-  ampel_dataset_free(own);
-  ampel_selection_release(&sel);
-  return s;
 }
 
 static ampel_status ranking(chart_job *j, ampel_buf *b) {

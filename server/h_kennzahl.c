@@ -21,7 +21,6 @@ typedef struct ind_page {
   const ampel_indicator *in;
   ampel_indicator_answer a;
   const ampel_lights *li; /* = &a.map.lights.lights */
-  long root;
 } ind_page;
 
 static int h_ind_list(srv_req *q, srv_resp *r) {
@@ -115,40 +114,17 @@ static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
 }
 
 static void timeseries(srv_req *q, ampel_buf *b, const ind_page *p) {
-  size_t np = ampel_dataset_n_periods(q->ds), n = p->li->n_areas;
-  const char **labels = ampel_calloc(np + 1, sizeof *labels);
-  ampel_series *s = ampel_calloc(n + 2, sizeof *s);
-  double *y = ampel_calloc((n + 1) * np + 1, sizeof *y);
-  if (!labels || !s || !y)
-    goto done;
-  for (size_t t = 0; t < np; t++)
-    labels[t] = srv_period_label(q->ds, t);
-  size_t ns = 0;
-  long root = p->root;
-  for (size_t i = 0; i <= n; i++) {
-    size_t area = i < n ? p->li->area_ids[i] : (size_t)root;
-    if (i == n && root < 0)
-      break;
-    double *row = y + i * np;
-    for (size_t t = 0; t < np; t++) {
-      ampel_cell_ref c = ampel_dataset_get(q->ds, area, p->ind, t);
-      row[t] = ampel_flag_has_value(c.flag) ? c.value : NAN;
-    }
-    s[ns].name = ampel_dataset_area(q->ds, area)->name;
-    s[ns].y = row;
-    s[ns++].role = i == n ? AMPEL_SERIES_REFERENCE : AMPEL_SERIES_OTHER;
-  }
   ampel_chart_opts o = {0};
   o.title = "Verlauf aller Gebiete";
   o.desc = "Jede graue Linie ist ein Gebiet, die hervorgehobene Linie die "
-           "Gesamtstadt.";
+           "Gesamtstadt (Referenz je Zeitraum).";
   o.y_label = p->in->unit;
   o.decimals = p->in->decimals;
   o.width = 760;
   ampel_buf svg;
   ampel_buf_init(&svg);
   ampel_buf_puts(b, "<figure>\n");
-  if (ampel_chart_timeseries(labels, np, s, ns, &o, &svg) == AMPEL_OK &&
+  if (ampel_timeseries_answer_svg(&p->a.ts, -1, &o, &svg) == AMPEL_OK &&
       !svg.failed)
     page_svg(q, b, svg.data, svg.len);
   else
@@ -157,10 +133,6 @@ static void timeseries(srv_req *q, ampel_buf *b, const ind_page *p) {
                     "Gebietsprofilen und im CSV-Download.</figcaption>\n"
                     "</figure>\n");
   ampel_buf_release(&svg);
-done:
-  ampel_free(labels);
-  ampel_free(s);
-  ampel_free(y);
 }
 
 static void meta(srv_req *q, ampel_buf *b, const ind_page *p) {
@@ -211,7 +183,6 @@ static int compute(srv_req *q, srv_resp *r, ind_page *p) {
                          "Für diese Auswahl gibt es keine "
                          "Werte.");
   p->li = &p->a.map.lights.lights;
-  p->root = p->a.map.lights.sel.root;
   ampel_diags_release(&d);
   return rc;
 }

@@ -50,6 +50,16 @@ ampel_status ampel_chart_timeseries(const char *const *periods,
                                     const ampel_chart_opts *o,
                                     ampel_buf *b) AMPEL_WUR;
 
+struct ampel_timeseries_answer;
+/* The answer of the "Verlauf" question (analysis/timeseries.h) as a line
+ * chart: every area thin and grey, the dataset area `chosen` (or -1)
+ * highlighted, the reference of each period as "Gesamtstadt (Referenz)"
+ * (src/render/timeseries_svg.c). Errors: those of ampel_chart_timeseries,
+ * AMPEL_E_NOMEM. */
+ampel_status ampel_timeseries_answer_svg(
+    const struct ampel_timeseries_answer *a, long chosen,
+    const ampel_chart_opts *o, ampel_buf *out) AMPEL_WUR;
+
 /* A small standalone SVG (w x h) line for tables and the dashboard: y over
  * n periods, an optional reference line (ref may be NULL), the last value
  * marked. `title` is the accessible name (required). */

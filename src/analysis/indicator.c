@@ -32,18 +32,17 @@ ampel_status ampel_analysis_select(const ampel_dataset *ds,
   long period = -1;
   char **keys = NULL, *copy = NULL;
   size_t n_keys = 0;
-  ampel_status s = ampel_analysis_period(ds, q, AMPEL_OPT_PERIOD, &period,
-                                         diags);
+  ampel_status s =
+      ampel_analysis_period(ds, q, AMPEL_OPT_PERIOD, &period, diags);
   if (s == AMPEL_OK && !one_key)
     s = ampel_analysis_keys(q, AMPEL_OPT_INDICATORS, &keys, &n_keys, &copy,
                             diags);
   if (s == AMPEL_OK)
-    s = ampel_select(ds, ampel_query_text(q, AMPEL_OPT_LEVEL),
-                     period >= 0 ? ampel_dataset_period(ds, (size_t)period)
-                                       ->label
-                                 : NULL,
-                     one_key ? &one_key : (const char *const *)keys,
-                     one_key ? 1 : n_keys, out, diags);
+    s = ampel_select(
+        ds, ampel_query_text(q, AMPEL_OPT_LEVEL),
+        period >= 0 ? ampel_dataset_period(ds, (size_t)period)->label : NULL,
+        one_key ? &one_key : (const char *const *)keys, one_key ? 1 : n_keys,
+        out, diags);
   ampel_free(keys);
   ampel_free(copy);
   return s;
@@ -94,6 +93,7 @@ void ampel_indicator_answer_release(ampel_indicator_answer *a) {
   if (!a)
     return;
   ampel_map_answer_release(&a->map);
+  ampel_timeseries_answer_release(&a->ts);
   ampel_free(a->rank);
   ampel_free(a->order);
   memset(a, 0, sizeof *a);
@@ -105,6 +105,8 @@ ampel_status ampel_analyse_indicator(const ampel_context *ctx,
                                      ampel_diags *diags) {
   memset(out, 0, sizeof *out);
   ampel_status s = ampel_analyse_map(ctx, q, &out->map, diags);
+  if (s == AMPEL_OK)
+    s = ampel_analyse_timeseries(ctx, q, &out->ts, diags);
   size_t n = out->map.n_items;
   unsigned char *skip = NULL;
   double *v = NULL;

@@ -11,6 +11,7 @@
 #define AMPEL_ANALYSIS_INDICATOR_H
 
 #include "ampel/analysis/map.h"
+#include "ampel/analysis/timeseries.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,6 +25,8 @@ typedef struct ampel_indicator_answer {
                            shown but not rated) */
   size_t *order;        /* rows by rank, the unranked last (dataset order) */
   size_t n_ranked;
+  ampel_timeseries_answer ts; /* the course over all periods (as
+                                 `ampel chart timeseries`) */
 } ampel_indicator_answer;
 
 /* Answers the question (as ampel_analyse_map). */
