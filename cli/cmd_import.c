@@ -140,7 +140,8 @@ static int run(const cli_call *call, int dry_run) {
 
   const char *db = cli_db_path(c);
   struct stat sb;
-  int existed = stat(db, &sb) == 0;
+  /* a PostgreSQL database is never created or removed here */
+  int existed = ampel_store_location_is_url(db) || stat(db, &sb) == 0;
   cli_common mem = *c;
   if (dry_run && !existed)
     mem.db = ":memory:";

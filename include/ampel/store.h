@@ -37,7 +37,9 @@ enum {
 #define AMPEL_SCHEMA_VERSION 3
 
 /* Open the database named by `location`: a file path (SQLite), or a
- * "postgresql://" URI (not available in this build: AMPEL_E_USAGE).
+ * "postgresql://" or "postgres://" URL (libpq; the tables live in schema
+ * `ampel`, created by AMPEL_STORE_CREATE; passwords come from PGPASSWORD
+ * or PGPASSFILE; a build without libpq refuses with AMPEL_E_USAGE).
  * `mode` is one of the AMPEL_STORE_* values. A database with a newer schema
  * than this build knows is refused. Returns NULL with *out_status and a
  * message in diags on failure. Caller frees with ampel_store_close(). */
@@ -45,7 +47,11 @@ ampel_store *ampel_store_open(const char *location, int mode,
                               ampel_diags *diags, ampel_status *out_status);
 void ampel_store_close(ampel_store *st);
 
-/* Which engine: "sqlite" (static string). */
+/* 1 when `location` is a PostgreSQL URL (postgresql:// or postgres://),
+ * 0 for a file path. */
+int ampel_store_location_is_url(const char *location);
+
+/* Which engine: "sqlite" or "postgresql" (static string). */
 const char *ampel_store_engine(const ampel_store *st);
 
 enum {

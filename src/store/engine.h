@@ -41,5 +41,10 @@ typedef struct ampel_store_ops {
 void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
                                ampel_status *out_status);
 extern const ampel_store_ops ampel_sqlite_ops;
+/* postgres.c; without libpq at build time the constructor refuses with the
+ * "not available in this build" message (AMPEL_E_USAGE). */
+void *ampel_pg_engine_open(const char *url, int mode, ampel_diags *diags,
+                           ampel_status *out_status);
+extern const ampel_store_ops ampel_pg_ops;
 
 #endif

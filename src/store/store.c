@@ -12,6 +12,11 @@ struct ampel_store {
   void *impl;
 };
 
+int ampel_store_location_is_url(const char *location) {
+  return location && (strncmp(location, "postgresql://", 13) == 0 ||
+                      strncmp(location, "postgres://", 11) == 0);
+}
+
 ampel_store *ampel_store_open(const char *location, int mode,
                               ampel_diags *diags, ampel_status *out_status) {
   ampel_status dummy;
@@ -22,21 +27,18 @@ ampel_store *ampel_store_open(const char *location, int mode,
     *out_status = AMPEL_E_USAGE;
     return NULL;
   }
-  if (strncmp(location, "postgresql://", 13) == 0 ||
-      strncmp(location, "postgres://", 11) == 0) {
-    ampel_diags_error(diags, AMPEL_E_USAGE,
-                      "PostgreSQL wird in dieser Version noch nicht "
-                      "unterstützt; bitte eine SQLite-Datei angeben");
-    *out_status = AMPEL_E_USAGE;
-    return NULL;
-  }
   ampel_store *st = ampel_calloc(1, sizeof *st);
   if (!st) {
     *out_status = AMPEL_E_NOMEM;
     return NULL;
   }
-  st->ops = &ampel_sqlite_ops;
-  st->impl = ampel_sqlite_engine_open(location, mode, diags, out_status);
+  if (ampel_store_location_is_url(location)) {
+    st->ops = &ampel_pg_ops;
+    st->impl = ampel_pg_engine_open(location, mode, diags, out_status);
+  } else {
+    st->ops = &ampel_sqlite_ops;
+    st->impl = ampel_sqlite_engine_open(location, mode, diags, out_status);
+  }
   if (!st->impl) {
     ampel_free(st);
     return NULL;

@@ -1,0 +1,940 @@
+/* The PostgreSQL engine of the store (store.h, engine.h), issue 11.
+ *
+ * Schema: the tables of the SQLite engine's schema version 3 (sqlite.c), in
+ * the schema `ampel` of the database the URL names, created on first use by
+ * a writer (AMPEL_STORE_CREATE). meta holds schema_version = 3. The v4
+ * layout of docs/dev/store-schema.md comes with the SQLite change to v4.
+ *
+ * Ids are handed out like SQLite's rowids (max + 1 in insertion order,
+ * never a gap), so both engines load areas and indicators in the same
+ * order and an export is the same bytes.
+ *
+ * Writers serialise on a transaction-scoped advisory lock taken in begin
+ * (SQLite's BEGIN IMMEDIATE); a load reads one REPEATABLE READ snapshot.
+ * Values travel as text: doubles are sent with %.17g and come back in
+ * PostgreSQL's shortest exact form, so they round-trip bit for bit.
+ *
+ * The connection URL is handed to libpq as it is; passwords come from
+ * PGPASSWORD or PGPASSFILE (libpq reads them). A location in a message is
+ * printed without its password.
+ *
+ * Geometry is not yet stored on PostgreSQL: put_geometry refuses
+ * (AMPEL_E_USAGE) and load_geometry returns an empty set (issue 11).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ampel/alloc.h"
+#include "store/engine.h"
+
+#ifndef AMPEL_HAVE_LIBPQ
+
+void *ampel_pg_engine_open(const char *url, int mode, ampel_diags *diags,
+                           ampel_status *out_status) {
+  (void)url;
+  (void)mode;
+  ampel_diags_error(diags, AMPEL_E_USAGE,
+                    "PostgreSQL wird in dieser Version noch nicht "
+                    "unterstützt; bitte eine SQLite-Datei angeben");
+  *out_status = AMPEL_E_USAGE;
+  return NULL;
+}
+
+const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
+
+#else
+
+#include <libpq-fe.h>
+
+#include "util/sha256.h"
+#include "util/strmap.h"
+
+#define PG_SCHEMA_VERSION 3
+/* any constant: the lock id all ampel writers of one database share */
+#define WRITER_LOCK "7405451611"
+
+static const char schema_sql[] =
+    "CREATE SCHEMA IF NOT EXISTS ampel;"
+    "CREATE TABLE ampel.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE ampel.area(id BIGINT PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+    " name TEXT, parent TEXT, level TEXT, population DOUBLE PRECISION,"
+    " tile_row INTEGER, tile_col INTEGER, lat DOUBLE PRECISION,"
+    " lon DOUBLE PRECISION);"
+    "CREATE TABLE ampel.indicator(id BIGINT PRIMARY KEY,"
+    " key TEXT NOT NULL UNIQUE, name TEXT, unit TEXT, polarity TEXT NOT NULL,"
+    " domain TEXT, definition TEXT, source TEXT, reference_date TEXT,"
+    " decimals INTEGER, secrecy INTEGER);"
+    "CREATE TABLE ampel.period(id BIGINT PRIMARY KEY,"
+    " label TEXT NOT NULL UNIQUE, sort_key INTEGER NOT NULL);"
+    "CREATE TABLE ampel.import(id BIGINT PRIMARY KEY, time BIGINT NOT NULL,"
+    " digest TEXT NOT NULL);"
+    "CREATE TABLE ampel.import_file(import_id BIGINT NOT NULL REFERENCES"
+    " ampel.import(id), pos INTEGER NOT NULL, name TEXT NOT NULL,"
+    " sha256 TEXT NOT NULL, kind TEXT NOT NULL, rows BIGINT NOT NULL);"
+    "CREATE TABLE ampel.observation(area_id BIGINT NOT NULL,"
+    " indicator_id BIGINT NOT NULL, period_id BIGINT NOT NULL,"
+    " value DOUBLE PRECISION, numerator DOUBLE PRECISION,"
+    " denominator DOUBLE PRECISION, flag INTEGER NOT NULL DEFAULT 0,"
+    " import_id BIGINT NOT NULL,"
+    " PRIMARY KEY(area_id, indicator_id, period_id));"
+    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','3');";
+
+/* Keys → store ids, with owned copies of the keys (as in sqlite.c). */
+typedef struct idmap {
+  ampel_strmap map;
+  char **keys;
+  size_t n, cap;
+  long next; /* the id the next new key gets */
+} idmap;
+
+typedef struct pg {
+  PGconn *conn;
+  char *where; /* the URL without its password, for messages */
+  int in_tx;
+  int prepared; /* ins_obs is prepared on this connection */
+  long import_id;
+  idmap areas, inds, periods;
+} pg;
+
+static void idmap_release(idmap *m) {
+  for (size_t i = 0; i < m->n; i++)
+    ampel_free(m->keys[i]);
+  ampel_free(m->keys);
+  ampel_strmap_release(&m->map);
+  memset(m, 0, sizeof *m);
+}
+
+static ampel_status idmap_put(idmap *m, const char *key, long id) {
+  if (id >= m->next)
+    m->next = id + 1;
+  if (ampel_strmap_get(&m->map, key, strlen(key)) >= 0)
+    return ampel_strmap_put(&m->map, key, strlen(key), (size_t)id);
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    char **k = ampel_reallocarray(m->keys, cap, sizeof *k);
+    if (!k)
+      return AMPEL_E_NOMEM;
+    m->keys = k;
+    m->cap = cap;
+  }
+  char *copy = ampel_strdup(key);
+  if (!copy)
+    return AMPEL_E_NOMEM;
+  m->keys[m->n++] = copy;
+  return ampel_strmap_put(&m->map, copy, strlen(copy), (size_t)id);
+}
+
+static long idmap_get(const idmap *m, const char *key) {
+  return ampel_strmap_get(&m->map, key, strlen(key));
+}
+
+/* The URL with any password left out: "postgresql://u:pw@h/db" becomes
+ * "postgresql://u@h/db". A password in the query string
+ * (?password=...) is cut off with the whole query. Caller frees. */
+static char *redact(const char *url) {
+  char *out = ampel_strdup(url);
+  if (!out)
+    return NULL;
+  char *q = strchr(out, '?');
+  if (q)
+    *q = '\0';
+  char *auth = strstr(out, "://");
+  if (!auth)
+    return out;
+  auth += 3;
+  char *at = strrchr(auth, '@');
+  char *slash = strchr(auth, '/');
+  if (!at || (slash && slash < at))
+    return out;
+  char *colon = memchr(auth, ':', (size_t)(at - auth));
+  if (colon)
+    memmove(colon, at, strlen(at) + 1);
+  return out;
+}
+
+static void no_notices(void *arg, const char *message) {
+  (void)arg;
+  (void)message; /* the library prints nothing */
+}
+
+/* Runs sql; AMPEL_OK when it returned `want`. */
+static ampel_status run(pg *p, const char *sql, ExecStatusType want) {
+  PGresult *r = PQexec(p->conn, sql);
+  ampel_status st = PQresultStatus(r) == want ? AMPEL_OK : AMPEL_E_IO;
+  PQclear(r);
+  return st;
+}
+static ampel_status cmd(pg *p, const char *sql) {
+  return run(p, sql, PGRES_COMMAND_OK);
+}
+
+static ampel_status db_error(pg *p, ampel_diags *diags, const char *what) {
+  const char *m = PQerrorMessage(p->conn);
+  size_t n = strlen(m);
+  while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
+    n--;
+  ampel_diags_error(diags, AMPEL_E_IO, "PostgreSQL-Datenbank %s: %s: %.*s",
+                    p->where, what, (int)n, m);
+  return AMPEL_E_IO;
+}
+
+/* Params to a one-row, one-column query; *out a new string or NULL when
+ * there is no row. */
+static ampel_status query_text(pg *p, const char *sql, int n,
+                               const char *const *params, char **out) {
+  *out = NULL;
+  PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+  ampel_status st = AMPEL_OK;
+  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    st = AMPEL_E_IO;
+  else if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) {
+    *out = ampel_strdup(PQgetvalue(r, 0, 0));
+    if (!*out)
+      st = AMPEL_E_NOMEM;
+  }
+  PQclear(r);
+  return st;
+}
+
+static long to_long(const char *s) { return strtol(s, NULL, 10); }
+
+/* Creates the schema (CREATE mode) or checks that it is there and no newer
+ * than this build knows. */
+static ampel_status prepare_schema(pg *p, int mode, ampel_diags *diags) {
+  /* only a creator takes the writers' lock: readers never wait */
+  if (cmd(p, "BEGIN") != AMPEL_OK ||
+      (mode == AMPEL_STORE_CREATE &&
+       run(p, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")",
+           PGRES_TUPLES_OK) != AMPEL_OK))
+    return db_error(p, diags, "Schema prüfen");
+  char *have = NULL;
+  ampel_status st =
+      query_text(p, "SELECT to_regclass('ampel.meta')::text", 0, NULL, &have);
+  if (st == AMPEL_OK && !have && mode == AMPEL_STORE_CREATE) {
+    if (cmd(p, schema_sql) != AMPEL_OK) {
+      st = db_error(p, diags, "Schema anlegen");
+      cmd(p, "ROLLBACK");
+      return st;
+    }
+  } else if (st == AMPEL_OK && !have) {
+    ampel_diags_error(diags, AMPEL_E_IO,
+                      "PostgreSQL-Datenbank %s hat keine ampel-Daten "
+                      "(zuerst 'ampel import' ausführen)",
+                      p->where);
+    cmd(p, "ROLLBACK");
+    return AMPEL_E_IO;
+  }
+  ampel_free(have);
+  char *v = NULL;
+  if (st == AMPEL_OK)
+    st = query_text(p,
+                    "SELECT value FROM ampel.meta WHERE key='schema_version'",
+                    0, NULL, &v);
+  if (st != AMPEL_OK) {
+    st = db_error(p, diags, "Schema-Version lesen");
+  } else if (!v || to_long(v) != PG_SCHEMA_VERSION) {
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      v && to_long(v) > PG_SCHEMA_VERSION
+                          ? "PostgreSQL-Datenbank %s hat eine neuere "
+                            "Schema-Version; bitte ampel aktualisieren"
+                          : "PostgreSQL-Datenbank %s hat eine unbekannte "
+                            "Schema-Version",
+                      p->where);
+    st = AMPEL_E_DATA;
+  }
+  ampel_free(v);
+  if (st == AMPEL_OK && cmd(p, "COMMIT") != AMPEL_OK)
+    st = db_error(p, diags, "Schema anlegen");
+  if (st != AMPEL_OK)
+    cmd(p, "ROLLBACK");
+  return st;
+}
+
+static void pg_close(void *impl) {
+  pg *p = impl;
+  if (!p)
+    return;
+  if (p->in_tx)
+    cmd(p, "ROLLBACK");
+  PQfinish(p->conn);
+  ampel_free(p->where);
+  idmap_release(&p->areas);
+  idmap_release(&p->inds);
+  idmap_release(&p->periods);
+  ampel_free(p);
+}
+
+void *ampel_pg_engine_open(const char *url, int mode, ampel_diags *diags,
+                           ampel_status *out_status) {
+  pg *p = ampel_calloc(1, sizeof *p);
+  if (p)
+    p->where = redact(url);
+  if (!p || !p->where) {
+    pg_close(p);
+    *out_status = AMPEL_E_NOMEM;
+    return NULL;
+  }
+  p->conn = PQconnectdb(url);
+  if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
+    if (p->conn)
+      db_error(p, diags, "verbinden");
+    else
+      ampel_diags_error(diags, AMPEL_E_NOMEM, "PostgreSQL: kein Speicher");
+    pg_close(p);
+    *out_status = AMPEL_E_IO;
+    return NULL;
+  }
+  PQsetNoticeProcessor(p->conn, no_notices, NULL);
+  ampel_status st = AMPEL_OK;
+  if (cmd(p, "SET client_encoding TO 'UTF8'") != AMPEL_OK ||
+      cmd(p, "SET extra_float_digits TO 1") != AMPEL_OK ||
+      cmd(p, "SET search_path TO ampel") != AMPEL_OK)
+    st = db_error(p, diags, "Sitzung einrichten");
+  if (st == AMPEL_OK)
+    st = prepare_schema(p, mode, diags);
+  if (st != AMPEL_OK) {
+    pg_close(p);
+    *out_status = st;
+    return NULL;
+  }
+  *out_status = AMPEL_OK;
+  return p;
+}
+
+/* ---- loading ----------------------------------------------------------
+ *
+ * As in sqlite.c: a failed query is an I/O error, never a shorter dataset;
+ * an id that names no loaded row is a damaged database.
+ */
+
+static const char *val(const PGresult *r, int row, int col) {
+  return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+static double val_real(const PGresult *r, int row, int col) {
+  return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+}
+static int val_int(const PGresult *r, int row, int col, int null) {
+  return PQgetisnull(r, row, col) ? null
+                                  : (int)to_long(PQgetvalue(r, row, col));
+}
+
+static ampel_status put_fail(ampel_diags *diags, ampel_status st,
+                             const char *what) {
+  if (st == AMPEL_E_NOMEM)
+    ampel_diags_error(diags, st, "Datenbank: %s: kein Speicher", what);
+  else
+    ampel_diags_error(diags, st, "Datenbank beschädigt: %s: ungültige Zeile",
+                      what);
+  return st;
+}
+
+static ampel_status corrupt_id(ampel_diags *diags, const char *kind, long id) {
+  ampel_diags_error(diags, AMPEL_E_DATA,
+                    "Datenbank beschädigt: unbekannte %s-ID %ld", kind, id);
+  return AMPEL_E_DATA;
+}
+
+/* Store id → dataset id, -1 for ids no row has. */
+typedef struct id_index {
+  long *map;
+  long max;
+} id_index;
+
+/* Sizes x from column 0 (the ids) of r: ids are dense (max + 1), so one far
+ * beyond the row count is damage. */
+static ampel_status index_init(id_index *x, const PGresult *r,
+                               const char *kind, const char *what,
+                               ampel_diags *diags) {
+  long n = PQntuples(r), max = -1;
+  for (long i = 0; i < n; i++) {
+    long id = to_long(PQgetvalue(r, (int)i, 0));
+    if (id < 0 || id > 4 * n + 1024)
+      return corrupt_id(diags, kind, id);
+    if (id > max)
+      max = id;
+  }
+  x->max = max;
+  x->map = ampel_reallocarray(NULL, (size_t)max + 1, sizeof *x->map);
+  if (!x->map)
+    return put_fail(diags, AMPEL_E_NOMEM, what);
+  for (long i = 0; i <= max; i++)
+    x->map[i] = -1;
+  return AMPEL_OK;
+}
+
+static ampel_status index_set(id_index *x, const PGresult *r, int row,
+                              size_t id, ampel_diags *diags,
+                              const char *kind) {
+  long sid = to_long(PQgetvalue(r, row, 0));
+  if (sid < 0 || sid > x->max || x->map[sid] >= 0)
+    return corrupt_id(diags, kind, sid);
+  x->map[sid] = (long)id;
+  return AMPEL_OK;
+}
+
+static long index_get(const id_index *x, long sid) {
+  return sid < 0 || sid > x->max ? -1 : x->map[sid];
+}
+
+static PGresult *load_query(pg *p, const char *sql, ampel_diags *diags,
+                            const char *what) {
+  PGresult *r = PQexec(p->conn, sql);
+  if (PQresultStatus(r) == PGRES_TUPLES_OK)
+    return r;
+  PQclear(r);
+  db_error(p, diags, what);
+  return NULL;
+}
+
+static ampel_status load_areas(pg *p, ampel_dataset *ds, id_index *x,
+                               ampel_diags *diags) {
+  static const char what[] = "Gebiete laden";
+  PGresult *r = load_query(p,
+                           "SELECT id,key,name,parent,level,population,"
+                           "tile_row,tile_col,lat,lon FROM area ORDER BY id",
+                           diags, what);
+  if (!r)
+    return AMPEL_E_IO;
+  ampel_status st = index_init(x, r, "Gebiets", what, diags);
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
+    ampel_area a = {(char *)val(r, i, 1), (char *)val(r, i, 2),
+                    (char *)val(r, i, 3), (char *)val(r, i, 4),
+                    val_real(r, i, 5),  val_int(r, i, 6, AMPEL_NO_TILE),
+                    val_int(r, i, 7, AMPEL_NO_TILE), val_real(r, i, 8),
+                    val_real(r, i, 9)};
+    size_t id = 0;
+    st = ampel_dataset_put_area(ds, &a, &id);
+    if (st != AMPEL_OK)
+      put_fail(diags, st, what);
+    else
+      st = index_set(x, r, i, id, diags, "Gebiets");
+  }
+  PQclear(r);
+  return st;
+}
+
+static ampel_status load_indicators(pg *p, ampel_dataset *ds, id_index *x,
+                                    ampel_diags *diags) {
+  static const char what[] = "Kennzahlen laden";
+  PGresult *r = load_query(p,
+                           "SELECT id,key,name,unit,polarity,domain,"
+                           "definition,source,reference_date,decimals,"
+                           "secrecy FROM indicator ORDER BY id",
+                           diags, what);
+  if (!r)
+    return AMPEL_E_IO;
+  ampel_status st = index_init(x, r, "Kennzahl", what, diags);
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
+    ampel_polarity pol = AMPEL_POL_NEUTRAL;
+    const char *ps = val(r, i, 4);
+    if (ps && ampel_polarity_parse(ps, strlen(ps), &pol) != 0)
+      pol = AMPEL_POL_NEUTRAL;
+    int sec = val_int(r, i, 10, -1);
+    ampel_indicator ind = {(char *)val(r, i, 1), (char *)val(r, i, 2),
+                           (char *)val(r, i, 3), (char *)val(r, i, 5),
+                           (char *)val(r, i, 6), (char *)val(r, i, 7),
+                           (char *)val(r, i, 8), pol,
+                           val_int(r, i, 9, -1),
+                           sec < 0   ? AMPEL_SECRECY_UNSET
+                           : sec > 0 ? AMPEL_SECRECY_YES
+                                     : AMPEL_SECRECY_NO};
+    size_t id = 0;
+    st = ampel_dataset_put_indicator(ds, &ind, &id);
+    if (st != AMPEL_OK)
+      put_fail(diags, st, what);
+    else
+      st = index_set(x, r, i, id, diags, "Kennzahl");
+  }
+  PQclear(r);
+  return st;
+}
+
+static ampel_status load_periods(pg *p, ampel_dataset *ds, id_index *x,
+                                 ampel_diags *diags) {
+  static const char what[] = "Zeitpunkte laden";
+  /* COLLATE "C": byte order, as SQLite sorts the labels */
+  PGresult *r = load_query(p,
+                           "SELECT id,label,sort_key FROM period "
+                           "ORDER BY sort_key,label COLLATE \"C\"",
+                           diags, what);
+  if (!r)
+    return AMPEL_E_IO;
+  ampel_status st = index_init(x, r, "Zeitpunkt", what, diags);
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
+    size_t id = 0;
+    st = ampel_dataset_put_period(ds, val(r, i, 1),
+                                  (int32_t)val_int(r, i, 2, 0), &id);
+    if (st != AMPEL_OK)
+      put_fail(diags, st, what);
+    else
+      st = index_set(x, r, i, id, diags, "Zeitpunkt");
+  }
+  PQclear(r);
+  return st;
+}
+
+static ampel_status load_observations(pg *p, ampel_dataset *ds,
+                                      const id_index *ax, const id_index *ix,
+                                      const id_index *px,
+                                      ampel_diags *diags) {
+  static const char what[] = "Werte laden";
+  PGresult *r = load_query(p,
+                           "SELECT area_id,indicator_id,period_id,value,"
+                           "numerator,denominator,flag FROM observation",
+                           diags, what);
+  if (!r)
+    return AMPEL_E_IO;
+  ampel_status st = AMPEL_OK;
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
+    long sa = to_long(PQgetvalue(r, i, 0)), si = to_long(PQgetvalue(r, i, 1)),
+         sp = to_long(PQgetvalue(r, i, 2));
+    long a = index_get(ax, sa), k = index_get(ix, si),
+         t = index_get(px, sp);
+    int flag = val_int(r, i, 6, 0);
+    if (a < 0)
+      st = corrupt_id(diags, "Gebiets", sa);
+    else if (k < 0)
+      st = corrupt_id(diags, "Kennzahl", si);
+    else if (t < 0)
+      st = corrupt_id(diags, "Zeitpunkt", sp);
+    else if (flag < 0 || flag >= AMPEL_FLAG_COUNT_) {
+      ampel_diags_error(diags, AMPEL_E_DATA,
+                        "Datenbank beschädigt: unbekanntes Kennzeichen %d",
+                        flag);
+      st = AMPEL_E_DATA;
+    } else {
+      st = ampel_dataset_set(ds, (size_t)a, (size_t)k, (size_t)t,
+                             val_real(r, i, 3), val_real(r, i, 4),
+                             val_real(r, i, 5), (ampel_flag)flag);
+      if (st != AMPEL_OK)
+        put_fail(diags, st, what);
+    }
+  }
+  PQclear(r);
+  return st;
+}
+
+static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
+                            ampel_diags *diags) {
+  pg *p = impl;
+  id_index ax = {NULL, -1}, ix = {NULL, -1}, px = {NULL, -1};
+  *out = NULL;
+  ampel_dataset *ds = ampel_dataset_new();
+  ampel_status st =
+      ds ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM, "Daten laden");
+  int own_tx = 0;
+  if (st == AMPEL_OK && !p->in_tx) {
+    if (cmd(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != AMPEL_OK)
+      st = db_error(p, diags, "Daten laden");
+    else
+      own_tx = 1;
+  }
+  if (st == AMPEL_OK)
+    st = load_areas(p, ds, &ax, diags);
+  if (st == AMPEL_OK)
+    st = load_indicators(p, ds, &ix, diags);
+  if (st == AMPEL_OK)
+    st = load_periods(p, ds, &px, diags);
+  if (st == AMPEL_OK && what == AMPEL_LOAD_ALL)
+    st = load_observations(p, ds, &ax, &ix, &px, diags);
+  if (own_tx)
+    cmd(p, st == AMPEL_OK ? "COMMIT" : "ROLLBACK");
+  ampel_free(ax.map);
+  ampel_free(ix.map);
+  ampel_free(px.map);
+  if (st != AMPEL_OK) {
+    ampel_dataset_free(ds);
+    return st;
+  }
+  *out = ds;
+  return AMPEL_OK;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static ampel_status load_idmap(pg *p, idmap *m, const char *sql) {
+  PGresult *r = PQexec(p->conn, sql);
+  ampel_status st = PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK
+                                                         : AMPEL_E_IO;
+  m->next = 1;
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
+    st = PQgetisnull(r, i, 1)
+             ? AMPEL_E_DATA
+             : idmap_put(m, PQgetvalue(r, i, 1), to_long(PQgetvalue(r, i, 0)));
+  PQclear(r);
+  return st;
+}
+
+static ampel_status pg_rollback(void *impl) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_OK;
+  p->in_tx = 0;
+  idmap_release(&p->areas);
+  idmap_release(&p->inds);
+  idmap_release(&p->periods);
+  return cmd(p, "ROLLBACK");
+}
+
+static ampel_status pg_begin(void *impl) {
+  pg *p = impl;
+  if (p->in_tx)
+    return AMPEL_E_USAGE;
+  if (cmd(p, "BEGIN") != AMPEL_OK)
+    return AMPEL_E_IO;
+  p->in_tx = 1;
+  idmap_release(&p->areas);
+  idmap_release(&p->inds);
+  idmap_release(&p->periods);
+  /* one writer at a time; the maps are read after the lock is ours */
+  ampel_status st = run(p, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")",
+                        PGRES_TUPLES_OK);
+  if (st == AMPEL_OK)
+    st = load_idmap(p, &p->areas, "SELECT id,key FROM area");
+  if (st == AMPEL_OK)
+    st = load_idmap(p, &p->inds, "SELECT id,key FROM indicator");
+  if (st == AMPEL_OK)
+    st = load_idmap(p, &p->periods, "SELECT id,label FROM period");
+  /* the import id: the same sequence in meta as sqlite.c keeps */
+  char *id = NULL;
+  if (st == AMPEL_OK)
+    st = query_text(p,
+                    "SELECT greatest(coalesce((SELECT value::bigint FROM meta"
+                    " WHERE key='import_seq'),0),"
+                    "coalesce((SELECT max(id) FROM import),0))+1",
+                    0, NULL, &id);
+  if (st == AMPEL_OK && !id)
+    st = AMPEL_E_IO;
+  if (st == AMPEL_OK) {
+    p->import_id = to_long(id);
+    const char *params[] = {id};
+    PGresult *r = PQexecParams(
+        p->conn,
+        "INSERT INTO meta(key,value) VALUES('import_seq',$1) ON "
+        "CONFLICT(key) DO UPDATE SET value=excluded.value",
+        1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+      st = AMPEL_E_IO;
+    PQclear(r);
+  }
+  ampel_free(id);
+  if (st == AMPEL_OK && !p->prepared) {
+    PGresult *r = PQprepare(
+        p->conn, "ins_obs",
+        "INSERT INTO observation(area_id,indicator_id,period_id,value,"
+        "numerator,denominator,flag,import_id) VALUES($1,$2,$3,$4,$5,$6,$7,"
+        "$8) ON CONFLICT(area_id,indicator_id,period_id) DO UPDATE SET "
+        "value=excluded.value,numerator=excluded.numerator,"
+        "denominator=excluded.denominator,flag=excluded.flag,"
+        "import_id=excluded.import_id "
+        "WHERE observation.import_id<>excluded.import_id",
+        8, NULL);
+    if (PQresultStatus(r) == PGRES_COMMAND_OK)
+      p->prepared = 1;
+    else
+      st = AMPEL_E_IO;
+    PQclear(r);
+  }
+  if (st != AMPEL_OK)
+    pg_rollback(p);
+  return st;
+}
+
+static ampel_status pg_commit(void *impl) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  /* COMMIT of a failed transaction answers "ROLLBACK": not committed */
+  PGresult *r = PQexec(p->conn, "COMMIT");
+  int ok = PQresultStatus(r) == PGRES_COMMAND_OK &&
+           strcmp(PQcmdStatus(r), "COMMIT") == 0;
+  PQclear(r);
+  p->in_tx = 0;
+  if (!ok) {
+    cmd(p, "ROLLBACK");
+    return AMPEL_E_IO;
+  }
+  return AMPEL_OK;
+}
+
+/* Text parameters: a number as text in buf (NULL for NaN / unset). */
+static const char *real_param(char *buf, size_t size, double v) {
+  if (isnan(v))
+    return NULL;
+  snprintf(buf, size, "%.17g", v);
+  return buf;
+}
+static const char *long_param(char *buf, size_t size, long v) {
+  snprintf(buf, size, "%ld", v);
+  return buf;
+}
+
+/* Runs an INSERT or UPDATE with n text params; AMPEL_OK when it changed
+ * exactly one row. */
+static ampel_status write_one(pg *p, const char *sql, int n,
+                              const char *const *params) {
+  PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+  ampel_status st = PQresultStatus(r) == PGRES_COMMAND_OK &&
+                            strcmp(PQcmdTuples(r), "1") == 0
+                        ? AMPEL_OK
+                        : AMPEL_E_IO;
+  PQclear(r);
+  return st;
+}
+
+/* Insert (with the next id) or update the row of key in table; the
+ * statements take the id as $1 and the columns as $2... */
+static ampel_status put_row(pg *p, idmap *m, const char *key,
+                            const char *insert, const char *update, int n,
+                            const char **params) {
+  char idbuf[32];
+  long id = idmap_get(m, key);
+  int is_new = id < 0;
+  if (is_new)
+    id = m->next;
+  params[0] = long_param(idbuf, sizeof idbuf, id);
+  ampel_status st = write_one(p, is_new ? insert : update, n, params);
+  if (st == AMPEL_OK && is_new)
+    st = idmap_put(m, key, id);
+  return st;
+}
+
+static ampel_status pg_put_area(void *impl, const ampel_area *a) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  char pop[32], tr[16], tc[16], lat[32], lon[32];
+  int tile = a->tile_row != AMPEL_NO_TILE && a->tile_col != AMPEL_NO_TILE;
+  const char *params[10] = {
+      NULL,
+      a->key,
+      a->name,
+      a->parent,
+      a->level,
+      real_param(pop, sizeof pop, a->population),
+      tile ? long_param(tr, sizeof tr, a->tile_row) : NULL,
+      tile ? long_param(tc, sizeof tc, a->tile_col) : NULL,
+      real_param(lat, sizeof lat, a->lat),
+      real_param(lon, sizeof lon, a->lon)};
+  return put_row(p, &p->areas, a->key,
+                 "INSERT INTO area(id,key,name,parent,level,population,"
+                 "tile_row,tile_col,lat,lon) VALUES($1,$2,$3,$4,$5,$6,$7,$8,"
+                 "$9,$10)",
+                 "UPDATE area SET key=$2,name=$3,parent=$4,level=$5,"
+                 "population=$6,tile_row=$7,tile_col=$8,lat=$9,lon=$10 "
+                 "WHERE id=$1",
+                 10, params);
+}
+
+static ampel_status pg_put_indicator(void *impl, const ampel_indicator *ind) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  char dec[16];
+  const char *secrecy = ind->secrecy == AMPEL_SECRECY_UNSET ? NULL
+                        : ind->secrecy == AMPEL_SECRECY_YES ? "1"
+                                                            : "0";
+  const char *params[11] = {
+      NULL,
+      ind->key,
+      ind->name,
+      ind->unit,
+      ampel_polarity_name(ind->polarity),
+      ind->domain,
+      ind->definition,
+      ind->source,
+      ind->reference_date,
+      ind->decimals >= 0 ? long_param(dec, sizeof dec, ind->decimals) : NULL,
+      secrecy};
+  return put_row(p, &p->inds, ind->key,
+                 "INSERT INTO indicator(id,key,name,unit,polarity,domain,"
+                 "definition,source,reference_date,decimals,secrecy) "
+                 "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                 "UPDATE indicator SET key=$2,name=$3,unit=$4,polarity=$5,"
+                 "domain=$6,definition=$7,source=$8,reference_date=$9,"
+                 "decimals=$10,secrecy=$11 WHERE id=$1",
+                 11, params);
+}
+
+static ampel_status pg_put_period(void *impl, const char *label,
+                                  int32_t sort_key) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  if (idmap_get(&p->periods, label) >= 0)
+    return AMPEL_OK;
+  char sk[16];
+  const char *params[3] = {NULL, label, long_param(sk, sizeof sk, sort_key)};
+  return put_row(p, &p->periods, label,
+                 "INSERT INTO period(id,label,sort_key) VALUES($1,$2,$3)",
+                 "UPDATE period SET label=$2,sort_key=$3 WHERE id=$1", 3,
+                 params);
+}
+
+static ampel_status pg_put_observation(void *impl, const char *area,
+                                       const char *ind, const char *period,
+                                       double v, double num, double den,
+                                       ampel_flag flag) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  long a = idmap_get(&p->areas, area), i = idmap_get(&p->inds, ind),
+       t = idmap_get(&p->periods, period);
+  if (a < 0 || i < 0 || t < 0)
+    return AMPEL_E_NOT_FOUND;
+  char b[8][32];
+  const char *params[8] = {
+      long_param(b[0], 32, a),
+      long_param(b[1], 32, i),
+      long_param(b[2], 32, t),
+      real_param(b[3], 32, ampel_flag_has_value(flag) ? v : NAN),
+      real_param(b[4], 32, num),
+      real_param(b[5], 32, den),
+      long_param(b[6], 32, (long)flag),
+      long_param(b[7], 32, p->import_id)};
+  PGresult *r =
+      PQexecPrepared(p->conn, "ins_obs", 8, params, NULL, NULL, 0);
+  ampel_status st = AMPEL_E_IO;
+  if (PQresultStatus(r) == PGRES_COMMAND_OK)
+    st = strcmp(PQcmdTuples(r), "0") == 0 ? AMPEL_E_DATA : AMPEL_OK;
+  PQclear(r);
+  return st;
+}
+
+static ampel_status pg_log_import(void *impl, const ampel_import_file *files,
+                                  size_t n, int64_t when) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  /* digest = sha256(previous digest || each file's sha256), as sqlite.c */
+  char *prev = NULL;
+  ampel_status st = query_text(
+      p, "SELECT digest FROM import ORDER BY id DESC LIMIT 1", 0, NULL, &prev);
+  size_t len = 64 + n * 64 + 1;
+  char *buf = st == AMPEL_OK ? ampel_alloc(len) : NULL;
+  if (!buf) {
+    ampel_free(prev);
+    return st == AMPEL_OK ? AMPEL_E_NOMEM : st;
+  }
+  size_t off = (size_t)snprintf(buf, len, "%.64s", prev ? prev : "");
+  ampel_free(prev);
+  for (size_t i = 0; i < n; i++)
+    off += (size_t)snprintf(buf + off, len - off, "%s", files[i].sha256);
+  char digest[65];
+  st = ampel_sha256_hex(buf, off, digest);
+  ampel_free(buf);
+  char idb[32], wb[32];
+  long_param(idb, sizeof idb, p->import_id);
+  snprintf(wb, sizeof wb, "%lld", (long long)when);
+  if (st == AMPEL_OK) {
+    const char *params[] = {idb, wb, digest};
+    st = write_one(p, "INSERT INTO import(id,time,digest) VALUES($1,$2,$3)",
+                   3, params);
+  }
+  for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
+    char pos[32], rows[32];
+    const char *params[] = {idb,
+                            long_param(pos, sizeof pos, (long)i),
+                            files[i].name,
+                            files[i].sha256,
+                            files[i].kind,
+                            long_param(rows, sizeof rows, files[i].rows)};
+    st = write_one(p,
+                   "INSERT INTO import_file(import_id,pos,name,sha256,kind,"
+                   "rows) VALUES($1,$2,$3,$4,$5,$6)",
+                   6, params);
+  }
+  return st;
+}
+
+static ampel_status pg_data_version(void *impl, ampel_data_version *out) {
+  pg *p = impl;
+  memset(out, 0, sizeof *out);
+  PGresult *r = PQexec(p->conn,
+                       "SELECT id,time,digest,(SELECT count(*) FROM import)"
+                       " FROM import ORDER BY id DESC LIMIT 1");
+  ampel_status st = PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK
+                                                         : AMPEL_E_IO;
+  if (st == AMPEL_OK && PQntuples(r) > 0) {
+    out->id = to_long(PQgetvalue(r, 0, 0));
+    out->when = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    snprintf(out->digest, sizeof out->digest, "%.12s", PQgetvalue(r, 0, 2));
+    out->n_imports = to_long(PQgetvalue(r, 0, 3));
+  }
+  PQclear(r);
+  return st;
+}
+
+static ampel_status pg_import_log(void *impl, ampel_import_log_fn fn,
+                                  void *ud) {
+  pg *p = impl;
+  PGresult *r = PQexec(p->conn,
+                       "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
+                       "FROM import i JOIN import_file f ON f.import_id=i.id"
+                       " ORDER BY i.id DESC, f.pos");
+  ampel_status st = PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK
+                                                         : AMPEL_E_IO;
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
+    if (fn(ud, to_long(PQgetvalue(r, i, 0)),
+           strtoll(PQgetvalue(r, i, 1), NULL, 10), PQgetvalue(r, i, 2),
+           PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
+           to_long(PQgetvalue(r, i, 5))))
+      break; /* the callback stopped early */
+  PQclear(r);
+  return st;
+}
+
+static ampel_status pg_config_get(void *impl, const char *key, char **out) {
+  pg *p = impl;
+  const char *params[] = {key};
+  return query_text(p, "SELECT value FROM meta WHERE key=$1", 1, params, out);
+}
+
+static ampel_status pg_config_set(void *impl, const char *key,
+                                  const char *value) {
+  pg *p = impl;
+  const char *params[] = {key, value};
+  return write_one(p,
+                   "INSERT INTO meta(key,value) VALUES($1,$2) ON "
+                   "CONFLICT(key) DO UPDATE SET value=excluded.value",
+                   2, params);
+}
+
+/* ---- geometry: not yet on PostgreSQL (issue 11) ----------------------- */
+
+static ampel_status pg_put_geometry(void *impl, const char *area, int epsg,
+                                    const ampel_shape *shape) {
+  (void)impl;
+  (void)area;
+  (void)epsg;
+  (void)shape;
+  return AMPEL_E_USAGE;
+}
+
+static ampel_status pg_put_neighbour(void *impl, const char *area,
+                                     const char *other) {
+  (void)impl;
+  (void)area;
+  (void)other;
+  return AMPEL_E_USAGE;
+}
+
+/* Nothing can be stored yet, so the set is empty (maps show no shapes). */
+static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
+                                     ampel_diags *diags) {
+  (void)impl;
+  *out = ampel_geoset_new();
+  return *out ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM, "Flächen laden");
+}
+
+const ampel_store_ops ampel_pg_ops = {
+    "postgresql",     pg_close,         pg_load,          pg_begin,
+    pg_commit,        pg_rollback,      pg_put_area,      pg_put_indicator,
+    pg_put_period,    pg_put_observation, pg_log_import,  pg_data_version,
+    pg_import_log,    pg_config_get,    pg_config_set,    pg_put_geometry,
+    pg_put_neighbour, pg_load_geometry,
+};
+
+#endif /* AMPEL_HAVE_LIBPQ */

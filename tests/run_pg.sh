@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# PostgreSQL gives the same results as SQLite (issue 11).
+#
+# Starts a throwaway server (tests/pg/pg-start, 127.0.0.1, a free port below
+# 32768), imports the Gelsenkirchen example and tests/parity/*.csv into
+# SQLite and into PostgreSQL, and compares `export`, `lights --level
+# Stadtteil` and `list areas|indicators|periods` byte for byte. Then every
+# file of tests/malformed/ goes against PostgreSQL (on tests/malformed/base):
+# import and check exit 1 with the expected message
+# (tests/malformed/expected/NAME.stderr) and the export is unchanged.
+# Stops the server at the end (trap). Exit 77 when PostgreSQL is missing.
+set -u
+bin=$(realpath "$1"); src=$(realpath "$2")
+work=$(mktemp -d)
+trap 'bash "$src/tests/pg/pg-stop" "$work/pg"; rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1767225600 LC_ALL=C.UTF-8
+urls=$(bash "$src/tests/pg/pg-start" "$work/pg" gelsenkirchen parity mal)
+rc=$?
+[ $rc = 77 ] && exit 77
+[ $rc = 0 ] || { echo "FAIL: PostgreSQL startet nicht"; exit 1; }
+mapfile -t url <<<"$urls"
+pass=0; fail=0
+ok() { pass=$((pass+1)); }
+bad() { echo "FAIL $*"; fail=$((fail+1)); }
+cd "$work" || exit 1
+
+# same: DATASET PG_URL FILES... - import into both, compare the outputs
+same() {
+  local name=$1 pg=$2 c; shift 2
+  "$bin" --db "$name.db" import "$@" >"$name.sq.imp" 2>&1 ||
+    { bad "$name: SQLite-Import"; return; }
+  if "$bin" --db "$pg" import "$@" >"$name.pg.imp" 2>&1; then ok; else
+    bad "$name: PostgreSQL-Import"; cat "$name.pg.imp"; return; fi
+  cmp -s "$name.sq.imp" "$name.pg.imp" && ok ||
+    bad "$name: Import-Meldung weicht ab"
+  for c in "export -o -" "lights --level Stadtteil -o -" "list areas" \
+           "list indicators" "list periods"; do
+    # shellcheck disable=SC2086
+    "$bin" --db "$name.db" $c >sq.out 2>&1; local r1=$?
+    # shellcheck disable=SC2086
+    "$bin" --db "$pg" $c >pg.out 2>&1; local r2=$?
+    if [ $r1 = $r2 ] && cmp -s sq.out pg.out; then ok; else
+      bad "$name: '$c' weicht ab (exit $r1/$r2)"; diff sq.out pg.out | head -5
+    fi
+  done
+}
+g="$src/examples/gelsenkirchen"
+same gelsenkirchen "${url[0]}" "$g/gebiete.csv" "$g/kennzahlen.csv" "$g/werte.csv"
+# a second import of the values: a new Datenstand, the same data
+"$bin" --db "${url[0]}" import "$g/werte.csv" >/dev/null 2>&1 &&
+  "$bin" --db gelsenkirchen.db import "$g/werte.csv" >/dev/null 2>&1 &&
+  "$bin" --db "${url[0]}" export -o - | cmp -s - <("$bin" --db gelsenkirchen.db export -o -) &&
+  ok || bad "gelsenkirchen: zweiter Import"
+same parity "${url[1]}" "$src"/tests/parity/*.csv
+
+# malformed files against PostgreSQL: one database, checked after each file
+dir="$src/tests/malformed"
+pg=${url[2]}
+"$bin" --db "$pg" import "$dir"/base/*.csv >/dev/null ||
+  { bad "malformed: base import"; echo "pg: $pass passed, $fail failed"; exit 1; }
+"$bin" --db "$pg" export -o before.csv || exit 1
+for f in "$dir"/*.*; do
+  case "$f" in *.args) continue;; esac
+  name=$(basename "$f"); stem=${name%.*}; args=""
+  [ -f "$dir/$stem.args" ] && args=$(cat "$dir/$stem.args")
+  cp "$f" "./$name"
+  # shellcheck disable=SC2086
+  "$bin" --db "$pg" import $args "$name" >out.txt 2>err.txt; r=$?
+  # shellcheck disable=SC2086
+  "$bin" --db "$pg" check $args "$name" >/dev/null 2>check.txt; cr=$?
+  "$bin" --db "$pg" export -o after.csv
+  good=1
+  [ $r = 1 ] || { bad "malformed $name: import exit $r, erwartet 1"; good=0; }
+  [ $cr = 1 ] || { bad "malformed $name: check exit $cr, erwartet 1"; good=0; }
+  cmp -s before.csv after.csv || { bad "malformed $name: Datenbank verändert"; good=0; }
+  diff -u "$dir/expected/$stem.stderr" err.txt ||
+    { bad "malformed $name: Meldung weicht ab"; good=0; }
+  [ -s out.txt ] && { bad "malformed $name: Ausgabe auf stdout"; good=0; }
+  [ $good = 1 ] && ok
+done
+
+echo "pg: $pass passed, $fail failed"
+[ $fail = 0 ] && [ $pass -gt 0 ]
