@@ -121,6 +121,7 @@ int cli_write_table(const char *path, const ampel_buf *b);
 int cmd_import(const cli_call *call);
 int cmd_check(const cli_call *call);
 int cmd_list(const cli_call *call);
+int cmd_versions(const cli_call *call);
 int cmd_export(const cli_call *call);
 int cmd_heatmap(const cli_call *call);
 int cmd_lights(const cli_call *call);

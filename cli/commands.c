@@ -21,6 +21,8 @@ static const ampel_opt_id import_ids[] = {
 static const ampel_opt_id list_ids[] = {AMPEL_OPT_LIST_FORMAT,
                                         AMPEL_OPT_ONLY_LEVEL};
 
+static const ampel_opt_id versions_ids[] = {AMPEL_OPT_LIST_FORMAT};
+
 static const ampel_opt_id export_ids[] = {
     AMPEL_OPT_EXPORT_FORMAT, AMPEL_OPT_UNPROTECTED, AMPEL_OPT_OUTPUT};
 
@@ -105,6 +107,17 @@ static const cli_command commands[] = {
      "Listet die Gebiete (in der Reihenfolge der Einfuhr), die Kennzahlen\n"
      "oder die Zeiträume (nach Beginn sortiert) der Datenbank. --format json\n"
      "schreibt dieselbe Liste wie /api/v1/areas|indicators|periods.\n",
+     NULL},
+    {"versions", cmd_versions, versions_ids, N(versions_ids), 0, 0, NULL,
+     "Aufruf: ampel versions [--format text|csv|json]\n"
+     "\n"
+     "Listet die Datenstände der Datenbank, den neuesten zuerst: Nummer,\n"
+     "Zeit (UTC), Art, Prüfsumme, wie viele Werte neu hinzukamen, sich\n"
+     "änderten oder entfielen, und die eingelesenen Dateien mit dem Anfang\n"
+     "ihrer SHA-256-Prüfsumme. Jede Einfuhr ist ein Datenstand; geänderte\n"
+     "Werte überschreiben die alten nicht, die alten bleiben als Geschichte\n"
+     "erhalten. Bei Datenständen aus älteren Datenbanken (vor\n"
+     "Schema-Version 4) stehen statt der Zahlen '-'.\n",
      NULL},
     {"export", cmd_export, export_ids, N(export_ids), 0, 0, NULL,
      "Aufruf: ampel export [--format csv|json] [--ungeschuetzt] -o DATEI\n"

@@ -20,6 +20,7 @@ static const help texts[] = {
      "  import DATEI...   Dateien (CSV, XLSX) in die Datenbank einlesen\n"
      "  check DATEI...    Dateien prüfen, nichts speichern\n"
      "  list WAS          Gebiete, Kennzahlen oder Zeiträume auflisten\n"
+     "  versions          Datenstände mit Dateien und Änderungen auflisten\n"
      "  export            alle Werte als CSV oder Excel (.xlsx) ausgeben\n"
      "  heatmap           Heatmap mit Clustern der Gebiete und Kennzahlen\n"
      "  lights            Ampel: Status und Entwicklung je Gebiet\n"

@@ -34,7 +34,7 @@ enum {
 };
 
 /* Current schema version written by this build. */
-#define AMPEL_SCHEMA_VERSION 3
+#define AMPEL_SCHEMA_VERSION 4
 
 /* Open the database named by `location`: a file path (SQLite), or a
  * "postgresql://" or "postgres://" URL (libpq; the tables live in schema
@@ -129,6 +129,45 @@ typedef int (*ampel_import_log_fn)(void *ud, long import_id, int64_t when,
                                    const char *kind, long rows);
 ampel_status ampel_store_import_log(ampel_store *st, ampel_import_log_fn fn,
                                     void *ud) AMPEL_WUR;
+
+/* ---- Datenstände (schema version 4) -------------------------------------
+ *
+ * Every logged import is a Datenstand (its id is the data version's id).
+ * Observations keep their history: an import that changes a value closes
+ * the old row and adds a new one, so the values as they were at any
+ * Datenstand can be loaded again. Areas, indicators, periods and geometry
+ * are not versioned yet: they always show their current state. */
+
+/* Makes ampel_store_load() show the observations as they were at
+ * Datenstand `id` (0 = the current state, the default). An id that names
+ * no Datenstand is AMPEL_E_USAGE with a message in diags ("unbekannter
+ * Datenstand 9 (vorhanden: 1 bis 3)"); the choice then stays as it was.
+ * A read-only database of schema version 2 or 3 knows no history and
+ * accepts only 0. Does not change ampel_store_data_version(), which always
+ * describes the latest Datenstand. */
+ampel_status ampel_store_set_datenstand(ampel_store *st, long id,
+                                        ampel_diags *diags) AMPEL_WUR;
+
+/* One Datenstand, for ampel_store_datenstaende(). Strings are borrowed,
+ * valid during the callback. Counts are -1 when not recorded (Datenstände
+ * from before schema version 4). */
+typedef struct ampel_datenstand_info {
+  long id;
+  int64_t created;    /* Unix time */
+  const char *kind;   /* "import" */
+  const char *digest; /* the chained SHA-256 (64 hex digits) */
+  long n_new;         /* cells that had no value before */
+  long n_changed;     /* cells whose value, numerator, denominator or
+                         flag changed */
+  long n_removed;     /* cells closed without a successor (0 for imports) */
+} ampel_datenstand_info;
+
+typedef int (*ampel_datenstand_fn)(void *ud, const ampel_datenstand_info *d);
+
+/* Calls `fn` once per Datenstand, newest first; `fn` returns non-zero to
+ * stop. The files of each are in ampel_store_import_log(). */
+ampel_status ampel_store_datenstaende(ampel_store *st, ampel_datenstand_fn fn,
+                                      void *ud) AMPEL_WUR;
 
 /* Per-database settings (e.g. "min_count"). *out_value is a new string the
  * caller frees with ampel_free, or NULL when the key is not set. */

@@ -35,6 +35,10 @@ typedef struct ampel_store_ops {
   /* reports its failures into diags */
   ampel_status (*load_geometry)(void *impl, ampel_geoset **out,
                                 ampel_diags *diags);
+  /* schema version 4: the Datenstand loads show (0 = current) */
+  ampel_status (*set_datenstand)(void *impl, long id, ampel_diags *diags);
+  ampel_status (*datenstand_list)(void *impl, ampel_datenstand_fn fn,
+                                  void *ud);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */

@@ -935,6 +935,8 @@ const ampel_store_ops ampel_pg_ops = {
     pg_put_period,    pg_put_observation, pg_log_import,  pg_data_version,
     pg_import_log,    pg_config_get,    pg_config_set,    pg_put_geometry,
     pg_put_neighbour, pg_load_geometry,
+    NULL, /* set_datenstand: schema version 4 is not on PostgreSQL yet */
+    NULL, /* datenstand_list */
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */

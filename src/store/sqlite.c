@@ -14,12 +14,25 @@
  * Version 2 adds geometry(area_id, crs, shape, label, bbox) and
  *   neighbour(area_id, other_id), see store/sqlite_geo.h.
  * Version 3 adds indicator.secrecy (NULL unset, 1 ja, 0 nein).
+ * Version 4 (docs/dev/store-schema.md) replaces import/import_file by
+ *   datenstand/datenstand_file and versions the observations:
+ *   observation(indicator, period, area, ds_from, ds_to, value, numerator,
+ *   denominator, flag) WITHOUT ROWID; a row holds in Datenstand N when
+ *   ds_from <= N < coalesce(ds_to, ∞); current rows (ds_to IS NULL) have a
+ *   partial index. Areas, indicators, periods and geometry are not yet
+ *   versioned: they show their current state at every Datenstand.
  * Migrations: migrations[k] takes a database from version k to k+1.
+ * A read-only store does not migrate: it reads versions 2 and 3 as they are
+ *   (the `import` tables, no history).
  *
- * Duplicate detection: an observation upsert only overwrites rows written
- * by an earlier import (WHERE import_id <> excluded.import_id), so a second
- * value for the same cell within one import changes nothing and is
- * reported as a duplicate.
+ * Writing observations: each put goes into a TEMP staging table keyed like
+ * observation, so a second value for the same cell within one transaction
+ * changes nothing and is reported as a duplicate. merge_stage() then
+ * applies the stage set-wise (at commit, or before a load inside the
+ * transaction): a current row whose value, numerator, denominator or flag
+ * differs is closed (ds_to = this transaction's id) and the staged row is
+ * inserted; an unchanged row is left alone; cells the import does not
+ * mention stay current. Merging is idempotent, so it may run more than once.
  */
 #include <math.h>
 #include <sqlite3.h>
@@ -59,6 +72,40 @@ static const char *const migrations[] = {
     AMPEL_SQLITE_GEO_MIGRATION,
     /* 2 → 3: column Geheimhaltung; NULL unset (unit rule), 1 ja, 0 nein */
     "ALTER TABLE indicator ADD COLUMN secrecy INTEGER;",
+    /* 3 → 4 (docs/dev/store-schema.md): import becomes datenstand (same
+     * ids and digests, so footers stay), import_file datenstand_file, and
+     * observation is keyed (indicator, period, area, ds_from) with the
+     * interval of Datenstände in which a row holds. History before version
+     * 4 was never kept: every row is current from its import on. */
+    "CREATE TABLE datenstand(id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, user_name TEXT, parent INTEGER,"
+    " digest TEXT NOT NULL, n_new INTEGER, n_changed INTEGER,"
+    " n_removed INTEGER, note TEXT);"
+    "INSERT INTO datenstand(id,created,kind,parent,digest)"
+    " SELECT id,time,'import',"
+    "(SELECT max(p.id) FROM import p WHERE p.id<import.id),digest"
+    " FROM import ORDER BY id;"
+    "CREATE TABLE datenstand_file(datenstand INTEGER NOT NULL, pos INTEGER"
+    " NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL, kind TEXT NOT NULL,"
+    " rows INTEGER NOT NULL, PRIMARY KEY(datenstand, pos));"
+    "INSERT OR IGNORE INTO datenstand_file(datenstand,pos,name,sha256,kind,"
+    "rows) SELECT import_id,pos,name,sha256,kind,rows FROM import_file"
+    " ORDER BY import_id,pos;"
+    "DROP TABLE import_file;"
+    "DROP TABLE import;"
+    "ALTER TABLE observation RENAME TO observation_v3;"
+    "CREATE TABLE observation(indicator INTEGER NOT NULL, period INTEGER NOT"
+    " NULL, area INTEGER NOT NULL, ds_from INTEGER NOT NULL, ds_to INTEGER,"
+    " value REAL, numerator REAL, denominator REAL,"
+    " flag INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(indicator, period, area, ds_from)) WITHOUT ROWID;"
+    "INSERT INTO observation(indicator,period,area,ds_from,ds_to,value,"
+    "numerator,denominator,flag) SELECT indicator_id,period_id,area_id,"
+    "import_id,NULL,value,numerator,denominator,flag FROM observation_v3"
+    " ORDER BY indicator_id,period_id,area_id;"
+    "DROP TABLE observation_v3;"
+    "CREATE INDEX observation_current ON observation(indicator, period, area)"
+    " WHERE ds_to IS NULL;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
@@ -83,8 +130,11 @@ typedef struct last_key {
 typedef struct sq {
   sqlite3 *db;
   last_key last_area, last_ind, last_period;
-  sqlite3_stmt *ins_obs;
+  sqlite3_stmt *ins_obs; /* into the stage */
   long import_id; /* id the current transaction's import will get */
+  long datenstand; /* the Datenstand loads show; 0 = current */
+  long n_new, n_changed; /* merged in this transaction */
+  int staged; /* rows put since the last merge */
   int in_tx;
   int version; /* schema version of the open database */
   idmap areas, inds, periods;
@@ -509,11 +559,20 @@ static ampel_status load_observations(sq *s, ampel_dataset *ds,
                                       ampel_diags *diags) {
   static const char what[] = "Werte laden";
   sqlite3_stmt *q = NULL;
-  ampel_status st = load_prepare(s,
-                                 "SELECT area_id,indicator_id,period_id,"
-                                 "value,numerator,denominator,flag "
-                                 "FROM observation",
-                                 &q, diags, what);
+  /* version 4: the rows that hold in the chosen Datenstand; a read-only
+   * version 2 or 3 database has one state only */
+  const char *sql =
+      s->version < 4 ? "SELECT area_id,indicator_id,period_id,"
+                       "value,numerator,denominator,flag FROM observation"
+      : s->datenstand > 0
+          ? "SELECT area,indicator,period,value,numerator,denominator,flag "
+            "FROM observation WHERE ds_from<=?1 AND "
+            "(ds_to IS NULL OR ds_to>?1)"
+          : "SELECT area,indicator,period,value,numerator,denominator,flag "
+            "FROM observation WHERE ds_to IS NULL";
+  ampel_status st = load_prepare(s, sql, &q, diags, what);
+  if (st == AMPEL_OK && s->version >= 4 && s->datenstand > 0)
+    sqlite3_bind_int64(q, 1, s->datenstand);
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     long sa = (long)sqlite3_column_int64(q, 0),
@@ -546,6 +605,49 @@ static ampel_status load_observations(sq *s, ampel_dataset *ds,
   return st;
 }
 
+/* Applies the staged observations to the table (see the top of this file):
+ * closes the current rows the stage changes, then inserts every staged row
+ * that has no current row (new cells and the changed ones just closed).
+ * Counts go to n_changed and n_new. */
+static ampel_status merge_stage(sq *s) {
+  if (!s->staged)
+    return AMPEL_OK;
+  static const char close_sql[] =
+      "UPDATE observation SET ds_to=?1 FROM temp.observation_stage AS g "
+      "WHERE observation.indicator=g.indicator AND "
+      "observation.period=g.period AND observation.area=g.area AND "
+      "observation.ds_to IS NULL AND observation.ds_from<>?1 AND "
+      "(observation.value IS NOT g.value OR "
+      "observation.numerator IS NOT g.numerator OR "
+      "observation.denominator IS NOT g.denominator OR "
+      "observation.flag IS NOT g.flag)";
+  static const char insert_sql[] =
+      "INSERT INTO observation(indicator,period,area,ds_from,ds_to,value,"
+      "numerator,denominator,flag) SELECT g.indicator,g.period,g.area,?1,"
+      "NULL,g.value,g.numerator,g.denominator,g.flag "
+      "FROM temp.observation_stage AS g WHERE NOT EXISTS (SELECT 1 FROM "
+      "observation AS o WHERE o.indicator=g.indicator AND "
+      "o.period=g.period AND o.area=g.area AND o.ds_to IS NULL) "
+      "ORDER BY g.indicator,g.period,g.area";
+  const char *const sqls[2] = {close_sql, insert_sql};
+  long counts[2] = {0, 0};
+  for (int k = 0; k < 2; k++) {
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sqls[k], -1, &q, NULL) != SQLITE_OK)
+      return AMPEL_E_IO;
+    sqlite3_bind_int64(q, 1, s->import_id);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+      return AMPEL_E_IO;
+    counts[k] = (long)sqlite3_changes(s->db);
+  }
+  s->n_changed += counts[0];
+  s->n_new += counts[1] - counts[0];
+  s->staged = 0;
+  return AMPEL_OK;
+}
+
 static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
                             ampel_diags *diags) {
   sq *s = impl;
@@ -562,6 +664,9 @@ static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
       st = load_fail(s, diags, "Daten laden", rc);
     own_tx = rc == SQLITE_OK;
   }
+  /* inside a write transaction, the staged rows count as written */
+  if (st == AMPEL_OK && s->in_tx && merge_stage(s) != AMPEL_OK)
+    st = load_fail(s, diags, "Werte übernehmen", sqlite3_errcode(s->db));
   if (st == AMPEL_OK)
     st = load_areas(s, ds, &ax, diags);
   if (st == AMPEL_OK)
@@ -590,9 +695,21 @@ static ampel_status sq_begin(void *impl) {
   sq *s = impl;
   if (s->in_tx)
     return AMPEL_E_USAGE;
+  /* the stage lives in the connection's temp database, created outside
+   * the transaction so that a rollback keeps it (and ins_obs valid) */
+  if (exec(s, "PRAGMA temp.cache_size=-65536") != AMPEL_OK ||
+      exec(s, "CREATE TEMP TABLE IF NOT EXISTS observation_stage("
+              "indicator INTEGER NOT NULL, period INTEGER NOT NULL,"
+              " area INTEGER NOT NULL, value REAL, numerator REAL,"
+              " denominator REAL, flag INTEGER NOT NULL,"
+              " PRIMARY KEY(indicator, period, area)) WITHOUT ROWID") !=
+          AMPEL_OK)
+    return AMPEL_E_IO;
   if (exec(s, "BEGIN IMMEDIATE") != AMPEL_OK)
     return AMPEL_E_IO;
   s->in_tx = 1;
+  s->n_new = s->n_changed = 0;
+  s->staged = 0;
   memset(&s->last_area, 0, sizeof s->last_area);
   memset(&s->last_ind, 0, sizeof s->last_ind);
   memset(&s->last_period, 0, sizeof s->last_period);
@@ -612,7 +729,7 @@ static ampel_status sq_begin(void *impl) {
       sqlite3_prepare_v2(s->db,
                          "SELECT max(coalesce((SELECT CAST(value AS INTEGER) "
                          "FROM meta WHERE key='import_seq'),0),"
-                         "coalesce((SELECT max(id) FROM import),0))+1",
+                         "coalesce((SELECT max(id) FROM datenstand),0))+1",
                          -1, &q, NULL) == SQLITE_OK &&
       sqlite3_step(q) == SQLITE_ROW)
     s->import_id = sqlite3_column_int64(q, 0);
@@ -627,16 +744,14 @@ static ampel_status sq_begin(void *impl) {
              s->import_id);
     st = exec(s, sql);
   }
+  if (st == AMPEL_OK)
+    st = exec(s, "DELETE FROM temp.observation_stage");
   if (st == AMPEL_OK && !s->ins_obs &&
       sqlite3_prepare_v3(
           s->db,
-          "INSERT INTO observation(area_id,indicator_id,period_id,value,"
-          "numerator,denominator,flag,import_id) VALUES(?,?,?,?,?,?,?,?) "
-          "ON CONFLICT(area_id,indicator_id,period_id) DO UPDATE SET "
-          "value=excluded.value,numerator=excluded.numerator,"
-          "denominator=excluded.denominator,flag=excluded.flag,"
-          "import_id=excluded.import_id "
-          "WHERE observation.import_id<>excluded.import_id",
+          "INSERT INTO temp.observation_stage(area,indicator,period,value,"
+          "numerator,denominator,flag) VALUES(?,?,?,?,?,?,?) "
+          "ON CONFLICT DO NOTHING",
           -1, SQLITE_PREPARE_PERSISTENT, &s->ins_obs, NULL) != SQLITE_OK)
     st = AMPEL_E_IO;
   if (st != AMPEL_OK) {
@@ -646,11 +761,31 @@ static ampel_status sq_begin(void *impl) {
   return st;
 }
 
+/* Writes this transaction's counts into its Datenstand row (if it logged
+ * one). Imports add and replace; they never remove (n_removed = 0). */
+static ampel_status record_counts(sq *s) {
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "UPDATE datenstand SET n_new=?,n_changed=?,"
+                         "n_removed=0 WHERE id=?",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  sqlite3_bind_int64(q, 1, s->n_new);
+  sqlite3_bind_int64(q, 2, s->n_changed);
+  sqlite3_bind_int64(q, 3, s->import_id);
+  int rc = sqlite3_step(q);
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
 static ampel_status sq_commit(void *impl) {
   sq *s = impl;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  if (exec(s, "COMMIT") != AMPEL_OK) {
+  ampel_status st = merge_stage(s);
+  if (st == AMPEL_OK)
+    st = record_counts(s);
+  if (st != AMPEL_OK || exec(s, "COMMIT") != AMPEL_OK) {
     exec(s, "ROLLBACK");
     s->in_tx = 0;
     return AMPEL_E_IO;
@@ -798,19 +933,22 @@ static ampel_status sq_put_observation(void *impl, const char *area,
   bind_real_or_null(q, 5, num);
   bind_real_or_null(q, 6, den);
   sqlite3_bind_int(q, 7, (int)flag);
-  sqlite3_bind_int64(q, 8, s->import_id);
   int rc = sqlite3_step(q);
   sqlite3_reset(q);
   if (rc != SQLITE_DONE)
     return AMPEL_E_IO;
-  return sqlite3_changes(s->db) == 0 ? AMPEL_E_DATA : AMPEL_OK;
+  if (sqlite3_changes(s->db) == 0)
+    return AMPEL_E_DATA;
+  s->staged = 1;
+  return AMPEL_OK;
 }
 
 static ampel_status previous_digest(sq *s, char out[65]) {
   sqlite3_stmt *q = NULL;
   out[0] = '\0';
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT digest FROM import ORDER BY id DESC LIMIT 1",
+                         "SELECT digest FROM datenstand ORDER BY id DESC "
+                         "LIMIT 1",
                          -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc = sqlite3_step(q);
@@ -844,7 +982,9 @@ static ampel_status sq_log_import(void *impl, const ampel_import_file *files,
   sqlite3_stmt *q = NULL;
   if (st == AMPEL_OK &&
       sqlite3_prepare_v2(s->db,
-                         "INSERT INTO import(id,time,digest) VALUES(?,?,?)",
+                         "INSERT INTO datenstand(id,created,kind,parent,"
+                         "digest) VALUES(?1,?2,'import',(SELECT max(id) FROM"
+                         " datenstand WHERE id<?1),?3)",
                          -1, &q, NULL) == SQLITE_OK) {
     sqlite3_bind_int64(q, 1, s->import_id);
     sqlite3_bind_int64(q, 2, when);
@@ -858,8 +998,8 @@ static ampel_status sq_log_import(void *impl, const ampel_import_file *files,
   q = NULL;
   if (st == AMPEL_OK &&
       sqlite3_prepare_v2(s->db,
-                         "INSERT INTO import_file(import_id,pos,name,sha256,"
-                         "kind,rows) VALUES(?,?,?,?,?,?)",
+                         "INSERT INTO datenstand_file(datenstand,pos,name,"
+                         "sha256,kind,rows) VALUES(?,?,?,?,?,?)",
                          -1, &q, NULL) != SQLITE_OK)
     st = AMPEL_E_IO;
   for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
@@ -881,10 +1021,14 @@ static ampel_status sq_data_version(void *impl, ampel_data_version *out) {
   sq *s = impl;
   sqlite3_stmt *q = NULL;
   memset(out, 0, sizeof *out);
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT id,time,digest,(SELECT count(*) FROM import)"
-                         " FROM import ORDER BY id DESC LIMIT 1",
-                         -1, &q, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(
+          s->db,
+          s->version < 4 ? "SELECT id,time,digest,(SELECT count(*) FROM "
+                           "import) FROM import ORDER BY id DESC LIMIT 1"
+                         : "SELECT id,created,digest,(SELECT count(*) FROM "
+                           "datenstand) FROM datenstand ORDER BY id DESC "
+                           "LIMIT 1",
+          -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc = sqlite3_step(q);
   if (rc == SQLITE_ROW) {
@@ -903,11 +1047,16 @@ static ampel_status sq_import_log(void *impl, ampel_import_log_fn fn,
                                   void *ud) {
   sq *s = impl;
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
-                         "FROM import i JOIN import_file f ON f.import_id=i.id"
-                         " ORDER BY i.id DESC, f.pos",
-                         -1, &q, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(
+          s->db,
+          s->version < 4
+              ? "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
+                "FROM import i JOIN import_file f ON f.import_id=i.id"
+                " ORDER BY i.id DESC, f.pos"
+              : "SELECT d.id,d.created,f.name,f.sha256,f.kind,f.rows "
+                "FROM datenstand d JOIN datenstand_file f ON "
+                "f.datenstand=d.id ORDER BY d.id DESC, f.pos",
+          -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW)
@@ -993,10 +1142,120 @@ static ampel_status sq_load_geometry(void *impl, ampel_geoset **out,
   return ampel_sqlite_geo_load(s->db, out, diags);
 }
 
+/* ---- Datenstände ------------------------------------------------------ */
+
+/* The first and last Datenstand id and how many there are (0 when none). */
+static ampel_status datenstand_range(sq *s, long *out_min, long *out_max,
+                                     long *out_n) {
+  sqlite3_stmt *q = NULL;
+  *out_min = *out_max = *out_n = 0;
+  if (sqlite3_prepare_v2(s->db,
+                         s->version < 4
+                             ? "SELECT min(id),max(id),count(*) FROM import"
+                             : "SELECT min(id),max(id),count(*) FROM "
+                               "datenstand",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) {
+    *out_min = (long)sqlite3_column_int64(q, 0);
+    *out_max = (long)sqlite3_column_int64(q, 1);
+    *out_n = (long)sqlite3_column_int64(q, 2);
+    rc = sqlite3_step(q);
+  }
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+static ampel_status sq_set_datenstand(void *impl, long id,
+                                      ampel_diags *diags) {
+  sq *s = impl;
+  if (id == 0) {
+    s->datenstand = 0;
+    return AMPEL_OK;
+  }
+  long min = 0, max = 0, n = 0, found = 0;
+  ampel_status st = datenstand_range(s, &min, &max, &n);
+  if (st != AMPEL_OK)
+    return db_error(s, diags, "Datenstände lesen");
+  sqlite3_stmt *q = NULL;
+  if (id > 0 && s->version >= 4) {
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM datenstand WHERE id=?", -1,
+                           &q, NULL) != SQLITE_OK)
+      return db_error(s, diags, "Datenstände lesen");
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    found = rc == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      return db_error(s, diags, "Datenstände lesen");
+  }
+  if (found) {
+    s->datenstand = id;
+    return AMPEL_OK;
+  }
+  if (n == 0)
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "unbekannter Datenstand %ld (noch keiner vorhanden)",
+                      id);
+  else if (s->version < 4)
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "unbekannter Datenstand %ld (die Datenbank hat "
+                      "Schema-Version %d und keine Geschichte; bitte einmal "
+                      "'ampel import' ausführen)",
+                      id, s->version);
+  else if (n == max - min + 1)
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "unbekannter Datenstand %ld (vorhanden: %ld bis %ld)",
+                      id, min, max);
+  else
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "unbekannter Datenstand %ld (vorhanden: %ld "
+                      "Datenstände von %ld bis %ld)",
+                      id, n, min, max);
+  return AMPEL_E_USAGE;
+}
+
+static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
+                                       void *ud) {
+  sq *s = impl;
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(
+          s->db,
+          s->version < 4
+              ? "SELECT id,time,'import',digest,NULL,NULL,NULL FROM import "
+                "ORDER BY id DESC"
+              : "SELECT id,created,kind,digest,n_new,n_changed,n_removed "
+                "FROM datenstand ORDER BY id DESC",
+          -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    ampel_datenstand_info d = {0};
+    d.id = (long)sqlite3_column_int64(q, 0);
+    d.created = sqlite3_column_int64(q, 1);
+    d.kind = col_text(q, 2);
+    d.digest = col_text(q, 3);
+    for (int k = 0; k < 3; k++) {
+      long v = sqlite3_column_type(q, 4 + k) == SQLITE_NULL
+                   ? -1
+                   : (long)sqlite3_column_int64(q, 4 + k);
+      *(k == 0 ? &d.n_new : k == 1 ? &d.n_changed : &d.n_removed) = v;
+    }
+    if (fn(ud, &d)) {
+      rc = SQLITE_DONE; /* the callback stopped early */
+      break;
+    }
+  }
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
 const ampel_store_ops ampel_sqlite_ops = {
     "sqlite",         sq_close,         sq_load,         sq_begin,
     sq_commit,        sq_rollback,      sq_put_area,     sq_put_indicator,
     sq_put_period,    sq_put_observation, sq_log_import, sq_data_version,
     sq_import_log,    sq_config_get,    sq_config_set,   sq_put_geometry,
-    sq_put_neighbour, sq_load_geometry,
+    sq_put_neighbour, sq_load_geometry, sq_set_datenstand,
+    sq_datenstand_list,
 };

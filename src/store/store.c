@@ -134,6 +134,26 @@ ampel_status ampel_store_load_geometry(ampel_store *st, ampel_geoset **out,
   return st->ops->load_geometry(st->impl, out, diags);
 }
 
+ampel_status ampel_store_set_datenstand(ampel_store *st, long id,
+                                       ampel_diags *diags) {
+  if (!st->ops->set_datenstand) { /* an engine without history */
+    if (id == 0)
+      return AMPEL_OK;
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "frühere Datenstände gibt es auf %s noch nicht",
+                      st->ops->name);
+    return AMPEL_E_USAGE;
+  }
+  return st->ops->set_datenstand(st->impl, id, diags);
+}
+
+ampel_status ampel_store_datenstaende(ampel_store *st, ampel_datenstand_fn fn,
+                                      void *ud) {
+  if (!st->ops->datenstand_list) /* an engine without history: the log */
+    return AMPEL_E_USAGE;
+  return st->ops->datenstand_list(st->impl, fn, ud);
+}
+
 void ampel_data_version_format(const ampel_data_version *v, char *buf,
                                size_t size) {
   if (!v || v->id == 0) {

@@ -104,17 +104,17 @@ static void corrupt_and_check(const char *sql, const char *needle) {
 static void test_unknown_area_id(void **state) {
   (void)state;
   /* id 0: no row has it, the old map sent it to the first area */
-  corrupt_and_check("UPDATE observation SET area_id=0 WHERE value=2",
+  corrupt_and_check("UPDATE observation SET area=0 WHERE value=2",
                     "Datenbank beschädigt: unbekannte Gebiets-ID 0");
-  corrupt_and_check("UPDATE observation SET area_id=77 WHERE value=2",
+  corrupt_and_check("UPDATE observation SET area=77 WHERE value=2",
                     "unbekannte Gebiets-ID 77");
 }
 
 static void test_unknown_indicator_and_period_id(void **state) {
   (void)state;
-  corrupt_and_check("UPDATE observation SET indicator_id=0",
+  corrupt_and_check("UPDATE observation SET indicator=0",
                     "unbekannte Kennzahl-ID 0");
-  corrupt_and_check("UPDATE observation SET period_id=0 WHERE value=1",
+  corrupt_and_check("UPDATE observation SET period=0 WHERE value=1",
                     "unbekannte Zeitpunkt-ID 0");
 }
 

@@ -103,7 +103,7 @@ static void test_create_and_schema(void **state) {
   assert_int_equal(
       sql_int(t.path, "SELECT count(*) FROM sqlite_master WHERE type='table'"
                       " AND name IN ('meta','area','indicator','period',"
-                      "'observation','import','import_file')"),
+                      "'observation','datenstand','datenstand_file')"),
       7);
   /* opening again (every mode) keeps the version */
   ampel_store_close(open_ok(t.path, AMPEL_STORE_CREATE));
@@ -294,48 +294,7 @@ static void test_roundtrip_every_field(void **state) {
   tmpdb_remove(&t);
 }
 
-/* A version 2 database (no indicator.secrecy): read-only it loads as it
- * is with secrecy unset; opened for writing it is migrated to version 3
- * and keeps its data. */
-static void test_version_2_database(void **state) {
-  (void)state;
-  tmpdb t;
-  tmpdb_make(&t);
-  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
-  assert_int_equal(ampel_store_begin(s), AMPEL_OK);
-  put_all(s);
-  assert_int_equal(ampel_store_commit(s), AMPEL_OK);
-  ampel_store_close(s);
-  sql_exec(t.path, "ALTER TABLE indicator DROP COLUMN secrecy;"
-                   "PRAGMA user_version=2");
-  s = open_ok(t.path, AMPEL_STORE_READONLY);
-  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
-  assert_int_equal(ampel_dataset_n_observations(ds), 7);
-  for (size_t i = 0; i < 3; i++)
-    assert_int_equal(ampel_dataset_indicator(ds, i)->secrecy,
-                     AMPEL_SECRECY_UNSET);
-  ampel_dataset_free(ds);
-  ampel_store_close(s);
-  assert_int_equal(sql_int(t.path, "PRAGMA user_version"), 2);
-  s = open_ok(t.path, AMPEL_STORE_WRITE);
-  ampel_store_close(s);
-  assert_int_equal(sql_int(t.path, "PRAGMA user_version"), 3);
-  assert_int_equal(sql_int(t.path, "SELECT count(*) FROM indicator "
-                                   "WHERE secrecy IS NULL"),
-                   3);
-  s = open_ok(t.path, AMPEL_STORE_WRITE);
-  assert_int_equal(ampel_store_begin(s), AMPEL_OK);
-  put_all(s); /* the same rows again, now with their secrecy */
-  assert_int_equal(ampel_store_commit(s), AMPEL_OK);
-  ds = load(s, AMPEL_LOAD_ALL);
-  check_all(ds, 1);
-  ampel_dataset_free(ds);
-  ampel_store_close(s);
-  /* a version 1 database is still refused read-only */
-  sql_exec(t.path, "PRAGMA user_version=1");
-  open_fails(t.path, AMPEL_STORE_READONLY, AMPEL_E_DATA, "Schema-Version");
-  tmpdb_remove(&t);
-}
+/* Databases of versions 2 and 3: tests/unit/test_store_history.c. */
 
 static void test_duplicate_in_one_transaction(void **state) {
   (void)state;
@@ -617,7 +576,6 @@ int main(void) {
       cmocka_unit_test(test_newer_schema_refused),
       cmocka_unit_test(test_missing_and_bad_locations),
       cmocka_unit_test(test_roundtrip_every_field),
-      cmocka_unit_test(test_version_2_database),
       cmocka_unit_test(test_duplicate_in_one_transaction),
       cmocka_unit_test(test_replace_across_transactions),
       cmocka_unit_test(test_rollback_leaves_nothing),

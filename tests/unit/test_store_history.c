@@ -1,0 +1,437 @@
+/* Unit tests for schema version 4 of the SQLite store (docs/dev/store-schema.md):
+ * the history of Datenstände (an import closes changed rows and leaves
+ * unchanged ones alone), loading at a Datenstand, the list of Datenstände,
+ * and databases of versions 2 and 3 (read as they are, migrated on write
+ * with the same values, data-version digest and footer stamp). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ampel/alloc.h"
+#include "ampel/store.h"
+
+#define TMPDB_PREFIX "ampel-history"
+#include "tmpdb.h"
+
+static long sql_long(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                   SQLITE_OK);
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+    fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+  long v = (long)sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return v;
+}
+
+static void sql_exec(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  sqlite3_close(db);
+}
+
+/* Turns a version 4 database without history back into the version 3
+ * layout, table for table as migrations 0 → 3 created it (import,
+ * import_file, observation keyed by area × indicator × period). */
+static void make_version_3(const char *path) {
+  sql_exec(path,
+           "PRAGMA journal_mode=DELETE;"
+           "BEGIN;"
+           "CREATE TABLE import(id INTEGER PRIMARY KEY, time INTEGER NOT "
+           "NULL, digest TEXT NOT NULL);"
+           "INSERT INTO import SELECT id,created,digest FROM datenstand;"
+           "CREATE TABLE import_file(import_id INTEGER NOT NULL REFERENCES"
+           " import(id), pos INTEGER NOT NULL, name TEXT NOT NULL, sha256 "
+           "TEXT NOT NULL, kind TEXT NOT NULL, rows INTEGER NOT NULL);"
+           "INSERT INTO import_file SELECT datenstand,pos,name,sha256,kind,"
+           "rows FROM datenstand_file;"
+           "CREATE TABLE obs3(area_id INTEGER NOT NULL REFERENCES area(id),"
+           " indicator_id INTEGER NOT NULL REFERENCES indicator(id),"
+           " period_id INTEGER NOT NULL REFERENCES period(id), value REAL,"
+           " numerator REAL, denominator REAL, flag INTEGER NOT NULL "
+           "DEFAULT 0, import_id INTEGER NOT NULL,"
+           " PRIMARY KEY(area_id, indicator_id, period_id)) WITHOUT ROWID;"
+           "INSERT INTO obs3 SELECT area,indicator,period,value,numerator,"
+           "denominator,flag,ds_from FROM observation WHERE ds_to IS NULL;"
+           "DROP TABLE observation; DROP TABLE datenstand;"
+           "DROP TABLE datenstand_file;"
+           "ALTER TABLE obs3 RENAME TO observation;"
+           "PRAGMA user_version=3;"
+           "COMMIT;");
+}
+
+static const ampel_area AREAS[] = {
+    {"A", "Nord", NULL, "Stadtteil", 100, AMPEL_NO_TILE, AMPEL_NO_TILE, NAN,
+     NAN},
+    {"B", "Süd", NULL, "Stadtteil", 200, AMPEL_NO_TILE, AMPEL_NO_TILE, NAN,
+     NAN},
+};
+static const ampel_indicator IND = {"q", "Quote", "%", NULL, NULL, NULL,
+                                    NULL, AMPEL_POL_HIGHER_IS_WORSE, 1,
+                                    AMPEL_SECRECY_UNSET};
+
+/* One import: the two areas, the indicator, periods 2022 and 2023 and the
+ * four values vals[area * 2 + period] (NaN: not put), logged with a file
+ * digest made of `sha` and time `when`. */
+static void import4(ampel_store *s, const double vals[4], char sha,
+                    int64_t when) {
+  assert_int_equal(ampel_store_begin(s), AMPEL_OK);
+  for (size_t i = 0; i < 2; i++)
+    assert_int_equal(ampel_store_put_area(s, &AREAS[i]), AMPEL_OK);
+  assert_int_equal(ampel_store_put_indicator(s, &IND), AMPEL_OK);
+  assert_int_equal(ampel_store_put_period(s, "2022", 20220101), AMPEL_OK);
+  assert_int_equal(ampel_store_put_period(s, "2023", 20230101), AMPEL_OK);
+  static const char *const area[] = {"A", "B"};
+  static const char *const per[] = {"2022", "2023"};
+  for (size_t k = 0; k < 4; k++)
+    if (!isnan(vals[k]))
+      assert_int_equal(ampel_store_put_observation(s, area[k / 2], "q",
+                                                   per[k % 2], vals[k], NAN,
+                                                   NAN, AMPEL_FLAG_NONE),
+                       AMPEL_OK);
+  ampel_import_file f = {"werte.csv", "", "values", 4};
+  memset(f.sha256, sha, 64);
+  f.sha256[64] = '\0';
+  assert_int_equal(ampel_store_log_import(s, &f, 1, when), AMPEL_OK);
+  assert_int_equal(ampel_store_commit(s), AMPEL_OK);
+}
+
+/* The value of (area, "q", period) in ds, NaN when absent. */
+static double value_of(const ampel_dataset *ds, const char *area,
+                       const char *period) {
+  long a = ampel_dataset_find_area(ds, area),
+       i = ampel_dataset_find_indicator(ds, "q"),
+       p = ampel_dataset_find_period(ds, period);
+  assert_true(a >= 0 && i >= 0 && p >= 0);
+  ampel_cell_ref c = ampel_dataset_get(ds, (size_t)a, (size_t)i, (size_t)p);
+  return c.present ? c.value : NAN;
+}
+
+static void set_ok(ampel_store *s, long id) {
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  assert_int_equal(ampel_store_set_datenstand(s, id, &dg), AMPEL_OK);
+  assert_int_equal(dg.n, 0);
+  ampel_diags_release(&dg);
+}
+
+static void set_fails(ampel_store *s, long id, const char *needle) {
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  assert_int_equal(ampel_store_set_datenstand(s, id, &dg), AMPEL_E_USAGE);
+  assert_true(dg.n >= 1);
+  if (!strstr(dg.items[0].message, needle))
+    fail_msg("message '%s' lacks '%s'", dg.items[0].message, needle);
+  ampel_diags_release(&dg);
+}
+
+typedef struct ds_list {
+  long id[8], n_new[8], n_changed[8], n_removed[8];
+  size_t n;
+} ds_list;
+
+static int list_cb(void *ud, const ampel_datenstand_info *d) {
+  ds_list *l = ud;
+  assert_true(l->n < 8);
+  assert_string_equal(d->kind, "import");
+  assert_int_equal(strlen(d->digest), 64);
+  l->id[l->n] = d->id;
+  l->n_new[l->n] = d->n_new;
+  l->n_changed[l->n] = d->n_changed;
+  l->n_removed[l->n] = d->n_removed;
+  l->n++;
+  return 0;
+}
+
+/* Import A, then A' with one value changed and one new: the current state
+ * has the new values, Datenstand 1 the old ones, and the unchanged rows
+ * were not rewritten. */
+static void test_history_of_a_changed_value(void **state) {
+  (void)state;
+  tmpdb t;
+  tmpdb_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1767225600);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 3);
+  import4(s, (const double[]){1, 20, 3, 4}, 'b', 1767312000);
+  /* 3 + one closed-and-replaced + one new; A/2022 and B/2022 untouched */
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 5);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation "
+                                    "WHERE ds_to IS NULL"),
+                   4);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation "
+                                    "WHERE ds_from=1 AND ds_to IS NULL"),
+                   2);
+  assert_int_equal(sql_long(t.path, "SELECT ds_to FROM observation "
+                                    "WHERE value=2"),
+                   2);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "A", "2023") == 20);
+  assert_true(value_of(ds, "B", "2023") == 4);
+  assert_true(value_of(ds, "A", "2022") == 1);
+  ampel_dataset_free(ds);
+  set_ok(s, 1);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 3);
+  assert_true(value_of(ds, "A", "2023") == 2);
+  assert_true(isnan(value_of(ds, "B", "2023")));
+  assert_true(value_of(ds, "B", "2022") == 3);
+  ampel_dataset_free(ds);
+  set_ok(s, 2);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 4);
+  assert_true(value_of(ds, "A", "2023") == 20);
+  ampel_dataset_free(ds);
+  set_fails(s, 3, "unbekannter Datenstand 3 (vorhanden: 1 bis 2)");
+  set_fails(s, -1, "unbekannter Datenstand -1");
+  set_ok(s, 0);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 4);
+  ampel_dataset_free(ds);
+  /* the counts of each Datenstand, newest first */
+  ds_list l = {0};
+  assert_int_equal(ampel_store_datenstaende(s, list_cb, &l), AMPEL_OK);
+  assert_int_equal(l.n, 2);
+  assert_int_equal(l.id[0], 2);
+  assert_int_equal(l.n_new[0], 1);
+  assert_int_equal(l.n_changed[0], 1);
+  assert_int_equal(l.n_removed[0], 0);
+  assert_int_equal(l.id[1], 1);
+  assert_int_equal(l.n_new[1], 3);
+  assert_int_equal(l.n_changed[1], 0);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
+/* Re-importing the same values writes no observation row; a value that
+ * goes back to an earlier one is a change like any other; a value not
+ * mentioned stays current. A flag change alone is a change. */
+static void test_reimport_and_flags(void **state) {
+  (void)state;
+  tmpdb t;
+  tmpdb_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, 4}, 'a', 1);
+  import4(s, (const double[]){1, 2, 3, 4}, 'a', 2);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 4);
+  assert_int_equal(sql_long(t.path, "SELECT n_new+n_changed FROM "
+                                    "datenstand WHERE id=2"),
+                   0);
+  import4(s, (const double[]){NAN, 5, NAN, NAN}, 'b', 3);
+  import4(s, (const double[]){NAN, 2, NAN, NAN}, 'c', 4);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 6);
+  set_ok(s, 3);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "A", "2023") == 5);
+  assert_true(value_of(ds, "B", "2023") == 4); /* not mentioned: kept */
+  ampel_dataset_free(ds);
+  set_ok(s, 0);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "A", "2023") == 2);
+  assert_int_equal(ampel_dataset_n_observations(ds), 4);
+  ampel_dataset_free(ds);
+  /* same value, other flag */
+  assert_int_equal(ampel_store_begin(s), AMPEL_OK);
+  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 1, NAN,
+                                               NAN, AMPEL_FLAG_LIMITED),
+                   AMPEL_OK);
+  assert_int_equal(ampel_store_commit(s), AMPEL_OK);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 7);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
+/* Duplicates within one import are still reported, also when the first
+ * value was unchanged (and so left alone); nothing is written on
+ * rollback; a load inside the transaction sees the staged values. */
+static void test_duplicate_and_rollback(void **state) {
+  (void)state;
+  tmpdb t;
+  tmpdb_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, 4}, 'a', 1);
+  assert_int_equal(ampel_store_begin(s), AMPEL_OK);
+  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 1, NAN,
+                                               NAN, AMPEL_FLAG_NONE),
+                   AMPEL_OK);
+  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 9, NAN,
+                                               NAN, AMPEL_FLAG_NONE),
+                   AMPEL_E_DATA);
+  assert_int_equal(ampel_store_put_observation(s, "B", "q", "2022", 7, NAN,
+                                               NAN, AMPEL_FLAG_NONE),
+                   AMPEL_OK);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "B", "2022") == 7);
+  assert_true(value_of(ds, "A", "2022") == 1);
+  ampel_dataset_free(ds);
+  /* after the merge a duplicate is still one */
+  assert_int_equal(ampel_store_put_observation(s, "B", "q", "2022", 8, NAN,
+                                               NAN, AMPEL_FLAG_NONE),
+                   AMPEL_E_DATA);
+  assert_int_equal(ampel_store_rollback(s), AMPEL_OK);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 4);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "B", "2022") == 3);
+  ampel_dataset_free(ds);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
+typedef struct log_rows {
+  char text[512];
+} log_rows;
+
+static int log_cb(void *ud, long id, int64_t when, const char *file,
+                  const char *sha, const char *kind, long rows) {
+  log_rows *r = ud;
+  size_t n = strlen(r->text);
+  snprintf(r->text + n, sizeof r->text - n, "%ld %lld %s %.8s %s %ld;", id,
+           (long long)when, file, sha, kind, rows);
+  return 0;
+}
+
+/* A version 3 database keeps its values, data version (digest), footer
+ * stamp and import log: read-only as it is, and after the migration. */
+static void test_version_3_database(void **state) {
+  (void)state;
+  tmpdb t;
+  tmpdb_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1767225600);
+  import4(s, (const double[]){1, 20, 3, 4}, 'b', 1767312000);
+  ampel_store_close(s);
+  make_version_3(t.path);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 4);
+
+  s = open_ok(t.path, AMPEL_STORE_READONLY);
+  ampel_data_version v3;
+  assert_int_equal(ampel_store_data_version(s, &v3), AMPEL_OK);
+  char stamp3[160], stamp4[160];
+  ampel_data_version_format(&v3, stamp3, sizeof stamp3);
+  log_rows log3 = {{0}}, log4 = {{0}};
+  assert_int_equal(ampel_store_import_log(s, log_cb, &log3), AMPEL_OK);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 4);
+  assert_true(value_of(ds, "A", "2023") == 20);
+  ampel_dataset_free(ds);
+  set_fails(s, 1, "keine Geschichte");
+  set_ok(s, 0);
+  ds_list l = {0};
+  assert_int_equal(ampel_store_datenstaende(s, list_cb, &l), AMPEL_OK);
+  assert_int_equal(l.n, 2);
+  assert_int_equal(l.n_new[0], -1);
+  ampel_store_close(s);
+  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 3);
+
+  s = open_ok(t.path, AMPEL_STORE_WRITE); /* migrates */
+  ampel_data_version v4;
+  assert_int_equal(ampel_store_data_version(s, &v4), AMPEL_OK);
+  ampel_data_version_format(&v4, stamp4, sizeof stamp4);
+  assert_string_equal(stamp3, stamp4);
+  assert_string_equal(v3.digest, v4.digest);
+  assert_int_equal(v3.id, 2);
+  assert_int_equal(v4.id, 2);
+  assert_int_equal(v4.when, 1767312000);
+  assert_int_equal(v4.n_imports, 2);
+  assert_int_equal(ampel_store_import_log(s, log_cb, &log4), AMPEL_OK);
+  assert_string_equal(log3.text, log4.text);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 4);
+  assert_true(value_of(ds, "A", "2023") == 20);
+  assert_true(value_of(ds, "B", "2023") == 4);
+  ampel_dataset_free(ds);
+  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 4);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM sqlite_master "
+                                    "WHERE name IN ('import','import_file',"
+                                    "'observation_v3')"),
+                   0);
+  /* every row is current from the import that wrote it */
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation "
+                                    "WHERE ds_to IS NULL"),
+                   4);
+  assert_int_equal(sql_long(t.path, "SELECT ds_from FROM observation "
+                                    "WHERE value=20"),
+                   2);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM datenstand WHERE "
+                                    "kind='import' AND n_new IS NULL"),
+                   2);
+  /* a new import continues the chain and the history */
+  import4(s, (const double[]){10, NAN, NAN, NAN}, 'c', 1767398400);
+  assert_int_equal(ampel_store_data_version(s, &v4), AMPEL_OK);
+  assert_int_equal(v4.id, 3);
+  assert_string_not_equal(v4.digest, v3.digest);
+  set_ok(s, 2);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "A", "2022") == 1);
+  ampel_dataset_free(ds);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
+/* A version 2 database (no indicator.secrecy): read-only it loads as it is
+ * with secrecy unset; opened for writing it is migrated to version 4 and
+ * keeps its data. A version 1 database is refused read-only. */
+static void test_version_2_database(void **state) {
+  (void)state;
+  tmpdb t;
+  tmpdb_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, 4}, 'a', 1);
+  ampel_store_close(s);
+  make_version_3(t.path);
+  sql_exec(t.path, "ALTER TABLE indicator DROP COLUMN secrecy;"
+                   "PRAGMA user_version=2");
+  s = open_ok(t.path, AMPEL_STORE_READONLY);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 4);
+  assert_int_equal(ampel_dataset_indicator(ds, 0)->secrecy,
+                   AMPEL_SECRECY_UNSET);
+  ampel_dataset_free(ds);
+  ampel_store_close(s);
+  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 2);
+  s = open_ok(t.path, AMPEL_STORE_WRITE);
+  ampel_store_close(s);
+  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 4);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM indicator "
+                                    "WHERE secrecy IS NULL"),
+                   1);
+  s = open_ok(t.path, AMPEL_STORE_WRITE);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 4);
+  assert_true(value_of(ds, "B", "2023") == 4);
+  ampel_dataset_free(ds);
+  ampel_store_close(s);
+  sql_exec(t.path, "PRAGMA user_version=1");
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  ampel_status st = AMPEL_OK;
+  assert_null(ampel_store_open(t.path, AMPEL_STORE_READONLY, &dg, &st));
+  assert_int_equal(st, AMPEL_E_DATA);
+  ampel_diags_release(&dg);
+  tmpdb_remove(&t);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_history_of_a_changed_value),
+      cmocka_unit_test(test_reimport_and_flags),
+      cmocka_unit_test(test_duplicate_and_rollback),
+      cmocka_unit_test(test_version_3_database),
+      cmocka_unit_test(test_version_2_database),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
