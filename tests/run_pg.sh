@@ -79,5 +79,13 @@ for f in "$dir"/*.*; do
   [ $good = 1 ] && ok
 done
 
+# A password in the URL is refused (it would stand in the process list);
+# the message names the URL without it.
+pw_url=$(printf '%s' "${url[0]}" | sed 's|://\([^@/]*\)@|://\1:geheim@|')
+"$bin" --db "$pw_url" list areas >out.txt 2>err.txt; rc=$?
+if [ $rc = 2 ] && grep -q "Kennwort in der Adresse" err.txt &&
+   ! grep -q geheim err.txt; then ok; else
+  bad "Kennwort in der Adresse: Exit $rc"; cat err.txt; fi
+
 echo "pg: $pass passed, $fail failed"
 [ $fail = 0 ] && [ $pass -gt 0 ]

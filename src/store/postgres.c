@@ -154,6 +154,22 @@ static char *redact(const char *url) {
   return out;
 }
 
+/* 1 when the URL carries a password (user:password@ or ?password=), as
+ * libpq parses it. Such a URL would stand in the process list and the
+ * shell history: it is refused (issue 11: passwords never on the command
+ * line). */
+static int has_password(const char *url) {
+  char *err = NULL;
+  PQconninfoOption *o = PQconninfoParse(url, &err);
+  int found = 0;
+  for (PQconninfoOption *i = o; i && i->keyword; i++)
+    if (strcmp(i->keyword, "password") == 0 && i->val && *i->val)
+      found = 1;
+  PQconninfoFree(o);
+  PQfreemem(err);
+  return found;
+}
+
 static void no_notices(void *arg, const char *message) {
   (void)arg;
   (void)message; /* the library prints nothing */
@@ -274,6 +290,16 @@ void *ampel_pg_engine_open(const char *url, int mode, ampel_diags *diags,
   if (!p || !p->where) {
     pg_close(p);
     *out_status = AMPEL_E_NOMEM;
+    return NULL;
+  }
+  if (has_password(url)) {
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "%s: Kennwort in der Adresse; bitte weglassen und "
+                      "PGPASSWORD oder ~/.pgpass (PGPASSFILE) verwenden, "
+                      "damit es nicht in der Prozessliste steht",
+                      p->where);
+    pg_close(p);
+    *out_status = AMPEL_E_USAGE;
     return NULL;
   }
   p->conn = PQconnectdb(url);
