@@ -214,7 +214,9 @@ static ampel_status query_text(pg *p, const char *sql, int n,
   return st;
 }
 
-static long to_long(const char *s) { return strtol(s, NULL, 10); }
+static long to_long(const char *s) {
+  return strtol(s, NULL, 10);
+}
 
 /* Creates the schema (CREATE mode) or checks that it is there and no newer
  * than this build knows. */
@@ -245,9 +247,9 @@ static ampel_status prepare_schema(pg *p, int mode, ampel_diags *diags) {
   ampel_free(have);
   char *v = NULL;
   if (st == AMPEL_OK)
-    st = query_text(p,
-                    "SELECT value FROM ampel.meta WHERE key='schema_version'",
-                    0, NULL, &v);
+    st =
+        query_text(p, "SELECT value FROM ampel.meta WHERE key='schema_version'",
+                   0, NULL, &v);
   if (st != AMPEL_OK) {
     st = db_error(p, diags, "Schema-Version lesen");
   } else if (!v || to_long(v) != PG_SCHEMA_VERSION) {
@@ -294,7 +296,8 @@ void *ampel_pg_engine_open(const char *url, int mode, ampel_diags *diags,
   }
   if (has_password(url)) {
     ampel_diags_error(diags, AMPEL_E_USAGE,
-                      "%s: Kennwort in der Adresse; bitte weglassen und "
+                      "PostgreSQL: %s: Kennwort in der Adresse; bitte "
+                      "weglassen und "
                       "PGPASSWORD oder ~/.pgpass (PGPASSFILE) verwenden, "
                       "damit es nicht in der Prozessliste steht",
                       p->where);
@@ -370,9 +373,8 @@ typedef struct id_index {
 
 /* Sizes x from column 0 (the ids) of r: ids are dense (max + 1), so one far
  * beyond the row count is damage. */
-static ampel_status index_init(id_index *x, const PGresult *r,
-                               const char *kind, const char *what,
-                               ampel_diags *diags) {
+static ampel_status index_init(id_index *x, const PGresult *r, const char *kind,
+                               const char *what, ampel_diags *diags) {
   long n = PQntuples(r), max = -1;
   for (long i = 0; i < n; i++) {
     long id = to_long(PQgetvalue(r, (int)i, 0));
@@ -391,8 +393,7 @@ static ampel_status index_init(id_index *x, const PGresult *r,
 }
 
 static ampel_status index_set(id_index *x, const PGresult *r, int row,
-                              size_t id, ampel_diags *diags,
-                              const char *kind) {
+                              size_t id, ampel_diags *diags, const char *kind) {
   long sid = to_long(PQgetvalue(r, row, 0));
   if (sid < 0 || sid > x->max || x->map[sid] >= 0)
     return corrupt_id(diags, kind, sid);
@@ -425,10 +426,14 @@ static ampel_status load_areas(pg *p, ampel_dataset *ds, id_index *x,
     return AMPEL_E_IO;
   ampel_status st = index_init(x, r, "Gebiets", what, diags);
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
-    ampel_area a = {(char *)val(r, i, 1), (char *)val(r, i, 2),
-                    (char *)val(r, i, 3), (char *)val(r, i, 4),
-                    val_real(r, i, 5),  val_int(r, i, 6, AMPEL_NO_TILE),
-                    val_int(r, i, 7, AMPEL_NO_TILE), val_real(r, i, 8),
+    ampel_area a = {(char *)val(r, i, 1),
+                    (char *)val(r, i, 2),
+                    (char *)val(r, i, 3),
+                    (char *)val(r, i, 4),
+                    val_real(r, i, 5),
+                    val_int(r, i, 6, AMPEL_NO_TILE),
+                    val_int(r, i, 7, AMPEL_NO_TILE),
+                    val_real(r, i, 8),
                     val_real(r, i, 9)};
     size_t id = 0;
     st = ampel_dataset_put_area(ds, &a, &id);
@@ -458,10 +463,14 @@ static ampel_status load_indicators(pg *p, ampel_dataset *ds, id_index *x,
     if (ps && ampel_polarity_parse(ps, strlen(ps), &pol) != 0)
       pol = AMPEL_POL_NEUTRAL;
     int sec = val_int(r, i, 10, -1);
-    ampel_indicator ind = {(char *)val(r, i, 1), (char *)val(r, i, 2),
-                           (char *)val(r, i, 3), (char *)val(r, i, 5),
-                           (char *)val(r, i, 6), (char *)val(r, i, 7),
-                           (char *)val(r, i, 8), pol,
+    ampel_indicator ind = {(char *)val(r, i, 1),
+                           (char *)val(r, i, 2),
+                           (char *)val(r, i, 3),
+                           (char *)val(r, i, 5),
+                           (char *)val(r, i, 6),
+                           (char *)val(r, i, 7),
+                           (char *)val(r, i, 8),
+                           pol,
                            val_int(r, i, 9, -1),
                            sec < 0   ? AMPEL_SECRECY_UNSET
                            : sec > 0 ? AMPEL_SECRECY_YES
@@ -503,8 +512,7 @@ static ampel_status load_periods(pg *p, ampel_dataset *ds, id_index *x,
 
 static ampel_status load_observations(pg *p, ampel_dataset *ds,
                                       const id_index *ax, const id_index *ix,
-                                      const id_index *px,
-                                      ampel_diags *diags) {
+                                      const id_index *px, ampel_diags *diags) {
   static const char what[] = "Werte laden";
   PGresult *r = load_query(p,
                            "SELECT area_id,indicator_id,period_id,value,"
@@ -516,8 +524,7 @@ static ampel_status load_observations(pg *p, ampel_dataset *ds,
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
     long sa = to_long(PQgetvalue(r, i, 0)), si = to_long(PQgetvalue(r, i, 1)),
          sp = to_long(PQgetvalue(r, i, 2));
-    long a = index_get(ax, sa), k = index_get(ix, si),
-         t = index_get(px, sp);
+    long a = index_get(ax, sa), k = index_get(ix, si), t = index_get(px, sp);
     int flag = val_int(r, i, 6, 0);
     if (a < 0)
       st = corrupt_id(diags, "Gebiets", sa);
@@ -582,8 +589,8 @@ static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
 
 static ampel_status load_idmap(pg *p, idmap *m, const char *sql) {
   PGresult *r = PQexec(p->conn, sql);
-  ampel_status st = PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK
-                                                         : AMPEL_E_IO;
+  ampel_status st =
+      PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   m->next = 1;
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
     st = PQgetisnull(r, i, 1)
@@ -615,8 +622,8 @@ static ampel_status pg_begin(void *impl) {
   idmap_release(&p->inds);
   idmap_release(&p->periods);
   /* one writer at a time; the maps are read after the lock is ours */
-  ampel_status st = run(p, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")",
-                        PGRES_TUPLES_OK);
+  ampel_status st =
+      run(p, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")", PGRES_TUPLES_OK);
   if (st == AMPEL_OK)
     st = load_idmap(p, &p->areas, "SELECT id,key FROM area");
   if (st == AMPEL_OK)
@@ -636,11 +643,11 @@ static ampel_status pg_begin(void *impl) {
   if (st == AMPEL_OK) {
     p->import_id = to_long(id);
     const char *params[] = {id};
-    PGresult *r = PQexecParams(
-        p->conn,
-        "INSERT INTO meta(key,value) VALUES('import_seq',$1) ON "
-        "CONFLICT(key) DO UPDATE SET value=excluded.value",
-        1, NULL, params, NULL, NULL, 0);
+    PGresult *r =
+        PQexecParams(p->conn,
+                     "INSERT INTO meta(key,value) VALUES('import_seq',$1) ON "
+                     "CONFLICT(key) DO UPDATE SET value=excluded.value",
+                     1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
       st = AMPEL_E_IO;
     PQclear(r);
@@ -702,10 +709,10 @@ static const char *long_param(char *buf, size_t size, long v) {
 static ampel_status write_one(pg *p, const char *sql, int n,
                               const char *const *params) {
   PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
-  ampel_status st = PQresultStatus(r) == PGRES_COMMAND_OK &&
-                            strcmp(PQcmdTuples(r), "1") == 0
-                        ? AMPEL_OK
-                        : AMPEL_E_IO;
+  ampel_status st =
+      PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdTuples(r), "1") == 0
+          ? AMPEL_OK
+          : AMPEL_E_IO;
   PQclear(r);
   return st;
 }
@@ -820,8 +827,7 @@ static ampel_status pg_put_observation(void *impl, const char *area,
       real_param(b[5], 32, den),
       long_param(b[6], 32, (long)flag),
       long_param(b[7], 32, p->import_id)};
-  PGresult *r =
-      PQexecPrepared(p->conn, "ins_obs", 8, params, NULL, NULL, 0);
+  PGresult *r = PQexecPrepared(p->conn, "ins_obs", 8, params, NULL, NULL, 0);
   ampel_status st = AMPEL_E_IO;
   if (PQresultStatus(r) == PGRES_COMMAND_OK)
     st = strcmp(PQcmdTuples(r), "0") == 0 ? AMPEL_E_DATA : AMPEL_OK;
@@ -856,17 +862,15 @@ static ampel_status pg_log_import(void *impl, const ampel_import_file *files,
   snprintf(wb, sizeof wb, "%lld", (long long)when);
   if (st == AMPEL_OK) {
     const char *params[] = {idb, wb, digest};
-    st = write_one(p, "INSERT INTO import(id,time,digest) VALUES($1,$2,$3)",
-                   3, params);
+    st = write_one(p, "INSERT INTO import(id,time,digest) VALUES($1,$2,$3)", 3,
+                   params);
   }
   for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
     char pos[32], rows[32];
-    const char *params[] = {idb,
-                            long_param(pos, sizeof pos, (long)i),
-                            files[i].name,
-                            files[i].sha256,
-                            files[i].kind,
-                            long_param(rows, sizeof rows, files[i].rows)};
+    const char *params[] = {
+        idb,           long_param(pos, sizeof pos, (long)i),
+        files[i].name, files[i].sha256,
+        files[i].kind, long_param(rows, sizeof rows, files[i].rows)};
     st = write_one(p,
                    "INSERT INTO import_file(import_id,pos,name,sha256,kind,"
                    "rows) VALUES($1,$2,$3,$4,$5,$6)",
@@ -878,11 +882,11 @@ static ampel_status pg_log_import(void *impl, const ampel_import_file *files,
 static ampel_status pg_data_version(void *impl, ampel_data_version *out) {
   pg *p = impl;
   memset(out, 0, sizeof *out);
-  PGresult *r = PQexec(p->conn,
-                       "SELECT id,time,digest,(SELECT count(*) FROM import)"
-                       " FROM import ORDER BY id DESC LIMIT 1");
-  ampel_status st = PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK
-                                                         : AMPEL_E_IO;
+  PGresult *r =
+      PQexec(p->conn, "SELECT id,time,digest,(SELECT count(*) FROM import)"
+                      " FROM import ORDER BY id DESC LIMIT 1");
+  ampel_status st =
+      PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   if (st == AMPEL_OK && PQntuples(r) > 0) {
     out->id = to_long(PQgetvalue(r, 0, 0));
     out->when = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
@@ -896,12 +900,12 @@ static ampel_status pg_data_version(void *impl, ampel_data_version *out) {
 static ampel_status pg_import_log(void *impl, ampel_import_log_fn fn,
                                   void *ud) {
   pg *p = impl;
-  PGresult *r = PQexec(p->conn,
-                       "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
-                       "FROM import i JOIN import_file f ON f.import_id=i.id"
-                       " ORDER BY i.id DESC, f.pos");
-  ampel_status st = PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK
-                                                         : AMPEL_E_IO;
+  PGresult *r =
+      PQexec(p->conn, "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
+                      "FROM import i JOIN import_file f ON f.import_id=i.id"
+                      " ORDER BY i.id DESC, f.pos");
+  ampel_status st =
+      PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
     if (fn(ud, to_long(PQgetvalue(r, i, 0)),
            strtoll(PQgetvalue(r, i, 1), NULL, 10), PQgetvalue(r, i, 2),
@@ -956,11 +960,24 @@ static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
 }
 
 const ampel_store_ops ampel_pg_ops = {
-    "postgresql",     pg_close,         pg_load,          pg_begin,
-    pg_commit,        pg_rollback,      pg_put_area,      pg_put_indicator,
-    pg_put_period,    pg_put_observation, pg_log_import,  pg_data_version,
-    pg_import_log,    pg_config_get,    pg_config_set,    pg_put_geometry,
-    pg_put_neighbour, pg_load_geometry,
+    "postgresql",
+    pg_close,
+    pg_load,
+    pg_begin,
+    pg_commit,
+    pg_rollback,
+    pg_put_area,
+    pg_put_indicator,
+    pg_put_period,
+    pg_put_observation,
+    pg_log_import,
+    pg_data_version,
+    pg_import_log,
+    pg_config_get,
+    pg_config_set,
+    pg_put_geometry,
+    pg_put_neighbour,
+    pg_load_geometry,
     NULL, /* set_datenstand: schema version 4 is not on PostgreSQL yet */
     NULL, /* datenstand_list */
 };
