@@ -160,9 +160,10 @@ static const cli_command commands[] = {
      "\n"
      "Startet das Dashboard: Übersicht, Gebiete, Kennzahlen,\n"
      "Wechselwirkungen, Bedarf, Daten & Methoden, dazu die JSON-API unter\n"
-     "/api/v1/ (docs/dashboard.md, docs/api.md). Die Datenbank wird einmal\n"
-     "gelesen; das Programm zeigt die Adresse und schreibt je Anfrage eine\n"
-     "Zeile (Zeit, Methode, Pfad, Status, Bytes, ms) auf die\n"
+     "/api/v1/ (docs/dashboard.md, docs/api.md). Ein neuer Datenstand, den\n"
+     "ein anderes Programm einliest, erscheint binnen etwa einer Sekunde,\n"
+     "ohne Neustart. Das Programm zeigt die Adresse und schreibt je Anfrage\n"
+     "eine Zeile (Zeit, Methode, Pfad, Status, Bytes, ms) auf die\n"
      "Fehlerausgabe. Beenden mit Strg+C (SIGINT) oder SIGTERM.\n",
      NULL},
     {"index", cmd_index, index_ids, N(index_ids), 0, 0, NULL,

@@ -456,6 +456,42 @@ static void print_url(const srv_config *cfg, int family, unsigned port) {
   fflush(stdout);
 }
 
+/* The live Datenstand (issue 11): once a second the server asks the store
+ * for its data version (SQLite: one small read in WAL mode, no lock on
+ * the writers; PostgreSQL: one query) and, when another process committed
+ * a new Datenstand, loads it and switches the snapshot atomically. Requests
+ * in flight finish on the snapshot they started with; the response cache
+ * is keyed by snapshot generation, so no page mixes two Datenstände. */
+static void follow_datenstand(ampel_store **watch) {
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  if (!*watch) {
+    ampel_status st;
+    *watch = ampel_store_open(g.cfg->db, AMPEL_STORE_READONLY, &d, &st);
+  }
+  ampel_data_version v;
+  if (*watch && ampel_store_data_version(*watch, &v) == AMPEL_OK) {
+    pthread_mutex_lock(&g.lock);
+    int changed = v.id != g.snap->version ||
+                  strcmp(v.digest, g.snap->digest) != 0;
+    pthread_mutex_unlock(&g.lock);
+    if (changed && v.id > 0) {
+      ampel_diags_release(&d);
+      ampel_diags_init(&d, 0);
+      if (srv_reload(&d) == AMPEL_OK)
+        fprintf(stderr, "ampel serve: neuer Datenstand %ld geladen\n", v.id);
+      else
+        for (size_t i = 0; i < d.n; i++)
+          fprintf(stderr, "ampel serve: neuer Datenstand %ld nicht "
+                          "lesbar: %s\n", v.id, d.items[i].message);
+    }
+  } else if (*watch) { /* the database went away: try again later */
+    ampel_store_close(*watch);
+    *watch = NULL;
+  }
+  ampel_diags_release(&d);
+}
+
 static void print_diags(const ampel_diags *d) {
   for (size_t i = 0; i < d->n; i++)
     fprintf(stderr, "ampel serve: Fehler: %s\n", d->items[i].message);
@@ -501,7 +537,12 @@ int srv_run(const srv_config *cfg) {
       MHD_get_daemon_info(dm, MHD_DAEMON_INFO_BIND_PORT);
   print_url(cfg, family, di ? di->port : cfg->port);
   int sig = 0;
-  sigwait(&set, &sig);
+  ampel_store *watch = NULL;
+  const struct timespec second = {1, 0};
+  while ((sig = sigtimedwait(&set, NULL, &second)) < 0)
+    if (errno == EAGAIN)
+      follow_datenstand(&watch);
+  ampel_store_close(watch);
   fprintf(stderr, "ampel serve: %s erhalten, beende …\n",
           sig == SIGINT ? "SIGINT" : "SIGTERM");
   MHD_stop_daemon(dm);
