@@ -34,7 +34,9 @@ same() {
   cmp -s "$name.sq.imp" "$name.pg.imp" && ok ||
     bad "$name: Import-Meldung weicht ab"
   for c in "export -o -" "lights --level Stadtteil -o -" "list areas" \
-           "list indicators" "list periods"; do
+           "list indicators" "list periods" "heatmap --level Stadtteil -o -" \
+           "index --level Stadtteil -o -" "correlate --level Stadtteil -o -" \
+           "allocate --level Stadtteil --format json -o -"; do
     # shellcheck disable=SC2086
     "$bin" --db "$name.db" $c >sq.out 2>&1; local r1=$?
     # shellcheck disable=SC2086
@@ -52,6 +54,38 @@ same gelsenkirchen "${url[0]}" "$g/gebiete.csv" "$g/kennzahlen.csv" "$g/werte.cs
   "$bin" --db "${url[0]}" export -o - | cmp -s - <("$bin" --db gelsenkirchen.db export -o -) &&
   ok || bad "gelsenkirchen: zweiter Import"
 same parity "${url[1]}" "$src"/tests/parity/*.csv
+
+# Least privilege (docs/betrieb.md): a role that may only SELECT on schema
+# ampel reads everything and serves the dashboard, but cannot import.
+owner=${url[1]}
+reader=$(printf '%s' "$owner" | sed 's|://[^@/]*@|://ampel_leser@|')
+if "/usr/lib/postgresql/15/bin/psql" -q -X "$owner" -v ON_ERROR_STOP=1 -c \
+  "CREATE ROLE ampel_leser LOGIN; GRANT USAGE ON SCHEMA ampel TO ampel_leser;
+   GRANT SELECT ON ALL TABLES IN SCHEMA ampel TO ampel_leser;" >psql.log 2>&1
+then
+  "$bin" --db "$owner" lights --level Stadtteil -o - >own.out 2>&1
+  "$bin" --db "$reader" lights --level Stadtteil -o - >rd.out 2>&1 &&
+    cmp -s own.out rd.out && ok || bad "Leserolle: lights weicht ab"
+  "$bin" --db "$owner" export -o before_rd.csv
+  printf 'Gebiet;Kennzahl;Zeitraum;Wert\nP-A;sgb2;2024;40\n' >rd.csv
+  "$bin" --db "$reader" import rd.csv >/dev/null 2>rd.err; r=$?
+  "$bin" --db "$owner" export -o after_rd.csv
+  [ $r != 0 ] && [ -s rd.err ] && cmp -s before_rd.csv after_rd.csv && ok ||
+    { bad "Leserolle: Einfuhr nicht abgewiesen (exit $r)"; cat rd.err; }
+  "$bin" --db "$reader" serve --port 0 >serve.out 2>serve.err &
+  spid=$!
+  port=
+  for _ in $(seq 50); do
+    port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' serve.out)
+    [ -n "$port" ] && break; sleep 0.1
+  done
+  if [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/api/v1/lights?level=Stadtteil" >/dev/null &&
+     curl -sf "http://127.0.0.1:$port/" | grep -q "Datenstand"; then ok; else
+    bad "Leserolle: Dashboard antwortet nicht"; cat serve.err; fi
+  kill $spid 2>/dev/null; wait $spid 2>/dev/null
+else
+  bad "Leserolle anlegen"; cat psql.log
+fi
 
 # malformed files against PostgreSQL: one database, checked after each file
 dir="$src/tests/malformed"
