@@ -8,13 +8,18 @@
 # file of tests/malformed/ goes against PostgreSQL (on tests/malformed/base):
 # import and check exit 1 with the expected message
 # (tests/malformed/expected/NAME.stderr) and the export is unchanged.
+# Geometry: the Gelsenkirchen outline (examples/gelsenkirchen/geometrie.txt,
+# as scripts/make-example-db) and tests/malformed_geo/base (two districts,
+# one neighbour pair, imported twice) go into both engines; their maps
+# (SVG) must be the same bytes. Every tests/malformed_geo file then goes
+# against PostgreSQL: exit 1, the expected message, the map unchanged.
 # Stops the server at the end (trap). Exit 77 when PostgreSQL is missing.
 set -u
 bin=$(realpath "$1"); src=$(realpath "$2")
 work=$(mktemp -d)
 trap 'bash "$src/tests/pg/pg-stop" "$work/pg"; rm -rf "$work"' EXIT
 export SOURCE_DATE_EPOCH=1767225600 LC_ALL=C.UTF-8
-urls=$(bash "$src/tests/pg/pg-start" "$work/pg" gelsenkirchen parity mal)
+urls=$(bash "$src/tests/pg/pg-start" "$work/pg" gelsenkirchen parity mal geo)
 rc=$?
 [ $rc = 77 ] && exit 77
 [ $rc = 0 ] || { echo "FAIL: PostgreSQL startet nicht"; exit 1; }
@@ -53,6 +58,60 @@ same gelsenkirchen "${url[0]}" "$g/gebiete.csv" "$g/kennzahlen.csv" "$g/werte.cs
   "$bin" --db gelsenkirchen.db import "$g/werte.csv" >/dev/null 2>&1 &&
   "$bin" --db "${url[0]}" export -o - | cmp -s - <("$bin" --db gelsenkirchen.db export -o -) &&
   ok || bad "gelsenkirchen: zweiter Import"
+
+# geo_same: NAME PG_URL COMMAND... - run on both engines, compare output
+geo_same() {
+  local name=$1 pg=$2 r1 r2; shift 2
+  "$bin" --db "$name.db" "$@" >sq.out 2>&1; r1=$?
+  "$bin" --db "$pg" "$@" >pg.out 2>&1; r2=$?
+  if [ $r1 = $r2 ] && cmp -s sq.out pg.out && grep -q "<path" sq.out; then
+    ok; else bad "$name: '$*' weicht ab (exit $r1/$r2)"; diff sq.out pg.out | head -5; fi
+}
+# geo_import: NAME PG_URL IMPORT-ARGS... - into both, the same message
+geo_import() {
+  local name=$1 pg=$2; shift 2
+  "$bin" --db "$name.db" import "$@" >sq.imp 2>&1 ||
+    { bad "$name: SQLite-Flächenimport"; cat sq.imp; return; }
+  "$bin" --db "$pg" import "$@" >pg.imp 2>&1 ||
+    { bad "$name: PostgreSQL-Flächenimport"; cat pg.imp; return; }
+  cmp -s sq.imp pg.imp && ok || { bad "$name: Flächenimport-Meldung weicht ab"; diff sq.imp pg.imp; }
+}
+while read -r file opts; do
+  case "$file" in ''|'#'*) continue;; esac
+  # shellcheck disable=SC2086
+  geo_import gelsenkirchen "${url[0]}" "$g/$file" $opts
+done <"$g/geometrie.txt"
+geo_same gelsenkirchen "${url[0]}" map --level Stadt -o -
+geo_same gelsenkirchen "${url[0]}" map --level Stadt --points Stadtteil -o -
+geo_same gelsenkirchen "${url[0]}" map --level Stadt --by scaled --palette grau -o -
+
+mg="$src/tests/malformed_geo"
+"$bin" --db geo.db import "$mg"/base/*.csv >/dev/null &&
+  "$bin" --db "${url[3]}" import "$mg"/base/*.csv >/dev/null && ok ||
+  bad "geo: Tabellen einlesen"
+cp "$mg/base/bezirke.geojson" .
+for _ in 1 2; do # the second import replaces shapes and neighbours
+  geo_import geo "${url[3]}" --key-property id --level Bezirk bezirke.geojson
+done
+geo_same geo "${url[3]}" map --level Bezirk -o -
+geo_same geo "${url[3]}" map --level Bezirk --by scaled -o -
+"$bin" --db "${url[3]}" map --level Bezirk --by scaled -o before.svg >/dev/null 2>&1
+for f in "$mg"/*.geojson; do
+  name=$(basename "$f"); stem=${name%.*}
+  args="--key-property id --level Bezirk"
+  [ -f "$mg/$stem.args" ] && args=$(cat "$mg/$stem.args")
+  cp "$f" "./$name"
+  # shellcheck disable=SC2086
+  "$bin" --db "${url[3]}" import $args "$name" >out.txt 2>err.txt; r=$?
+  "$bin" --db "${url[3]}" map --level Bezirk --by scaled -o after.svg >/dev/null 2>&1
+  good=1
+  [ $r = 1 ] || { bad "malformed_geo $name: import exit $r, erwartet 1"; good=0; }
+  cmp -s before.svg after.svg || { bad "malformed_geo $name: Karte verändert"; good=0; }
+  diff -u "$mg/expected/$stem.stderr" err.txt ||
+    { bad "malformed_geo $name: Meldung weicht ab"; good=0; }
+  [ $good = 1 ] && ok
+done
+
 same parity "${url[1]}" "$src"/tests/parity/*.csv
 
 # Least privilege (docs/betrieb.md): a role that may only SELECT on schema

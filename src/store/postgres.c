@@ -18,10 +18,11 @@
  * PGPASSWORD or PGPASSFILE (libpq reads them). A location in a message is
  * printed without its password.
  *
- * Geometry is not yet stored on PostgreSQL: put_geometry refuses
- * (AMPEL_E_USAGE) and load_geometry returns an empty set (issue 11).
+ * Geometry: the geometry and neighbour tables of sqlite_geo.h, the shape
+ * as BYTEA holding the same ampel_shape_encode bytes as SQLite's BLOB.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,19 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 /* any constant: the lock id all ampel writers of one database share */
 #define WRITER_LOCK "7405451611"
 
+/* The geometry tables of sqlite_geo.h; the shape is ampel_shape_encode's
+ * blob. Part of a new schema; an older database gets them from its next
+ * geometry import (ensure_geo_tables). */
+#define GEO_SQL                                                               \
+  "CREATE TABLE ampel.geometry(area_id BIGINT PRIMARY KEY REFERENCES"         \
+  " ampel.area(id), crs INTEGER NOT NULL, shape BYTEA NOT NULL,"              \
+  " label_x DOUBLE PRECISION, label_y DOUBLE PRECISION,"                      \
+  " min_x DOUBLE PRECISION, min_y DOUBLE PRECISION,"                          \
+  " max_x DOUBLE PRECISION, max_y DOUBLE PRECISION);"                         \
+  "CREATE TABLE ampel.neighbour(area_id BIGINT NOT NULL REFERENCES"           \
+  " ampel.area(id), other_id BIGINT NOT NULL REFERENCES ampel.area(id),"      \
+  " PRIMARY KEY(area_id, other_id));"
+
 static const char schema_sql[] =
     "CREATE SCHEMA IF NOT EXISTS ampel;"
     "CREATE TABLE ampel.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -78,7 +92,7 @@ static const char schema_sql[] =
     " value DOUBLE PRECISION, numerator DOUBLE PRECISION,"
     " denominator DOUBLE PRECISION, flag INTEGER NOT NULL DEFAULT 0,"
     " import_id BIGINT NOT NULL,"
-    " PRIMARY KEY(area_id, indicator_id, period_id));"
+    " PRIMARY KEY(area_id, indicator_id, period_id));" GEO_SQL
     "INSERT INTO ampel.meta(key,value) VALUES('schema_version','3');";
 
 /* Keys → store ids, with owned copies of the keys (as in sqlite.c). */
@@ -932,31 +946,235 @@ static ampel_status pg_config_set(void *impl, const char *key,
                    2, params);
 }
 
-/* ---- geometry: not yet on PostgreSQL (issue 11) ----------------------- */
+/* ---- geometry ----------------------------------------------------------
+ *
+ * The columns of sqlite_geo.h (GEO_SQL); the shape is ampel_shape_encode's
+ * blob as BYTEA (sent as a binary parameter, read back with
+ * PQunescapeBytea), so both engines hold the same bytes. A database made
+ * before geometry came to PostgreSQL gets the tables from its next
+ * geometry import (ensure_geo_tables); until then it has no shapes.
+ */
+
+/* 1 when ampel.geometry exists, 0 when not, -1 on a failed query. */
+static int have_geo_tables(pg *p) {
+  char *have = NULL;
+  if (query_text(p, "SELECT to_regclass('ampel.geometry')::text", 0, NULL,
+                 &have) != AMPEL_OK)
+    return -1;
+  int found = have != NULL;
+  ampel_free(have);
+  return found;
+}
+
+/* In a write transaction: creates the geometry tables when missing. */
+static ampel_status ensure_geo_tables(pg *p) {
+  int have = have_geo_tables(p);
+  if (have < 0)
+    return AMPEL_E_IO;
+  return have ? AMPEL_OK : cmd(p, GEO_SQL);
+}
+
+/* A statement with n text params that returns no rows. */
+static ampel_status run_params(pg *p, const char *sql, int n,
+                               const char *const *params) {
+  PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+  ampel_status st =
+      PQresultStatus(r) == PGRES_COMMAND_OK ? AMPEL_OK : AMPEL_E_IO;
+  PQclear(r);
+  return st;
+}
 
 static ampel_status pg_put_geometry(void *impl, const char *area, int epsg,
                                     const ampel_shape *shape) {
-  (void)impl;
-  (void)area;
-  (void)epsg;
-  (void)shape;
-  return AMPEL_E_USAGE;
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  long a = idmap_get(&p->areas, area);
+  if (a < 0)
+    return AMPEL_E_NOT_FOUND;
+  ampel_status st = ensure_geo_tables(p);
+  if (st != AMPEL_OK)
+    return st;
+  unsigned char *blob = NULL;
+  size_t len = 0;
+  st = ampel_shape_encode(shape, &blob, &len);
+  if (st != AMPEL_OK)
+    return st;
+  if (len > INT32_MAX) {
+    ampel_free(blob);
+    return AMPEL_E_DATA;
+  }
+  char b[9][32];
+  double v[6] = {shape->label_x, shape->label_y, shape->bbox[0],
+                 shape->bbox[1], shape->bbox[2], shape->bbox[3]};
+  const char *params[9] = {long_param(b[0], 32, a),
+                           long_param(b[1], 32, epsg), (const char *)blob};
+  for (int i = 0; i < 6; i++) /* NULL for what is not finite, as SQLite */
+    params[3 + i] = isfinite(v[i]) ? real_param(b[3 + i], 32, v[i]) : NULL;
+  int lengths[9] = {0, 0, (int)len};
+  int formats[9] = {0, 0, 1};
+  PGresult *r = PQexecParams(
+      p->conn,
+      "INSERT INTO geometry(area_id,crs,shape,label_x,label_y,min_x,min_y,"
+      "max_x,max_y) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT(area_id)"
+      " DO UPDATE SET crs=excluded.crs,shape=excluded.shape,"
+      "label_x=excluded.label_x,label_y=excluded.label_y,"
+      "min_x=excluded.min_x,min_y=excluded.min_y,max_x=excluded.max_x,"
+      "max_y=excluded.max_y",
+      9, NULL, params, lengths, formats, 0);
+  st = PQresultStatus(r) == PGRES_COMMAND_OK ? AMPEL_OK : AMPEL_E_IO;
+  PQclear(r);
+  ampel_free(blob);
+  return st;
 }
 
 static ampel_status pg_put_neighbour(void *impl, const char *area,
                                      const char *other) {
-  (void)impl;
-  (void)area;
-  (void)other;
-  return AMPEL_E_USAGE;
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  long a = idmap_get(&p->areas, area);
+  long b = other ? idmap_get(&p->areas, other) : a;
+  if (a < 0 || b < 0)
+    return AMPEL_E_NOT_FOUND;
+  ampel_status st = ensure_geo_tables(p);
+  char ab[32], bb[32];
+  const char *params[2] = {long_param(ab, sizeof ab, a),
+                           long_param(bb, sizeof bb, b)};
+  if (st == AMPEL_OK && !other)
+    return run_params(p,
+                      "DELETE FROM neighbour WHERE area_id=$1 OR other_id=$2",
+                      2, params);
+  /* both directions, as sqlite_geo.c */
+  if (st == AMPEL_OK)
+    st = run_params(p,
+                    "INSERT INTO neighbour(area_id,other_id) VALUES($1,$2),"
+                    "($2,$1) ON CONFLICT DO NOTHING",
+                    2, params);
+  return st;
 }
 
-/* Nothing can be stored yet, so the set is empty (maps show no shapes). */
+static ampel_status geo_fail(pg *p, ampel_diags *diags, const char *what) {
+  return db_error(p, diags, what);
+}
+
+static ampel_status geo_unknown_area(ampel_diags *diags, const char *table,
+                                     const char *id) {
+  ampel_diags_error(diags, AMPEL_E_DATA,
+                    "Datenbank beschädigt: unbekannte Gebiets-ID %s in "
+                    "Tabelle %s",
+                    id, table);
+  return AMPEL_E_DATA;
+}
+
+static ampel_status load_shape_row(const PGresult *r, int i, ampel_geoset *g,
+                                   ampel_diags *diags) {
+  if (PQgetisnull(r, i, 0))
+    return geo_unknown_area(diags, "geometry", PQgetvalue(r, i, 6));
+  size_t len = 0;
+  unsigned char *blob =
+      PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 3), &len);
+  if (!blob)
+    return put_fail(diags, AMPEL_E_NOMEM, "Flächen laden");
+  ampel_shape s;
+  ampel_status st = ampel_shape_decode(blob, len, &s);
+  PQfreemem(blob);
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Datenbank beschädigt: die Fläche von '%s' ist nicht "
+                      "lesbar",
+                      PQgetvalue(r, i, 0));
+    return st;
+  }
+  /* text with extra_float_digits: the doubles round-trip bit for bit */
+  s.label_x = val_real(r, i, 4);
+  s.label_y = val_real(r, i, 5);
+  int epsg = val_int(r, i, 2, 0);
+  if (ampel_geoset_epsg(g) == 0) {
+    char def[32];
+    snprintf(def, sizeof def, "EPSG:%d", epsg);
+    st = ampel_geoset_set_crs(g, epsg, def);
+  }
+  if (st == AMPEL_OK)
+    st = ampel_geoset_put(g, PQgetvalue(r, i, 0), val(r, i, 1), 0, &s);
+  ampel_shape_release(&s);
+  if (st != AMPEL_OK)
+    ampel_diags_error(diags, st, "Datenbank: Flächen laden: %s",
+                      st == AMPEL_E_NOMEM ? "kein Speicher"
+                                          : "ungültige Zeile");
+  return st;
+}
+
+static ampel_status load_geo(pg *p, ampel_geoset *g, ampel_diags *diags) {
+  int have = have_geo_tables(p);
+  if (have < 0)
+    return geo_fail(p, diags, "Flächen laden");
+  if (!have)
+    return AMPEL_OK; /* made before geometry came to PostgreSQL */
+  PGresult *r = PQexec(
+      p->conn,
+      "SELECT a.key,a.name,g.crs,g.shape,g.label_x,g.label_y,"
+      "g.area_id FROM geometry g LEFT JOIN area a ON a.id=g.area_id "
+      "ORDER BY g.area_id");
+  ampel_status st = PQresultStatus(r) == PGRES_TUPLES_OK
+                        ? AMPEL_OK
+                        : geo_fail(p, diags, "Flächen laden");
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
+    st = load_shape_row(r, i, g, diags);
+  PQclear(r);
+  if (st != AMPEL_OK)
+    return st;
+  static const char what[] = "Nachbarschaften laden";
+  r = PQexec(p->conn,
+             "SELECT a.key,b.key,n.area_id,n.other_id FROM neighbour n "
+             "LEFT JOIN area a ON a.id=n.area_id LEFT JOIN area b ON "
+             "b.id=n.other_id WHERE n.area_id<n.other_id "
+             "ORDER BY n.area_id,n.other_id");
+  st = PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK
+                                            : geo_fail(p, diags, what);
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
+    for (int k = 0; k < 2 && st == AMPEL_OK; k++)
+      if (PQgetisnull(r, i, k))
+        st = geo_unknown_area(diags, "neighbour", PQgetvalue(r, i, 2 + k));
+    if (st != AMPEL_OK)
+      break;
+    /* a pair whose areas have no stored shape has nothing to join */
+    long a = ampel_geoset_find(g, PQgetvalue(r, i, 0)),
+         b = ampel_geoset_find(g, PQgetvalue(r, i, 1));
+    if (a >= 0 && b >= 0)
+      st = ampel_geoset_add_neighbour(g, (size_t)a, (size_t)b);
+    if (st != AMPEL_OK)
+      ampel_diags_error(diags, st, "Datenbank: %s: kein Speicher", what);
+  }
+  PQclear(r);
+  return st;
+}
+
 static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
                                      ampel_diags *diags) {
-  (void)impl;
-  *out = ampel_geoset_new();
-  return *out ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM, "Flächen laden");
+  pg *p = impl;
+  *out = NULL;
+  ampel_geoset *g = ampel_geoset_new();
+  if (!g)
+    return put_fail(diags, AMPEL_E_NOMEM, "Flächen laden");
+  /* shapes and neighbours from one snapshot (unless a writer's own) */
+  int own = p->in_tx;
+  ampel_status st = AMPEL_OK;
+  if (!own && cmd(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") !=
+                  AMPEL_OK)
+    st = geo_fail(p, diags, "Flächen laden");
+  if (st == AMPEL_OK)
+    st = load_geo(p, g, diags);
+  if (!own && st == AMPEL_OK && cmd(p, "COMMIT") != AMPEL_OK)
+    st = geo_fail(p, diags, "Flächen laden");
+  if (!own && st != AMPEL_OK)
+    cmd(p, "ROLLBACK");
+  if (st != AMPEL_OK) {
+    ampel_geoset_free(g);
+    return st;
+  }
+  *out = g;
+  return AMPEL_OK;
 }
 
 const ampel_store_ops ampel_pg_ops = {
