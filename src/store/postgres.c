@@ -1177,6 +1177,45 @@ static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
   return AMPEL_OK;
 }
 
+/* ---- Datenstände --------------------------------------------------------
+ *
+ * Schema version 3 keeps no history: the Datenstände are the import log
+ * (kind "import", counts not recorded, as sqlite.c lists a version-3
+ * database), and only the current one (0) can be shown.
+ */
+
+static ampel_status pg_set_datenstand(void *impl, long id,
+                                      ampel_diags *diags) {
+  (void)impl;
+  if (id == 0)
+    return AMPEL_OK;
+  ampel_diags_error(diags, AMPEL_E_USAGE,
+                    "frühere Datenstände gibt es auf %s noch nicht",
+                    "postgresql");
+  return AMPEL_E_USAGE;
+}
+
+static ampel_status pg_datenstand_list(void *impl, ampel_datenstand_fn fn,
+                                       void *ud) {
+  pg *p = impl;
+  PGresult *r =
+      PQexec(p->conn, "SELECT id,time,digest FROM import ORDER BY id DESC");
+  ampel_status st =
+      PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
+    ampel_datenstand_info d = {0};
+    d.id = to_long(PQgetvalue(r, i, 0));
+    d.created = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    d.kind = "import";
+    d.digest = PQgetvalue(r, i, 2);
+    d.n_new = d.n_changed = d.n_removed = -1;
+    if (fn(ud, &d))
+      break; /* the callback stopped early */
+  }
+  PQclear(r);
+  return st;
+}
+
 const ampel_store_ops ampel_pg_ops = {
     "postgresql",
     pg_close,
@@ -1196,8 +1235,8 @@ const ampel_store_ops ampel_pg_ops = {
     pg_put_geometry,
     pg_put_neighbour,
     pg_load_geometry,
-    NULL, /* set_datenstand: schema version 4 is not on PostgreSQL yet */
-    NULL, /* datenstand_list */
+    pg_set_datenstand,
+    pg_datenstand_list,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */
