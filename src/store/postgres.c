@@ -59,14 +59,14 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 /* The geometry tables of sqlite_geo.h; the shape is ampel_shape_encode's
  * blob. Part of a new schema; an older database gets them from its next
  * geometry import (ensure_geo_tables). */
-#define GEO_SQL                                                               \
-  "CREATE TABLE ampel.geometry(area_id BIGINT PRIMARY KEY REFERENCES"         \
-  " ampel.area(id), crs INTEGER NOT NULL, shape BYTEA NOT NULL,"              \
-  " label_x DOUBLE PRECISION, label_y DOUBLE PRECISION,"                      \
-  " min_x DOUBLE PRECISION, min_y DOUBLE PRECISION,"                          \
-  " max_x DOUBLE PRECISION, max_y DOUBLE PRECISION);"                         \
-  "CREATE TABLE ampel.neighbour(area_id BIGINT NOT NULL REFERENCES"           \
-  " ampel.area(id), other_id BIGINT NOT NULL REFERENCES ampel.area(id),"      \
+#define GEO_SQL                                                                \
+  "CREATE TABLE ampel.geometry(area_id BIGINT PRIMARY KEY REFERENCES"          \
+  " ampel.area(id), crs INTEGER NOT NULL, shape BYTEA NOT NULL,"               \
+  " label_x DOUBLE PRECISION, label_y DOUBLE PRECISION,"                       \
+  " min_x DOUBLE PRECISION, min_y DOUBLE PRECISION,"                           \
+  " max_x DOUBLE PRECISION, max_y DOUBLE PRECISION);"                          \
+  "CREATE TABLE ampel.neighbour(area_id BIGINT NOT NULL REFERENCES"            \
+  " ampel.area(id), other_id BIGINT NOT NULL REFERENCES ampel.area(id),"       \
   " PRIMARY KEY(area_id, other_id));"
 
 static const char schema_sql[] =
@@ -1007,8 +1007,8 @@ static ampel_status pg_put_geometry(void *impl, const char *area, int epsg,
   char b[9][32];
   double v[6] = {shape->label_x, shape->label_y, shape->bbox[0],
                  shape->bbox[1], shape->bbox[2], shape->bbox[3]};
-  const char *params[9] = {long_param(b[0], 32, a),
-                           long_param(b[1], 32, epsg), (const char *)blob};
+  const char *params[9] = {long_param(b[0], 32, a), long_param(b[1], 32, epsg),
+                           (const char *)blob};
   for (int i = 0; i < 6; i++) /* NULL for what is not finite, as SQLite */
     params[3 + i] = isfinite(v[i]) ? real_param(b[3 + i], 32, v[i]) : NULL;
   int lengths[9] = {0, 0, (int)len};
@@ -1042,9 +1042,8 @@ static ampel_status pg_put_neighbour(void *impl, const char *area,
   const char *params[2] = {long_param(ab, sizeof ab, a),
                            long_param(bb, sizeof bb, b)};
   if (st == AMPEL_OK && !other)
-    return run_params(p,
-                      "DELETE FROM neighbour WHERE area_id=$1 OR other_id=$2",
-                      2, params);
+    return run_params(
+        p, "DELETE FROM neighbour WHERE area_id=$1 OR other_id=$2", 2, params);
   /* both directions, as sqlite_geo.c */
   if (st == AMPEL_OK)
     st = run_params(p,
@@ -1052,10 +1051,6 @@ static ampel_status pg_put_neighbour(void *impl, const char *area,
                     "($2,$1) ON CONFLICT DO NOTHING",
                     2, params);
   return st;
-}
-
-static ampel_status geo_fail(pg *p, ampel_diags *diags, const char *what) {
-  return db_error(p, diags, what);
 }
 
 static ampel_status geo_unknown_area(ampel_diags *diags, const char *table,
@@ -1108,17 +1103,16 @@ static ampel_status load_shape_row(const PGresult *r, int i, ampel_geoset *g,
 static ampel_status load_geo(pg *p, ampel_geoset *g, ampel_diags *diags) {
   int have = have_geo_tables(p);
   if (have < 0)
-    return geo_fail(p, diags, "Flächen laden");
+    return db_error(p, diags, "Flächen laden");
   if (!have)
     return AMPEL_OK; /* made before geometry came to PostgreSQL */
   PGresult *r = PQexec(
-      p->conn,
-      "SELECT a.key,a.name,g.crs,g.shape,g.label_x,g.label_y,"
-      "g.area_id FROM geometry g LEFT JOIN area a ON a.id=g.area_id "
-      "ORDER BY g.area_id");
+      p->conn, "SELECT a.key,a.name,g.crs,g.shape,g.label_x,g.label_y,"
+               "g.area_id FROM geometry g LEFT JOIN area a ON a.id=g.area_id "
+               "ORDER BY g.area_id");
   ampel_status st = PQresultStatus(r) == PGRES_TUPLES_OK
                         ? AMPEL_OK
-                        : geo_fail(p, diags, "Flächen laden");
+                        : db_error(p, diags, "Flächen laden");
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
     st = load_shape_row(r, i, g, diags);
   PQclear(r);
@@ -1131,7 +1125,7 @@ static ampel_status load_geo(pg *p, ampel_geoset *g, ampel_diags *diags) {
              "b.id=n.other_id WHERE n.area_id<n.other_id "
              "ORDER BY n.area_id,n.other_id");
   st = PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK
-                                            : geo_fail(p, diags, what);
+                                            : db_error(p, diags, what);
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
     for (int k = 0; k < 2 && st == AMPEL_OK; k++)
       if (PQgetisnull(r, i, k))
@@ -1160,13 +1154,13 @@ static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
   /* shapes and neighbours from one snapshot (unless a writer's own) */
   int own = p->in_tx;
   ampel_status st = AMPEL_OK;
-  if (!own && cmd(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") !=
-                  AMPEL_OK)
-    st = geo_fail(p, diags, "Flächen laden");
+  if (!own &&
+      cmd(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != AMPEL_OK)
+    st = db_error(p, diags, "Flächen laden");
   if (st == AMPEL_OK)
     st = load_geo(p, g, diags);
   if (!own && st == AMPEL_OK && cmd(p, "COMMIT") != AMPEL_OK)
-    st = geo_fail(p, diags, "Flächen laden");
+    st = db_error(p, diags, "Flächen laden");
   if (!own && st != AMPEL_OK)
     cmd(p, "ROLLBACK");
   if (st != AMPEL_OK) {
@@ -1184,8 +1178,7 @@ static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
  * database), and only the current one (0) can be shown.
  */
 
-static ampel_status pg_set_datenstand(void *impl, long id,
-                                      ampel_diags *diags) {
+static ampel_status pg_set_datenstand(void *impl, long id, ampel_diags *diags) {
   (void)impl;
   if (id == 0)
     return AMPEL_OK;
@@ -1217,26 +1210,11 @@ static ampel_status pg_datenstand_list(void *impl, ampel_datenstand_fn fn,
 }
 
 const ampel_store_ops ampel_pg_ops = {
-    "postgresql",
-    pg_close,
-    pg_load,
-    pg_begin,
-    pg_commit,
-    pg_rollback,
-    pg_put_area,
-    pg_put_indicator,
-    pg_put_period,
-    pg_put_observation,
-    pg_log_import,
-    pg_data_version,
-    pg_import_log,
-    pg_config_get,
-    pg_config_set,
-    pg_put_geometry,
-    pg_put_neighbour,
-    pg_load_geometry,
-    pg_set_datenstand,
-    pg_datenstand_list,
+    "postgresql",     pg_close,           pg_load,           pg_begin,
+    pg_commit,        pg_rollback,        pg_put_area,       pg_put_indicator,
+    pg_put_period,    pg_put_observation, pg_log_import,     pg_data_version,
+    pg_import_log,    pg_config_get,      pg_config_set,     pg_put_geometry,
+    pg_put_neighbour, pg_load_geometry,   pg_set_datenstand, pg_datenstand_list,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */
