@@ -60,6 +60,19 @@ n=$(grep -c . v.csv)
 [ "$n" = 2 ] && grep -q "gebiete.csv" v.csv && grep -q "stadtgrenze.geojson" v.csv &&
   ok || { bad "gelsenkirchen: Datenstand der Kopie"; cat v.csv; }
 
+# Neighbour pairs: a second move reads them back from the first copy.
+b="$src/tests/malformed_geo/base"
+"$bin" --db bez.db import "$b"/*.csv >/dev/null 2>&1 &&
+  "$bin" --db bez.db import --key-property id --level Bezirk \
+    "$b/bezirke.geojson" >/dev/null 2>&1 || bad "Bezirke: Einlesen"
+migrate bezirke bez.db bez2.db
+grep -q "2 Flächen, 1 Nachbarschaften" mig.out && ok || { bad "bezirke: Nachbarn"; cat mig.out; }
+migrate "bezirke weiter" bez2.db bez3.db
+grep -q "2 Flächen, 1 Nachbarschaften" mig.out && ok || { bad "bezirke weiter: Nachbarn"; cat mig.out; }
+"$bin" --db bez.db map --level Bezirk --by scaled -o - 2>&1 | footerless >a.svg
+"$bin" --db bez3.db map --level Bezirk --by scaled -o - 2>&1 | footerless >b.svg
+cmp -s a.svg b.svg && grep -q "<path" b.svg && ok || bad "bezirke: Karte weicht ab"
+
 # A non-empty target is refused and stays as it was.
 for c in "export -o -" "versions" "config list"; do
   # shellcheck disable=SC2086

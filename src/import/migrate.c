@@ -14,13 +14,13 @@
 /* The source's import log, copied out of the callbacks (newest first). */
 typedef struct logcopy {
   ampel_import_file *f;
+  long *id; /* the Datenstand of each file */
   size_t n, cap;
   int nomem;
 } logcopy;
 
 static int log_cb(void *ud, long import_id, int64_t when, const char *file,
                   const char *sha256, const char *kind, long rows) {
-  (void)import_id;
   (void)when;
   logcopy *l = ud;
   if (l->n == l->cap) {
@@ -31,8 +31,15 @@ static int log_cb(void *ud, long import_id, int64_t when, const char *file,
       return 1;
     }
     l->f = f;
+    long *id = ampel_reallocarray(l->id, cap, sizeof *id);
+    if (!id) {
+      l->nomem = 1;
+      return 1;
+    }
+    l->id = id;
     l->cap = cap;
   }
+  l->id[l->n] = import_id;
   ampel_import_file *x = &l->f[l->n];
   memset(x, 0, sizeof *x);
   x->name = ampel_strdup(file ? file : "");
@@ -55,6 +62,7 @@ static void log_release(logcopy *l) {
     ampel_free((char *)l->f[i].kind);
   }
   ampel_free(l->f);
+  ampel_free(l->id);
   memset(l, 0, sizeof *l);
 }
 
@@ -195,8 +203,17 @@ static ampel_status write_target(ampel_store *to, const source *s, int64_t when,
   ampel_import_file *files = ampel_calloc(nf ? nf : 1, sizeof *files);
   if (!files)
     return AMPEL_E_NOMEM;
-  for (size_t f = 0; f < nf; f++)
-    files[f] = s->log.f[nf - 1 - f];
+  /* the log comes newest Datenstand first: reverse the Datenstände but
+   * keep the order of the files within each */
+  size_t out = 0, end = nf;
+  while (end > 0) {
+    size_t start = end - 1;
+    while (start > 0 && s->log.id[start - 1] == s->log.id[end - 1])
+      start--;
+    for (size_t f = start; f < end; f++)
+      files[out++] = s->log.f[f];
+    end = start;
+  }
   st = ampel_store_log_import(to, files, nf, when);
   ampel_free(files);
   if (st != AMPEL_OK) {
