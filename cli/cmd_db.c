@@ -17,7 +17,7 @@ static ampel_store *open_at(const char *where, int mode, int *out_exit) {
 static int migrate(const cli_call *call) {
   const char *from = CLI_OPT(call, AMPEL_OPT_FROM);
   const char *to = CLI_OPT(call, AMPEL_OPT_TO);
-  if (!*from || !*to)
+  if (!from || !to || !*from || !*to)
     return cli_usage("db", "migrate braucht --from ORT und --to ORT");
   if (strcmp(from, to) == 0)
     return cli_usage("db", "Quelle und Ziel sind dieselbe Datenbank");

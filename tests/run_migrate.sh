@@ -92,6 +92,13 @@ if [ $rc = 1 ] && grep -q "Zieldatenbank ist nicht leer" err.txt &&
 "$bin" db migrate --from copy.db --to copy.db >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] && ok || bad "Quelle = Ziel: exit $rc"
 
+for a in "--from copy.db" "--to x.db" ""; do
+  # shellcheck disable=SC2086
+  "$bin" db migrate $a >/dev/null 2>err.txt; rc=$?
+  [ $rc = 2 ] && grep -q "braucht --from ORT und --to ORT" err.txt && ok ||
+    bad "db migrate $a: exit $rc"
+done
+
 # ---- SQLite -> SQLite: the parity data ---------------------------------
 migrate parity parity.db parity2.db
 same parity parity.db parity2.db
