@@ -26,6 +26,8 @@ static const ampel_opt_id versions_ids[] = {AMPEL_OPT_LIST_FORMAT};
 static const ampel_opt_id export_ids[] = {
     AMPEL_OPT_EXPORT_FORMAT, AMPEL_OPT_UNPROTECTED, AMPEL_OPT_OUTPUT};
 
+static const ampel_opt_id db_ids[] = {AMPEL_OPT_FROM, AMPEL_OPT_TO};
+
 static const ampel_opt_id template_ids[] = {AMPEL_OPT_OUTPUT};
 
 static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT, AMPEL_OPT_BIND,
@@ -226,6 +228,18 @@ static const cli_command commands[] = {
      "                            Referenz (Vorgabe: 300)\n"
      "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n",
      "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
+    {"db", cmd_db, db_ids, N(db_ids), 1, 1, "Unterbefehl fehlt (migrate)",
+     "Aufruf: ampel db migrate --from ORT --to ORT\n"
+     "\n"
+     "Zieht eine ganze Installation in eine andere Datenbank um (SQLite-Datei\n"
+     "oder postgresql://-URL, in beide Richtungen): Gebiete, Kennzahlen mit\n"
+     "allen Angaben, Zeiträume, alle aktuellen Werte mit Zeichen, Zähler und\n"
+     "Nenner, die Einstellungen (ampel config) und die Flächen samt\n"
+     "Nachbarschaften. Das Ziel muss leer sein (noch kein Datenstand). Alles\n"
+     "wird in einer Transaktion geschrieben: bei einem Fehler nichts. Das Ziel\n"
+     "bekommt einen Datenstand, der die Dateien der Quelle nennt; frühere\n"
+     "Datenstände (die Geschichte) werden noch nicht übernommen.\n",
+     "Umzug nach PostgreSQL: docs/betrieb.md\n"},
     {"doc", cmd_doc, NULL, 0, 1, 1, "erwartet api",
      "Aufruf: ampel doc api\n"
      "\n"

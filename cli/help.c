@@ -32,6 +32,7 @@ static const help texts[] = {
      "  report            Bericht für den Ausschuss (A4, PDF oder HTML)\n"
      "  template          leere Excel-Vorlage zum Ausfüllen\n"
      "  config            Einstellungen (Geheimhaltung) setzen und zeigen\n"
+     "  db migrate        ganze Installation in eine andere Datenbank umziehen\n"
      "  serve             Dashboard im Browser und JSON-API starten\n"
      "\n"
      "Allgemeine Optionen:\n"

@@ -66,6 +66,35 @@ ampel_status ampel_import_buffers(ampel_store *st, const char *const *names,
 void ampel_header_normalize(const char *s, size_t len, char *out,
                             size_t size);
 
+/* ---- Umzug: copying an installation (`ampel db migrate`) -------------- */
+
+typedef struct ampel_migrate_summary {
+  size_t n_areas, n_indicators, n_periods;
+  size_t n_values;     /* observations copied */
+  size_t n_config;     /* settings that were set in the source */
+  size_t n_shapes;     /* areas with geometry */
+  size_t n_neighbours; /* neighbour pairs */
+  size_t n_files;      /* files named in the new Datenstand */
+  long import_id;      /* the target's new Datenstand */
+} ampel_migrate_summary;
+
+/* Copies everything `from` holds into `to` in ONE transaction of `to`:
+ * areas, indicators (all fields), periods, the current observations with
+ * numerators, denominators and flags, the disclosure settings
+ * (ampel_disclosure_keys) and the stored geometry and neighbours. The
+ * target gets one Datenstand (time `when`) whose log lists every file of
+ * the source's import log, oldest first; the history of earlier
+ * Datenstände is not copied, only the current state. Uses only the public
+ * store API, so any engine may be source or target.
+ *
+ * `to` must be empty (no Datenstand yet), else AMPEL_E_DATA. A target that
+ * cannot store geometry (PostgreSQL today) while the source has some is
+ * AMPEL_E_USAGE. On any error nothing is written and a German message is
+ * in diags. */
+ampel_status ampel_migrate_copy(ampel_store *from, ampel_store *to,
+                                int64_t when, ampel_migrate_summary *out_sum,
+                                ampel_diags *diags) AMPEL_WUR;
+
 #ifdef __cplusplus
 }
 #endif

@@ -103,6 +103,8 @@ typedef enum ampel_opt_id {
   AMPEL_OPT_PORT,
   AMPEL_OPT_THREADS,
   AMPEL_OPT_ADMIN_TOKEN_FILE,
+  AMPEL_OPT_FROM,
+  AMPEL_OPT_TO,
   AMPEL_OPT_COUNT
 } ampel_opt_id;
 

@@ -186,6 +186,11 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      "Datei mit einem geheimen Schlüssel (mindestens 16 Zeichen); erlaubt "
      "POST /admin/import mit 'Authorization: Bearer SCHLÜSSEL'. Ohne sie "
      "ist der Server nur lesend."},
+    {AMPEL_OPT_FROM, "from", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL,
+     NULL,
+     "Quelle des Umzugs: SQLite-Datei oder postgresql://-URL"},
+    {AMPEL_OPT_TO, "to", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL, NULL,
+     "Ziel des Umzugs: neue, leere SQLite-Datei oder postgresql://-URL"},
 };
 
 /* The table is indexed by id: a row out of order is a programming error

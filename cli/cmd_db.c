@@ -1,0 +1,69 @@
+/* ampel db migrate --from ORT --to ORT: copies a whole installation into
+ * another database (issue 11; the copying is ampel_migrate_copy, import
+ * layer; docs/betrieb.md "Umzug nach PostgreSQL"). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ampel/import.h"
+#include "cli.h"
+
+static ampel_store *open_at(const char *where, int mode, int *out_exit) {
+  cli_common c = {where, 0};
+  return cli_open_store(&c, mode, out_exit);
+}
+
+static int migrate(const cli_call *call) {
+  const char *from = CLI_OPT(call, AMPEL_OPT_FROM);
+  const char *to = CLI_OPT(call, AMPEL_OPT_TO);
+  if (!from || !to || !*from || !*to)
+    return cli_usage("db", "migrate braucht --from ORT und --to ORT");
+  if (strcmp(from, to) == 0)
+    return cli_usage("db", "Quelle und Ziel sind dieselbe Datenbank");
+  struct stat sb;
+  /* a PostgreSQL database is never created or removed here */
+  int existed = ampel_store_location_is_url(to) || stat(to, &sb) == 0;
+  int rc = EXIT_OK;
+  ampel_store *src = open_at(from, AMPEL_STORE_READONLY, &rc);
+  if (!src)
+    return rc;
+  ampel_store *dst = open_at(to, AMPEL_STORE_CREATE, &rc);
+  if (!dst) {
+    ampel_store_close(src);
+    return rc;
+  }
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_migrate_summary sum;
+  ampel_status st = ampel_migrate_copy(src, dst, cli_now(), &sum, &d);
+  if (st != AMPEL_OK) {
+    rc = cli_fail(st, &d);
+  } else {
+    printf("Umzug %s -> %s: %zu Gebiete, %zu Kennzahlen, %zu Zeiträume, "
+           "%zu Werte, %zu Einstellungen, %zu Flächen, %zu Nachbarschaften; "
+           "Datenstand %ld nennt %zu Dateien der Quelle\n",
+           ampel_store_engine(src), ampel_store_engine(dst), sum.n_areas,
+           sum.n_indicators, sum.n_periods, sum.n_values, sum.n_config,
+           sum.n_shapes, sum.n_neighbours, sum.import_id, sum.n_files);
+  }
+  ampel_diags_release(&d);
+  ampel_store_close(dst);
+  ampel_store_close(src);
+  if (rc != EXIT_OK && !existed) { /* leave no empty database behind */
+    unlink(to);
+    char side[4096];
+    snprintf(side, sizeof side, "%s-wal", to);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", to);
+    unlink(side);
+  }
+  return rc;
+}
+
+int cmd_db(const cli_call *call) {
+  const char *sub = call->pos[0];
+  if (strcmp(sub, "migrate") == 0)
+    return migrate(call);
+  return cli_usage("db", "unbekannter Unterbefehl '%s' (migrate)", sub);
+}

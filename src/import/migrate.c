@@ -1,0 +1,289 @@
+/* migrate.c - copies a whole installation from one store to another
+ * (`ampel db migrate`, issue 11): areas, indicators, periods, the current
+ * observations, the disclosure settings, geometry and neighbours, and one
+ * Datenstand whose log names the source's files. Uses only the public store
+ * API, so it works between any two engines. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ampel/alloc.h"
+#include "ampel/disclosure.h"
+#include "ampel/import.h"
+
+/* The source's import log, copied out of the callbacks (newest first). */
+typedef struct logcopy {
+  ampel_import_file *f;
+  long *id; /* the Datenstand of each file */
+  size_t n, cap;
+  int nomem;
+} logcopy;
+
+static int log_cb(void *ud, long import_id, int64_t when, const char *file,
+                  const char *sha256, const char *kind, long rows) {
+  (void)when;
+  logcopy *l = ud;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 16;
+    ampel_import_file *f = ampel_reallocarray(l->f, cap, sizeof *f);
+    if (!f) {
+      l->nomem = 1;
+      return 1;
+    }
+    l->f = f;
+    long *id = ampel_reallocarray(l->id, cap, sizeof *id);
+    if (!id) {
+      l->nomem = 1;
+      return 1;
+    }
+    l->id = id;
+    l->cap = cap;
+  }
+  l->id[l->n] = import_id;
+  ampel_import_file *x = &l->f[l->n];
+  memset(x, 0, sizeof *x);
+  x->name = ampel_strdup(file ? file : "");
+  x->kind = ampel_strdup(kind ? kind : "values");
+  snprintf(x->sha256, sizeof x->sha256, "%s", sha256 ? sha256 : "");
+  x->rows = rows;
+  if (!x->name || !x->kind) {
+    ampel_free((char *)x->name);
+    ampel_free((char *)x->kind);
+    l->nomem = 1;
+    return 1;
+  }
+  l->n++;
+  return 0;
+}
+
+static void log_release(logcopy *l) {
+  for (size_t i = 0; i < l->n; i++) {
+    ampel_free((char *)l->f[i].name);
+    ampel_free((char *)l->f[i].kind);
+  }
+  ampel_free(l->f);
+  ampel_free(l->id);
+  memset(l, 0, sizeof *l);
+}
+
+/* Everything read from the source before the target is touched. */
+typedef struct source {
+  ampel_dataset *ds;
+  ampel_geoset *geo;
+  logcopy log;
+  const char *config_key[16];
+  char *config_val[16];
+  size_t n_config;
+} source;
+
+static void source_release(source *s) {
+  ampel_dataset_free(s->ds);
+  ampel_geoset_free(s->geo);
+  log_release(&s->log);
+  for (size_t i = 0; i < s->n_config; i++)
+    ampel_free(s->config_val[i]);
+  memset(s, 0, sizeof *s);
+}
+
+static ampel_status read_source(ampel_store *from, source *s,
+                                ampel_diags *diags) {
+  ampel_status st = ampel_store_load(from, AMPEL_LOAD_ALL, &s->ds, diags);
+  if (st == AMPEL_OK)
+    st = ampel_store_load_geometry(from, &s->geo, diags);
+  if (st != AMPEL_OK)
+    return st;
+  st = ampel_store_import_log(from, log_cb, &s->log);
+  if (st == AMPEL_OK && s->log.nomem)
+    st = AMPEL_E_NOMEM;
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Umzug: das Einfuhrprotokoll der Quelle "
+                      "kann nicht gelesen werden");
+    return st;
+  }
+  const char *const *keys = ampel_disclosure_keys();
+  for (size_t k = 0; keys[k] && s->n_config < 16; k++) {
+    char *v = NULL;
+    st = ampel_store_config_get(from, keys[k], &v);
+    if (st != AMPEL_OK) {
+      ampel_diags_error(diags, st,
+                        "Umzug: Einstellung '%s' der Quelle kann nicht "
+                        "gelesen werden",
+                        keys[k]);
+      return st;
+    }
+    if (v) {
+      s->config_key[s->n_config] = keys[k];
+      s->config_val[s->n_config++] = v;
+    }
+  }
+  return AMPEL_OK;
+}
+
+/* All puts into the open transaction of `to`; stops at the first error with
+ * a German message in diags. */
+static ampel_status write_target(ampel_store *to, const source *s, int64_t when,
+                                 ampel_migrate_summary *sum,
+                                 ampel_diags *diags) {
+  const ampel_dataset *ds = s->ds;
+  size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds),
+         np = ampel_dataset_n_periods(ds);
+  ampel_status st = AMPEL_OK;
+  for (size_t a = 0; st == AMPEL_OK && a < na; a++)
+    st = ampel_store_put_area(to, ampel_dataset_area(ds, a));
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Umzug: Gebiete können nicht gespeichert "
+                      "werden");
+    return st;
+  }
+  for (size_t i = 0; st == AMPEL_OK && i < ni; i++)
+    st = ampel_store_put_indicator(to, ampel_dataset_indicator(ds, i));
+  for (size_t p = 0; st == AMPEL_OK && p < np; p++) {
+    const ampel_period *per = ampel_dataset_period(ds, p);
+    st = ampel_store_put_period(to, per->label, per->sort_key);
+  }
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Umzug: Kennzahlen oder Zeiträume können "
+                      "nicht gespeichert werden");
+    return st;
+  }
+  for (size_t i = 0; st == AMPEL_OK && i < ni; i++)
+    for (size_t p = 0; st == AMPEL_OK && p < np; p++)
+      for (size_t a = 0; st == AMPEL_OK && a < na; a++) {
+        ampel_cell_ref c = ampel_dataset_get(ds, a, i, p);
+        if (!c.present)
+          continue;
+        st = ampel_store_put_observation(to, ampel_dataset_area(ds, a)->key,
+                                         ampel_dataset_indicator(ds, i)->key,
+                                         ampel_dataset_period(ds, p)->label,
+                                         c.value, c.numerator, c.denominator,
+                                         c.flag);
+        sum->n_values++;
+      }
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Umzug: Werte können nicht gespeichert "
+                      "werden");
+    return st;
+  }
+  for (size_t k = 0; st == AMPEL_OK && k < s->n_config; k++)
+    st = ampel_store_config_set(to, s->config_key[k], s->config_val[k]);
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Umzug: Einstellungen können nicht "
+                      "gespeichert werden");
+    return st;
+  }
+  size_t ng = ampel_geoset_n(s->geo);
+  for (size_t g = 0; st == AMPEL_OK && g < ng; g++)
+    st = ampel_store_put_geometry(to, ampel_geoset_key(s->geo, g),
+                                  ampel_geoset_epsg(s->geo),
+                                  ampel_geoset_shape_c(s->geo, g));
+  if (st == AMPEL_OK && ng)
+    st = ampel_store_put_neighbours(to, s->geo);
+  if (st == AMPEL_E_USAGE) {
+    ampel_diags_error(diags, st,
+                      "Umzug abgebrochen: die Quelle hat Flächen für %zu "
+                      "%s, die Zieldatenbank (%s) kann Flächen noch nicht "
+                      "speichern; nichts wurde geschrieben",
+                      ng, ng == 1 ? "Gebiet" : "Gebiete",
+                      ampel_store_engine(to));
+    return st;
+  }
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Umzug: Flächen können nicht gespeichert "
+                      "werden");
+    return st;
+  }
+  /* One Datenstand that names the source's files, oldest first. */
+  size_t nf = s->log.n;
+  ampel_import_file *files = ampel_calloc(nf ? nf : 1, sizeof *files);
+  if (!files)
+    return AMPEL_E_NOMEM;
+  /* the log comes newest Datenstand first: reverse the Datenstände but
+   * keep the order of the files within each */
+  size_t out = 0, end = nf;
+  while (end > 0) {
+    size_t start = end - 1;
+    while (start > 0 && s->log.id[start - 1] == s->log.id[end - 1])
+      start--;
+    for (size_t f = start; f < end; f++)
+      files[out++] = s->log.f[f];
+    end = start;
+  }
+  st = ampel_store_log_import(to, files, nf, when);
+  ampel_free(files);
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Umzug: der Datenstand kann nicht "
+                      "gespeichert werden");
+    return st;
+  }
+  sum->n_areas = na;
+  sum->n_indicators = ni;
+  sum->n_periods = np;
+  sum->n_config = s->n_config;
+  sum->n_shapes = ng;
+  sum->n_neighbours = ampel_geoset_n_neighbours(s->geo);
+  sum->n_files = nf;
+  return AMPEL_OK;
+}
+
+ampel_status ampel_migrate_copy(ampel_store *from, ampel_store *to,
+                                int64_t when, ampel_migrate_summary *out_sum,
+                                ampel_diags *diags) {
+  ampel_migrate_summary sum;
+  memset(&sum, 0, sizeof sum);
+  if (out_sum)
+    *out_sum = sum;
+  ampel_data_version v;
+  ampel_status st = ampel_store_data_version(to, &v);
+  if (st != AMPEL_OK) {
+    ampel_diags_error(diags, st,
+                      "Umzug: die Zieldatenbank kann nicht "
+                      "gelesen werden");
+    return st;
+  }
+  if (v.id != 0) {
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "Umzug abgebrochen: die Zieldatenbank ist nicht leer "
+                      "(Datenstand %ld vorhanden); sie muss neu und leer "
+                      "sein, nichts wurde geschrieben",
+                      v.id);
+    return AMPEL_E_DATA;
+  }
+  ampel_data_version sv;
+  st = ampel_store_data_version(from, &sv);
+  if (st == AMPEL_OK && sv.id == 0) {
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "Umzug abgebrochen: die Quelle enthält noch keinen "
+                      "Datenstand");
+    return AMPEL_E_DATA;
+  }
+  source s;
+  memset(&s, 0, sizeof s);
+  if (st == AMPEL_OK)
+    st = read_source(from, &s, diags);
+  if (st == AMPEL_OK)
+    st = ampel_store_begin(to);
+  if (st == AMPEL_OK) {
+    st = write_target(to, &s, when, &sum, diags);
+    if (st == AMPEL_OK)
+      st = ampel_store_commit(to);
+    if (st != AMPEL_OK)
+      (void)ampel_store_rollback(to);
+  }
+  if (st == AMPEL_OK && ampel_store_data_version(to, &v) == AMPEL_OK)
+    sum.import_id = v.id;
+  if (st != AMPEL_OK && ampel_diags_status(diags) == AMPEL_OK)
+    ampel_diags_error(diags, st,
+                      "Umzug fehlgeschlagen; nichts wurde "
+                      "geschrieben");
+  source_release(&s);
+  if (out_sum && st == AMPEL_OK)
+    *out_sum = sum;
+  return st;
+}
