@@ -51,12 +51,7 @@ static int migrate(const cli_call *call) {
   ampel_store_close(dst);
   ampel_store_close(src);
   if (rc != EXIT_OK && !existed) { /* leave no empty database behind */
-    unlink(to);
-    char side[4096];
-    snprintf(side, sizeof side, "%s-wal", to);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", to);
-    unlink(side);
+    cli_remove_new_db(to);
   }
   return rc;
 }

@@ -166,12 +166,7 @@ static int run(const cli_call *call, int dry_run) {
             dry_run ? "die Dateien würden nicht eingelesen"
                     : "nichts wurde gespeichert");
     if (!dry_run && !existed) { /* leave no empty database behind */
-      unlink(db);
-      char side[4096];
-      snprintf(side, sizeof side, "%s-wal", db);
-      unlink(side);
-      snprintf(side, sizeof side, "%s-shm", db);
-      unlink(side);
+      cli_remove_new_db(db);
     }
     rc = ampel_status_exit_code(s);
   }

@@ -199,3 +199,14 @@ int cli_table_kind(const cli_call *call) {
     return CLI_KIND_PICTURE;
   return CLI_KIND_UNKNOWN;
 }
+
+void cli_remove_new_db(const char *path) {
+  if (ampel_store_location_is_url(path))
+    return; /* a server database is never a file of ours */
+  unlink(path);
+  char side[4096];
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+}
