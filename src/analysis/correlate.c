@@ -10,7 +10,6 @@
 #include "ampel/analysis/correlate.h"
 #include "ampel/analysis/indicator.h"
 #include "ampel/analysis/lights.h"
-#include "ampel/cluster.h"
 
 void ampel_correlation_answer_release(ampel_correlation_answer *a) {
   if (!a)
@@ -25,35 +24,6 @@ void ampel_correlation_answer_release(ampel_correlation_answer *a) {
 const ampel_corr *ampel_correlation_at(const ampel_correlation_answer *a,
                                        size_t i, size_t j) {
   return &a->m[i * a->k + j];
-}
-
-/* Matrix order: average linkage on the distance 1 - r (pairs without r
- * count as 1), dendrogram leaf order; as given for fewer than 3. */
-static ampel_status corr_order(const ampel_corr *m, size_t k, size_t *out) {
-  for (size_t i = 0; i < k; i++)
-    out[i] = i;
-  if (k < 3)
-    return AMPEL_OK;
-  size_t len = 0;
-  ampel_status st = ampel_cluster_condensed_len(k, &len);
-  if (st != AMPEL_OK)
-    return st;
-  double *d = ampel_calloc(len + 1, sizeof *d);
-  ampel_cluster_merge *z = ampel_calloc(k, sizeof *z);
-  if (!d || !z)
-    st = AMPEL_E_NOMEM;
-  for (size_t i = 0; st == AMPEL_OK && i < k; i++)
-    for (size_t j = i + 1; j < k; j++) {
-      double r = m[i * k + j].r;
-      d[ampel_cluster_condensed_index(k, i, j)] = isfinite(r) ? 1 - r : 1;
-    }
-  if (st == AMPEL_OK)
-    st = ampel_cluster_linkage_inplace(d, k, AMPEL_LINKAGE_AVERAGE, z);
-  if (st == AMPEL_OK)
-    st = ampel_cluster_leaves(z, k, out);
-  ampel_free(d);
-  ampel_free(z);
-  return st;
 }
 
 /* Universe values, one column per indicator; counts the small areas. */
@@ -141,7 +111,7 @@ static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
     ampel_free(cols);
   }
   if (s == AMPEL_OK)
-    s = corr_order(a->m, a->k, a->order);
+    s = ampel_corr_order(a->m, a->k, a->order);
   if (s == AMPEL_OK)
     pick_pair(a, xi, yi);
   return s;

@@ -6,6 +6,7 @@
 
 #include "ampel/alloc.h"
 #include "ampel/analysis/heatmap.h"
+#include "ampel/analysis/indicator.h"
 #include "ampel/analysis/lights.h"
 
 void ampel_heatmap_answer_release(ampel_heatmap_answer *a) {
@@ -26,27 +27,6 @@ static void heatmap_opts(const ampel_query *q, ampel_heatmap_opts *o) {
     o->linkage = (ampel_linkage)ampel_query_choice(q, AMPEL_OPT_LINKAGE);
   o->force_mean = ampel_query_choice(q, AMPEL_OPT_REFERENCE) == 1;
   o->need_area_tree = ampel_query_has(q, AMPEL_OPT_TREE);
-}
-
-static ampel_status select_areas(const ampel_query *q, ampel_heatmap_answer *a,
-                                 ampel_diags *diags) {
-  long period = -1;
-  char **keys = NULL, *copy = NULL;
-  size_t n_keys = 0;
-  ampel_status s =
-      ampel_analysis_period(a->ds, q, AMPEL_OPT_PERIOD, &period, diags);
-  if (s == AMPEL_OK)
-    s = ampel_analysis_keys(q, AMPEL_OPT_INDICATORS, &keys, &n_keys, &copy,
-                            diags);
-  if (s == AMPEL_OK)
-    s = ampel_select(a->ds, ampel_query_text(q, AMPEL_OPT_LEVEL),
-                     period >= 0 ? ampel_dataset_period(a->ds, (size_t)period)
-                                       ->label
-                                 : NULL,
-                     (const char *const *)keys, n_keys, &a->sel, diags);
-  ampel_free(keys);
-  ampel_free(copy);
-  return s;
 }
 
 static ampel_status mark_dropped(const ampel_context *ctx,
@@ -77,7 +57,7 @@ ampel_status ampel_analyse_heatmap(const ampel_context *ctx,
   ampel_dataset *own = NULL;
   ampel_heatmap_opts o;
   heatmap_opts(q, &o);
-  ampel_status s = select_areas(q, out, diags);
+  ampel_status s = ampel_analysis_select(out->ds, q, NULL, &out->sel, diags);
   if (s == AMPEL_OK)
     s = ampel_context_universe_for(ctx, q, &uni, &own);
   if (s == AMPEL_OK)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/analysis/indicator.h"
 #include "ampel/analysis/lights.h"
 
 ampel_status ampel_analysis_period(const ampel_dataset *ds,
@@ -137,23 +138,9 @@ static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
   const ampel_dataset *uni = NULL;
   ampel_dataset *own = NULL;
   ampel_lights_opts lo;
-  long period = -1;
-  char **keys = NULL, *copy = NULL;
-  size_t n_keys = 0;
   ampel_status s = lights_opts(a->ds, q, &lo, diags);
   if (s == AMPEL_OK)
-    s = ampel_analysis_period(a->ds, q, AMPEL_OPT_PERIOD, &period, diags);
-  if (s == AMPEL_OK)
-    s = ampel_analysis_keys(q, AMPEL_OPT_INDICATORS, &keys, &n_keys, &copy,
-                            diags);
-  if (s == AMPEL_OK)
-    s = ampel_select(a->ds, ampel_query_text(q, AMPEL_OPT_LEVEL),
-                     period >= 0 ? ampel_dataset_period(a->ds, (size_t)period)
-                                       ->label
-                                 : NULL,
-                     (const char *const *)keys, n_keys, &a->sel, diags);
-  ampel_free(keys);
-  ampel_free(copy);
+    s = ampel_analysis_select(a->ds, q, NULL, &a->sel, diags);
   if (s == AMPEL_OK && lo.since >= 0 && (size_t)lo.since >= a->sel.period) {
     ampel_diags_error(diags, AMPEL_E_USAGE,
                       "since: der Vergleichszeitraum muss vor dem Zeitraum "
