@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "store/common.h"
 #include "store/engine.h"
 
 #ifndef AMPEL_HAVE_LIBPQ
@@ -96,13 +97,6 @@ static const char schema_sql[] =
     "INSERT INTO ampel.meta(key,value) VALUES('schema_version','3');";
 
 /* Keys → store ids, with owned copies of the keys (as in sqlite.c). */
-typedef struct idmap {
-  ampel_strmap map;
-  char **keys;
-  size_t n, cap;
-  long next; /* the id the next new key gets */
-} idmap;
-
 typedef struct pg {
   PGconn *conn;
   char *where; /* the URL without its password, for messages */
@@ -111,38 +105,6 @@ typedef struct pg {
   long import_id;
   idmap areas, inds, periods;
 } pg;
-
-static void idmap_release(idmap *m) {
-  for (size_t i = 0; i < m->n; i++)
-    ampel_free(m->keys[i]);
-  ampel_free(m->keys);
-  ampel_strmap_release(&m->map);
-  memset(m, 0, sizeof *m);
-}
-
-static ampel_status idmap_put(idmap *m, const char *key, long id) {
-  if (id >= m->next)
-    m->next = id + 1;
-  if (ampel_strmap_get(&m->map, key, strlen(key)) >= 0)
-    return ampel_strmap_put(&m->map, key, strlen(key), (size_t)id);
-  if (m->n == m->cap) {
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    char **k = ampel_reallocarray(m->keys, cap, sizeof *k);
-    if (!k)
-      return AMPEL_E_NOMEM;
-    m->keys = k;
-    m->cap = cap;
-  }
-  char *copy = ampel_strdup(key);
-  if (!copy)
-    return AMPEL_E_NOMEM;
-  m->keys[m->n++] = copy;
-  return ampel_strmap_put(&m->map, copy, strlen(copy), (size_t)id);
-}
-
-static long idmap_get(const idmap *m, const char *key) {
-  return ampel_strmap_get(&m->map, key, strlen(key));
-}
 
 /* The URL with any password left out: "postgresql://u:pw@h/db" becomes
  * "postgresql://u@h/db". A password in the query string
@@ -292,9 +254,9 @@ static void pg_close(void *impl) {
     cmd(p, "ROLLBACK");
   PQfinish(p->conn);
   ampel_free(p->where);
-  idmap_release(&p->areas);
-  idmap_release(&p->inds);
-  idmap_release(&p->periods);
+  ampel_idmap_release(&p->areas);
+  ampel_idmap_release(&p->inds);
+  ampel_idmap_release(&p->periods);
   ampel_free(p);
 }
 
@@ -609,7 +571,7 @@ static ampel_status load_idmap(pg *p, idmap *m, const char *sql) {
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
     st = PQgetisnull(r, i, 1)
              ? AMPEL_E_DATA
-             : idmap_put(m, PQgetvalue(r, i, 1), to_long(PQgetvalue(r, i, 0)));
+             : ampel_idmap_put(m, PQgetvalue(r, i, 1), to_long(PQgetvalue(r, i, 0)));
   PQclear(r);
   return st;
 }
@@ -619,9 +581,9 @@ static ampel_status pg_rollback(void *impl) {
   if (!p->in_tx)
     return AMPEL_OK;
   p->in_tx = 0;
-  idmap_release(&p->areas);
-  idmap_release(&p->inds);
-  idmap_release(&p->periods);
+  ampel_idmap_release(&p->areas);
+  ampel_idmap_release(&p->inds);
+  ampel_idmap_release(&p->periods);
   return cmd(p, "ROLLBACK");
 }
 
@@ -632,9 +594,9 @@ static ampel_status pg_begin(void *impl) {
   if (cmd(p, "BEGIN") != AMPEL_OK)
     return AMPEL_E_IO;
   p->in_tx = 1;
-  idmap_release(&p->areas);
-  idmap_release(&p->inds);
-  idmap_release(&p->periods);
+  ampel_idmap_release(&p->areas);
+  ampel_idmap_release(&p->inds);
+  ampel_idmap_release(&p->periods);
   /* one writer at a time; the maps are read after the lock is ours */
   ampel_status st =
       run(p, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")", PGRES_TUPLES_OK);
@@ -737,14 +699,14 @@ static ampel_status put_row(pg *p, idmap *m, const char *key,
                             const char *insert, const char *update, int n,
                             const char **params) {
   char idbuf[32];
-  long id = idmap_get(m, key);
+  long id = ampel_idmap_get(m, key);
   int is_new = id < 0;
   if (is_new)
     id = m->next;
   params[0] = long_param(idbuf, sizeof idbuf, id);
   ampel_status st = write_one(p, is_new ? insert : update, n, params);
   if (st == AMPEL_OK && is_new)
-    st = idmap_put(m, key, id);
+    st = ampel_idmap_put(m, key, id);
   return st;
 }
 
@@ -810,7 +772,7 @@ static ampel_status pg_put_period(void *impl, const char *label,
   pg *p = impl;
   if (!p->in_tx)
     return AMPEL_E_USAGE;
-  if (idmap_get(&p->periods, label) >= 0)
+  if (ampel_idmap_get(&p->periods, label) >= 0)
     return AMPEL_OK;
   char sk[16];
   const char *params[3] = {NULL, label, long_param(sk, sizeof sk, sort_key)};
@@ -827,8 +789,8 @@ static ampel_status pg_put_observation(void *impl, const char *area,
   pg *p = impl;
   if (!p->in_tx)
     return AMPEL_E_USAGE;
-  long a = idmap_get(&p->areas, area), i = idmap_get(&p->inds, ind),
-       t = idmap_get(&p->periods, period);
+  long a = ampel_idmap_get(&p->areas, area), i = ampel_idmap_get(&p->inds, ind),
+       t = ampel_idmap_get(&p->periods, period);
   if (a < 0 || i < 0 || t < 0)
     return AMPEL_E_NOT_FOUND;
   char b[8][32];
@@ -858,19 +820,10 @@ static ampel_status pg_log_import(void *impl, const ampel_import_file *files,
   char *prev = NULL;
   ampel_status st = query_text(
       p, "SELECT digest FROM import ORDER BY id DESC LIMIT 1", 0, NULL, &prev);
-  size_t len = 64 + n * 64 + 1;
-  char *buf = st == AMPEL_OK ? ampel_alloc(len) : NULL;
-  if (!buf) {
-    ampel_free(prev);
-    return st == AMPEL_OK ? AMPEL_E_NOMEM : st;
-  }
-  size_t off = (size_t)snprintf(buf, len, "%.64s", prev ? prev : "");
-  ampel_free(prev);
-  for (size_t i = 0; i < n; i++)
-    off += (size_t)snprintf(buf + off, len - off, "%s", files[i].sha256);
   char digest[65];
-  st = ampel_sha256_hex(buf, off, digest);
-  ampel_free(buf);
+  if (st == AMPEL_OK)
+    st = ampel_store_chain_digest(prev, files, n, digest);
+  ampel_free(prev);
   char idb[32], wb[32];
   long_param(idb, sizeof idb, p->import_id);
   snprintf(wb, sizeof wb, "%lld", (long long)when);
@@ -989,7 +942,7 @@ static ampel_status pg_put_geometry(void *impl, const char *area, int epsg,
   pg *p = impl;
   if (!p->in_tx)
     return AMPEL_E_USAGE;
-  long a = idmap_get(&p->areas, area);
+  long a = ampel_idmap_get(&p->areas, area);
   if (a < 0)
     return AMPEL_E_NOT_FOUND;
   ampel_status st = ensure_geo_tables(p);
@@ -1033,8 +986,8 @@ static ampel_status pg_put_neighbour(void *impl, const char *area,
   pg *p = impl;
   if (!p->in_tx)
     return AMPEL_E_USAGE;
-  long a = idmap_get(&p->areas, area);
-  long b = other ? idmap_get(&p->areas, other) : a;
+  long a = ampel_idmap_get(&p->areas, area);
+  long b = other ? ampel_idmap_get(&p->areas, other) : a;
   if (a < 0 || b < 0)
     return AMPEL_E_NOT_FOUND;
   ampel_status st = ensure_geo_tables(p);

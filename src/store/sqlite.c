@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 
 #include "ampel/alloc.h"
+#include "store/common.h"
 #include "store/engine.h"
 #include "store/sqlite_geo.h"
 #include "util/sha256.h"
@@ -114,13 +115,6 @@ _Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
  * version 2 lacks only indicator.secrecy, which then reads as unset. */
 #define OLDEST_READABLE 2
 
-/* Keys → store ids, with owned copies of the keys. */
-typedef struct idmap {
-  ampel_strmap map;
-  char **keys;
-  size_t n, cap;
-} idmap;
-
 /* The last key looked up per kind: imports repeat keys row after row. */
 typedef struct last_key {
   char text[64]; /* a copy of the key ("" when empty) */
@@ -140,42 +134,12 @@ typedef struct sq {
   idmap areas, inds, periods;
 } sq;
 
-static void idmap_release(idmap *m) {
-  for (size_t i = 0; i < m->n; i++)
-    ampel_free(m->keys[i]);
-  ampel_free(m->keys);
-  ampel_strmap_release(&m->map);
-  memset(m, 0, sizeof *m);
-}
-
-static ampel_status idmap_put(idmap *m, const char *key, long id) {
-  if (ampel_strmap_get(&m->map, key, strlen(key)) >= 0)
-    return ampel_strmap_put(&m->map, key, strlen(key), (size_t)id);
-  if (m->n == m->cap) {
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    char **k = ampel_reallocarray(m->keys, cap, sizeof *k);
-    if (!k)
-      return AMPEL_E_NOMEM;
-    m->keys = k;
-    m->cap = cap;
-  }
-  char *copy = ampel_strdup(key);
-  if (!copy)
-    return AMPEL_E_NOMEM;
-  m->keys[m->n++] = copy;
-  return ampel_strmap_put(&m->map, copy, strlen(copy), (size_t)id);
-}
-
-static long idmap_get(const idmap *m, const char *key) {
-  return ampel_strmap_get(&m->map, key, strlen(key));
-}
-
 /* idmap_get with a one-entry cache of the last key found (by content; keys
  * longer than the cache always take the map). */
 static long cached_get(const idmap *m, last_key *c, const char *key) {
   if (c->text[0] && strcmp(c->text, key) == 0)
     return c->id;
-  c->id = idmap_get(m, key);
+  c->id = ampel_idmap_get(m, key);
   size_t n = strlen(key);
   if (c->id >= 0 && n < sizeof c->text)
     memcpy(c->text, key, n + 1);
@@ -243,7 +207,7 @@ static ampel_status load_idmap(sq *s, idmap *m, const char *sql) {
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     const char *key = (const char *)sqlite3_column_text(q, 1);
-    st = key ? idmap_put(m, key, sqlite3_column_int64(q, 0)) : AMPEL_E_DATA;
+    st = key ? ampel_idmap_put(m, key, sqlite3_column_int64(q, 0)) : AMPEL_E_DATA;
   }
   if (st == AMPEL_OK && rc != SQLITE_DONE)
     st = AMPEL_E_IO;
@@ -259,9 +223,9 @@ static void sq_close(void *impl) {
     exec(s, "ROLLBACK");
   sqlite3_finalize(s->ins_obs);
   sqlite3_close(s->db);
-  idmap_release(&s->areas);
-  idmap_release(&s->inds);
-  idmap_release(&s->periods);
+  ampel_idmap_release(&s->areas);
+  ampel_idmap_release(&s->inds);
+  ampel_idmap_release(&s->periods);
   ampel_free(s);
 }
 
@@ -713,9 +677,9 @@ static ampel_status sq_begin(void *impl) {
   memset(&s->last_area, 0, sizeof s->last_area);
   memset(&s->last_ind, 0, sizeof s->last_ind);
   memset(&s->last_period, 0, sizeof s->last_period);
-  idmap_release(&s->areas);
-  idmap_release(&s->inds);
-  idmap_release(&s->periods);
+  ampel_idmap_release(&s->areas);
+  ampel_idmap_release(&s->inds);
+  ampel_idmap_release(&s->periods);
   ampel_status st = load_idmap(s, &s->areas, "SELECT id,key FROM area");
   if (st == AMPEL_OK)
     st = load_idmap(s, &s->inds, "SELECT id,key FROM indicator");
@@ -799,9 +763,9 @@ static ampel_status sq_rollback(void *impl) {
   if (!s->in_tx)
     return AMPEL_OK;
   s->in_tx = 0;
-  idmap_release(&s->areas);
-  idmap_release(&s->inds);
-  idmap_release(&s->periods);
+  ampel_idmap_release(&s->areas);
+  ampel_idmap_release(&s->inds);
+  ampel_idmap_release(&s->periods);
   return exec(s, "ROLLBACK");
 }
 
@@ -823,7 +787,7 @@ static ampel_status upsert_returning(sq *s, sqlite3_stmt *q, idmap *m,
                                      const char *key) {
   ampel_status st = AMPEL_E_IO;
   if (sqlite3_step(q) == SQLITE_ROW)
-    st = idmap_put(m, key, sqlite3_column_int64(q, 0));
+    st = ampel_idmap_put(m, key, sqlite3_column_int64(q, 0));
   int rc;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW)
     ;
@@ -900,7 +864,7 @@ static ampel_status sq_put_period(void *impl, const char *label,
   sqlite3_stmt *q = NULL;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  if (idmap_get(&s->periods, label) >= 0)
+  if (ampel_idmap_get(&s->periods, label) >= 0)
     return AMPEL_OK;
   if (sqlite3_prepare_v2(s->db,
                          "INSERT INTO period(label,sort_key) VALUES(?,?) "
@@ -967,18 +931,10 @@ static ampel_status sq_log_import(void *impl, const ampel_import_file *files,
   if (!s->in_tx)
     return AMPEL_E_USAGE;
   /* digest = sha256(previous digest || each file's sha256) */
-  char prev[65];
+  char prev[65], digest[65];
   ampel_status st = previous_digest(s, prev);
-  size_t len = 64 + n * 64 + 1;
-  char *buf = st == AMPEL_OK ? ampel_alloc(len) : NULL;
-  if (!buf)
-    return st == AMPEL_OK ? AMPEL_E_NOMEM : st;
-  size_t off = (size_t)snprintf(buf, len, "%s", prev);
-  for (size_t i = 0; i < n; i++)
-    off += (size_t)snprintf(buf + off, len - off, "%s", files[i].sha256);
-  char digest[65];
-  st = ampel_sha256_hex(buf, off, digest);
-  ampel_free(buf);
+  if (st == AMPEL_OK)
+    st = ampel_store_chain_digest(prev, files, n, digest);
   sqlite3_stmt *q = NULL;
   if (st == AMPEL_OK &&
       sqlite3_prepare_v2(s->db,
@@ -1118,7 +1074,7 @@ static ampel_status sq_put_geometry(void *impl, const char *area, int epsg,
   sq *s = impl;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  long a = idmap_get(&s->areas, area);
+  long a = ampel_idmap_get(&s->areas, area);
   return a < 0 ? AMPEL_E_NOT_FOUND
                : ampel_sqlite_geo_put(s->db, a, epsg, shape);
 }
@@ -1128,8 +1084,8 @@ static ampel_status sq_put_neighbour(void *impl, const char *area,
   sq *s = impl;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  long a = idmap_get(&s->areas, area);
-  long b = other ? idmap_get(&s->areas, other) : a;
+  long a = ampel_idmap_get(&s->areas, area);
+  long b = other ? ampel_idmap_get(&s->areas, other) : a;
   if (a < 0 || b < 0)
     return AMPEL_E_NOT_FOUND;
   return other ? ampel_sqlite_geo_put_neighbour(s->db, a, b)
