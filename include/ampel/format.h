@@ -18,6 +18,10 @@ extern "C" {
  * NaN gives "–". out needs at least 48 bytes. */
 void ampel_format_de(double v, int decimals, char *out, size_t size);
 
+/* An amount in German: '.' between thousands, ',' before 2 decimals, or
+ * no decimals when v is whole (1.000.000, 1.234,50). */
+void ampel_format_amount_de(double v, char *out, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

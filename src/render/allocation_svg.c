@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/format.h"
 #include "ampel/need.h"
 
 #define W 1120
@@ -22,28 +23,9 @@
 #define C_NEED "#08519c"
 #define C_LINE "#08306b"
 
-/* German number: thousands '.', decimal ',', 0 or 2 decimals. */
-static void fmt_de(double v, char *out, size_t size) {
-  char raw[64];
-  int dec = fabs(v - round(v)) > 1e-9 * fmax(1.0, fabs(v));
-  snprintf(raw, sizeof raw, dec ? "%.2f" : "%.0f", fabs(v));
-  char *dot = strchr(raw, '.');
-  size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw), o = 0;
-  if (v < 0 && o + 1 < size)
-    out[o++] = '-';
-  for (size_t i = 0; i < int_len && o + 2 < size; i++) {
-    if (i > 0 && (int_len - i) % 3 == 0)
-      out[o++] = '.';
-    out[o++] = raw[i];
-  }
-  for (const char *p = dot; p && *p && o + 1 < size; p++)
-    out[o++] = *p == '.' ? ',' : *p;
-  out[o] = '\0';
-}
-
 static void amount(ampel_buf *b, double v, const char *unit) {
   char s[80];
-  fmt_de(v, s, sizeof s);
+  ampel_format_amount_de(v, s, sizeof s);
   ampel_buf_puts(b, s);
   if (unit && *unit) {
     ampel_buf_puts(b, "\xc2\xa0"); /* no-break space */
@@ -140,14 +122,14 @@ static void header(ampel_buf *b, const ampel_allocation_view *v, int h,
 
 static void legend(ampel_buf *b, const ampel_allocation_view *v, int y) {
   char pct[32];
-  fmt_de(round(v->base_share * 1000) / 10, pct, sizeof pct);
+  ampel_format_amount_de(round(v->base_share * 1000) / 10, pct, sizeof pct);
   ampel_buf_printf(b,
                    "<rect x=\"20\" y=\"%d\" width=\"18\" height=\"14\" "
                    "fill=\"%s\" stroke=\"%s\" stroke-width=\"0.8\"/>\n"
                    "<text x=\"44\" y=\"%d\" font-size=\"13\">Sockelbetrag "
                    "(%s %% des Budgets, nach Gewicht)</text>\n",
                    y, C_BASE, C_LINE, y + 12, pct);
-  fmt_de(round((1 - v->base_share) * 1000) / 10, pct, sizeof pct);
+  ampel_format_amount_de(round((1 - v->base_share) * 1000) / 10, pct, sizeof pct);
   ampel_buf_printf(b,
                    "<rect x=\"420\" y=\"%d\" width=\"18\" height=\"14\" "
                    "fill=\"%s\"/>\n"
@@ -183,7 +165,7 @@ static void bar_title(ampel_buf *b, const ampel_allocation_view *v,
   amount(b, a->weight, "");
   ampel_buf_puts(b, ", Bedarf ");
   char s[80];
-  fmt_de(round(a->need * 100) / 100, s, sizeof s);
+  ampel_format_amount_de(round(a->need * 100) / 100, s, sizeof s);
   ampel_buf_puts(b, s);
   if (a->bound < 0)
     ampel_buf_puts(b, "; auf den Mindestbetrag angehoben");
@@ -205,11 +187,11 @@ static void bar(ampel_buf *b, const ampel_allocation_view *v, size_t i,
                    LABEL_W, y + 15);
   short_text(b, v->names[i], 44);
   char s[80];
-  fmt_de(round(a->need * 100) / 100, s, sizeof s);
+  ampel_format_amount_de(round(a->need * 100) / 100, s, sizeof s);
   ampel_buf_printf(b, "</text>\n<text x=\"%d\" y=\"%d\" font-size=\"13\" "
                       "text-anchor=\"middle\">%s</text>",
                    NEED_X, y + 15, s);
-  fmt_de(a->weight, s, sizeof s);
+  ampel_format_amount_de(a->weight, s, sizeof s);
   ampel_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
                       "text-anchor=\"end\">%s</text>\n",
                    WEIGHT_X, y + 15, s);

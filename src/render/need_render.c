@@ -7,6 +7,7 @@
 
 #include "ampel/alloc.h"
 #include "ampel/analysis/need.h"
+#include "ampel/format.h"
 #include "ampel/map.h"
 
 void ampel_index_answer_csv(const ampel_index_answer *a, ampel_buf *out) {
@@ -194,30 +195,10 @@ ampel_status ampel_index_answer_svg(const ampel_index_answer *a,
   return need_tilemap(a, out, diags);
 }
 
-/* German number with thousands '.' and decimal ',' (2 decimals only when
- * needed). */
-static void fmt_de(double v, char *out, size_t size) {
-  char raw[64];
-  int dec = fabs(v - round(v)) > 1e-9 * fmax(1.0, fabs(v));
-  snprintf(raw, sizeof raw, dec ? "%.2f" : "%.0f", fabs(v));
-  char *dot = strchr(raw, '.');
-  size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw), o = 0;
-  if (v < 0 && o + 1 < size)
-    out[o++] = '-';
-  for (size_t i = 0; i < int_len && o + 2 < size; i++) {
-    if (i > 0 && (int_len - i) % 3 == 0)
-      out[o++] = '.';
-    out[o++] = raw[i];
-  }
-  for (const char *p = dot; p && *p && o + 1 < size; p++)
-    out[o++] = *p == '.' ? ',' : *p;
-  out[o] = '\0';
-}
-
 void ampel_allocation_title(const ampel_allocation_answer *a, ampel_buf *t,
                             ampel_buf *note) {
   char amount[80];
-  fmt_de(a->result.budget, amount, sizeof amount);
+  ampel_format_amount_de(a->result.budget, amount, sizeof amount);
   ampel_buf_printf(t, "Verteilung von %s%s%s nach Bedarf (Ebene %s)", amount,
                    *a->amount_label ? " " : "", a->amount_label, a->level);
   if (a->weight_key)

@@ -40,3 +40,21 @@ void ampel_format_de(double v, int decimals, char *out, size_t size) {
   }
   out[o < size ? o : size - 1] = '\0';
 }
+
+void ampel_format_amount_de(double v, char *out, size_t size) {
+  char raw[64];
+  int dec = fabs(v - round(v)) > 1e-9 * fmax(1.0, fabs(v));
+  snprintf(raw, sizeof raw, dec ? "%.2f" : "%.0f", fabs(v));
+  char *dot = strchr(raw, '.');
+  size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw), o = 0;
+  if (v < 0 && o + 1 < size)
+    out[o++] = '-';
+  for (size_t i = 0; i < int_len && o + 2 < size; i++) {
+    if (i > 0 && (int_len - i) % 3 == 0)
+      out[o++] = '.';
+    out[o++] = raw[i];
+  }
+  for (const char *p = dot; p && *p && o + 1 < size; p++)
+    out[o++] = *p == '.' ? ',' : *p;
+  out[o] = '\0';
+}
