@@ -1,9 +1,10 @@
 /* The PostgreSQL engine of the store (store.h, engine.h), issue 11.
  *
- * Schema: the tables of the SQLite engine's schema version 3 (sqlite.c), in
- * the schema `ampel` of the database the URL names, created on first use by
- * a writer (AMPEL_STORE_CREATE). meta holds schema_version = 3. The v4
- * layout of docs/dev/store-schema.md comes with the SQLite change to v4.
+ * Schema: the tables of the SQLite engine's schema version 4 (sqlite.c,
+ * docs/dev/store-schema.md), in the schema `ampel` of the database the URL
+ * names, created on first use by a writer (AMPEL_STORE_CREATE). A version
+ * 3 schema (the first PostgreSQL engine's) is migrated forward by the first
+ * open, under the writers' lock.
  *
  * Ids are handed out like SQLite's rowids (max + 1 in insertion order,
  * never a gap), so both engines load areas and indicators in the same
@@ -53,7 +54,7 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 #include "util/sha256.h"
 #include "util/strmap.h"
 
-#define PG_SCHEMA_VERSION 3
+#define PG_SCHEMA_VERSION 4
 /* any constant: the lock id all ampel writers of one database share */
 #define WRITER_LOCK "7405451611"
 
@@ -70,6 +71,25 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
   " ampel.area(id), other_id BIGINT NOT NULL REFERENCES ampel.area(id),"       \
   " PRIMARY KEY(area_id, other_id));"
 
+/* Schema version 4 (docs/dev/store-schema.md), as sqlite.c's after its
+ * migrations: Datenstände and versioned observations keyed (indicator,
+ * period, area, ds_from). */
+#define V4_SQL                                                                 \
+  "CREATE TABLE ampel.datenstand(id BIGINT PRIMARY KEY,"                       \
+  " created BIGINT NOT NULL, kind TEXT NOT NULL, user_name TEXT,"              \
+  " parent BIGINT, digest TEXT NOT NULL, n_new BIGINT, n_changed BIGINT,"      \
+  " n_removed BIGINT, note TEXT);"                                             \
+  "CREATE TABLE ampel.datenstand_file(datenstand BIGINT NOT NULL,"             \
+  " pos INTEGER NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,"           \
+  " kind TEXT NOT NULL, rows BIGINT NOT NULL, PRIMARY KEY(datenstand, pos));"  \
+  "CREATE TABLE ampel.observation(indicator BIGINT NOT NULL,"                  \
+  " period BIGINT NOT NULL, area BIGINT NOT NULL, ds_from BIGINT NOT NULL,"    \
+  " ds_to BIGINT, value DOUBLE PRECISION, numerator DOUBLE PRECISION,"         \
+  " denominator DOUBLE PRECISION, flag INTEGER NOT NULL DEFAULT 0,"            \
+  " PRIMARY KEY(indicator, period, area, ds_from));"                           \
+  "CREATE INDEX observation_current ON ampel.observation(indicator, period,"   \
+  " area) WHERE ds_to IS NULL;"
+
 static const char schema_sql[] =
     "CREATE SCHEMA IF NOT EXISTS ampel;"
     "CREATE TABLE ampel.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -82,27 +102,57 @@ static const char schema_sql[] =
     " domain TEXT, definition TEXT, source TEXT, reference_date TEXT,"
     " decimals INTEGER, secrecy INTEGER);"
     "CREATE TABLE ampel.period(id BIGINT PRIMARY KEY,"
-    " label TEXT NOT NULL UNIQUE, sort_key INTEGER NOT NULL);"
-    "CREATE TABLE ampel.import(id BIGINT PRIMARY KEY, time BIGINT NOT NULL,"
-    " digest TEXT NOT NULL);"
-    "CREATE TABLE ampel.import_file(import_id BIGINT NOT NULL REFERENCES"
-    " ampel.import(id), pos INTEGER NOT NULL, name TEXT NOT NULL,"
-    " sha256 TEXT NOT NULL, kind TEXT NOT NULL, rows BIGINT NOT NULL);"
-    "CREATE TABLE ampel.observation(area_id BIGINT NOT NULL,"
-    " indicator_id BIGINT NOT NULL, period_id BIGINT NOT NULL,"
-    " value DOUBLE PRECISION, numerator DOUBLE PRECISION,"
-    " denominator DOUBLE PRECISION, flag INTEGER NOT NULL DEFAULT 0,"
-    " import_id BIGINT NOT NULL,"
-    " PRIMARY KEY(area_id, indicator_id, period_id));" GEO_SQL
-    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','3');";
+    " label TEXT NOT NULL UNIQUE, sort_key INTEGER NOT NULL);" V4_SQL GEO_SQL
+    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','4');";
+
+/* 3 → 4, as sqlite.c's migration: import becomes datenstand (same ids and
+ * digests, so footers stay), import_file datenstand_file, and every
+ * observation is current from its import on (history before version 4 was
+ * never kept). One transaction with the version bump. */
+static const char migrate_3_4_sql[] =
+    "ALTER TABLE ampel.observation RENAME TO observation_v3;"
+    "ALTER INDEX ampel.observation_pkey RENAME TO observation_v3_pkey;" V4_SQL
+    "INSERT INTO ampel.datenstand(id,created,kind,parent,digest)"
+    " SELECT id,time,'import',"
+    "(SELECT max(p.id) FROM ampel.import p WHERE p.id<i.id),digest"
+    " FROM ampel.import i ORDER BY id;"
+    "INSERT INTO ampel.datenstand_file(datenstand,pos,name,sha256,kind,rows)"
+    " SELECT import_id,pos,name,sha256,kind,rows FROM ampel.import_file"
+    " ORDER BY import_id,pos ON CONFLICT DO NOTHING;"
+    "INSERT INTO ampel.observation(indicator,period,area,ds_from,ds_to,value,"
+    "numerator,denominator,flag) SELECT indicator_id,period_id,area_id,"
+    "import_id,NULL,value,numerator,denominator,flag FROM"
+    " ampel.observation_v3 ORDER BY indicator_id,period_id,area_id;"
+    "DROP TABLE ampel.observation_v3;"
+    "DROP TABLE ampel.import_file;"
+    "DROP TABLE ampel.import;"
+    "UPDATE ampel.meta SET value='4' WHERE key='schema_version';";
 
 /* Keys → store ids, with owned copies of the keys (as in sqlite.c). */
+/* The cells (indicator, period, area) one import has put, to find a cell
+ * put twice at once, as SQLite's stage finds it by its primary key (the
+ * staged rows travel through COPY, which cannot tell which row was the
+ * second). Open addressing over the three ids packed into 64 bits. */
+typedef struct cellset {
+  uint64_t *slot; /* 0 = empty */
+  size_t cap, n;  /* cap a power of two */
+} cellset;
+
+/* Staged observations in COPY text format, sent when large (STAGE_FLUSH)
+ * and before anything else needs the connection. */
+#define STAGE_FLUSH (8u << 20)
+
 typedef struct pg {
   PGconn *conn;
   char *where; /* the URL without its password, for messages */
   int in_tx;
-  int prepared; /* ins_obs is prepared on this connection */
-  long import_id;
+  long import_id;  /* the Datenstand this transaction writes */
+  long datenstand; /* the Datenstand loads show; 0 = current */
+  long n_new, n_changed;
+  int staged; /* the stage table holds rows not merged yet */
+  char *buf;  /* rows not yet sent */
+  size_t len, cap;
+  cellset cells;
   idmap areas, inds, periods;
 } pg;
 
@@ -194,6 +244,16 @@ static long to_long(const char *s) {
   return strtol(s, NULL, 10);
 }
 
+/* meta.schema_version into *out (0 when missing). */
+static ampel_status schema_version(pg *p, long *out) {
+  char *v = NULL;
+  ampel_status st = query_text(
+      p, "SELECT value FROM meta WHERE key='schema_version'", 0, NULL, &v);
+  *out = v ? to_long(v) : 0;
+  ampel_free(v);
+  return st;
+}
+
 /* Creates the schema (CREATE mode) or checks that it is there and no newer
  * than this build knows. */
 static ampel_status prepare_schema(pg *p, int mode, ampel_diags *diags) {
@@ -221,16 +281,41 @@ static ampel_status prepare_schema(pg *p, int mode, ampel_diags *diags) {
     return AMPEL_E_IO;
   }
   ampel_free(have);
-  char *v = NULL;
+  long v = 0;
   if (st == AMPEL_OK)
-    st =
-        query_text(p, "SELECT value FROM ampel.meta WHERE key='schema_version'",
-                   0, NULL, &v);
+    st = schema_version(p, &v);
+  if (st == AMPEL_OK && v == 3) {
+    /* migrate forward once, under the writers' lock (a reader waits for it
+     * only this one time); another process may have migrated meanwhile */
+    if (mode != AMPEL_STORE_CREATE &&
+        run(p, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")",
+            PGRES_TUPLES_OK) != AMPEL_OK)
+      st = AMPEL_E_IO;
+    if (st == AMPEL_OK)
+      st = schema_version(p, &v);
+    if (st == AMPEL_OK && v == 3 && cmd(p, migrate_3_4_sql) != AMPEL_OK) {
+      const char *m = PQerrorMessage(p->conn);
+      size_t n = strlen(m);
+      while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
+        n--;
+      ampel_diags_error(diags, AMPEL_E_IO,
+                        "PostgreSQL-Datenbank %s hat Schema-Version 3, "
+                        "dieses ampel braucht %d; die Umstellung ist "
+                        "fehlgeschlagen (sie braucht die Rolle, der das "
+                        "Schema ampel gehört: einmal 'ampel versions' mit "
+                        "dieser Rolle ausführen): %.*s",
+                        p->where, PG_SCHEMA_VERSION, (int)n, m);
+      cmd(p, "ROLLBACK");
+      return AMPEL_E_IO;
+    }
+    if (st == AMPEL_OK && v == 3)
+      v = PG_SCHEMA_VERSION;
+  }
   if (st != AMPEL_OK) {
     st = db_error(p, diags, "Schema-Version lesen");
-  } else if (!v || to_long(v) != PG_SCHEMA_VERSION) {
+  } else if (v != PG_SCHEMA_VERSION) {
     ampel_diags_error(diags, AMPEL_E_DATA,
-                      v && to_long(v) > PG_SCHEMA_VERSION
+                      v > PG_SCHEMA_VERSION
                           ? "PostgreSQL-Datenbank %s hat eine neuere "
                             "Schema-Version; bitte ampel aktualisieren"
                           : "PostgreSQL-Datenbank %s hat eine unbekannte "
@@ -238,7 +323,6 @@ static ampel_status prepare_schema(pg *p, int mode, ampel_diags *diags) {
                       p->where);
     st = AMPEL_E_DATA;
   }
-  ampel_free(v);
   if (st == AMPEL_OK && cmd(p, "COMMIT") != AMPEL_OK)
     st = db_error(p, diags, "Schema anlegen");
   if (st != AMPEL_OK)
@@ -254,6 +338,8 @@ static void pg_close(void *impl) {
     cmd(p, "ROLLBACK");
   PQfinish(p->conn);
   ampel_free(p->where);
+  ampel_free(p->buf);
+  ampel_free(p->cells.slot);
   ampel_idmap_release(&p->areas);
   ampel_idmap_release(&p->inds);
   ampel_idmap_release(&p->periods);
@@ -490,10 +576,27 @@ static ampel_status load_observations(pg *p, ampel_dataset *ds,
                                       const id_index *ax, const id_index *ix,
                                       const id_index *px, ampel_diags *diags) {
   static const char what[] = "Werte laden";
-  PGresult *r = load_query(p,
-                           "SELECT area_id,indicator_id,period_id,value,"
-                           "numerator,denominator,flag FROM observation",
-                           diags, what);
+  PGresult *r = NULL;
+  if (p->datenstand > 0) {
+    char idb[32];
+    snprintf(idb, sizeof idb, "%ld", p->datenstand);
+    const char *params[] = {idb};
+    r = PQexecParams(p->conn,
+                     "SELECT area,indicator,period,value,numerator,"
+                     "denominator,flag FROM observation WHERE ds_from<=$1 "
+                     "AND (ds_to IS NULL OR ds_to>$1)",
+                     1, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+      PQclear(r);
+      r = NULL;
+      db_error(p, diags, what);
+    }
+  } else {
+    r = load_query(p,
+                   "SELECT area,indicator,period,value,numerator,"
+                   "denominator,flag FROM observation WHERE ds_to IS NULL",
+                   diags, what);
+  }
   if (!r)
     return AMPEL_E_IO;
   ampel_status st = AMPEL_OK;
@@ -525,6 +628,8 @@ static ampel_status load_observations(pg *p, ampel_dataset *ds,
   return st;
 }
 
+static ampel_status merge_stage(pg *p);
+
 static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
                             ampel_diags *diags) {
   pg *p = impl;
@@ -540,6 +645,9 @@ static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
     else
       own_tx = 1;
   }
+  /* inside a write transaction, the staged rows count as written */
+  if (st == AMPEL_OK && p->in_tx && merge_stage(p) != AMPEL_OK)
+    st = db_error(p, diags, "Werte übernehmen");
   if (st == AMPEL_OK)
     st = load_areas(p, ds, &ax, diags);
   if (st == AMPEL_OK)
@@ -569,11 +677,153 @@ static ampel_status load_idmap(pg *p, idmap *m, const char *sql) {
       PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   m->next = 1;
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
-    st = PQgetisnull(r, i, 1)
-             ? AMPEL_E_DATA
-             : ampel_idmap_put(m, PQgetvalue(r, i, 1), to_long(PQgetvalue(r, i, 0)));
+    st = PQgetisnull(r, i, 1) ? AMPEL_E_DATA
+                              : ampel_idmap_put(m, PQgetvalue(r, i, 1),
+                                                to_long(PQgetvalue(r, i, 0)));
   PQclear(r);
   return st;
+}
+
+/* A statement with n text params; AMPEL_OK when it answered `want`. */
+static ampel_status run_params(pg *p, const char *sql, int n,
+                               const char *const *params, ExecStatusType want) {
+  PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+  ampel_status st = PQresultStatus(r) == want ? AMPEL_OK : AMPEL_E_IO;
+  PQclear(r);
+  return st;
+}
+
+/* ---- the stage --------------------------------------------------------
+ *
+ * An import's observations go by COPY into the session's temporary table
+ * stage (created per session, emptied per import; TEMP rather than an
+ * UNLOGGED table in schema ampel: private to the session, gone after a
+ * kill -9, and it needs no privilege on the schema beyond the import's).
+ * At commit, or when the import itself loads, two set operations merge it
+ * into observation as sqlite.c's merge_stage does: close the current rows
+ * whose values differ (ds_to = this Datenstand), then insert every staged
+ * row that has no current row.
+ */
+
+static void cells_reset(cellset *c) {
+  if (c->slot)
+    memset(c->slot, 0, c->cap * sizeof *c->slot);
+  c->n = 0;
+}
+
+static size_t cell_hash(uint64_t k, size_t mask) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  return (size_t)k & mask;
+}
+
+/* 1 when new, 0 when the cell was put before, -1 no memory, -2 an id
+ * beyond what 64 bits hold (over 2^20 indicators, 2^16 periods or 2^28
+ * areas in one database). */
+static int cells_add(cellset *c, long ind, long per, long area) {
+  if (ind < 0 || ind >= (1L << 20) || per < 0 || per >= (1L << 16) ||
+      area < 0 || area >= (1L << 28))
+    return -2;
+  uint64_t k = ((uint64_t)ind << 44 | (uint64_t)per << 28 | (uint64_t)area) + 1;
+  if (2 * (c->n + 1) > c->cap) {
+    size_t cap = c->cap ? 2 * c->cap : 4096;
+    uint64_t *slot = ampel_calloc(cap, sizeof *slot);
+    if (!slot)
+      return -1;
+    for (size_t i = 0; i < c->cap; i++)
+      if (c->slot[i]) {
+        size_t j = cell_hash(c->slot[i], cap - 1);
+        while (slot[j])
+          j = (j + 1) & (cap - 1);
+        slot[j] = c->slot[i];
+      }
+    ampel_free(c->slot);
+    c->slot = slot;
+    c->cap = cap;
+  }
+  size_t j = cell_hash(k, c->cap - 1);
+  while (c->slot[j]) {
+    if (c->slot[j] == k)
+      return 0;
+    j = (j + 1) & (c->cap - 1);
+  }
+  c->slot[j] = k;
+  c->n++;
+  return 1;
+}
+
+/* Sends the buffered rows through COPY into the stage. */
+static ampel_status flush_stage(pg *p) {
+  if (p->len == 0)
+    return AMPEL_OK;
+  PGresult *r =
+      PQexec(p->conn, "COPY pg_temp.stage(indicator,period,area,value,"
+                      "numerator,denominator,flag) FROM STDIN");
+  int ok = PQresultStatus(r) == PGRES_COPY_IN;
+  PQclear(r);
+  if (!ok)
+    return AMPEL_E_IO;
+  ok = PQputCopyData(p->conn, p->buf, (int)p->len) == 1;
+  ok = PQputCopyEnd(p->conn, ok ? NULL : "ampel: Senden fehlgeschlagen") == 1 &&
+       ok;
+  while ((r = PQgetResult(p->conn)) != NULL) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+      ok = 0;
+    PQclear(r);
+  }
+  p->len = 0;
+  p->staged = 1;
+  return ok ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* How many rows a command changed (its "UPDATE n"/"INSERT 0 n"). */
+static ampel_status changed_rows(pg *p, const char *sql, long *out) {
+  char id[32];
+  snprintf(id, sizeof id, "%ld", p->import_id);
+  const char *params[] = {id};
+  PGresult *r = PQexecParams(p->conn, sql, 1, NULL, params, NULL, NULL, 0);
+  ampel_status st =
+      PQresultStatus(r) == PGRES_COMMAND_OK ? AMPEL_OK : AMPEL_E_IO;
+  if (st == AMPEL_OK)
+    *out = to_long(PQcmdTuples(r));
+  PQclear(r);
+  return st;
+}
+
+static ampel_status merge_stage(pg *p) {
+  ampel_status st = flush_stage(p);
+  if (st != AMPEL_OK || !p->staged)
+    return st;
+  long closed = 0, inserted = 0;
+  st = changed_rows(p,
+                    "UPDATE observation o SET ds_to=$1 FROM pg_temp.stage g "
+                    "WHERE o.indicator=g.indicator AND o.period=g.period AND "
+                    "o.area=g.area AND o.ds_to IS NULL AND o.ds_from<>$1 AND "
+                    "(o.value IS DISTINCT FROM g.value OR "
+                    "o.numerator IS DISTINCT FROM g.numerator OR "
+                    "o.denominator IS DISTINCT FROM g.denominator OR "
+                    "o.flag IS DISTINCT FROM g.flag)",
+                    &closed);
+  if (st == AMPEL_OK)
+    st = changed_rows(
+        p,
+        "INSERT INTO observation(indicator,period,area,ds_from,ds_to,value,"
+        "numerator,denominator,flag) SELECT g.indicator,g.period,g.area,$1,"
+        "NULL,g.value,g.numerator,g.denominator,g.flag FROM pg_temp.stage g "
+        "WHERE NOT EXISTS (SELECT 1 FROM observation o WHERE "
+        "o.indicator=g.indicator AND o.period=g.period AND o.area=g.area "
+        "AND o.ds_to IS NULL) ORDER BY g.indicator,g.period,g.area",
+        &inserted);
+  /* merged rows leave the stage (the cell set still finds duplicates) */
+  if (st == AMPEL_OK)
+    st = cmd(p, "TRUNCATE pg_temp.stage");
+  if (st != AMPEL_OK)
+    return st;
+  p->n_changed += closed;
+  p->n_new += inserted - closed;
+  p->staged = 0;
+  return AMPEL_OK;
 }
 
 static ampel_status pg_rollback(void *impl) {
@@ -581,6 +831,9 @@ static ampel_status pg_rollback(void *impl) {
   if (!p->in_tx)
     return AMPEL_OK;
   p->in_tx = 0;
+  p->len = 0;
+  p->staged = 0;
+  cells_reset(&p->cells);
   ampel_idmap_release(&p->areas);
   ampel_idmap_release(&p->inds);
   ampel_idmap_release(&p->periods);
@@ -594,25 +847,39 @@ static ampel_status pg_begin(void *impl) {
   if (cmd(p, "BEGIN") != AMPEL_OK)
     return AMPEL_E_IO;
   p->in_tx = 1;
+  p->len = 0;
+  p->staged = 0;
+  p->n_new = p->n_changed = 0;
+  cells_reset(&p->cells);
   ampel_idmap_release(&p->areas);
   ampel_idmap_release(&p->inds);
   ampel_idmap_release(&p->periods);
   /* one writer at a time; the maps are read after the lock is ours */
   ampel_status st =
       run(p, "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")", PGRES_TUPLES_OK);
+  /* the stage is made in the transaction: a rollback takes it away again */
+  if (st == AMPEL_OK)
+    st = cmd(p, "CREATE TEMP TABLE IF NOT EXISTS stage(indicator BIGINT "
+                "NOT NULL, period BIGINT NOT NULL, area BIGINT NOT NULL,"
+                " value DOUBLE PRECISION, numerator DOUBLE PRECISION,"
+                " denominator DOUBLE PRECISION, flag INTEGER NOT NULL)");
+  if (st == AMPEL_OK)
+    st = cmd(p, "TRUNCATE pg_temp.stage");
+  if (st == AMPEL_OK)
+    st = cmd(p, "SET LOCAL work_mem TO '64MB'");
   if (st == AMPEL_OK)
     st = load_idmap(p, &p->areas, "SELECT id,key FROM area");
   if (st == AMPEL_OK)
     st = load_idmap(p, &p->inds, "SELECT id,key FROM indicator");
   if (st == AMPEL_OK)
     st = load_idmap(p, &p->periods, "SELECT id,label FROM period");
-  /* the import id: the same sequence in meta as sqlite.c keeps */
+  /* the Datenstand id: the same sequence in meta as sqlite.c keeps */
   char *id = NULL;
   if (st == AMPEL_OK)
     st = query_text(p,
                     "SELECT greatest(coalesce((SELECT value::bigint FROM meta"
                     " WHERE key='import_seq'),0),"
-                    "coalesce((SELECT max(id) FROM import),0))+1",
+                    "coalesce((SELECT max(id) FROM datenstand),0))+1",
                     0, NULL, &id);
   if (st == AMPEL_OK && !id)
     st = AMPEL_E_IO;
@@ -629,23 +896,6 @@ static ampel_status pg_begin(void *impl) {
     PQclear(r);
   }
   ampel_free(id);
-  if (st == AMPEL_OK && !p->prepared) {
-    PGresult *r = PQprepare(
-        p->conn, "ins_obs",
-        "INSERT INTO observation(area_id,indicator_id,period_id,value,"
-        "numerator,denominator,flag,import_id) VALUES($1,$2,$3,$4,$5,$6,$7,"
-        "$8) ON CONFLICT(area_id,indicator_id,period_id) DO UPDATE SET "
-        "value=excluded.value,numerator=excluded.numerator,"
-        "denominator=excluded.denominator,flag=excluded.flag,"
-        "import_id=excluded.import_id "
-        "WHERE observation.import_id<>excluded.import_id",
-        8, NULL);
-    if (PQresultStatus(r) == PGRES_COMMAND_OK)
-      p->prepared = 1;
-    else
-      st = AMPEL_E_IO;
-    PQclear(r);
-  }
   if (st != AMPEL_OK)
     pg_rollback(p);
   return st;
@@ -655,12 +905,35 @@ static ampel_status pg_commit(void *impl) {
   pg *p = impl;
   if (!p->in_tx)
     return AMPEL_E_USAGE;
+  ampel_status st = merge_stage(p);
+  /* this transaction's counts into its Datenstand row (if it logged one);
+   * imports add and replace, they never remove (n_removed = 0) */
+  if (st == AMPEL_OK) {
+    char b[3][32];
+    snprintf(b[0], 32, "%ld", p->n_new);
+    snprintf(b[1], 32, "%ld", p->n_changed);
+    snprintf(b[2], 32, "%ld", p->import_id);
+    const char *params[] = {b[0], b[1], b[2]};
+    st = run_params(p,
+                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=0"
+                    " WHERE id=$3",
+                    3, params, PGRES_COMMAND_OK);
+    /* a server that listens hears of the new Datenstand at commit */
+    if (st == AMPEL_OK)
+      st = run_params(p, "SELECT pg_notify('ampel_datenstand',$1)", 1,
+                      params + 2, PGRES_TUPLES_OK);
+  }
   /* COMMIT of a failed transaction answers "ROLLBACK": not committed */
-  PGresult *r = PQexec(p->conn, "COMMIT");
-  int ok = PQresultStatus(r) == PGRES_COMMAND_OK &&
-           strcmp(PQcmdStatus(r), "COMMIT") == 0;
-  PQclear(r);
+  int ok = 0;
+  if (st == AMPEL_OK) {
+    PGresult *r = PQexec(p->conn, "COMMIT");
+    ok = PQresultStatus(r) == PGRES_COMMAND_OK &&
+         strcmp(PQcmdStatus(r), "COMMIT") == 0;
+    PQclear(r);
+  }
   p->in_tx = 0;
+  p->len = 0;
+  p->staged = 0;
   if (!ok) {
     cmd(p, "ROLLBACK");
     return AMPEL_E_IO;
@@ -782,6 +1055,13 @@ static ampel_status pg_put_period(void *impl, const char *label,
                  params);
 }
 
+/* Appends "text\t" of a number to the COPY row, \N for NaN. */
+static char *copy_real(char *o, double v) {
+  if (isnan(v))
+    return memcpy(o, "\\N\t", 3), o + 3;
+  return o + snprintf(o, 32, "%.17g\t", v);
+}
+
 static ampel_status pg_put_observation(void *impl, const char *area,
                                        const char *ind, const char *period,
                                        double v, double num, double den,
@@ -793,22 +1073,28 @@ static ampel_status pg_put_observation(void *impl, const char *area,
        t = ampel_idmap_get(&p->periods, period);
   if (a < 0 || i < 0 || t < 0)
     return AMPEL_E_NOT_FOUND;
-  char b[8][32];
-  const char *params[8] = {
-      long_param(b[0], 32, a),
-      long_param(b[1], 32, i),
-      long_param(b[2], 32, t),
-      real_param(b[3], 32, ampel_flag_has_value(flag) ? v : NAN),
-      real_param(b[4], 32, num),
-      real_param(b[5], 32, den),
-      long_param(b[6], 32, (long)flag),
-      long_param(b[7], 32, p->import_id)};
-  PGresult *r = PQexecPrepared(p->conn, "ins_obs", 8, params, NULL, NULL, 0);
-  ampel_status st = AMPEL_E_IO;
-  if (PQresultStatus(r) == PGRES_COMMAND_OK)
-    st = strcmp(PQcmdTuples(r), "0") == 0 ? AMPEL_E_DATA : AMPEL_OK;
-  PQclear(r);
-  return st;
+  int fresh = cells_add(&p->cells, i, t, a);
+  if (fresh < 0)
+    return fresh == -1 ? AMPEL_E_NOMEM : AMPEL_E_IO;
+  if (fresh == 0)
+    return AMPEL_E_DATA; /* put twice in this import */
+  /* one row: three ids, three numbers, the flag; at most 3·21 + 3·26 + 12 */
+  if (p->cap - p->len < 160) {
+    size_t cap = p->cap ? 2 * p->cap : 1u << 16;
+    char *buf = ampel_realloc(p->buf, cap);
+    if (!buf)
+      return AMPEL_E_NOMEM;
+    p->buf = buf;
+    p->cap = cap;
+  }
+  char *o = p->buf + p->len;
+  o += snprintf(o, 72, "%ld\t%ld\t%ld\t", i, t, a);
+  o = copy_real(o, ampel_flag_has_value(flag) ? v : NAN);
+  o = copy_real(o, num);
+  o = copy_real(o, den);
+  o += snprintf(o, 16, "%d\n", (int)flag);
+  p->len = (size_t)(o - p->buf);
+  return p->len >= STAGE_FLUSH ? flush_stage(p) : AMPEL_OK;
 }
 
 static ampel_status pg_log_import(void *impl, const ampel_import_file *files,
@@ -818,8 +1104,9 @@ static ampel_status pg_log_import(void *impl, const ampel_import_file *files,
     return AMPEL_E_USAGE;
   /* digest = sha256(previous digest || each file's sha256), as sqlite.c */
   char *prev = NULL;
-  ampel_status st = query_text(
-      p, "SELECT digest FROM import ORDER BY id DESC LIMIT 1", 0, NULL, &prev);
+  ampel_status st =
+      query_text(p, "SELECT digest FROM datenstand ORDER BY id DESC LIMIT 1", 0,
+                 NULL, &prev);
   char digest[65];
   if (st == AMPEL_OK)
     st = ampel_store_chain_digest(prev, files, n, digest);
@@ -829,8 +1116,11 @@ static ampel_status pg_log_import(void *impl, const ampel_import_file *files,
   snprintf(wb, sizeof wb, "%lld", (long long)when);
   if (st == AMPEL_OK) {
     const char *params[] = {idb, wb, digest};
-    st = write_one(p, "INSERT INTO import(id,time,digest) VALUES($1,$2,$3)", 3,
-                   params);
+    st = write_one(p,
+                   "INSERT INTO datenstand(id,created,kind,parent,digest) "
+                   "VALUES($1,$2,'import',(SELECT max(id) FROM datenstand "
+                   "WHERE id<$1),$3)",
+                   3, params);
   }
   for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
     char pos[32], rows[32];
@@ -839,8 +1129,8 @@ static ampel_status pg_log_import(void *impl, const ampel_import_file *files,
         files[i].name, files[i].sha256,
         files[i].kind, long_param(rows, sizeof rows, files[i].rows)};
     st = write_one(p,
-                   "INSERT INTO import_file(import_id,pos,name,sha256,kind,"
-                   "rows) VALUES($1,$2,$3,$4,$5,$6)",
+                   "INSERT INTO datenstand_file(datenstand,pos,name,sha256,"
+                   "kind,rows) VALUES($1,$2,$3,$4,$5,$6)",
                    6, params);
   }
   return st;
@@ -850,8 +1140,8 @@ static ampel_status pg_data_version(void *impl, ampel_data_version *out) {
   pg *p = impl;
   memset(out, 0, sizeof *out);
   PGresult *r =
-      PQexec(p->conn, "SELECT id,time,digest,(SELECT count(*) FROM import)"
-                      " FROM import ORDER BY id DESC LIMIT 1");
+      PQexec(p->conn, "SELECT id,created,digest,(SELECT count(*) FROM "
+                      "datenstand) FROM datenstand ORDER BY id DESC LIMIT 1");
   ampel_status st =
       PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   if (st == AMPEL_OK && PQntuples(r) > 0) {
@@ -868,9 +1158,9 @@ static ampel_status pg_import_log(void *impl, ampel_import_log_fn fn,
                                   void *ud) {
   pg *p = impl;
   PGresult *r =
-      PQexec(p->conn, "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
-                      "FROM import i JOIN import_file f ON f.import_id=i.id"
-                      " ORDER BY i.id DESC, f.pos");
+      PQexec(p->conn, "SELECT d.id,d.created,f.name,f.sha256,f.kind,f.rows "
+                      "FROM datenstand d JOIN datenstand_file f ON "
+                      "f.datenstand=d.id ORDER BY d.id DESC, f.pos");
   ampel_status st =
       PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++)
@@ -925,16 +1215,6 @@ static ampel_status ensure_geo_tables(pg *p) {
   if (have < 0)
     return AMPEL_E_IO;
   return have ? AMPEL_OK : cmd(p, GEO_SQL);
-}
-
-/* A statement with n text params that returns no rows. */
-static ampel_status run_params(pg *p, const char *sql, int n,
-                               const char *const *params) {
-  PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
-  ampel_status st =
-      PQresultStatus(r) == PGRES_COMMAND_OK ? AMPEL_OK : AMPEL_E_IO;
-  PQclear(r);
-  return st;
 }
 
 static ampel_status pg_put_geometry(void *impl, const char *area, int epsg,
@@ -995,14 +1275,15 @@ static ampel_status pg_put_neighbour(void *impl, const char *area,
   const char *params[2] = {long_param(ab, sizeof ab, a),
                            long_param(bb, sizeof bb, b)};
   if (st == AMPEL_OK && !other)
-    return run_params(
-        p, "DELETE FROM neighbour WHERE area_id=$1 OR other_id=$2", 2, params);
+    return run_params(p,
+                      "DELETE FROM neighbour WHERE area_id=$1 OR other_id=$2",
+                      2, params, PGRES_COMMAND_OK);
   /* both directions, as sqlite_geo.c */
   if (st == AMPEL_OK)
     st = run_params(p,
                     "INSERT INTO neighbour(area_id,other_id) VALUES($1,$2),"
                     "($2,$1) ON CONFLICT DO NOTHING",
-                    2, params);
+                    2, params, PGRES_COMMAND_OK);
   return st;
 }
 
@@ -1124,37 +1405,67 @@ static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
   return AMPEL_OK;
 }
 
-/* ---- Datenstände --------------------------------------------------------
- *
- * Schema version 3 keeps no history: the Datenstände are the import log
- * (kind "import", counts not recorded, as sqlite.c lists a version-3
- * database), and only the current one (0) can be shown.
- */
+/* ---- Datenstände ------------------------------------------------------ */
 
 static ampel_status pg_set_datenstand(void *impl, long id, ampel_diags *diags) {
-  (void)impl;
-  if (id == 0)
+  pg *p = impl;
+  if (id == 0) {
+    p->datenstand = 0;
     return AMPEL_OK;
-  ampel_diags_error(diags, AMPEL_E_USAGE,
-                    "frühere Datenstände gibt es auf %s noch nicht",
-                    "postgresql");
+  }
+  char idb[32];
+  snprintf(idb, sizeof idb, "%ld", id);
+  const char *params[] = {idb};
+  PGresult *r = PQexecParams(
+      p->conn,
+      "SELECT min(id),max(id),count(*),count(*) FILTER (WHERE id=$1) "
+      "FROM datenstand",
+      1, NULL, params, NULL, NULL, 0);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+    PQclear(r);
+    return db_error(p, diags, "Datenstände lesen");
+  }
+  long min = to_long(PQgetvalue(r, 0, 0)), max = to_long(PQgetvalue(r, 0, 1)),
+       n = to_long(PQgetvalue(r, 0, 2));
+  int found = id > 0 && to_long(PQgetvalue(r, 0, 3)) > 0;
+  PQclear(r);
+  if (found) {
+    p->datenstand = id;
+    return AMPEL_OK;
+  }
+  /* the messages of sqlite.c, word for word */
+  if (n == 0)
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "unbekannter Datenstand %ld (noch keiner vorhanden)", id);
+  else if (n == max - min + 1)
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "unbekannter Datenstand %ld (vorhanden: %ld bis %ld)", id,
+                      min, max);
+  else
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "unbekannter Datenstand %ld (vorhanden: %ld "
+                      "Datenstände von %ld bis %ld)",
+                      id, n, min, max);
   return AMPEL_E_USAGE;
 }
 
 static ampel_status pg_datenstand_list(void *impl, ampel_datenstand_fn fn,
                                        void *ud) {
   pg *p = impl;
-  PGresult *r =
-      PQexec(p->conn, "SELECT id,time,digest FROM import ORDER BY id DESC");
+  PGresult *r = PQexec(p->conn, "SELECT id,created,kind,digest,n_new,n_changed,"
+                                "n_removed FROM datenstand ORDER BY id DESC");
   ampel_status st =
       PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
     ampel_datenstand_info d = {0};
     d.id = to_long(PQgetvalue(r, i, 0));
     d.created = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-    d.kind = "import";
-    d.digest = PQgetvalue(r, i, 2);
-    d.n_new = d.n_changed = d.n_removed = -1;
+    d.kind = PQgetvalue(r, i, 2);
+    d.digest = PQgetvalue(r, i, 3);
+    long *counts[3] = {&d.n_new, &d.n_changed, &d.n_removed};
+    for (int k = 0; k < 3; k++)
+      *counts[k] =
+          PQgetisnull(r, i, 4 + k) ? -1 : to_long(PQgetvalue(r, i, 4 + k));
     if (fn(ud, &d))
       break; /* the callback stopped early */
   }

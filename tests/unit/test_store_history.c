@@ -1,8 +1,13 @@
-/* Unit tests for schema version 4 of the SQLite store (docs/dev/store-schema.md):
+/* Unit tests for schema version 4 of the store (docs/dev/store-schema.md):
  * the history of Datenstände (an import closes changed rows and leaves
  * unchanged ones alone), loading at a Datenstand, the list of Datenstände,
  * and databases of versions 2 and 3 (read as they are, migrated on write
- * with the same values, data-version digest and footer stamp). */
+ * with the same values, data-version digest and footer stamp).
+ *
+ * With AMPEL_TEST_PG_URL set (tests/run_pg_store.sh starts a throwaway
+ * server), the same history tests run against PostgreSQL: each test
+ * starts from an empty database (schema ampel dropped), and a version 3
+ * schema of the first PostgreSQL engine is migrated by the first open. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,7 +27,50 @@
 #define TMPDB_PREFIX "ampel-history"
 #include "tmpdb.h"
 
+#ifdef AMPEL_HAVE_LIBPQ
+#include <libpq-fe.h>
+#endif
+
+/* The PostgreSQL database the tests use instead of files, or NULL. */
+static const char *pg_url;
+
+#ifdef AMPEL_HAVE_LIBPQ
+static PGresult *pg_exec(const char *sql, ExecStatusType want) {
+  PGconn *c = PQconnectdb(pg_url);
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("%s: %s", pg_url, PQerrorMessage(c));
+  PQclear(PQexec(c, "SET client_min_messages TO warning"));
+  PQclear(PQexec(c, "SET search_path TO ampel"));
+  PGresult *r = PQexec(c, sql);
+  if (PQresultStatus(r) != want)
+    fail_msg("%s (%.60s...)", PQerrorMessage(c), sql);
+  PQfinish(c);
+  return r;
+}
+#endif
+
+/* A fresh database: a file in a new directory, or the PostgreSQL database
+ * with its schema ampel dropped. */
+static void db_make(tmpdb *t) {
+  tmpdb_make(t);
+#ifdef AMPEL_HAVE_LIBPQ
+  if (pg_url) {
+    PQclear(pg_exec("DROP SCHEMA IF EXISTS ampel CASCADE", PGRES_COMMAND_OK));
+    snprintf(t->path, sizeof t->path, "%s", pg_url);
+  }
+#endif
+}
+
 static long sql_long(const char *path, const char *sql) {
+#ifdef AMPEL_HAVE_LIBPQ
+  if (pg_url) {
+    PGresult *r = pg_exec(sql, PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(r), 1);
+    long v = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return v;
+  }
+#endif
   sqlite3 *db = NULL;
   assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
                    SQLITE_OK);
@@ -163,7 +211,7 @@ static int list_cb(void *ud, const ampel_datenstand_info *d) {
 static void test_history_of_a_changed_value(void **state) {
   (void)state;
   tmpdb t;
-  tmpdb_make(&t);
+  db_make(&t);
   ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
   import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1767225600);
   assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 3);
@@ -223,7 +271,7 @@ static void test_history_of_a_changed_value(void **state) {
 static void test_reimport_and_flags(void **state) {
   (void)state;
   tmpdb t;
-  tmpdb_make(&t);
+  db_make(&t);
   ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
   import4(s, (const double[]){1, 2, 3, 4}, 'a', 1);
   import4(s, (const double[]){1, 2, 3, 4}, 'a', 2);
@@ -261,7 +309,7 @@ static void test_reimport_and_flags(void **state) {
 static void test_duplicate_and_rollback(void **state) {
   (void)state;
   tmpdb t;
-  tmpdb_make(&t);
+  db_make(&t);
   ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
   import4(s, (const double[]){1, 2, 3, 4}, 'a', 1);
   assert_int_equal(ampel_store_begin(s), AMPEL_OK);
@@ -309,7 +357,7 @@ static int log_cb(void *ud, long id, int64_t when, const char *file,
 static void test_version_3_database(void **state) {
   (void)state;
   tmpdb t;
-  tmpdb_make(&t);
+  db_make(&t);
   ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
   import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1767225600);
   import4(s, (const double[]){1, 20, 3, 4}, 'b', 1767312000);
@@ -388,7 +436,7 @@ static void test_version_3_database(void **state) {
 static void test_version_2_database(void **state) {
   (void)state;
   tmpdb t;
-  tmpdb_make(&t);
+  db_make(&t);
   ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
   import4(s, (const double[]){1, 2, 3, 4}, 'a', 1);
   ampel_store_close(s);
@@ -425,6 +473,86 @@ static void test_version_2_database(void **state) {
   tmpdb_remove(&t);
 }
 
+#ifdef AMPEL_HAVE_LIBPQ
+/* PostgreSQL: a version 3 schema (the first PostgreSQL engine's tables,
+ * made here from a version 4 one as make_version_3 does for SQLite) is
+ * migrated by the first open, also a read-only one, and keeps its values,
+ * digest, stamp and import log. */
+static void test_pg_version_3_schema(void **state) {
+  (void)state;
+  tmpdb t;
+  db_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1767225600);
+  import4(s, (const double[]){1, 20, 3, 4}, 'b', 1767312000);
+  ampel_data_version before;
+  assert_int_equal(ampel_store_data_version(s, &before), AMPEL_OK);
+  log_rows log_before = {{0}}, log_after = {{0}};
+  assert_int_equal(ampel_store_import_log(s, log_cb, &log_before), AMPEL_OK);
+  ampel_store_close(s);
+  PQclear(pg_exec(
+      "BEGIN;"
+      "CREATE TABLE import(id BIGINT PRIMARY KEY, time BIGINT NOT NULL,"
+      " digest TEXT NOT NULL);"
+      "INSERT INTO import SELECT id,created,digest FROM datenstand;"
+      "CREATE TABLE import_file(import_id BIGINT NOT NULL REFERENCES"
+      " import(id), pos INTEGER NOT NULL, name TEXT NOT NULL,"
+      " sha256 TEXT NOT NULL, kind TEXT NOT NULL, rows BIGINT NOT NULL);"
+      "INSERT INTO import_file SELECT datenstand,pos,name,sha256,kind,rows"
+      " FROM datenstand_file;"
+      "CREATE TABLE obs3(area_id BIGINT NOT NULL, indicator_id BIGINT NOT"
+      " NULL, period_id BIGINT NOT NULL, value DOUBLE PRECISION, numerator"
+      " DOUBLE PRECISION, denominator DOUBLE PRECISION, flag INTEGER NOT NULL"
+      " DEFAULT 0, import_id BIGINT NOT NULL,"
+      " PRIMARY KEY(area_id, indicator_id, period_id));"
+      "INSERT INTO obs3 SELECT area,indicator,period,value,numerator,"
+      "denominator,flag,ds_from FROM observation WHERE ds_to IS NULL;"
+      "DROP TABLE observation; DROP TABLE datenstand;"
+      "DROP TABLE datenstand_file;"
+      "ALTER TABLE obs3 RENAME TO observation;"
+      "ALTER INDEX obs3_pkey RENAME TO observation_pkey;"
+      "UPDATE meta SET value='3' WHERE key='schema_version';"
+      "COMMIT;",
+      PGRES_COMMAND_OK));
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM import"), 2);
+
+  s = open_ok(t.path, AMPEL_STORE_READONLY); /* migrates */
+  assert_int_equal(
+      sql_long(t.path,
+               "SELECT value::int FROM meta WHERE key='schema_version'"),
+      4);
+  ampel_data_version after;
+  assert_int_equal(ampel_store_data_version(s, &after), AMPEL_OK);
+  char a[160], b[160];
+  ampel_data_version_format(&before, a, sizeof a);
+  ampel_data_version_format(&after, b, sizeof b);
+  assert_string_equal(a, b);
+  assert_int_equal(after.id, 2);
+  assert_int_equal(after.n_imports, 2);
+  assert_int_equal(ampel_store_import_log(s, log_cb, &log_after), AMPEL_OK);
+  assert_string_equal(log_before.text, log_after.text);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 4);
+  assert_true(value_of(ds, "A", "2023") == 20);
+  ampel_dataset_free(ds);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM pg_tables WHERE "
+                                    "schemaname='ampel' AND tablename IN "
+                                    "('import','import_file',"
+                                    "'observation_v3')"),
+                   0);
+  ampel_store_close(s);
+  /* opened again: nothing left to migrate */
+  s = open_ok(t.path, AMPEL_STORE_WRITE);
+  import4(s, (const double[]){10, NAN, NAN, NAN}, 'c', 1767398400);
+  set_ok(s, 2);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "A", "2022") == 1);
+  ampel_dataset_free(ds);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+#endif
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_history_of_a_changed_value),
@@ -433,5 +561,23 @@ int main(void) {
       cmocka_unit_test(test_version_3_database),
       cmocka_unit_test(test_version_2_database),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  pg_url = getenv("AMPEL_TEST_PG_URL");
+  if (pg_url && !*pg_url)
+    pg_url = NULL;
+  if (!pg_url)
+    return cmocka_run_group_tests(tests, NULL, NULL);
+#ifdef AMPEL_HAVE_LIBPQ
+  /* the history tests on PostgreSQL; versions 2 and 3 of SQLite files do
+   * not apply, the PostgreSQL version 3 schema does */
+  const struct CMUnitTest pg_tests[] = {
+      cmocka_unit_test(test_history_of_a_changed_value),
+      cmocka_unit_test(test_reimport_and_flags),
+      cmocka_unit_test(test_duplicate_and_rollback),
+      cmocka_unit_test(test_pg_version_3_schema),
+  };
+  return cmocka_run_group_tests_name("postgresql", pg_tests, NULL, NULL);
+#else
+  fprintf(stderr, "AMPEL_TEST_PG_URL: PostgreSQL fehlt in diesem Build\n");
+  return 77;
+#endif
 }
