@@ -5,12 +5,12 @@
 # SQLite -> SQLite always: the Gelsenkirchen example (built like
 # scripts/make-example-db, with its outline and a disclosure setting) and
 # tests/parity/*.csv; `export`, `lights --level Stadtteil`, `config list`,
-# `list areas|indicators|periods` are compared byte for byte, `map` up to
-# its footer (the new Datenstand). A non-empty target is refused (exit 1,
-# target unchanged). SQLite -> PostgreSQL -> SQLite when PostgreSQL is
-# installed (tests/pg/pg-start), else that part is reported skipped; a
-# source with geometry moves to PostgreSQL with the same map (up to the
-# footer).
+# `list areas|indicators|periods`, `versions` (the whole history: ids,
+# times, digests, counts, files) and `map` (footer included: the same
+# Datenstand) are compared byte for byte. A non-empty target is refused
+# (exit 1, target unchanged). SQLite -> PostgreSQL -> SQLite when
+# PostgreSQL is installed (tests/pg/pg-start), else that part is reported
+# skipped; a source with geometry moves to PostgreSQL with the same map.
 set -u
 bin=$(realpath "$1"); src=$(realpath "$2")
 work=$(mktemp -d)
@@ -51,14 +51,17 @@ bash "$src/scripts/make-example-db" "$bin" gk >/dev/null 2>&1 ||
 migrate gelsenkirchen gk/ampel.db copy.db
 grep -q "1 Flächen" mig.out && ok || { bad "gelsenkirchen: Flächen"; cat mig.out; }
 same gelsenkirchen gk/ampel.db copy.db
-"$bin" --db gk/ampel.db map --level Stadtteil -o - 2>&1 | footerless >a.svg
-"$bin" --db copy.db map --level Stadtteil -o - 2>&1 | footerless >b.svg
-cmp -s a.svg b.svg && ok || bad "gelsenkirchen: Karte weicht ab"
-# one Datenstand that names the source's files
+"$bin" --db gk/ampel.db map --level Stadtteil -o - >a.svg 2>&1
+"$bin" --db copy.db map --level Stadtteil -o - >b.svg 2>&1
+grep -q "Datenstand 2 vom" b.svg && cmp -s a.svg b.svg && ok ||
+  bad "gelsenkirchen: Karte weicht ab"
+# the whole history: the same Datenstände with the same files
+"$bin" --db gk/ampel.db versions --format csv >v0.csv
 "$bin" --db copy.db versions --format csv >v.csv
 n=$(grep -c . v.csv)
-[ "$n" = 2 ] && grep -q "gebiete.csv" v.csv && grep -q "stadtgrenze.geojson" v.csv &&
-  ok || { bad "gelsenkirchen: Datenstand der Kopie"; cat v.csv; }
+[ "$n" = 3 ] && cmp -s v0.csv v.csv && grep -q "gebiete.csv" v.csv &&
+  grep -q "stadtgrenze.geojson" v.csv &&
+  ok || { bad "gelsenkirchen: Datenstände der Kopie"; diff v0.csv v.csv; }
 
 # Neighbour pairs: a second move reads them back from the first copy.
 b="$src/tests/malformed_geo/base"
@@ -124,16 +127,18 @@ else
   same "parity nach PostgreSQL" parity.db "${url[2]}"
   migrate "parity zurück" "${url[2]}" parity3.db
   same "parity zurück" parity.db parity3.db
-  # geometry moves too: the same map (without the footer, whose
-  # Datenstand is new in the target) from PostgreSQL and back
+  # geometry moves too: the same map, footer included, and the same
+  # Datenstände
   migrate "Flächen nach PostgreSQL" gk/ampel.db "${url[1]}"
   same "Flächen nach PostgreSQL" gk/ampel.db "${url[1]}"
-  "$bin" --db gk/ampel.db map --level Stadt -o - 2>/dev/null |
-    grep -v "Datenstand" >map1.svg
-  "$bin" --db "${url[1]}" map --level Stadt -o - 2>/dev/null |
-    grep -v "Datenstand" >map2.svg
+  "$bin" --db gk/ampel.db map --level Stadt -o - >map1.svg 2>/dev/null
+  "$bin" --db "${url[1]}" map --level Stadt -o - >map2.svg 2>/dev/null
   grep -q "<path" map1.svg && cmp -s map1.svg map2.svg && ok ||
     bad "Flächen nach PostgreSQL: Karte weicht ab"
+  "$bin" --db gk/ampel.db versions --format csv >v1.csv
+  "$bin" --db "${url[1]}" versions --format csv >v2.csv
+  cmp -s v1.csv v2.csv && ok ||
+    { bad "Flächen nach PostgreSQL: Datenstände"; diff v1.csv v2.csv; }
   # a non-empty PostgreSQL target is refused
   "$bin" db migrate --from parity.db --to "${url[0]}" >out.txt 2>err.txt; rc=$?
   [ $rc = 1 ] && grep -q "nicht leer" err.txt && ok ||

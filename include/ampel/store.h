@@ -169,6 +169,15 @@ typedef int (*ampel_datenstand_fn)(void *ud, const ampel_datenstand_info *d);
 ampel_status ampel_store_datenstaende(ampel_store *st, ampel_datenstand_fn fn,
                                       void *ud) AMPEL_WUR;
 
+/* Inside a write transaction (ampel_store_begin): merges what was put so
+ * far as one Datenstand (its counts recorded; log it with
+ * ampel_store_log_import before) and makes the following puts and log a
+ * new Datenstand `id` (0 = the next free id), in the same transaction.
+ * `ampel db migrate` copies a history this way, with the source's ids.
+ * Errors: AMPEL_E_USAGE outside a transaction or when id is not above
+ * every Datenstand so far; AMPEL_E_IO. */
+ampel_status ampel_store_next_datenstand(ampel_store *st, long id) AMPEL_WUR;
+
 /* Per-database settings (e.g. "min_count"). *out_value is a new string the
  * caller frees with ampel_free, or NULL when the key is not set. */
 ampel_status ampel_store_config_get(ampel_store *st, const char *key,

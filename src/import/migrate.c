@@ -67,10 +67,40 @@ static void log_release(logcopy *l) {
 }
 
 /* Everything read from the source before the target is touched. */
+/* The source's Datenstände (newest first), from ampel_store_datenstaende. */
+typedef struct dslist {
+  long *id;
+  int64_t *when;
+  size_t n, cap;
+  int nomem;
+} dslist;
+
+static int ds_cb(void *ud, const ampel_datenstand_info *d) {
+  dslist *l = ud;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 16;
+    long *id = ampel_reallocarray(l->id, cap, sizeof *id);
+    if (id)
+      l->id = id;
+    int64_t *when = id ? ampel_reallocarray(l->when, cap, sizeof *when) : NULL;
+    if (!when) {
+      l->nomem = 1;
+      return 1;
+    }
+    l->when = when;
+    l->cap = cap;
+  }
+  l->id[l->n] = d->id;
+  l->when[l->n++] = d->created;
+  return 0;
+}
+
 typedef struct source {
   ampel_dataset *ds;
   ampel_geoset *geo;
   logcopy log;
+  dslist hist;
+  int history; /* each Datenstand can be loaded as it was */
   const char *config_key[16];
   char *config_val[16];
   size_t n_config;
@@ -80,6 +110,8 @@ static void source_release(source *s) {
   ampel_dataset_free(s->ds);
   ampel_geoset_free(s->geo);
   log_release(&s->log);
+  ampel_free(s->hist.id);
+  ampel_free(s->hist.when);
   for (size_t i = 0; i < s->n_config; i++)
     ampel_free(s->config_val[i]);
   memset(s, 0, sizeof *s);
@@ -101,6 +133,19 @@ static ampel_status read_source(ampel_store *from, source *s,
                       "kann nicht gelesen werden");
     return st;
   }
+  /* the history, if the source keeps one (schema version 4) */
+  if (ampel_store_datenstaende(from, ds_cb, &s->hist) == AMPEL_OK &&
+      !s->hist.nomem && s->hist.n > 0) {
+    ampel_diags probe;
+    ampel_diags_init(&probe, 0);
+    s->history = ampel_store_set_datenstand(from, s->hist.id[s->hist.n - 1],
+                                            &probe) == AMPEL_OK;
+    ampel_diags_release(&probe);
+    if (s->history && ampel_store_set_datenstand(from, 0, diags) != AMPEL_OK)
+      return AMPEL_E_IO;
+  } else if (s->hist.nomem) {
+    return AMPEL_E_NOMEM;
+  }
   const char *const *keys = ampel_disclosure_keys();
   for (size_t k = 0; keys[k] && s->n_config < 16; k++) {
     char *v = NULL;
@@ -120,9 +165,99 @@ static ampel_status read_source(ampel_store *from, source *s,
   return AMPEL_OK;
 }
 
+/* Puts every value present in ds; counts them into *n. */
+static ampel_status put_values(ampel_store *to, const ampel_dataset *ds,
+                               size_t *n) {
+  size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds),
+         np = ampel_dataset_n_periods(ds);
+  ampel_status st = AMPEL_OK;
+  for (size_t i = 0; st == AMPEL_OK && i < ni; i++)
+    for (size_t p = 0; st == AMPEL_OK && p < np; p++)
+      for (size_t a = 0; st == AMPEL_OK && a < na; a++) {
+        ampel_cell_ref c = ampel_dataset_get(ds, a, i, p);
+        if (!c.present)
+          continue;
+        st = ampel_store_put_observation(to, ampel_dataset_area(ds, a)->key,
+                                         ampel_dataset_indicator(ds, i)->key,
+                                         ampel_dataset_period(ds, p)->label,
+                                         c.value, c.numerator, c.denominator,
+                                         c.flag);
+        (*n)++;
+      }
+  return st;
+}
+
+/* The files the source logged for Datenstand id, in their order, into
+ * files (room for log.n); returns how many. */
+static size_t files_of(const logcopy *l, long id, ampel_import_file *files) {
+  size_t n = 0;
+  for (size_t f = 0; f < l->n; f++)
+    if (l->id[f] == id)
+      files[n++] = l->f[f];
+  return n;
+}
+
+/* The source's history, Datenstand by Datenstand, oldest first, each with
+ * its id, time and files: the values as they were at each (loaded from
+ * the source), merged into the target as a Datenstand of the same id, so
+ * ids, times, digests and counts come out as in the source. */
+static ampel_status write_history(ampel_store *from, ampel_store *to,
+                                  const source *s, ampel_migrate_summary *sum,
+                                  ampel_diags *diags) {
+  ampel_import_file *files =
+      ampel_calloc(s->log.n ? s->log.n : 1, sizeof *files);
+  if (!files)
+    return AMPEL_E_NOMEM;
+  ampel_status st = AMPEL_OK;
+  for (size_t k = s->hist.n; st == AMPEL_OK && k-- > 0;) {
+    long id = s->hist.id[k];
+    st = ampel_store_next_datenstand(to, id);
+    if (st != AMPEL_OK) {
+      ampel_diags_error(diags, st,
+                        "Umzug: Datenstand %ld kann nicht angelegt werden", id);
+      break;
+    }
+    ampel_dataset *ds = s->ds;
+    if (k > 0) { /* an earlier Datenstand: as it was */
+      ds = NULL;
+      st = ampel_store_set_datenstand(from, id, diags);
+      if (st == AMPEL_OK)
+        st = ampel_store_load(from, AMPEL_LOAD_ALL, &ds, diags);
+      if (st != AMPEL_OK)
+        break;
+    }
+    size_t nv = 0;
+    st = put_values(to, ds, &nv);
+    if (k > 0)
+      ampel_dataset_free(ds);
+    else
+      sum->n_values = nv;
+    if (st != AMPEL_OK) {
+      ampel_diags_error(diags, st,
+                        "Umzug: Werte von Datenstand %ld können nicht "
+                        "gespeichert werden",
+                        id);
+      break;
+    }
+    size_t nf = files_of(&s->log, id, files);
+    st = ampel_store_log_import(to, files, nf, s->hist.when[k]);
+    if (st != AMPEL_OK)
+      ampel_diags_error(diags, st,
+                        "Umzug: Datenstand %ld kann nicht gespeichert "
+                        "werden",
+                        id);
+  }
+  ampel_free(files);
+  if (ampel_store_set_datenstand(from, 0, diags) != AMPEL_OK && st == AMPEL_OK)
+    st = AMPEL_E_IO;
+  sum->n_files = s->log.n;
+  return st;
+}
+
 /* All puts into the open transaction of `to`; stops at the first error with
  * a German message in diags. */
-static ampel_status write_target(ampel_store *to, const source *s, int64_t when,
+static ampel_status write_target(ampel_store *from, ampel_store *to,
+                                 const source *s, int64_t when,
                                  ampel_migrate_summary *sum,
                                  ampel_diags *diags) {
   const ampel_dataset *ds = s->ds;
@@ -149,24 +284,14 @@ static ampel_status write_target(ampel_store *to, const source *s, int64_t when,
                       "nicht gespeichert werden");
     return st;
   }
-  for (size_t i = 0; st == AMPEL_OK && i < ni; i++)
-    for (size_t p = 0; st == AMPEL_OK && p < np; p++)
-      for (size_t a = 0; st == AMPEL_OK && a < na; a++) {
-        ampel_cell_ref c = ampel_dataset_get(ds, a, i, p);
-        if (!c.present)
-          continue;
-        st = ampel_store_put_observation(to, ampel_dataset_area(ds, a)->key,
-                                         ampel_dataset_indicator(ds, i)->key,
-                                         ampel_dataset_period(ds, p)->label,
-                                         c.value, c.numerator, c.denominator,
-                                         c.flag);
-        sum->n_values++;
-      }
-  if (st != AMPEL_OK) {
-    ampel_diags_error(diags, st,
-                      "Umzug: Werte können nicht gespeichert "
-                      "werden");
-    return st;
+  if (!s->history) {
+    st = put_values(to, ds, &sum->n_values);
+    if (st != AMPEL_OK) {
+      ampel_diags_error(diags, st,
+                        "Umzug: Werte können nicht gespeichert "
+                        "werden");
+      return st;
+    }
   }
   for (size_t k = 0; st == AMPEL_OK && k < s->n_config; k++)
     st = ampel_store_config_set(to, s->config_key[k], s->config_val[k]);
@@ -198,7 +323,14 @@ static ampel_status write_target(ampel_store *to, const source *s, int64_t when,
                       "werden");
     return st;
   }
-  /* One Datenstand that names the source's files, oldest first. */
+  if (s->history) {
+    st = write_history(from, to, s, sum, diags);
+    if (st != AMPEL_OK)
+      return st;
+    goto done;
+  }
+  /* A source without history (a read-only SQLite file of schema version
+   * 2 or 3): one Datenstand that names the source's files, oldest first. */
   size_t nf = s->log.n;
   ampel_import_file *files = ampel_calloc(nf ? nf : 1, sizeof *files);
   if (!files)
@@ -222,13 +354,14 @@ static ampel_status write_target(ampel_store *to, const source *s, int64_t when,
                       "gespeichert werden");
     return st;
   }
+  sum->n_files = nf;
+done:
   sum->n_areas = na;
   sum->n_indicators = ni;
   sum->n_periods = np;
   sum->n_config = s->n_config;
   sum->n_shapes = ng;
   sum->n_neighbours = ampel_geoset_n_neighbours(s->geo);
-  sum->n_files = nf;
   return AMPEL_OK;
 }
 
@@ -270,7 +403,7 @@ ampel_status ampel_migrate_copy(ampel_store *from, ampel_store *to,
   if (st == AMPEL_OK)
     st = ampel_store_begin(to);
   if (st == AMPEL_OK) {
-    st = write_target(to, &s, when, &sum, diags);
+    st = write_target(from, to, &s, when, &sum, diags);
     if (st == AMPEL_OK)
       st = ampel_store_commit(to);
     if (st != AMPEL_OK)

@@ -39,6 +39,9 @@ typedef struct ampel_store_ops {
   ampel_status (*set_datenstand)(void *impl, long id, ampel_diags *diags);
   ampel_status (*datenstand_list)(void *impl, ampel_datenstand_fn fn,
                                   void *ud);
+  /* in a write transaction: close the Datenstand written so far, write
+   * the following puts as Datenstand id (0 = the next free one) */
+  ampel_status (*next_datenstand)(void *impl, long id);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */

@@ -901,6 +901,45 @@ static ampel_status pg_begin(void *impl) {
   return st;
 }
 
+/* As sq_next_datenstand: merge and count what was put, then write the
+ * following puts as Datenstand id (0 = the next free one). */
+static ampel_status pg_next_datenstand(void *impl, long id) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  ampel_status st = merge_stage(p);
+  char b[3][32];
+  snprintf(b[0], 32, "%ld", p->n_new);
+  snprintf(b[1], 32, "%ld", p->n_changed);
+  snprintf(b[2], 32, "%ld", p->import_id);
+  const char *params[] = {b[0], b[1], b[2]};
+  if (st == AMPEL_OK)
+    st = run_params(p,
+                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=0"
+                    " WHERE id=$3",
+                    3, params, PGRES_COMMAND_OK);
+  char *max = NULL;
+  if (st == AMPEL_OK)
+    st = query_text(p, "SELECT coalesce(max(id),0)+1 FROM datenstand", 0, NULL,
+                    &max);
+  if (st != AMPEL_OK)
+    return st;
+  /* above every logged Datenstand; this transaction's own id while it has
+   * logged none */
+  long next = p->import_id;
+  if (max && to_long(max) > next)
+    next = to_long(max);
+  ampel_free(max);
+  if (id != 0 && id < next)
+    return AMPEL_E_USAGE;
+  p->import_id = id ? id : next;
+  p->n_new = p->n_changed = 0;
+  cells_reset(&p->cells);
+  snprintf(b[0], 32, "%ld", p->import_id);
+  return run_params(p, "UPDATE meta SET value=$1 WHERE key='import_seq'", 1,
+                    params, PGRES_COMMAND_OK);
+}
+
 static ampel_status pg_commit(void *impl) {
   pg *p = impl;
   if (!p->in_tx)
@@ -1474,11 +1513,13 @@ static ampel_status pg_datenstand_list(void *impl, ampel_datenstand_fn fn,
 }
 
 const ampel_store_ops ampel_pg_ops = {
-    "postgresql",     pg_close,           pg_load,           pg_begin,
-    pg_commit,        pg_rollback,        pg_put_area,       pg_put_indicator,
-    pg_put_period,    pg_put_observation, pg_log_import,     pg_data_version,
-    pg_import_log,    pg_config_get,      pg_config_set,     pg_put_geometry,
-    pg_put_neighbour, pg_load_geometry,   pg_set_datenstand, pg_datenstand_list,
+    "postgresql",       pg_close,           pg_load,
+    pg_begin,           pg_commit,          pg_rollback,
+    pg_put_area,        pg_put_indicator,   pg_put_period,
+    pg_put_observation, pg_log_import,      pg_data_version,
+    pg_import_log,      pg_config_get,      pg_config_set,
+    pg_put_geometry,    pg_put_neighbour,   pg_load_geometry,
+    pg_set_datenstand,  pg_datenstand_list, pg_next_datenstand,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */

@@ -125,10 +125,10 @@ typedef struct sq {
   sqlite3 *db;
   last_key last_area, last_ind, last_period;
   sqlite3_stmt *ins_obs; /* into the stage */
-  long import_id; /* id the current transaction's import will get */
-  long datenstand; /* the Datenstand loads show; 0 = current */
+  long import_id;        /* id the current transaction's import will get */
+  long datenstand;       /* the Datenstand loads show; 0 = current */
   long n_new, n_changed; /* merged in this transaction */
-  int staged; /* rows put since the last merge */
+  int staged;            /* rows put since the last merge */
   int in_tx;
   int version; /* schema version of the open database */
   idmap areas, inds, periods;
@@ -156,7 +156,7 @@ static ampel_status db_error(sq *s, ampel_diags *diags, const char *what) {
 
 static ampel_status exec(sq *s, const char *sql) {
   return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? AMPEL_OK
-                                                                   : AMPEL_E_IO;
+                                                                 : AMPEL_E_IO;
 }
 
 static int user_version(sq *s) {
@@ -207,7 +207,8 @@ static ampel_status load_idmap(sq *s, idmap *m, const char *sql) {
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     const char *key = (const char *)sqlite3_column_text(q, 1);
-    st = key ? ampel_idmap_put(m, key, sqlite3_column_int64(q, 0)) : AMPEL_E_DATA;
+    st = key ? ampel_idmap_put(m, key, sqlite3_column_int64(q, 0))
+             : AMPEL_E_DATA;
   }
   if (st == AMPEL_OK && rc != SQLITE_DONE)
     st = AMPEL_E_IO;
@@ -310,8 +311,8 @@ static double col_real(sqlite3_stmt *q, int i) {
 static ampel_status load_fail(sq *s, ampel_diags *diags, const char *what,
                               int rc) {
   ampel_diags_error(diags, AMPEL_E_IO,
-                    "Datenbank: %s fehlgeschlagen: %s (SQLite-Fehler %d)",
-                    what, sqlite3_errmsg(s->db), rc);
+                    "Datenbank: %s fehlgeschlagen: %s (SQLite-Fehler %d)", what,
+                    sqlite3_errmsg(s->db), rc);
   return AMPEL_E_IO;
 }
 
@@ -322,8 +323,8 @@ static ampel_status load_prepare(sq *s, const char *sql, sqlite3_stmt **q,
 }
 
 /* The end of a load loop: st is the loop's status, rc the last step. */
-static ampel_status load_end(sq *s, ampel_status st, int rc,
-                             ampel_diags *diags, const char *what) {
+static ampel_status load_end(sq *s, ampel_status st, int rc, ampel_diags *diags,
+                             const char *what) {
   if (st != AMPEL_OK || rc == SQLITE_DONE)
     return st;
   return load_fail(s, diags, what, rc);
@@ -385,8 +386,7 @@ static ampel_status index_for(sq *s, id_index *x, const char *table,
                               const char *kind, const char *what,
                               ampel_diags *diags) {
   char sql[96];
-  snprintf(sql, sizeof sql, "SELECT min(id),max(id),count(*) FROM %s",
-           table);
+  snprintf(sql, sizeof sql, "SELECT min(id),max(id),count(*) FROM %s", table);
   sqlite3_stmt *q = NULL;
   ampel_status st = load_prepare(s, sql, &q, diags, what);
   if (st != AMPEL_OK)
@@ -422,16 +422,18 @@ static ampel_status load_areas(sq *s, ampel_dataset *ds, id_index *x,
                       &q, diags, what);
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-    ampel_area a = {(char *)col_text(q, 1), (char *)col_text(q, 2),
-                    (char *)col_text(q, 3), (char *)col_text(q, 4),
-                    col_real(q, 5),
-                    sqlite3_column_type(q, 6) == SQLITE_NULL
-                        ? AMPEL_NO_TILE
-                        : sqlite3_column_int(q, 6),
-                    sqlite3_column_type(q, 7) == SQLITE_NULL
-                        ? AMPEL_NO_TILE
-                        : sqlite3_column_int(q, 7),
-                    col_real(q, 8), col_real(q, 9)};
+    ampel_area a = {
+        (char *)col_text(q, 1),
+        (char *)col_text(q, 2),
+        (char *)col_text(q, 3),
+        (char *)col_text(q, 4),
+        col_real(q, 5),
+        sqlite3_column_type(q, 6) == SQLITE_NULL ? AMPEL_NO_TILE
+                                                 : sqlite3_column_int(q, 6),
+        sqlite3_column_type(q, 7) == SQLITE_NULL ? AMPEL_NO_TILE
+                                                 : sqlite3_column_int(q, 7),
+        col_real(q, 8),
+        col_real(q, 9)};
     size_t id = 0;
     st = ampel_dataset_put_area(ds, &a, &id);
     if (st != AMPEL_OK)
@@ -467,17 +469,20 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
     const char *ps = col_text(q, 4);
     if (ps && ampel_polarity_parse(ps, strlen(ps), &pol) != 0)
       pol = AMPEL_POL_NEUTRAL;
-    ampel_indicator ind = {(char *)col_text(q, 1), (char *)col_text(q, 2),
-                           (char *)col_text(q, 3), (char *)col_text(q, 5),
-                           (char *)col_text(q, 6), (char *)col_text(q, 7),
-                           (char *)col_text(q, 8), pol,
-                           sqlite3_column_type(q, 9) == SQLITE_NULL
-                               ? -1
-                               : sqlite3_column_int(q, 9),
-                           sqlite3_column_type(q, 10) == SQLITE_NULL
-                               ? AMPEL_SECRECY_UNSET
-                           : sqlite3_column_int(q, 10) ? AMPEL_SECRECY_YES
-                                                       : AMPEL_SECRECY_NO};
+    ampel_indicator ind = {
+        (char *)col_text(q, 1),
+        (char *)col_text(q, 2),
+        (char *)col_text(q, 3),
+        (char *)col_text(q, 5),
+        (char *)col_text(q, 6),
+        (char *)col_text(q, 7),
+        (char *)col_text(q, 8),
+        pol,
+        sqlite3_column_type(q, 9) == SQLITE_NULL ? -1
+                                                 : sqlite3_column_int(q, 9),
+        sqlite3_column_type(q, 10) == SQLITE_NULL ? AMPEL_SECRECY_UNSET
+        : sqlite3_column_int(q, 10)               ? AMPEL_SECRECY_YES
+                                                  : AMPEL_SECRECY_NO};
     size_t id = 0;
     st = ampel_dataset_put_indicator(ds, &ind, &id);
     if (st != AMPEL_OK)
@@ -519,8 +524,7 @@ static ampel_status load_periods(sq *s, ampel_dataset *ds, id_index *x,
 
 static ampel_status load_observations(sq *s, ampel_dataset *ds,
                                       const id_index *ax, const id_index *ix,
-                                      const id_index *px,
-                                      ampel_diags *diags) {
+                                      const id_index *px, ampel_diags *diags) {
   static const char what[] = "Werte laden";
   sqlite3_stmt *q = NULL;
   /* version 4: the rows that hold in the chosen Datenstand; a read-only
@@ -557,9 +561,9 @@ static ampel_status load_observations(sq *s, ampel_dataset *ds,
                         flag);
       st = AMPEL_E_DATA;
     } else {
-      st = ampel_dataset_set(ds, (size_t)a, (size_t)i, (size_t)p,
-                             col_real(q, 3), col_real(q, 4), col_real(q, 5),
-                             (ampel_flag)flag);
+      st =
+          ampel_dataset_set(ds, (size_t)a, (size_t)i, (size_t)p, col_real(q, 3),
+                            col_real(q, 4), col_real(q, 5), (ampel_flag)flag);
       if (st != AMPEL_OK)
         put_fail(diags, st, what);
     }
@@ -618,8 +622,8 @@ static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
   id_index ax = {NULL, -1}, ix = {NULL, -1}, px = {NULL, -1};
   *out = NULL;
   ampel_dataset *ds = ampel_dataset_new();
-  ampel_status st = ds ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM,
-                                             "Daten laden");
+  ampel_status st =
+      ds ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM, "Daten laden");
   /* one read transaction, so the four tables are one snapshot */
   int own_tx = 0;
   if (st == AMPEL_OK && !s->in_tx) {
@@ -662,12 +666,12 @@ static ampel_status sq_begin(void *impl) {
   /* the stage lives in the connection's temp database, created outside
    * the transaction so that a rollback keeps it (and ins_obs valid) */
   if (exec(s, "PRAGMA temp.cache_size=-65536") != AMPEL_OK ||
-      exec(s, "CREATE TEMP TABLE IF NOT EXISTS observation_stage("
-              "indicator INTEGER NOT NULL, period INTEGER NOT NULL,"
-              " area INTEGER NOT NULL, value REAL, numerator REAL,"
-              " denominator REAL, flag INTEGER NOT NULL,"
-              " PRIMARY KEY(indicator, period, area)) WITHOUT ROWID") !=
-          AMPEL_OK)
+      exec(s,
+           "CREATE TEMP TABLE IF NOT EXISTS observation_stage("
+           "indicator INTEGER NOT NULL, period INTEGER NOT NULL,"
+           " area INTEGER NOT NULL, value REAL, numerator REAL,"
+           " denominator REAL, flag INTEGER NOT NULL,"
+           " PRIMARY KEY(indicator, period, area)) WITHOUT ROWID") != AMPEL_OK)
     return AMPEL_E_IO;
   if (exec(s, "BEGIN IMMEDIATE") != AMPEL_OK)
     return AMPEL_E_IO;
@@ -740,6 +744,42 @@ static ampel_status record_counts(sq *s) {
   int rc = sqlite3_step(q);
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* The next Datenstand id of this transaction: id, which must be above
+ * every one so far, or the next free one (id 0); kept in meta's
+ * import_seq as sq_begin does. */
+static ampel_status sq_next_datenstand(void *impl, long id) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  ampel_status st = merge_stage(s);
+  if (st == AMPEL_OK)
+    st = record_counts(s);
+  if (st != AMPEL_OK)
+    return st;
+  /* above every logged Datenstand; this transaction's own id while it has
+   * logged none */
+  long next = s->import_id;
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id),0)+1 FROM datenstand",
+                         -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 0) > next)
+    next = (long)sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  if (id != 0 && id < next)
+    return AMPEL_E_USAGE;
+  s->import_id = id ? id : next;
+  s->n_new = s->n_changed = 0;
+  char sql[128];
+  snprintf(sql, sizeof sql,
+           "UPDATE meta SET value='%ld' WHERE key='import_seq'", s->import_id);
+  st = exec(s, sql);
+  /* a cell may come again in the next Datenstand */
+  if (st == AMPEL_OK)
+    st = exec(s, "DELETE FROM temp.observation_stage");
+  return st;
 }
 
 static ampel_status sq_commit(void *impl) {
@@ -977,14 +1017,14 @@ static ampel_status sq_data_version(void *impl, ampel_data_version *out) {
   sq *s = impl;
   sqlite3_stmt *q = NULL;
   memset(out, 0, sizeof *out);
-  if (sqlite3_prepare_v2(
-          s->db,
-          s->version < 4 ? "SELECT id,time,digest,(SELECT count(*) FROM "
-                           "import) FROM import ORDER BY id DESC LIMIT 1"
-                         : "SELECT id,created,digest,(SELECT count(*) FROM "
-                           "datenstand) FROM datenstand ORDER BY id DESC "
-                           "LIMIT 1",
-          -1, &q, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(s->db,
+                         s->version < 4
+                             ? "SELECT id,time,digest,(SELECT count(*) FROM "
+                               "import) FROM import ORDER BY id DESC LIMIT 1"
+                             : "SELECT id,created,digest,(SELECT count(*) FROM "
+                               "datenstand) FROM datenstand ORDER BY id DESC "
+                               "LIMIT 1",
+                         -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc = sqlite3_step(q);
   if (rc == SQLITE_ROW) {
@@ -1123,8 +1163,7 @@ static ampel_status datenstand_range(sq *s, long *out_min, long *out_max,
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
 }
 
-static ampel_status sq_set_datenstand(void *impl, long id,
-                                      ampel_diags *diags) {
+static ampel_status sq_set_datenstand(void *impl, long id, ampel_diags *diags) {
   sq *s = impl;
   if (id == 0) {
     s->datenstand = 0;
@@ -1136,8 +1175,8 @@ static ampel_status sq_set_datenstand(void *impl, long id,
     return db_error(s, diags, "Datenstände lesen");
   sqlite3_stmt *q = NULL;
   if (id > 0 && s->version >= 4) {
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM datenstand WHERE id=?", -1,
-                           &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM datenstand WHERE id=?", -1, &q,
+                           NULL) != SQLITE_OK)
       return db_error(s, diags, "Datenstände lesen");
     sqlite3_bind_int64(q, 1, id);
     int rc = sqlite3_step(q);
@@ -1152,8 +1191,7 @@ static ampel_status sq_set_datenstand(void *impl, long id,
   }
   if (n == 0)
     ampel_diags_error(diags, AMPEL_E_USAGE,
-                      "unbekannter Datenstand %ld (noch keiner vorhanden)",
-                      id);
+                      "unbekannter Datenstand %ld (noch keiner vorhanden)", id);
   else if (s->version < 4)
     ampel_diags_error(diags, AMPEL_E_USAGE,
                       "unbekannter Datenstand %ld (die Datenbank hat "
@@ -1162,8 +1200,8 @@ static ampel_status sq_set_datenstand(void *impl, long id,
                       id, s->version);
   else if (n == max - min + 1)
     ampel_diags_error(diags, AMPEL_E_USAGE,
-                      "unbekannter Datenstand %ld (vorhanden: %ld bis %ld)",
-                      id, min, max);
+                      "unbekannter Datenstand %ld (vorhanden: %ld bis %ld)", id,
+                      min, max);
   else
     ampel_diags_error(diags, AMPEL_E_USAGE,
                       "unbekannter Datenstand %ld (vorhanden: %ld "
@@ -1208,10 +1246,11 @@ static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
 }
 
 const ampel_store_ops ampel_sqlite_ops = {
-    "sqlite",         sq_close,         sq_load,         sq_begin,
-    sq_commit,        sq_rollback,      sq_put_area,     sq_put_indicator,
-    sq_put_period,    sq_put_observation, sq_log_import, sq_data_version,
-    sq_import_log,    sq_config_get,    sq_config_set,   sq_put_geometry,
-    sq_put_neighbour, sq_load_geometry, sq_set_datenstand,
-    sq_datenstand_list,
+    "sqlite",           sq_close,           sq_load,
+    sq_begin,           sq_commit,          sq_rollback,
+    sq_put_area,        sq_put_indicator,   sq_put_period,
+    sq_put_observation, sq_log_import,      sq_data_version,
+    sq_import_log,      sq_config_get,      sq_config_set,
+    sq_put_geometry,    sq_put_neighbour,   sq_load_geometry,
+    sq_set_datenstand,  sq_datenstand_list, sq_next_datenstand,
 };

@@ -54,7 +54,9 @@ void ampel_store_close(ampel_store *st) {
   ampel_free(st);
 }
 
-const char *ampel_store_engine(const ampel_store *st) { return st->ops->name; }
+const char *ampel_store_engine(const ampel_store *st) {
+  return st->ops->name;
+}
 
 ampel_status ampel_store_load(ampel_store *st, int what, ampel_dataset **out,
                               ampel_diags *diags) {
@@ -135,7 +137,7 @@ ampel_status ampel_store_load_geometry(ampel_store *st, ampel_geoset **out,
 }
 
 ampel_status ampel_store_set_datenstand(ampel_store *st, long id,
-                                       ampel_diags *diags) {
+                                        ampel_diags *diags) {
   if (!st->ops->set_datenstand) { /* an engine without history */
     if (id == 0)
       return AMPEL_OK;
@@ -152,6 +154,12 @@ ampel_status ampel_store_datenstaende(ampel_store *st, ampel_datenstand_fn fn,
   if (!st->ops->datenstand_list) /* an engine without history: the log */
     return AMPEL_E_USAGE;
   return st->ops->datenstand_list(st->impl, fn, ud);
+}
+
+ampel_status ampel_store_next_datenstand(ampel_store *st, long id) {
+  if (!st->ops->next_datenstand)
+    return AMPEL_E_USAGE;
+  return st->ops->next_datenstand(st->impl, id);
 }
 
 void ampel_data_version_format(const ampel_data_version *v, char *buf,

@@ -2,11 +2,11 @@
  * between two SQLite stores (every field, settings, the log), the refusal
  * of a non-empty target, and the allocation-failure run: whichever
  * allocation fails, the target stays empty and nothing leaks. */
+#include <cmocka.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -43,6 +43,10 @@ static const char VALUES[] = "Gebiet;Kennzahl;Zeitraum;Wert;Zähler;Nenner\n"
                              "GE-M-ALT;sgb2;2023;.;;\n"
                              "GE-M-ALT;sgb2;2022/23;88,5;31;35\n"
                              "GE-M;kinder;2023;2;;\n";
+/* the second Datenstand: one value changed, one new */
+static const char VALUES2[] = "Gebiet;Kennzahl;Zeitraum;Wert\n"
+                              "GE;sgb2;2023;22,5\n"
+                              "GE;kinder;2023;7\n";
 
 /* Everything a store holds, as text (malloc). */
 static char *store_text(ampel_store *s) {
@@ -92,6 +96,15 @@ static int log_cb(void *ud, long id, int64_t when, const char *file,
   return 0;
 }
 
+static int ds_text_cb(void *ud, const ampel_datenstand_info *d) {
+  char line[160];
+  snprintf(line, sizeof line, "%ld %lld %s %ld %ld %ld %s\n", d->id,
+           (long long)d->created, d->kind, d->n_new, d->n_changed, d->n_removed,
+           d->digest);
+  ampel_buf_append(ud, line, strlen(line));
+  return 0;
+}
+
 static void make_source(tmpdb *t) {
   ampel_store *s = open_ok(t->path, AMPEL_STORE_CREATE);
   const char *names[] = {"gebiete.csv", "kennzahlen.csv", "werte.csv"};
@@ -107,9 +120,12 @@ static void make_source(tmpdb *t) {
       ampel_import_buffers(s, names, data, lens, 3, &o, &sum, &dg);
   if (st != AMPEL_OK)
     fail_msg("import: %s", dg.n ? dg.items[0].message : "?");
-  /* a second Datenstand: only the current state moves */
+  /* a second Datenstand: one value changes, one is new */
+  const char *names2[] = {"werte2.csv"}, *data2[] = {VALUES2};
+  size_t lens2[] = {strlen(VALUES2)};
+  o.when = 1767312000;
   assert_int_equal(
-      ampel_import_buffers(s, names + 2, data + 2, lens + 2, 1, &o, &sum, &dg),
+      ampel_import_buffers(s, names2, data2, lens2, 1, &o, &sum, &dg),
       AMPEL_OK);
   ampel_diags_release(&dg);
   assert_int_equal(ampel_store_config_set(s, "min_count", "5"), AMPEL_OK);
@@ -133,24 +149,50 @@ static void test_copy(void **state) {
   assert_int_equal(sum.n_areas, 3);
   assert_int_equal(sum.n_indicators, 2);
   assert_int_equal(sum.n_periods, 2);
-  assert_int_equal(sum.n_values, 5);
+  assert_int_equal(sum.n_values, 6);
   assert_int_equal(sum.n_config, 1);
   assert_int_equal(sum.n_files, 4);
-  assert_int_equal(sum.import_id, 1);
+  assert_int_equal(sum.import_id, 2);
   char *x = store_text(from), *y = store_text(to);
   assert_string_equal(x, y);
   assert_non_null(strstr(y, "I kinder|Kinder|Anzahl|Demografie|Zahl|EMR"));
   free(x);
   free(y);
-  /* one Datenstand naming the source's files, oldest first */
-  ampel_buf lb;
+  /* the whole history: each Datenstand with the source's id, files, time,
+   * digest and counts, and its values as they were */
+  ampel_buf la, lb;
+  ampel_buf_init(&la);
   ampel_buf_init(&lb);
+  assert_int_equal(ampel_store_import_log(from, log_cb, &la), AMPEL_OK);
   assert_int_equal(ampel_store_import_log(to, log_cb, &lb), AMPEL_OK);
-  assert_string_equal(lb.data, "1 gebiete.csv areas 3\n"
+  assert_string_equal(lb.data, "2 werte2.csv values 2\n"
+                               "1 gebiete.csv areas 3\n"
                                "1 kennzahlen.csv indicators 2\n"
-                               "1 werte.csv values 5\n"
                                "1 werte.csv values 5\n");
+  assert_string_equal(la.data, lb.data);
+  ampel_buf_release(&la);
   ampel_buf_release(&lb);
+  ampel_buf_init(&la);
+  ampel_buf_init(&lb);
+  assert_int_equal(ampel_store_datenstaende(from, ds_text_cb, &la), AMPEL_OK);
+  assert_int_equal(ampel_store_datenstaende(to, ds_text_cb, &lb), AMPEL_OK);
+  assert_string_equal(la.data, lb.data);
+  assert_non_null(strstr(lb.data, "2 1767312000 import 1 1 0 "));
+  ampel_buf_release(&la);
+  ampel_buf_release(&lb);
+  ampel_diags dg1;
+  ampel_diags_init(&dg1, 0);
+  assert_int_equal(ampel_store_set_datenstand(from, 1, &dg1), AMPEL_OK);
+  assert_int_equal(ampel_store_set_datenstand(to, 1, &dg1), AMPEL_OK);
+  x = store_text(from);
+  y = store_text(to);
+  assert_string_equal(x, y);
+  assert_null(strstr(y, "22.5"));
+  free(x);
+  free(y);
+  assert_int_equal(ampel_store_set_datenstand(from, 0, &dg1), AMPEL_OK);
+  assert_int_equal(ampel_store_set_datenstand(to, 0, &dg1), AMPEL_OK);
+  ampel_diags_release(&dg1);
   /* a second copy is refused: the target is not empty */
   ampel_data_version v0, v1;
   assert_int_equal(ampel_store_data_version(to, &v0), AMPEL_OK);

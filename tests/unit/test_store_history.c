@@ -8,11 +8,11 @@
  * server), the same history tests run against PostgreSQL: each test
  * starts from an empty database (schema ampel dropped), and a version 3
  * schema of the first PostgreSQL engine is migrated by the first open. */
+#include <cmocka.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <math.h>
 #include <sqlite3.h>
@@ -128,9 +128,11 @@ static const ampel_area AREAS[] = {
     {"B", "Süd", NULL, "Stadtteil", 200, AMPEL_NO_TILE, AMPEL_NO_TILE, NAN,
      NAN},
 };
-static const ampel_indicator IND = {"q", "Quote", "%", NULL, NULL, NULL,
-                                    NULL, AMPEL_POL_HIGHER_IS_WORSE, 1,
-                                    AMPEL_SECRECY_UNSET};
+static const ampel_indicator IND = {"q",  "Quote",
+                                    "%",  NULL,
+                                    NULL, NULL,
+                                    NULL, AMPEL_POL_HIGHER_IS_WORSE,
+                                    1,    AMPEL_SECRECY_UNSET};
 
 /* One import: the two areas, the indicator, periods 2022 and 2023 and the
  * four values vals[area * 2 + period] (NaN: not put), logged with a file
@@ -294,8 +296,8 @@ static void test_reimport_and_flags(void **state) {
   ampel_dataset_free(ds);
   /* same value, other flag */
   assert_int_equal(ampel_store_begin(s), AMPEL_OK);
-  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 1, NAN,
-                                               NAN, AMPEL_FLAG_LIMITED),
+  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 1, NAN, NAN,
+                                               AMPEL_FLAG_LIMITED),
                    AMPEL_OK);
   assert_int_equal(ampel_store_commit(s), AMPEL_OK);
   assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 7);
@@ -313,22 +315,22 @@ static void test_duplicate_and_rollback(void **state) {
   ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
   import4(s, (const double[]){1, 2, 3, 4}, 'a', 1);
   assert_int_equal(ampel_store_begin(s), AMPEL_OK);
-  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 1, NAN,
-                                               NAN, AMPEL_FLAG_NONE),
+  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 1, NAN, NAN,
+                                               AMPEL_FLAG_NONE),
                    AMPEL_OK);
-  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 9, NAN,
-                                               NAN, AMPEL_FLAG_NONE),
+  assert_int_equal(ampel_store_put_observation(s, "A", "q", "2022", 9, NAN, NAN,
+                                               AMPEL_FLAG_NONE),
                    AMPEL_E_DATA);
-  assert_int_equal(ampel_store_put_observation(s, "B", "q", "2022", 7, NAN,
-                                               NAN, AMPEL_FLAG_NONE),
+  assert_int_equal(ampel_store_put_observation(s, "B", "q", "2022", 7, NAN, NAN,
+                                               AMPEL_FLAG_NONE),
                    AMPEL_OK);
   ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
   assert_true(value_of(ds, "B", "2022") == 7);
   assert_true(value_of(ds, "A", "2022") == 1);
   ampel_dataset_free(ds);
   /* after the merge a duplicate is still one */
-  assert_int_equal(ampel_store_put_observation(s, "B", "q", "2022", 8, NAN,
-                                               NAN, AMPEL_FLAG_NONE),
+  assert_int_equal(ampel_store_put_observation(s, "B", "q", "2022", 8, NAN, NAN,
+                                               AMPEL_FLAG_NONE),
                    AMPEL_E_DATA);
   assert_int_equal(ampel_store_rollback(s), AMPEL_OK);
   assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 4);
