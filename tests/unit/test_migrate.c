@@ -2,11 +2,13 @@
  * between two SQLite stores (every field, settings, the log), the refusal
  * of a non-empty target, and the allocation-failure run: whichever
  * allocation fails, the target stays empty and nothing leaks. */
-#include <cmocka.h>
-#include <setjmp.h>
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
+#include <setjmp.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
 
 #include <math.h>
 #include <stdio.h>

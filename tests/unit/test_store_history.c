@@ -8,11 +8,13 @@
  * server), the same history tests run against PostgreSQL: each test
  * starts from an empty database (schema ampel dropped), and a version 3
  * schema of the first PostgreSQL engine is migrated by the first open. */
-#include <cmocka.h>
-#include <setjmp.h>
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
+#include <setjmp.h>
 #include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
 
 #include <math.h>
 #include <sqlite3.h>
