@@ -4,7 +4,7 @@
  * and databases of versions 2 and 3 (read as they are, migrated on write
  * with the same values, data-version digest and footer stamp).
  *
- * With AMPEL_TEST_PG_URL set (tests/run_pg_store.sh starts a throwaway
+ * With AMPEL_TEST_PG_URL set (tests/run_store_faults.sh starts a throwaway
  * server), the same history tests run against PostgreSQL: each test
  * starts from an empty database (schema ampel dropped), and a version 3
  * schema of the first PostgreSQL engine is migrated by the first open. */
