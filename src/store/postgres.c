@@ -73,7 +73,11 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 
 /* Schema version 4 (docs/dev/store-schema.md), as sqlite.c's after its
  * migrations: Datenstände and versioned observations keyed (indicator,
- * period, area, ds_from). */
+ * period, area, ds_from). Without sqlite.c's partial index
+ * observation_current: here the primary key's prefix finds a cell's
+ * current row as well (a cell has few versions), a whole load is a
+ * sequential scan, and the index cost a quarter of the import time (2 M
+ * values: 7.5 s → 5.6 s for the merge). */
 #define V4_SQL                                                                 \
   "CREATE TABLE ampel.datenstand(id BIGINT PRIMARY KEY,"                       \
   " created BIGINT NOT NULL, kind TEXT NOT NULL, user_name TEXT,"              \
@@ -86,9 +90,7 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
   " period BIGINT NOT NULL, area BIGINT NOT NULL, ds_from BIGINT NOT NULL,"    \
   " ds_to BIGINT, value DOUBLE PRECISION, numerator DOUBLE PRECISION,"         \
   " denominator DOUBLE PRECISION, flag INTEGER NOT NULL DEFAULT 0,"            \
-  " PRIMARY KEY(indicator, period, area, ds_from));"                           \
-  "CREATE INDEX observation_current ON ampel.observation(indicator, period,"   \
-  " area) WHERE ds_to IS NULL;"
+  " PRIMARY KEY(indicator, period, area, ds_from));"
 
 static const char schema_sql[] =
     "CREATE SCHEMA IF NOT EXISTS ampel;"
@@ -822,7 +824,11 @@ static ampel_status merge_stage(pg *p) {
   if (st != AMPEL_OK || !p->staged)
     return st;
   long closed = 0, inserted = 0;
-  st = changed_rows(p,
+  /* a fresh temp table has no statistics: without them the planner
+   * probes the index once per staged row instead of one hash join */
+  st = cmd(p, "ANALYZE pg_temp.stage");
+  if (st == AMPEL_OK)
+    st = changed_rows(p,
                     "UPDATE observation o SET ds_to=$1 FROM pg_temp.stage g "
                     "WHERE o.indicator=g.indicator AND o.period=g.period AND "
                     "o.area=g.area AND o.ds_to IS NULL AND o.ds_from<>$1 AND "
