@@ -14,7 +14,7 @@ static void summary(const ampel_heatmap_answer *a, const char *out) {
   printf("heatmap: %zu Gebiete × %zu Kennzahlen (%s, %s) → %s\n", h->n_rows,
          h->n_cols, h->level, ampel_dataset_period(a->ds, h->period)->label,
          out);
-  for (int m = 0; m <= AMPEL_REF_NONE; m++) {
+  for (int m = 0; m < AMPEL_REF_METHOD_COUNT_; m++) {
     size_t k = 0;
     for (size_t j = 0; j < h->n_cols; j++)
       if ((int)h->ref[j].method == m)

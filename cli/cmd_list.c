@@ -105,6 +105,8 @@ static const char *indicator_cell(const ampel_dataset *ds, size_t r, int col,
   case 2: return i->unit ? i->unit : "";
   case 3: return ampel_polarity_name(i->polarity);
   case 4: return i->domain ? i->domain : "";
+  case 5: return ampel_ind_kind_name(ampel_indicator_kind(i));
+  case 6: return i->formula ? i->formula : "";
   default: return "";
   }
 }
@@ -142,7 +144,8 @@ int cmd_list(const cli_call *call) {
   const ampel_dataset *ds = ampel_context_dataset(ctx);
   static const char *const ah[] = {"key", "name", "level", "parent",
                                    "population"};
-  static const char *const ih[] = {"key", "name", "unit", "polarity", "domain"};
+  static const char *const ih[] = {"key",    "name", "unit",   "polarity",
+                                   "domain", "kind", "formula"};
   static const char *const ph[] = {"period", "start"};
   if (fmt == 2) { /* the same JSON as /api/v1/areas|indicators|periods */
     ampel_buf b;
@@ -161,7 +164,7 @@ int cmd_list(const cli_call *call) {
   if (kind == 0)
     print_table(ds, ampel_dataset_n_areas(ds), ah, 5, area_cell, csv, level);
   else if (kind == 1)
-    print_table(ds, ampel_dataset_n_indicators(ds), ih, 5, indicator_cell, csv,
+    print_table(ds, ampel_dataset_n_indicators(ds), ih, 7, indicator_cell, csv,
                 NULL);
   else
     print_table(ds, ampel_dataset_n_periods(ds), ph, 2, period_cell, csv, NULL);

@@ -77,6 +77,38 @@ typedef enum ampel_secrecy {
  * anything else. */
 int ampel_secrecy_parse(const char *s, size_t len, ampel_secrecy *out);
 
+/* Kind of an indicator (column Art of kennzahlen.csv, METHODS.md §9):
+ * it decides the reference value. UNSET is 0: the unit decides
+ * (ampel_indicator_kind()). */
+typedef enum ampel_ind_kind {
+  AMPEL_KIND_UNSET = 0,
+  AMPEL_KIND_QUOTE = 1,  /* share, rate, average: compared with the city */
+  AMPEL_KIND_ANZAHL = 2, /* count or amount: compared with the areas' mean */
+  AMPEL_KIND_INDEX = 3   /* compared like a Quote */
+} ampel_ind_kind;
+
+/* "Quote", "Anzahl", "Index" (as stored and shown); NULL for UNSET. */
+const char *ampel_ind_kind_name(ampel_ind_kind k);
+/* Reads Quote (also Anteil, Rate, quote), Anzahl (also Zahl, Summe,
+ * Betrag, count) or Index, case-insensitive, blanks around ignored; an
+ * empty text is UNSET. Returns 0 and sets *out, -1 for anything else. */
+int ampel_ind_kind_parse(const char *s, size_t len, ampel_ind_kind *out);
+
+/* How an area of a higher level gets a formula or count indicator from
+ * the areas below it (column Aggregation, METHODS.md §10). */
+typedef enum ampel_aggregation {
+  AMPEL_AGG_UNSET = 0,   /* Formel for formula indicators, else keine */
+  AMPEL_AGG_SUM = 1,     /* Summe: the children's values added */
+  AMPEL_AGG_FORMULA = 2, /* Formel: the formula on the summed inputs */
+  AMPEL_AGG_NONE = 3     /* keine */
+} ampel_aggregation;
+
+/* "Summe", "Formel", "keine"; NULL for UNSET. */
+const char *ampel_aggregation_name(ampel_aggregation a);
+/* Reads Summe (sum), Formel (formula), keine (none), case-insensitive; an
+ * empty text is UNSET. Returns 0 and sets *out, -1 otherwise. */
+int ampel_aggregation_parse(const char *s, size_t len, ampel_aggregation *out);
+
 #define AMPEL_NO_TILE INT32_MIN
 
 typedef struct ampel_area {
@@ -102,7 +134,15 @@ typedef struct ampel_indicator {
   ampel_polarity polarity;
   int decimals; /* -1 when not given */
   ampel_secrecy secrecy; /* column Geheimhaltung; UNSET when not given */
+  ampel_ind_kind kind;   /* column Art; UNSET when not given */
+  char *formula;         /* column Formel; NULL when not a formula */
+  ampel_aggregation aggregation; /* column Aggregation; UNSET when not given */
 } ampel_indicator;
+
+/* The kind that applies: the column Art, or from the unit when unset
+ * (METHODS.md §9: Anzahl, Personen, EUR/Euro/€ → Anzahl; everything else,
+ * %, ‰ and "je …" included → Quote). Never UNSET. */
+ampel_ind_kind ampel_indicator_kind(const ampel_indicator *ind);
 
 typedef struct ampel_period {
   char *label;      /* as shown, e.g. "2023/24" */

@@ -23,10 +23,15 @@ typedef enum ampel_ref_method {
   AMPEL_REF_ROOT = 0,  /* the root area's own value */
   AMPEL_REF_RATIO = 1, /* scale * sum(num) / sum(den) over the universe */
   AMPEL_REF_MEAN = 2,  /* unweighted mean over the universe */
-  AMPEL_REF_NONE = 3   /* no root value and no area value: ref is NaN */
+  AMPEL_REF_NONE = 3,  /* no root value and no area value: ref is NaN */
+  AMPEL_REF_MEAN_COUNT = 4,   /* a count (Art Anzahl, §9): the areas' mean */
+  AMPEL_REF_MEAN_OUTSIDE = 5, /* the city value lay outside the areas'
+                                 range (§9): the areas' mean */
+  AMPEL_REF_METHOD_COUNT_ = 6
 } ampel_ref_method;
 
-/* "root", "ratio", "mean", "none" (for CSV/JSON). Static strings. */
+/* "root", "ratio", "mean", "none", "mean_count", "mean_outside" (for
+ * CSV/JSON). Static strings. */
 const char *ampel_ref_method_name(ampel_ref_method m);
 /* German label for outputs, e.g. "ungewichteter Mittelwert". */
 const char *ampel_ref_method_label_de(ampel_ref_method m);

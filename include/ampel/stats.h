@@ -97,6 +97,21 @@ AMPEL_WUR ampel_status ampel_ref_compute(const double *values,
                                          double rate_scale, int force_mean,
                                          ampel_ref_result *out);
 
+/* ampel_ref_compute with the rules of METHODS.md §9 on top: a count
+ * (kind AMPEL_KIND_ANZAHL) is compared with the unweighted mean of the
+ * areas (MEAN_COUNT), never with the city total; and a reference (root
+ * or ratio) outside [min, max] of the areas' values falls back to their
+ * mean (MEAN_OUTSIDE). `kind` is an ampel_ind_kind (dataset.h); pass the
+ * resolved kind (ampel_indicator_kind()). ampel_ref_compute() applies §1
+ * alone; every output of the program uses this one. */
+AMPEL_WUR ampel_status ampel_ref_compute_kind(const double *values,
+                                              const double *num,
+                                              const double *den, size_t n,
+                                              double root_value,
+                                              double rate_scale,
+                                              int force_mean, int kind,
+                                              ampel_ref_result *out);
+
 /* ---------------------------------------------------------------------- */
 /* 0-1 scaling, METHODS.md §2.2 (src/compute/scale.c)                      */
 

@@ -34,7 +34,7 @@ enum {
 };
 
 /* Current schema version written by this build. */
-#define AMPEL_SCHEMA_VERSION 4
+#define AMPEL_SCHEMA_VERSION 5
 
 /* Open the database named by `location`: a file path (SQLite), or a
  * "postgresql://" or "postgres://" URL (libpq; the tables live in schema

@@ -46,8 +46,10 @@ static double period_ref(const ampel_dataset *uni, const ampel_selection *sel,
     tmp[r] = v ? v[sel->areas[r]] : NAN;
   double root = v && sel->root >= 0 ? v[sel->root] : NAN;
   ampel_ref_result res;
-  if (ampel_ref_compute(tmp, NULL, NULL, sel->n_areas, root, NAN, 0, &res) !=
-      AMPEL_OK)
+  if (ampel_ref_compute_kind(
+          tmp, NULL, NULL, sel->n_areas, root, NAN, 0,
+          ampel_indicator_kind(ampel_dataset_indicator(uni, ind)),
+          &res) != AMPEL_OK)
     return NAN;
   return res.value;
 }

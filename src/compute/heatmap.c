@@ -102,8 +102,9 @@ static ampel_status column_ref(const ampel_dataset *ds,
     const double *v = ampel_dataset_values(ds, ind, h->period);
     root = v ? v[sel->root] : NAN;
   }
-  return ampel_ref_compute(x, num, den, n, root, NAN, h->opts.force_mean,
-                           &h->ref[j]);
+  return ampel_ref_compute_kind(
+      x, num, den, n, root, NAN, h->opts.force_mean,
+      ampel_indicator_kind(ampel_dataset_indicator(ds, ind)), &h->ref[j]);
 }
 
 /* Scales every column and computes its reference. */
@@ -172,8 +173,7 @@ static ampel_status cluster_axis(const ampel_dataset *ds, ampel_heatmap *h,
   if (st == AMPEL_E_DATA)
     report_pair(ds, h, axis, bad, diags);
   if (st == AMPEL_OK && order_it)
-    st = ampel_cluster_item_means(h->scaled, h->n_rows, h->n_cols, axis,
-                                  mean);
+    st = ampel_cluster_item_means(h->scaled, h->n_rows, h->n_cols, axis, mean);
   if (st == AMPEL_OK && order_it)
     st = ampel_cluster_leaves_by_mean(*tree, n, mean, order);
   ampel_free(mean);

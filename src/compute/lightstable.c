@@ -117,8 +117,8 @@ static void put_cells(ampel_lights *l, size_t j, const column *c,
     cell->certain = AMPEL_CERTAIN_NA;
     if (rated && isfinite(c->x[r]) && isfinite(col->rate_scale) &&
         isfinite(col->ref.value))
-      cell->certain = ampel_wilson_certainty(
-          c->num[r], c->den[r], col->ref.value / col->rate_scale);
+      cell->certain = ampel_wilson_certainty(c->num[r], c->den[r],
+                                             col->ref.value / col->rate_scale);
   }
 }
 
@@ -131,10 +131,9 @@ static ampel_status compute_col(const ampel_dataset *ds,
   size_t n = l->n_areas, t = l->period;
   const ampel_indicator *ind = ampel_dataset_indicator(ds, col->ind);
   load_column(ds, l, col->ind, t, c->x, c->num, c->den);
-  ampel_status st =
-      ampel_ref_compute(c->x, c->num, c->den, n, root_value(ds, sel, col->ind,
-                                                            t),
-                        NAN, o->force_mean, &col->ref);
+  ampel_status st = ampel_ref_compute_kind(
+      c->x, c->num, c->den, n, root_value(ds, sel, col->ind, t), NAN,
+      o->force_mean, ampel_indicator_kind(ind), &col->ref);
   ampel_light_opts lo = {ind->polarity, l->method, l->band};
   if (st == AMPEL_OK)
     st = ampel_light_status(c->x, n, col->ref.value, &lo, c->score, c->light,
@@ -147,9 +146,9 @@ static ampel_status compute_col(const ampel_dataset *ds,
   if (st == AMPEL_OK && col->since >= 0) {
     size_t t0 = (size_t)col->since;
     load_column(ds, l, col->ind, t0, c->x0, c->num0, c->den0);
-    st = ampel_ref_compute(c->x0, c->num0, c->den0, n,
-                           root_value(ds, sel, col->ind, t0), NAN,
-                           o->force_mean, &col->ref0);
+    st = ampel_ref_compute_kind(
+        c->x0, c->num0, c->den0, n, root_value(ds, sel, col->ind, t0), NAN,
+        o->force_mean, ampel_indicator_kind(ind), &col->ref0);
     x0 = c->x0;
   }
   /* The trend is always an SD score: with the relative status method the
@@ -177,10 +176,17 @@ static ampel_status compute_all(const ampel_dataset *ds,
   ampel_light *light = ampel_calloc(n, sizeof *light);
   ampel_trend *trend = ampel_calloc(n, sizeof *trend);
   ampel_status st = d && light && trend ? AMPEL_OK : AMPEL_E_NOMEM;
-  column c = {scratch_at(d, n, 0), scratch_at(d, n, 1), scratch_at(d, n, 2),
-              scratch_at(d, n, 3), scratch_at(d, n, 4), scratch_at(d, n, 5),
-              scratch_at(d, n, 6), scratch_at(d, n, 7), scratch_at(d, n, 8),
-              light, trend};
+  column c = {scratch_at(d, n, 0),
+              scratch_at(d, n, 1),
+              scratch_at(d, n, 2),
+              scratch_at(d, n, 3),
+              scratch_at(d, n, 4),
+              scratch_at(d, n, 5),
+              scratch_at(d, n, 6),
+              scratch_at(d, n, 7),
+              scratch_at(d, n, 8),
+              light,
+              trend};
   for (size_t j = 0; st == AMPEL_OK && j < l->n_cols; j++)
     st = compute_col(ds, sel, o, l, j, &c);
   ampel_free(d);
@@ -191,8 +197,7 @@ static ampel_status compute_all(const ampel_dataset *ds,
 
 static ampel_status check_opts(const ampel_dataset *ds,
                                const ampel_selection *sel,
-                               const ampel_lights_opts *o,
-                               ampel_diags *diags) {
+                               const ampel_lights_opts *o, ampel_diags *diags) {
   if (o->method != AMPEL_STATUS_METHOD_SD &&
       o->method != AMPEL_STATUS_METHOD_RELATIVE)
     return AMPEL_E_USAGE;
@@ -216,8 +221,8 @@ static ampel_status check_opts(const ampel_dataset *ds,
 
 ampel_status ampel_lights_compute(const ampel_dataset *ds,
                                   const ampel_selection *sel,
-                                  const ampel_lights_opts *o,
-                                  ampel_lights *out, ampel_diags *diags) {
+                                  const ampel_lights_opts *o, ampel_lights *out,
+                                  ampel_diags *diags) {
   memset(out, 0, sizeof *out);
   if (!ds || !sel || !o)
     return AMPEL_E_USAGE;
@@ -235,8 +240,7 @@ ampel_status ampel_lights_compute(const ampel_dataset *ds,
   out->n_cols = sel->n_inds;
   out->area_ids = ampel_calloc(sel->n_areas + 1, sizeof *out->area_ids);
   out->cols = ampel_calloc(sel->n_inds + 1, sizeof *out->cols);
-  out->cells = ampel_calloc(sel->n_areas * sel->n_inds + 1,
-                            sizeof *out->cells);
+  out->cells = ampel_calloc(sel->n_areas * sel->n_inds + 1, sizeof *out->cells);
   if (!out->area_ids || !out->cols || !out->cells) {
     ampel_lights_release(out);
     return AMPEL_E_NOMEM;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "ampel/alloc.h"
+#include "ampel/dataset.h"
 #include "compute/ksum.h"
 
 size_t ampel_stats_count(const double *x, size_t n) {
@@ -221,10 +222,11 @@ static ampel_status try_ratio(const double *values, const double *num,
   return AMPEL_OK;
 }
 
-ampel_status ampel_ref_compute(const double *values, const double *num,
-                               const double *den, size_t n, double root_value,
-                               double rate_scale, int force_mean,
-                               ampel_ref_result *out) {
+/* The rules of §1 alone (root, ratio, mean). */
+static ampel_status ref_rules(const double *values, const double *num,
+                              const double *den, size_t n, double root_value,
+                              double rate_scale, int force_mean,
+                              ampel_ref_result *out) {
   if (!out || (!values && n > 0) || (!num != !den))
     return AMPEL_E_USAGE;
   if (!isnan(rate_scale) && !(isfinite(rate_scale) && rate_scale > 0.0))
@@ -252,4 +254,50 @@ ampel_status ampel_ref_compute(const double *values, const double *num,
     out->n_used = m;
   }
   return AMPEL_OK;
+}
+
+/* The areas' unweighted mean as the reference, with method m. */
+static void mean_reference(const double *values, size_t n, ampel_ref_method m,
+                           ampel_ref_result *out) {
+  double mean;
+  size_t k;
+  ampel_stats_mean_sd(values, n, &mean, NULL, &k);
+  out->value = k > 0 ? mean : NAN;
+  out->method = k > 0 ? m : AMPEL_REF_NONE;
+  out->rate_scale = NAN;
+  out->n_used = k;
+}
+
+ampel_status ampel_ref_compute_kind(const double *values, const double *num,
+                                    const double *den, size_t n,
+                                    double root_value, double rate_scale,
+                                    int force_mean, int kind,
+                                    ampel_ref_result *out) {
+  ampel_status st =
+      ref_rules(values, num, den, n, root_value, rate_scale, force_mean, out);
+  if (st != AMPEL_OK || force_mean)
+    return st;
+  if (kind == AMPEL_KIND_ANZAHL) {
+    mean_reference(values, n, AMPEL_REF_MEAN_COUNT, out);
+    return AMPEL_OK;
+  }
+  if (out->method != AMPEL_REF_ROOT && out->method != AMPEL_REF_RATIO)
+    return AMPEL_OK;
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(values[i])) {
+      lo = values[i] < lo ? values[i] : lo;
+      hi = values[i] > hi ? values[i] : hi;
+    }
+  if (lo <= hi && (out->value < lo || out->value > hi))
+    mean_reference(values, n, AMPEL_REF_MEAN_OUTSIDE, out);
+  return AMPEL_OK;
+}
+
+ampel_status ampel_ref_compute(const double *values, const double *num,
+                               const double *den, size_t n, double root_value,
+                               double rate_scale, int force_mean,
+                               ampel_ref_result *out) {
+  return ref_rules(values, num, den, n, root_value, rate_scale, force_mean,
+                   out);
 }

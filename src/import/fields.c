@@ -34,6 +34,9 @@ static const struct {
     {F_FLAG, "flag", "kennzeichen", NULL},
     /* de2: the header of the Kennzahlen sheet of `ampel export --xlsx` */
     {F_SECRECY, "secrecy", "geheimhaltung", "fallzahl_(geheimhaltung)"},
+    {F_KIND, "kind", "art", NULL},
+    {F_FORMULA, "formula", "formel", NULL},
+    {F_AGGREGATION, "aggregation", "aggregation", NULL},
 };
 
 int ampel_field_lookup(const char *norm) {
@@ -51,7 +54,8 @@ const char *ampel_field_name_de(int field) {
       "Länge",     "Einheit",   "Richtung",     "Handlungsfeld",
       "Definition", "Quelle",   "Stichtag",     "Nachkommastellen",
       "Gebiet",    "Kennzahl",  "Zeitraum",     "Wert",
-      "Zähler",    "Nenner",    "Kennzeichen",  "Geheimhaltung"};
+      "Zähler",    "Nenner",    "Kennzeichen",  "Geheimhaltung",
+      "Art",       "Formel",    "Aggregation"};
   return field >= 0 && field < F_COUNT_ ? de[field] : "?";
 }
 

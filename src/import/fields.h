@@ -28,6 +28,9 @@ enum {
   F_DENOMINATOR,
   F_FLAG,
   F_SECRECY,
+  F_KIND,
+  F_FORMULA,
+  F_AGGREGATION,
   F_COUNT_
 };
 

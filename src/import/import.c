@@ -14,10 +14,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <strings.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,13 +28,7 @@
 #include "util/sha256.h"
 #include "util/strmap.h"
 
-typedef enum kind {
-  K_UNKNOWN = 0,
-  K_AREAS,
-  K_INDICATORS,
-  K_LONG,
-  K_WIDE
-} kind;
+typedef enum kind { K_UNKNOWN = 0, K_AREAS, K_INDICATORS, K_LONG, K_WIDE } kind;
 
 static const char *const kind_names[] = {"unknown", "areas", "indicators",
                                          "values", "values"};
@@ -49,7 +43,7 @@ typedef struct table {
   char decimal;
   size_t n_cols;
   int col[F_COUNT_];
-  long *wide_ind; /* per column: indicator id or -1 */
+  long *wide_ind;  /* per column: indicator id or -1 */
   ampel_cell *hdr; /* wide tables: a copy of the header row's cells */
   char *hdr_source;
   long header_line;
@@ -86,7 +80,9 @@ typedef struct ctx {
 /* ---- messages ---------------------------------------------------------
  */
 
-static int is_xlsx(const table *t) { return t->xs != NULL; }
+static int is_xlsx(const table *t) {
+  return t->xs != NULL;
+}
 
 static void col_letters(long col, char out[8]) {
   char tmp[8];
@@ -158,8 +154,7 @@ static int next_row(ctx *c, table *t, ampel_row *row) {
 
 /* Cell text trimmed of blanks and no-break spaces, as a NUL-terminated
  * copy in buf (cut at size-1; callers check lengths against caps). */
-static size_t cell_text(const ampel_row *row, int idx, char *buf,
-                        size_t size) {
+static size_t cell_text(const ampel_row *row, int idx, char *buf, size_t size) {
   buf[0] = '\0';
   if (idx < 0 || (size_t)idx >= row->n_cells)
     return 0;
@@ -306,8 +301,8 @@ static ampel_status read_header(ctx *c, table *t) {
     size_t off = 0;
     found[0] = '\0';
     for (size_t i = 0; i < row.n_cells && off < sizeof found - 8; i++) {
-      int n = snprintf(found + off, sizeof found - off, "%s%.*s",
-                       i ? ", " : "", (int)(row.cells[i].len > 40 ? 40 : row.cells[i].len),
+      int n = snprintf(found + off, sizeof found - off, "%s%.*s", i ? ", " : "",
+                       (int)(row.cells[i].len > 40 ? 40 : row.cells[i].len),
                        row.cells[i].text);
       off += n > 0 ? (size_t)n : 0;
     }
@@ -456,10 +451,10 @@ static ampel_status add_pending(ctx *c, const table *t, const ampel_row *row,
   p->line = cell ? cell->line : row->line;
   p->column = cell ? cell->column : 1;
   p->has_source = !t->xs;
-  p->source = p->has_source ? ampel_strndup(row->source, row->source_len > 400
-                                                             ? 400
-                                                             : row->source_len)
-                            : NULL;
+  p->source = p->has_source
+                  ? ampel_strndup(row->source,
+                                  row->source_len > 400 ? 400 : row->source_len)
+                  : NULL;
   return p->has_source && !p->source ? AMPEL_E_NOMEM : AMPEL_OK;
 }
 
@@ -477,8 +472,8 @@ static ampel_status add_new_area(ctx *c, size_t id) {
 }
 
 /* Tile position: a whole number >= 0, or empty. */
-static int tile_number(ctx *c, const table *t, const ampel_row *row,
-                       int field, int32_t *out) {
+static int tile_number(ctx *c, const table *t, const ampel_row *row, int field,
+                       int32_t *out) {
   double v;
   *out = AMPEL_NO_TILE;
   if (optional_number(c, t, row, field, ampel_field_name_de(field), &v))
@@ -506,7 +501,8 @@ static int area_numbers(ctx *c, const table *t, const ampel_row *row,
   }
   bad |= tile_number(c, t, row, F_TILE_ROW, &a->tile_row);
   bad |= tile_number(c, t, row, F_TILE_COL, &a->tile_col);
-  if (!bad && (a->tile_row == AMPEL_NO_TILE) != (a->tile_col == AMPEL_NO_TILE)) {
+  if (!bad &&
+      (a->tile_row == AMPEL_NO_TILE) != (a->tile_col == AMPEL_NO_TILE)) {
     cell_error(c, t, row, NULL,
                "Kachel_Zeile und Kachel_Spalte nur zusammen angeben");
     bad = 1;
@@ -561,8 +557,9 @@ static ampel_status area_row(ctx *c, table *t, const ampel_row *row) {
                "Gebiet '%s' ist sich selbst übergeordnet", key);
     return AMPEL_OK;
   }
-  ampel_area a = {key, name, np ? parent : NULL, level, NAN, AMPEL_NO_TILE,
-                  AMPEL_NO_TILE, NAN, NAN};
+  ampel_area a = {key,           name, np ? parent : NULL,
+                  level,         NAN,  AMPEL_NO_TILE,
+                  AMPEL_NO_TILE, NAN,  NAN};
   if (area_numbers(c, t, row, &a) != 0 || !*name || !*level)
     return AMPEL_OK;
   size_t id;
@@ -587,8 +584,8 @@ static ampel_status import_areas(ctx *c, table *t) {
   return st;
 }
 
-static void pending_error(ctx *c, const pending_parent *p, const char *fmt,
-                          ...) AMPEL_PRINTF(3, 4);
+static void pending_error(ctx *c, const pending_parent *p, const char *fmt, ...)
+    AMPEL_PRINTF(3, 4);
 static void pending_error(ctx *c, const pending_parent *p, const char *fmt,
                           ...) {
   char msg[1024];
@@ -598,8 +595,8 @@ static void pending_error(ctx *c, const pending_parent *p, const char *fmt,
   va_end(ap);
   c->writing = 0;
   ampel_diags_add(c->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, p->path, p->line,
-                  p->column, p->source, p->source ? strlen(p->source) : 0,
-                  "%s", msg);
+                  p->column, p->source, p->source ? strlen(p->source) : 0, "%s",
+                  msg);
 }
 
 /* Parents exist and there is no cycle; then the areas go to the store. */
@@ -622,8 +619,7 @@ static ampel_status finish_areas(ctx *c) {
       cur = up ? ampel_dataset_find_area(c->ds, up) : -1;
     }
     if (cur == (long)p->area)
-      pending_error(c, p,
-                    "Zyklus: '%s' ist über '%s' sich selbst übergeordnet",
+      pending_error(c, p, "Zyklus: '%s' ist über '%s' sich selbst übergeordnet",
                     a->key, a->parent);
   }
   if (!c->writing)
@@ -642,7 +638,7 @@ static ampel_status finish_areas(ctx *c) {
 
 static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
   char key[512], name[1024], unit[256], pol[64], domain[512], def[8192],
-      src[4096], refdate[256], secret[64];
+      src[4096], refdate[256], secret[64], kindtxt[64], formula[2048], agg[64];
   size_t nk = cell_text(row, t->col[F_KEY], key, sizeof key);
   cell_text(row, t->col[F_NAME], name, sizeof name);
   cell_text(row, t->col[F_UNIT], unit, sizeof unit);
@@ -652,6 +648,9 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
   cell_text(row, t->col[F_SOURCE], src, sizeof src);
   cell_text(row, t->col[F_REFDATE], refdate, sizeof refdate);
   size_t nsec = cell_text(row, t->col[F_SECRECY], secret, sizeof secret);
+  size_t nkind = cell_text(row, t->col[F_KIND], kindtxt, sizeof kindtxt);
+  cell_text(row, t->col[F_FORMULA], formula, sizeof formula);
+  size_t nagg = cell_text(row, t->col[F_AGGREGATION], agg, sizeof agg);
   if (nk == 0) {
     cell_error(c, t, row, cell_at(row, t->col[F_KEY]), "Schlüssel fehlt");
     return AMPEL_OK;
@@ -665,10 +664,19 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
   }
   if (st != AMPEL_OK)
     return st;
-  ampel_indicator ind = {key, name, unit[0] ? unit : NULL,
-                         domain[0] ? domain : NULL, def[0] ? def : NULL,
-                         src[0] ? src : NULL, refdate[0] ? refdate : NULL,
-                         AMPEL_POL_NEUTRAL, -1, AMPEL_SECRECY_UNSET};
+  ampel_indicator ind = {key,
+                         name,
+                         unit[0] ? unit : NULL,
+                         domain[0] ? domain : NULL,
+                         def[0] ? def : NULL,
+                         src[0] ? src : NULL,
+                         refdate[0] ? refdate : NULL,
+                         AMPEL_POL_NEUTRAL,
+                         -1,
+                         AMPEL_SECRECY_UNSET,
+                         AMPEL_KIND_UNSET,
+                         formula[0] ? formula : NULL,
+                         AMPEL_AGG_UNSET};
   int bad = 0;
   if (!*name) {
     cell_error(c, t, row, cell_at(row, t->col[F_NAME]),
@@ -685,8 +693,20 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
   }
   if (ampel_secrecy_parse(secret, nsec, &ind.secrecy) != 0) {
     cell_error(c, t, row, cell_at(row, t->col[F_SECRECY]),
-               "Geheimhaltung: ja oder nein erwartet, gefunden: '%s'",
-               secret);
+               "Geheimhaltung: ja oder nein erwartet, gefunden: '%s'", secret);
+    bad = 1;
+  }
+  if (ampel_ind_kind_parse(kindtxt, nkind, &ind.kind) != 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_KIND]),
+               "Art: erwartet Quote, Anzahl oder Index, gefunden: '%s'",
+               kindtxt);
+    bad = 1;
+  }
+  if (ampel_aggregation_parse(agg, nagg, &ind.aggregation) != 0) {
+    cell_error(c, t, row, cell_at(row, t->col[F_AGGREGATION]),
+               "Aggregation: erwartet Summe, Formel oder keine, gefunden: "
+               "'%s'",
+               agg);
     bad = 1;
   }
   double dec = NAN;
@@ -943,9 +963,8 @@ static int sheet_wanted(const char *name) {
   char norm[64];
   ampel_header_normalize(name, strlen(name), norm, sizeof norm);
   return strcmp(norm, "gebiete") == 0 || strcmp(norm, "areas") == 0 ||
-         strcmp(norm, "kennzahlen") == 0 ||
-         strcmp(norm, "indicators") == 0 || strcmp(norm, "werte") == 0 ||
-         strcmp(norm, "values") == 0;
+         strcmp(norm, "kennzahlen") == 0 || strcmp(norm, "indicators") == 0 ||
+         strcmp(norm, "werte") == 0 || strcmp(norm, "values") == 0;
 }
 
 typedef struct tables {
@@ -1011,8 +1030,8 @@ static ampel_status open_workbook(ctx *c, tables *ts, size_t file,
   return AMPEL_OK;
 }
 
-static ampel_status open_csv(ctx *c, tables *ts, size_t file,
-                             const char *name, const char *data, size_t len) {
+static ampel_status open_csv(ctx *c, tables *ts, size_t file, const char *name,
+                             const char *data, size_t len) {
   ampel_status st = AMPEL_OK;
   table *t = add_table(ts);
   if (!t)
@@ -1112,8 +1131,9 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
       st = AMPEL_E_INTERNAL;
     int book = is_zip(data[i], lens[i]) || has_suffix_ci(names[i], ".xlsx");
     files[i].kind = book ? "workbook" : "table";
-    ampel_status fs = book ? open_workbook(&c, &ts, i, names[i], data[i], lens[i])
-                           : open_csv(&c, &ts, i, names[i], data[i], lens[i]);
+    ampel_status fs =
+        book ? open_workbook(&c, &ts, i, names[i], data[i], lens[i])
+             : open_csv(&c, &ts, i, names[i], data[i], lens[i]);
     if (fs == AMPEL_E_NOMEM)
       st = fs;
     else if (fs != AMPEL_OK)
@@ -1201,8 +1221,8 @@ ampel_status ampel_import_files(ampel_store *st, const char *const *paths,
       mapped++;
   }
   if (rc == AMPEL_OK)
-    rc = ampel_import_buffers(st, paths, data, lens, n, opt, out_summary,
-                              diags);
+    rc =
+        ampel_import_buffers(st, paths, data, lens, n, opt, out_summary, diags);
   for (size_t i = 0; i < mapped && data; i++)
     if (lens[i] > 0)
       munmap((void *)data[i], lens[i]);

@@ -65,6 +65,7 @@ static void indicator_release(ampel_indicator *i) {
   ampel_free(i->definition);
   ampel_free(i->source);
   ampel_free(i->reference_date);
+  ampel_free(i->formula);
 }
 
 void ampel_dataset_free(ampel_dataset *ds) {
@@ -270,11 +271,14 @@ ampel_status ampel_dataset_put_indicator(ampel_dataset *ds,
       set_str(&t->domain, ind->domain) ||
       set_str(&t->definition, ind->definition) ||
       set_str(&t->source, ind->source) ||
-      set_str(&t->reference_date, ind->reference_date))
+      set_str(&t->reference_date, ind->reference_date) ||
+      set_str(&t->formula, ind->formula))
     return AMPEL_E_NOMEM;
   t->polarity = ind->polarity;
   t->decimals = ind->decimals;
   t->secrecy = ind->secrecy;
+  t->kind = ind->kind;
+  t->aggregation = ind->aggregation;
   if (out_id)
     *out_id = (size_t)id;
   return AMPEL_OK;

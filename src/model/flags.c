@@ -26,12 +26,18 @@ int ampel_flag_parse(const char *s, size_t len, ampel_flag *out) {
     const char *text;
     ampel_flag flag;
   } names[] = {
-      {"", AMPEL_FLAG_NONE},          {".", AMPEL_FLAG_SECRET},
-      {"-", AMPEL_FLAG_ZERO},         {"\xE2\x80\x93", AMPEL_FLAG_ZERO},
-      {"\xE2\x88\x92", AMPEL_FLAG_ZERO}, {"x", AMPEL_FLAG_NOT_MEANINGFUL},
-      {"X", AMPEL_FLAG_NOT_MEANINGFUL}, {"...", AMPEL_FLAG_NOT_YET},
-      {"\xE2\x80\xA6", AMPEL_FLAG_NOT_YET}, {"/", AMPEL_FLAG_UNRELIABLE},
-      {"*", AMPEL_FLAG_ANONYMISED},   {"()", AMPEL_FLAG_LIMITED},
+      {"", AMPEL_FLAG_NONE},
+      {".", AMPEL_FLAG_SECRET},
+      {"-", AMPEL_FLAG_ZERO},
+      {"\xE2\x80\x93", AMPEL_FLAG_ZERO},
+      {"\xE2\x88\x92", AMPEL_FLAG_ZERO},
+      {"x", AMPEL_FLAG_NOT_MEANINGFUL},
+      {"X", AMPEL_FLAG_NOT_MEANINGFUL},
+      {"...", AMPEL_FLAG_NOT_YET},
+      {"\xE2\x80\xA6", AMPEL_FLAG_NOT_YET},
+      {"/", AMPEL_FLAG_UNRELIABLE},
+      {"*", AMPEL_FLAG_ANONYMISED},
+      {"()", AMPEL_FLAG_LIMITED},
   };
   if (!s && len > 0)
     return -1;
@@ -149,4 +155,92 @@ int ampel_secrecy_parse(const char *s, size_t len, ampel_secrecy *out) {
   if (out)
     *out = v;
   return 0;
+}
+
+/* ---- Kind and aggregation of an indicator (METHODS.md §9, §10) ---- */
+
+/* value of the name in names[0..n-1] matching s (blanks around ignored,
+ * case-insensitive); 0 (UNSET) for an empty text; -1 when none matches. */
+static int name_lookup(const char *s, size_t len, const char *const *names,
+                       const int *values, size_t n) {
+  if (!s)
+    return -1;
+  while (len > 0 && (*s == ' ' || *s == '\t')) {
+    s++;
+    len--;
+  }
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+    len--;
+  if (len == 0)
+    return 0;
+  for (size_t k = 0; k < n; k++)
+    if (ascii_ieq(s, len, names[k]))
+      return values[k];
+  return -1;
+}
+
+const char *ampel_ind_kind_name(ampel_ind_kind k) {
+  switch (k) {
+  case AMPEL_KIND_QUOTE: return "Quote";
+  case AMPEL_KIND_ANZAHL: return "Anzahl";
+  case AMPEL_KIND_INDEX: return "Index";
+  case AMPEL_KIND_UNSET: break;
+  }
+  return NULL;
+}
+
+int ampel_ind_kind_parse(const char *s, size_t len, ampel_ind_kind *out) {
+  /* lower case: ascii_ieq folds only its first argument */
+  static const char *const names[] = {"quote",  "anteil", "rate",
+                                      "anzahl", "zahl",   "summe",
+                                      "betrag", "count",  "index"};
+  static const int values[] = {
+      AMPEL_KIND_QUOTE,  AMPEL_KIND_QUOTE,  AMPEL_KIND_QUOTE,
+      AMPEL_KIND_ANZAHL, AMPEL_KIND_ANZAHL, AMPEL_KIND_ANZAHL,
+      AMPEL_KIND_ANZAHL, AMPEL_KIND_ANZAHL, AMPEL_KIND_INDEX};
+  int v = name_lookup(s, len, names, values, sizeof names / sizeof names[0]);
+  if (v < 0)
+    return -1;
+  if (out)
+    *out = (ampel_ind_kind)v;
+  return 0;
+}
+
+const char *ampel_aggregation_name(ampel_aggregation a) {
+  switch (a) {
+  case AMPEL_AGG_SUM: return "Summe";
+  case AMPEL_AGG_FORMULA: return "Formel";
+  case AMPEL_AGG_NONE: return "keine";
+  case AMPEL_AGG_UNSET: break;
+  }
+  return NULL;
+}
+
+int ampel_aggregation_parse(const char *s, size_t len, ampel_aggregation *out) {
+  static const char *const names[] = {"summe",   "sum",   "formel",
+                                      "formula", "keine", "none"};
+  static const int values[] = {AMPEL_AGG_SUM,     AMPEL_AGG_SUM,
+                               AMPEL_AGG_FORMULA, AMPEL_AGG_FORMULA,
+                               AMPEL_AGG_NONE,    AMPEL_AGG_NONE};
+  int v = name_lookup(s, len, names, values, sizeof names / sizeof names[0]);
+  if (v < 0)
+    return -1;
+  if (out)
+    *out = (ampel_aggregation)v;
+  return 0;
+}
+
+ampel_ind_kind ampel_indicator_kind(const ampel_indicator *ind) {
+  if (!ind)
+    return AMPEL_KIND_QUOTE;
+  if (ind->kind != AMPEL_KIND_UNSET)
+    return ind->kind;
+  static const char *const counts[] = {"anzahl", "personen", "eur", "euro",
+                                       "\xe2\x82\xac"}; /* € */
+  const char *u = ind->unit;
+  if (u)
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
+      if (ascii_ieq(u, strlen(u), counts[k]))
+        return AMPEL_KIND_ANZAHL;
+  return AMPEL_KIND_QUOTE;
 }

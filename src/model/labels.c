@@ -7,28 +7,30 @@
 
 const char *ampel_ref_method_name(ampel_ref_method m) {
   switch (m) {
-  case AMPEL_REF_ROOT:
-    return "root";
-  case AMPEL_REF_RATIO:
-    return "ratio";
-  case AMPEL_REF_MEAN:
-    return "mean";
-  case AMPEL_REF_NONE:
-    return "none";
+  case AMPEL_REF_ROOT: return "root";
+  case AMPEL_REF_RATIO: return "ratio";
+  case AMPEL_REF_MEAN: return "mean";
+  case AMPEL_REF_NONE: return "none";
+  case AMPEL_REF_MEAN_COUNT: return "mean_count";
+  case AMPEL_REF_MEAN_OUTSIDE: return "mean_outside";
+  case AMPEL_REF_METHOD_COUNT_: break;
   }
   return "none";
 }
 
 const char *ampel_ref_method_label_de(ampel_ref_method m) {
   switch (m) {
-  case AMPEL_REF_ROOT:
-    return "Wert der Gesamtstadt";
-  case AMPEL_REF_RATIO:
-    return "Quote aus den Summen von Zähler und Nenner";
-  case AMPEL_REF_MEAN:
-    return "ungewichteter Mittelwert der Gebiete";
-  case AMPEL_REF_NONE:
-    return "kein Referenzwert";
+  case AMPEL_REF_ROOT: return "Wert der Gesamtstadt";
+  case AMPEL_REF_RATIO: return "Quote aus den Summen von Zähler und Nenner";
+  case AMPEL_REF_MEAN: return "ungewichteter Mittelwert der Gebiete";
+  case AMPEL_REF_NONE: return "kein Referenzwert";
+  case AMPEL_REF_MEAN_COUNT:
+    return "Mittelwert der Gebiete – eine Anzahl wird nicht mit der "
+           "Summe der Gesamtstadt verglichen";
+  case AMPEL_REF_MEAN_OUTSIDE:
+    return "Mittelwert der Gebiete – der Wert der Gesamtstadt liegt "
+           "außerhalb der Spanne der Gebiete";
+  case AMPEL_REF_METHOD_COUNT_: break;
   }
   return "kein Referenzwert";
 }
@@ -37,80 +39,58 @@ const char *ampel_ref_method_label_de(ampel_ref_method m) {
 
 const char *ampel_light_name(ampel_light l) {
   switch (l) {
-  case AMPEL_LIGHT_GOOD:
-    return "good";
-  case AMPEL_LIGHT_AVERAGE:
-    return "average";
-  case AMPEL_LIGHT_CRITICAL:
-    return "critical";
-  case AMPEL_LIGHT_NONE:
-    return "none";
+  case AMPEL_LIGHT_GOOD: return "good";
+  case AMPEL_LIGHT_AVERAGE: return "average";
+  case AMPEL_LIGHT_CRITICAL: return "critical";
+  case AMPEL_LIGHT_NONE: return "none";
   }
   return "none";
 }
 
 const char *ampel_light_label_de(ampel_light l) {
   switch (l) {
-  case AMPEL_LIGHT_GOOD:
-    return "gut";
-  case AMPEL_LIGHT_AVERAGE:
-    return "durchschnittlich";
-  case AMPEL_LIGHT_CRITICAL:
-    return "kritisch";
-  case AMPEL_LIGHT_NONE:
-    return "ohne Bewertung";
+  case AMPEL_LIGHT_GOOD: return "gut";
+  case AMPEL_LIGHT_AVERAGE: return "durchschnittlich";
+  case AMPEL_LIGHT_CRITICAL: return "kritisch";
+  case AMPEL_LIGHT_NONE: return "ohne Bewertung";
   }
   return "ohne Bewertung";
 }
 
 const char *ampel_trend_name(ampel_trend t) {
   switch (t) {
-  case AMPEL_TREND_BETTER:
-    return "better";
-  case AMPEL_TREND_STABLE:
-    return "stable";
-  case AMPEL_TREND_WORSE:
-    return "worse";
-  case AMPEL_TREND_NONE:
-    return "none";
+  case AMPEL_TREND_BETTER: return "better";
+  case AMPEL_TREND_STABLE: return "stable";
+  case AMPEL_TREND_WORSE: return "worse";
+  case AMPEL_TREND_NONE: return "none";
   }
   return "none";
 }
 
 const char *ampel_trend_label_de(ampel_trend t) {
   switch (t) {
-  case AMPEL_TREND_BETTER:
-    return "besser";
-  case AMPEL_TREND_STABLE:
-    return "stabil";
-  case AMPEL_TREND_WORSE:
-    return "schlechter";
-  case AMPEL_TREND_NONE:
-    return "keine Angabe";
+  case AMPEL_TREND_BETTER: return "besser";
+  case AMPEL_TREND_STABLE: return "stabil";
+  case AMPEL_TREND_WORSE: return "schlechter";
+  case AMPEL_TREND_NONE: return "keine Angabe";
   }
   return "keine Angabe";
 }
 
 const char *ampel_certainty_name(ampel_certainty c) {
   switch (c) {
-  case AMPEL_CERTAIN_YES:
-    return "yes";
-  case AMPEL_CERTAIN_NO:
-    return "no";
-  case AMPEL_CERTAIN_NA:
-    return "";
+  case AMPEL_CERTAIN_YES: return "yes";
+  case AMPEL_CERTAIN_NO: return "no";
+  case AMPEL_CERTAIN_NA: return "";
   }
   return "";
 }
 
 const char *ampel_certainty_label_de(ampel_certainty c) {
   switch (c) {
-  case AMPEL_CERTAIN_YES:
-    return "sicher";
-  case AMPEL_CERTAIN_NO:
-    return "unsicher";
-  case AMPEL_CERTAIN_NA:
-    return "";
+  case AMPEL_CERTAIN_YES: return "sicher";
+  case AMPEL_CERTAIN_NO: return "unsicher";
+  case AMPEL_CERTAIN_NA: return "";
   }
   return "";
 }

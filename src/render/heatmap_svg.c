@@ -364,7 +364,7 @@ static double note(ctx *c, double y, const char *text) {
 static void ref_sentence(const ctx *c, ampel_buf *t) {
   ampel_buf_puts(t, "Referenzwert (Gesamtstadt) im Tooltip jeder Zelle: ");
   int first = 1;
-  for (int m = 0; m <= AMPEL_REF_NONE; m++) {
+  for (int m = 0; m < AMPEL_REF_METHOD_COUNT_; m++) {
     size_t cnt = 0;
     for (size_t j = 0; j < c->h->n_cols; j++)
       cnt += (int)c->h->ref[j].method == m;

@@ -56,7 +56,16 @@ void ampel_indicators_json(const ampel_dataset *ds, ampel_buf *b) {
     ampel_json_str(b, in->source);
     ampel_buf_puts(b, ", \"reference_date\": ");
     ampel_json_str(b, in->reference_date);
-    ampel_buf_printf(b, ", \"decimals\": %d}", in->decimals);
+    /* "decimals": null when not given (not -1) */
+    if (in->decimals >= 0)
+      ampel_buf_printf(b, ", \"decimals\": %d", in->decimals);
+    else
+      ampel_buf_puts(b, ", \"decimals\": null");
+    ampel_buf_puts(b, ", \"kind\": ");
+    ampel_json_str(b, ampel_ind_kind_name(ampel_indicator_kind(in)));
+    ampel_buf_puts(b, ", \"formula\": ");
+    ampel_json_str(b, in->formula);
+    ampel_buf_puts(b, "}");
   }
   ampel_buf_puts(b, "\n]\n");
 }
@@ -74,9 +83,8 @@ void ampel_periods_json(const ampel_dataset *ds, ampel_buf *b) {
   ampel_buf_puts(b, "\n]\n");
 }
 
-
-static void value_obj(const ampel_dataset *ds, ampel_buf *b, size_t a,
-                      size_t i, size_t t, const ampel_cell_ref *c) {
+static void value_obj(const ampel_dataset *ds, ampel_buf *b, size_t a, size_t i,
+                      size_t t, const ampel_cell_ref *c) {
   ampel_buf_puts(b, "{\"area\": ");
   ampel_json_str(b, ampel_dataset_area(ds, a)->key);
   ampel_buf_puts(b, ", \"indicator\": ");

@@ -54,7 +54,7 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 #include "util/sha256.h"
 #include "util/strmap.h"
 
-#define PG_SCHEMA_VERSION 4
+#define PG_SCHEMA_VERSION 5
 /* any constant: the lock id all ampel writers of one database share */
 #define WRITER_LOCK "7405451611"
 
@@ -92,6 +92,18 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
   " denominator DOUBLE PRECISION, flag INTEGER NOT NULL DEFAULT 0,"            \
   " PRIMARY KEY(indicator, period, area, ds_from));"
 
+/* 4 → 5, as sqlite.c's: an indicator's kind, formula and aggregation, an
+ * area's validity, the conversion keys of boundary reforms. */
+#define V5_SQL                                                                 \
+  "ALTER TABLE ampel.indicator ADD COLUMN kind TEXT;"                          \
+  "ALTER TABLE ampel.indicator ADD COLUMN formula TEXT;"                       \
+  "ALTER TABLE ampel.indicator ADD COLUMN aggregation TEXT;"                   \
+  "ALTER TABLE ampel.area ADD COLUMN valid_from TEXT;"                         \
+  "ALTER TABLE ampel.area ADD COLUMN valid_to TEXT;"                           \
+  "CREATE TABLE ampel.conversion(old_key TEXT NOT NULL, new_key TEXT NOT"      \
+  " NULL, share DOUBLE PRECISION NOT NULL, ds_from BIGINT NOT NULL,"           \
+  " ds_to BIGINT, PRIMARY KEY(old_key, new_key, ds_from));"
+
 static const char schema_sql[] =
     "CREATE SCHEMA IF NOT EXISTS ampel;"
     "CREATE TABLE ampel.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -105,7 +117,8 @@ static const char schema_sql[] =
     " decimals INTEGER, secrecy INTEGER);"
     "CREATE TABLE ampel.period(id BIGINT PRIMARY KEY,"
     " label TEXT NOT NULL UNIQUE, sort_key INTEGER NOT NULL);" V4_SQL GEO_SQL
-    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','4');";
+        V5_SQL
+    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','5');";
 
 /* 3 → 4, as sqlite.c's migration: import becomes datenstand (same ids and
  * digests, so footers stay), import_file datenstand_file, and every
@@ -129,6 +142,12 @@ static const char migrate_3_4_sql[] =
     "DROP TABLE ampel.import_file;"
     "DROP TABLE ampel.import;"
     "UPDATE ampel.meta SET value='4' WHERE key='schema_version';";
+
+static const char migrate_4_5_sql[] =
+    V5_SQL "UPDATE ampel.meta SET value='5' WHERE key='schema_version';";
+
+/* migrations[v - 3]: from version v to v + 1 */
+static const char *const migrations[] = {migrate_3_4_sql, migrate_4_5_sql};
 
 /* The cells (indicator, period, area) one import has put, to find a cell
  * put twice at once, as SQLite's stage finds it by its primary key (the
@@ -296,7 +315,7 @@ static ampel_status prepare_schema(pg *p, int mode, ampel_diags *diags) {
   long v = 0;
   if (st == AMPEL_OK)
     st = schema_version(p, &v);
-  if (st == AMPEL_OK && v == 3) {
+  if (st == AMPEL_OK && v >= 3 && v < PG_SCHEMA_VERSION) {
     /* migrate forward once, under the writers' lock (a reader waits for it
      * only this one time); another process may have migrated meanwhile */
     if (mode != AMPEL_STORE_CREATE &&
@@ -305,23 +324,24 @@ static ampel_status prepare_schema(pg *p, int mode, ampel_diags *diags) {
       st = AMPEL_E_IO;
     if (st == AMPEL_OK)
       st = schema_version(p, &v);
-    if (st == AMPEL_OK && v == 3 && cmd(p, migrate_3_4_sql) != AMPEL_OK) {
+    long from = v;
+    for (; st == AMPEL_OK && v >= 3 && v < PG_SCHEMA_VERSION; v++) {
+      if (cmd(p, migrations[v - 3]) == AMPEL_OK)
+        continue;
       const char *m = PQerrorMessage(p->conn);
       size_t n = strlen(m);
       while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
         n--;
       ampel_diags_error(diags, AMPEL_E_IO,
-                        "PostgreSQL-Datenbank %s hat Schema-Version 3, "
+                        "PostgreSQL-Datenbank %s hat Schema-Version %ld, "
                         "dieses ampel braucht %d; die Umstellung ist "
                         "fehlgeschlagen (sie braucht die Rolle, der das "
                         "Schema ampel gehört: einmal 'ampel versions' mit "
                         "dieser Rolle ausführen): %.*s",
-                        p->where, PG_SCHEMA_VERSION, (int)n, m);
+                        p->where, from, PG_SCHEMA_VERSION, (int)n, m);
       cmd(p, "ROLLBACK");
       return AMPEL_E_IO;
     }
-    if (st == AMPEL_OK && v == 3)
-      v = PG_SCHEMA_VERSION;
   }
   if (st != AMPEL_OK) {
     st = db_error(p, diags, "Schema-Version lesen");
@@ -528,7 +548,8 @@ static ampel_status load_indicators(pg *p, ampel_dataset *ds, id_index *x,
   PGresult *r = load_query(p,
                            "SELECT id,key,name,unit,polarity,domain,"
                            "definition,source,reference_date,decimals,"
-                           "secrecy FROM indicator ORDER BY id",
+                           "secrecy,kind,formula,aggregation FROM indicator "
+                           "ORDER BY id",
                            diags, what);
   if (!r)
     return AMPEL_E_IO;
@@ -550,7 +571,16 @@ static ampel_status load_indicators(pg *p, ampel_dataset *ds, id_index *x,
                            val_int(r, i, 9, -1),
                            sec < 0   ? AMPEL_SECRECY_UNSET
                            : sec > 0 ? AMPEL_SECRECY_YES
-                                     : AMPEL_SECRECY_NO};
+                                     : AMPEL_SECRECY_NO,
+                           AMPEL_KIND_UNSET,
+                           (char *)val(r, i, 12),
+                           AMPEL_AGG_UNSET};
+    /* unknown words (a newer program's) read as unset */
+    const char *ks = val(r, i, 11), *as = val(r, i, 13);
+    if (ks && ampel_ind_kind_parse(ks, strlen(ks), &ind.kind) != 0)
+      ind.kind = AMPEL_KIND_UNSET;
+    if (as && ampel_aggregation_parse(as, strlen(as), &ind.aggregation) != 0)
+      ind.aggregation = AMPEL_AGG_UNSET;
     size_t id = 0;
     st = ampel_dataset_put_indicator(ds, &ind, &id);
     if (st != AMPEL_OK)
@@ -829,14 +859,14 @@ static ampel_status merge_stage(pg *p) {
   st = cmd(p, "ANALYZE pg_temp.stage");
   if (st == AMPEL_OK)
     st = changed_rows(p,
-                    "UPDATE observation o SET ds_to=$1 FROM pg_temp.stage g "
-                    "WHERE o.indicator=g.indicator AND o.period=g.period AND "
-                    "o.area=g.area AND o.ds_to IS NULL AND o.ds_from<>$1 AND "
-                    "(o.value IS DISTINCT FROM g.value OR "
-                    "o.numerator IS DISTINCT FROM g.numerator OR "
-                    "o.denominator IS DISTINCT FROM g.denominator OR "
-                    "o.flag IS DISTINCT FROM g.flag)",
-                    &closed);
+                      "UPDATE observation o SET ds_to=$1 FROM pg_temp.stage g "
+                      "WHERE o.indicator=g.indicator AND o.period=g.period AND "
+                      "o.area=g.area AND o.ds_to IS NULL AND o.ds_from<>$1 AND "
+                      "(o.value IS DISTINCT FROM g.value OR "
+                      "o.numerator IS DISTINCT FROM g.numerator OR "
+                      "o.denominator IS DISTINCT FROM g.denominator OR "
+                      "o.flag IS DISTINCT FROM g.flag)",
+                      &closed);
   if (st == AMPEL_OK)
     st = changed_rows(
         p,
@@ -1089,7 +1119,7 @@ static ampel_status pg_put_indicator(void *impl, const ampel_indicator *ind) {
   const char *secrecy = ind->secrecy == AMPEL_SECRECY_UNSET ? NULL
                         : ind->secrecy == AMPEL_SECRECY_YES ? "1"
                                                             : "0";
-  const char *params[11] = {
+  const char *params[14] = {
       NULL,
       ind->key,
       ind->name,
@@ -1100,15 +1130,20 @@ static ampel_status pg_put_indicator(void *impl, const ampel_indicator *ind) {
       ind->source,
       ind->reference_date,
       ind->decimals >= 0 ? long_param(dec, sizeof dec, ind->decimals) : NULL,
-      secrecy};
+      secrecy,
+      ampel_ind_kind_name(ind->kind),
+      ind->formula,
+      ampel_aggregation_name(ind->aggregation)};
   return put_row(p, &p->inds, ind->key,
                  "INSERT INTO indicator(id,key,name,unit,polarity,domain,"
-                 "definition,source,reference_date,decimals,secrecy) "
-                 "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                 "definition,source,reference_date,decimals,secrecy,kind,"
+                 "formula,aggregation) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,"
+                 "$10,$11,$12,$13,$14)",
                  "UPDATE indicator SET key=$2,name=$3,unit=$4,polarity=$5,"
                  "domain=$6,definition=$7,source=$8,reference_date=$9,"
-                 "decimals=$10,secrecy=$11 WHERE id=$1",
-                 11, params);
+                 "decimals=$10,secrecy=$11,kind=$12,formula=$13,"
+                 "aggregation=$14 WHERE id=$1",
+                 14, params);
 }
 
 static ampel_status pg_put_period(void *impl, const char *label,

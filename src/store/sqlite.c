@@ -107,6 +107,17 @@ static const char *const migrations[] = {
     "DROP TABLE observation_v3;"
     "CREATE INDEX observation_current ON observation(indicator, period, area)"
     " WHERE ds_to IS NULL;",
+    /* 4 → 5 (docs/dev/store-schema.md): an indicator's kind (Art),
+     * formula and aggregation (METHODS.md §9, §10); an area's period of
+     * validity and the conversion keys of boundary reforms (§11). */
+    "ALTER TABLE indicator ADD COLUMN kind TEXT;"
+    "ALTER TABLE indicator ADD COLUMN formula TEXT;"
+    "ALTER TABLE indicator ADD COLUMN aggregation TEXT;"
+    "ALTER TABLE area ADD COLUMN valid_from TEXT;"
+    "ALTER TABLE area ADD COLUMN valid_to TEXT;"
+    "CREATE TABLE conversion(old_key TEXT NOT NULL, new_key TEXT NOT NULL,"
+    " share REAL NOT NULL, ds_from INTEGER NOT NULL, ds_to INTEGER,"
+    " PRIMARY KEY(old_key, new_key, ds_from));",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
@@ -452,17 +463,22 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
   static const char what[] = "Kennzahlen laden";
   sqlite3_stmt *q = NULL;
   ampel_status st = index_for(s, x, "indicator", "Kennzahl", what, diags);
-  /* a read-only version 2 database has no secrecy column: unset */
+  /* a read-only version 2 database has no secrecy column, one before 5
+   * no kind, formula and aggregation: unset */
   if (st == AMPEL_OK)
-    st = load_prepare(s,
-                      s->version >= 3
-                          ? "SELECT id,key,name,unit,polarity,domain,"
+    st = load_prepare(
+        s,
+        s->version >= 5   ? "SELECT id,key,name,unit,polarity,domain,"
                             "definition,source,reference_date,decimals,"
-                            "secrecy FROM indicator ORDER BY id"
+                            "secrecy,kind,formula,aggregation FROM indicator "
+                            "ORDER BY id"
+        : s->version >= 3 ? "SELECT id,key,name,unit,polarity,domain,"
+                            "definition,source,reference_date,decimals,"
+                            "secrecy,NULL,NULL,NULL FROM indicator ORDER BY id"
                           : "SELECT id,key,name,unit,polarity,domain,"
                             "definition,source,reference_date,decimals,"
-                            "NULL FROM indicator ORDER BY id",
-                      &q, diags, what);
+                            "NULL,NULL,NULL,NULL FROM indicator ORDER BY id",
+        &q, diags, what);
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     ampel_polarity pol = AMPEL_POL_NEUTRAL;
@@ -482,7 +498,16 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
                                                  : sqlite3_column_int(q, 9),
         sqlite3_column_type(q, 10) == SQLITE_NULL ? AMPEL_SECRECY_UNSET
         : sqlite3_column_int(q, 10)               ? AMPEL_SECRECY_YES
-                                                  : AMPEL_SECRECY_NO};
+                                                  : AMPEL_SECRECY_NO,
+        AMPEL_KIND_UNSET,
+        (char *)col_text(q, 12),
+        AMPEL_AGG_UNSET};
+    /* unknown words (a newer program's) read as unset */
+    const char *ks = col_text(q, 11), *as = col_text(q, 13);
+    if (ks && ampel_ind_kind_parse(ks, strlen(ks), &ind.kind) != 0)
+      ind.kind = AMPEL_KIND_UNSET;
+    if (as && ampel_aggregation_parse(as, strlen(as), &ind.aggregation) != 0)
+      ind.aggregation = AMPEL_AGG_UNSET;
     size_t id = 0;
     st = ampel_dataset_put_indicator(ds, &ind, &id);
     if (st != AMPEL_OK)
@@ -874,13 +899,15 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   if (sqlite3_prepare_v2(
           s->db,
           "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
-          "source,reference_date,decimals,secrecy) "
-          "VALUES(?,?,?,?,?,?,?,?,?,?) "
+          "source,reference_date,decimals,secrecy,kind,formula,aggregation) "
+          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
           "ON CONFLICT(key) DO UPDATE SET name=excluded.name,"
           "unit=excluded.unit,polarity=excluded.polarity,"
           "domain=excluded.domain,definition=excluded.definition,"
           "source=excluded.source,reference_date=excluded.reference_date,"
-          "decimals=excluded.decimals,secrecy=excluded.secrecy RETURNING id",
+          "decimals=excluded.decimals,secrecy=excluded.secrecy,"
+          "kind=excluded.kind,formula=excluded.formula,"
+          "aggregation=excluded.aggregation RETURNING id",
           -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   bind_text_or_null(q, 1, ind->key);
@@ -895,6 +922,9 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
     sqlite3_bind_int(q, 9, ind->decimals);
   if (ind->secrecy != AMPEL_SECRECY_UNSET)
     sqlite3_bind_int(q, 10, ind->secrecy == AMPEL_SECRECY_YES);
+  bind_text_or_null(q, 11, ampel_ind_kind_name(ind->kind));
+  bind_text_or_null(q, 12, ind->formula);
+  bind_text_or_null(q, 13, ampel_aggregation_name(ind->aggregation));
   return upsert_returning(s, q, &s->inds, ind->key);
 }
 

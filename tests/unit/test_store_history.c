@@ -101,6 +101,12 @@ static void make_version_3(const char *path) {
   sql_exec(path,
            "PRAGMA journal_mode=DELETE;"
            "BEGIN;"
+           "ALTER TABLE indicator DROP COLUMN kind;"
+           "ALTER TABLE indicator DROP COLUMN formula;"
+           "ALTER TABLE indicator DROP COLUMN aggregation;"
+           "ALTER TABLE area DROP COLUMN valid_from;"
+           "ALTER TABLE area DROP COLUMN valid_to;"
+           "DROP TABLE conversion;"
            "CREATE TABLE import(id INTEGER PRIMARY KEY, time INTEGER NOT "
            "NULL, digest TEXT NOT NULL);"
            "INSERT INTO import SELECT id,created,digest FROM datenstand;"
@@ -406,7 +412,7 @@ static void test_version_3_database(void **state) {
   assert_true(value_of(ds, "A", "2023") == 20);
   assert_true(value_of(ds, "B", "2023") == 4);
   ampel_dataset_free(ds);
-  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 4);
+  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), AMPEL_SCHEMA_VERSION);
   assert_int_equal(sql_long(t.path, "SELECT count(*) FROM sqlite_master "
                                     "WHERE name IN ('import','import_file',"
                                     "'observation_v3')"),
@@ -457,7 +463,7 @@ static void test_version_2_database(void **state) {
   assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 2);
   s = open_ok(t.path, AMPEL_STORE_WRITE);
   ampel_store_close(s);
-  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 4);
+  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), AMPEL_SCHEMA_VERSION);
   assert_int_equal(sql_long(t.path, "SELECT count(*) FROM indicator "
                                     "WHERE secrecy IS NULL"),
                    1);
@@ -496,6 +502,12 @@ static void test_pg_version_3_schema(void **state) {
   ampel_store_close(s);
   PQclear(pg_exec(
       "BEGIN;"
+      "ALTER TABLE indicator DROP COLUMN kind;"
+      "ALTER TABLE indicator DROP COLUMN formula;"
+      "ALTER TABLE indicator DROP COLUMN aggregation;"
+      "ALTER TABLE area DROP COLUMN valid_from;"
+      "ALTER TABLE area DROP COLUMN valid_to;"
+      "DROP TABLE conversion;"
       "CREATE TABLE import(id BIGINT PRIMARY KEY, time BIGINT NOT NULL,"
       " digest TEXT NOT NULL);"
       "INSERT INTO import SELECT id,created,digest FROM datenstand;"
@@ -524,7 +536,7 @@ static void test_pg_version_3_schema(void **state) {
   assert_int_equal(
       sql_long(t.path,
                "SELECT value::int FROM meta WHERE key='schema_version'"),
-      4);
+      5);
   ampel_data_version after;
   assert_int_equal(ampel_store_data_version(s, &after), AMPEL_OK);
   char a[160], b[160];
