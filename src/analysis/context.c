@@ -7,12 +7,14 @@
 
 #include "ampel/alloc.h"
 #include "ampel/analysis.h"
+#include "ampel/formula.h"
 #include "ampel/store.h"
 
 struct ampel_context {
   ampel_dataset *ds;  /* as shown */
   ampel_dataset *cls; /* universe for rating; == ds when no area is small */
   ampel_geoset *geo;
+  ampel_derived *derived; /* origins of formula and sum cells */
   ampel_disclosure_opts disclosure;
   ampel_disclosure_stats suppressed;
   int unprotected;
@@ -30,6 +32,7 @@ void ampel_context_free(ampel_context *c) {
     ampel_dataset_free(c->cls);
   ampel_dataset_free(c->ds);
   ampel_geoset_free(c->geo);
+  ampel_derived_free(c->derived);
   ampel_free(c);
 }
 
@@ -49,13 +52,22 @@ static int any_small(const ampel_dataset *ds, const ampel_disclosure_opts *o) {
 
 /* Applies disclosure control, builds the universe and the texts. */
 static ampel_status finish(ampel_context *c, ampel_diags *diags) {
-  ampel_status s = AMPEL_OK;
+  /* formula and sum indicators (METHODS.md §10) from the raw inputs;
+   * disclosure then treats them like imported values (a ratio keeps its
+   * numerator and denominator), and a computed cell whose input is
+   * suppressed is suppressed too */
+  ampel_status s = ampel_dataset_derive(c->ds, &c->derived, diags);
+  if (s != AMPEL_OK) {
+    ampel_diags_error(diags, s, "zu wenig Speicher für berechnete Kennzahlen");
+    return s;
+  }
   if (!c->unprotected) {
     s = ampel_disclosure_apply(c->ds, &c->disclosure, &c->suppressed);
     if (s != AMPEL_OK) {
       ampel_diags_error(diags, s, "zu wenig Speicher für die Geheimhaltung");
       return s;
     }
+    c->suppressed.primary += ampel_derived_suppress(c->ds, c->derived);
   }
   if (any_small(c->ds, &c->disclosure)) {
     s = ampel_disclosure_classify_copy(c->ds, &c->disclosure, &c->cls);
@@ -181,19 +193,26 @@ const char *ampel_context_disclosure_note(const ampel_context *c) {
   return c->note;
 }
 
-const char *ampel_context_stamp(const ampel_context *c) { return c->stamp; }
+const char *ampel_context_stamp(const ampel_context *c) {
+  return c->stamp;
+}
 
-const char *ampel_context_footer(const ampel_context *c) { return c->footer; }
+const char *ampel_context_footer(const ampel_context *c) {
+  return c->footer;
+}
 
-long ampel_context_version(const ampel_context *c) { return c->version; }
+long ampel_context_version(const ampel_context *c) {
+  return c->version;
+}
 
-const char *ampel_context_digest(const ampel_context *c) { return c->digest; }
+const char *ampel_context_digest(const ampel_context *c) {
+  return c->digest;
+}
 
 const ampel_geoset *ampel_context_geometry(const ampel_context *c) {
   return c->geo;
 }
 
-const ampel_disclosure_stats *
-ampel_context_suppressed(const ampel_context *c) {
+const ampel_disclosure_stats *ampel_context_suppressed(const ampel_context *c) {
   return &c->suppressed;
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "ampel/alloc.h"
+#include "ampel/formula.h"
 #include "ampel/import.h"
 #include "import/fields.h"
 #include "util/sha256.h"
@@ -73,6 +74,8 @@ typedef struct ctx {
   size_t n_seen_keys, cap_seen_keys;
   pending_parent *pend;
   size_t n_pend, cap_pend;
+  pending_parent *fpend; /* formula rows: .area is the indicator id */
+  size_t n_fpend, cap_fpend;
   size_t *new_areas; /* dataset ids of areas in this import, in order */
   size_t n_new_areas, cap_new_areas;
 } ctx;
@@ -434,19 +437,22 @@ static ampel_status remember_key(ctx *c, ampel_strmap *m, const char *key,
   return ampel_strmap_put(m, k, strlen(k), (size_t)line);
 }
 
-static ampel_status add_pending(ctx *c, const table *t, const ampel_row *row,
-                                size_t area) {
-  if (c->n_pend == c->cap_pend) {
-    size_t cap = c->cap_pend ? c->cap_pend * 2 : 64;
-    pending_parent *p = ampel_reallocarray(c->pend, cap, sizeof *p);
+/* Remembers the cell of `field` in row for a check at the end of the
+ * file (into the list pend with its count and capacity). */
+static ampel_status add_pending_at(pending_parent **pend, size_t *n,
+                                   size_t *cap_io, const table *t,
+                                   const ampel_row *row, int field, size_t id) {
+  if (*n == *cap_io) {
+    size_t cap = *cap_io ? *cap_io * 2 : 64;
+    pending_parent *p = ampel_reallocarray(*pend, cap, sizeof *p);
     if (!p)
       return AMPEL_E_NOMEM;
-    c->pend = p;
-    c->cap_pend = cap;
+    *pend = p;
+    *cap_io = cap;
   }
-  const ampel_cell *cell = cell_at(row, t->col[F_PARENT]);
-  pending_parent *p = &c->pend[c->n_pend++];
-  p->area = area;
+  const ampel_cell *cell = cell_at(row, t->col[field]);
+  pending_parent *p = &(*pend)[(*n)++];
+  p->area = id;
   p->path = t->path;
   p->line = cell ? cell->line : row->line;
   p->column = cell ? cell->column : 1;
@@ -456,6 +462,12 @@ static ampel_status add_pending(ctx *c, const table *t, const ampel_row *row,
                                   row->source_len > 400 ? 400 : row->source_len)
                   : NULL;
   return p->has_source && !p->source ? AMPEL_E_NOMEM : AMPEL_OK;
+}
+
+static ampel_status add_pending(ctx *c, const table *t, const ampel_row *row,
+                                size_t area) {
+  return add_pending_at(&c->pend, &c->n_pend, &c->cap_pend, t, row, F_PARENT,
+                        area);
 }
 
 static ampel_status add_new_area(ctx *c, size_t id) {
@@ -719,14 +731,80 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
                dec);
     bad = 1;
   }
+  if (ind.formula) {
+    ampel_formula *f = NULL;
+    char fm[200];
+    size_t fpos = 0;
+    ampel_status fs =
+        ampel_formula_parse(ind.formula, &f, fm, sizeof fm, &fpos);
+    ampel_formula_free(f);
+    if (fs == AMPEL_E_NOMEM)
+      return fs;
+    if (fs != AMPEL_OK) {
+      const ampel_cell *fc = cell_at(row, t->col[F_FORMULA]);
+      ampel_cell at;
+      if (fc) { /* the caret under the problem inside the cell */
+        at = *fc;
+        at.column += (long)fpos;
+      }
+      cell_error(c, t, row, fc ? &at : NULL, "Formel: %s", fm);
+      bad = 1;
+    }
+  }
   if (bad)
     return AMPEL_OK;
   ind.decimals = isnan(dec) ? -1 : (int)dec;
   c->sum.n_indicators++;
-  st = ampel_dataset_put_indicator(c->ds, &ind, NULL);
+  size_t ind_id = 0;
+  st = ampel_dataset_put_indicator(c->ds, &ind, &ind_id);
+  /* the inputs are checked at the end of the file: they may come later */
+  if (st == AMPEL_OK && ind.formula)
+    st = add_pending_at(&c->fpend, &c->n_fpend, &c->cap_fpend, t, row,
+                        F_FORMULA, ind_id);
   if (st == AMPEL_OK && c->writing)
     st = ampel_store_put_indicator(c->st, &ind);
   return st;
+}
+
+/* Every input of the file's formulas is a known indicator that is not
+ * itself a formula (METHODS.md §10: one step from counts to a rate). */
+static ampel_status check_formulas(ctx *c) {
+  for (size_t i = 0; i < c->n_fpend; i++) {
+    const pending_parent *p = &c->fpend[i];
+    const ampel_indicator *ind = ampel_dataset_indicator(c->ds, p->area);
+    ampel_formula *f = NULL;
+    char fm[200];
+    size_t fpos = 0;
+    ampel_status st =
+        ampel_formula_parse(ind->formula, &f, fm, sizeof fm, &fpos);
+    if (st != AMPEL_OK) {
+      ampel_formula_free(f);
+      if (st == AMPEL_E_NOMEM)
+        return st;
+      continue; /* reported at the row */
+    }
+    for (size_t k = 0; k < ampel_formula_n_inputs(f); k++) {
+      const char *key = ampel_formula_input(f, k);
+      long j = ampel_dataset_find_indicator(c->ds, key);
+      if (j == (long)p->area)
+        pending_error(c, p, "Formel von '%s' liest sich selbst", ind->key);
+      else if (j < 0)
+        pending_error(c, p,
+                      "Formel von '%s': unbekannte Kennzahl '%s' (weder in "
+                      "dieser Einfuhr noch in der Datenbank)",
+                      ind->key, key);
+      else if (ampel_dataset_indicator(c->ds, (size_t)j)->formula)
+        pending_error(c, p,
+                      "Formel von '%s': '%s' ist selbst eine Formel-Kennzahl; "
+                      "bitte ihre Eingaben einsetzen",
+                      ind->key, key);
+    }
+    ampel_formula_free(f);
+  }
+  for (size_t i = 0; i < c->n_fpend; i++)
+    ampel_free(c->fpend[i].source);
+  c->n_fpend = 0;
+  return AMPEL_OK;
 }
 
 static ampel_status import_indicators(ctx *c, table *t) {
@@ -738,6 +816,8 @@ static ampel_status import_indicators(ctx *c, table *t) {
     if (check_width(c, t, &row) == 0)
       st = indicator_row(c, t, &row);
   }
+  if (st == AMPEL_OK)
+    st = check_formulas(c);
   return st;
 }
 
@@ -1067,6 +1147,9 @@ static void ctx_release(ctx *c) {
   for (size_t i = 0; i < c->n_pend; i++)
     ampel_free(c->pend[i].source);
   ampel_free(c->pend);
+  for (size_t i = 0; i < c->n_fpend; i++)
+    ampel_free(c->fpend[i].source);
+  ampel_free(c->fpend);
   for (size_t i = 0; i < c->n_seen_keys; i++)
     ampel_free(c->seen_keys[i]);
   ampel_free(c->seen_keys);
