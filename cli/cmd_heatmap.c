@@ -11,8 +11,11 @@
 /* What was drawn, which reference was used and who is left out. */
 static void summary(const ampel_heatmap_answer *a, const char *out) {
   const ampel_heatmap *h = &a->hm;
+  char st[96];
   printf("heatmap: %zu Gebiete × %zu Kennzahlen (%s, %s) → %s\n", h->n_rows,
-         h->n_cols, h->level, ampel_dataset_period(a->ds, h->period)->label,
+         h->n_cols, h->level,
+         ampel_stand_label_de(a->ds, h->period, ampel_heatmap_periods_differ(h),
+                              st, sizeof st),
          out);
   for (int m = 0; m < AMPEL_REF_METHOD_COUNT_; m++) {
     size_t k = 0;

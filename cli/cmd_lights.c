@@ -8,8 +8,11 @@
 
 static void summary(const ampel_lights_answer *a, const char *out) {
   const ampel_lights *l = &a->lights;
+  char st[96];
   printf("lights: %zu Gebiete × %zu Kennzahlen (%s, %s) → %s\n", l->n_areas,
-         l->n_cols, l->level, ampel_dataset_period(a->ds, l->period)->label,
+         l->n_cols, l->level,
+         ampel_stand_label_de(a->ds, l->period, ampel_lights_periods_differ(l),
+                              st, sizeof st),
          out);
   printf("Status: %zu gut, %zu durchschnittlich, %zu kritisch, %zu %s\n",
          a->n_status[0], a->n_status[1], a->n_status[2], a->n_status[3],

@@ -49,7 +49,8 @@ static int api_values(srv_req *q, srv_resp *r) {
 
 /* The options of /api/v1/lights (docs/api.md, generated). */
 const ampel_opt_id srv_lights_ids[] = {
-    AMPEL_OPT_LEVEL,     AMPEL_OPT_PERIOD,        AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_LEVEL,     AMPEL_OPT_PERIOD,        AMPEL_OPT_STAND,
+    AMPEL_OPT_INDICATORS,
     AMPEL_OPT_SINCE,     AMPEL_OPT_BAND,          AMPEL_OPT_STATUS_METHOD,
     AMPEL_OPT_REFERENCE, AMPEL_OPT_MIN_POPULATION};
 const size_t srv_n_lights_ids =
@@ -57,7 +58,8 @@ const size_t srv_n_lights_ids =
 
 /* The options of /api/v1/heatmap (docs/api.md, generated). */
 const ampel_opt_id srv_heatmap_ids[] = {
-    AMPEL_OPT_LEVEL,         AMPEL_OPT_PERIOD,  AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_LEVEL,         AMPEL_OPT_PERIOD,  AMPEL_OPT_STAND,
+    AMPEL_OPT_INDICATORS,
     AMPEL_OPT_CLUSTER,       AMPEL_OPT_LINKAGE, AMPEL_OPT_REFERENCE,
     AMPEL_OPT_MIN_POPULATION};
 const size_t srv_n_heatmap_ids =

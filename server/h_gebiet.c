@@ -93,8 +93,12 @@ static void summary(srv_req *q, ampel_buf *b, const profile *p) {
   list_names(q, b, p, -1, AMPEL_TREND_WORSE);
   ampel_buf_puts(b, "; verbessert: ");
   list_names(q, b, p, -1, AMPEL_TREND_BETTER);
-  ampel_buf_puts(b, ". Vergleich mit der Gesamtstadt im Zeitraum ");
-  ampel_buf_html(b, srv_period_label(q->ds, p->li->period));
+  char st[96];
+  int differs = ampel_lights_periods_differ(p->li);
+  ampel_buf_puts(b, differs ? ". Vergleich mit der Gesamtstadt, "
+                            : ". Vergleich mit der Gesamtstadt im Zeitraum ");
+  ampel_buf_html(
+      b, ampel_stand_label_de(q->ds, p->li->period, differs, st, sizeof st));
   ampel_buf_puts(b, ".</p>\n");
   if (p->x.reason == AMPEL_REASON_SMALL) {
     char note[200];
@@ -169,8 +173,12 @@ static void table(srv_req *q, ampel_buf *b, const profile *p) {
     page_ind_link(b, q->ds, ind);
     ampel_buf_puts(b, " <span class=\"klein\">(");
     ampel_buf_html(b, in->unit ? in->unit : "");
+    if (ampel_lights_periods_differ(p->li)) { /* each row its own period */
+      ampel_buf_puts(b, in->unit ? ", " : "");
+      ampel_buf_html(b, srv_period_label(q->ds, p->li->cols[j].period));
+    }
     ampel_buf_puts(b, ")</span></th><td class=\"num\">");
-    page_value(b, q->ds, p->area, ind, p->li->period);
+    page_value(b, q->ds, p->area, ind, p->li->cols[j].period);
     ampel_buf_puts(b, "</td><td class=\"num\">");
     page_num(b, p->x.rows[j].reference, in->decimals);
     ampel_buf_puts(b, "</td>");

@@ -83,7 +83,7 @@ void ov_lights_table(ampel_buf *b, const ampel_lights_answer *a) {
     for (size_t j = 0; j < l->n_cols; j++) {
       const ampel_lights_cell *c = ampel_lights_at(l, row, j);
       ampel_buf_printf(b, "<td data-wert=\"%d\">", 3 - (int)c->status);
-      page_value(b, a->ds, l->area_ids[row], l->cols[j].ind, l->period);
+      page_value(b, a->ds, l->area_ids[row], l->cols[j].ind, l->cols[j].period);
       ampel_buf_puts(b, "<br>");
       ov_cell(b, c);
       ampel_buf_puts(b, "</td>");
@@ -128,7 +128,8 @@ void ov_heatmap_table(ampel_buf *b, const ampel_heatmap_answer *a) {
       ampel_buf_puts(b, "<td class=\"num\">");
       page_num(b, s, 2);
       ampel_buf_puts(b, " <span class=\"klein\">(");
-      page_value(b, a->ds, h->area_ids[row], h->ind_ids[col], h->period);
+      page_value(b, a->ds, h->area_ids[row], h->ind_ids[col],
+                 h->col_period[col]);
       ampel_buf_puts(b, ")</span></td>");
     }
     ampel_buf_puts(b, "</tr>\n");

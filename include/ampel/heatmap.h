@@ -65,6 +65,9 @@ typedef struct ampel_heatmap {
   size_t *area_ids; /* n_rows dataset area ids, `ampel list areas` order;
                        row r is leaf r of the area tree */
   size_t *ind_ids;  /* n_cols dataset indicator ids, selection order */
+  size_t *col_period; /* n_cols: each column's period (Stand je Kennzahl;
+                         all == period with a period option) */
+  int per_indicator;  /* the columns' periods may differ */
   double *raw;      /* n_rows x n_cols row-major values, NaN = missing */
   double *scaled;   /* the same cells scaled to 0-1 (1 = favourable) */
   ampel_ref_result *ref; /* n_cols reference values (METHODS.md §1) */
@@ -75,6 +78,14 @@ typedef struct ampel_heatmap {
   size_t *dropped; /* area ids of the level without any value */
   size_t n_dropped;
 } ampel_heatmap;
+
+/* 1 when the columns' periods differ (Stand je Kennzahl). */
+static inline int ampel_heatmap_periods_differ(const ampel_heatmap *h) {
+  for (size_t j = 1; h->col_period && j < h->n_cols; j++)
+    if (h->col_period[j] != h->col_period[0])
+      return 1;
+  return 0;
+}
 
 /* Computes the heatmap for selection `sel` (period sel->period).
  * Errors: AMPEL_E_DATA with a German message in diags when fewer than 2

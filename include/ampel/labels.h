@@ -12,6 +12,8 @@
 #ifndef AMPEL_LABELS_H
 #define AMPEL_LABELS_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -20,11 +22,11 @@ extern "C" {
 /* Reference value, METHODS.md §1                                          */
 
 typedef enum ampel_ref_method {
-  AMPEL_REF_ROOT = 0,  /* the root area's own value */
-  AMPEL_REF_RATIO = 1, /* scale * sum(num) / sum(den) over the universe */
-  AMPEL_REF_MEAN = 2,  /* unweighted mean over the universe */
-  AMPEL_REF_NONE = 3,  /* no root value and no area value: ref is NaN */
-  AMPEL_REF_MEAN_COUNT = 4,   /* a count (Art Anzahl, §9): the areas' mean */
+  AMPEL_REF_ROOT = 0,       /* the root area's own value */
+  AMPEL_REF_RATIO = 1,      /* scale * sum(num) / sum(den) over the universe */
+  AMPEL_REF_MEAN = 2,       /* unweighted mean over the universe */
+  AMPEL_REF_NONE = 3,       /* no root value and no area value: ref is NaN */
+  AMPEL_REF_MEAN_COUNT = 4, /* a count (Art Anzahl, §9): the areas' mean */
   AMPEL_REF_MEAN_OUTSIDE = 5, /* the city value lay outside the areas'
                                  range (§9): the areas' mean */
   AMPEL_REF_METHOD_COUNT_ = 6
@@ -82,10 +84,10 @@ const char *ampel_certainty_label_de(ampel_certainty c);
 /* Status classes (1..4); 0 = area not classified (not in the universe). */
 enum {
   AMPEL_MSS_STATUS_NONE = 0,
-  AMPEL_MSS_STATUS_HIGH = 1,     /* "hoch":         index <= -1      */
-  AMPEL_MSS_STATUS_MEDIUM = 2,   /* "mittel":       -1 < index < 1   */
-  AMPEL_MSS_STATUS_LOW = 3,      /* "niedrig":      1 <= index < 1.5 */
-  AMPEL_MSS_STATUS_VERY_LOW = 4  /* "sehr niedrig": index >= 1.5     */
+  AMPEL_MSS_STATUS_HIGH = 1,    /* "hoch":         index <= -1      */
+  AMPEL_MSS_STATUS_MEDIUM = 2,  /* "mittel":       -1 < index < 1   */
+  AMPEL_MSS_STATUS_LOW = 3,     /* "niedrig":      1 <= index < 1.5 */
+  AMPEL_MSS_STATUS_VERY_LOW = 4 /* "sehr niedrig": index >= 1.5     */
 };
 
 /* Dynamics classes; 0 = not classified. */
@@ -131,6 +133,17 @@ const char *ampel_out_reason_de(ampel_out_reason r);
 
 /* The one German word for a cell without a light, in every output. */
 #define AMPEL_DE_NOT_RATED "ohne Bewertung"
+
+/* ---------------------------------------------------------------------- */
+/* The period of a view (METHODS.md §9)                                    */
+
+/* What a title says about the period of a view: the period's label, or,
+ * when its columns have different periods (Stand je Kennzahl),
+ * "Stand je Kennzahl, neuester Zeitraum 2024". Writes into buf and returns
+ * it. `ds` is an ampel_dataset. */
+struct ampel_dataset;
+const char *ampel_stand_label_de(const struct ampel_dataset *ds, size_t period,
+                                 int differs, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

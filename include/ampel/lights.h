@@ -56,6 +56,7 @@ typedef struct ampel_lights_cell {
 /* Per indicator. */
 typedef struct ampel_lights_col {
   size_t ind;             /* dataset indicator id */
+  size_t period;          /* t: the column's period (Stand je Kennzahl) */
   ampel_ref_result ref;   /* ref(t) */
   long since;             /* t0 period id, -1 when there is none */
   ampel_ref_result ref0;  /* ref(t0); method NONE without t0 */
@@ -66,7 +67,8 @@ typedef struct ampel_lights_col {
 
 typedef struct ampel_lights {
   const char *level; /* borrowed from the dataset */
-  size_t period;
+  size_t period;     /* the newest of the columns' periods */
+  int per_indicator; /* the columns' periods may differ */
   ampel_status_method method;
   double band;       /* the band used (resolved default) */
   size_t n_areas;
@@ -75,6 +77,14 @@ typedef struct ampel_lights {
   ampel_lights_col *cols;   /* n_cols, selection order */
   ampel_lights_cell *cells; /* n_areas x n_cols, row-major */
 } ampel_lights;
+
+/* 1 when the columns' periods differ (Stand je Kennzahl). */
+static inline int ampel_lights_periods_differ(const ampel_lights *l) {
+  for (size_t j = 1; j < l->n_cols; j++)
+    if (l->cols[j].period != l->cols[0].period)
+      return 1;
+  return 0;
+}
 
 /* Computes all lights. Errors: AMPEL_E_USAGE (bad band/method, since not
  * earlier than the period, with a German message in diags), AMPEL_E_NOMEM.

@@ -87,7 +87,7 @@ static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
   if (s == AMPEL_OK)
     s = ampel_analysis_indicator(a->ds, q, AMPEL_OPT_Y, &yi, diags);
   if (s == AMPEL_OK)
-    s = ampel_analysis_select(a->ds, q, NULL, &a->sel, diags);
+    s = ampel_analysis_select_strict(a->ds, q, NULL, &a->sel, diags);
   if (s == AMPEL_OK && a->sel.n_inds < 2) {
     ampel_diags_error(diags, AMPEL_E_DATA,
                       "für Zusammenhänge braucht es mindestens zwei "

@@ -25,9 +25,9 @@ ampel_status ampel_analysis_indicator(const ampel_dataset *ds,
   return AMPEL_E_USAGE;
 }
 
-ampel_status ampel_analysis_select(const ampel_dataset *ds,
-                                   const ampel_query *q, const char *one_key,
-                                   ampel_selection *out, ampel_diags *diags) {
+static ampel_status select_any(const ampel_dataset *ds, const ampel_query *q,
+                               const char *one_key, int strict,
+                               ampel_selection *out, ampel_diags *diags) {
   memset(out, 0, sizeof *out);
   long period = -1;
   char **keys = NULL, *copy = NULL;
@@ -37,15 +37,34 @@ ampel_status ampel_analysis_select(const ampel_dataset *ds,
   if (s == AMPEL_OK && !one_key)
     s = ampel_analysis_keys(q, AMPEL_OPT_INDICATORS, &keys, &n_keys, &copy,
                             diags);
-  if (s == AMPEL_OK)
+  const char *const *k = one_key ? &one_key : (const char *const *)keys;
+  size_t nk = one_key ? 1 : n_keys;
+  if (s == AMPEL_OK && period < 0 && !strict)
+    s = ampel_select_latest(ds, ampel_query_text(q, AMPEL_OPT_LEVEL),
+                            ampel_query_text(q, AMPEL_OPT_STAND), k, nk, out,
+                            diags);
+  else if (s == AMPEL_OK)
     s = ampel_select(
         ds, ampel_query_text(q, AMPEL_OPT_LEVEL),
-        period >= 0 ? ampel_dataset_period(ds, (size_t)period)->label : NULL,
-        one_key ? &one_key : (const char *const *)keys, one_key ? 1 : n_keys,
-        out, diags);
+        period >= 0 ? ampel_dataset_period(ds, (size_t)period)->label : NULL, k,
+        nk, out, diags);
   ampel_free(keys);
   ampel_free(copy);
   return s;
+}
+
+ampel_status ampel_analysis_select(const ampel_dataset *ds,
+                                   const ampel_query *q, const char *one_key,
+                                   ampel_selection *out, ampel_diags *diags) {
+  return select_any(ds, q, one_key, 0, out, diags);
+}
+
+ampel_status ampel_analysis_select_strict(const ampel_dataset *ds,
+                                          const ampel_query *q,
+                                          const char *one_key,
+                                          ampel_selection *out,
+                                          ampel_diags *diags) {
+  return select_any(ds, q, one_key, 1, out, diags);
 }
 
 typedef struct rank_item {

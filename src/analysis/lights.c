@@ -117,7 +117,7 @@ static void mark_rows(const ampel_context *ctx, const ampel_query *q,
       ampel_lights_cell *c = &l->cells[r * l->n_cols + j];
       if (small) {
         ampel_cell_ref v =
-            ampel_dataset_get(a->ds, area, l->cols[j].ind, l->period);
+            ampel_dataset_get(a->ds, area, l->cols[j].ind, l->cols[j].period);
         c->value = v.present && ampel_flag_has_value(v.flag) ? v.value : NAN;
         c->status_score = c->trend_score = c->change = NAN;
         c->status = AMPEL_LIGHT_NONE;

@@ -32,11 +32,16 @@
 static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     TEXT(AMPEL_OPT_LEVEL, "level", "EBENE",
          "die mit den meisten Kennzahlen", "Gebietsebene, z. B. Stadtteil"),
-    TEXT(AMPEL_OPT_PERIOD, "period", "ZEITRAUM", "der neueste mit Werten",
-         "Zeitraum"),
+    TEXT(AMPEL_OPT_PERIOD, "period", "ZEITRAUM",
+         "der neueste mit Werten; Ampel, Heatmap und Karte: je Kennzahl ihr "
+         "neuester",
+         "Zeitraum (für alle Kennzahlen derselbe)"),
     TEXT(AMPEL_OPT_SINCE, "since", "ZEITRAUM",
          "je Kennzahl der letzte frühere Zeitraum mit Werten",
          "Entwicklung seit diesem Zeitraum"),
+    TEXT(AMPEL_OPT_STAND, "stand", "ZEITRAUM", "der neueste",
+         "Stand je Kennzahl: ihr neuester Zeitraum nicht nach diesem "
+         "(Zeitraum oder Jahr)"),
     LIST(AMPEL_OPT_INDICATORS, "indicators", "K,...", "alle mit Werten",
          "Kennzahlen, durch Komma getrennt"),
     TEXT(AMPEL_OPT_INDICATOR, "indicator", "K", "die erste mit Werten",

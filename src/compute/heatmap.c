@@ -36,6 +36,7 @@ void ampel_heatmap_release(ampel_heatmap *h) {
     return;
   ampel_free(h->area_ids);
   ampel_free(h->ind_ids);
+  ampel_free(h->col_period);
   ampel_free(h->raw);
   ampel_free(h->scaled);
   ampel_free(h->ref);
@@ -92,14 +93,15 @@ static ampel_status column_ref(const ampel_dataset *ds,
   size_t n = h->n_rows, ind = h->ind_ids[j];
   double *x = scratch, *num = scratch + n, *den = scratch + 2 * n;
   for (size_t r = 0; r < n; r++) {
-    ampel_cell_ref c = ampel_dataset_get(ds, h->area_ids[r], ind, h->period);
+    ampel_cell_ref c =
+        ampel_dataset_get(ds, h->area_ids[r], ind, h->col_period[j]);
     x[r] = h->raw[r * h->n_cols + j];
     num[r] = c.numerator;
     den[r] = c.denominator;
   }
   double root = NAN;
   if (sel->root >= 0) {
-    const double *v = ampel_dataset_values(ds, ind, h->period);
+    const double *v = ampel_dataset_values(ds, ind, h->col_period[j]);
     root = v ? v[sel->root] : NAN;
   }
   return ampel_ref_compute_kind(
@@ -222,21 +224,27 @@ ampel_status ampel_heatmap_compute(const ampel_dataset *ds,
   out->period = sel->period;
   out->n_cols = sel->n_inds;
   double *full = NULL;
-  ampel_status st = ampel_selection_matrix(ds, sel, sel->period, &full);
+  ampel_status st =
+      ampel_selection_matrix(ds, sel, AMPEL_SEL_COLUMN_PERIODS, &full);
   out->ind_ids = ampel_calloc(sel->n_inds + 1, sizeof *out->ind_ids);
-  if (st == AMPEL_OK && !out->ind_ids)
+  out->col_period = ampel_calloc(sel->n_inds + 1, sizeof *out->col_period);
+  out->per_indicator = sel->per_indicator;
+  if (st == AMPEL_OK && (!out->ind_ids || !out->col_period))
     st = AMPEL_E_NOMEM;
   if (st == AMPEL_OK) {
     memcpy(out->ind_ids, sel->inds, sel->n_inds * sizeof *sel->inds);
+    for (size_t j = 0; j < sel->n_inds; j++)
+      out->col_period[j] = ampel_selection_period(sel, j);
     st = build_rows(sel, full, out);
   }
   ampel_free(full);
   if (st == AMPEL_OK && out->n_rows < 2) {
-    ampel_diags_error(diags, AMPEL_E_DATA,
-                      "zu wenige Gebiete mit Werten auf der Ebene '%s' im "
-                      "Zeitraum '%s' (%zu; mindestens 2 nötig)",
-                      sel->level, ampel_dataset_period(ds, sel->period)->label,
-                      out->n_rows);
+    ampel_diags_error(
+        diags, AMPEL_E_DATA,
+        "zu wenige Gebiete mit Werten auf der Ebene '%s' %s "
+        "'%s' (%zu; mindestens 2 nötig)",
+        sel->level, sel->per_indicator ? "bis zum Zeitraum" : "im Zeitraum",
+        ampel_dataset_period(ds, sel->period)->label, out->n_rows);
     st = AMPEL_E_DATA;
   }
   if (st == AMPEL_OK)

@@ -128,7 +128,7 @@ static ampel_status compute_col(const ampel_dataset *ds,
                                 const ampel_lights_opts *o, ampel_lights *l,
                                 size_t j, column *c) {
   ampel_lights_col *col = &l->cols[j];
-  size_t n = l->n_areas, t = l->period;
+  size_t n = l->n_areas, t = col->period;
   const ampel_indicator *ind = ampel_dataset_indicator(ds, col->ind);
   load_column(ds, l, col->ind, t, c->x, c->num, c->den);
   ampel_status st = ampel_ref_compute_kind(
@@ -138,7 +138,10 @@ static ampel_status compute_col(const ampel_dataset *ds,
   if (st == AMPEL_OK)
     st = ampel_light_status(c->x, n, col->ref.value, &lo, c->score, c->light,
                             &col->status_info);
-  col->since = o->since >= 0 ? o->since : auto_since(ds, l, col->ind, t);
+  /* --since before the column's own period, else no development */
+  col->since = o->since < 0           ? auto_since(ds, l, col->ind, t)
+               : (size_t)o->since < t ? o->since
+                                      : -1;
   col->ref0.method = AMPEL_REF_NONE;
   col->ref0.value = NAN;
   col->ref0.rate_scale = NAN;
@@ -246,8 +249,11 @@ ampel_status ampel_lights_compute(const ampel_dataset *ds,
     return AMPEL_E_NOMEM;
   }
   memcpy(out->area_ids, sel->areas, sel->n_areas * sizeof *sel->areas);
-  for (size_t j = 0; j < sel->n_inds; j++)
+  out->per_indicator = sel->per_indicator;
+  for (size_t j = 0; j < sel->n_inds; j++) {
     out->cols[j].ind = sel->inds[j];
+    out->cols[j].period = ampel_selection_period(sel, j);
+  }
   st = compute_all(ds, sel, o, out);
   if (st != AMPEL_OK)
     ampel_lights_release(out);

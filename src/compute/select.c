@@ -53,9 +53,37 @@ static void list_names(char *buf, size_t size, const char **names, size_t n) {
   }
 }
 
+/* Values of indicator ind on the level at period p. */
+static size_t count_on_level(const ampel_dataset *ds, const char *lv,
+                             size_t ind, size_t p) {
+  const double *v = ampel_dataset_values(ds, ind, p);
+  size_t n = 0;
+  for (size_t a = 0; v && a < ampel_dataset_n_areas(ds); a++)
+    n += !isnan(v[a]) && area_on_level(ds, a, lv);
+  return n;
+}
+
+/* The newest period before `limit` in which ind has at least `min` values
+ * on the level; -1 when there is none. */
+static long newest_with(const ampel_dataset *ds, const char *lv, size_t ind,
+                        size_t limit, size_t min) {
+  for (size_t p = limit; p-- > 0;)
+    if (count_on_level(ds, lv, ind, p) >= min)
+      return (long)p;
+  return -1;
+}
+
+/* Indicators with a value on the level in any period. */
+static size_t level_score_any(const ampel_dataset *ds, const char *lv) {
+  size_t n = 0, np = ampel_dataset_n_periods(ds);
+  for (size_t i = 0; i < ampel_dataset_n_indicators(ds); i++)
+    n += newest_with(ds, lv, i, np, 1) >= 0;
+  return n;
+}
+
 static ampel_status pick_level(const ampel_dataset *ds, const char *level,
-                               long want_period, ampel_selection *s,
-                               ampel_diags *diags) {
+                               long want_period, int any_period,
+                               ampel_selection *s, ampel_diags *diags) {
   size_t n_lv = 0;
   const char **lv = ampel_dataset_levels(ds, &n_lv);
   if (!lv && ampel_dataset_n_areas(ds) > 0)
@@ -76,7 +104,9 @@ static ampel_status pick_level(const ampel_dataset *ds, const char *level,
     size_t best = 0;
     for (size_t i = 0; i < n_lv; i++) {
       size_t np = ampel_dataset_n_periods(ds), score = 0;
-      if (want_period >= 0)
+      if (any_period)
+        score = level_score_any(ds, lv[i]);
+      else if (want_period >= 0)
         score = level_score(ds, lv[i], (size_t)want_period);
       else if (np > 0) {
         long p = latest_period(ds, lv[i], np);
@@ -153,7 +183,7 @@ ampel_status ampel_select(const ampel_dataset *ds, const char *level,
       return AMPEL_E_USAGE;
     }
   }
-  ampel_status st = pick_level(ds, level, want, s, diags);
+  ampel_status st = pick_level(ds, level, want, 0, s, diags);
   if (st != AMPEL_OK)
     return st;
   if (want < 0)
@@ -191,6 +221,7 @@ void ampel_selection_release(ampel_selection *s) {
     return;
   ampel_free(s->areas);
   ampel_free(s->inds);
+  ampel_free(s->col_period);
   memset(s, 0, sizeof *s);
   s->prev_period = -1;
   s->root = -1;
@@ -204,10 +235,109 @@ ampel_status ampel_selection_matrix(const ampel_dataset *ds,
   if (!m)
     return AMPEL_E_NOMEM;
   for (size_t j = 0; j < s->n_inds; j++) {
-    const double *v = ampel_dataset_values(ds, s->inds[j], period);
+    size_t p = period == AMPEL_SEL_COLUMN_PERIODS ? ampel_selection_period(s, j)
+                                                  : period;
+    const double *v = ampel_dataset_values(ds, s->inds[j], p);
     for (size_t i = 0; i < s->n_areas; i++)
       m[i * s->n_inds + j] = v ? v[s->areas[i]] : NAN;
   }
   *out = m;
+  return AMPEL_OK;
+}
+
+/* The period id of a label (also in another spelling), or -1. */
+static long find_period(const ampel_dataset *ds, const char *label) {
+  long id = ampel_dataset_find_period(ds, label);
+  if (id < 0) {
+    int32_t key;
+    char *norm = NULL;
+    if (ampel_period_parse(label, strlen(label), &key, &norm) == 0)
+      id = ampel_dataset_find_period(ds, norm);
+    ampel_free(norm);
+  }
+  return id;
+}
+
+ampel_status ampel_select_latest(const ampel_dataset *ds, const char *level,
+                                 const char *stand, const char *const *ind_keys,
+                                 size_t n_keys, ampel_selection *s,
+                                 ampel_diags *diags) {
+  memset(s, 0, sizeof *s);
+  s->prev_period = -1;
+  s->per_indicator = 1;
+  size_t np = ampel_dataset_n_periods(ds), limit = np;
+  if (stand) {
+    /* the newest period not after `stand`: a known label, or a year */
+    long id = find_period(ds, stand);
+    int32_t key = 0;
+    if (id >= 0) {
+      limit = (size_t)id + 1;
+    } else if (ampel_period_parse(stand, strlen(stand), &key, NULL) == 0) {
+      limit = 0;
+      while (limit < np && ampel_dataset_period(ds, limit)->sort_key <= key)
+        limit++;
+    } else {
+      ampel_diags_error(diags, AMPEL_E_USAGE,
+                        "--stand: Zeitraum oder Jahr erwartet, gefunden: '%s'",
+                        stand);
+      return AMPEL_E_USAGE;
+    }
+  }
+  ampel_status st = pick_level(ds, level, -1, 1, s, diags);
+  if (st != AMPEL_OK)
+    return st;
+  s->root = ampel_dataset_root(ds);
+  if (s->root == -2)
+    return AMPEL_E_NOMEM;
+  size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds);
+  s->areas = ampel_calloc(na + 1, sizeof *s->areas);
+  s->inds = ampel_calloc(ni + n_keys + 1, sizeof *s->inds);
+  s->col_period = ampel_calloc(ni + n_keys + 1, sizeof *s->col_period);
+  if (!s->areas || !s->inds || !s->col_period)
+    return AMPEL_E_NOMEM;
+  for (size_t a = 0; a < na; a++)
+    if (area_on_level(ds, a, s->level))
+      s->areas[s->n_areas++] = a;
+  size_t n_cand = n_keys ? n_keys : ni;
+  long newest = -1;
+  for (size_t k = 0; k < n_cand; k++) {
+    long id = n_keys ? ampel_dataset_find_indicator(ds, ind_keys[k]) : (long)k;
+    if (id < 0) {
+      ampel_diags_error(diags, AMPEL_E_USAGE,
+                        "unbekannte Kennzahl '%s' (siehe 'ampel list "
+                        "indicators')",
+                        ind_keys[k]);
+      st = AMPEL_E_USAGE;
+      continue;
+    }
+    long p =
+        newest_with(ds, s->level, (size_t)id, limit, AMPEL_SELECT_MIN_AREAS);
+    if (p < 0)
+      p = newest_with(ds, s->level, (size_t)id, limit, 1);
+    if (p < 0) {
+      if (n_keys) {
+        ampel_diags_error(
+            diags, AMPEL_E_DATA,
+            "Kennzahl '%s' hat keine Werte auf der Ebene '%s'%s%s", ind_keys[k],
+            s->level, stand ? " bis " : "", stand ? stand : "");
+        st = AMPEL_E_DATA;
+      }
+      continue;
+    }
+    s->col_period[s->n_inds] = (size_t)p;
+    s->inds[s->n_inds++] = (size_t)id;
+    if (p > newest)
+      newest = p;
+  }
+  if (st != AMPEL_OK)
+    return st;
+  if (s->n_inds == 0) {
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "keine Kennzahl hat Werte auf der Ebene '%s'%s%s",
+                      s->level, stand ? " bis " : "", stand ? stand : "");
+    return AMPEL_E_DATA;
+  }
+  s->period = (size_t)newest;
+  s->prev_period = latest_period(ds, s->level, s->period);
   return AMPEL_OK;
 }

@@ -3,6 +3,10 @@
  * reference method, an MSS class or an out reason. No computation. */
 #include "ampel/labels.h"
 
+#include <stdio.h>
+
+#include "ampel/dataset.h"
+
 /* ---- Reference value (METHODS.md §1) ---- */
 
 const char *ampel_ref_method_name(ampel_ref_method m) {
@@ -144,4 +148,16 @@ const char *ampel_out_reason_de(ampel_out_reason r) {
   case AMPEL_REASON_INCOMPLETE: return "unvollständig";
   }
   return "";
+}
+
+/* ---- The period of a view (METHODS.md §9) ---- */
+
+const char *ampel_stand_label_de(const ampel_dataset *ds, size_t period,
+                                 int differs, char *buf, size_t size) {
+  const char *label = ampel_dataset_period(ds, period)->label;
+  if (differs)
+    snprintf(buf, size, "Stand je Kennzahl, neuester Zeitraum %s", label);
+  else
+    snprintf(buf, size, "%s", label);
+  return buf;
 }

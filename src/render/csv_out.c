@@ -38,8 +38,7 @@ static void child_key(const ampel_heatmap *h, const ampel_dataset *ds,
 }
 
 ampel_status ampel_heatmap_write_tree(const ampel_heatmap *h,
-                                      const ampel_dataset *ds,
-                                      ampel_buf *out) {
+                                      const ampel_dataset *ds, ampel_buf *out) {
   if (!h->row_tree && h->n_rows >= 2)
     return AMPEL_E_USAGE;
   ampel_buf_puts(out, "step,left,right,height,size,left_key,right_key\n");
@@ -56,15 +55,15 @@ ampel_status ampel_heatmap_write_tree(const ampel_heatmap *h,
   return AMPEL_OK;
 }
 
-static void lights_row(const ampel_lights *l, const ampel_dataset *ds,
-                       size_t r, size_t j, ampel_buf *out) {
+static void lights_row(const ampel_lights *l, const ampel_dataset *ds, size_t r,
+                       size_t j, ampel_buf *out) {
   const ampel_lights_cell *c = ampel_lights_at(l, r, j);
   const ampel_lights_col *col = &l->cols[j];
   ampel_buf_csv_field(out, ampel_dataset_area(ds, l->area_ids[r])->key);
   ampel_buf_putc(out, ',');
   ampel_buf_csv_field(out, ampel_dataset_indicator(ds, col->ind)->key);
   ampel_buf_putc(out, ',');
-  ampel_buf_csv_field(out, ampel_dataset_period(ds, l->period)->label);
+  ampel_buf_csv_field(out, ampel_dataset_period(ds, l->cols[j].period)->label);
   ampel_buf_putc(out, ',');
   ampel_buf_double(out, c->value);
   ampel_buf_putc(out, ',');

@@ -65,6 +65,8 @@ void ampel_heatmap_json(const ampel_heatmap_answer *a, ampel_buf *b) {
   ampel_json_str(b, h->level);
   ampel_buf_puts(b, ", \"period\": ");
   ampel_json_str(b, ampel_dataset_period(a->ds, h->period)->label);
+  ampel_buf_printf(b, ", \"per_indicator\": %s",
+                   ampel_heatmap_periods_differ(h) ? "true" : "false");
   ampel_buf_puts(b, ",\n\"footer\": ");
   ampel_json_str(b, a->footer);
   ampel_buf_puts(b, ",\n\"indicators\": [");
@@ -72,6 +74,13 @@ void ampel_heatmap_json(const ampel_heatmap_answer *a, ampel_buf *b) {
     ampel_buf_puts(b, c ? ", " : "");
     ampel_json_str(
         b, ampel_dataset_indicator(a->ds, h->ind_ids[h->col_order[c]])->key);
+  }
+  /* each indicator's period, in the same order (Stand je Kennzahl) */
+  ampel_buf_puts(b, "],\n\"indicator_periods\": [");
+  for (size_t c = 0; c < h->n_cols; c++) {
+    ampel_buf_puts(b, c ? ", " : "");
+    ampel_json_str(
+        b, ampel_dataset_period(a->ds, h->col_period[h->col_order[c]])->label);
   }
   ampel_buf_puts(b, "],\n");
   areas(b, a);

@@ -24,15 +24,15 @@ static const ampel_rgb domain_colors[] = {
 
 typedef struct layout {
   double w, h;
-  double cw, ch;      /* cell size */
-  double cell_font;   /* 0: no values in the cells */
+  double cw, ch;    /* cell size */
+  double cell_font; /* 0: no values in the cells */
   double label_font;
-  double dend_w;      /* area dendrogram width (0 = none) */
-  double dend_h;      /* indicator dendrogram height (0 = none) */
-  double cx, cy;      /* top left of the cells */
-  double col_lab_h;   /* height of the rotated indicator names */
+  double dend_w;    /* area dendrogram width (0 = none) */
+  double dend_h;    /* indicator dendrogram height (0 = none) */
+  double cx, cy;    /* top left of the cells */
+  double col_lab_h; /* height of the rotated indicator names */
   double legend_y;
-  double text_chars;  /* characters per line of the notes */
+  double text_chars; /* characters per line of the notes */
 } layout;
 
 typedef struct ctx {
@@ -132,19 +132,18 @@ static void cell_title(const ctx *c, size_t r, size_t j, ampel_buf *t) {
   ampel_format_de(h->scaled[r * h->n_cols + j], 2, s, sizeof s);
   ampel_format_de(h->ref[j].value, ind->decimals, rf, sizeof rf);
   ampel_buf_printf(t, "%s – %s (%s): ", area_name(c, r), ind->name,
-                   ampel_dataset_period(c->ds, h->period)->label);
+                   ampel_dataset_period(c->ds, h->col_period[j])->label);
   if (isnan(raw)) {
-    ampel_cell_ref cr = ampel_dataset_get(c->ds, h->area_ids[r],
-                                          h->ind_ids[j], h->period);
+    ampel_cell_ref cr = ampel_dataset_get(c->ds, h->area_ids[r], h->ind_ids[j],
+                                          h->col_period[j]);
     ampel_buf_printf(t, "kein Wert%s%s%s", cr.flag ? " (" : "",
                      cr.flag ? ampel_flag_label_de(cr.flag) : "",
                      cr.flag ? ")" : "");
   } else {
-    ampel_buf_printf(t, "%s%s; skaliert %s (0 = ungünstig, 1 = günstig%s)",
-                     v, u, s,
-                     ind->polarity == AMPEL_POL_NEUTRAL
-                         ? "; neutrale Kennzahl, ohne Wertung"
-                         : "");
+    ampel_buf_printf(
+        t, "%s%s; skaliert %s (0 = ungünstig, 1 = günstig%s)", v, u, s,
+        ind->polarity == AMPEL_POL_NEUTRAL ? "; neutrale Kennzahl, ohne Wertung"
+                                           : "");
   }
   ampel_buf_printf(t, "; Referenz (%s): %s%s",
                    ampel_ref_method_label_de(h->ref[j].method), rf,
@@ -165,8 +164,12 @@ static void draw_cell(ctx *c, size_t pr, size_t pc, ampel_buf *t) {
   ampel_svg_rect(c->b, x, y, c->L.cw, c->L.ch, hex, "#ffffff", 1, NULL);
   double raw = h->raw[r * h->n_cols + j];
   ampel_format_de(raw, col_ind(c, j)->decimals, v, sizeof v);
-  ampel_svg_text_opts o = {c->L.cell_font, isnan(raw) ? "#595959" : fg, 0,
-                           AMPEL_SVG_MIDDLE, 0, NULL};
+  ampel_svg_text_opts o = {c->L.cell_font,
+                           isnan(raw) ? "#595959" : fg,
+                           0,
+                           AMPEL_SVG_MIDDLE,
+                           0,
+                           NULL};
   ampel_svg_text(c->b, x + c->L.cw / 2, y + c->L.ch / 2 + c->L.cell_font * 0.35,
                  v, &o);
   ampel_svg_group_close(c->b);
@@ -191,8 +194,9 @@ static void draw_area_labels(ctx *c) {
     size_t r = c->h->row_order[pr];
     char tmp[256];
     int cut = ampel_abbrev(area_name(c, r), AREA_CHARS, tmp, sizeof tmp);
-    ampel_svg_text_opts o = {c->L.label_font, NULL, 0, AMPEL_SVG_START, 0,
-                             cut ? area_name(c, r) : NULL};
+    ampel_svg_text_opts o = {
+        c->L.label_font, NULL, 0,
+        AMPEL_SVG_START, 0,    cut ? area_name(c, r) : NULL};
     ampel_svg_text(c->b, x,
                    c->L.cy + ((double)pr + 0.5) * c->L.ch +
                        c->L.label_font * 0.35,
@@ -202,12 +206,24 @@ static void draw_area_labels(ctx *c) {
 
 static void draw_ind_labels(ctx *c) {
   double y = c->L.cy + (double)c->h->n_rows * c->L.ch + 6;
+  int differs = ampel_heatmap_periods_differ(c->h);
   for (size_t pc = 0; pc < c->h->n_cols; pc++) {
     const ampel_indicator *ind = col_ind(c, c->h->col_order[pc]);
-    char tmp[256];
-    int cut = ampel_abbrev(ind->name, IND_CHARS, tmp, sizeof tmp);
-    ampel_svg_text_opts o = {11, NULL, 0, AMPEL_SVG_END, -90,
-                             cut ? ind->name : NULL};
+    char tmp[256], full[320];
+    /* Stand je Kennzahl: each label names its period */
+    const char *per =
+        ampel_dataset_period(c->ds, c->h->col_period[c->h->col_order[pc]])
+            ->label;
+    size_t room = differs ? strlen(per) + 3 : 0;
+    int cut = ampel_abbrev(ind->name, IND_CHARS - (int)room, tmp, sizeof tmp);
+    if (differs) {
+      size_t n = strlen(tmp);
+      snprintf(tmp + n, sizeof tmp - n, " (%s)", per);
+      snprintf(full, sizeof full, "%s (%s)", ind->name, per);
+    }
+    ampel_svg_text_opts o = {11,  NULL,
+                             0,   AMPEL_SVG_END,
+                             -90, cut ? (differs ? full : ind->name) : NULL};
     ampel_svg_text(c->b, c->L.cx + ((double)pc + 0.5) * c->L.cw + 4, y, tmp,
                    &o);
   }
@@ -403,8 +419,7 @@ static void dropped_note(const ctx *c, ampel_buf *t) {
       if (!k++ && !small)
         ampel_buf_puts(t, "Ohne Werte, nicht dargestellt: ");
       else if (k == 1)
-        ampel_buf_printf(t, "%sNicht bewertet (%s): ", t->len ? ". " : "",
-                         why);
+        ampel_buf_printf(t, "%sNicht bewertet (%s): ", t->len ? ". " : "", why);
       ampel_buf_printf(t, "%s%s", k > 1 ? ", " : "",
                        a->name && *a->name ? a->name : a->key);
     }
@@ -423,9 +438,10 @@ static double draw_notes(ctx *c, double y, int dry) {
                        "(bei „hoch ist schlecht“ umgedreht). In den Zellen "
                        "steht der Originalwert. ");
   if (h->opts.cluster != AMPEL_HM_CLUSTER_NONE)
-    ampel_buf_printf(&t, "Ähnliche %s stehen nebeneinander "
-                         "(hierarchische Clusteranalyse, euklidischer "
-                         "Abstand, %s); ungünstige zuerst.",
+    ampel_buf_printf(&t,
+                     "Ähnliche %s stehen nebeneinander "
+                     "(hierarchische Clusteranalyse, euklidischer "
+                     "Abstand, %s); ungünstige zuerst.",
                      h->opts.cluster == AMPEL_HM_CLUSTER_AREAS ? "Gebiete"
                      : h->opts.cluster == AMPEL_HM_CLUSTER_INDICATORS
                          ? "Kennzahlen"
@@ -460,11 +476,16 @@ static double draw_notes(ctx *c, double y, int dry) {
  * areas are clustered). */
 static void summary(const ctx *c, ampel_buf *t) {
   const ampel_heatmap *h = c->h;
-  ampel_buf_printf(t, "Heatmap von %zu Gebieten der Ebene %s und %zu "
-                      "Kennzahlen im Zeitraum %s. Jede Kennzahl ist auf 0 "
-                      "(ungünstigster) bis 1 (günstigster Wert) skaliert. ",
+  char st[96];
+  ampel_buf_printf(t,
+                   "Heatmap von %zu Gebieten der Ebene %s und %zu "
+                   "Kennzahlen%s%s. Jede Kennzahl ist auf 0 "
+                   "(ungünstigster) bis 1 (günstigster Wert) skaliert. ",
                    h->n_rows, h->level, h->n_cols,
-                   ampel_dataset_period(c->ds, h->period)->label);
+                   ampel_heatmap_periods_differ(h) ? ", " : " im Zeitraum ",
+                   ampel_stand_label_de(c->ds, h->period,
+                                        ampel_heatmap_periods_differ(h), st,
+                                        sizeof st));
   if (h->opts.cluster == AMPEL_HM_CLUSTER_BOTH ||
       h->opts.cluster == AMPEL_HM_CLUSTER_AREAS) {
     size_t k = h->n_rows / 2 < 3 ? h->n_rows / 2 : 3; /* no overlap */
@@ -481,8 +502,11 @@ static void summary(const ctx *c, ampel_buf *t) {
 
 static void draw_titles(ctx *c) {
   char t[512];
+  char st[96];
   snprintf(t, sizeof t, "Heatmap: %s, %s", c->h->level,
-           ampel_dataset_period(c->ds, c->h->period)->label);
+           ampel_stand_label_de(c->ds, c->h->period,
+                                ampel_heatmap_periods_differ(c->h), st,
+                                sizeof st));
   ampel_svg_text_opts o = {18, NULL, 1, AMPEL_SVG_START, 0, NULL};
   ampel_svg_text(c->b, MARGIN, 32, t, &o);
   snprintf(t, sizeof t,
@@ -532,8 +556,10 @@ void ampel_heatmap_write_svg(const ampel_heatmap *h, const ampel_dataset *ds,
   ampel_buf_init(&t);
   summary(&c, &t);
   char title[512];
+  char st[96];
   snprintf(title, sizeof title, "Heatmap: %s, %s", h->level,
-           ampel_dataset_period(ds, h->period)->label);
+           ampel_stand_label_de(ds, h->period, ampel_heatmap_periods_differ(h),
+                                st, sizeof st));
   ampel_svg_begin(out, c.L.w, c.L.h, title, t.data ? t.data : "");
   ampel_buf_release(&t);
   defs(&c);

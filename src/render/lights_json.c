@@ -34,6 +34,8 @@ static void columns(ampel_buf *b, const ampel_dataset *ds,
     const ampel_lights_col *c = &l->cols[j];
     ampel_buf_puts(b, j ? ",\n  {\"key\": " : "\n  {\"key\": ");
     ampel_json_str(b, ampel_dataset_indicator(ds, c->ind)->key);
+    ampel_buf_puts(b, ", \"period\": ");
+    ampel_json_str(b, ampel_dataset_period(ds, c->period)->label);
     ampel_buf_puts(b, ", \"reference\": ");
     ampel_json_num(b, c->ref.value);
     ampel_buf_puts(b, ", \"reference_method\": ");
@@ -57,10 +59,10 @@ static void area(ampel_buf *b, const ampel_lights_answer *a, size_t i) {
   ampel_buf_puts(b, ", \"name\": ");
   ampel_json_str(b, ar->name);
   ampel_buf_puts(b, ", \"out\": ");
-  ampel_json_str(b, a->reason[row] ? ampel_out_reason_de(a->reason[row])
-                                   : NULL);
-  ampel_buf_printf(b, ", \"critical\": %zu, \"worse\": %zu, \"cells\": [",
-                   crit, worse);
+  ampel_json_str(b,
+                 a->reason[row] ? ampel_out_reason_de(a->reason[row]) : NULL);
+  ampel_buf_printf(b, ", \"critical\": %zu, \"worse\": %zu, \"cells\": [", crit,
+                   worse);
   for (size_t j = 0; j < l->n_cols; j++) {
     ampel_buf_puts(b, j ? ",\n    " : "\n    ");
     cell(b, a->ds, l, row, j);
@@ -74,6 +76,8 @@ void ampel_lights_json(const ampel_lights_answer *a, ampel_buf *b) {
   ampel_json_str(b, l->level);
   ampel_buf_puts(b, ", \"period\": ");
   ampel_json_str(b, ampel_dataset_period(a->ds, l->period)->label);
+  ampel_buf_printf(b, ", \"per_indicator\": %s",
+                   ampel_lights_periods_differ(l) ? "true" : "false");
   ampel_buf_puts(b, ", \"band\": ");
   ampel_json_num(b, l->band);
   ampel_buf_printf(b, ", \"status_method\": \"%s\",\n",

@@ -25,7 +25,7 @@ typedef struct ctx {
   const char *stamp;
   ampel_buf *b;
   const size_t *order; /* row order: the caller's, or dataset order */
-  int ranked;           /* 1 when the caller gave the order */
+  int ranked;          /* 1 when the caller gave the order */
   double w, h;
   double cw, ch;
   double name_w; /* area name column */
@@ -147,17 +147,15 @@ static void cell_title(const ctx *c, size_t r, size_t j, ampel_buf *t) {
   ampel_format_de(e->value, dec, v, sizeof v);
   ampel_format_de(col->ref.value, dec, rf, sizeof rf);
   ampel_format_de(e->status_score, 2, s, sizeof s);
-  ampel_buf_printf(t, "%s – %s (%s): %s%s; Referenz (%s): %s%s; Status: %s",
-                   area_name(c->ds, c->l->area_ids[r]), ind->name,
-                   ampel_dataset_period(c->ds, c->l->period)->label, v,
-                   isnan(e->value) ? "" : u,
-                   ampel_ref_method_label_de(col->ref.method), rf,
-                   isnan(col->ref.value) ? "" : u,
-                   ampel_light_label_de(e->status));
+  ampel_buf_printf(
+      t, "%s – %s (%s): %s%s; Referenz (%s): %s%s; Status: %s",
+      area_name(c->ds, c->l->area_ids[r]), ind->name,
+      ampel_dataset_period(c->ds, col->period)->label, v,
+      isnan(e->value) ? "" : u, ampel_ref_method_label_de(col->ref.method), rf,
+      isnan(col->ref.value) ? "" : u, ampel_light_label_de(e->status));
   if (!isnan(e->status_score))
     ampel_buf_printf(t, " (%s %s)", s,
-                     c->l->method == AMPEL_STATUS_METHOD_RELATIVE ? "%"
-                                                                  : "SD");
+                     c->l->method == AMPEL_STATUS_METHOD_RELATIVE ? "%" : "SD");
   if (col->since >= 0) {
     ampel_format_de(e->change, dec, v, sizeof v);
     ampel_format_de(e->trend_score, 2, s, sizeof s);
@@ -165,8 +163,8 @@ static void cell_title(const ctx *c, size_t r, size_t j, ampel_buf *t) {
                      ampel_dataset_period(c->ds, (size_t)col->since)->label,
                      ampel_trend_label_de(e->trend));
     if (!isnan(e->change))
-      ampel_buf_printf(t, " (Veränderung %s%s%s", e->change > 0 ? "+" : "",
-                       v, isnan(e->trend_score) ? ")" : "");
+      ampel_buf_printf(t, " (Veränderung %s%s%s", e->change > 0 ? "+" : "", v,
+                       isnan(e->trend_score) ? ")" : "");
     if (!isnan(e->change) && !isnan(e->trend_score))
       ampel_buf_printf(t, ", %s SD)", s);
   } else {
@@ -191,8 +189,8 @@ static void draw_cell(ctx *c, size_t pr, size_t j, ampel_buf *t) {
     ampel_svg_rect(c->b, x, y, c->cw, c->ch, "url(#ampel-hatch)", NULL, 0,
                    NULL);
   symbol(c->b, c->pal, e->status, x + 17, y + c->ch / 2, unsure);
-  ampel_svg_text_opts o = {15, unsure ? "#595959" : NULL, 1, AMPEL_SVG_MIDDLE,
-                           0, NULL};
+  ampel_svg_text_opts o = {
+      15, unsure ? "#595959" : NULL, 1, AMPEL_SVG_MIDDLE, 0, NULL};
   ampel_svg_text(c->b, x + 39, y + c->ch / 2 + 5, arrow(e->trend), &o);
   ampel_svg_group_close(c->b);
 }
@@ -221,11 +219,20 @@ static void draw_row(ctx *c, size_t pr, ampel_buf *t) {
 
 static void draw_header(ctx *c) {
   ampel_svg_text_opts o = {11, NULL, 0, AMPEL_SVG_START, -90, NULL};
+  int differs = ampel_lights_periods_differ(c->l);
   for (size_t j = 0; j < c->l->n_cols; j++) {
     const ampel_indicator *ind = col_ind(c, j);
-    char tmp[256];
-    int cut = ampel_abbrev(ind->name, IND_CHARS, tmp, sizeof tmp);
-    o.title = cut ? ind->name : NULL;
+    char tmp[256], full[320];
+    /* Stand je Kennzahl: each header names its period */
+    const char *per = ampel_dataset_period(c->ds, c->l->cols[j].period)->label;
+    size_t room = differs ? strlen(per) + 3 : 0;
+    int cut = ampel_abbrev(ind->name, IND_CHARS - (int)room, tmp, sizeof tmp);
+    if (differs) {
+      size_t n = strlen(tmp);
+      snprintf(tmp + n, sizeof tmp - n, " (%s)", per);
+      snprintf(full, sizeof full, "%s (%s)", ind->name, per);
+    }
+    o.title = cut ? (differs ? full : ind->name) : NULL;
     ampel_svg_text(c->b, c->cx + ((double)j + 0.5) * c->cw + 4, c->cy - 8, tmp,
                    &o);
   }
@@ -252,8 +259,8 @@ static double wrapped(ctx *c, double x, double y, const char *text, int bold,
                       double size) {
   ampel_svg_text_opts o = {size, NULL, bold, AMPEL_SVG_START, 0, NULL};
   size_t n = ampel_svg_text_wrapped(
-      c->b, x, y, text, (size_t)((c->w - x - MARGIN) / (size * 0.6)),
-      size + 4, &o);
+      c->b, x, y, text, (size_t)((c->w - x - MARGIN) / (size * 0.6)), size + 4,
+      &o);
   return y + (double)n * (size + 4);
 }
 
@@ -362,28 +369,30 @@ static void method_note(const ctx *c, ampel_buf *t) {
   char b[32];
   ampel_format_de(c->l->band, -1, b, sizeof b);
   if (c->l->method == AMPEL_STATUS_METHOD_RELATIVE)
-    ampel_buf_printf(t, "Status: Abstand zur Referenz in Prozent der "
-                        "Referenz, r = p·(x − Ref)/|Ref|·100; gut ab r ≥ "
-                        "%s %%, kritisch ab r ≤ −%s %%. ",
+    ampel_buf_printf(t,
+                     "Status: Abstand zur Referenz in Prozent der "
+                     "Referenz, r = p·(x − Ref)/|Ref|·100; gut ab r ≥ "
+                     "%s %%, kritisch ab r ≤ −%s %%. ",
                      b, b);
   else
-    ampel_buf_printf(t, "Status: Abstand zur Referenz in "
-                        "Standardabweichungen der Gebiete, s = p·(x − "
-                        "Ref)/SD (p = +1 bei „hoch ist gut“, −1 bei "
-                        "„hoch "
-                        "ist schlecht“); gut ab s ≥ %s, kritisch ab s ≤ "
-                        "−%s. ",
+    ampel_buf_printf(t,
+                     "Status: Abstand zur Referenz in "
+                     "Standardabweichungen der Gebiete, s = p·(x − "
+                     "Ref)/SD (p = +1 bei „hoch ist gut“, −1 bei "
+                     "„hoch "
+                     "ist schlecht“); gut ab s ≥ %s, kritisch ab s ≤ "
+                     "−%s. ",
                      b, b);
   ampel_buf_puts(t, "Entwicklung: Veränderung des Gebiets minus "
                     "Veränderung der Referenz, in Standardabweichungen der "
                     "Veränderungen; besser/schlechter ab ±");
-  ampel_format_de(c->l->method == AMPEL_STATUS_METHOD_SD
-                      ? c->l->band
-                      : AMPEL_BAND_DEFAULT,
+  ampel_format_de(c->l->method == AMPEL_STATUS_METHOD_SD ? c->l->band
+                                                         : AMPEL_BAND_DEFAULT,
                   -1, b, sizeof b);
-  ampel_buf_printf(t, "%s. Unter 3 Gebieten mit Werten oder ohne Streuung: "
-                      "ohne Bewertung. Neutrale Kennzahlen werden nicht "
-                      "bewertet.",
+  ampel_buf_printf(t,
+                   "%s. Unter 3 Gebieten mit Werten oder ohne Streuung: "
+                   "ohne Bewertung. Neutrale Kennzahlen werden nicht "
+                   "bewertet.",
                    b);
 }
 
@@ -394,9 +403,8 @@ static void ref_note(const ctx *c, ampel_buf *t) {
     ampel_buf_printf(t, "%s%s: %s", j ? "; " : "", col_ind(c, j)->key,
                      ampel_ref_method_label_de(col->ref.method));
     if (col->since >= 0)
-      ampel_buf_printf(
-          t, ", Entwicklung seit %s",
-          ampel_dataset_period(c->ds, (size_t)col->since)->label);
+      ampel_buf_printf(t, ", Entwicklung seit %s",
+                       ampel_dataset_period(c->ds, (size_t)col->since)->label);
   }
   ampel_buf_puts(t, ".");
 }
@@ -435,12 +443,17 @@ static void summary(const ctx *c, ampel_buf *t) {
   size_t n[4] = {0, 0, 0, 0};
   for (size_t i = 0; i < l->n_areas * l->n_cols; i++)
     n[l->cells[i].status]++;
-  ampel_buf_printf(t, "Ampel für %zu Gebiete der Ebene %s und %zu Kennzahlen "
-                      "im Zeitraum %s: %zu gut, %zu durchschnittlich, %zu "
-                      "kritisch, %zu ohne Bewertung. ",
+  char st[96];
+  ampel_buf_printf(t,
+                   "Ampel für %zu Gebiete der Ebene %s und %zu Kennzahlen"
+                   "%s%s: %zu gut, %zu durchschnittlich, %zu "
+                   "kritisch, %zu ohne Bewertung. ",
                    l->n_areas, l->level, l->n_cols,
-                   ampel_dataset_period(c->ds, l->period)->label, n[0], n[1],
-                   n[2], n[3]);
+                   ampel_lights_periods_differ(l) ? ", " : " im Zeitraum ",
+                   ampel_stand_label_de(c->ds, l->period,
+                                        ampel_lights_periods_differ(l), st,
+                                        sizeof st),
+                   n[0], n[1], n[2], n[3]);
   size_t k = 0;
   for (size_t i = 0; i < l->n_areas && k < 3; i++) {
     size_t before = t->len;
@@ -464,18 +477,23 @@ static void summary(const ctx *c, ampel_buf *t) {
 
 static void draw_titles(ctx *c) {
   char t[512], b[32];
+  char st[96];
   snprintf(t, sizeof t, "Ampel: %s, %s", c->l->level,
-           ampel_dataset_period(c->ds, c->l->period)->label);
+           ampel_stand_label_de(c->ds, c->l->period,
+                                ampel_lights_periods_differ(c->l), st,
+                                sizeof st));
   ampel_svg_text_opts o = {18, NULL, 1, AMPEL_SVG_START, 0, NULL};
   ampel_svg_text(c->b, MARGIN, 32, t, &o);
   ampel_format_de(c->l->band, -1, b, sizeof b);
   if (c->l->method == AMPEL_STATUS_METHOD_RELATIVE)
-    snprintf(t, sizeof t, "Status: Abweichung von der Referenz um mindestens "
-                          "%s %% · Pfeil: Entwicklung",
+    snprintf(t, sizeof t,
+             "Status: Abweichung von der Referenz um mindestens "
+             "%s %% · Pfeil: Entwicklung",
              b);
   else
-    snprintf(t, sizeof t, "Status: Abweichung von der Referenz um mindestens "
-                          "%s Standardabweichungen · Pfeil: Entwicklung",
+    snprintf(t, sizeof t,
+             "Status: Abweichung von der Referenz um mindestens "
+             "%s Standardabweichungen · Pfeil: Entwicklung",
              b);
   o.size = 12;
   o.bold = 0;
@@ -491,8 +509,7 @@ static void draw_titles(ctx *c) {
 }
 
 void ampel_lights_write_svg(const ampel_lights *l, const ampel_dataset *ds,
-                            const ampel_lights_render_opts *o,
-                            ampel_buf *out) {
+                            const ampel_lights_render_opts *o, ampel_buf *out) {
   ctx c;
   memset(&c, 0, sizeof c);
   c.l = l;
@@ -529,8 +546,10 @@ void ampel_lights_write_svg(const ampel_lights *l, const ampel_dataset *ds,
   ampel_buf_init(&cell);
   summary(&c, &t);
   char title[512];
+  char st[96];
   snprintf(title, sizeof title, "Ampel: %s, %s", l->level,
-           ampel_dataset_period(ds, l->period)->label);
+           ampel_stand_label_de(ds, l->period, ampel_lights_periods_differ(l),
+                                st, sizeof st));
   ampel_svg_begin(out, c.w, c.h, title, t.data ? t.data : "");
   ampel_buf_puts(out, "<defs>\n");
   ampel_svg_hatch(out, "ampel-hatch", "#bdbdbd");

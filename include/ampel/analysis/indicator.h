@@ -47,13 +47,23 @@ AMPEL_WUR ampel_status ampel_analysis_indicator(const ampel_dataset *ds,
                                                 ampel_diags *diags);
 
 /* Selection from the level, period and indicators options; one_key (may
- * be NULL) instead of the indicators option. Release with
+ * be NULL) instead of the indicators option. Without a period option the
+ * selection is "Stand je Kennzahl" (ampel_select_latest; the option stand
+ * limits it); with one, every indicator at that period. Release with
  * ampel_selection_release (also on error). */
 AMPEL_WUR ampel_status ampel_analysis_select(const ampel_dataset *ds,
                                              const ampel_query *q,
                                              const char *one_key,
                                              ampel_selection *out,
                                              ampel_diags *diags);
+/* The same with one period for all indicators (the newest with values
+ * when no period option is given): for questions that compare
+ * indicators within one period, such as correlations. */
+AMPEL_WUR ampel_status ampel_analysis_select_strict(const ampel_dataset *ds,
+                                                    const ampel_query *q,
+                                                    const char *one_key,
+                                                    ampel_selection *out,
+                                                    ampel_diags *diags);
 
 /* Competition ranks of v[0..n-1]: 1 = most favourable (the highest, the
  * lowest for higher_is_worse); equal values share a rank. NaN values and
