@@ -73,16 +73,24 @@ static long newest_with(const ampel_dataset *ds, const char *lv, size_t ind,
   return -1;
 }
 
-/* Indicators with a value on the level in any period. */
-static size_t level_score_any(const ampel_dataset *ds, const char *lv) {
+/* Indicators with a value on the level in any period: of keys[0..nk-1]
+ * when nk > 0, else of all. */
+static size_t level_score_any(const ampel_dataset *ds, const char *lv,
+                              const char *const *keys, size_t nk) {
   size_t n = 0, np = ampel_dataset_n_periods(ds);
-  for (size_t i = 0; i < ampel_dataset_n_indicators(ds); i++)
-    n += newest_with(ds, lv, i, np, 1) >= 0;
+  size_t ni = nk ? nk : ampel_dataset_n_indicators(ds);
+  for (size_t k = 0; k < ni; k++) {
+    long i = nk ? ampel_dataset_find_indicator(ds, keys[k]) : (long)k;
+    n += i >= 0 && newest_with(ds, lv, (size_t)i, np, 1) >= 0;
+  }
   return n;
 }
 
+/* any_period: score levels by the indicators keys[0..nk-1] (all when nk
+ * is 0) with values in any period. */
 static ampel_status pick_level(const ampel_dataset *ds, const char *level,
                                long want_period, int any_period,
+                               const char *const *keys, size_t nk,
                                ampel_selection *s, ampel_diags *diags) {
   size_t n_lv = 0;
   const char **lv = ampel_dataset_levels(ds, &n_lv);
@@ -105,7 +113,7 @@ static ampel_status pick_level(const ampel_dataset *ds, const char *level,
     for (size_t i = 0; i < n_lv; i++) {
       size_t np = ampel_dataset_n_periods(ds), score = 0;
       if (any_period)
-        score = level_score_any(ds, lv[i]);
+        score = level_score_any(ds, lv[i], keys, nk);
       else if (want_period >= 0)
         score = level_score(ds, lv[i], (size_t)want_period);
       else if (np > 0) {
@@ -183,7 +191,7 @@ ampel_status ampel_select(const ampel_dataset *ds, const char *level,
       return AMPEL_E_USAGE;
     }
   }
-  ampel_status st = pick_level(ds, level, want, 0, s, diags);
+  ampel_status st = pick_level(ds, level, want, 0, NULL, 0, s, diags);
   if (st != AMPEL_OK)
     return st;
   if (want < 0)
@@ -283,7 +291,17 @@ ampel_status ampel_select_latest(const ampel_dataset *ds, const char *level,
       return AMPEL_E_USAGE;
     }
   }
-  ampel_status st = pick_level(ds, level, -1, 1, s, diags);
+  ampel_status st = AMPEL_OK;
+  for (size_t k = 0; k < n_keys; k++)
+    if (ampel_dataset_find_indicator(ds, ind_keys[k]) < 0) {
+      ampel_diags_error(diags, AMPEL_E_USAGE,
+                        "unbekannte Kennzahl '%s' (siehe 'ampel list "
+                        "indicators')",
+                        ind_keys[k]);
+      st = AMPEL_E_USAGE;
+    }
+  if (st == AMPEL_OK)
+    st = pick_level(ds, level, -1, 1, ind_keys, n_keys, s, diags);
   if (st != AMPEL_OK)
     return st;
   s->root = ampel_dataset_root(ds);

@@ -146,7 +146,8 @@ static void profile_row(rp_ctx *c, size_t area, size_t j, long lr,
     ampel_svg_rect(c->b, RP_ML, c->y, RP_CW, h, "#f5f7f9", NULL, 0, NULL);
   name_ud u = {c, c->y + 10.5, 0};
   ampel_wrap(label, 40, name_line, &u);
-  rp_cell_text(c->ds, area, ind, c->sel.period, val, sizeof val);
+  rp_cell_text(c->ds, area, ind, ampel_selection_period(&c->sel, j), val,
+               sizeof val);
   const ampel_lights_cell *e =
       lr >= 0 ? ampel_lights_at(&c->lights, (size_t)lr, j) : NULL;
   ampel_format_de(c->lights.cols[j].ref.value, in->decimals, ref, sizeof ref);

@@ -53,7 +53,11 @@ static double title_facts(rp_ctx *c, double y) {
   char tmp[256], date[32];
   ampel_buf *b = c->b;
   y = fact(b, y, "Gebietsebene", c->sel.level);
-  y = fact(b, y, "Zeitraum", ampel_dataset_period(c->ds, c->sel.period)->label);
+  char st[96];
+  y = fact(b, y, "Zeitraum",
+           ampel_stand_label_de(c->ds, c->sel.period,
+                                ampel_lights_periods_differ(&c->lights), st,
+                                sizeof st));
   snprintf(tmp, sizeof tmp, "%zu Gebiete, %zu Kennzahlen", c->sel.n_areas,
            c->sel.n_inds);
   y = fact(b, y, "Umfang", tmp);
@@ -99,8 +103,12 @@ void rp_title_page(rp_ctx *c) {
   y += 30 *
        (double)ampel_svg_text_wrapped(b, RP_ML, y, c->r->title, 32, 30, &to);
   char sub[256];
-  snprintf(sub, sizeof sub, "Ampelbericht %s – Stand %s", c->sel.level,
-           ampel_dataset_period(c->ds, c->sel.period)->label);
+  char st[96];
+  snprintf(sub, sizeof sub, "Ampelbericht %s – %s%s", c->sel.level,
+           ampel_lights_periods_differ(&c->lights) ? "" : "Stand ",
+           ampel_stand_label_de(c->ds, c->sel.period,
+                                ampel_lights_periods_differ(&c->lights), st,
+                                sizeof st));
   rp_text(b, RP_ML, y + 4, sub, 15, 0, RP_INK, AMPEL_SVG_START);
   ampel_svg_line(b, RP_ML, y + 24, RP_W - RP_ML, y + 24, RP_ACCENT, 1.2);
   y = title_facts(c, y + 52);
@@ -222,7 +230,8 @@ static void lt_cell(rp_ctx *c, const lt_geo *g, size_t r, size_t j, double x,
   ampel_rgb_hex(bg, hex);
   ampel_svg_rect(c->b, x + 1, y + 1, g->col_w - 2, g->row_h - 2, hex, NULL, 0,
                  ampel_light_label_de(e->status));
-  rp_cell_text(c->ds, area, ind, c->sel.period, val, sizeof val);
+  rp_cell_text(c->ds, area, ind, ampel_selection_period(&c->sel, j), val,
+               sizeof val);
   snprintf(txt, sizeof txt, "%s%s%s", val, small ? "\xc2\xb9" : "",
            trend_arrow(e->trend));
   ampel_rgb fg = ampel_rgb_text_on(bg);

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
-#include "ampel/buf.h"
 #include "ampel/analysis/lights.h"
+#include "ampel/buf.h"
 #include "ampel/report.h"
 #include "ampel/svg.h"
 #include "ampel/xlsx_export.h"
@@ -200,7 +200,8 @@ static void amp_cell(xw *x, lxw_worksheet *ws, const ampel_lights_answer *a,
   size_t area = a->lights.area_ids[r], ind = a->sel.inds[j];
   lxw_col_t col = (lxw_col_t)(2 + 2 * j);
   const ampel_lights_cell *e = ampel_lights_at(&a->lights, r, j);
-  ampel_cell_ref c = ampel_dataset_get(x->ds, area, ind, a->sel.period);
+  ampel_cell_ref c =
+      ampel_dataset_get(x->ds, area, ind, a->lights.cols[j].period);
   int small = a->reason[r] == AMPEL_REASON_SMALL;
   if (c.present && ampel_flag_has_value(c.flag) && isfinite(c.value)) {
     lxw_format *f =
@@ -224,18 +225,22 @@ static void amp_cell(xw *x, lxw_worksheet *ws, const ampel_lights_answer *a,
   worksheet_write_string(ws, row, col + 1, arrow(e->trend), x->f.center);
 }
 
-static void amp_header(xw *x, lxw_worksheet *ws,
-                       const ampel_lights_answer *a) {
+static void amp_header(xw *x, lxw_worksheet *ws, const ampel_lights_answer *a) {
   worksheet_write_string(ws, HEAD_ROW, 0, "Gebiet", x->f.head);
   worksheet_write_string(ws, HEAD_ROW, 1, "Gebietsname", x->f.head);
   worksheet_set_column(ws, 0, 0, 14, NULL);
   worksheet_set_column(ws, 1, 1, 24, NULL);
+  int differs = ampel_lights_periods_differ(&a->lights);
   for (size_t j = 0; j < a->sel.n_inds; j++) {
     const ampel_indicator *in = ampel_dataset_indicator(x->ds, a->sel.inds[j]);
     char h[512];
-    snprintf(h, sizeof h, "%s%s%s%s", in->name,
+    /* Stand je Kennzahl: the column names its period */
+    const char *per =
+        ampel_dataset_period(x->ds, a->lights.cols[j].period)->label;
+    snprintf(h, sizeof h, "%s%s%s%s%s%s%s", in->name,
              in->unit && *in->unit ? " (" : "", in->unit ? in->unit : "",
-             in->unit && *in->unit ? ")" : "");
+             in->unit && *in->unit ? ")" : "", differs ? " [" : "",
+             differs ? per : "", differs ? "]" : "");
     lxw_col_t col = (lxw_col_t)(2 + 2 * j);
     worksheet_write_string(ws, HEAD_ROW, col, h, x->f.head);
     worksheet_write_string(ws, HEAD_ROW, col + 1, "Entw.", x->f.head);
@@ -269,8 +274,11 @@ static ampel_status sheet_ampel(xw *x, ampel_diags *diags) {
   }
   lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Ampel");
   char title[256];
+  char st[96];
   snprintf(title, sizeof title, "Ampel: %s, %s", a->sel.level,
-           ampel_dataset_period(x->ds, a->sel.period)->label);
+           ampel_stand_label_de(x->ds, a->sel.period,
+                                ampel_lights_periods_differ(&a->lights), st,
+                                sizeof st));
   sheet_top(x, ws, title);
   amp_header(x, ws, a);
   lxw_row_t row = HEAD_ROW;
@@ -323,9 +331,8 @@ static void sheet_kennzahlen(xw *x) {
       worksheet_write_string(ws, r, c, v[c] ? v[c] : "", x->f.wrap);
     if (in->decimals >= 0)
       worksheet_write_number(ws, r, 8, in->decimals, NULL);
-    worksheet_write_string(ws, r, 9,
-                           x->o->is_count && x->o->is_count[i] ? "ja" : "nein",
-                           NULL);
+    worksheet_write_string(
+        ws, r, 9, x->o->is_count && x->o->is_count[i] ? "ja" : "nein", NULL);
   }
   worksheet_freeze_panes(ws, HEAD_ROW + 1, 1);
   worksheet_autofilter(ws, HEAD_ROW, 0, r, 9);
