@@ -245,14 +245,16 @@ const char *page_status_symbol(int status) {
 }
 
 const char *page_trend_label(int trend) {
-  static const char *const l[] = {"verbessert", "stabil", "verschlechtert",
-                                  "keine Entwicklung"};
-  return trend >= 0 && trend <= 3 ? l[trend] : "";
+  static const char *const l[] = {
+      "verbessert", "stabil",   "verschlechtert", "keine Entwicklung",
+      "gestiegen",  "gesunken", "gleich"};
+  return trend >= 0 && trend < AMPEL_TREND_COUNT_ ? l[trend] : "";
 }
 
 const char *page_trend_symbol(int trend) {
-  static const char *const s[] = {"↗", "→", "↘", "–"};
-  return trend >= 0 && trend <= 3 ? s[trend] : "";
+  /* neutral directions: plain arrows, no colour (style.css tr-4..6) */
+  static const char *const s[] = {"↗", "→", "↘", "–", "↑", "↓", "="};
+  return trend >= 0 && trend < AMPEL_TREND_COUNT_ ? s[trend] : "";
 }
 
 const char *page_polarity_label(ampel_polarity p) {

@@ -52,16 +52,23 @@ typedef enum ampel_trend {
   AMPEL_TREND_BETTER = 0,
   AMPEL_TREND_STABLE = 1,
   AMPEL_TREND_WORSE = 2,
-  AMPEL_TREND_NONE = 3
+  AMPEL_TREND_NONE = 3,
+  /* a neutral indicator's development, without judgement (METHODS.md §9) */
+  AMPEL_TREND_UP = 4,
+  AMPEL_TREND_DOWN = 5,
+  AMPEL_TREND_SAME = 6,
+  AMPEL_TREND_COUNT_ = 7
 } ampel_trend;
 
 /* CSV names: "good", "average", "critical", "none". Static strings. */
 const char *ampel_light_name(ampel_light l);
 /* "gut", "durchschnittlich", "kritisch", "ohne Bewertung". */
 const char *ampel_light_label_de(ampel_light l);
-/* CSV names: "better", "stable", "worse", "none". */
+/* CSV names: "better", "stable", "worse", "none"; for neutral indicators
+ * "up", "down", "same". */
 const char *ampel_trend_name(ampel_trend t);
-/* "besser", "stabil", "schlechter", "keine Angabe". */
+/* "besser", "stabil", "schlechter", "keine Angabe"; "gestiegen",
+ * "gesunken", "gleich". */
 const char *ampel_trend_label_de(ampel_trend t);
 
 /* ---------------------------------------------------------------------- */

@@ -16,16 +16,23 @@ ampel_light ampel_light_classify(double score, double band) {
   return AMPEL_LIGHT_AVERAGE;
 }
 
+/* A neutral indicator's direction by the same band, without judgement. */
+static ampel_trend direction(double score, double band) {
+  switch (ampel_light_classify(score, band)) {
+  case AMPEL_LIGHT_GOOD: return AMPEL_TREND_UP;
+  case AMPEL_LIGHT_AVERAGE: return AMPEL_TREND_SAME;
+  case AMPEL_LIGHT_CRITICAL: return AMPEL_TREND_DOWN;
+  case AMPEL_LIGHT_NONE: break;
+  }
+  return AMPEL_TREND_NONE;
+}
+
 ampel_trend ampel_trend_classify(double score, double band) {
   switch (ampel_light_classify(score, band)) {
-  case AMPEL_LIGHT_GOOD:
-    return AMPEL_TREND_BETTER;
-  case AMPEL_LIGHT_AVERAGE:
-    return AMPEL_TREND_STABLE;
-  case AMPEL_LIGHT_CRITICAL:
-    return AMPEL_TREND_WORSE;
-  case AMPEL_LIGHT_NONE:
-    return AMPEL_TREND_NONE;
+  case AMPEL_LIGHT_GOOD: return AMPEL_TREND_BETTER;
+  case AMPEL_LIGHT_AVERAGE: return AMPEL_TREND_STABLE;
+  case AMPEL_LIGHT_CRITICAL: return AMPEL_TREND_WORSE;
+  case AMPEL_LIGHT_NONE: return AMPEL_TREND_NONE;
   }
   return AMPEL_TREND_NONE;
 }
@@ -124,6 +131,7 @@ static void change_sd(const double *x_t, const double *x_t0, size_t n,
   *out_m = m;
 }
 
+/* colour: 1 a judged trend, 2 a neutral indicator's direction, 0 none */
 static void put_trend(double *change, double *score, ampel_trend *trend,
                       size_t i, double d, double tau, int colour, double band) {
   if (change)
@@ -131,7 +139,9 @@ static void put_trend(double *change, double *score, ampel_trend *trend,
   if (score)
     score[i] = tau;
   if (trend)
-    trend[i] = colour ? ampel_trend_classify(tau, band) : AMPEL_TREND_NONE;
+    trend[i] = colour == 1   ? ampel_trend_classify(tau, band)
+               : colour == 2 ? direction(tau, band)
+                             : AMPEL_TREND_NONE;
 }
 
 ampel_status ampel_light_trend(const double *x_t, const double *x_t0, size_t n,
@@ -148,8 +158,9 @@ ampel_status ampel_light_trend(const double *x_t, const double *x_t0, size_t n,
   if (x_t0)
     change_sd(x_t, x_t0, n, &sd_d, &m);
   int defined = isfinite(d_ref) && sd_d > 0.0;
-  int colour = defined && m >= AMPEL_LIGHT_MIN_AREAS &&
-               opts->polarity != AMPEL_POL_NEUTRAL;
+  int colour = !(defined && m >= AMPEL_LIGHT_MIN_AREAS) ? 0
+               : opts->polarity != AMPEL_POL_NEUTRAL    ? 1
+                                                        : 2;
   for (size_t i = 0; i < n; i++) {
     double d = NAN, tau = NAN;
     if (x_t0 && isfinite(x_t[i]) && isfinite(x_t0[i]))

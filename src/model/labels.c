@@ -67,6 +67,10 @@ const char *ampel_trend_name(ampel_trend t) {
   case AMPEL_TREND_STABLE: return "stable";
   case AMPEL_TREND_WORSE: return "worse";
   case AMPEL_TREND_NONE: return "none";
+  case AMPEL_TREND_UP: return "up";
+  case AMPEL_TREND_DOWN: return "down";
+  case AMPEL_TREND_SAME: return "same";
+  case AMPEL_TREND_COUNT_: break;
   }
   return "none";
 }
@@ -77,6 +81,10 @@ const char *ampel_trend_label_de(ampel_trend t) {
   case AMPEL_TREND_STABLE: return "stabil";
   case AMPEL_TREND_WORSE: return "schlechter";
   case AMPEL_TREND_NONE: return "keine Angabe";
+  case AMPEL_TREND_UP: return "gestiegen";
+  case AMPEL_TREND_DOWN: return "gesunken";
+  case AMPEL_TREND_SAME: return "gleich";
+  case AMPEL_TREND_COUNT_: break;
   }
   return "keine Angabe";
 }

@@ -124,6 +124,11 @@ static const char *arrow(ampel_trend t) {
   case AMPEL_TREND_STABLE: return "→";
   case AMPEL_TREND_WORSE: return "↓";
   case AMPEL_TREND_NONE: return "";
+  /* a neutral indicator's direction: dashed arrows, no judgement */
+  case AMPEL_TREND_UP: return "⇡";
+  case AMPEL_TREND_DOWN: return "⇣";
+  case AMPEL_TREND_SAME: return "=";
+  case AMPEL_TREND_COUNT_: break;
   }
   return "";
 }

@@ -167,6 +167,9 @@ static const char *trend_arrow(ampel_trend t) {
   case AMPEL_TREND_BETTER: return " \xe2\x86\x97"; /* ↗ */
   case AMPEL_TREND_WORSE: return " \xe2\x86\x98";  /* ↘ */
   case AMPEL_TREND_STABLE: return " \xe2\x86\x92"; /* → */
+  case AMPEL_TREND_UP: return " \xe2\x86\x91";     /* ↑ neutral */
+  case AMPEL_TREND_DOWN: return " \xe2\x86\x93";   /* ↓ neutral */
+  case AMPEL_TREND_SAME: return " =";
   default: return "";
   }
 }

@@ -189,7 +189,10 @@ static ampel_status sheet_werte(xw *x, ampel_diags *diags) {
 /* ---- Ampel --------------------------------------------------------------- */
 
 static const char *arrow(ampel_trend t) {
-  return t == AMPEL_TREND_BETTER   ? "\xe2\x86\x97"
+  return t == AMPEL_TREND_UP       ? "\xe2\x86\x91" /* ↑ neutral */
+         : t == AMPEL_TREND_DOWN   ? "\xe2\x86\x93" /* ↓ */
+         : t == AMPEL_TREND_SAME   ? "="
+         : t == AMPEL_TREND_BETTER ? "\xe2\x86\x97"
          : t == AMPEL_TREND_WORSE  ? "\xe2\x86\x98"
          : t == AMPEL_TREND_STABLE ? "\xe2\x86\x92"
                                    : "";

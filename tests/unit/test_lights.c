@@ -307,14 +307,19 @@ static void test_trend_stable_and_worse_polarity(void **state) {
   assert_int_equal(tr[0], AMPEL_TREND_BETTER);
   assert_int_equal(tr[2], AMPEL_TREND_WORSE);
   assert_int_equal(tr[4], AMPEL_TREND_STABLE);
-  /* neutral: same tau with p = +1, no trend */
+  /* neutral: the same tau with p = +1 and a direction without judgement
+   * by the same band (METHODS.md §9): gesunken, gestiegen, gleich */
   o.polarity = AMPEL_POL_NEUTRAL;
   assert_int_equal(
       ampel_light_trend(t1, t0, 5, 12.0, 10.0, &o, NULL, tau, tr, NULL),
       AMPEL_OK);
   assert_true(fx_close(tau[0], -k, 1e-15, 0.0));
+  const ampel_trend want[] = {AMPEL_TREND_DOWN, AMPEL_TREND_DOWN,
+                              AMPEL_TREND_UP, AMPEL_TREND_UP, AMPEL_TREND_SAME};
   for (int i = 0; i < 5; i++)
-    assert_int_equal(tr[i], AMPEL_TREND_NONE);
+    assert_int_equal(tr[i], want[i]);
+  assert_string_equal(ampel_trend_name(tr[0]), "down");
+  assert_string_equal(ampel_trend_label_de(tr[2]), "gestiegen");
 }
 
 static void test_trend_none_cases(void **state) {

@@ -36,7 +36,7 @@ typedef struct ampel_overview_answer {
                                                trends */
   size_t n_better;
   int any_trend;      /* some indicator has a comparison period */
-  size_t n_trend[4];  /* cells better, stable, worse, none */
+  size_t n_trend[AMPEL_TREND_COUNT_]; /* cells per ampel_trend */
 } ampel_overview_answer;
 
 /* Answers the question. Errors of the lights question (bad options)
