@@ -51,6 +51,15 @@ void ampel_store_close(ampel_store *st);
  * 0 for a file path. */
 int ampel_store_location_is_url(const char *location);
 
+/* 1 when writing a file at `path` would overwrite the SQLite database at
+ * `location` or one of its side files (`-wal`, `-shm`, `-journal`): the
+ * same file (device and inode, symbolic links followed) or, for a path or
+ * side file that does not exist yet, the same name in the same directory
+ * (directories resolved with realpath). 0 otherwise, and always 0 for a
+ * PostgreSQL URL. Every command that writes an output file asks this
+ * first (issue 16: `ampel export -o ampel.db` overwrote the database). */
+int ampel_store_owns_path(const char *location, const char *path);
+
 /* Which engine: "sqlite" or "postgresql" (static string). */
 const char *ampel_store_engine(const ampel_store *st);
 
