@@ -75,6 +75,13 @@ ampel_status ampel_store_load(ampel_store *st, int what,
                               ampel_dataset **out_ds,
                               ampel_diags *diags) AMPEL_WUR;
 
+/* Why the last write failed, in German, e.g. "der Datenträger ist voll
+ * (SQLite-Fehler 13)" or "die Datenbank ist gesperrt: eine andere Einfuhr
+ * läuft ..." (disk full, out of memory, a held lock, damage, read-only):
+ * the first failure since the last ampel_store_begin(). NULL when nothing
+ * failed or the engine cannot say. Borrowed; valid until the next call. */
+const char *ampel_store_last_error(ampel_store *st);
+
 ampel_status ampel_store_begin(ampel_store *st) AMPEL_WUR;
 ampel_status ampel_store_commit(ampel_store *st) AMPEL_WUR;
 ampel_status ampel_store_rollback(ampel_store *st);

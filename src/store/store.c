@@ -203,6 +203,13 @@ ampel_status ampel_store_datenstaende(ampel_store *st, ampel_datenstand_fn fn,
   return st->ops->datenstand_list(st->impl, fn, ud);
 }
 
+const char *ampel_store_last_error(ampel_store *st) {
+  const char *e = st && st->ops == &ampel_sqlite_ops
+                      ? ampel_sqlite_last_error(st->impl)
+                      : NULL;
+  return e && *e ? e : NULL;
+}
+
 void ampel_data_version_format(const ampel_data_version *v, char *buf,
                                size_t size) {
   if (!v || v->id == 0) {
