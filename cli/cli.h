@@ -38,10 +38,13 @@ const char *cli_db_path(const cli_common *c);
 /* Open the store, printing problems; NULL on failure (*out_exit set). */
 ampel_store *cli_open_store(const cli_common *c, int mode, int *out_exit);
 
-/* Removes a SQLite database (and its -wal/-shm files) that this run
+/* Removes a SQLite database (and its -wal/-shm/-journal files) that this run
  * created and then could not fill: no empty database is left behind.
  * Does nothing for a postgresql:// location. */
 void cli_remove_new_db(const char *path);
+/* Truncates a database file that was empty (0 bytes) before a failed run
+ * back to 0 bytes and removes its side files. */
+void cli_empty_db(const char *path);
 
 /* Now, or $SOURCE_DATE_EPOCH for reproducible outputs. */
 int64_t cli_now(void);

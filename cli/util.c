@@ -169,13 +169,28 @@ int cli_table_kind(const cli_call *call) {
   return CLI_KIND_UNKNOWN;
 }
 
+/* The -wal, -shm and -journal files SQLite keeps beside a database. */
+static void remove_side_files(const char *path) {
+  static const char *const sfx[] = {"-wal", "-shm", "-journal"};
+  char side[4096];
+  for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+    snprintf(side, sizeof side, "%s%s", path, sfx[i]);
+    unlink(side);
+  }
+}
+
 void cli_remove_new_db(const char *path) {
   if (ampel_store_location_is_url(path))
     return; /* a server database is never a file of ours */
   unlink(path);
-  char side[4096];
-  snprintf(side, sizeof side, "%s-wal", path);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", path);
-  unlink(side);
+  remove_side_files(path);
+}
+
+void cli_empty_db(const char *path) {
+  if (ampel_store_location_is_url(path))
+    return;
+  if (truncate(path, 0) != 0)
+    cli_warn("'%s' konnte nicht wieder geleert werden: %s", path,
+             strerror(errno));
+  remove_side_files(path);
 }
