@@ -147,7 +147,7 @@ ampel_status ampel_geojson_read(const char *data, size_t len,
  * as the line: FILE:RECORD:1; problems of a file header carry no record.
  * The files are checked before they are read (sizes against the counts
  * in the headers, the index against the records, shape types, bounding
- * boxes against the points, deletion flags; docs/formats.md), so a cut
+ * boxes against the points, deletion flags; docs/karten.md), so a cut
  * or damaged file is an error (AMPEL_E_DATA), never a crash or silently
  * wrong shapes. shapelib's own (English) messages are not shown. */
 ampel_status ampel_shapefile_read(const char *path,
