@@ -13,6 +13,9 @@
 #   make run        build, prepare the example database, start the dashboard
 #                   (EXAMPLE=nrw-kreise for the second example, PORT=8080)
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS=300 per target)
+#   make fuzz-long  every fuzz target FUZZ_SECONDS (default 600) on a kept
+#                   corpus, writes fuzz/STATUS.md (FUZZ_MERGE=1: merge new
+#                   coverage into fuzz/corpus/)
 #   make bench      benchmarks against DuckDB, pandas, SciPy (bench/)
 #   make golden-update  rewrite the expected files of the golden tests
 #   make format     clang-format
@@ -48,7 +51,8 @@ SAN_ENV = AMPEL_TEST_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 .PHONY: all deps deps-check deps-test deps-bench build check test test-build \
-        test-fast test-asan build-san build-fuzz fuzz fuzz-short run example \
+        test-fast test-asan build-san build-fuzz fuzz fuzz-short fuzz-long \
+        run example \
         bench install man golden-update format clean
 
 all: deps
@@ -109,6 +113,14 @@ fuzz-short: build-fuzz
 fuzz: deps-test
 	@$(MAKE) --no-print-directory build-fuzz
 	scripts/fuzz-run $(BUILD_FUZZ) $(FUZZ_SECONDS) $(JOBS)
+
+# The long run (scripts/fuzz-long): 600 s per target unless FUZZ_SECONDS is
+# given on the command line or in the environment.
+FUZZ_MERGE ?= 0
+FUZZ_LONG_SECONDS = $(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
+fuzz-long: deps-test
+	@$(MAKE) --no-print-directory build-fuzz
+	scripts/fuzz-long $(BUILD_FUZZ) $(FUZZ_LONG_SECONDS) $(JOBS) $(FUZZ_MERGE)
 
 # The man page is made from `ampel --help` at build time (scripts/gen-man,
 # target ampel-man); `cmake --install` puts it under share/man/man1.

@@ -38,10 +38,13 @@ const char *cli_db_path(const cli_common *c);
 /* Open the store, printing problems; NULL on failure (*out_exit set). */
 ampel_store *cli_open_store(const cli_common *c, int mode, int *out_exit);
 
-/* Removes a SQLite database (and its -wal/-shm files) that this run
+/* Removes a SQLite database (and its -wal/-shm/-journal files) that this run
  * created and then could not fill: no empty database is left behind.
  * Does nothing for a postgresql:// location. */
 void cli_remove_new_db(const char *path);
+/* Truncates a database file that was empty (0 bytes) before a failed run
+ * back to 0 bytes and removes its side files. */
+void cli_empty_db(const char *path);
 
 /* Now, or $SOURCE_DATE_EPOCH for reproducible outputs. */
 int64_t cli_now(void);
@@ -50,8 +53,34 @@ int64_t cli_now(void);
 int cli_file_sink(void *ud, const char *data, size_t len);
 
 /* Writes buf's content to path ("-" = stdout) atomically (temp file +
- * rename). Prints problems; returns an exit code. */
+ * rename, output.c). Prints problems; returns an exit code. */
 int cli_write_output(const char *path, const char *data, size_t len);
+
+/* An output file being written (output.c): a new temporary file beside
+ * the target (mkstemp: O_EXCL, unpredictable name, no symlink followed),
+ * renamed over the target when complete. */
+typedef struct cli_out {
+  FILE *f;          /* where to write; stdout for "-" */
+  const char *path; /* the target (borrowed) */
+  char *tmp;        /* the temporary file; NULL for stdout */
+} cli_out;
+/* Opens o for path ("-": stdout); EXIT_OK, or an exit code after printing
+ * the problem. */
+int cli_out_open(cli_out *o, const char *path);
+/* For writers that take a file name (XLSX): creates the temporary file
+ * (its name ends in suffix, e.g. ".xlsx") and closes it; the writer then
+ * writes to o->tmp. Finish with cli_out_close. */
+int cli_out_reserve(cli_out *o, const char *path, const char *suffix);
+/* ok: flushes, fsyncs and renames the temporary file over the target
+ * (then fsyncs the directory); otherwise removes it. Prints problems of
+ * its own; returns EXIT_OK only when ok and everything worked. */
+int cli_out_close(cli_out *o, int ok);
+
+/* Refuses an output file option (-o, --tree, --sensitivity-out) that names
+ * the database or one of its side files: prints the message and returns
+ * EXIT_DATA; EXIT_OK otherwise (output.c). */
+typedef struct cli_call cli_call;
+int cli_check_outputs(const cli_call *call);
 
 /* Prints the help text of a command (from help.c) to out. */
 void cli_help(const char *cmd, FILE *out);
@@ -66,13 +95,13 @@ int cli_has_help(const char *cmd);
 typedef struct cli_command cli_command;
 
 /* One run of a command whose options come from the option table. */
-typedef struct cli_call {
+struct cli_call {
   const cli_command *cmd;
   cli_common *common;
   ampel_query q;          /* parsed and checked options */
   char *pos[CLI_MAX_POS]; /* positional arguments (borrowed from argv) */
   size_t n_pos;
-} cli_call;
+};
 
 struct cli_command {
   const char *name;

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ampel/export.h"
 #include "ampel/json.h"
@@ -28,19 +27,14 @@ int cmd_export(const cli_call *call) {
   if (!ctx)
     return rc;
   const ampel_dataset *ds = ampel_context_dataset(ctx);
-  FILE *f = stdout;
-  char tmp[4096] = "";
-  if (strcmp(out, "-") != 0) {
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
-    f = fopen(tmp, "wb");
-    if (!f) {
-      cli_error("'%s' kann nicht geschrieben werden: %s", out, strerror(errno));
-      ampel_context_free(ctx);
-      return EXIT_SYSTEM;
-    }
+  cli_out o;
+  rc = cli_out_open(&o, out);
+  if (rc != EXIT_OK) {
+    ampel_context_free(ctx);
+    return rc;
   }
   ampel_buf b;
-  ampel_buf_init_sink(&b, cli_file_sink, f);
+  ampel_buf_init_sink(&b, cli_file_sink, o.f);
   if (ampel_query_choice(&call->q, AMPEL_OPT_EXPORT_FORMAT) == 1)
     ampel_values_json(ds, NULL, &b); /* the same as /api/v1/values */
   else
@@ -48,19 +42,8 @@ int cmd_export(const cli_call *call) {
   ampel_status st = ampel_buf_flush(&b);
   ampel_buf_release(&b);
   ampel_context_free(ctx);
-  if (f != stdout) {
-    if (fclose(f) != 0)
-      st = AMPEL_E_IO;
-    if (st == AMPEL_OK && rename(tmp, out) != 0)
-      st = AMPEL_E_IO;
-    if (st != AMPEL_OK)
-      unlink(tmp);
-  } else if (fflush(stdout) != 0) {
-    st = AMPEL_E_IO;
-  }
-  if (st != AMPEL_OK) {
-    cli_error("'%s' schreiben: %s", out, strerror(errno));
-    return EXIT_SYSTEM;
-  }
-  return EXIT_OK;
+  if (st != AMPEL_OK)
+    cli_error("'%s' schreiben: %s", out,
+              st == AMPEL_E_NOMEM ? "zu wenig Speicher" : strerror(errno));
+  return cli_out_close(&o, st == AMPEL_OK);
 }

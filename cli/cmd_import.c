@@ -141,9 +141,13 @@ static int run(const cli_call *call, int dry_run) {
   const char *db = cli_db_path(c);
   struct stat sb;
   /* a PostgreSQL database is never created or removed here */
-  int existed = ampel_store_location_is_url(db) || stat(db, &sb) == 0;
+  int is_url = ampel_store_location_is_url(db);
+  int existed = is_url || stat(db, &sb) == 0;
+  /* an existing empty file (0 bytes, e.g. made by touch) is no database
+   * yet: a failed import leaves it empty, a check does not touch it */
+  int was_empty = !is_url && existed && S_ISREG(sb.st_mode) && sb.st_size == 0;
   cli_common mem = *c;
-  if (dry_run && !existed)
+  if (dry_run && (!existed || was_empty))
     mem.db = ":memory:";
   int rc = EXIT_OK;
   ampel_store *st = cli_open_store(&mem, AMPEL_STORE_CREATE, &rc);
@@ -165,9 +169,10 @@ static int run(const cli_call *call, int dry_run) {
     fprintf(stderr, "ampel: %zu Fehler gefunden; %s\n", d.n_errors,
             dry_run ? "die Dateien würden nicht eingelesen"
                     : "nichts wurde gespeichert");
-    if (!dry_run && !existed) { /* leave no empty database behind */
+    if (!dry_run && !existed) /* leave no empty database behind */
       cli_remove_new_db(db);
-    }
+    else if (!dry_run && was_empty) /* and an empty file as it was */
+      cli_empty_db(db);
     rc = ampel_status_exit_code(s);
   }
   ampel_diags_release(&d);

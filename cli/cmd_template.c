@@ -17,24 +17,23 @@ int cli_is_xlsx(const char *path) {
   return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
 }
 
-/* Writes through a temporary file, then renames (atomic replace). */
+/* Writes through a temporary file, then renames (atomic replace; output.c). */
 typedef ampel_status (*xlsx_fn)(void *ud, const char *tmp, ampel_diags *d);
 
 static int write_atomic(const char *out, xlsx_fn fn, void *ud) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp%ld.xlsx", out, (long)getpid());
+  cli_out o;
+  int rc = cli_out_reserve(&o, out, ".xlsx");
+  if (rc != EXIT_OK)
+    return rc;
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  ampel_status s = fn(ud, tmp, &d);
-  int rc = EXIT_OK;
+  ampel_status s = fn(ud, o.tmp, &d);
   if (s != AMPEL_OK) {
     cli_print_diags(&d, stderr);
+    cli_out_close(&o, 0);
     rc = ampel_status_exit_code(s);
-    unlink(tmp);
-  } else if (rename(tmp, out) != 0) {
-    cli_error("'%s' schreiben: %s", out, strerror(errno));
-    unlink(tmp);
-    rc = EXIT_SYSTEM;
+  } else {
+    rc = cli_out_close(&o, 1);
   }
   ampel_diags_release(&d);
   return rc;

@@ -65,7 +65,8 @@ int main(int argc, char **argv) {
     int rc = cli_parse_args(cmd, argc - 1, argv + 1, &call);
     if (rc != EXIT_OK)
       return rc < 0 ? EXIT_OK : rc;
-    return cmd->run(&call);
+    rc = cli_check_outputs(&call);
+    return rc != EXIT_OK ? rc : cmd->run(&call);
   }
   if (name[0] == '-')
     return cli_usage(NULL, "unbekannte Option '%s' (zuerst ein Befehl)", name);

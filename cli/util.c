@@ -129,37 +129,6 @@ int cli_file_sink(void *ud, const char *data, size_t len) {
   return fwrite(data, 1, len, (FILE *)ud) == len ? 0 : -1;
 }
 
-int cli_write_output(const char *path, const char *data, size_t len) {
-  if (strcmp(path, "-") == 0) {
-    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-      cli_error("Ausgabe schreiben: %s", strerror(errno));
-      return EXIT_SYSTEM;
-    }
-    return EXIT_OK;
-  }
-  size_t n = strlen(path) + 16;
-  char *tmp = malloc(n);
-  if (!tmp)
-    return EXIT_SYSTEM;
-  snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  int rc = EXIT_OK;
-  if (!f) {
-    cli_error("'%s' kann nicht geschrieben werden: %s", path, strerror(errno));
-    rc = EXIT_SYSTEM;
-  } else if (fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-    cli_error("'%s' schreiben: %s", path, strerror(errno));
-    unlink(tmp);
-    rc = EXIT_SYSTEM;
-  } else if (rename(tmp, path) != 0) {
-    cli_error("'%s' schreiben: %s", path, strerror(errno));
-    unlink(tmp);
-    rc = EXIT_SYSTEM;
-  }
-  free(tmp);
-  return rc;
-}
-
 ampel_context *cli_context(const cli_common *c, unsigned flags,
                            int *out_exit) {
   ampel_store *s = cli_open_store(c, AMPEL_STORE_READONLY, out_exit);
@@ -200,13 +169,28 @@ int cli_table_kind(const cli_call *call) {
   return CLI_KIND_UNKNOWN;
 }
 
+/* The -wal, -shm and -journal files SQLite keeps beside a database. */
+static void remove_side_files(const char *path) {
+  static const char *const sfx[] = {"-wal", "-shm", "-journal"};
+  char side[4096];
+  for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+    snprintf(side, sizeof side, "%s%s", path, sfx[i]);
+    unlink(side);
+  }
+}
+
 void cli_remove_new_db(const char *path) {
   if (ampel_store_location_is_url(path))
     return; /* a server database is never a file of ours */
   unlink(path);
-  char side[4096];
-  snprintf(side, sizeof side, "%s-wal", path);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", path);
-  unlink(side);
+  remove_side_files(path);
+}
+
+void cli_empty_db(const char *path) {
+  if (ampel_store_location_is_url(path))
+    return;
+  if (truncate(path, 0) != 0)
+    cli_warn("'%s' konnte nicht wieder geleert werden: %s", path,
+             strerror(errno));
+  remove_side_files(path);
 }

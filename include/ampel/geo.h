@@ -142,12 +142,40 @@ ampel_status ampel_geojson_read(const char *data, size_t len,
  * .prj and .cpg beside it). Text in the .dbf is converted to UTF-8 from
  * the encoding named by the .cpg, else by the language-driver byte
  * (Windows-1252 when unknown and not valid UTF-8). The CRS definition is
- * the .prj's WKT (none without a .prj). Line numbers in messages are the
- * record numbers (1-based). */
+ * the .prj's WKT (none without a .prj). Messages name the file the
+ * problem is in (.shp, .shx or .dbf) and use the record number (1-based)
+ * as the line: FILE:RECORD:1; problems of a file header carry no record.
+ * The files are checked before they are read (sizes against the counts
+ * in the headers, the index against the records, shape types, bounding
+ * boxes against the points, deletion flags; docs/karten.md), so a cut
+ * or damaged file is an error (AMPEL_E_DATA), never a crash or silently
+ * wrong shapes. shapelib's own (English) messages are not shown. */
 ampel_status ampel_shapefile_read(const char *path,
                                   const ampel_geo_read_opts *opts,
                                   ampel_geoset **out,
                                   ampel_diags *diags) AMPEL_WUR;
+
+/* The files of a Shapefile in memory, for ampel_shapefile_read_mem. */
+enum {
+  AMPEL_SHP_SHP,
+  AMPEL_SHP_SHX,
+  AMPEL_SHP_DBF,
+  AMPEL_SHP_PRJ, /* optional */
+  AMPEL_SHP_CPG, /* optional */
+  AMPEL_SHP_N_PARTS
+};
+typedef struct ampel_shapefile_mem {
+  const char *data[AMPEL_SHP_N_PARTS]; /* borrowed; NULL: the file is absent */
+  size_t len[AMPEL_SHP_N_PARTS];
+  const char *name[AMPEL_SHP_N_PARTS]; /* for messages ("x.dbf") */
+} ampel_shapefile_mem;
+
+/* ampel_shapefile_read on files already in memory (the .shp, .shx and
+ * .dbf are required). Reads nothing from disk. */
+ampel_status ampel_shapefile_read_mem(const ampel_shapefile_mem *m,
+                                      const ampel_geo_read_opts *opts,
+                                      ampel_geoset **out,
+                                      ampel_diags *diags) AMPEL_WUR;
 
 /* ---- Projection --------------------------------------------------------- */
 

@@ -51,6 +51,15 @@ void ampel_store_close(ampel_store *st);
  * 0 for a file path. */
 int ampel_store_location_is_url(const char *location);
 
+/* 1 when writing a file at `path` would overwrite the SQLite database at
+ * `location` or one of its side files (`-wal`, `-shm`, `-journal`): the
+ * same file (device and inode, symbolic links followed) or, for a path or
+ * side file that does not exist yet, the same name in the same directory
+ * (directories resolved with realpath). 0 otherwise, and always 0 for a
+ * PostgreSQL URL. Every command that writes an output file asks this
+ * first (issue 16: `ampel export -o ampel.db` overwrote the database). */
+int ampel_store_owns_path(const char *location, const char *path);
+
 /* Which engine: "sqlite" or "postgresql" (static string). */
 const char *ampel_store_engine(const ampel_store *st);
 
@@ -65,6 +74,13 @@ enum {
 ampel_status ampel_store_load(ampel_store *st, int what,
                               ampel_dataset **out_ds,
                               ampel_diags *diags) AMPEL_WUR;
+
+/* Why the last write failed, in German, e.g. "der Datenträger ist voll
+ * (SQLite-Fehler 13)" or "die Datenbank ist gesperrt: eine andere Einfuhr
+ * läuft ..." (disk full, out of memory, a held lock, damage, read-only):
+ * the first failure since the last ampel_store_begin(). NULL when nothing
+ * failed or the engine cannot say. Borrowed; valid until the next call. */
+const char *ampel_store_last_error(ampel_store *st);
 
 ampel_status ampel_store_begin(ampel_store *st) AMPEL_WUR;
 ampel_status ampel_store_commit(ampel_store *st) AMPEL_WUR;

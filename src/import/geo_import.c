@@ -267,10 +267,12 @@ static ampel_status write_all(ampel_store *st, job *j, const char *sha,
   if (s == AMPEL_OK)
     s = ampel_store_commit(st);
   if (s != AMPEL_OK) {
-    (void)ampel_store_rollback(st);
+    const char *why = ampel_store_last_error(st);
     ampel_diags_add(j->d, AMPEL_SEV_ERROR, s, j->path, 0, 0, NULL, 0,
-                    "Flächen konnten nicht gespeichert werden; nichts wurde "
-                    "gespeichert");
+                    "Flächen konnten nicht gespeichert werden%s%s; nichts "
+                    "wurde gespeichert",
+                    why ? ": " : "", why ? why : "");
+    (void)ampel_store_rollback(st);
     return s;
   }
   ampel_data_version v;

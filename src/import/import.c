@@ -1245,8 +1245,16 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
       ampel_store_rollback(store);
     }
   }
-  if (st == AMPEL_E_IO && diags->n_errors == 0)
-    ampel_diags_error(diags, AMPEL_E_IO, "Datenbank: Schreiben fehlgeschlagen");
+  if ((st == AMPEL_E_IO || st == AMPEL_E_NOMEM) && diags->n_errors == 0) {
+    const char *why = ampel_store_last_error(store);
+    if (why)
+      ampel_diags_error(diags, st, "Datenbank: Schreiben fehlgeschlagen: %s",
+                        why);
+    else
+      ampel_diags_error(diags, st, "Datenbank: Schreiben fehlgeschlagen%s",
+                        st == AMPEL_E_NOMEM ? ": zu wenig Arbeitsspeicher"
+                                            : "");
+  }
   if (out_summary)
     *out_summary = c.sum;
   tables_release(&ts);

@@ -376,7 +376,8 @@ static ampel_status open_zip(ampel_xlsx *x, const char *data, size_t len,
   zip_error_fini(&zerr);
   if (!why)
     return AMPEL_OK;
-  ampel_diags_add(diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 0, 0, NULL, 0,
+  /* the archive as a whole: located at its start, FILE:1:1 (issue 16) */
+  ampel_diags_add(diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 1, 1, NULL, 0,
                   "keine gültige Excel-Datei (.xlsx): %s", why);
   return AMPEL_E_DATA;
 }

@@ -165,6 +165,9 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name,
 static const XML_Memory_Handling_Suite mem_suite = {ampel_alloc, ampel_realloc,
                                                     ampel_free};
 
+/* Problems of the ZIP container (a member missing, unreadable, too large or
+ * damaged) are located at the archive's start, FILE:1:1, and name the
+ * member in the message (issue 16: they had no position). */
 static ampel_status open_entry(xlsx_xml *m, int optional) {
   ampel_xlsx *x = m->x;
   zip_int64_t idx = zip_name_locate(x->za, m->part, 0);
@@ -173,7 +176,7 @@ static ampel_status open_entry(xlsx_xml *m, int optional) {
   if (idx < 0) {
     if (optional)
       return AMPEL_E_NOT_FOUND;
-    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 0, 0,
+    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 1, 1,
                     NULL, 0, "%sEintrag %s fehlt", m->prefix, m->part);
     return AMPEL_E_DATA;
   }
@@ -186,7 +189,7 @@ static ampel_status open_entry(xlsx_xml *m, int optional) {
     m->declared = UINT64_MAX;
   if ((zs.valid & ZIP_STAT_COMP_METHOD) && zs.comp_method != ZIP_CM_STORE &&
       zs.comp_method != ZIP_CM_DEFLATE) {
-    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 0, 0,
+    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 1, 1,
                     NULL, 0,
                     "%sEintrag %s: Kompressionsverfahren %d wird nicht "
                     "unterstützt (nur Deflate)",
@@ -195,7 +198,7 @@ static ampel_status open_entry(xlsx_xml *m, int optional) {
   }
   if (m->declared != UINT64_MAX && m->declared > x->entry_cap) {
     ampel_diags_add(
-        m->diags, AMPEL_SEV_ERROR, AMPEL_E_TOO_LARGE, x->path, 0, 0, NULL, 0,
+        m->diags, AMPEL_SEV_ERROR, AMPEL_E_TOO_LARGE, x->path, 1, 1, NULL, 0,
         "%sEintrag %s ist laut ZIP-Verzeichnis entpackt größer "
         "als %llu MiB",
         m->prefix, m->part, (unsigned long long)(x->entry_cap >> 20));
@@ -203,7 +206,7 @@ static ampel_status open_entry(xlsx_xml *m, int optional) {
   }
   m->zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
   if (!m->zf) {
-    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 0, 0,
+    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 1, 1,
                     NULL, 0, "%sEintrag %s kann nicht gelesen werden (%s)",
                     m->prefix, m->part, zip_strerror(x->za));
     return AMPEL_E_DATA;
@@ -305,14 +308,14 @@ static ampel_status read_chunk(xlsx_xml *m, size_t *out_n) {
   zip_int64_t n = zip_fread(m->zf, m->chunk, XLSX_CHUNK);
   ampel_xlsx *x = m->x;
   if (n < 0) {
-    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 0, 0,
+    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 1, 1,
                     NULL, 0, "%sEintrag %s ist beschädigt (%s)", m->prefix,
                     m->part, zip_file_strerror(m->zf));
     return AMPEL_E_DATA;
   }
   m->total += (uint64_t)n;
   if (m->total > x->entry_cap) {
-    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_TOO_LARGE, x->path, 0, 0,
+    ampel_diags_add(m->diags, AMPEL_SEV_ERROR, AMPEL_E_TOO_LARGE, x->path, 1, 1,
                     NULL, 0, "%sEintrag %s ist entpackt größer als %llu MiB",
                     m->prefix, m->part,
                     (unsigned long long)(x->entry_cap >> 20));
@@ -320,7 +323,7 @@ static ampel_status read_chunk(xlsx_xml *m, size_t *out_n) {
   }
   if (n == 0 && m->declared != UINT64_MAX && m->total != m->declared) {
     ampel_diags_add(
-        m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 0, 0, NULL, 0,
+        m->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, x->path, 1, 1, NULL, 0,
         "%sEintrag %s ist beschädigt (%llu Bytes statt %llu)", m->prefix,
         m->part, (unsigned long long)m->total, (unsigned long long)m->declared);
     return AMPEL_E_DATA;

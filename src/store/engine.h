@@ -48,6 +48,10 @@ typedef struct ampel_store_ops {
 void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
                                ampel_status *out_status);
 extern const ampel_store_ops ampel_sqlite_ops;
+/* German words for the cause of the first failure since the last begin,
+ * or NULL (ampel_store_last_error; an engine function outside the table
+ * so that the other engines need no change until they can say more). */
+const char *ampel_sqlite_last_error(void *impl);
 /* postgres.c; without libpq at build time the constructor refuses with the
  * "not available in this build" message (AMPEL_E_USAGE). */
 void *ampel_pg_engine_open(const char *url, int mode, ampel_diags *diags,

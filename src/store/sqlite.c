@@ -34,11 +34,15 @@
  * inserted; an unchanged row is left alone; cells the import does not
  * mention stay current. Merging is idempotent, so it may run more than once.
  */
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ampel/alloc.h"
 #include "store/common.h"
@@ -141,7 +145,10 @@ typedef struct sq {
   long n_new, n_changed; /* merged in this transaction */
   int staged;            /* rows put since the last merge */
   int in_tx;
-  int version; /* schema version of the open database */
+  int version;        /* schema version of the open database */
+  int immutable;      /* opened with ?immutable=1 (a read-only medium) */
+  int err_rc;         /* the first failing SQLite code since begin/config_set */
+  char err_text[160]; /* German words for it (last_error) */
   idmap areas, inds, periods;
 } sq;
 
@@ -159,32 +166,128 @@ static long cached_get(const idmap *m, last_key *c, const char *key) {
   return c->id;
 }
 
+/* What a SQLite result code means, in German, for messages (issue 16:
+ * disk full, out of memory, a held lock and damage each say so). */
+static const char *rc_words(int rc) {
+  switch (rc & 0xff) {
+  case SQLITE_FULL:
+    return "der Datenträger ist voll (oder die Datenbank hat ihre "
+           "Größengrenze erreicht)";
+  case SQLITE_NOMEM: return "zu wenig Arbeitsspeicher";
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return "die Datenbank ist gesperrt: eine andere Einfuhr läuft oder ein "
+           "anderes Programm schreibt gerade (nach 5 Sekunden Warten "
+           "aufgegeben); bitte später erneut versuchen";
+  case SQLITE_CORRUPT:
+    return "die Datenbank ist beschädigt (abgeschnitten oder "
+           "überschrieben?); bitte aus einer Sicherung wiederherstellen";
+  case SQLITE_NOTADB: return "die Datei ist keine SQLite-Datenbank";
+  case SQLITE_READONLY:
+    return "die Datenbank ist schreibgeschützt (Datei, Verzeichnis oder "
+           "Datenträger)";
+  case SQLITE_CANTOPEN:
+    return "die Datenbank kann nicht geöffnet werden (fehlt das "
+           "Verzeichnis, oder fehlen Rechte?)";
+  case SQLITE_PERM:
+  case SQLITE_AUTH: return "keine Berechtigung";
+  case SQLITE_IOERR:
+    return (rc == SQLITE_IOERR_NOMEM) ? "zu wenig Arbeitsspeicher"
+                                      : "Lese- oder Schreibfehler des "
+                                        "Datenträgers";
+  case SQLITE_TOOBIG: return "ein Wert ist zu groß";
+  default: return "unerwarteter Fehler";
+  }
+}
+
+/* The status a SQLite failure maps to: a file that is no SQLite database
+ * at all is bad input (exit 1, as "keine ampel-Datenbank" always was); out
+ * of memory is AMPEL_E_NOMEM; everything else, a damaged database too, is
+ * an I/O error (exit 3; the server answers 503). */
+static ampel_status rc_status(int rc) {
+  switch (rc & 0xff) {
+  case SQLITE_NOMEM: return AMPEL_E_NOMEM;
+  case SQLITE_NOTADB: return AMPEL_E_DATA;
+  default: return rc == SQLITE_IOERR_NOMEM ? AMPEL_E_NOMEM : AMPEL_E_IO;
+  }
+}
+
+/* Records the first failure since the last reset (begin, config_set): the
+ * cause a caller reports through ampel_store_last_error. */
+static void note_rc(sq *s, int rc) {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE || s->err_rc)
+    return;
+  int ext = sqlite3_extended_errcode(s->db);
+  s->err_rc = (ext & 0xff) == (rc & 0xff) ? ext : rc;
+  snprintf(s->err_text, sizeof s->err_text, "%s (SQLite-Fehler %d)",
+           rc_words(s->err_rc), s->err_rc);
+}
+
+static void reset_rc(sq *s) {
+  s->err_rc = 0;
+  s->err_text[0] = '\0';
+}
+
+static int step(sq *s, sqlite3_stmt *q) {
+  int rc = sqlite3_step(q);
+  note_rc(s, rc);
+  return rc;
+}
+
+static int prepare(sq *s, const char *sql, int n, sqlite3_stmt **q,
+                   const char **tail) {
+  int rc = sqlite3_prepare_v2(s->db, sql, n, q, tail);
+  note_rc(s, rc);
+  return rc;
+}
+
+static ampel_status db_error_rc(sq *s, ampel_diags *diags, const char *what,
+                                int rc) {
+  ampel_diags_error(diags, rc_status(rc),
+                    "Datenbank: %s: %s (SQLite-Fehler %d)", what, rc_words(rc),
+                    rc);
+  return rc_status(rc);
+}
+
 static ampel_status db_error(sq *s, ampel_diags *diags, const char *what) {
-  ampel_diags_error(diags, AMPEL_E_IO, "Datenbank: %s: %s", what,
-                    sqlite3_errmsg(s->db));
-  return AMPEL_E_IO;
+  return db_error_rc(s, diags, what, sqlite3_extended_errcode(s->db));
 }
 
 static ampel_status exec(sq *s, const char *sql) {
-  return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? AMPEL_OK
-                                                                 : AMPEL_E_IO;
+  int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  note_rc(s, rc);
+  return rc == SQLITE_OK ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* PRAGMA user_version into *out; returns the SQLite code. */
+static int read_version(sq *s, int *out) {
+  sqlite3_stmt *q = NULL;
+  *out = -1;
+  int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+      *out = sqlite3_column_int(q, 0);
+      rc = SQLITE_OK;
+    }
+  }
+  if (rc != SQLITE_OK)
+    rc = sqlite3_extended_errcode(s->db);
+  sqlite3_finalize(q);
+  return rc;
 }
 
 static int user_version(sq *s) {
-  sqlite3_stmt *q = NULL;
-  int v = -1;
-  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) ==
-          SQLITE_OK &&
-      sqlite3_step(q) == SQLITE_ROW)
-    v = sqlite3_column_int(q, 0);
-  sqlite3_finalize(q);
+  int v;
+  read_version(s, &v);
   return v;
 }
 
 static ampel_status migrate(sq *s, ampel_diags *diags) {
-  int v = user_version(s);
-  if (v < 0)
-    return db_error(s, diags, "Schema-Version nicht lesbar");
+  int v;
+  int rc = read_version(s, &v);
+  if (rc != SQLITE_OK)
+    return db_error_rc(s, diags, "Schema-Version nicht lesbar", rc);
   if (v > (int)N_MIGRATIONS) {
     ampel_diags_error(diags, AMPEL_E_DATA,
                       "die Datenbank hat Schema-Version %d, dieses Programm "
@@ -213,10 +316,10 @@ static ampel_status migrate(sq *s, ampel_diags *diags) {
 static ampel_status load_idmap(sq *s, idmap *m, const char *sql) {
   sqlite3_stmt *q = NULL;
   ampel_status st = AMPEL_OK;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s, sql, -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc = SQLITE_DONE;
-  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
     const char *key = (const char *)sqlite3_column_text(q, 1);
     st = key ? ampel_idmap_put(m, key, sqlite3_column_int64(q, 0))
              : AMPEL_E_DATA;
@@ -241,6 +344,123 @@ static void sq_close(void *impl) {
   ampel_free(s);
 }
 
+/* 1 when the database's -wal file holds data (changes not yet copied into
+ * the database file): an immutable open would not see them. */
+static int wal_has_data(const char *path) {
+  char wal[4096];
+  struct stat sb;
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+/* Opens path read-only as "file:/abs/path?immutable=1": for a database on
+ * a read-only medium or in a directory nobody may write, where SQLite
+ * cannot create the -shm file WAL reading needs. Immutable promises SQLite
+ * that nobody changes the file while it is open. Returns the SQLite code. */
+static int open_immutable(sq *s, const char *path) {
+  char real[PATH_MAX], uri[3 * PATH_MAX + 32];
+  if (!realpath(path, real))
+    return SQLITE_CANTOPEN;
+  size_t o = (size_t)snprintf(uri, sizeof uri, "file:");
+  for (const char *p = real; *p; p++) { /* percent-encode ? # % */
+    if (*p == '?' || *p == '#' || *p == '%')
+      o += (size_t)snprintf(uri + o, sizeof uri - o, "%%%02X",
+                            (unsigned char)*p);
+    else
+      uri[o++] = *p;
+  }
+  snprintf(uri + o, sizeof uri - o, "?immutable=1");
+  sqlite3_close(s->db);
+  s->db = NULL;
+  int rc = sqlite3_open_v2(
+      uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+      NULL);
+  s->immutable = rc == SQLITE_OK;
+  return rc;
+}
+
+/* Read-only: opens, reads the schema version; when SQLite cannot read a
+ * WAL database because it may not create the -shm file beside it (a
+ * read-only medium or directory), opens it again as immutable. */
+static ampel_status open_readonly(sq *s, const char *path, int *out_v,
+                                  ampel_diags *diags) {
+  int rc = sqlite3_open_v2(path, &s->db,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    rc = read_version(s, out_v);
+  int prim = rc & 0xff;
+  if (prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY ||
+      prim == SQLITE_IOERR || prim == SQLITE_PERM) {
+    if (wal_has_data(path)) {
+      ampel_diags_error(diags, AMPEL_E_IO,
+                        "'%s' kann nicht gelesen werden: der Datenträger "
+                        "oder das Verzeichnis ist schreibgeschützt, und "
+                        "'%s-wal' enthält noch nicht übernommene "
+                        "Änderungen; bitte die Datenbank einmal dort "
+                        "öffnen, wo sie beschreibbar ist (z. B. 'ampel "
+                        "versions'), und dann erneut bereitstellen",
+                        path, path);
+      return AMPEL_E_IO;
+    }
+    rc = open_immutable(s, path);
+    if (rc == SQLITE_OK)
+      rc = read_version(s, out_v);
+  }
+  if (rc == SQLITE_OK)
+    return AMPEL_OK;
+  if ((rc & 0xff) == SQLITE_NOTADB)
+    ampel_diags_error(diags, AMPEL_E_DATA, "'%s' ist keine ampel-Datenbank: %s",
+                      path, rc_words(rc));
+  else
+    ampel_diags_error(diags, rc_status(rc),
+                      "Datenbank '%s' kann nicht gelesen werden: %s "
+                      "(SQLite-Fehler %d)",
+                      path, rc_words(rc), rc);
+  return rc_status(rc);
+}
+
+/* The schema version of a read-only store must be one it can read. */
+static ampel_status check_readable(const char *path, int v,
+                                   ampel_diags *diags) {
+  if (v >= OLDEST_READABLE && v <= (int)N_MIGRATIONS)
+    return AMPEL_OK;
+  ampel_diags_error(diags, AMPEL_E_DATA,
+                    v == 0 ? "'%s' ist keine ampel-Datenbank (eine leere "
+                             "Datei oder eine andere SQLite-Datenbank; "
+                             "zuerst 'ampel import' ausführen)"
+                    : v > (int)N_MIGRATIONS
+                        ? "'%s' hat eine neuere Schema-Version; bitte "
+                          "ampel aktualisieren"
+                        : "'%s' hat eine andere Schema-Version; bitte "
+                          "einmal 'ampel import' ausführen",
+                    path);
+  return AMPEL_E_DATA;
+}
+
+/* For writing, SQLite needs the file and its directory writable (WAL
+ * creates -wal and -shm beside the file). 0 after a message naming the
+ * reason (a read-only medium reads EROFS, also for root). */
+static int writable(const char *path, int exists, ampel_diags *diags) {
+  const char *slash = strrchr(path, '/');
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1,
+           slash ? path : ".");
+  const char *what = NULL;
+  if (exists && access(path, W_OK) != 0)
+    what = path;
+  else if (access(dir, W_OK) != 0)
+    what = dir;
+  if (!what)
+    return 1;
+  ampel_diags_error(diags, AMPEL_E_IO,
+                    "Datenbank '%s' kann nicht geschrieben werden: '%s' ist "
+                    "schreibgeschützt (%s)%s",
+                    path, what, strerror(errno),
+                    exists ? "; lesen geht, einlesen und einstellen nicht"
+                           : "");
+  return 0;
+}
+
 void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
                                ampel_status *out_status) {
   struct stat sb;
@@ -258,47 +478,48 @@ void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
     *out_status = AMPEL_E_NOMEM;
     return NULL;
   }
-  int flags = mode == AMPEL_STORE_READONLY
-                  ? SQLITE_OPEN_READONLY
-                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
-      SQLITE_OK) {
-    ampel_diags_error(diags, AMPEL_E_IO, "Datenbank '%s' öffnen: %s", path,
-                      s->db ? sqlite3_errmsg(s->db) : "kein Speicher");
-    sq_close(s);
-    *out_status = AMPEL_E_IO;
-    return NULL;
-  }
-  sqlite3_busy_timeout(s->db, 5000);
   ampel_status st = AMPEL_OK;
-  if (mode != AMPEL_STORE_READONLY) {
-    exec(s, "PRAGMA journal_mode=WAL");
-    exec(s, "PRAGMA synchronous=NORMAL");
-    st = migrate(s, diags);
+  if (mode == AMPEL_STORE_READONLY) {
+    int v = -1;
+    st = open_readonly(s, path, &v, diags);
+    if (st == AMPEL_OK)
+      st = check_readable(path, v, diags);
+  } else if (!writable(path, exists, diags)) {
+    st = AMPEL_E_IO;
   } else {
-    int v = user_version(s);
-    if (v < OLDEST_READABLE || v > (int)N_MIGRATIONS) {
-      ampel_diags_error(diags, AMPEL_E_DATA,
-                        v < 0 ? "'%s' ist keine ampel-Datenbank"
-                        : v > (int)N_MIGRATIONS
-                            ? "'%s' hat eine neuere Schema-Version; bitte "
-                              "ampel aktualisieren"
-                            : "'%s' hat eine andere Schema-Version; bitte "
-                              "einmal 'ampel import' ausführen",
-                        path);
-      st = AMPEL_E_DATA;
+    int rc = sqlite3_open_v2(
+        path, &s->db,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+      ampel_diags_error(diags, rc_status(rc),
+                        "Datenbank '%s' öffnen: %s (SQLite-Fehler %d)", path,
+                        s->db ? rc_words(rc) : "zu wenig Arbeitsspeicher", rc);
+      st = rc_status(rc);
+    }
+  }
+  if (st == AMPEL_OK) {
+    sqlite3_busy_timeout(s->db, 5000);
+    if (mode != AMPEL_STORE_READONLY) {
+      /* WAL: readers never wait for a writer. synchronous=FULL: a commit
+       * reported as saved survives a power loss (NORMAL may lose the last
+       * transactions; docs/betrieb.md, issue 16). */
+      exec(s, "PRAGMA journal_mode=WAL");
+      exec(s, "PRAGMA synchronous=FULL");
+      st = migrate(s, diags);
     }
   }
   if (st == AMPEL_OK)
     s->version = user_version(s);
   /* Foreign keys stay declared but unenforced: the importer resolves every
    * key before it writes (an enforced check cost a third of import time). */
-  exec(s, "PRAGMA cache_size=-65536"); /* 64 MiB page cache */
+  if (st == AMPEL_OK)
+    exec(s, "PRAGMA cache_size=-65536"); /* 64 MiB page cache */
   if (st != AMPEL_OK) {
     sq_close(s);
     *out_status = st;
     return NULL;
   }
+  reset_rc(s);
   *out_status = AMPEL_OK;
   return s;
 }
@@ -321,15 +542,18 @@ static double col_real(sqlite3_stmt *q, int i) {
 
 static ampel_status load_fail(sq *s, ampel_diags *diags, const char *what,
                               int rc) {
-  ampel_diags_error(diags, AMPEL_E_IO,
+  int ext = sqlite3_extended_errcode(s->db);
+  if ((ext & 0xff) == (rc & 0xff))
+    rc = ext;
+  ampel_diags_error(diags, rc_status(rc),
                     "Datenbank: %s fehlgeschlagen: %s (SQLite-Fehler %d)", what,
-                    sqlite3_errmsg(s->db), rc);
-  return AMPEL_E_IO;
+                    rc_words(rc), rc);
+  return rc_status(rc);
 }
 
 static ampel_status load_prepare(sq *s, const char *sql, sqlite3_stmt **q,
                                  ampel_diags *diags, const char *what) {
-  int rc = sqlite3_prepare_v2(s->db, sql, -1, q, NULL);
+  int rc = prepare(s, sql, -1, q, NULL);
   return rc == SQLITE_OK ? AMPEL_OK : load_fail(s, diags, what, rc);
 }
 
@@ -403,14 +627,14 @@ static ampel_status index_for(sq *s, id_index *x, const char *table,
   if (st != AMPEL_OK)
     return st;
   long min = 0, max = -1, n = 0;
-  int rc = sqlite3_step(q);
+  int rc = step(s, q);
   if (rc == SQLITE_ROW) {
     n = (long)sqlite3_column_int64(q, 2);
     if (n > 0) {
       min = (long)sqlite3_column_int64(q, 0);
       max = (long)sqlite3_column_int64(q, 1);
     }
-    rc = sqlite3_step(q);
+    rc = step(s, q);
   }
   st = load_end(s, AMPEL_OK, rc, diags, what);
   sqlite3_finalize(q);
@@ -432,7 +656,7 @@ static ampel_status load_areas(sq *s, ampel_dataset *ds, id_index *x,
                       "tile_col,lat,lon FROM area ORDER BY id",
                       &q, diags, what);
   int rc = SQLITE_DONE;
-  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
     ampel_area a = {
         (char *)col_text(q, 1),
         (char *)col_text(q, 2),
@@ -480,7 +704,7 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
                             "NULL,NULL,NULL,NULL FROM indicator ORDER BY id",
         &q, diags, what);
   int rc = SQLITE_DONE;
-  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
     ampel_polarity pol = AMPEL_POL_NEUTRAL;
     const char *ps = col_text(q, 4);
     if (ps && ampel_polarity_parse(ps, strlen(ps), &pol) != 0)
@@ -532,7 +756,7 @@ static ampel_status load_periods(sq *s, ampel_dataset *ds, id_index *x,
                       "ORDER BY sort_key,label",
                       &q, diags, what);
   int rc = SQLITE_DONE;
-  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
     size_t id = 0;
     st = ampel_dataset_put_period(ds, col_text(q, 1),
                                   (int32_t)sqlite3_column_int(q, 2), &id);
@@ -567,7 +791,7 @@ static ampel_status load_observations(sq *s, ampel_dataset *ds,
   if (st == AMPEL_OK && s->version >= 4 && s->datenstand > 0)
     sqlite3_bind_int64(q, 1, s->datenstand);
   int rc = SQLITE_DONE;
-  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
     long sa = (long)sqlite3_column_int64(q, 0),
          si = (long)sqlite3_column_int64(q, 1),
          sp = (long)sqlite3_column_int64(q, 2);
@@ -626,10 +850,10 @@ static ampel_status merge_stage(sq *s) {
   long counts[2] = {0, 0};
   for (int k = 0; k < 2; k++) {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sqls[k], -1, &q, NULL) != SQLITE_OK)
+    if (prepare(s, sqls[k], -1, &q, NULL) != SQLITE_OK)
       return AMPEL_E_IO;
     sqlite3_bind_int64(q, 1, s->import_id);
-    int rc = sqlite3_step(q);
+    int rc = step(s, q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
       return AMPEL_E_IO;
@@ -688,6 +912,7 @@ static ampel_status sq_begin(void *impl) {
   sq *s = impl;
   if (s->in_tx)
     return AMPEL_E_USAGE;
+  reset_rc(s);
   /* the stage lives in the connection's temp database, created outside
    * the transaction so that a rollback keeps it (and ins_obs valid) */
   if (exec(s, "PRAGMA temp.cache_size=-65536") != AMPEL_OK ||
@@ -719,12 +944,12 @@ static ampel_status sq_begin(void *impl) {
    * used its id up, so a later one never shares it. */
   sqlite3_stmt *q = NULL;
   if (st == AMPEL_OK &&
-      sqlite3_prepare_v2(s->db,
-                         "SELECT max(coalesce((SELECT CAST(value AS INTEGER) "
-                         "FROM meta WHERE key='import_seq'),0),"
-                         "coalesce((SELECT max(id) FROM datenstand),0))+1",
-                         -1, &q, NULL) == SQLITE_OK &&
-      sqlite3_step(q) == SQLITE_ROW)
+      prepare(s,
+              "SELECT max(coalesce((SELECT CAST(value AS INTEGER) "
+              "FROM meta WHERE key='import_seq'),0),"
+              "coalesce((SELECT max(id) FROM datenstand),0))+1",
+              -1, &q, NULL) == SQLITE_OK &&
+      step(s, q) == SQLITE_ROW)
     s->import_id = sqlite3_column_int64(q, 0);
   else if (st == AMPEL_OK)
     st = AMPEL_E_IO;
@@ -758,15 +983,15 @@ static ampel_status sq_begin(void *impl) {
  * one). Imports add and replace; they never remove (n_removed = 0). */
 static ampel_status record_counts(sq *s) {
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "UPDATE datenstand SET n_new=?,n_changed=?,"
-                         "n_removed=0 WHERE id=?",
-                         -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s,
+              "UPDATE datenstand SET n_new=?,n_changed=?,"
+              "n_removed=0 WHERE id=?",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   sqlite3_bind_int64(q, 1, s->n_new);
   sqlite3_bind_int64(q, 2, s->n_changed);
   sqlite3_bind_int64(q, 3, s->import_id);
-  int rc = sqlite3_step(q);
+  int rc = step(s, q);
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
 }
@@ -851,10 +1076,10 @@ static void bind_real_or_null(sqlite3_stmt *q, int i, double v) {
 static ampel_status upsert_returning(sq *s, sqlite3_stmt *q, idmap *m,
                                      const char *key) {
   ampel_status st = AMPEL_E_IO;
-  if (sqlite3_step(q) == SQLITE_ROW)
+  if (step(s, q) == SQLITE_ROW)
     st = ampel_idmap_put(m, key, sqlite3_column_int64(q, 0));
   int rc;
-  while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+  while ((rc = step(s, q)) == SQLITE_ROW)
     ;
   if (st == AMPEL_OK && rc != SQLITE_DONE)
     st = AMPEL_E_IO;
@@ -867,15 +1092,14 @@ static ampel_status sq_put_area(void *impl, const ampel_area *a) {
   sqlite3_stmt *q = NULL;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  if (sqlite3_prepare_v2(
-          s->db,
-          "INSERT INTO area(key,name,parent,level,population,tile_row,"
-          "tile_col,lat,lon) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO "
-          "UPDATE SET name=excluded.name,parent=excluded.parent,"
-          "level=excluded.level,population=excluded.population,"
-          "tile_row=excluded.tile_row,tile_col=excluded.tile_col,"
-          "lat=excluded.lat,lon=excluded.lon RETURNING id",
-          -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s,
+              "INSERT INTO area(key,name,parent,level,population,tile_row,"
+              "tile_col,lat,lon) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO "
+              "UPDATE SET name=excluded.name,parent=excluded.parent,"
+              "level=excluded.level,population=excluded.population,"
+              "tile_row=excluded.tile_row,tile_col=excluded.tile_col,"
+              "lat=excluded.lat,lon=excluded.lon RETURNING id",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   bind_text_or_null(q, 1, a->key);
   bind_text_or_null(q, 2, a->name);
@@ -896,8 +1120,8 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   sqlite3_stmt *q = NULL;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  if (sqlite3_prepare_v2(
-          s->db,
+  if (prepare(
+          s,
           "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
           "source,reference_date,decimals,secrecy,kind,formula,aggregation) "
           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -936,11 +1160,11 @@ static ampel_status sq_put_period(void *impl, const char *label,
     return AMPEL_E_USAGE;
   if (ampel_idmap_get(&s->periods, label) >= 0)
     return AMPEL_OK;
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO period(label,sort_key) VALUES(?,?) "
-                         "ON CONFLICT(label) DO UPDATE SET "
-                         "sort_key=excluded.sort_key RETURNING id",
-                         -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s,
+              "INSERT INTO period(label,sort_key) VALUES(?,?) "
+              "ON CONFLICT(label) DO UPDATE SET "
+              "sort_key=excluded.sort_key RETURNING id",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   sqlite3_bind_text(q, 1, label, -1, SQLITE_STATIC);
   sqlite3_bind_int(q, 2, sort_key);
@@ -967,7 +1191,7 @@ static ampel_status sq_put_observation(void *impl, const char *area,
   bind_real_or_null(q, 5, num);
   bind_real_or_null(q, 6, den);
   sqlite3_bind_int(q, 7, (int)flag);
-  int rc = sqlite3_step(q);
+  int rc = step(s, q);
   sqlite3_reset(q);
   if (rc != SQLITE_DONE)
     return AMPEL_E_IO;
@@ -980,16 +1204,16 @@ static ampel_status sq_put_observation(void *impl, const char *area,
 static ampel_status previous_digest(sq *s, char out[65]) {
   sqlite3_stmt *q = NULL;
   out[0] = '\0';
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT digest FROM datenstand ORDER BY id DESC "
-                         "LIMIT 1",
-                         -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s,
+              "SELECT digest FROM datenstand ORDER BY id DESC "
+              "LIMIT 1",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
-  int rc = sqlite3_step(q);
+  int rc = step(s, q);
   if (rc == SQLITE_ROW) {
     const char *d = col_text(q, 0);
     snprintf(out, 65, "%s", d ? d : "");
-    rc = sqlite3_step(q);
+    rc = step(s, q);
   }
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
@@ -1007,15 +1231,15 @@ static ampel_status sq_log_import(void *impl, const ampel_import_file *files,
     st = ampel_store_chain_digest(prev, files, n, digest);
   sqlite3_stmt *q = NULL;
   if (st == AMPEL_OK &&
-      sqlite3_prepare_v2(s->db,
-                         "INSERT INTO datenstand(id,created,kind,parent,"
-                         "digest) VALUES(?1,?2,'import',(SELECT max(id) FROM"
-                         " datenstand WHERE id<?1),?3)",
-                         -1, &q, NULL) == SQLITE_OK) {
+      prepare(s,
+              "INSERT INTO datenstand(id,created,kind,parent,"
+              "digest) VALUES(?1,?2,'import',(SELECT max(id) FROM"
+              " datenstand WHERE id<?1),?3)",
+              -1, &q, NULL) == SQLITE_OK) {
     sqlite3_bind_int64(q, 1, s->import_id);
     sqlite3_bind_int64(q, 2, when);
     sqlite3_bind_text(q, 3, digest, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE)
+    if (step(s, q) != SQLITE_DONE)
       st = AMPEL_E_IO;
   } else if (st == AMPEL_OK) {
     st = AMPEL_E_IO;
@@ -1023,10 +1247,10 @@ static ampel_status sq_log_import(void *impl, const ampel_import_file *files,
   sqlite3_finalize(q);
   q = NULL;
   if (st == AMPEL_OK &&
-      sqlite3_prepare_v2(s->db,
-                         "INSERT INTO datenstand_file(datenstand,pos,name,"
-                         "sha256,kind,rows) VALUES(?,?,?,?,?,?)",
-                         -1, &q, NULL) != SQLITE_OK)
+      prepare(s,
+              "INSERT INTO datenstand_file(datenstand,pos,name,"
+              "sha256,kind,rows) VALUES(?,?,?,?,?,?)",
+              -1, &q, NULL) != SQLITE_OK)
     st = AMPEL_E_IO;
   for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
     sqlite3_bind_int64(q, 1, s->import_id);
@@ -1035,7 +1259,7 @@ static ampel_status sq_log_import(void *impl, const ampel_import_file *files,
     sqlite3_bind_text(q, 4, files[i].sha256, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 5, files[i].kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 6, files[i].rows);
-    if (sqlite3_step(q) != SQLITE_DONE)
+    if (step(s, q) != SQLITE_DONE)
       st = AMPEL_E_IO;
     sqlite3_reset(q);
   }
@@ -1047,23 +1271,22 @@ static ampel_status sq_data_version(void *impl, ampel_data_version *out) {
   sq *s = impl;
   sqlite3_stmt *q = NULL;
   memset(out, 0, sizeof *out);
-  if (sqlite3_prepare_v2(s->db,
-                         s->version < 4
-                             ? "SELECT id,time,digest,(SELECT count(*) FROM "
+  if (prepare(s,
+              s->version < 4 ? "SELECT id,time,digest,(SELECT count(*) FROM "
                                "import) FROM import ORDER BY id DESC LIMIT 1"
                              : "SELECT id,created,digest,(SELECT count(*) FROM "
                                "datenstand) FROM datenstand ORDER BY id DESC "
                                "LIMIT 1",
-                         -1, &q, NULL) != SQLITE_OK)
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
-  int rc = sqlite3_step(q);
+  int rc = step(s, q);
   if (rc == SQLITE_ROW) {
     out->id = sqlite3_column_int64(q, 0);
     out->when = sqlite3_column_int64(q, 1);
     const char *d = col_text(q, 2);
     snprintf(out->digest, sizeof out->digest, "%.12s", d ? d : "");
     out->n_imports = sqlite3_column_int64(q, 3);
-    rc = sqlite3_step(q);
+    rc = step(s, q);
   }
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
@@ -1073,19 +1296,18 @@ static ampel_status sq_import_log(void *impl, ampel_import_log_fn fn,
                                   void *ud) {
   sq *s = impl;
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(
-          s->db,
-          s->version < 4
-              ? "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
-                "FROM import i JOIN import_file f ON f.import_id=i.id"
-                " ORDER BY i.id DESC, f.pos"
-              : "SELECT d.id,d.created,f.name,f.sha256,f.kind,f.rows "
-                "FROM datenstand d JOIN datenstand_file f ON "
-                "f.datenstand=d.id ORDER BY d.id DESC, f.pos",
-          -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s,
+              s->version < 4
+                  ? "SELECT i.id,i.time,f.name,f.sha256,f.kind,f.rows "
+                    "FROM import i JOIN import_file f ON f.import_id=i.id"
+                    " ORDER BY i.id DESC, f.pos"
+                  : "SELECT d.id,d.created,f.name,f.sha256,f.kind,f.rows "
+                    "FROM datenstand d JOIN datenstand_file f ON "
+                    "f.datenstand=d.id ORDER BY d.id DESC, f.pos",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc;
-  while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+  while ((rc = step(s, q)) == SQLITE_ROW)
     if (fn(ud, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
            col_text(q, 2), col_text(q, 3), col_text(q, 4),
            sqlite3_column_int64(q, 5))) {
@@ -1100,17 +1322,17 @@ static ampel_status sq_config_get(void *impl, const char *key, char **out) {
   sq *s = impl;
   sqlite3_stmt *q = NULL;
   *out = NULL;
-  if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?", -1, &q,
-                         NULL) != SQLITE_OK)
+  if (prepare(s, "SELECT value FROM meta WHERE key=?", -1, &q, NULL) !=
+      SQLITE_OK)
     return AMPEL_E_IO;
   sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
   ampel_status st = AMPEL_OK;
-  int rc = sqlite3_step(q);
+  int rc = step(s, q);
   if (rc == SQLITE_ROW) {
     *out = ampel_strdup(col_text(q, 0));
     if (!*out)
       st = AMPEL_E_NOMEM;
-    rc = sqlite3_step(q);
+    rc = step(s, q);
   }
   if (st == AMPEL_OK && rc != SQLITE_DONE) {
     ampel_free(*out);
@@ -1125,14 +1347,16 @@ static ampel_status sq_config_set(void *impl, const char *key,
                                   const char *value) {
   sq *s = impl;
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO meta(key,value) VALUES(?,?) ON "
-                         "CONFLICT(key) DO UPDATE SET value=excluded.value",
-                         -1, &q, NULL) != SQLITE_OK)
+  if (!s->in_tx)
+    reset_rc(s);
+  if (prepare(s,
+              "INSERT INTO meta(key,value) VALUES(?,?) ON "
+              "CONFLICT(key) DO UPDATE SET value=excluded.value",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
-  ampel_status st = sqlite3_step(q) == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+  ampel_status st = step(s, q) == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
   sqlite3_finalize(q);
   return st;
 }
@@ -1145,8 +1369,12 @@ static ampel_status sq_put_geometry(void *impl, const char *area, int epsg,
   if (!s->in_tx)
     return AMPEL_E_USAGE;
   long a = ampel_idmap_get(&s->areas, area);
-  return a < 0 ? AMPEL_E_NOT_FOUND
-               : ampel_sqlite_geo_put(s->db, a, epsg, shape);
+  if (a < 0)
+    return AMPEL_E_NOT_FOUND;
+  ampel_status st = ampel_sqlite_geo_put(s->db, a, epsg, shape);
+  if (st == AMPEL_E_IO)
+    note_rc(s, sqlite3_extended_errcode(s->db));
+  return st;
 }
 
 static ampel_status sq_put_neighbour(void *impl, const char *area,
@@ -1158,8 +1386,16 @@ static ampel_status sq_put_neighbour(void *impl, const char *area,
   long b = other ? ampel_idmap_get(&s->areas, other) : a;
   if (a < 0 || b < 0)
     return AMPEL_E_NOT_FOUND;
-  return other ? ampel_sqlite_geo_put_neighbour(s->db, a, b)
-               : ampel_sqlite_geo_clear_neighbours(s->db, a);
+  ampel_status st = other ? ampel_sqlite_geo_put_neighbour(s->db, a, b)
+                          : ampel_sqlite_geo_clear_neighbours(s->db, a);
+  if (st == AMPEL_E_IO)
+    note_rc(s, sqlite3_extended_errcode(s->db));
+  return st;
+}
+
+const char *ampel_sqlite_last_error(void *impl) {
+  sq *s = impl;
+  return s->err_rc ? s->err_text : NULL;
 }
 
 static ampel_status sq_load_geometry(void *impl, ampel_geoset **out,
@@ -1175,19 +1411,18 @@ static ampel_status datenstand_range(sq *s, long *out_min, long *out_max,
                                      long *out_n) {
   sqlite3_stmt *q = NULL;
   *out_min = *out_max = *out_n = 0;
-  if (sqlite3_prepare_v2(s->db,
-                         s->version < 4
-                             ? "SELECT min(id),max(id),count(*) FROM import"
+  if (prepare(s,
+              s->version < 4 ? "SELECT min(id),max(id),count(*) FROM import"
                              : "SELECT min(id),max(id),count(*) FROM "
                                "datenstand",
-                         -1, &q, NULL) != SQLITE_OK)
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
-  int rc = sqlite3_step(q);
+  int rc = step(s, q);
   if (rc == SQLITE_ROW) {
     *out_min = (long)sqlite3_column_int64(q, 0);
     *out_max = (long)sqlite3_column_int64(q, 1);
     *out_n = (long)sqlite3_column_int64(q, 2);
-    rc = sqlite3_step(q);
+    rc = step(s, q);
   }
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
@@ -1205,11 +1440,11 @@ static ampel_status sq_set_datenstand(void *impl, long id, ampel_diags *diags) {
     return db_error(s, diags, "Datenstände lesen");
   sqlite3_stmt *q = NULL;
   if (id > 0 && s->version >= 4) {
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM datenstand WHERE id=?", -1, &q,
-                           NULL) != SQLITE_OK)
+    if (prepare(s, "SELECT 1 FROM datenstand WHERE id=?", -1, &q, NULL) !=
+        SQLITE_OK)
       return db_error(s, diags, "Datenstände lesen");
     sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
+    int rc = step(s, q);
     found = rc == SQLITE_ROW;
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1244,17 +1479,16 @@ static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
                                        void *ud) {
   sq *s = impl;
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(
-          s->db,
-          s->version < 4
-              ? "SELECT id,time,'import',digest,NULL,NULL,NULL FROM import "
-                "ORDER BY id DESC"
-              : "SELECT id,created,kind,digest,n_new,n_changed,n_removed "
-                "FROM datenstand ORDER BY id DESC",
-          -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s,
+              s->version < 4
+                  ? "SELECT id,time,'import',digest,NULL,NULL,NULL FROM import "
+                    "ORDER BY id DESC"
+                  : "SELECT id,created,kind,digest,n_new,n_changed,n_removed "
+                    "FROM datenstand ORDER BY id DESC",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc;
-  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+  while ((rc = step(s, q)) == SQLITE_ROW) {
     ampel_datenstand_info d = {0};
     d.id = (long)sqlite3_column_int64(q, 0);
     d.created = sqlite3_column_int64(q, 1);

@@ -1,6 +1,9 @@
 /* The store interface (store.h): picks an engine and dispatches. */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "ampel/alloc.h"
@@ -15,6 +18,52 @@ struct ampel_store {
 int ampel_store_location_is_url(const char *location) {
   return location && (strncmp(location, "postgresql://", 13) == 0 ||
                       strncmp(location, "postgres://", 11) == 0);
+}
+
+/* dir/name with the directory resolved (realpath), in out; 0 when the
+ * directory does not resolve. */
+static int resolved_name(const char *path, char *out, size_t size) {
+  const char *slash = strrchr(path, '/');
+  char dir[PATH_MAX], real[PATH_MAX];
+  const char *name = slash ? slash + 1 : path;
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else if (slash == path)
+    snprintf(dir, sizeof dir, "/");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+      !realpath(dir, real))
+    return 0;
+  int n = snprintf(out, size, "%s/%s", real, name);
+  return n > 0 && (size_t)n < size;
+}
+
+/* 1 when a and b name the same file, or (when either does not exist) the
+ * same name in the same directory. */
+static int same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+  if (ea && eb)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  char ra[PATH_MAX + 256], rb[PATH_MAX + 256];
+  return resolved_name(a, ra, sizeof ra) && resolved_name(b, rb, sizeof rb) &&
+         strcmp(ra, rb) == 0;
+}
+
+int ampel_store_owns_path(const char *location, const char *path) {
+  static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+  if (!location || !path || !*location || ampel_store_location_is_url(location))
+    return 0;
+  size_t n = strlen(location);
+  char *name = ampel_alloc(n + 16);
+  int owns = !name; /* without memory, refuse rather than risk it */
+  for (size_t i = 0; name && !owns && i < sizeof side / sizeof side[0]; i++) {
+    snprintf(name, n + 16, "%s%s", location, side[i]);
+    owns = same_file(name, path);
+  }
+  ampel_free(name);
+  return owns;
 }
 
 ampel_store *ampel_store_open(const char *location, int mode,
@@ -160,6 +209,13 @@ ampel_status ampel_store_next_datenstand(ampel_store *st, long id) {
   if (!st->ops->next_datenstand)
     return AMPEL_E_USAGE;
   return st->ops->next_datenstand(st->impl, id);
+}
+
+const char *ampel_store_last_error(ampel_store *st) {
+  const char *e = st && st->ops == &ampel_sqlite_ops
+                      ? ampel_sqlite_last_error(st->impl)
+                      : NULL;
+  return e && *e ? e : NULL;
 }
 
 void ampel_data_version_format(const ampel_data_version *v, char *buf,

@@ -166,7 +166,8 @@ static void test_corrupt_page_is_an_error(void **state) {
   assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
   assert_int_equal(fclose(f), 0);
   ampel_store *s = open_ok(t.path, AMPEL_STORE_READONLY);
-  load_fails(s, AMPEL_E_IO, "Werte laden fehlgeschlagen");
+  load_fails(s, AMPEL_E_IO, "Werte laden fehlgeschlagen: die Datenbank ist "
+                            "beschädigt");
   ampel_dataset *ds = load(s, AMPEL_LOAD_META_ONLY); /* untouched tables */
   assert_int_equal(ampel_dataset_n_areas(ds), 2);
   ampel_dataset_free(ds);
@@ -195,7 +196,8 @@ static void test_locked_database_is_an_error(void **state) {
                                 "value=3",
                                 NULL, NULL, NULL),
                    SQLITE_OK);
-  load_fails(s, AMPEL_E_IO, "database is locked");
+  /* issue 16: the message says in German what happened */
+  load_fails(s, AMPEL_E_IO, "die Datenbank ist gesperrt");
   sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close(other);
   ds = load(s, AMPEL_LOAD_ALL); /* the store is usable again */
