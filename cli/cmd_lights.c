@@ -2,6 +2,7 @@
  * docs/ampel.md). */
 #include <stdio.h>
 
+#include "ampel/alloc.h"
 #include "ampel/analysis/lights.h"
 #include "ampel/json.h"
 #include "cli.h"
@@ -30,8 +31,54 @@ static void summary(const ampel_lights_answer *a, const char *out) {
   }
 }
 
+/* --entwicklung: the positive developments, strongest first, as CSV
+ * (area,indicator,period,since,change,trend_score). */
+static int developments(const cli_call *call, const ampel_lights_answer *a) {
+  ampel_positive *p = NULL;
+  size_t n = 0;
+  if (ampel_lights_positive(a, &p, &n) != AMPEL_OK) {
+    cli_error("kein Speicher");
+    return EXIT_SYSTEM;
+  }
+  const ampel_lights *l = &a->lights;
+  ampel_buf b;
+  ampel_buf_init(&b);
+  ampel_buf_puts(&b, "area,area_name,indicator,period,since,change,"
+                     "trend_score\n");
+  for (size_t i = 0; i < n; i++) {
+    const ampel_lights_col *c = &l->cols[p[i].col];
+    const ampel_lights_cell *e = ampel_lights_at(l, p[i].row, p[i].col);
+    const ampel_area *ar = ampel_dataset_area(a->ds, l->area_ids[p[i].row]);
+    ampel_buf_csv_field(&b, ar->key);
+    ampel_buf_putc(&b, ',');
+    ampel_buf_csv_field(&b, ar->name ? ar->name : "");
+    ampel_buf_putc(&b, ',');
+    ampel_buf_csv_field(&b, ampel_dataset_indicator(a->ds, c->ind)->key);
+    ampel_buf_putc(&b, ',');
+    ampel_buf_csv_field(&b, ampel_dataset_period(a->ds, c->period)->label);
+    ampel_buf_putc(&b, ',');
+    ampel_buf_csv_field(&b,
+                        ampel_dataset_period(a->ds, (size_t)c->since)->label);
+    ampel_buf_putc(&b, ',');
+    ampel_buf_double(&b, e->change);
+    ampel_buf_putc(&b, ',');
+    ampel_buf_double(&b, e->trend_score);
+    ampel_buf_putc(&b, '\n');
+  }
+  ampel_free(p);
+  int rc = cli_write_kind(call, &b);
+  ampel_buf_release(&b);
+  if (rc == EXIT_OK)
+    printf("Entwicklung: %zu positive Entwicklung%s (Zellen mit Entwicklung "
+           "besser), die stärkste zuerst → %s\n",
+           n, n == 1 ? "" : "en", CLI_OPT(call, AMPEL_OPT_OUTPUT));
+  return rc;
+}
+
 static int render(const cli_call *call, const ampel_lights_answer *a) {
   const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
+  if (ampel_query_flag(&call->q, AMPEL_OPT_DEVELOPMENTS))
+    return developments(call, a);
   ampel_buf b;
   ampel_buf_init(&b);
   int kind = cli_table_kind(call);

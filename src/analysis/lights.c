@@ -4,6 +4,7 @@
  * reasons. One answer for the CLI, the API, the pages, report and XLSX. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
@@ -79,6 +80,49 @@ ampel_status ampel_analysis_keys(const ampel_query *q, ampel_opt_id id,
   *out_keys = keys;
   *out_n = n;
   *out_copy = copy;
+  return AMPEL_OK;
+}
+
+typedef struct pos_key {
+  double score;
+  size_t row, col;
+} pos_key;
+
+static int by_score(const void *x, const void *y) {
+  const pos_key *a = x, *b = y;
+  if (a->score != b->score)
+    return a->score < b->score ? 1 : -1;
+  if (a->row != b->row)
+    return a->row < b->row ? -1 : 1;
+  return (a->col > b->col) - (a->col < b->col);
+}
+
+ampel_status ampel_lights_positive(const ampel_lights_answer *a,
+                                   ampel_positive **out, size_t *n) {
+  const ampel_lights *l = &a->lights;
+  *out = NULL;
+  *n = 0;
+  pos_key *k = ampel_calloc(l->n_areas * l->n_cols + 1, sizeof *k);
+  if (!k)
+    return AMPEL_E_NOMEM;
+  size_t m = 0;
+  for (size_t r = 0; r < l->n_areas; r++)
+    for (size_t j = 0; j < l->n_cols; j++) {
+      const ampel_lights_cell *c = ampel_lights_at(l, r, j);
+      if (c->trend == AMPEL_TREND_BETTER && a->reason[r] == AMPEL_REASON_RATED)
+        k[m++] = (pos_key){c->trend_score, r, j};
+    }
+  qsort(k, m, sizeof *k, by_score);
+  ampel_positive *p = ampel_calloc(m + 1, sizeof *p);
+  if (!p) {
+    ampel_free(k);
+    return AMPEL_E_NOMEM;
+  }
+  for (size_t i = 0; i < m; i++)
+    p[i] = (ampel_positive){k[i].row, k[i].col};
+  ampel_free(k);
+  *out = p;
+  *n = m;
   return AMPEL_OK;
 }
 

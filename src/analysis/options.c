@@ -42,6 +42,9 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     TEXT(AMPEL_OPT_STAND, "stand", "ZEITRAUM", "der neueste",
          "Stand je Kennzahl: ihr neuester Zeitraum nicht nach diesem "
          "(Zeitraum oder Jahr)"),
+    FLAG(AMPEL_OPT_DEVELOPMENTS, "entwicklung", CLI,
+         "statt der Ampel die positiven Entwicklungen schreiben: jede "
+         "Zelle mit Entwicklung besser, nach Stärke geordnet (CSV)"),
     LIST(AMPEL_OPT_INDICATORS, "indicators", "K,...", "alle mit Werten",
          "Kennzahlen, durch Komma getrennt"),
     TEXT(AMPEL_OPT_INDICATOR, "indicator", "K", "die erste mit Werten",

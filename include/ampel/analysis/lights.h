@@ -42,6 +42,19 @@ AMPEL_WUR ampel_status ampel_analyse_lights(const ampel_context *ctx,
                                             ampel_diags *diags);
 void ampel_lights_answer_release(ampel_lights_answer *a);
 
+/* One positive development: a cell whose trend is "besser". */
+typedef struct ampel_positive {
+  size_t row; /* lights row */
+  size_t col; /* lights column */
+} ampel_positive;
+
+/* "Welche Entwicklung ist positiv?": every cell of a rated area with trend
+ * BETTER, ranked by trend score (largest first; ties: table order).
+ * *out (ampel_free) gets *n entries; AMPEL_E_NOMEM. */
+AMPEL_WUR ampel_status ampel_lights_positive(const ampel_lights_answer *a,
+                                             ampel_positive **out,
+                                             size_t *n);
+
 /* Resolves a period option (the label as given or in any accepted
  * spelling, e.g. "2023/24") to a period id; -1 when the option is unset.
  * Unknown → AMPEL_E_USAGE "NAME: unbekannter Zeitraum 'X' (vorhanden: …)".
