@@ -160,6 +160,10 @@ typedef struct ampel_optval {
 
 typedef struct ampel_query {
   ampel_optval v[AMPEL_OPT_COUNT];
+  /* Stop request of the caller (error.h), NULL after ampel_query_init:
+   * the questions of the analysis layer return AMPEL_E_CANCELLED once it
+   * fires (the server's deadline). Borrowed. */
+  const ampel_stop *stop;
 } ampel_query;
 
 /* Clears q and sets the table defaults of the n ids. */
