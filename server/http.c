@@ -84,15 +84,34 @@ int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
       msg = d->items[i].message;
       break;
     }
-  unsigned status = st == AMPEL_E_NOMEM       ? 503
-                    : st == AMPEL_E_NOT_FOUND ? 404
-                                              : 400;
-  return srv_error(q, r, status, "%s", msg);
+  if (st == AMPEL_E_CANCELLED) /* httpd.c answers with the reason */
+    msg = "Die Berechnung wurde abgebrochen.";
+  return srv_error(q, r, srv_http_status(st), "%s", msg);
+}
+
+unsigned srv_http_status(ampel_status st) {
+  switch (st) {
+  case AMPEL_E_NOMEM: /* the server is short of memory, not the
+                         request wrong: try again later */
+  case AMPEL_E_IO:    /* the database is not readable right now */
+  case AMPEL_E_CANCELLED: return 503; /* deadline or shutdown */
+  case AMPEL_E_NOT_FOUND: return 404;
+  default: return 400;
+  }
+}
+
+int srv_fig_ok(srv_resp *r, ampel_status st, const ampel_buf *svg) {
+  if (st == AMPEL_E_NOMEM || (st == AMPEL_OK && svg->failed)) {
+    r->nomem = 1; /* the whole answer becomes 503 (httpd.c) */
+    return 0;
+  }
+  return st == AMPEL_OK;
 }
 
 int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
               ampel_query *out) {
   ampel_query_init(out, ids, n);
+  out->stop = q->stop;
   for (size_t i = 0; i < q->n_params; i++) {
     const char *k = q->params[i].key, *v = q->params[i].val;
     const ampel_opt_def *d = ampel_opt_find(ids, n, k, strlen(k));

@@ -49,10 +49,10 @@ typedef struct ampel_stop {
 } ampel_stop;
 
 static inline void ampel_stop_request(ampel_stop *s) {
-  __atomic_store_n(&s->flag, 1, __ATOMIC_RELAXED);
+  __atomic_store_n(&s->flag, 1, __ATOMIC_RELEASE);
 }
 static inline int ampel_stop_requested(const ampel_stop *s) {
-  return s && __atomic_load_n(&s->flag, __ATOMIC_RELAXED);
+  return s && __atomic_load_n(&s->flag, __ATOMIC_ACQUIRE);
 }
 
 /* Short English name of a status, e.g. "AMPEL_E_DATA". Static string. */
