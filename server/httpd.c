@@ -22,8 +22,8 @@
  *          silently, a partial request gets 408);
  *   BODY   reading the body of an authorised admin upload (same deadline);
  *   WORK   a worker computes the answer; deadline compute_timeout, then
- *          the answer's ampel_stop fires (503); a client that closes its
- *          side (EPOLLRDHUP) fires it too and gets nothing;
+ *          the answer's ampel_stop fires (503); an HTTP/1.1 client that
+ *          closes its side (EPOLLRDHUP) fires it too and gets nothing;
  *   SEND   writing; a client that reads nothing for SRV_SEND_STALL_S is
  *          dropped (2 s after an error answer);
  *   LINGER after an answer with "Connection: close": the write side is
@@ -418,12 +418,14 @@ static void dispatch(srv_httpd *h, hconn *c, double now) {
   c->t_done = now;
   c->stop.flag = 0;
   c->why = WHY_NONE;
-  /* Watch only for "the client left". A client that had closed its
-   * sending side already (HTTP/1.0 style "request, then EOF") still
-   * waits for the answer: it is not watched and gets it, then EOF. */
+  /* Watch only for "the client left" (EOF or reset). TCP cannot tell a
+   * client that closed from one that only shut its sending side and
+   * still reads; the latter is an HTTP/1.0 habit ("request, then EOF"),
+   * so only HTTP/1.1 requests are watched. */
   if (c->peer_closed)
     c->close_after = 1;
-  set_events(h, c, c->peer_closed ? 0 : EPOLLRDHUP);
+  int watch = !c->peer_closed && c->head.minor == 1;
+  set_events(h, c, watch ? EPOLLRDHUP : 0);
   push_job(h, c);
 }
 
