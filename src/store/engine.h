@@ -39,6 +39,12 @@ typedef struct ampel_store_ops {
   ampel_status (*set_datenstand)(void *impl, long id, ampel_diags *diags);
   ampel_status (*datenstand_list)(void *impl, ampel_datenstand_fn fn,
                                   void *ud);
+  /* One read transaction around several reads (store.h,
+   * ampel_store_begin_read). NULL: not implemented, every read is its own
+   * snapshot. TODO(postgres.c): BEGIN ISOLATION LEVEL REPEATABLE READ READ
+   * ONLY / COMMIT, and pg_load then must not open its own transaction. */
+  ampel_status (*begin_read)(void *impl);
+  ampel_status (*end_read)(void *impl);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */

@@ -1168,6 +1168,9 @@ const ampel_store_ops ampel_pg_ops = {
     pg_put_period,    pg_put_observation, pg_log_import,     pg_data_version,
     pg_import_log,    pg_config_get,      pg_config_set,     pg_put_geometry,
     pg_put_neighbour, pg_load_geometry,   pg_set_datenstand, pg_datenstand_list,
+    /* TODO: begin_read/end_read as one REPEATABLE READ READ ONLY
+     * transaction (engine.h); until then each load is its own. */
+    NULL,             NULL,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */

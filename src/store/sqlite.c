@@ -130,6 +130,7 @@ typedef struct sq {
   long n_new, n_changed; /* merged in this transaction */
   int staged; /* rows put since the last merge */
   int in_tx;
+  int in_read; /* inside ampel_store_begin_read */
   int version; /* schema version of the open database */
   idmap areas, inds, periods;
 } sq;
@@ -219,7 +220,7 @@ static void sq_close(void *impl) {
   sq *s = impl;
   if (!s)
     return;
-  if (s->in_tx)
+  if (s->in_tx || s->in_read)
     exec(s, "ROLLBACK");
   sqlite3_finalize(s->ins_obs);
   sqlite3_close(s->db);
@@ -622,7 +623,7 @@ static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
                                              "Daten laden");
   /* one read transaction, so the four tables are one snapshot */
   int own_tx = 0;
-  if (st == AMPEL_OK && !s->in_tx) {
+  if (st == AMPEL_OK && !s->in_tx && !s->in_read) {
     int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
       st = load_fail(s, diags, "Daten laden", rc);
@@ -652,11 +653,33 @@ static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
   return AMPEL_OK;
 }
 
+/* Several reads in one deferred transaction: WAL gives them the snapshot
+ * of the first read, whatever other processes commit meanwhile. */
+static ampel_status sq_begin_read(void *impl) {
+  sq *s = impl;
+  if (s->in_tx || s->in_read)
+    return AMPEL_E_USAGE;
+  if (exec(s, "BEGIN") != AMPEL_OK)
+    return AMPEL_E_IO;
+  s->in_read = 1;
+  return AMPEL_OK;
+}
+
+static ampel_status sq_end_read(void *impl) {
+  sq *s = impl;
+  if (!s->in_read)
+    return AMPEL_E_USAGE;
+  s->in_read = 0;
+  return exec(s, "COMMIT");
+}
+
 /* ---- writing ----------------------------------------------------------
  */
 
 static ampel_status sq_begin(void *impl) {
   sq *s = impl;
+  if (s->in_read)
+    return AMPEL_E_USAGE;
   if (s->in_tx)
     return AMPEL_E_USAGE;
   /* the stage lives in the connection's temp database, created outside
@@ -1213,5 +1236,5 @@ const ampel_store_ops ampel_sqlite_ops = {
     sq_put_period,    sq_put_observation, sq_log_import, sq_data_version,
     sq_import_log,    sq_config_get,    sq_config_set,   sq_put_geometry,
     sq_put_neighbour, sq_load_geometry, sq_set_datenstand,
-    sq_datenstand_list,
+    sq_datenstand_list, sq_begin_read,  sq_end_read,
 };
