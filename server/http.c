@@ -100,12 +100,45 @@ unsigned srv_http_status(ampel_status st) {
   }
 }
 
-int srv_fig_ok(srv_resp *r, ampel_status st, const ampel_buf *svg) {
-  if (st == AMPEL_E_NOMEM || (st == AMPEL_OK && svg->failed)) {
-    r->nomem = 1; /* the whole answer becomes 503 (httpd.c) */
-    return 0;
-  }
-  return st == AMPEL_OK;
+/* Failed allocations of this thread since srv_alloc_reset(): every part
+ * of an answer that could not be made for lack of memory is noticed,
+ * also where a handler or the library would otherwise show a page
+ * without it (issue 16: never a 200 or 400 instead of 503). */
+static _Thread_local unsigned alloc_failures;
+
+void srv_alloc_failed(void) {
+  alloc_failures++;
+}
+void srv_alloc_reset(void) {
+  alloc_failures = 0;
+}
+unsigned srv_alloc_failures(void) {
+  return alloc_failures;
+}
+
+static void *count_alloc(size_t size, void *ud) {
+  (void)ud;
+  void *p = malloc(size ? size : 1);
+  if (!p)
+    srv_alloc_failed();
+  return p;
+}
+static void *count_realloc(void *ptr, size_t size, void *ud) {
+  (void)ud;
+  void *p = realloc(ptr, size ? size : 1);
+  if (!p)
+    srv_alloc_failed();
+  return p;
+}
+static void count_free(void *ptr, void *ud) {
+  (void)ud;
+  free(ptr);
+}
+
+void srv_alloc_install(void) {
+  static const ampel_allocator a = {count_alloc, count_realloc, count_free,
+                                    NULL};
+  ampel_set_allocator(&a);
 }
 
 int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,

@@ -285,6 +285,7 @@ static void print_diags(const ampel_diags *d) {
 
 int srv_run(const srv_config *cfg) {
   g.cfg = cfg;
+  srv_alloc_install(); /* before any thread: out of memory → 503 */
   if (cfg->token_file && load_token(cfg->token_file) != 0)
     return 2;
   unsigned char addr[16];

@@ -180,7 +180,8 @@ int srv_body_wanted(const char *method, const char *target, const char *auth);
 
 /* ---- route.c ------------------------------------------------------------ */
 
-/* Calls the handler for q->path (404 page when there is none); GET/HEAD. */
+/* Calls the handler for q->path (404 page when there is none); GET/HEAD.
+ * Sets r->nomem when any allocation failed meanwhile (answer 503). */
 void srv_dispatch(srv_req *q, srv_resp *r);
 
 /* ---- cache.c ------------------------------------------------------------ */
@@ -227,10 +228,15 @@ int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
  * out of memory, I/O, cancelled and internal errors are 503 (try again),
  * an unknown key 404, anything else about the request 400. */
 unsigned srv_http_status(ampel_status st);
-/* For a figure rendered into svg with status st: 1 when it can be shown;
- * 0 otherwise, and out of memory (status or a failed buffer) marks the
- * whole answer as 503 instead of a page without the figure. */
-int srv_fig_ok(srv_resp *r, ampel_status st, const ampel_buf *svg);
+/* Out of memory anywhere in an answer makes it a 503: the server's
+ * allocator (malloc, the same blocks as the library's default; installed
+ * by srv_run before any thread starts) counts failed allocations per
+ * thread, srv_dispatch resets the count and marks r->nomem when it grew.
+ * A test allocator calls srv_alloc_failed() for each failure it makes. */
+void srv_alloc_install(void);
+void srv_alloc_failed(void);
+void srv_alloc_reset(void);
+unsigned srv_alloc_failures(void);
 
 /* Validated parameters. Each returns 0 with *out set (or untouched when the
  * parameter is absent), or -1 after filling an error response. */
