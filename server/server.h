@@ -1,7 +1,8 @@
 /* server.h - `ampel serve`: the dashboard and the JSON API (not part of the
  * library; ARCHITECTURE.md, server).
  *
- * One process, libmicrohttpd with a thread pool. The dataset is loaded once
+ * One process with its own HTTP/1.1 engine (httpd.c: one I/O thread,
+ * a pool of workers, deadlines and limits). The dataset is loaded once
  * into a read-only snapshot that every worker thread reads at the same time
  * (dataset.h: safe for concurrent reads). An admin import replaces the
  * snapshot atomically: requests in flight keep the one they started with
