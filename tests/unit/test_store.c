@@ -585,7 +585,7 @@ static void test_read_snapshot(void **state) {
   ampel_store *r = open_ok(t.path, AMPEL_STORE_READONLY);
   assert_int_equal(ampel_store_begin_read(r), AMPEL_OK);
   assert_int_equal(ampel_store_begin_read(r), AMPEL_E_USAGE); /* nested */
-  assert_int_equal(ampel_store_begin(r), AMPEL_E_USAGE); /* no write */
+  assert_int_equal(ampel_store_begin(r), AMPEL_E_USAGE);      /* no write */
   ampel_dataset *ds = NULL;
   assert_int_equal(ampel_store_load(r, AMPEL_LOAD_META_ONLY, &ds, NULL),
                    AMPEL_OK);
