@@ -31,9 +31,11 @@ static const ampel_opt_id db_ids[] = {AMPEL_OPT_FROM, AMPEL_OPT_TO};
 
 static const ampel_opt_id template_ids[] = {AMPEL_OPT_OUTPUT};
 
-static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT, AMPEL_OPT_BIND,
-                                         AMPEL_OPT_ADMIN_TOKEN_FILE,
-                                         AMPEL_OPT_THREADS};
+static const ampel_opt_id serve_ids[] = {
+    AMPEL_OPT_PORT,           AMPEL_OPT_BIND,
+    AMPEL_OPT_ADMIN_TOKEN_FILE, AMPEL_OPT_THREADS,
+    AMPEL_OPT_REQUEST_TIMEOUT, AMPEL_OPT_COMPUTE_TIMEOUT,
+    AMPEL_OPT_MAX_CONNECTIONS, AMPEL_OPT_MAX_PER_ADDRESS};
 
 #define IMPORT_HEAD_TEXT                                                   \
   "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n" \
@@ -170,7 +172,7 @@ static const cli_command commands[] = {
      "ohne Neustart. Das Programm zeigt die Adresse und schreibt je Anfrage\n"
      "eine Zeile (Zeit, Methode, Pfad, Status, Bytes, ms) auf die\n"
      "Fehlerausgabe. Beenden mit Strg+C (SIGINT) oder SIGTERM.\n",
-     NULL},
+     "Grenzen und Zeitlimits des Servers: docs/betrieb.md\n"},
     {"index", cmd_index, index_ids, N(index_ids), 0, 0, NULL,
      "Aufruf: ampel index [--method weighted] [--indicators K:W,...]\n"
      "                    [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"

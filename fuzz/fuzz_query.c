@@ -1,7 +1,9 @@
 /* Fuzz target: the dashboard's request handling without a network.
  *
  * Input: the first line is the path (e.g. "/gebiet/A"), the rest a query
- * string "k=v&k2=v2" (already decoded, as libmicrohttpd hands it over).
+ * string "k=v&k2=v2", handed to the handlers as they are (a superset of
+ * what the server passes on: it refuses a target that does not decode
+ * strictly, url.c, which this target runs on the same bytes too).
  * Every handler runs on a small dataset with hostile names; any crash,
  * sanitizer report or 5xx status is a finding. This covers the parameter
  * validation and the config-to-SVG path (STYLE.md §5). */
@@ -90,9 +92,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   memcpy(buf, data, size);
   buf[size] = '\0';
-  for (size_t i = 0; i < size; i++) /* NUL ends C strings, as in MHD */
+  for (size_t i = 0; i < size; i++) /* NUL ends C strings */
     if (!buf[i])
       buf[i] = ' ';
+  { /* the server's strict decoder on the raw bytes as a target */
+    size_t store_size = 2 * size + 2;
+    char *store = malloc(store_size);
+    srv_req t;
+    memset(&t, 0, sizeof t);
+    const char *why;
+    if (store)
+      (void)srv_url_parse(buf, size, &t, store, store_size, &why);
+    free(store);
+  }
   char *query = strchr(buf, '\n');
   if (query)
     *query++ = '\0';

@@ -51,8 +51,12 @@ static void diags_json(ampel_buf *b, const ampel_diags *d) {
   ampel_buf_puts(b, "]");
 }
 
+/* Imports the upload in one transaction; *reload the status of loading
+ * the new Datenstand afterwards (AMPEL_OK when nothing was saved). */
 static ampel_status run_import(srv_req *q, const char *name,
-                               ampel_import_summary *sum, ampel_diags *d) {
+                               ampel_import_summary *sum, ampel_diags *d,
+                               ampel_status *reload) {
+  *reload = AMPEL_OK;
   ampel_status st = AMPEL_OK;
   ampel_store *s = ampel_store_open(srv_db_path(), AMPEL_STORE_WRITE, d, &st);
   if (!s)
@@ -66,7 +70,7 @@ static ampel_status run_import(srv_req *q, const char *name,
   st = ampel_import_buffers(s, names, data, lens, 1, &opt, sum, d);
   ampel_store_close(s);
   if (st == AMPEL_OK)
-    st = srv_reload(d);
+    *reload = srv_reload(d);
   return st;
 }
 
@@ -98,25 +102,34 @@ int h_admin_import(srv_req *q, srv_resp *r) {
   ampel_diags_init(&d, 0);
   ampel_import_summary sum;
   memset(&sum, 0, sizeof sum);
+  ampel_status reload = AMPEL_OK;
   pthread_mutex_lock(&import_lock);
-  ampel_status st = run_import(q, name, &sum, &d);
+  ampel_status st = run_import(q, name, &sum, &d, &reload);
   pthread_mutex_unlock(&import_lock);
   ampel_buf *b = &r->body;
   r->ctype = "application/json; charset=utf-8";
   if (st != AMPEL_OK) {
-    r->status = st == AMPEL_E_NOMEM ? 503 : st == AMPEL_E_IO ? 503 : 400;
+    r->status = srv_http_status(st);
     ampel_buf_puts(b, "{\"error\": \"Einfuhr abgelehnt, nichts gespeichert\","
                       " \"status\": ");
     ampel_buf_printf(b, "%u, \"messages\": ", r->status);
     diags_json(b, &d);
     ampel_buf_puts(b, "}\n");
   } else {
+    /* Saved. When the new Datenstand could not be loaded right away the
+     * dashboard still shows the old one and retries within a second
+     * (serve.c, follow_datenstand): say so, never "nothing saved". */
     ampel_buf_printf(b,
                      "{\"imported\": true, \"areas\": %zu, \"indicators\":"
                      " %zu, \"values\": %zu, \"version\": %ld, "
-                     "\"messages\": ",
-                     sum.n_areas, sum.n_indicators, sum.n_values,
-                     sum.import_id);
+                     "\"shown\": %s, ",
+                     sum.n_areas, sum.n_indicators, sum.n_values, sum.import_id,
+                     reload == AMPEL_OK ? "true" : "false");
+    if (reload != AMPEL_OK)
+      ampel_buf_puts(b, "\"note\": \"Gespeichert; die Anzeige zeigt noch "
+                        "den alten Datenstand und lädt den neuen, sobald er "
+                        "lesbar ist.\", ");
+    ampel_buf_puts(b, "\"messages\": ");
     diags_json(b, &d);
     ampel_buf_puts(b, "}\n");
   }

@@ -84,15 +84,67 @@ int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
       msg = d->items[i].message;
       break;
     }
-  unsigned status = st == AMPEL_E_NOMEM       ? 503
-                    : st == AMPEL_E_NOT_FOUND ? 404
-                                              : 400;
-  return srv_error(q, r, status, "%s", msg);
+  if (st == AMPEL_E_CANCELLED) /* httpd.c answers with the reason */
+    msg = "Die Berechnung wurde abgebrochen.";
+  return srv_error(q, r, srv_http_status(st), "%s", msg);
+}
+
+unsigned srv_http_status(ampel_status st) {
+  switch (st) {
+  case AMPEL_E_NOMEM: /* the server is short of memory, not the
+                         request wrong: try again later */
+  case AMPEL_E_IO:    /* the database is not readable right now */
+  case AMPEL_E_CANCELLED: return 503; /* deadline or shutdown */
+  case AMPEL_E_NOT_FOUND: return 404;
+  default: return 400;
+  }
+}
+
+/* Failed allocations of this thread since srv_alloc_reset(): every part
+ * of an answer that could not be made for lack of memory is noticed,
+ * also where a handler or the library would otherwise show a page
+ * without it (issue 16: never a 200 or 400 instead of 503). */
+static _Thread_local unsigned alloc_failures;
+
+void srv_alloc_failed(void) {
+  alloc_failures++;
+}
+void srv_alloc_reset(void) {
+  alloc_failures = 0;
+}
+unsigned srv_alloc_failures(void) {
+  return alloc_failures;
+}
+
+static void *count_alloc(size_t size, void *ud) {
+  (void)ud;
+  void *p = malloc(size ? size : 1);
+  if (!p)
+    srv_alloc_failed();
+  return p;
+}
+static void *count_realloc(void *ptr, size_t size, void *ud) {
+  (void)ud;
+  void *p = realloc(ptr, size ? size : 1);
+  if (!p)
+    srv_alloc_failed();
+  return p;
+}
+static void count_free(void *ptr, void *ud) {
+  (void)ud;
+  free(ptr);
+}
+
+void srv_alloc_install(void) {
+  static const ampel_allocator a = {count_alloc, count_realloc, count_free,
+                                    NULL};
+  ampel_set_allocator(&a);
 }
 
 int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
               ampel_query *out) {
   ampel_query_init(out, ids, n);
+  out->stop = q->stop;
   for (size_t i = 0; i < q->n_params; i++) {
     const char *k = q->params[i].key, *v = q->params[i].val;
     const ampel_opt_def *d = ampel_opt_find(ids, n, k, strlen(k));

@@ -109,7 +109,12 @@ void page_svg(srv_req *q, ampel_buf *out, const char *svg, size_t len) {
   char pre[16];
   snprintf(pre, sizeof pre, "s%u-", ++q->svg_seq);
   int in_tag = 0;
+  unsigned tick = 0;
   while (p < end) {
+    /* A big picture takes a while: stop when the request's deadline has
+     * passed or its client left (the answer is thrown away, httpd.c). */
+    if ((++tick & 0xFFFFu) == 0 && ampel_stop_requested(q->stop))
+      break;
     if (*p == '<')
       in_tag = 1;
     else if (*p == '>')

@@ -27,7 +27,7 @@ static const route routes[] = {
     {"/api/v1/", 1, h_api},
 };
 
-void srv_dispatch(srv_req *q, srv_resp *r) {
+static void route_to(srv_req *q, srv_resp *r) {
   if (q->too_many_params) {
     srv_error(q, r, 400, "Zu viele Parameter (höchstens %d)", SRV_MAX_PARAMS);
     return;
@@ -42,4 +42,12 @@ void srv_dispatch(srv_req *q, srv_resp *r) {
     }
   }
   srv_error(q, r, 404, "Diese Seite gibt es nicht.");
+}
+
+void srv_dispatch(srv_req *q, srv_resp *r) {
+  srv_alloc_reset();
+  route_to(q, r);
+  /* a part left out for lack of memory (a figure, a list): 503 */
+  if (srv_alloc_failures() || r->body.failed)
+    r->nomem = 1;
 }

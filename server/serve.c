@@ -1,10 +1,10 @@
-/* serve.c - the HTTP side of `ampel serve`: libmicrohttpd with a thread
- * pool, limits, security headers, routing, access log, the shared dataset
- * snapshot and clean shutdown on SIGINT/SIGTERM. */
+/* serve.c - `ampel serve` around the connection engine (httpd.c): the
+ * shared dataset snapshot, the admin token, the answer to one request
+ * (srv_handle), following the Datenstand, and shutdown on SIGINT or
+ * SIGTERM. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -33,17 +33,6 @@ static struct {
   pthread_mutex_t import_lock;
 } g = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, {0}, 0,
        PTHREAD_MUTEX_INITIALIZER};
-
-/* Per request (MHD's request closure). */
-typedef struct conn {
-  struct timespec t0;
-  size_t uri_len;
-  unsigned status;
-  size_t bytes;
-  int started;
-  int body_too_large;
-  ampel_buf body; /* POST body */
-} conn;
 
 /* ---- snapshot ------------------------------------------------------------ */
 
@@ -187,262 +176,59 @@ int srv_token_ok(const char *header) {
 /* ---- requests --------------------------------------------------------------
  */
 
-static double ms_since(const struct timespec *t0) {
-  struct timespec t1;
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  return (t1.tv_sec - t0->tv_sec) * 1e3 + (t1.tv_nsec - t0->tv_nsec) / 1e6;
+int srv_body_wanted(const char *method, const char *target, const char *auth) {
+  size_t n = strcspn(target, "?");
+  return strcmp(method, "POST") == 0 && n == 13 &&
+         memcmp(target, "/admin/import", 13) == 0 && g.admin &&
+         srv_token_ok(auth);
 }
 
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
-  (void)cls;
-  (void)c;
-  conn *k = calloc(1, sizeof *k);
-  if (!k)
-    return NULL;
-  clock_gettime(CLOCK_MONOTONIC, &k->t0);
-  k->uri_len = uri ? strlen(uri) : 0;
-  ampel_buf_init(&k->body);
-  k->body.limit = SRV_MAX_BODY;
-  return k;
-}
-
-static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
-                    enum MHD_RequestTerminationCode toe) {
-  (void)cls;
-  (void)toe;
-  (void)c;
-  conn *k = *con_cls;
-  if (!k)
-    return;
-  ampel_buf_release(&k->body);
-  free(k);
-  *con_cls = NULL;
-}
-
-static void add_headers(struct MHD_Response *resp, const srv_resp *r) {
-  MHD_add_response_header(resp, "Content-Type", r->ctype);
-  MHD_add_response_header(resp, "Content-Security-Policy",
-                          "default-src 'self'; script-src 'self'; "
-                          "style-src 'self'; img-src 'self' data:; "
-                          "frame-ancestors 'none'; base-uri 'none'; "
-                          "form-action 'self'");
-  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-  MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-  MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-  MHD_add_response_header(resp, "Cache-Control",
-                          r->cache ? r->cache : "no-cache");
-  if (r->disposition)
-    MHD_add_response_header(resp, "Content-Disposition", r->disposition);
-  if (r->allow)
-    MHD_add_response_header(resp, "Allow", r->allow);
-  if (r->status >= 400 && r->status != 404)
-    MHD_add_response_header(resp, "Connection", "close");
-}
-
-static void free_cb(void *p) {
-  ampel_free(p);
-}
-
-static enum MHD_Result send_resp(struct MHD_Connection *c, conn *k,
-                                 srv_resp *r) {
-  if (r->body.failed) {
-    ampel_buf_release(&r->body);
-    ampel_buf_init(&r->body);
-    r->status = 503;
-    r->ctype = "text/plain; charset=utf-8";
-    ampel_buf_puts(&r->body, "Zu wenig Speicher; bitte später erneut.\n");
-  }
-  size_t len = r->body.len;
-  char *data = r->body.data;
-  r->body.data = NULL;
-  struct MHD_Response *resp =
-      MHD_create_response_from_buffer_with_free_callback(
-          len, data ? data : (char *)"", data ? free_cb : NULL);
-  if (!resp) {
-    ampel_free(data);
-    return MHD_NO;
-  }
-  add_headers(resp, r);
-  k->status = r->status;
-  k->bytes = len;
-  enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
-  MHD_destroy_response(resp);
-  ampel_buf_release(&r->body);
-  return ret;
-}
-
-static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind,
-                                     const char *key, const char *value) {
-  (void)kind;
-  srv_req *q = cls;
-  if (q->n_params >= SRV_MAX_PARAMS) {
-    q->too_many_params = 1;
-    return MHD_NO;
-  }
-  q->params[q->n_params].key = key ? key : "";
-  q->params[q->n_params].val = value ? value : "";
-  q->n_params++;
-  return MHD_YES;
-}
-
-static void req_init(srv_req *q, struct MHD_Connection *c, const char *method,
-                     const char *url) {
-  memset(q, 0, sizeof *q);
-  q->method = method;
-  q->path = url;
-  q->is_api = strncmp(url, "/api/", 5) == 0;
-  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, q);
-  q->auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                        MHD_HTTP_HEADER_AUTHORIZATION);
-}
-
-static void resp_init(srv_resp *r) {
+/* The answer to one complete request (a worker thread of httpd.c): the
+ * target decoded strictly (url.c), the snapshot of the moment, then the
+ * admin upload, 405, the response cache or a handler. */
+void srv_handle(const srv_http_req *hr, srv_resp *r) {
   memset(r, 0, sizeof *r);
   r->status = 200;
   r->ctype = "text/html; charset=utf-8";
   ampel_buf_init(&r->body);
-}
-
-/* Handles a request whose body (if any) is complete. */
-static enum MHD_Result handle(struct MHD_Connection *c, conn *k,
-                              const char *method, const char *url) {
   srv_req q;
-  srv_resp r;
-  req_init(&q, c, method, url);
-  resp_init(&r);
+  memset(&q, 0, sizeof q);
+  q.method = hr->method;
+  q.auth = hr->auth;
+  q.stop = hr->stop;
+  q.is_api = strncmp(hr->target, "/api/", 5) == 0;
+  size_t store_size = 2 * hr->target_len + 2;
+  char *store = ampel_alloc(store_size);
   srv_snapshot *snap = snapshot_acquire();
   q.snap = snap;
   q.ds = snap->ds;
-  if (k->uri_len > SRV_MAX_URL) {
-    srv_error(&q, &r, 414, "Die Adresse ist zu lang (höchstens %d Zeichen).",
-              SRV_MAX_URL);
-  } else if (k->body_too_large) {
-    srv_error(&q, &r, 413, "Die Daten sind zu groß (höchstens %u MiB).",
-              SRV_MAX_BODY >> 20);
-  } else if (strcmp(url, "/admin/import") == 0) {
-    q.file_data[0] = k->body.data ? k->body.data : "";
-    q.file_lens[0] = k->body.len;
-    h_admin_import(&q, &r);
-  } else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-    r.allow = "GET, HEAD";
-    srv_error(&q, &r, 405, "Methode %s ist hier nicht erlaubt.", method);
+  const char *why = NULL;
+  if (!store) {
+    q.path = "";
+    r->nomem = 1;
+  } else if (srv_url_parse(hr->target, hr->target_len, &q, store, store_size,
+                           &why) != 0) {
+    srv_error(&q, r, 400, "%s", why);
+  } else if (strcmp(q.path, "/admin/import") == 0) {
+    q.file_data[0] = hr->body ? hr->body : "";
+    q.file_lens[0] = hr->body ? hr->body_len : 0;
+    h_admin_import(&q, r);
+  } else if (strcmp(q.method, "GET") != 0 && strcmp(q.method, "HEAD") != 0) {
+    r->allow = "GET, HEAD";
+    srv_error(&q, r, 405, "Methode %s ist hier nicht erlaubt.", q.method);
   } else {
     char key[2 * SRV_MAX_URL + 64];
     int cacheable = srv_cache_key(&q, key, sizeof key) == 0;
-    if (!cacheable || !srv_cache_get(snap->gen, key, &r)) {
-      srv_dispatch(&q, &r);
-      if (cacheable)
-        srv_cache_put(snap->gen, key, &r);
+    if (!cacheable || !srv_cache_get(snap->gen, key, r)) {
+      srv_dispatch(&q, r);
+      /* A stopped computation may have left out a part (a heatmap that
+       * "could not be made"): never keep it. */
+      if (cacheable && !ampel_stop_requested(q.stop) && !r->nomem)
+        srv_cache_put(snap->gen, key, r);
     }
   }
-  enum MHD_Result ret = send_resp(c, k, &r);
   snapshot_release(snap);
-  return ret;
-}
-
-/* Log line with the request's method and path (called once per request
- * from the access handler's final call). */
-static void access_log(const conn *k, const char *method, const char *url) {
-  char when[32], path[301];
-  time_t now = time(NULL);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  size_t i = 0;
-  for (; url[i] && i < sizeof path - 1; i++) {
-    unsigned char ch = (unsigned char)url[i];
-    path[i] = ch < 0x20 || ch == 0x7f || ch == ' ' ? '?' : (char)ch;
-  }
-  path[i] = '\0';
-  fprintf(stderr, "%s %s %s %u %zu %.1fms\n", when, method, path, k->status,
-          k->bytes, ms_since(&k->t0));
-}
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
-                                  const char *url, const char *method,
-                                  const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls) {
-  (void)cls;
-  (void)version;
-  conn *k = *con_cls;
-  if (!k)
-    return MHD_NO;
-  int is_post = strcmp(method, "POST") == 0;
-  if (!k->started) {
-    k->started = 1;
-    /* Refuse a body we would not read before it is sent. */
-    if (is_post && strcmp(url, "/admin/import") == 0 && g.admin &&
-        srv_token_ok(MHD_lookup_connection_value(
-            c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION))) {
-      const char *cl = MHD_lookup_connection_value(
-          c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-      if (cl && strtoull(cl, NULL, 10) > SRV_MAX_BODY)
-        k->body_too_large = 1;
-      else
-        return MHD_YES; /* read the body first */
-    }
-  } else if (*upload_size) {
-    if (!k->body_too_large) {
-      ampel_buf_append(&k->body, upload, *upload_size);
-      if (k->body.failed)
-        k->body_too_large = 1;
-    }
-    *upload_size = 0;
-    return MHD_YES;
-  }
-  enum MHD_Result ret = handle(c, k, method, url);
-  access_log(k, method, url);
-  return ret;
-}
-
-/* ---- startup and shutdown
- * ---------------------------------------------------- */
-
-static int parse_bind(const char *bind, unsigned port,
-                      struct sockaddr_storage *ss) {
-  memset(ss, 0, sizeof *ss);
-  struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-  if (inet_pton(AF_INET, bind, &a4->sin_addr) == 1) {
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons((uint16_t)port);
-    return AF_INET;
-  }
-  if (inet_pton(AF_INET6, bind, &a6->sin6_addr) == 1) {
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons((uint16_t)port);
-    return AF_INET6;
-  }
-  return -1;
-}
-
-static void mhd_log(void *cls, const char *fmt, va_list ap) AMPEL_PRINTF(2, 0);
-static void mhd_log(void *cls, const char *fmt, va_list ap) {
-  (void)cls;
-  fputs("ampel serve: libmicrohttpd: ", stderr);
-  vfprintf(stderr, fmt, ap);
-}
-
-static struct MHD_Daemon *start(const srv_config *cfg, int family,
-                                struct sockaddr_storage *ss) {
-  unsigned threads = cfg->threads;
-  if (!threads) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    threads = n > 0 ? (unsigned)n : 1;
-  }
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-  if (family == AF_INET6)
-    flags |= MHD_USE_IPv6;
-  return MHD_start_daemon(
-      flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL,
-      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-      (struct sockaddr *)ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)SRV_MAX_CONNECTIONS,
-      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SRV_MAX_PER_IP,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEMORY_LIMIT,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SRV_TIMEOUT_S,
-      MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
-      on_done, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+  ampel_free(store);
 }
 
 static void print_url(const srv_config *cfg, int family, unsigned port) {
@@ -499,10 +285,13 @@ static void print_diags(const ampel_diags *d) {
 
 int srv_run(const srv_config *cfg) {
   g.cfg = cfg;
+  srv_alloc_install(); /* before any thread: out of memory → 503 */
   if (cfg->token_file && load_token(cfg->token_file) != 0)
     return 2;
-  struct sockaddr_storage ss;
-  int family = parse_bind(cfg->bind, cfg->port, &ss);
+  unsigned char addr[16];
+  int family = inet_pton(AF_INET, cfg->bind, addr) == 1    ? AF_INET
+               : inet_pton(AF_INET6, cfg->bind, addr) == 1 ? AF_INET6
+                                                           : -1;
   if (family < 0) {
     fprintf(stderr,
             "ampel serve: Fehler: --bind: IP-Adresse erwartet, "
@@ -517,25 +306,21 @@ int srv_run(const srv_config *cfg) {
   ampel_diags_release(&d);
   if (st != AMPEL_OK)
     return ampel_status_exit_code(st);
-  /* Signals are taken by sigwait in this thread only. */
+  /* Signals are taken by sigwait in this thread only (the engine's
+   * threads inherit the mask). */
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
-  struct MHD_Daemon *dm = start(cfg, family, &ss);
-  if (!dm) {
-    fprintf(stderr,
-            "ampel serve: Fehler: kann nicht auf %s:%u lauschen "
-            "(Port belegt?)\n",
-            cfg->bind, cfg->port);
+  unsigned port = cfg->port;
+  srv_httpd *h = srv_httpd_start(cfg, &port);
+  if (!h) {
     snapshot_free(g.snap);
     return 3;
   }
-  const union MHD_DaemonInfo *di =
-      MHD_get_daemon_info(dm, MHD_DAEMON_INFO_BIND_PORT);
-  print_url(cfg, family, di ? di->port : cfg->port);
+  print_url(cfg, family, port);
   int sig = 0;
   ampel_store *watch = NULL;
   const struct timespec second = {1, 0};
@@ -545,7 +330,14 @@ int srv_run(const srv_config *cfg) {
   ampel_store_close(watch);
   fprintf(stderr, "ampel serve: %s erhalten, beende …\n",
           sig == SIGINT ? "SIGINT" : "SIGTERM");
-  MHD_stop_daemon(dm);
+  if (srv_httpd_stop(h) != 0) {
+    /* A computation did not stop in time (a phase without a stop
+     * check): end anyway, without freeing what it still reads. */
+    fprintf(stderr, "ampel serve: beendet (laufende Berechnung "
+                    "abgebrochen)\n");
+    fflush(stderr);
+    _exit(0);
+  }
   pthread_mutex_lock(&g.lock);
   srv_snapshot *last = g.snap;
   g.snap = NULL;

@@ -1,7 +1,8 @@
 /* server.h - `ampel serve`: the dashboard and the JSON API (not part of the
  * library; ARCHITECTURE.md, server).
  *
- * One process, libmicrohttpd with a thread pool. The dataset is loaded once
+ * One process with its own HTTP/1.1 engine (httpd.c: one I/O thread,
+ * a pool of workers, deadlines and limits). The dataset is loaded once
  * into a read-only snapshot that every worker thread reads at the same time
  * (dataset.h: safe for concurrent reads). An admin import replaces the
  * snapshot atomically: requests in flight keep the one they started with
@@ -26,22 +27,34 @@
 #include "ampel/geo.h"
 #include "ampel/options.h"
 
-/* Limits (docs/api.md, Sicherheit). */
+/* Limits (docs/betrieb.md, "Grenzen und Zeitlimits des Servers"). */
 #define SRV_MAX_URL 4096         /* request target incl. query: 414 beyond */
+#define SRV_MAX_HEAD (32u << 10) /* request line + headers: 431 beyond */
+#define SRV_MAX_HEADERS 100      /* header lines: 431 beyond */
 #define SRV_MAX_PARAMS 64        /* query parameters kept (more: 400) */
 #define SRV_MAX_BODY (32u << 20) /* admin upload: 413 beyond */
 #define SRV_MAX_FILES 8          /* files in one admin upload */
-#define SRV_MEMORY_LIMIT (64u << 10) /* per connection: header size cap */
-#define SRV_MAX_CONNECTIONS 256
-#define SRV_MAX_PER_IP 64
-#define SRV_TIMEOUT_S 30
+/* Defaults of the settings (cli: --max-connections, ...). */
+#define SRV_MAX_CONNECTIONS 1000 /* open connections in all */
+#define SRV_MAX_PER_ADDR 128     /* open connections per client address */
+#define SRV_REQUEST_TIMEOUT_S 10 /* whole request (head + body) received */
+#define SRV_COMPUTE_TIMEOUT_S 10 /* answer computed */
+/* Fixed limits of the connection engine (httpd.c). */
+#define SRV_SEND_STALL_S 30         /* a client that reads nothing this long */
+#define SRV_KEEPALIVE_REQUESTS 1000 /* requests on one connection */
+#define SRV_LINGER_MS 2000     /* reading what a refused client still sends */
+#define SRV_STOP_GRACE_MS 1500 /* SIGTERM: running answers get this long */
 
 typedef struct srv_config {
-  const char *db;         /* database path */
-  const char *bind;       /* "127.0.0.1" */
-  unsigned port;          /* 0 = ephemeral */
-  const char *token_file; /* NULL: read-only */
-  unsigned threads;       /* 0 = number of cores */
+  const char *db;           /* database path */
+  const char *bind;         /* "127.0.0.1" */
+  unsigned port;            /* 0 = ephemeral */
+  const char *token_file;   /* NULL: read-only */
+  unsigned threads;         /* 0 = number of cores */
+  unsigned max_connections; /* 0 = SRV_MAX_CONNECTIONS */
+  unsigned max_per_addr;    /* per client address; 0 = no limit */
+  unsigned request_timeout; /* seconds; 0 = SRV_REQUEST_TIMEOUT_S */
+  unsigned compute_timeout; /* seconds; 0 = SRV_COMPUTE_TIMEOUT_S */
 } srv_config;
 
 /* The data every request reads. Immutable once published. */
@@ -68,6 +81,7 @@ typedef struct srv_req {
   srv_param params[SRV_MAX_PARAMS];
   size_t n_params;
   int too_many_params;
+  const ampel_stop *stop; /* the request's deadline / client gone */
   const srv_snapshot *snap;
   const ampel_dataset *ds;
   int is_api;       /* path starts with /api/ (errors as JSON) */
@@ -87,11 +101,88 @@ typedef struct srv_resp {
   const char *cache;       /* Cache-Control or NULL (= no-cache) */
   const char *allow;       /* Allow header for 405, or NULL */
   ampel_buf body;
+  int nomem; /* a part could not be made for lack of memory: 503 */
 } srv_resp;
+
+/* ---- http1.c: the request head (RFC 9112) ------------------------------ */
+
+typedef struct srv_head {
+  const char *method; /* "GET"; NUL-terminated inside the buffer */
+  char *target;       /* raw request target, NUL-terminated */
+  size_t target_len;
+  int minor;                /* HTTP/1.minor: 0 or 1 */
+  size_t len;               /* bytes of the head incl. the empty line */
+  long long content_length; /* -1 when absent */
+  int transfer_encoding;    /* refused with 501 */
+  int has_host;
+  int conn_close, conn_keep_alive; /* Connection: close / keep-alive */
+  int expect_continue;             /* Expect: 100-continue */
+  const char *auth;                /* Authorization value or NULL */
+} srv_head;
+
+/* Where the search for the end of the head stopped (zero it for every new
+ * request), so that a head arriving byte by byte costs linear time. */
+typedef struct srv_scan {
+  size_t pos;
+  size_t first_lf; /* end of the request line + 1, 0 = not seen yet */
+} srv_scan;
+
+/* Parses the head at the start of buf[0..n). Returns 0 when more bytes
+ * are needed, 1 with *h filled (the head's bytes are modified in place;
+ * h->len says where the body or the next request starts), or an HTTP
+ * status (400, 414, 417, 431, 501, 505) with a German reason in *why.
+ * Limits: SRV_MAX_URL, SRV_MAX_HEAD, SRV_MAX_HEADERS; HTTP/1.1 needs
+ * exactly one Host; Content-Length only digits, repeated only equal. */
+int srv_head_parse(char *buf, size_t n, srv_scan *sc, srv_head *h,
+                   const char **why);
+
+/* ---- url.c: strict decoding of the request target ----------------------- */
+
+/* Percent-decodes s[0..n) into out (room for n + 1 bytes); plus_space
+ * turns '+' into ' '. Returns the length, or -1 for a broken escape, a
+ * NUL byte or a result that is not UTF-8. */
+long srv_url_decode(const char *s, size_t n, int plus_space, char *out);
+/* Fills q->path and q->params from the raw target (decoded into `store`,
+ * at least 2 * len + 2 bytes). Returns 0, or -1 with a German reason in
+ * *why (answer 400). More than SRV_MAX_PARAMS parameters set
+ * q->too_many_params. */
+int srv_url_parse(const char *target, size_t len, srv_req *q, char *store,
+                  size_t store_size, const char **why);
+
+/* ---- httpd.c: the connection engine ------------------------------------- */
+
+/* One complete request as the engine hands it to srv_handle(). */
+typedef struct srv_http_req {
+  const char *method;
+  const char *target; /* raw, NUL-terminated */
+  size_t target_len;
+  const char *auth; /* Authorization or NULL */
+  const char *body; /* NULL unless srv_body_wanted() said yes */
+  size_t body_len;
+  const ampel_stop *stop;
+} srv_http_req;
+
+typedef struct srv_httpd srv_httpd;
+
+/* Listens on cfg->bind:cfg->port and starts the I/O thread and the
+ * workers. NULL after printing a German message. *out_port: the port. */
+srv_httpd *srv_httpd_start(const srv_config *cfg, unsigned *out_port);
+/* Stops accepting, cancels running answers and closes every connection;
+ * 0, or -1 when a worker did not finish within SRV_STOP_GRACE_MS (the
+ * caller then ends the process without freeing shared state). */
+int srv_httpd_stop(srv_httpd *h);
+
+/* serve.c: the answer to one request (runs on a worker thread). */
+void srv_handle(const srv_http_req *hr, srv_resp *r);
+/* serve.c: 1 when the engine should read the body of this request (an
+ * authorised admin upload); otherwise the request is answered without it
+ * and the connection closed afterwards. */
+int srv_body_wanted(const char *method, const char *target, const char *auth);
 
 /* ---- route.c ------------------------------------------------------------ */
 
-/* Calls the handler for q->path (404 page when there is none); GET/HEAD. */
+/* Calls the handler for q->path (404 page when there is none); GET/HEAD.
+ * Sets r->nomem when any allocation failed meanwhile (answer 503). */
 void srv_dispatch(srv_req *q, srv_resp *r);
 
 /* ---- cache.c ------------------------------------------------------------ */
@@ -130,9 +221,23 @@ const char *srv_get(const srv_req *q, const char *key);
  * Returns -1 so handlers can `return srv_error(...)`. */
 int srv_error(const srv_req *q, srv_resp *r, unsigned status, const char *fmt,
               ...) AMPEL_PRINTF(4, 5);
-/* The first error of diags as a message (or `fallback`). */
+/* The first error of diags as a message (or `fallback`), with the status
+ * of srv_http_status(st). */
 int srv_error_diags(const srv_req *q, srv_resp *r, ampel_status st,
                     const ampel_diags *d, const char *fallback);
+/* The HTTP status of a library status, the one mapping of the server:
+ * out of memory, I/O, cancelled and internal errors are 503 (try again),
+ * an unknown key 404, anything else about the request 400. */
+unsigned srv_http_status(ampel_status st);
+/* Out of memory anywhere in an answer makes it a 503: the server's
+ * allocator (malloc, the same blocks as the library's default; installed
+ * by srv_run before any thread starts) counts failed allocations per
+ * thread, srv_dispatch resets the count and marks r->nomem when it grew.
+ * A test allocator calls srv_alloc_failed() for each failure it makes. */
+void srv_alloc_install(void);
+void srv_alloc_failed(void);
+void srv_alloc_reset(void);
+unsigned srv_alloc_failures(void);
 
 /* Validated parameters. Each returns 0 with *out set (or untouched when the
  * parameter is absent), or -1 after filling an error response. */

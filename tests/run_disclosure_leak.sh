@@ -90,7 +90,7 @@ if "$bin" serve --help >/dev/null 2>&1; then
   fi
   kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null; srv_pid=
 else
-  no_serve="ohne 'serve' gebaut (libmicrohttpd-dev fehlt), API nicht geprüft"
+  no_serve="dieses ampel hat kein 'serve', API nicht geprüft"
 fi
 
 files=$(find "$out" -type f ! -name '*.pdf' ! -name '*.xlsx' ! -name '*.png' | sort)

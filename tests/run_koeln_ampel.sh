@@ -95,11 +95,16 @@ lights = list(csv.DictReader(open(f"{tmp}/l.csv")))
 assert len(lights) == 86 * len(pol), len(lights)
 for r in lights:
     assert r["status"] in {"good", "average", "critical", "none"}, r
-    assert r["trend"] in {"better", "stable", "worse", "none"}, r
+    assert r["trend"] in {"better", "stable", "worse", "none", "up", "down",
+                          "same"}, r
     assert r["certain"] in {"yes", "no", ""}, r
     assert r["period"] == "2012" and r["since"] == "2011", r
+    # neutral: no status, a development without judgement (METHODS.md §9)
     if pol[r["indicator"]] == "neutral":
-        assert r["status"] == "none" and r["trend"] == "none", r
+        assert r["status"] == "none", r
+        assert r["trend"] in {"up", "down", "same", "none"}, r
+    else:
+        assert r["trend"] in {"better", "stable", "worse", "none"}, r
 # independent status scores: p (x - ref) / population SD
 for key, p in pol.items():
     x = np.array([vals[(a, key, "2012")][0] for a in areas])

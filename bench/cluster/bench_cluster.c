@@ -80,7 +80,7 @@ int main(int argc, char **argv) {
     return 3;
   double t0 = now();
   ampel_status st = ampel_cluster_linkage_matrix(
-      x, rows, cols, AMPEL_CLUSTER_ROWS, method, z, NULL);
+      x, rows, cols, AMPEL_CLUSTER_ROWS, method, z, NULL, NULL);
   double t1 = now();
   if (st != AMPEL_OK) {
     fprintf(stderr, "bench_cluster: %s\n", ampel_status_name(st));

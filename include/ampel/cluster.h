@@ -157,10 +157,13 @@ AMPEL_WUR ampel_status ampel_cluster_linkage_inplace(
  * with one condensed array of peak memory. `out_z` holds n_items-1 merges.
  * On AMPEL_E_DATA the first pair of items without a distance (see
  * ampel_cluster_check_dist) is stored in out_bad[0] < out_bad[1] when
- * out_bad is not NULL. Errors as ampel_cluster_pdist and _linkage. */
+ * out_bad is not NULL. Errors as ampel_cluster_pdist and _linkage, and
+ * AMPEL_E_CANCELLED when `stop` (may be NULL) fires: it is polled after
+ * the distances and once per merge (every O(n) steps). */
 AMPEL_WUR ampel_status ampel_cluster_linkage_matrix(
     const double *x, size_t n_rows, size_t n_cols, ampel_cluster_axis axis,
-    ampel_linkage method, ampel_cluster_merge *out_z, size_t out_bad[2]);
+    ampel_linkage method, ampel_cluster_merge *out_z, size_t out_bad[2],
+    const ampel_stop *stop);
 
 /* ---- Using a tree -------------------------------------------------------
  *

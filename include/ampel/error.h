@@ -33,8 +33,27 @@ typedef enum ampel_status {
   AMPEL_E_NOMEM = 4,     /* allocation failed (exit code 3) */
   AMPEL_E_TOO_LARGE = 5, /* a hard cap was exceeded (exit code 1) */
   AMPEL_E_NOT_FOUND = 6, /* a key does not exist (exit code 1) */
-  AMPEL_E_INTERNAL = 7   /* a bug (exit code 3) */
+  AMPEL_E_INTERNAL = 7,  /* a bug (exit code 3) */
+  AMPEL_E_CANCELLED = 8  /* stopped on request (ampel_stop; exit code 3) */
 } ampel_status;
+
+/* A stop request for a long computation (the server's deadline, a
+ * client that left, shutdown). The caller owns it and sets it from any
+ * thread with ampel_stop_request(); the library polls it in its long
+ * loops (clustering, sensitivity runs) and between the phases of a
+ * question, and then returns AMPEL_E_CANCELLED. A NULL stop never
+ * fires. It lives in the caller's per-call state (ampel_query, the
+ * options of the compute functions), never in a global. */
+typedef struct ampel_stop {
+  int flag; /* 0 = go on; read and written atomically */
+} ampel_stop;
+
+static inline void ampel_stop_request(ampel_stop *s) {
+  __atomic_store_n(&s->flag, 1, __ATOMIC_RELEASE);
+}
+static inline int ampel_stop_requested(const ampel_stop *s) {
+  return s && __atomic_load_n(&s->flag, __ATOMIC_ACQUIRE);
+}
 
 /* Short English name of a status, e.g. "AMPEL_E_DATA". Static string. */
 const char *ampel_status_name(ampel_status st);

@@ -51,6 +51,8 @@ typedef struct ampel_heatmap_opts {
   int force_mean;     /* --reference mean */
   int need_area_tree; /* compute the area tree even when areas are not
                          clustered (for --tree) */
+  const ampel_stop *stop; /* NULL, or a stop request polled while
+                             clustering (AMPEL_E_CANCELLED) */
 } ampel_heatmap_opts;
 
 /* Defaults: both, complete, root reference, no forced tree. */

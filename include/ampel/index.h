@@ -317,6 +317,8 @@ typedef struct ampel_sensitivity_opts {
   uint64_t seed;     /* default 1 */
   double factor_min; /* default 0.8; > 0 */
   double factor_max; /* default 1.2; >= factor_min */
+  const ampel_stop *stop; /* NULL, or polled before every run
+                             (AMPEL_E_CANCELLED) */
 } ampel_sensitivity_opts;
 
 typedef struct ampel_sensitivity_area {

@@ -105,6 +105,10 @@ typedef enum ampel_opt_id {
   AMPEL_OPT_PORT,
   AMPEL_OPT_THREADS,
   AMPEL_OPT_ADMIN_TOKEN_FILE,
+  AMPEL_OPT_REQUEST_TIMEOUT,
+  AMPEL_OPT_COMPUTE_TIMEOUT,
+  AMPEL_OPT_MAX_CONNECTIONS,
+  AMPEL_OPT_MAX_PER_ADDRESS,
   AMPEL_OPT_FROM,
   AMPEL_OPT_TO,
   AMPEL_OPT_COUNT
@@ -162,6 +166,10 @@ typedef struct ampel_optval {
 
 typedef struct ampel_query {
   ampel_optval v[AMPEL_OPT_COUNT];
+  /* Stop request of the caller (error.h), NULL after ampel_query_init:
+   * the questions of the analysis layer return AMPEL_E_CANCELLED once it
+   * fires (the server's deadline). Borrowed. */
+  const ampel_stop *stop;
 } ampel_query;
 
 /* Clears q and sets the table defaults of the n ids. */

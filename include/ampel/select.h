@@ -48,7 +48,8 @@ static inline size_t ampel_selection_period(const ampel_selection *s,
 /* Resolve a selection. level, period may be NULL (defaults); ind_keys may
  * be NULL with n_keys 0 (all indicators with values). Unknown names give
  * AMPEL_E_USAGE with a German message naming what exists. Caller releases
- * with ampel_selection_release(). */
+ * with ampel_selection_release(); after an error nothing is held (a release
+ * then is harmless). */
 ampel_status ampel_select(const ampel_dataset *ds, const char *level,
                           const char *period, const char *const *ind_keys,
                           size_t n_keys, ampel_selection *out,

@@ -82,6 +82,16 @@ ampel_status ampel_store_load(ampel_store *st, int what,
  * failed or the engine cannot say. Borrowed; valid until the next call. */
 const char *ampel_store_last_error(ampel_store *st);
 
+/* One read transaction around several reads (load, settings, geometry,
+ * data version): they all see the same committed state, also while
+ * another process imports (issue 16: the server's snapshot stamp could
+ * disagree with its data). Not inside a write transaction; end_read after
+ * every successful begin_read. SQLite: a deferred BEGIN (WAL snapshot at
+ * the first read). PostgreSQL: not yet (each load is its own REPEATABLE
+ * READ transaction). */
+ampel_status ampel_store_begin_read(ampel_store *st) AMPEL_WUR;
+ampel_status ampel_store_end_read(ampel_store *st);
+
 ampel_status ampel_store_begin(ampel_store *st) AMPEL_WUR;
 ampel_status ampel_store_commit(ampel_store *st) AMPEL_WUR;
 ampel_status ampel_store_rollback(ampel_store *st);

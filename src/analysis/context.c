@@ -96,7 +96,18 @@ ampel_status ampel_context_open(ampel_store *st, unsigned flags,
   if (!c)
     return AMPEL_E_NOMEM;
   c->unprotected = (flags & AMPEL_CTX_UNPROTECTED) != 0;
-  ampel_status s = ampel_store_load(st, AMPEL_LOAD_ALL, &c->ds, diags);
+  /* Data, settings, shapes and the data version from one snapshot, so
+   * that an import committing meanwhile cannot pair the new stamp with
+   * the old data (issue 16). USAGE: the store is inside its own write
+   * transaction, which is a snapshot already. */
+  ampel_status s = ampel_store_begin_read(st);
+  int reading = s == AMPEL_OK;
+  if (s == AMPEL_E_USAGE)
+    s = AMPEL_OK;
+  if (s != AMPEL_OK)
+    ampel_diags_error(diags, s, "Datenbank nicht lesbar (Lesetransaktion)");
+  if (s == AMPEL_OK)
+    s = ampel_store_load(st, AMPEL_LOAD_ALL, &c->ds, diags);
   if (s == AMPEL_OK)
     s = ampel_disclosure_opts_load(st, &c->disclosure, diags);
   if (s == AMPEL_OK && (flags & AMPEL_CTX_GEOMETRY))
@@ -104,6 +115,8 @@ ampel_status ampel_context_open(ampel_store *st, unsigned flags,
   ampel_data_version v;
   if (s == AMPEL_OK)
     s = ampel_store_data_version(st, &v);
+  if (reading)
+    ampel_store_end_read(st);
   if (s == AMPEL_OK && v.id > 0) {
     ampel_data_version_format(&v, c->stamp, sizeof c->stamp);
     memcpy(c->digest, v.digest, sizeof c->digest);

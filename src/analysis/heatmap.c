@@ -27,6 +27,7 @@ static void heatmap_opts(const ampel_query *q, ampel_heatmap_opts *o) {
     o->linkage = (ampel_linkage)ampel_query_choice(q, AMPEL_OPT_LINKAGE);
   o->force_mean = ampel_query_choice(q, AMPEL_OPT_REFERENCE) == 1;
   o->need_area_tree = ampel_query_has(q, AMPEL_OPT_TREE);
+  o->stop = q->stop;
 }
 
 static ampel_status mark_dropped(const ampel_context *ctx,

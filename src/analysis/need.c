@@ -176,6 +176,7 @@ static ampel_status sensitivity(const ampel_query *q, ampel_index_answer *a,
   ampel_sensitivity_opts_init(&so);
   so.runs = a->sens_runs = (size_t)runs;
   so.seed = a->seed;
+  so.stop = q->stop;
   ampel_status s = ampel_sensitivity_compute(&a->need.input, &so, &a->sens,
                                              diags);
   for (size_t i = 0; s == AMPEL_OK && i < a->sens.n_areas; i++)

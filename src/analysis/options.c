@@ -194,6 +194,23 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      "Datei mit einem geheimen Schlüssel (mindestens 16 Zeichen); erlaubt "
      "POST /admin/import mit 'Authorization: Bearer SCHLÜSSEL'. Ohne sie "
      "ist der Server nur lesend."},
+    {AMPEL_OPT_REQUEST_TIMEOUT, "request-timeout", 0, AMPEL_OT_INTEGER, "S",
+     1, 3600, CLI, NULL, "10", NULL,
+     "Sekunden, in denen eine Anfrage (Kopfzeilen und Daten) vollständig "
+     "ankommen muss, sonst 408; so lange bleibt auch eine ruhende "
+     "Verbindung offen"},
+    {AMPEL_OPT_COMPUTE_TIMEOUT, "compute-timeout", 0, AMPEL_OT_INTEGER, "S",
+     1, 3600, CLI, NULL, "10", NULL,
+     "Sekunden für die Berechnung einer Antwort; danach wird sie "
+     "abgebrochen (503)"},
+    {AMPEL_OPT_MAX_CONNECTIONS, "max-connections", 0, AMPEL_OT_INTEGER, "N",
+     16, 100000, CLI, NULL, "1000", NULL,
+     "offene Verbindungen insgesamt; weitere warten in der Warteschlange "
+     "des Systems"},
+    {AMPEL_OPT_MAX_PER_ADDRESS, "max-per-address", 0, AMPEL_OT_INTEGER, "N",
+     0, 100000, CLI, NULL, "128", NULL,
+     "offene Verbindungen je Client-Adresse (0 = ohne Grenze, etwa hinter "
+     "einem Proxy auf demselben Rechner); darüber 503"},
     {AMPEL_OPT_FROM, "from", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL,
      NULL,
      "Quelle des Umzugs: SQLite-Datei oder postgresql://-URL"},

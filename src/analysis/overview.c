@@ -47,6 +47,8 @@ ampel_status ampel_analyse_overview(const ampel_context *ctx,
   if (s == AMPEL_OK)
     s = ampel_analysis_period(out->lights.ds, q, AMPEL_OPT_SINCE, &out->since,
                               diags);
+  if (s == AMPEL_OK && ampel_stop_requested(q->stop))
+    s = AMPEL_E_CANCELLED; /* before the clustering, the long part */
   if (s == AMPEL_OK) {
     lists(out);
     ampel_diags hd;
@@ -58,7 +60,7 @@ ampel_status ampel_analyse_overview(const ampel_context *ctx,
              : hd.n         ? hd.items[0].message
                             : "Heatmap nicht möglich.");
     ampel_diags_release(&hd);
-    if (hs == AMPEL_E_NOMEM)
+    if (hs == AMPEL_E_NOMEM || hs == AMPEL_E_CANCELLED)
       s = hs;
   }
   if (s != AMPEL_OK)

@@ -212,9 +212,11 @@ static void nn_merge(work *w, double *d, ampel_linkage method, size_t x,
 
 /* Raw merges (slot ids, heights) into z[0..n-2]. */
 static ampel_status nn_chain(work *w, double *d, ampel_linkage method,
-                             ampel_cluster_merge *z) {
+                             ampel_cluster_merge *z, const ampel_stop *stop) {
   size_t len = 0;
   for (size_t k = 0; k + 1 < w->n; k++) {
+    if (ampel_stop_requested(stop))
+      return AMPEL_E_CANCELLED;
     if (len == 0)
       w->chain[len++] = w->active[0];
     size_t x, y;
@@ -248,11 +250,14 @@ static ampel_status nn_chain(work *w, double *d, ampel_linkage method,
 
 /* Grows the tree from slot 0; each step records (last added, next added,
  * its distance to the tree), as SciPy does. Does not write to d. */
-static void mst_single(work *w, const double *d, ampel_cluster_merge *z) {
+static ampel_status mst_single(work *w, const double *d, ampel_cluster_merge *z,
+                               const ampel_stop *stop) {
   size_t x = 0, y = 0;
   const size_t *act = w->active, *rs = w->row_start;
   double *min_d = w->min_d;
   for (size_t k = 0; k + 1 < w->n; k++) {
+    if (ampel_stop_requested(stop))
+      return AMPEL_E_CANCELLED;
     double best = INFINITY;
     remove_active(w, x);
     size_t px = active_pos(w, x), base = rs[x] - x - 1;
@@ -269,6 +274,7 @@ static void mst_single(work *w, const double *d, ampel_cluster_merge *z) {
     z[k] = (ampel_cluster_merge){x, y, best, 0};
     x = y;
   }
+  return AMPEL_OK;
 }
 
 /* ---- SciPy's order and numbering -----------------------------------------
@@ -368,15 +374,15 @@ static ampel_status check_args(const double *d, size_t n, ampel_linkage method,
 
 /* d is read-only for single and scratch for the others. */
 static ampel_status run(double *d, size_t n, ampel_linkage method,
-                        ampel_cluster_merge *z) {
+                        ampel_cluster_merge *z, const ampel_stop *stop) {
   work w;
   ampel_status st = work_init(&w, n);
   if (st != AMPEL_OK)
     return st;
   if (method == AMPEL_LINKAGE_SINGLE)
-    mst_single(&w, d, z);
+    st = mst_single(&w, d, z, stop);
   else
-    st = nn_chain(&w, d, method, z);
+    st = nn_chain(&w, d, method, z, stop);
   work_release(&w);
   if (st == AMPEL_OK)
     st = finish(z, n);
@@ -389,7 +395,7 @@ ampel_status ampel_cluster_linkage_inplace(double *d, size_t n,
   ampel_status st = check_args(d, n, method, out_z);
   if (st != AMPEL_OK || n < 2)
     return st;
-  return run(d, n, method, out_z);
+  return run(d, n, method, out_z, NULL);
 }
 
 ampel_status ampel_cluster_linkage(const double *d, size_t n,
@@ -399,7 +405,7 @@ ampel_status ampel_cluster_linkage(const double *d, size_t n,
   if (st != AMPEL_OK || n < 2)
     return st;
   if (method == AMPEL_LINKAGE_SINGLE) /* Prim's never writes to d */
-    return run((double *)d, n, method, out_z);
+    return run((double *)d, n, method, out_z, NULL);
   size_t len = 0;
   st = ampel_cluster_condensed_len(n, &len);
   double *copy =
@@ -407,7 +413,7 @@ ampel_status ampel_cluster_linkage(const double *d, size_t n,
   if (!copy)
     return st == AMPEL_OK ? AMPEL_E_NOMEM : st;
   memcpy(copy, d, len * sizeof *copy);
-  st = run(copy, n, method, out_z);
+  st = run(copy, n, method, out_z, NULL);
   ampel_free(copy);
   return st;
 }
@@ -415,7 +421,8 @@ ampel_status ampel_cluster_linkage(const double *d, size_t n,
 ampel_status
 ampel_cluster_linkage_matrix(const double *x, size_t n_rows, size_t n_cols,
                              ampel_cluster_axis axis, ampel_linkage method,
-                             ampel_cluster_merge *out_z, size_t out_bad[2]) {
+                             ampel_cluster_merge *out_z, size_t out_bad[2],
+                             const ampel_stop *stop) {
   size_t n = axis == AMPEL_CLUSTER_COLS ? n_cols : n_rows;
   size_t len = 0;
   ampel_status st = ampel_cluster_condensed_len(n, &len);
@@ -428,8 +435,12 @@ ampel_cluster_linkage_matrix(const double *x, size_t n_rows, size_t n_cols,
   if (st == AMPEL_OK)
     st = ampel_cluster_check_dist(d, n, out_bad ? &out_bad[0] : NULL,
                                   out_bad ? &out_bad[1] : NULL);
+  if (st == AMPEL_OK && ampel_stop_requested(stop))
+    st = AMPEL_E_CANCELLED;
   if (st == AMPEL_OK)
-    st = ampel_cluster_linkage_inplace(d, n, method, out_z);
+    st = check_args(d, n, method, out_z);
+  if (st == AMPEL_OK)
+    st = run(d, n, method, out_z, stop);
   ampel_free(d);
   return st;
 }

@@ -170,8 +170,9 @@ static ampel_status cluster_axis(const ampel_dataset *ds, ampel_heatmap *h,
   ampel_status st = *tree && mean ? AMPEL_OK : AMPEL_E_NOMEM;
   size_t bad[2] = {0, 0};
   if (st == AMPEL_OK)
-    st = ampel_cluster_linkage_matrix(h->scaled, h->n_rows, h->n_cols, axis,
-                                      h->opts.linkage, *tree, bad);
+    st =
+        ampel_cluster_linkage_matrix(h->scaled, h->n_rows, h->n_cols, axis,
+                                     h->opts.linkage, *tree, bad, h->opts.stop);
   if (st == AMPEL_E_DATA)
     report_pair(ds, h, axis, bad, diags);
   if (st == AMPEL_OK && order_it)
@@ -251,6 +252,7 @@ ampel_status ampel_heatmap_compute(const ampel_dataset *ds,
     st = scale_columns(ds, sel, out);
   if (st == AMPEL_OK)
     st = cluster_all(ds, out, diags);
+  out->opts.stop = NULL; /* the caller's; not part of the result */
   if (st != AMPEL_OK)
     ampel_heatmap_release(out);
   return st;

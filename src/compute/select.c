@@ -221,6 +221,8 @@ ampel_status ampel_select(const ampel_dataset *ds, const char *level,
                       s->level, ampel_dataset_period(ds, s->period)->label);
     st = AMPEL_E_DATA;
   }
+  if (st != AMPEL_OK) /* nothing to release after an error (callers */
+    ampel_selection_release(s); /* such as need.c's default_keys leaked) */
   return st;
 }
 

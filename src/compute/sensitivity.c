@@ -24,6 +24,7 @@ static ampel_status fail(ampel_diags *d, ampel_status code, const char *fmt,
 }
 
 void ampel_sensitivity_opts_init(ampel_sensitivity_opts *o) {
+  memset(o, 0, sizeof *o);
   o->runs = 1000;
   o->seed = 1;
   o->factor_min = 0.8;
@@ -165,7 +166,9 @@ ampel_status ampel_sensitivity_compute(const ampel_need_input *in,
   ampel_rng rng;
   ampel_rng_seed(&rng, o->seed);
   for (size_t r = 0; r < o->runs && st == AMPEL_OK; r++)
-    st = one_run(in, o, &base, &rng, &wk, out->areas, d);
+    st = ampel_stop_requested(o->stop)
+             ? AMPEL_E_CANCELLED
+             : one_run(in, o, &base, &rng, &wk, out->areas, d);
   for (size_t a = 0; a < n; a++)
     out->areas[a].top_level_share /= (double)o->runs;
 done:

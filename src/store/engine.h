@@ -42,6 +42,11 @@ typedef struct ampel_store_ops {
   /* in a write transaction: close the Datenstand written so far, write
    * the following puts as Datenstand id (0 = the next free one) */
   ampel_status (*next_datenstand)(void *impl, long id);
+  /* One read transaction around several reads (store.h,
+   * ampel_store_begin_read). NULL: not implemented, every read is its own
+   * snapshot. */
+  ampel_status (*begin_read)(void *impl);
+  ampel_status (*end_read)(void *impl);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */

@@ -177,6 +177,7 @@ typedef struct pg {
   PGconn *conn;
   char *where; /* the URL without its password, for messages */
   int in_tx;
+  int in_read;     /* inside ampel_store_begin_read: one snapshot */
   long import_id;  /* the Datenstand this transaction writes */
   long datenstand; /* the Datenstand loads show; 0 = current */
   long n_new, n_changed;
@@ -683,7 +684,7 @@ static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
   ampel_status st =
       ds ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM, "Daten laden");
   int own_tx = 0;
-  if (st == AMPEL_OK && !p->in_tx) {
+  if (st == AMPEL_OK && !p->in_tx && !p->in_read) {
     if (cmd(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != AMPEL_OK)
       st = db_error(p, diags, "Daten laden");
     else
@@ -1491,8 +1492,9 @@ static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
   ampel_geoset *g = ampel_geoset_new();
   if (!g)
     return put_fail(diags, AMPEL_E_NOMEM, "Flächen laden");
-  /* shapes and neighbours from one snapshot (unless a writer's own) */
-  int own = p->in_tx;
+  /* shapes and neighbours from one snapshot (unless a writer's own or a
+   * reader's begin_read) */
+  int own = p->in_tx || p->in_read;
   ampel_status st = AMPEL_OK;
   if (!own &&
       cmd(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != AMPEL_OK)
@@ -1509,6 +1511,26 @@ static ampel_status pg_load_geometry(void *impl, ampel_geoset **out,
   }
   *out = g;
   return AMPEL_OK;
+}
+
+/* ---- one snapshot for several reads (store.h) -------------------------- */
+
+static ampel_status pg_begin_read(void *impl) {
+  pg *p = impl;
+  if (p->in_tx || p->in_read)
+    return AMPEL_E_USAGE;
+  if (cmd(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != AMPEL_OK)
+    return AMPEL_E_IO;
+  p->in_read = 1;
+  return AMPEL_OK;
+}
+
+static ampel_status pg_end_read(void *impl) {
+  pg *p = impl;
+  if (!p->in_read)
+    return AMPEL_E_USAGE;
+  p->in_read = 0;
+  return cmd(p, "COMMIT");
 }
 
 /* ---- Datenstände ------------------------------------------------------ */
@@ -1587,6 +1609,7 @@ const ampel_store_ops ampel_pg_ops = {
     pg_import_log,      pg_config_get,      pg_config_set,
     pg_put_geometry,    pg_put_neighbour,   pg_load_geometry,
     pg_set_datenstand,  pg_datenstand_list, pg_next_datenstand,
+    pg_begin_read,      pg_end_read,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */

@@ -149,6 +149,7 @@ typedef struct sq {
   int immutable;      /* opened with ?immutable=1 (a read-only medium) */
   int err_rc;         /* the first failing SQLite code since begin/config_set */
   char err_text[160]; /* German words for it (last_error) */
+  int in_read;        /* inside ampel_store_begin_read */
   idmap areas, inds, periods;
 } sq;
 
@@ -334,7 +335,7 @@ static void sq_close(void *impl) {
   sq *s = impl;
   if (!s)
     return;
-  if (s->in_tx)
+  if (s->in_tx || s->in_read)
     exec(s, "ROLLBACK");
   sqlite3_finalize(s->ins_obs);
   sqlite3_close(s->db);
@@ -875,7 +876,7 @@ static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
       ds ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM, "Daten laden");
   /* one read transaction, so the four tables are one snapshot */
   int own_tx = 0;
-  if (st == AMPEL_OK && !s->in_tx) {
+  if (st == AMPEL_OK && !s->in_tx && !s->in_read) {
     int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
       st = load_fail(s, diags, "Daten laden", rc);
@@ -905,11 +906,33 @@ static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
   return AMPEL_OK;
 }
 
+/* Several reads in one deferred transaction: WAL gives them the snapshot
+ * of the first read, whatever other processes commit meanwhile. */
+static ampel_status sq_begin_read(void *impl) {
+  sq *s = impl;
+  if (s->in_tx || s->in_read)
+    return AMPEL_E_USAGE;
+  if (exec(s, "BEGIN") != AMPEL_OK)
+    return AMPEL_E_IO;
+  s->in_read = 1;
+  return AMPEL_OK;
+}
+
+static ampel_status sq_end_read(void *impl) {
+  sq *s = impl;
+  if (!s->in_read)
+    return AMPEL_E_USAGE;
+  s->in_read = 0;
+  return exec(s, "COMMIT");
+}
+
 /* ---- writing ----------------------------------------------------------
  */
 
 static ampel_status sq_begin(void *impl) {
   sq *s = impl;
+  if (s->in_read)
+    return AMPEL_E_USAGE;
   if (s->in_tx)
     return AMPEL_E_USAGE;
   reset_rc(s);
@@ -1517,4 +1540,5 @@ const ampel_store_ops ampel_sqlite_ops = {
     sq_import_log,      sq_config_get,      sq_config_set,
     sq_put_geometry,    sq_put_neighbour,   sq_load_geometry,
     sq_set_datenstand,  sq_datenstand_list, sq_next_datenstand,
+    sq_begin_read,      sq_end_read,
 };

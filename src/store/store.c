@@ -111,6 +111,13 @@ ampel_status ampel_store_load(ampel_store *st, int what, ampel_dataset **out,
                               ampel_diags *diags) {
   return st->ops->load(st->impl, what, out, diags);
 }
+ampel_status ampel_store_begin_read(ampel_store *st) {
+  /* An engine without it reads each call in its own transaction. */
+  return st->ops->begin_read ? st->ops->begin_read(st->impl) : AMPEL_OK;
+}
+ampel_status ampel_store_end_read(ampel_store *st) {
+  return st->ops->end_read ? st->ops->end_read(st->impl) : AMPEL_OK;
+}
 ampel_status ampel_store_begin(ampel_store *st) {
   return st->ops->begin(st->impl);
 }

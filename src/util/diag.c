@@ -15,6 +15,7 @@ const char *ampel_status_name(ampel_status st) {
   case AMPEL_E_TOO_LARGE: return "AMPEL_E_TOO_LARGE";
   case AMPEL_E_NOT_FOUND: return "AMPEL_E_NOT_FOUND";
   case AMPEL_E_INTERNAL: return "AMPEL_E_INTERNAL";
+  case AMPEL_E_CANCELLED: return "AMPEL_E_CANCELLED";
   }
   return "AMPEL_E_?";
 }

@@ -15,6 +15,7 @@ import os
 import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -253,6 +254,144 @@ def cache_key_tests(s):
           "aus dem Cache einer anderen Anfrage")
 
 
+def raw(port, data, timeout=10, shut=False):
+    """Sends raw bytes on one connection and reads until the server closes
+    it (or `timeout` passes without a byte); returns what came back."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        sock.sendall(data)
+        if shut:
+            sock.shutdown(socket.SHUT_WR)
+        out = b""
+        while True:
+            try:
+                d = sock.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionError:
+                break
+            if not d:
+                break
+            out += d
+        return out
+    finally:
+        sock.close()
+
+
+def responses(data, head_only=False):
+    """Splits the bytes of one connection into (status, headers, body)
+    answers by their Content-Length."""
+    out = []
+    while data:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        if not sep:
+            out.append((0, {}, data))
+            break
+        lines = head.decode("latin-1").split("\r\n")
+        m = re.match(r"HTTP/1\.1 (\d{3}) ", lines[0])
+        h = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            h[k.strip().lower()] = v.strip()
+        n = 0 if head_only else int(h.get("content-length", "0"))
+        out.append((int(m.group(1)) if m else 0, h, rest[:n]))
+        data = rest[n:]
+    return out
+
+
+def issue16_tests(s):
+    """Issue 16 items 7, 8, 9 and 11: strict decoding, many parameters and
+    garbage answered at once, keep-alive and pipelining, and every error
+    of the HTTP layer with the security headers."""
+    # 7: a NUL or broken UTF-8 is a 400, never a shortened value
+    for p in ["/?period=%00%ff%fe", "/api/v1/values?area=%00",
+              "/gebiet/GE%00xyz", "/gebiet/GE%C3", "/?level=%zz",
+              "/?level=Stadt%", "/kennzahl/%FF"]:
+        st, h, body = s.get(p)
+        check(st == 400, "Kodierung %s: %d statt 400" % (p, st))
+        check_headers(h, p)
+    st, _, _ = s.get("/gebiet/GE")
+    check(st == 200, "/gebiet/GE: %d" % st)
+    st, _, body = s.get("/gebiet/GE-M-SCH?x=%C3%84%20+y")
+    check(st == 200, "gültiges UTF-8 im Parameter: %d" % st)
+    # 8: ~1,000 parameters (under the length limit) and a garbage line:
+    # a 4xx answer, not a hang
+    many = "/?" + "&".join("a" for _ in range(1000))
+    for what, data, want in [
+            ("1000 Parameter", ("GET %s HTTP/1.1\r\nHost: x\r\n"
+                                "Connection: close\r\n\r\n" % many).encode(),
+             400),
+            ("Müllzeile", b"GARBAGE\r\n\r\n", 400),
+            ("leere Methode", b" / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("ohne Host", b"GET / HTTP/1.1\r\n\r\n", 400),
+            ("Content-Length -1", b"GET / HTTP/1.1\r\nHost: x\r\n"
+                                  b"Content-Length: -1\r\n\r\n", 400),
+            ("Content-Length doppelt", b"POST / HTTP/1.1\r\nHost: x\r\n"
+             b"Content-Length: 1\r\nContent-Length: 2\r\n\r\nx", 400),
+            ("HTTP/2.0", b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+            ("chunked", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                        b"chunked\r\n\r\n0\r\n\r\n", 501),
+            ("Adresse 70 KiB", b"GET /" + b"x" * 70000 +
+             b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+            ("Kopfzeile 40 KiB", b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " +
+             b"y" * 40000 + b"\r\n\r\n", 431),
+            ("obs-fold", b"GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n b\r\n"
+                         b"\r\n", 400)]:
+        got = responses(raw(s.port, data))
+        check(len(got) == 1, "%s: %d Antworten statt einer" % (what, len(got)))
+        if got:
+            st, h, body = got[0]
+            check(st == want, "%s: %d statt %d" % (what, st, want))
+            check_headers(h, what)
+            check(h.get("connection") == "close",
+                  "%s: Verbindung wird nicht geschlossen" % what)
+            check("fehler" in body.decode("utf-8", "replace"),
+                  "%s: keine deutsche Fehlerseite" % what)
+    got = responses(raw(s.port, b"GET /api/v1/nichts%00 HTTP/1.1\r\n"
+                                b"Host: x\r\nConnection: close\r\n\r\n"))
+    check(got and got[0][0] == 400 and "error" in json.loads(got[0][2]),
+          "API-Fehler bei Kodierung als JSON")
+    # 9: two requests on one keep-alive connection, three pipelined ones
+    c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+    c.request("GET", "/static/ampel.css")
+    r1 = c.getresponse()
+    r1.read()
+    sock1 = c.sock
+    c.request("GET", "/api/v1/periods")
+    r2 = c.getresponse()
+    r2.read()
+    check(r1.status == 200 and r2.status == 200 and sock1 is c.sock and
+          r1.getheader("Connection") != "close",
+          "Keep-alive: zwei Anfragen auf einer Verbindung")
+    c.close()
+    req = b"GET /static/ampel.css HTTP/1.1\r\nHost: x\r\n\r\n"
+    got = responses(raw(s.port, req * 2 + req.replace(
+        b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")))
+    check(len(got) == 3 and all(g[0] == 200 for g in got),
+          "Pipelining: %d von 3 Antworten" % len(got))
+    # an error answer of a handler keeps the connection (404)
+    got = responses(raw(s.port, b"GET /nichts HTTP/1.1\r\nHost: x\r\n\r\n"
+                                b"GET /methoden HTTP/1.1\r\nHost: x\r\n"
+                                b"Connection: close\r\n\r\n"))
+    check([g[0] for g in got] == [404, 200], "404 und danach 200 auf einer "
+          "Verbindung: %r" % [g[0] for g in got])
+    # HTTP/1.0: closes unless keep-alive is asked for
+    got = responses(raw(s.port, b"GET /methoden HTTP/1.0\r\n\r\n"))
+    check(len(got) == 1 and got[0][0] == 200 and
+          got[0][1].get("connection") == "close", "HTTP/1.0 schließt")
+    # a request followed by EOF (half-close) still gets its answer
+    got = responses(raw(s.port, b"GET /methoden HTTP/1.0\r\n\r\n",
+                        shut=True))
+    check(len(got) == 1 and got[0][0] == 200, "Anfrage, dann EOF")
+    # HEAD: the GET's length, no body
+    data = raw(s.port, b"HEAD /methoden HTTP/1.1\r\nHost: x\r\n"
+                       b"Connection: close\r\n\r\n")
+    got = responses(data, head_only=True)
+    check(len(got) == 1 and got[0][0] == 200 and
+          int(got[0][1].get("content-length", "0")) > 1000 and
+          data.endswith(b"\r\n\r\n"), "HEAD ohne Rumpf")
+
+
 def fuzz(s):
     """Random values for every known parameter: never a 5xx."""
     rnd = random.Random(7)
@@ -336,6 +475,15 @@ def admin_tests(s, token):
     st, h, body = s.get("/api/v1/periods")
     check("2025" in [p["label"] for p in json.loads(body)],
           "neuer Zeitraum nach der Einfuhr sichtbar")
+    got = responses(raw(s.port, ("POST %s HTTP/1.1\r\nHost: x\r\n"
+                                 "Authorization: Bearer %s\r\n"
+                                 "Content-Length: 40000000\r\n\r\n"
+                                 % (path, token)).encode()))
+    check(len(got) == 1 and got[0][0] == 413 and
+          json.loads(got[0][2])["status"] == 413,
+          "zu große Einfuhr (nur Kopf): %r" % [g[0] for g in got])
+    if got:
+        check_headers(got[0][1], "413")
     big = b"x" * (33 << 20)
     try:
         st, h, _ = s.req("POST", path, body=big, headers=auth)
@@ -352,6 +500,7 @@ def main():
     try:
         example_tests(s)
         cache_key_tests(s)
+        issue16_tests(s)
     finally:
         rc = s.stop()
     check(rc == 0, "Beenden mit SIGTERM: Rückgabewert %d" % rc)

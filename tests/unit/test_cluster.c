@@ -326,7 +326,7 @@ static void check_method(const matrix *m, const expected *e,
   size_t bad[2] = {0, 0};
   assert_int_equal(ampel_cluster_linkage_matrix(m->x, m->rows, m->cols,
                                                 AMPEL_CLUSTER_ROWS, method, z,
-                                                bad),
+                                                bad, NULL),
                    AMPEL_OK);
   check_heights(z, e->z, nm);
   /* Exact ids wherever the distances have no ties; on the tie fixtures
@@ -478,7 +478,8 @@ static void test_pdist_missing_by_hand(void **state) {
   assert_int_equal(ampel_cluster_linkage(d, 3, AMPEL_LINKAGE_COMPLETE, z),
                    AMPEL_E_DATA);
   assert_int_equal(ampel_cluster_linkage_matrix(x, 3, 4, AMPEL_CLUSTER_ROWS,
-                                                AMPEL_LINKAGE_WARD, z, pair),
+                                                AMPEL_LINKAGE_WARD, z, pair,
+                                                NULL),
                    AMPEL_E_DATA);
   assert_int_equal(pair[0], 0);
   assert_int_equal(pair[1], 2);
@@ -548,7 +549,8 @@ static void test_deep_tree(void **state) {
   for (size_t i = 0; i < n; i++)
     x[i] = (double)i * (double)i;
   assert_int_equal(ampel_cluster_linkage_matrix(x, n, 1, AMPEL_CLUSTER_ROWS,
-                                                AMPEL_LINKAGE_SINGLE, z, NULL),
+                                                AMPEL_LINKAGE_SINGLE, z, NULL,
+                                                NULL),
                    AMPEL_OK);
   for (size_t k = 1; k + 1 < n; k++) {
     assert_int_equal(z[k].left, k + 1);
@@ -613,7 +615,7 @@ static ampel_status run_all(const double *x, size_t rows, size_t cols) {
   ampel_status st = AMPEL_OK;
   for (size_t k = 0; k < N_METHODS && st == AMPEL_OK; k++)
     st = ampel_cluster_linkage_matrix(x, rows, cols, AMPEL_CLUSTER_COLS,
-                                      methods[k], z, NULL);
+                                      methods[k], z, NULL, NULL);
   if (st == AMPEL_OK)
     st = ampel_cluster_pdist(x, rows, cols, AMPEL_CLUSTER_COLS, dist);
   if (st == AMPEL_OK)
@@ -654,6 +656,35 @@ static void test_out_of_memory(void **state) {
   assert_true(n_fail > 20); /* every allocation site was hit */
 }
 
+/* Issue 16: a fired stop request ends the clustering with
+ * AMPEL_E_CANCELLED for every method (the server's deadline); an unfired
+ * one changes nothing. */
+static void test_stop(void **state) {
+  (void)state;
+  size_t n = 50;
+  double x[50];
+  ampel_cluster_merge z[50];
+  for (size_t i = 0; i < n; i++)
+    x[i] = (double)((i * 7919) % 101);
+  const ampel_linkage all[] = {AMPEL_LINKAGE_COMPLETE, AMPEL_LINKAGE_AVERAGE,
+                               AMPEL_LINKAGE_SINGLE, AMPEL_LINKAGE_WARD};
+  for (size_t k = 0; k < 4; k++) {
+    ampel_stop stop = {0};
+    assert_int_equal(ampel_cluster_linkage_matrix(x, n, 1, AMPEL_CLUSTER_ROWS,
+                                                  all[k], z, NULL, &stop),
+                     AMPEL_OK);
+    ampel_stop_request(&stop);
+    assert_true(ampel_stop_requested(&stop));
+    assert_int_equal(ampel_cluster_linkage_matrix(x, n, 1, AMPEL_CLUSTER_ROWS,
+                                                  all[k], z, NULL, &stop),
+                     AMPEL_E_CANCELLED);
+  }
+  assert_false(ampel_stop_requested(NULL));
+  assert_string_equal(ampel_status_name(AMPEL_E_CANCELLED),
+                      "AMPEL_E_CANCELLED");
+  assert_int_equal(ampel_status_exit_code(AMPEL_E_CANCELLED), 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names),
@@ -670,6 +701,7 @@ int main(void) {
       cmocka_unit_test(test_big_2000),
       cmocka_unit_test(test_deep_tree),
       cmocka_unit_test(test_out_of_memory),
+      cmocka_unit_test(test_stop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -238,6 +238,15 @@ static void test_errors(void **state) {
   assert_int_equal(ampel_sensitivity_compute(&in, &o, &r, &dg),
                    AMPEL_E_USAGE);
   assert_true(dg.n_errors == 5);
+  d.pol[2] = AMPEL_POL_HIGHER_IS_WORSE;
+  /* Issue 16: a fired stop request ends the runs (the server's deadline),
+   * nothing is left allocated. */
+  ampel_stop stop = {0};
+  ampel_stop_request(&stop);
+  o.stop = &stop;
+  assert_int_equal(ampel_sensitivity_compute(&in, &o, &r, &dg),
+                   AMPEL_E_CANCELLED);
+  assert_null(r.areas);
   ampel_diags_release(&dg);
   free(d.x);
 }

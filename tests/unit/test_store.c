@@ -570,6 +570,57 @@ static void test_config(void **state) {
   tmpdb_remove(&t);
 }
 
+/* Issue 16: reads between begin_read and end_read see one snapshot, also
+ * when another connection commits an import meanwhile (the server's stamp
+ * could disagree with its data); afterwards the new state shows. */
+static void test_read_snapshot(void **state) {
+  (void)state;
+  tmpdb t;
+  tmpdb_make(&t);
+  ampel_store *w = open_ok(t.path, AMPEL_STORE_CREATE);
+  assert_int_equal(ampel_store_begin(w), AMPEL_OK);
+  assert_int_equal(ampel_store_put_area(w, &AREAS[0]), AMPEL_OK);
+  log_import(w, (const char *[]){SHA_A}, 1, 100);
+  assert_int_equal(ampel_store_commit(w), AMPEL_OK);
+  ampel_store *r = open_ok(t.path, AMPEL_STORE_READONLY);
+  assert_int_equal(ampel_store_begin_read(r), AMPEL_OK);
+  assert_int_equal(ampel_store_begin_read(r), AMPEL_E_USAGE); /* nested */
+  assert_int_equal(ampel_store_begin(r), AMPEL_E_USAGE);      /* no write */
+  ampel_dataset *ds = NULL;
+  assert_int_equal(ampel_store_load(r, AMPEL_LOAD_META_ONLY, &ds, NULL),
+                   AMPEL_OK);
+  assert_int_equal(ampel_dataset_n_areas(ds), 1);
+  ampel_dataset_free(ds);
+  /* another connection commits a second import and a setting */
+  assert_int_equal(ampel_store_begin(w), AMPEL_OK);
+  assert_int_equal(ampel_store_put_area(w, &AREAS[1]), AMPEL_OK);
+  log_import(w, (const char *[]){SHA_B}, 1, 200);
+  assert_int_equal(ampel_store_commit(w), AMPEL_OK);
+  assert_int_equal(ampel_store_config_set(w, "min_count", "5"), AMPEL_OK);
+  ampel_data_version v;
+  assert_int_equal(ampel_store_data_version(r, &v), AMPEL_OK);
+  assert_int_equal(v.id, 1);
+  char *cfg = (char *)"sentinel";
+  assert_int_equal(ampel_store_config_get(r, "min_count", &cfg), AMPEL_OK);
+  assert_null(cfg);
+  assert_int_equal(ampel_store_load(r, AMPEL_LOAD_META_ONLY, &ds, NULL),
+                   AMPEL_OK);
+  assert_int_equal(ampel_dataset_n_areas(ds), 1);
+  ampel_dataset_free(ds);
+  assert_int_equal(ampel_store_end_read(r), AMPEL_OK);
+  assert_int_equal(ampel_store_end_read(r), AMPEL_E_USAGE);
+  /* outside the read transaction: the new state */
+  assert_int_equal(ampel_store_data_version(r, &v), AMPEL_OK);
+  assert_int_equal(v.id, 2);
+  assert_int_equal(ampel_store_load(r, AMPEL_LOAD_META_ONLY, &ds, NULL),
+                   AMPEL_OK);
+  assert_int_equal(ampel_dataset_n_areas(ds), 2);
+  ampel_dataset_free(ds);
+  ampel_store_close(r);
+  ampel_store_close(w);
+  tmpdb_remove(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_create_and_schema),
@@ -583,6 +634,7 @@ int main(void) {
       cmocka_unit_test(test_data_version),
       cmocka_unit_test(test_import_log),
       cmocka_unit_test(test_config),
+      cmocka_unit_test(test_read_snapshot),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
