@@ -4,6 +4,7 @@
  * `ampel heatmap` and `ampel lights`. */
 #include <string.h>
 
+#include "ampel/alloc.h"
 #include "overview.h"
 #include "server.h"
 
@@ -72,26 +73,53 @@ static void positiv(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
                       "Gesamtstadt.</p>\n</section>\n");
     return;
   }
-  ampel_buf_puts(b, "<ul class=\"liste\">\n");
-  for (size_t i = 0; i < o->n_better; i++) {
-    size_t row = o->better[i], better = 0;
-    for (size_t j = 0; j < l->n_cols; j++)
-      better += ampel_lights_at(l, row, j)->trend == AMPEL_TREND_BETTER;
-    ampel_buf_puts(b, "<li>");
-    page_area_link(b, q->ds, l->area_ids[row]);
-    ampel_buf_printf(b, ": %zu Kennzahl%s verbessert (", better,
-                     better == 1 ? "" : "en");
-    for (size_t j = 0, k = 0; j < l->n_cols; j++)
-      if (ampel_lights_at(l, row, j)->trend == AMPEL_TREND_BETTER) {
-        ampel_buf_puts(b, k++ ? ", " : "");
-        ampel_buf_html(b, ampel_dataset_indicator(q->ds, l->cols[j].ind)->name);
-      }
-    ampel_buf_puts(b, ")</li>\n");
+  /* every positive development, strongest first (ampel_lights_positive);
+   * the first ones in the list, the rest folded but complete */
+  ampel_positive *p = NULL;
+  size_t n = 0;
+  if (ampel_lights_positive(&o->lights, &p, &n) != AMPEL_OK) {
+    page_note(b, "warnung", "Die Liste braucht mehr Speicher als frei ist.");
+    ampel_buf_puts(b, "</section>\n");
+    return;
   }
-  if (!o->n_better)
-    ampel_buf_puts(b, "<li>Kein Gebiet hat sich im Vergleich zur "
-                      "Gesamtstadt deutlich verbessert.</li>\n");
-  ampel_buf_puts(b, "</ul>\n</section>\n");
+  if (n == 0)
+    ampel_buf_puts(b, "<p>Keine Kennzahl hat sich in einem Gebiet im "
+                      "Vergleich zur Gesamtstadt deutlich verbessert.</p>\n");
+  else
+    ampel_buf_printf(b,
+                     "<p>%zu positive Entwicklung%s (Entwicklung besser "
+                     "als die der Gesamtstadt), die stärkste zuerst:</p>\n",
+                     n, n == 1 ? "" : "en");
+  for (size_t i = 0; i < n; i++) {
+    if (i == 0)
+      ampel_buf_puts(b, "<ol class=\"liste\">\n");
+    if (i == AMPEL_OVERVIEW_BETTER_MAX)
+      ampel_buf_printf(b,
+                       "</ol>\n<details><summary>… und %zu weitere"
+                       "</summary>\n<ol class=\"liste\" start=\"%d\">\n",
+                       n - i, (int)i + 1);
+    const ampel_lights_col *c = &l->cols[p[i].col];
+    const ampel_lights_cell *e = ampel_lights_at(l, p[i].row, p[i].col);
+    const ampel_indicator *in = ampel_dataset_indicator(q->ds, c->ind);
+    ampel_buf_puts(b, "<li>");
+    page_area_link(b, q->ds, l->area_ids[p[i].row]);
+    ampel_buf_puts(b, ": ");
+    page_ind_link(b, q->ds, c->ind);
+    ampel_buf_puts(b, " ");
+    ampel_buf_html(b, srv_period_label(q->ds, (size_t)c->since));
+    ampel_buf_puts(b, " → ");
+    ampel_buf_html(b, srv_period_label(q->ds, c->period));
+    ampel_buf_puts(b, e->change > 0 ? ": +" : ": ");
+    page_num(b, e->change, in->decimals);
+    ampel_buf_puts(b, e->change > 0 ? " (gestiegen)" : " (gesunken)");
+    ampel_buf_puts(b, "</li>\n");
+  }
+  if (n > AMPEL_OVERVIEW_BETTER_MAX)
+    ampel_buf_puts(b, "</ol>\n</details>\n");
+  else if (n > 0)
+    ampel_buf_puts(b, "</ol>\n");
+  ampel_free(p);
+  ampel_buf_puts(b, "</section>\n");
 }
 
 static void heatmap(srv_req *q, ampel_buf *b, const ampel_overview_answer *o,
