@@ -42,6 +42,11 @@ typedef struct ampel_store_ops {
   /* in a write transaction: close the Datenstand written so far, write
    * the following puts as Datenstand id (0 = the next free one) */
   ampel_status (*next_datenstand)(void *impl, long id);
+  /* schema version 5: the conversion key of one old area (closes its
+   * current rows when they differ) */
+  ampel_status (*put_conversion)(void *impl, const char *old_key,
+                                 const char *const *new_keys,
+                                 const double *shares, size_t n);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */
