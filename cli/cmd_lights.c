@@ -28,6 +28,8 @@ static void summary(const ampel_lights_answer *a, const char *out) {
       printf(", keine Entwicklung (kein früherer Wert)");
     printf("\n");
   }
+  if (a->converted)
+    printf("%s\n", AMPEL_DE_CONVERTED_NOTE);
 }
 
 static int render(const cli_call *call, const ampel_lights_answer *a) {

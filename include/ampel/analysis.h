@@ -124,6 +124,10 @@ size_t ampel_context_n_converted(const ampel_context *c);
 #define AMPEL_DE_CONVERTED_NOTE                                                \
   "Werte vor der Gebietsreform umgerechnet (Umschlüsselung)"
 
+/* The footer (ampel_context_footer) followed by " · " and
+ * AMPEL_DE_CONVERTED_NOTE when converted is 1, else the footer. */
+const char *ampel_context_footer_for(const ampel_context *c, int converted);
+
 /* The stored shapes (NULL when not loaded; may hold none). Borrowed. */
 const ampel_geoset *ampel_context_geometry(const ampel_context *c);
 

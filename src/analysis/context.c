@@ -25,6 +25,7 @@ struct ampel_context {
   char stamp[160];
   char note[240];
   char footer[420];
+  char footer_conv[520]; /* footer and AMPEL_DE_CONVERTED_NOTE */
 };
 
 void ampel_context_free(ampel_context *c) {
@@ -96,6 +97,8 @@ static ampel_status finish(ampel_context *c, ampel_diags *diags) {
     snprintf(c->footer, sizeof c->footer, "%s · %s", c->stamp, c->note);
   else
     snprintf(c->footer, sizeof c->footer, "%s", c->note);
+  snprintf(c->footer_conv, sizeof c->footer_conv, "%s · %s", c->footer,
+           AMPEL_DE_CONVERTED_NOTE);
   return AMPEL_OK;
 }
 
@@ -230,6 +233,10 @@ int ampel_context_converted(const ampel_context *c, size_t area, size_t ind,
   const ampel_period *p = ampel_dataset_period(c->ds, period);
   return (o == AMPEL_ORIGIN_FORMULA || o == AMPEL_ORIGIN_SUM) && a && p &&
          !ampel_area_valid_at(a, p->sort_key);
+}
+
+const char *ampel_context_footer_for(const ampel_context *c, int converted) {
+  return converted ? c->footer_conv : c->footer;
 }
 
 size_t ampel_context_n_converted(const ampel_context *c) {

@@ -817,11 +817,16 @@ static ampel_status finish_conversions(ctx *c) {
         sum += c->conv[j].share;
       }
     if (fabs(sum - 1.0) > 0.001) {
-      pending_error(
-          c, &r->at,
-          "die Anteile von '%s' ergeben zusammen %.4g, nicht 1 (jedes "
-          "alte Gebiet geht ganz in neue Gebiete auf)",
-          r->old_key, sum);
+      char shown_sum[32]; /* with the German decimal comma */
+      snprintf(shown_sum, sizeof shown_sum, "%.4g", sum);
+      char *dot = strchr(shown_sum, '.');
+      if (dot)
+        *dot = ',';
+      pending_error(c, &r->at,
+                    "die Anteile von '%s' ergeben zusammen %s, nicht 1 (jedes "
+                    "alte Gebiet geht ganz in neue Gebiete auf; Abweichung "
+                    "bis 0,001 erlaubt)",
+                    r->old_key, shown_sum);
       continue;
     }
     if (c->writing)
