@@ -47,8 +47,7 @@ static int api_values(srv_req *q, srv_resp *r) {
       srv_p_indicator(q, r, "indicator", &ind) ||
       srv_p_period(q, r, "period", &per) || srv_p_level(q, r, &level))
     return -1;
-  ampel_values_filter f = {area,         ind, per, level,
-                           srv_converted, q->snap->ctx};
+  ampel_values_filter f = {area, ind, per, level, srv_converted, q->snap->ctx};
   ampel_values_json(q->ds, &f, &r->body);
   return 0;
 }

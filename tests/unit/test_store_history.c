@@ -611,7 +611,8 @@ static void test_validity_and_conversion(void **state) {
                                     "ds_to IS NULL AND ds_from=3"),
                    2);
   ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
-  const ampel_area *a = ampel_dataset_area(ds, 0), *c = ampel_dataset_area(ds, 2);
+  const ampel_area *a = ampel_dataset_area(ds, 0),
+                   *c = ampel_dataset_area(ds, 2);
   assert_null(a->valid_from);
   assert_string_equal(a->valid_to, "2022");
   assert_string_equal(c->valid_from, "2023/24");

@@ -37,7 +37,7 @@ typedef struct ampel_heatmap_answer {
   const char **reason_de;   /* per hm.dropped: ampel_out_reason_de() */
   const char *footer;       /* data stamp + disclosure note (borrowed);
                                with AMPEL_DE_CONVERTED_NOTE when converted */
-  int converted; /* a shown cell is converted (METHODS.md §11) */
+  int converted;            /* a shown cell is converted (METHODS.md §11) */
 } ampel_heatmap_answer;
 
 /* Answers the question. Bad options (unknown level/period/indicator) give
