@@ -7,6 +7,11 @@
 #include "ampel/json.h"
 #include "cli.h"
 
+/* ampel_values_filter.converted for the CLI's context. */
+static int export_converted(const void *ud, size_t a, size_t i, size_t t) {
+  return ampel_context_converted(ud, a, i, t);
+}
+
 int cmd_export(const cli_call *call) {
   cli_common *c = call->common;
   const char *out = CLI_OPT(call, AMPEL_OPT_OUTPUT);
@@ -35,8 +40,9 @@ int cmd_export(const cli_call *call) {
   }
   ampel_buf b;
   ampel_buf_init_sink(&b, cli_file_sink, o.f);
+  ampel_values_filter all = {-1, -1, -1, NULL, export_converted, ctx};
   if (ampel_query_choice(&call->q, AMPEL_OPT_EXPORT_FORMAT) == 1)
-    ampel_values_json(ds, NULL, &b); /* the same as /api/v1/values */
+    ampel_values_json(ds, &all, &b); /* the same as /api/v1/values */
   else
     ampel_export_csv(ds, &b);
   ampel_status st = ampel_buf_flush(&b);

@@ -38,6 +38,8 @@ static void summary(const ampel_heatmap_answer *a, const char *out) {
     if (k)
       printf("\n");
   }
+  if (a->converted)
+    printf("%s\n", AMPEL_DE_CONVERTED_NOTE);
 }
 
 static int render(const cli_call *call, const ampel_heatmap_answer *a) {

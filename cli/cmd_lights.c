@@ -29,6 +29,8 @@ static void summary(const ampel_lights_answer *a, const char *out) {
       printf(", keine Entwicklung (kein früherer Wert)");
     printf("\n");
   }
+  if (a->converted)
+    printf("%s\n", AMPEL_DE_CONVERTED_NOTE);
 }
 
 /* --entwicklung: the positive developments, strongest first, as CSV

@@ -35,6 +35,11 @@ static int api_periods(srv_req *q, srv_resp *r) {
   return 0;
 }
 
+/* ampel_values_filter.converted for the snapshot's context. */
+static int srv_converted(const void *ud, size_t a, size_t i, size_t t) {
+  return ampel_context_converted(ud, a, i, t);
+}
+
 static int api_values(srv_req *q, srv_resp *r) {
   long area = -1, ind = -1, per = -1;
   const char *level = NULL;
@@ -42,7 +47,7 @@ static int api_values(srv_req *q, srv_resp *r) {
       srv_p_indicator(q, r, "indicator", &ind) ||
       srv_p_period(q, r, "period", &per) || srv_p_level(q, r, &level))
     return -1;
-  ampel_values_filter f = {area, ind, per, level};
+  ampel_values_filter f = {area, ind, per, level, srv_converted, q->snap->ctx};
   ampel_values_json(q->ds, &f, &r->body);
   return 0;
 }

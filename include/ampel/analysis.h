@@ -113,6 +113,21 @@ const char *ampel_context_footer(const ampel_context *c);
 long ampel_context_version(const ampel_context *c);
 const char *ampel_context_digest(const ampel_context *c);
 
+/* 1 when the cell holds a value converted from the old areas of a
+ * boundary reform (METHODS.md §11, convert.h), also a formula or sum on
+ * converted inputs of an area not valid in that period. */
+int ampel_context_converted(const ampel_context *c, size_t area, size_t ind,
+                            size_t period);
+/* How many cells were converted (0: no note needed). */
+size_t ampel_context_n_converted(const ampel_context *c);
+/* The note outputs show when a cell they show is converted. */
+#define AMPEL_DE_CONVERTED_NOTE                                                \
+  "Werte vor der Gebietsreform umgerechnet (Umschlüsselung)"
+
+/* The footer (ampel_context_footer) followed by " · " and
+ * AMPEL_DE_CONVERTED_NOTE when converted is 1, else the footer. */
+const char *ampel_context_footer_for(const ampel_context *c, int converted);
+
 /* The stored shapes (NULL when not loaded; may hold none). Borrowed. */
 const ampel_geoset *ampel_context_geometry(const ampel_context *c);
 

@@ -121,7 +121,17 @@ typedef struct ampel_area {
   int32_t tile_col;
   double lat; /* WGS84 point, NaN when unknown */
   double lon;
+  /* columns Gültig_ab / Gültig_bis (METHODS.md §11): normalised period
+   * labels, NULL when open */
+  char *valid_from;
+  char *valid_to;
 } ampel_area;
+
+/* 1 when the area is valid in a period with this sort key: from ≤ t ≤ to
+ * by sort key, a missing bound open. A bound that is a bare year ("2021")
+ * as Gültig_bis holds to the end of that year; an unreadable bound counts
+ * as open. */
+int ampel_area_valid_at(const ampel_area *a, int32_t sort_key);
 
 typedef struct ampel_indicator {
   char *key;
@@ -216,6 +226,25 @@ ampel_cell_ref ampel_dataset_get(const ampel_dataset *ds, size_t area,
  * when the pair has no observation at all. */
 const double *ampel_dataset_values(const ampel_dataset *ds, size_t ind,
                                    size_t period);
+
+/* A conversion key of a boundary reform (umschluessel.csv, METHODS.md
+ * §11): share `share` of old area `old_key` goes to new area `new_key`. */
+typedef struct ampel_conversion {
+  char *old_key;
+  char *new_key;
+  double share;
+} ampel_conversion;
+
+/* Appends a conversion key (strings copied); keys need not be areas of
+ * the dataset (the conversion skips unknown ones). */
+ampel_status ampel_dataset_add_conversion(ampel_dataset *ds,
+                                          const char *old_key,
+                                          const char *new_key,
+                                          double share) AMPEL_WUR;
+size_t ampel_dataset_n_conversions(const ampel_dataset *ds);
+/* Borrowed; NULL when i is out of range. */
+const ampel_conversion *ampel_dataset_conversion(const ampel_dataset *ds,
+                                                 size_t i);
 
 /* Number of observations present. */
 size_t ampel_dataset_n_observations(const ampel_dataset *ds);

@@ -47,8 +47,10 @@ typedef enum ampel_origin {
   AMPEL_ORIGIN_NONE = 0,     /* no value */
   AMPEL_ORIGIN_IMPORTED = 1, /* as imported */
   AMPEL_ORIGIN_FORMULA = 2,  /* the formula on the area's own inputs */
-  AMPEL_ORIGIN_SUM = 3       /* from the areas below (sum or formula on
+  AMPEL_ORIGIN_SUM = 3,      /* from the areas below (sum or formula on
                                 summed inputs) */
+  AMPEL_ORIGIN_CONVERTED = 4 /* from the old areas of a boundary reform
+                                (convert.h; ampel_context_origin) */
 } ampel_origin;
 
 /* Origins of the derived indicators' cells, for outputs and disclosure. */

@@ -29,10 +29,15 @@ void ampel_periods_json(const ampel_dataset *ds, ampel_buf *out);
 
 /* Every observation (value, numerator, denominator, flag) as
  * /api/v1/values and `ampel export --format json` write it; filter may be
- * NULL, its ids -1 and level NULL for "all". */
+ * NULL, its ids -1 and level NULL for "all". When `converted` is given, a
+ * cell for which it returns 1 gets `"converted": true` (a value from the
+ * old areas of a boundary reform, METHODS.md §11; the analysis context's
+ * ampel_context_converted). */
 typedef struct ampel_values_filter {
   long area, indicator, period;
   const char *level;
+  int (*converted)(const void *ud, size_t area, size_t ind, size_t period);
+  const void *ud;
 } ampel_values_filter;
 void ampel_values_json(const ampel_dataset *ds, const ampel_values_filter *f,
                        ampel_buf *out);

@@ -115,6 +115,17 @@ ampel_status ampel_store_put_observation(ampel_store *st, const char *area,
                                          double numerator, double denominator,
                                          ampel_flag flag) AMPEL_WUR;
 
+/* The conversion key of one old area (umschluessel.csv, METHODS.md §11):
+ * shares[k] of old_key go to new_keys[k]. Versioned like observations: a
+ * key that differs from the current one closes the current rows and
+ * inserts the new ones (ds_from = this transaction's Datenstand); the same
+ * key again changes nothing. Loads put the rows holding at the chosen
+ * Datenstand into the dataset (ampel_dataset_conversion). */
+ampel_status ampel_store_put_conversion(ampel_store *st, const char *old_key,
+                                        const char *const *new_keys,
+                                        const double *shares,
+                                        size_t n) AMPEL_WUR;
+
 /* One imported file, for the import log. */
 typedef struct ampel_import_file {
   const char *name;   /* file name as given (no directories are stored) */

@@ -7,6 +7,7 @@
 
 #include "ampel/alloc.h"
 #include "ampel/analysis.h"
+#include "ampel/convert.h"
 #include "ampel/formula.h"
 #include "ampel/store.h"
 
@@ -14,7 +15,8 @@ struct ampel_context {
   ampel_dataset *ds;  /* as shown */
   ampel_dataset *cls; /* universe for rating; == ds when no area is small */
   ampel_geoset *geo;
-  ampel_derived *derived; /* origins of formula and sum cells */
+  ampel_derived *derived;     /* origins of formula and sum cells */
+  ampel_converted *converted; /* cells from a boundary reform's old areas */
   ampel_disclosure_opts disclosure;
   ampel_disclosure_stats suppressed;
   int unprotected;
@@ -23,6 +25,7 @@ struct ampel_context {
   char stamp[160];
   char note[240];
   char footer[420];
+  char footer_conv[520]; /* footer and AMPEL_DE_CONVERTED_NOTE */
 };
 
 void ampel_context_free(ampel_context *c) {
@@ -33,6 +36,7 @@ void ampel_context_free(ampel_context *c) {
   ampel_dataset_free(c->ds);
   ampel_geoset_free(c->geo);
   ampel_derived_free(c->derived);
+  ampel_converted_free(c->converted);
   ampel_free(c);
 }
 
@@ -52,11 +56,18 @@ static int any_small(const ampel_dataset *ds, const ampel_disclosure_opts *o) {
 
 /* Applies disclosure control, builds the universe and the texts. */
 static ampel_status finish(ampel_context *c, ampel_diags *diags) {
+  /* new areas of a boundary reform before it, from the old ones
+   * (METHODS.md §11), so that formulas and trends run across it */
+  ampel_status s = ampel_dataset_convert(c->ds, &c->converted, diags);
+  if (s != AMPEL_OK) {
+    ampel_diags_error(diags, s, "zu wenig Speicher für die Umschlüsselung");
+    return s;
+  }
   /* formula and sum indicators (METHODS.md §10) from the raw inputs;
    * disclosure then treats them like imported values (a ratio keeps its
    * numerator and denominator), and a computed cell whose input is
    * suppressed is suppressed too */
-  ampel_status s = ampel_dataset_derive(c->ds, &c->derived, diags);
+  s = ampel_dataset_derive(c->ds, &c->derived, diags);
   if (s != AMPEL_OK) {
     ampel_diags_error(diags, s, "zu wenig Speicher für berechnete Kennzahlen");
     return s;
@@ -86,6 +97,8 @@ static ampel_status finish(ampel_context *c, ampel_diags *diags) {
     snprintf(c->footer, sizeof c->footer, "%s · %s", c->stamp, c->note);
   else
     snprintf(c->footer, sizeof c->footer, "%s", c->note);
+  snprintf(c->footer_conv, sizeof c->footer_conv, "%s · %s", c->footer,
+           AMPEL_DE_CONVERTED_NOTE);
   return AMPEL_OK;
 }
 
@@ -220,6 +233,27 @@ long ampel_context_version(const ampel_context *c) {
 
 const char *ampel_context_digest(const ampel_context *c) {
   return c->digest;
+}
+
+int ampel_context_converted(const ampel_context *c, size_t area, size_t ind,
+                            size_t period) {
+  if (ampel_converted_count(c->converted) == 0)
+    return 0;
+  if (ampel_converted_is(c->converted, area, ind, period))
+    return 1;
+  ampel_origin o = ampel_derived_origin(c->derived, area, ind, period);
+  const ampel_area *a = ampel_dataset_area(c->ds, area);
+  const ampel_period *p = ampel_dataset_period(c->ds, period);
+  return (o == AMPEL_ORIGIN_FORMULA || o == AMPEL_ORIGIN_SUM) && a && p &&
+         !ampel_area_valid_at(a, p->sort_key);
+}
+
+const char *ampel_context_footer_for(const ampel_context *c, int converted) {
+  return converted ? c->footer_conv : c->footer;
+}
+
+size_t ampel_context_n_converted(const ampel_context *c) {
+  return ampel_converted_count(c->converted);
 }
 
 const ampel_geoset *ampel_context_geometry(const ampel_context *c) {

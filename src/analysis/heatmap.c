@@ -66,6 +66,12 @@ ampel_status ampel_analyse_heatmap(const ampel_context *ctx,
   ampel_dataset_free(own);
   if (s == AMPEL_OK)
     s = mark_dropped(ctx, q, out);
+  for (size_t i = 0; s == AMPEL_OK && i < out->sel.n_areas; i++)
+    for (size_t j = 0; j < out->sel.n_inds && !out->converted; j++)
+      out->converted =
+          ampel_context_converted(ctx, out->sel.areas[i], out->sel.inds[j],
+                                  ampel_selection_period(&out->sel, j));
+  out->footer = ampel_context_footer_for(ctx, out->converted);
   if (s != AMPEL_OK)
     ampel_heatmap_answer_release(out);
   return s;

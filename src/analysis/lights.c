@@ -177,6 +177,22 @@ static void mark_rows(const ampel_context *ctx, const ampel_query *q,
   }
 }
 
+/* 1 when a shown cell or the earlier cell of its development holds a
+ * value converted from a boundary reform's old areas (METHODS.md §11). */
+static int any_converted(const ampel_context *ctx, const ampel_lights *l) {
+  if (ampel_context_n_converted(ctx) == 0)
+    return 0;
+  for (size_t r = 0; r < l->n_areas; r++)
+    for (size_t j = 0; j < l->n_cols; j++) {
+      const ampel_lights_col *c = &l->cols[j];
+      if (ampel_context_converted(ctx, l->area_ids[r], c->ind, c->period) ||
+          (c->since >= 0 && ampel_context_converted(ctx, l->area_ids[r], c->ind,
+                                                    (size_t)c->since)))
+        return 1;
+    }
+  return 0;
+}
+
 static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
                             ampel_lights_answer *a, ampel_diags *diags) {
   const ampel_dataset *uni = NULL;
@@ -216,6 +232,8 @@ ampel_status ampel_analyse_lights(const ampel_context *ctx,
   }
   if (s == AMPEL_OK) {
     mark_rows(ctx, q, out);
+    out->converted = any_converted(ctx, &out->lights);
+    out->footer = ampel_context_footer_for(ctx, out->converted);
     s = ampel_lights_rank(&out->lights, out->order);
   }
   if (s != AMPEL_OK)

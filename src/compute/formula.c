@@ -502,17 +502,24 @@ static ampel_status tree_build(const ampel_dataset *ds, tree *t) {
 }
 
 /* sums[a] for every area in post-order: the area's own value when
- * present, otherwise the sum of its children's when every child has one. */
-static void sum_up(const tree *t, size_t n, const double *own, double *sums) {
+ * present, otherwise the sum of its children's valid in the period
+ * (valid[c], METHODS.md §10/§11: after a boundary reform the old or the
+ * new areas, never both) when every such child has one. */
+static void sum_up(const tree *t, size_t n, const double *own,
+                   const unsigned char *valid, double *sums) {
   for (size_t k = 0; k < n; k++) {
     size_t a = t->order[k];
     sums[a] = own ? own[a] : NAN;
     if (isfinite(sums[a]) || t->start[a] == t->start[a + 1])
       continue;
     double s = 0.0;
+    size_t used = 0;
     for (size_t c = t->start[a]; c < t->start[a + 1]; c++)
-      s += sums[t->child[c]]; /* NaN when any child lacks it */
-    sums[a] = s;
+      if (valid[t->child[c]]) {
+        s += sums[t->child[c]]; /* NaN when any child lacks it */
+        used++;
+      }
+    sums[a] = used ? s : NAN;
   }
 }
 
@@ -544,8 +551,13 @@ static ampel_status derive_one(ampel_dataset *ds, size_t ind,
   double *sums = buf;                /* n per input */
   double *own_sum = buf + ni * n;    /* n: the indicator itself summed */
   double *vals = buf + (ni + 1) * n; /* ni */
+  unsigned char *valid = (unsigned char *)(vals + ni + 1); /* n */
   ampel_status st = AMPEL_OK;
   for (size_t p = 0; st == AMPEL_OK && p < np; p++) {
+    int32_t key = ampel_dataset_period(ds, p)->sort_key;
+    for (size_t a = 0; a < n; a++)
+      valid[a] =
+          (unsigned char)ampel_area_valid_at(ampel_dataset_area(ds, a), key);
     for (size_t a = 0; a < n; a++)
       d->origin[cell_at(d, a, ind, p)] =
           ampel_dataset_get(ds, a, ind, p).present ? AMPEL_ORIGIN_IMPORTED
@@ -570,10 +582,10 @@ static ampel_status derive_one(ampel_dataset *ds, size_t ind,
       continue;
     if (agg == AMPEL_AGG_FORMULA)
       for (size_t k = 0; k < ni; k++)
-        sum_up(t, n, ampel_dataset_values(ds, (size_t)in_ids[k], p),
+        sum_up(t, n, ampel_dataset_values(ds, (size_t)in_ids[k], p), valid,
                sums + k * n);
     else
-      sum_up(t, n, ampel_dataset_values(ds, ind, p), own_sum);
+      sum_up(t, n, ampel_dataset_values(ds, ind, p), valid, own_sum);
     for (size_t a = 0; st == AMPEL_OK && a < n; a++) {
       if (t->start[a] == t->start[a + 1] ||
           d->origin[cell_at(d, a, ind, p)] != AMPEL_ORIGIN_NONE)
@@ -670,8 +682,9 @@ ampel_status ampel_dataset_derive(ampel_dataset *ds, ampel_derived **out,
       }
     }
     size_t k_in = f ? ampel_formula_n_inputs(f) : 0;
-    double *buf =
-        ampel_reallocarray(NULL, (k_in + 1) * n + k_in + 1, sizeof *buf);
+    /* sums, own sum, input values, then n validity bytes */
+    double *buf = ampel_reallocarray(
+        NULL, (k_in + 1) * n + k_in + 1 + n / 8 + 1, sizeof *buf);
     st = buf ? derive_one(ds, i, f, ids, &t, d, buf) : AMPEL_E_NOMEM;
     ampel_free(buf);
     ampel_free(ids);

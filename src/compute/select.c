@@ -10,6 +10,19 @@ static int area_on_level(const ampel_dataset *ds, size_t a, const char *lv) {
   return l && strcmp(l, lv) == 0;
 }
 
+/* The areas of the selection's level valid in its period (Gültig_ab /
+ * Gültig_bis, METHODS.md §11: after a boundary reform the new areas, with
+ * their converted values before it), in dataset order; s->areas has room
+ * for every area. */
+static void collect_areas(const ampel_dataset *ds, ampel_selection *s) {
+  int32_t key = ampel_dataset_period(ds, s->period)->sort_key;
+  s->n_areas = 0;
+  for (size_t a = 0; a < ampel_dataset_n_areas(ds); a++)
+    if (area_on_level(ds, a, s->level) &&
+        ampel_area_valid_at(ampel_dataset_area(ds, a), key))
+      s->areas[s->n_areas++] = a;
+}
+
 /* Number of indicators with at least one value on a level at a period. */
 static size_t level_score(const ampel_dataset *ds, const char *lv,
                           size_t period) {
@@ -210,9 +223,7 @@ ampel_status ampel_select(const ampel_dataset *ds, const char *level,
   s->areas = ampel_calloc(na + 1, sizeof *s->areas);
   if (!s->areas)
     return AMPEL_E_NOMEM;
-  for (size_t a = 0; a < na; a++)
-    if (area_on_level(ds, a, s->level))
-      s->areas[s->n_areas++] = a;
+  collect_areas(ds, s);
   st = pick_indicators(ds, ind_keys, n_keys, s, diags);
   if (st == AMPEL_OK && s->n_inds == 0) {
     ampel_diags_error(diags, AMPEL_E_DATA,
@@ -315,9 +326,6 @@ ampel_status ampel_select_latest(const ampel_dataset *ds, const char *level,
   s->col_period = ampel_calloc(ni + n_keys + 1, sizeof *s->col_period);
   if (!s->areas || !s->inds || !s->col_period)
     return AMPEL_E_NOMEM;
-  for (size_t a = 0; a < na; a++)
-    if (area_on_level(ds, a, s->level))
-      s->areas[s->n_areas++] = a;
   size_t n_cand = n_keys ? n_keys : ni;
   long newest = -1;
   for (size_t k = 0; k < n_cand; k++) {
@@ -359,5 +367,6 @@ ampel_status ampel_select_latest(const ampel_dataset *ds, const char *level,
   }
   s->period = (size_t)newest;
   s->prev_period = latest_period(ds, s->level, s->period);
+  collect_areas(ds, s);
   return AMPEL_OK;
 }

@@ -37,6 +37,11 @@ static const struct {
     {F_KIND, "kind", "art", NULL},
     {F_FORMULA, "formula", "formel", NULL},
     {F_AGGREGATION, "aggregation", "aggregation", NULL},
+    {F_VALID_FROM, "valid_from", "gueltig_ab", NULL},
+    {F_VALID_TO, "valid_to", "gueltig_bis", NULL},
+    {F_OLD, "old", "alt", NULL},
+    {F_NEW, "new", "neu", NULL},
+    {F_SHARE, "share", "anteil", NULL},
 };
 
 int ampel_field_lookup(const char *norm) {
@@ -49,13 +54,14 @@ int ampel_field_lookup(const char *norm) {
 
 const char *ampel_field_name_de(int field) {
   static const char *const de[] = {
-      "Schlüssel", "Name",      "Übergeordnet", "Ebene",
-      "Einwohner", "Kachel_Zeile", "Kachel_Spalte", "Breite",
-      "Länge",     "Einheit",   "Richtung",     "Handlungsfeld",
-      "Definition", "Quelle",   "Stichtag",     "Nachkommastellen",
-      "Gebiet",    "Kennzahl",  "Zeitraum",     "Wert",
-      "Zähler",    "Nenner",    "Kennzeichen",  "Geheimhaltung",
-      "Art",       "Formel",    "Aggregation"};
+      "Schlüssel",  "Name",         "Übergeordnet",  "Ebene",
+      "Einwohner",  "Kachel_Zeile", "Kachel_Spalte", "Breite",
+      "Länge",      "Einheit",      "Richtung",      "Handlungsfeld",
+      "Definition", "Quelle",       "Stichtag",      "Nachkommastellen",
+      "Gebiet",     "Kennzahl",     "Zeitraum",      "Wert",
+      "Zähler",     "Nenner",       "Kennzeichen",   "Geheimhaltung",
+      "Art",        "Formel",       "Aggregation",   "Gültig_ab",
+      "Gültig_bis", "Alt",          "Neu",           "Anteil"};
   return field >= 0 && field < F_COUNT_ ? de[field] : "?";
 }
 

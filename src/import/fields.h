@@ -31,6 +31,11 @@ enum {
   F_KIND,
   F_FORMULA,
   F_AGGREGATION,
+  F_VALID_FROM,
+  F_VALID_TO,
+  F_OLD,
+  F_NEW,
+  F_SHARE,
   F_COUNT_
 };
 

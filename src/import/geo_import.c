@@ -247,9 +247,16 @@ static ampel_status write_all(ampel_store *st, job *j, const char *sha,
   for (size_t i = 0; s == AMPEL_OK && i < ampel_geoset_n(j->out); i++) {
     if (j->is_new[i]) {
       ampel_area a = {(char *)ampel_geoset_key(j->out, i),
-                      (char *)ampel_geoset_name(j->out, i), NULL,
-                      (char *)j->o->level, NAN, AMPEL_NO_TILE, AMPEL_NO_TILE,
-                      NAN, NAN};
+                      (char *)ampel_geoset_name(j->out, i),
+                      NULL,
+                      (char *)j->o->level,
+                      NAN,
+                      AMPEL_NO_TILE,
+                      AMPEL_NO_TILE,
+                      NAN,
+                      NAN,
+                      NULL,
+                      NULL};
       s = ampel_store_put_area(st, &a);
     }
     if (s == AMPEL_OK)

@@ -29,10 +29,17 @@
 #include "util/sha256.h"
 #include "util/strmap.h"
 
-typedef enum kind { K_UNKNOWN = 0, K_AREAS, K_INDICATORS, K_LONG, K_WIDE } kind;
+typedef enum kind {
+  K_UNKNOWN = 0,
+  K_AREAS,
+  K_INDICATORS,
+  K_LONG,
+  K_WIDE,
+  K_CONVERSION /* umschluessel.csv: Alt;Neu;Anteil (METHODS.md §11) */
+} kind;
 
-static const char *const kind_names[] = {"unknown", "areas", "indicators",
-                                         "values", "values"};
+static const char *const kind_names[] = {"unknown", "areas",  "indicators",
+                                         "values",  "values", "conversion"};
 
 typedef struct table {
   const char *path; /* name in messages */
@@ -60,6 +67,14 @@ typedef struct pending_parent {
   int has_source;
 } pending_parent;
 
+/* A row of a conversion key, kept until every row is read: the shares of
+ * one old area are checked together. */
+typedef struct conv_row {
+  char *old_key, *new_key;
+  double share;
+  pending_parent at; /* the Alt cell, for messages */
+} conv_row;
+
 typedef struct ctx {
   ampel_store *st;
   ampel_dataset *ds; /* stored areas/indicators/periods + this import's */
@@ -78,6 +93,8 @@ typedef struct ctx {
   size_t n_fpend, cap_fpend;
   size_t *new_areas; /* dataset ids of areas in this import, in order */
   size_t n_new_areas, cap_new_areas;
+  conv_row *conv; /* rows of conversion keys */
+  size_t n_conv, cap_conv;
 } ctx;
 
 /* ---- messages ---------------------------------------------------------
@@ -298,6 +315,8 @@ static ampel_status read_header(ctx *c, table *t) {
     t->k = K_AREAS;
   else if (HAS(F_KEY) && HAS(F_POLARITY))
     t->k = K_INDICATORS;
+  else if (HAS(F_OLD) && HAS(F_NEW))
+    t->k = K_CONVERSION;
 #undef HAS
   if (t->k == K_UNKNOWN) {
     char found[256];
@@ -314,8 +333,9 @@ static ampel_status read_header(ctx *c, table *t) {
     cell_error(c, t, &row, row.n_cells ? &row.cells[0] : NULL,
                "Dateiart nicht erkannt: erwartet eine Kopfzeile für Gebiete "
                "(Schlüssel, Name, Ebene), Kennzahlen (Schlüssel, Name, "
-               "Richtung) oder Werte (Gebiet, Kennzahl, Zeitraum, Wert bzw. "
-               "Gebiet, Zeitraum, Kennzahl-Spalten); gefunden: %s",
+               "Richtung), Werte (Gebiet, Kennzahl, Zeitraum, Wert bzw. "
+               "Gebiet, Zeitraum, Kennzahl-Spalten) oder einen "
+               "Umschlüssel (Alt, Neu, Anteil); gefunden: %s",
                found);
     return AMPEL_E_DATA;
   }
@@ -330,9 +350,11 @@ static ampel_status check_required(ctx *c, table *t) {
   static const int inds[] = {F_KEY, F_NAME, F_POLARITY, -1};
   static const int longf[] = {F_AREA, F_INDICATOR, F_PERIOD, F_VALUE, -1};
   static const int widef[] = {F_AREA, F_PERIOD, -1};
+  static const int convf[] = {F_OLD, F_NEW, F_SHARE, -1};
   const int *req = t->k == K_AREAS        ? areas
                    : t->k == K_INDICATORS ? inds
                    : t->k == K_LONG       ? longf
+                   : t->k == K_CONVERSION ? convf
                                           : widef;
   ampel_status st = AMPEL_OK;
   for (int i = 0; req && req[i] >= 0; i++) {
@@ -343,6 +365,7 @@ static ampel_status check_required(ctx *c, table *t) {
                ampel_field_name_de(req[i]),
                t->k == K_AREAS        ? "Gebieten"
                : t->k == K_INDICATORS ? "Kennzahlen"
+               : t->k == K_CONVERSION ? "Umschlüsseln"
                                       : "Werten");
     st = AMPEL_E_DATA;
   }
@@ -437,6 +460,9 @@ static ampel_status remember_key(ctx *c, ampel_strmap *m, const char *key,
   return ampel_strmap_put(m, k, strlen(k), (size_t)line);
 }
 
+static ampel_status fill_at(pending_parent *p, const table *t,
+                            const ampel_row *row, int field, size_t id);
+
 /* Remembers the cell of `field` in row for a check at the end of the
  * file (into the list pend with its count and capacity). */
 static ampel_status add_pending_at(pending_parent **pend, size_t *n,
@@ -450,8 +476,13 @@ static ampel_status add_pending_at(pending_parent **pend, size_t *n,
     *pend = p;
     *cap_io = cap;
   }
+  return fill_at(&(*pend)[(*n)++], t, row, field, id);
+}
+
+/* Records the location of the cell of `field` in row. */
+static ampel_status fill_at(pending_parent *p, const table *t,
+                            const ampel_row *row, int field, size_t id) {
   const ampel_cell *cell = cell_at(row, t->col[field]);
-  pending_parent *p = &(*pend)[(*n)++];
   p->area = id;
   p->path = t->path;
   p->line = cell ? cell->line : row->line;
@@ -535,6 +566,26 @@ static int area_numbers(ctx *c, const table *t, const ampel_row *row,
   return bad ? -1 : 0;
 }
 
+/* Gültig_ab / Gültig_bis: a period label or a year, or empty (open).
+ * *out gets the normalised label (ampel_free). Returns 1 after an error. */
+static int area_validity(ctx *c, const table *t, const ampel_row *row,
+                         int field, char **out) {
+  char text[64];
+  *out = NULL;
+  size_t n = cell_text(row, t->col[field], text, sizeof text);
+  if (n == 0)
+    return 0;
+  int32_t key;
+  if (ampel_period_parse(text, n, &key, out) != 0) {
+    cell_error(c, t, row, cell_at(row, t->col[field]),
+               "%s: Zeitraum oder Jahr erwartet (z. B. 2021, 2021/22, "
+               "31.12.2021), gefunden: '%s'",
+               ampel_field_name_de(field), text);
+    return 1;
+  }
+  return 0;
+}
+
 static ampel_status area_row(ctx *c, table *t, const ampel_row *row) {
   char key[512], name[1024], parent[512], level[256];
   size_t nk = cell_text(row, t->col[F_KEY], key, sizeof key);
@@ -569,13 +620,32 @@ static ampel_status area_row(ctx *c, table *t, const ampel_row *row) {
                "Gebiet '%s' ist sich selbst übergeordnet", key);
     return AMPEL_OK;
   }
+  char *from = NULL, *to = NULL;
+  int bad_valid = area_validity(c, t, row, F_VALID_FROM, &from) |
+                  area_validity(c, t, row, F_VALID_TO, &to);
+  if (!bad_valid && from && to) {
+    int32_t kf = 0, kt = 0;
+    ampel_period_parse(from, strlen(from), &kf, NULL);
+    ampel_period_parse(to, strlen(to), &kt, NULL);
+    if (kf > kt) {
+      cell_error(c, t, row, cell_at(row, t->col[F_VALID_TO]),
+                 "Gültig_bis '%s' liegt vor Gültig_ab '%s'", to, from);
+      bad_valid = 1;
+    }
+  }
   ampel_area a = {key,           name, np ? parent : NULL,
                   level,         NAN,  AMPEL_NO_TILE,
-                  AMPEL_NO_TILE, NAN,  NAN};
-  if (area_numbers(c, t, row, &a) != 0 || !*name || !*level)
+                  AMPEL_NO_TILE, NAN,  NAN,
+                  from,          to};
+  if (bad_valid || area_numbers(c, t, row, &a) != 0 || !*name || !*level) {
+    ampel_free(from);
+    ampel_free(to);
     return AMPEL_OK;
+  }
   size_t id;
   st = ampel_dataset_put_area(c->ds, &a, &id);
+  ampel_free(from);
+  ampel_free(to);
   if (st == AMPEL_OK)
     st = add_new_area(c, id);
   if (st == AMPEL_OK && np)
@@ -643,6 +713,128 @@ static ampel_status finish_areas(ctx *c) {
       return st;
   }
   return AMPEL_OK;
+}
+
+/* ---- conversion keys (METHODS.md §11) ----------------------------------
+ */
+
+static ampel_status conversion_row(ctx *c, table *t, const ampel_row *row) {
+  char old_key[512], new_key[512];
+  size_t no = cell_text(row, t->col[F_OLD], old_key, sizeof old_key);
+  size_t nn = cell_text(row, t->col[F_NEW], new_key, sizeof new_key);
+  if (no == 0 || nn == 0) {
+    cell_error(c, t, row, cell_at(row, t->col[no == 0 ? F_OLD : F_NEW]),
+               "%s fehlt (jede Zeile nennt ein altes und ein neues Gebiet)",
+               no == 0 ? "Alt" : "Neu");
+    return AMPEL_OK;
+  }
+  double share;
+  if (optional_number(c, t, row, F_SHARE, "Anteil", &share))
+    return AMPEL_OK;
+  if (isnan(share)) {
+    cell_error(c, t, row, cell_at(row, t->col[F_SHARE]),
+               "Anteil fehlt (eine Zahl über 0 bis 1)");
+    return AMPEL_OK;
+  }
+  if (!(share > 0 && share <= 1)) {
+    cell_error(c, t, row, cell_at(row, t->col[F_SHARE]),
+               "Anteil: Zahl über 0 bis 1 erwartet, gefunden: %g", share);
+    return AMPEL_OK;
+  }
+  for (int k = 0; k < 2; k++) {
+    const char *key = k ? new_key : old_key;
+    if (ampel_dataset_find_area(c->ds, key) < 0)
+      cell_error(c, t, row, cell_at(row, t->col[k ? F_NEW : F_OLD]),
+                 "unbekanntes Gebiet '%s' (weder in dieser Einfuhr noch in "
+                 "der Datenbank)",
+                 key);
+  }
+  for (size_t i = 0; i < c->n_conv; i++)
+    if (strcmp(c->conv[i].old_key, old_key) == 0 &&
+        strcmp(c->conv[i].new_key, new_key) == 0) {
+      cell_error(c, t, row, cell_at(row, t->col[F_NEW]),
+                 "'%s' → '%s' kommt doppelt vor (zuerst in Zeile %ld)", old_key,
+                 new_key, c->conv[i].at.line);
+      return AMPEL_OK;
+    }
+  if (c->n_conv == c->cap_conv) {
+    size_t cap = c->cap_conv ? c->cap_conv * 2 : 64;
+    conv_row *p = ampel_reallocarray(c->conv, cap, sizeof *p);
+    if (!p)
+      return AMPEL_E_NOMEM;
+    c->conv = p;
+    c->cap_conv = cap;
+  }
+  conv_row *r = &c->conv[c->n_conv];
+  memset(r, 0, sizeof *r);
+  ampel_status st = fill_at(&r->at, t, row, F_OLD, 0);
+  r->old_key = ampel_strdup(old_key);
+  r->new_key = ampel_strdup(new_key);
+  r->share = share;
+  c->n_conv++;
+  if (st == AMPEL_OK && (!r->old_key || !r->new_key))
+    st = AMPEL_E_NOMEM;
+  return st;
+}
+
+static ampel_status import_conversions(ctx *c, table *t) {
+  ampel_row row;
+  int r;
+  ampel_status st = AMPEL_OK;
+  while (st == AMPEL_OK && (r = next_row(c, t, &row)) > 0) {
+    t->rows++;
+    if (check_width(c, t, &row) == 0)
+      st = conversion_row(c, t, &row);
+  }
+  return st;
+}
+
+/* The shares of every old area add up to 1 (within 0.001); then each old
+ * area's key goes to the store as one group. */
+static ampel_status finish_conversions(ctx *c) {
+  ampel_status st = AMPEL_OK;
+  const char **news = NULL;
+  double *shares = NULL;
+  if (c->n_conv) {
+    news = ampel_calloc(c->n_conv, sizeof *news);
+    shares = ampel_calloc(c->n_conv, sizeof *shares);
+    if (!news || !shares)
+      st = AMPEL_E_NOMEM;
+  }
+  for (size_t i = 0; st == AMPEL_OK && i < c->n_conv; i++) {
+    const conv_row *r = &c->conv[i];
+    int first = 1;
+    for (size_t j = 0; j < i && first; j++)
+      first = strcmp(c->conv[j].old_key, r->old_key) != 0;
+    if (!first)
+      continue;
+    size_t n = 0;
+    double sum = 0.0;
+    for (size_t j = i; j < c->n_conv; j++)
+      if (strcmp(c->conv[j].old_key, r->old_key) == 0) {
+        news[n] = c->conv[j].new_key;
+        shares[n++] = c->conv[j].share;
+        sum += c->conv[j].share;
+      }
+    if (fabs(sum - 1.0) > 0.001) {
+      char shown_sum[32]; /* with the German decimal comma */
+      snprintf(shown_sum, sizeof shown_sum, "%.4g", sum);
+      char *dot = strchr(shown_sum, '.');
+      if (dot)
+        *dot = ',';
+      pending_error(c, &r->at,
+                    "die Anteile von '%s' ergeben zusammen %s, nicht 1 (jedes "
+                    "alte Gebiet geht ganz in neue Gebiete auf; Abweichung "
+                    "bis 0,001 erlaubt)",
+                    r->old_key, shown_sum);
+      continue;
+    }
+    if (c->writing)
+      st = ampel_store_put_conversion(c->st, r->old_key, news, shares, n);
+  }
+  ampel_free(news);
+  ampel_free(shares);
+  return st;
 }
 
 /* ---- indicators --------------------------------------------------------
@@ -1154,6 +1346,12 @@ static void ctx_release(ctx *c) {
     ampel_free(c->seen_keys[i]);
   ampel_free(c->seen_keys);
   ampel_free(c->new_areas);
+  for (size_t i = 0; i < c->n_conv; i++) {
+    ampel_free(c->conv[i].old_key);
+    ampel_free(c->conv[i].new_key);
+    ampel_free(c->conv[i].at.source);
+  }
+  ampel_free(c->conv);
   ampel_strmap_release(&c->seen_areas);
   ampel_strmap_release(&c->seen_inds);
   ampel_dataset_free(c->ds);
@@ -1184,6 +1382,12 @@ static ampel_status run_tables(ctx *c, tables *ts) {
     if (phase == K_AREAS && st == AMPEL_OK)
       st = finish_areas(c);
   }
+  /* conversion keys last: their areas may come from this import */
+  for (size_t i = 0; i < ts->n && st == AMPEL_OK; i++)
+    if (ts->t[i].k == K_CONVERSION)
+      st = import_conversions(c, &ts->t[i]);
+  if (st == AMPEL_OK)
+    st = finish_conversions(c);
   return st;
 }
 

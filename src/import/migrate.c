@@ -184,6 +184,25 @@ static ampel_status put_values(ampel_store *to, const ampel_dataset *ds,
                                          c.flag);
         (*n)++;
       }
+  /* the conversion keys (METHODS.md §11), one group per old area; the
+   * dataset holds them ordered by old key */
+  size_t nk = ampel_dataset_n_conversions(ds);
+  const char **news = ampel_calloc(nk + 1, sizeof *news);
+  double *shares = ampel_calloc(nk + 1, sizeof *shares);
+  if (!news || !shares)
+    st = st == AMPEL_OK ? AMPEL_E_NOMEM : st;
+  for (size_t k = 0; st == AMPEL_OK && k < nk;) {
+    const char *old = ampel_dataset_conversion(ds, k)->old_key;
+    size_t g = 0;
+    for (; k < nk && strcmp(ampel_dataset_conversion(ds, k)->old_key, old) == 0;
+         k++, g++) {
+      news[g] = ampel_dataset_conversion(ds, k)->new_key;
+      shares[g] = ampel_dataset_conversion(ds, k)->share;
+    }
+    st = ampel_store_put_conversion(to, old, news, shares, g);
+  }
+  ampel_free(news);
+  ampel_free(shares);
   return st;
 }
 

@@ -30,8 +30,10 @@ struct ampel_dataset {
   ampel_period *periods;
   size_t n_periods, cap_periods;
   ampel_strmap area_map, ind_map, period_map;
-  column ***cols;   /* [cap_inds][cap_periods] */
-  size_t col_cap;   /* cells per column */
+  ampel_conversion *conv; /* conversion keys, in the order added */
+  size_t n_conv, cap_conv;
+  column ***cols; /* [cap_inds][cap_periods] */
+  size_t col_cap; /* cells per column */
   size_t n_obs;
 };
 
@@ -55,6 +57,8 @@ static void area_release(ampel_area *a) {
   ampel_free(a->name);
   ampel_free(a->parent);
   ampel_free(a->level);
+  ampel_free(a->valid_from);
+  ampel_free(a->valid_to);
 }
 
 static void indicator_release(ampel_indicator *i) {
@@ -86,13 +90,20 @@ void ampel_dataset_free(ampel_dataset *ds) {
   ampel_free(ds->areas);
   ampel_free(ds->inds);
   ampel_free(ds->periods);
+  for (size_t i = 0; i < ds->n_conv; i++) {
+    ampel_free(ds->conv[i].old_key);
+    ampel_free(ds->conv[i].new_key);
+  }
+  ampel_free(ds->conv);
   ampel_strmap_release(&ds->area_map);
   ampel_strmap_release(&ds->ind_map);
   ampel_strmap_release(&ds->period_map);
   ampel_free(ds);
 }
 
-size_t ampel_dataset_n_areas(const ampel_dataset *ds) { return ds->n_areas; }
+size_t ampel_dataset_n_areas(const ampel_dataset *ds) {
+  return ds->n_areas;
+}
 size_t ampel_dataset_n_indicators(const ampel_dataset *ds) {
   return ds->n_inds;
 }
@@ -224,7 +235,8 @@ ampel_status ampel_dataset_put_area(ampel_dataset *ds, const ampel_area *a,
   }
   ampel_area *t = &ds->areas[id];
   if (set_str(&t->name, a->name) || set_str(&t->parent, a->parent) ||
-      set_str(&t->level, a->level))
+      set_str(&t->level, a->level) || set_str(&t->valid_from, a->valid_from) ||
+      set_str(&t->valid_to, a->valid_to))
     return AMPEL_E_NOMEM;
   t->population = a->population;
   t->tile_row = a->tile_row;
@@ -555,4 +567,53 @@ long ampel_dataset_root(const ampel_dataset *ds) {
       best = (long)i;
   ampel_free(cnt);
   return best;
+}
+
+/* The sort key of a validity bound; to_end: a bare year reaches to its
+ * 31 December. Returns 0 when the bound is open or unreadable. */
+static int bound_key(const char *b, int to_end, int32_t *out) {
+  if (!b || !*b)
+    return 0;
+  size_t n = strlen(b);
+  if (ampel_period_parse(b, n, out, NULL) != 0)
+    return 0;
+  if (to_end && n == 4)
+    *out = *out / 10000 * 10000 + 1231;
+  return 1;
+}
+
+int ampel_area_valid_at(const ampel_area *a, int32_t sort_key) {
+  int32_t k;
+  if (bound_key(a->valid_from, 0, &k) && sort_key < k)
+    return 0;
+  if (bound_key(a->valid_to, 1, &k) && sort_key > k)
+    return 0;
+  return 1;
+}
+
+ampel_status ampel_dataset_add_conversion(ampel_dataset *ds,
+                                          const char *old_key,
+                                          const char *new_key, double share) {
+  if (!old_key || !new_key)
+    return AMPEL_E_USAGE;
+  if (reserve((void **)&ds->conv, &ds->cap_conv, ds->n_conv + 1,
+              sizeof *ds->conv))
+    return AMPEL_E_NOMEM;
+  char *o = ampel_strdup(old_key), *n = ampel_strdup(new_key);
+  if (!o || !n) {
+    ampel_free(o);
+    ampel_free(n);
+    return AMPEL_E_NOMEM;
+  }
+  ds->conv[ds->n_conv++] = (ampel_conversion){o, n, share};
+  return AMPEL_OK;
+}
+
+size_t ampel_dataset_n_conversions(const ampel_dataset *ds) {
+  return ds->n_conv;
+}
+
+const ampel_conversion *ampel_dataset_conversion(const ampel_dataset *ds,
+                                                 size_t i) {
+  return i < ds->n_conv ? &ds->conv[i] : NULL;
 }

@@ -84,7 +84,8 @@ void ampel_periods_json(const ampel_dataset *ds, ampel_buf *b) {
 }
 
 static void value_obj(const ampel_dataset *ds, ampel_buf *b, size_t a, size_t i,
-                      size_t t, const ampel_cell_ref *c) {
+                      size_t t, const ampel_cell_ref *c,
+                      const ampel_values_filter *f) {
   ampel_buf_puts(b, "{\"area\": ");
   ampel_json_str(b, ampel_dataset_area(ds, a)->key);
   ampel_buf_puts(b, ", \"indicator\": ");
@@ -99,6 +100,8 @@ static void value_obj(const ampel_dataset *ds, ampel_buf *b, size_t a, size_t i,
   ampel_json_num(b, c->denominator);
   ampel_buf_puts(b, ", \"flag\": ");
   ampel_json_str(b, ampel_flag_symbol(c->flag));
+  if (f && f->converted && f->converted(f->ud, a, i, t))
+    ampel_buf_puts(b, ", \"converted\": true");
   ampel_buf_puts(b, "}");
 }
 
@@ -128,7 +131,7 @@ void ampel_values_json(const ampel_dataset *ds, const ampel_values_filter *f,
         if (!c.present)
           continue;
         ampel_buf_puts(b, k++ ? ",\n " : "\n ");
-        value_obj(ds, b, a, i, t, &c);
+        value_obj(ds, b, a, i, t, &c, f);
       }
   }
   ampel_buf_puts(b, "\n]\n");

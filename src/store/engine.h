@@ -47,6 +47,11 @@ typedef struct ampel_store_ops {
    * snapshot. */
   ampel_status (*begin_read)(void *impl);
   ampel_status (*end_read)(void *impl);
+  /* schema version 5: the conversion key of one old area (closes its
+   * current rows when they differ) */
+  ampel_status (*put_conversion)(void *impl, const char *old_key,
+                                 const char *const *new_keys,
+                                 const double *shares, size_t n);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */

@@ -517,7 +517,8 @@ static ampel_status load_areas(pg *p, ampel_dataset *ds, id_index *x,
   static const char what[] = "Gebiete laden";
   PGresult *r = load_query(p,
                            "SELECT id,key,name,parent,level,population,"
-                           "tile_row,tile_col,lat,lon FROM area ORDER BY id",
+                           "tile_row,tile_col,lat,lon,valid_from,valid_to "
+                           "FROM area ORDER BY id",
                            diags, what);
   if (!r)
     return AMPEL_E_IO;
@@ -531,7 +532,9 @@ static ampel_status load_areas(pg *p, ampel_dataset *ds, id_index *x,
                     val_int(r, i, 6, AMPEL_NO_TILE),
                     val_int(r, i, 7, AMPEL_NO_TILE),
                     val_real(r, i, 8),
-                    val_real(r, i, 9)};
+                    val_real(r, i, 9),
+                    (char *)val(r, i, 10),
+                    (char *)val(r, i, 11)};
     size_t id = 0;
     st = ampel_dataset_put_area(ds, &a, &id);
     if (st != AMPEL_OK)
@@ -673,6 +676,36 @@ static ampel_status load_observations(pg *p, ampel_dataset *ds,
   return st;
 }
 
+/* The conversion keys holding at the chosen Datenstand, in SQLite's
+ * byte order. */
+static ampel_status load_conversions(pg *p, ampel_dataset *ds,
+                                     ampel_diags *diags) {
+  static const char what[] = "Umschlüssel laden";
+  char idb[32];
+  snprintf(idb, sizeof idb, "%ld", p->datenstand);
+  const char *params[] = {idb};
+  PGresult *r = PQexecParams(
+      p->conn,
+      "SELECT old_key,new_key,share FROM conversion WHERE "
+      "($1::bigint = 0 AND ds_to IS NULL) OR ($1::bigint > 0 AND "
+      "ds_from <= $1::bigint AND (ds_to IS NULL OR ds_to > $1::bigint)) "
+      "ORDER BY old_key COLLATE \"C\", new_key COLLATE \"C\"",
+      1, NULL, params, NULL, NULL, 0);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    PQclear(r);
+    return db_error(p, diags, what);
+  }
+  ampel_status st = AMPEL_OK;
+  for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
+    st = ampel_dataset_add_conversion(ds, val(r, i, 0), val(r, i, 1),
+                                      val_real(r, i, 2));
+    if (st != AMPEL_OK)
+      put_fail(diags, st, what);
+  }
+  PQclear(r);
+  return st;
+}
+
 static ampel_status merge_stage(pg *p);
 
 static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
@@ -701,6 +734,8 @@ static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
     st = load_periods(p, ds, &px, diags);
   if (st == AMPEL_OK && what == AMPEL_LOAD_ALL)
     st = load_observations(p, ds, &ax, &ix, &px, diags);
+  if (st == AMPEL_OK)
+    st = load_conversions(p, ds, diags);
   if (own_tx)
     cmd(p, st == AMPEL_OK ? "COMMIT" : "ROLLBACK");
   ampel_free(ax.map);
@@ -1091,7 +1126,7 @@ static ampel_status pg_put_area(void *impl, const ampel_area *a) {
     return AMPEL_E_USAGE;
   char pop[32], tr[16], tc[16], lat[32], lon[32];
   int tile = a->tile_row != AMPEL_NO_TILE && a->tile_col != AMPEL_NO_TILE;
-  const char *params[10] = {
+  const char *params[12] = {
       NULL,
       a->key,
       a->name,
@@ -1101,15 +1136,71 @@ static ampel_status pg_put_area(void *impl, const ampel_area *a) {
       tile ? long_param(tr, sizeof tr, a->tile_row) : NULL,
       tile ? long_param(tc, sizeof tc, a->tile_col) : NULL,
       real_param(lat, sizeof lat, a->lat),
-      real_param(lon, sizeof lon, a->lon)};
+      real_param(lon, sizeof lon, a->lon),
+      a->valid_from,
+      a->valid_to};
   return put_row(p, &p->areas, a->key,
                  "INSERT INTO area(id,key,name,parent,level,population,"
-                 "tile_row,tile_col,lat,lon) VALUES($1,$2,$3,$4,$5,$6,$7,$8,"
-                 "$9,$10)",
+                 "tile_row,tile_col,lat,lon,valid_from,valid_to) VALUES($1,"
+                 "$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
                  "UPDATE area SET key=$2,name=$3,parent=$4,level=$5,"
-                 "population=$6,tile_row=$7,tile_col=$8,lat=$9,lon=$10 "
-                 "WHERE id=$1",
-                 10, params);
+                 "population=$6,tile_row=$7,tile_col=$8,lat=$9,lon=$10,"
+                 "valid_from=$11,valid_to=$12 WHERE id=$1",
+                 12, params);
+}
+
+/* As sq_put_conversion: unchanged keys write nothing; otherwise the
+ * current rows of old_key are closed (rows of this Datenstand replaced)
+ * and the new ones inserted. */
+static ampel_status pg_put_conversion(void *impl, const char *old_key,
+                                      const char *const *new_keys,
+                                      const double *shares, size_t n) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  char idb[32];
+  long_param(idb, sizeof idb, p->import_id);
+  const char *k1[] = {old_key};
+  char *cur = NULL;
+  ampel_status st = query_text(p,
+                               "SELECT count(*) FROM conversion WHERE "
+                               "old_key=$1 AND ds_to IS NULL",
+                               1, k1, &cur);
+  long same = 0;
+  for (size_t j = 0; st == AMPEL_OK && j < n; j++) {
+    char sh[32], *hit = NULL;
+    const char *k3[] = {old_key, new_keys[j],
+                        real_param(sh, sizeof sh, shares[j])};
+    st = query_text(p,
+                    "SELECT count(*) FROM conversion WHERE old_key=$1 AND "
+                    "new_key=$2 AND share=$3::double precision AND ds_to IS "
+                    "NULL",
+                    3, k3, &hit);
+    same += hit ? to_long(hit) : 0;
+    ampel_free(hit);
+  }
+  long ncur = cur ? to_long(cur) : 0;
+  ampel_free(cur);
+  if (st != AMPEL_OK || (ncur == (long)n && same == (long)n))
+    return st;
+  const char *k2[] = {old_key, idb};
+  st = run_params(p, "DELETE FROM conversion WHERE old_key=$1 AND ds_from=$2",
+                  2, k2, PGRES_COMMAND_OK);
+  if (st == AMPEL_OK)
+    st = run_params(p,
+                    "UPDATE conversion SET ds_to=$2 WHERE old_key=$1 AND "
+                    "ds_to IS NULL",
+                    2, k2, PGRES_COMMAND_OK);
+  for (size_t j = 0; st == AMPEL_OK && j < n; j++) {
+    char sh[32];
+    const char *k4[] = {old_key, new_keys[j],
+                        real_param(sh, sizeof sh, shares[j]), idb};
+    st = run_params(p,
+                    "INSERT INTO conversion(old_key,new_key,share,ds_from) "
+                    "VALUES($1,$2,$3,$4)",
+                    4, k4, PGRES_COMMAND_OK);
+  }
+  return st;
 }
 
 static ampel_status pg_put_indicator(void *impl, const ampel_indicator *ind) {
@@ -1610,6 +1701,7 @@ const ampel_store_ops ampel_pg_ops = {
     pg_put_geometry,    pg_put_neighbour,   pg_load_geometry,
     pg_set_datenstand,  pg_datenstand_list, pg_next_datenstand,
     pg_begin_read,      pg_end_read,
+    pg_put_conversion,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */

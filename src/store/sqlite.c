@@ -653,8 +653,13 @@ static ampel_status load_areas(sq *s, ampel_dataset *ds, id_index *x,
   ampel_status st = index_for(s, x, "area", "Gebiets", what, diags);
   if (st == AMPEL_OK)
     st = load_prepare(s,
-                      "SELECT id,key,name,parent,level,population,tile_row,"
-                      "tile_col,lat,lon FROM area ORDER BY id",
+                      s->version >= 5
+                          ? "SELECT id,key,name,parent,level,population,"
+                            "tile_row,tile_col,lat,lon,valid_from,valid_to "
+                            "FROM area ORDER BY id"
+                          : "SELECT id,key,name,parent,level,population,"
+                            "tile_row,tile_col,lat,lon,NULL,NULL FROM area "
+                            "ORDER BY id",
                       &q, diags, what);
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
@@ -669,7 +674,9 @@ static ampel_status load_areas(sq *s, ampel_dataset *ds, id_index *x,
         sqlite3_column_type(q, 7) == SQLITE_NULL ? AMPEL_NO_TILE
                                                  : sqlite3_column_int(q, 7),
         col_real(q, 8),
-        col_real(q, 9)};
+        col_real(q, 9),
+        (char *)col_text(q, 10),
+        (char *)col_text(q, 11)};
     size_t id = 0;
     st = ampel_dataset_put_area(ds, &a, &id);
     if (st != AMPEL_OK)
@@ -866,6 +873,33 @@ static ampel_status merge_stage(sq *s) {
   return AMPEL_OK;
 }
 
+/* The conversion keys holding at the chosen Datenstand (schema 5). */
+static ampel_status load_conversions(sq *s, ampel_dataset *ds,
+                                     ampel_diags *diags) {
+  static const char what[] = "Umschlüssel laden";
+  sqlite3_stmt *q = NULL;
+  ampel_status st = load_prepare(
+      s,
+      s->datenstand > 0
+          ? "SELECT old_key,new_key,share FROM conversion WHERE ds_from<=?1 "
+            "AND (ds_to IS NULL OR ds_to>?1) ORDER BY old_key,new_key"
+          : "SELECT old_key,new_key,share FROM conversion WHERE ds_to IS "
+            "NULL ORDER BY old_key,new_key",
+      &q, diags, what);
+  if (st == AMPEL_OK && s->datenstand > 0)
+    sqlite3_bind_int64(q, 1, s->datenstand);
+  int rc = SQLITE_DONE;
+  while (st == AMPEL_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+    st = ampel_dataset_add_conversion(ds, col_text(q, 0), col_text(q, 1),
+                                      col_real(q, 2));
+    if (st != AMPEL_OK)
+      put_fail(diags, st, what);
+  }
+  st = load_end(s, st, rc, diags, what);
+  sqlite3_finalize(q);
+  return st;
+}
+
 static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
                             ampel_diags *diags) {
   sq *s = impl;
@@ -893,6 +927,8 @@ static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
     st = load_periods(s, ds, &px, diags);
   if (st == AMPEL_OK && what == AMPEL_LOAD_ALL)
     st = load_observations(s, ds, &ax, &ix, &px, diags);
+  if (st == AMPEL_OK && s->version >= 5)
+    st = load_conversions(s, ds, diags);
   if (own_tx)
     exec(s, st == AMPEL_OK ? "COMMIT" : "ROLLBACK");
   ampel_free(ax.map);
@@ -1115,14 +1151,17 @@ static ampel_status sq_put_area(void *impl, const ampel_area *a) {
   sqlite3_stmt *q = NULL;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  if (prepare(s,
-              "INSERT INTO area(key,name,parent,level,population,tile_row,"
-              "tile_col,lat,lon) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO "
-              "UPDATE SET name=excluded.name,parent=excluded.parent,"
-              "level=excluded.level,population=excluded.population,"
-              "tile_row=excluded.tile_row,tile_col=excluded.tile_col,"
-              "lat=excluded.lat,lon=excluded.lon RETURNING id",
-              -1, &q, NULL) != SQLITE_OK)
+  if (prepare(
+          s,
+          "INSERT INTO area(key,name,parent,level,population,tile_row,"
+          "tile_col,lat,lon,valid_from,valid_to) VALUES(?,?,?,?,?,?,?,?,?,?,"
+          "?) ON CONFLICT(key) DO "
+          "UPDATE SET name=excluded.name,parent=excluded.parent,"
+          "level=excluded.level,population=excluded.population,"
+          "tile_row=excluded.tile_row,tile_col=excluded.tile_col,"
+          "lat=excluded.lat,lon=excluded.lon,valid_from=excluded.valid_from,"
+          "valid_to=excluded.valid_to RETURNING id",
+          -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   bind_text_or_null(q, 1, a->key);
   bind_text_or_null(q, 2, a->name);
@@ -1135,6 +1174,8 @@ static ampel_status sq_put_area(void *impl, const ampel_area *a) {
   }
   bind_real_or_null(q, 8, a->lat);
   bind_real_or_null(q, 9, a->lon);
+  bind_text_or_null(q, 10, a->valid_from);
+  bind_text_or_null(q, 11, a->valid_to);
   return upsert_returning(s, q, &s->areas, a->key);
 }
 
@@ -1222,6 +1263,72 @@ static ampel_status sq_put_observation(void *impl, const char *area,
     return AMPEL_E_DATA;
   s->staged = 1;
   return AMPEL_OK;
+}
+
+/* Runs one statement with the text parameters t[0..nt-1] and then the
+ * optional double d and integer i (when i >= 0); *out (may be NULL) gets
+ * the first column of the first row. */
+static ampel_status conv_exec(sq *s, const char *sql, const char *const *t,
+                              int nt, double d, long i, long *out) {
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  int k = 1;
+  for (int j = 0; j < nt; j++)
+    sqlite3_bind_text(q, k++, t[j], -1, SQLITE_STATIC);
+  if (!isnan(d))
+    sqlite3_bind_double(q, k++, d);
+  if (i >= 0)
+    sqlite3_bind_int64(q, k++, i);
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW && out)
+    *out = (long)sqlite3_column_int64(q, 0);
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step(q);
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+static ampel_status sq_put_conversion(void *impl, const char *old_key,
+                                      const char *const *new_keys,
+                                      const double *shares, size_t n) {
+  sq *s = impl;
+  if (!s->in_tx || s->version < 5)
+    return AMPEL_E_USAGE;
+  const char *k1[] = {old_key};
+  long cur = 0, same = 0;
+  ampel_status st =
+      conv_exec(s,
+                "SELECT count(*) FROM conversion WHERE old_key=? AND "
+                "ds_to IS NULL",
+                k1, 1, NAN, -1, &cur);
+  for (size_t j = 0; st == AMPEL_OK && j < n; j++) {
+    const char *k2[] = {old_key, new_keys[j]};
+    long hit = 0;
+    st = conv_exec(s,
+                   "SELECT count(*) FROM conversion WHERE old_key=? AND "
+                   "new_key=? AND share=? AND ds_to IS NULL",
+                   k2, 2, shares[j], -1, &hit);
+    same += hit;
+  }
+  if (st != AMPEL_OK || (cur == (long)n && same == (long)n))
+    return st; /* unchanged: nothing written */
+  /* rows this Datenstand wrote already are replaced, older ones closed */
+  st = conv_exec(s, "DELETE FROM conversion WHERE old_key=? AND ds_from=?", k1,
+                 1, NAN, s->import_id, NULL);
+  if (st == AMPEL_OK)
+    st = conv_exec(s,
+                   "UPDATE conversion SET ds_to=?2 WHERE old_key=?1 AND "
+                   "ds_to IS NULL",
+                   k1, 1, NAN, s->import_id, NULL);
+  for (size_t j = 0; st == AMPEL_OK && j < n; j++) {
+    const char *k2[] = {old_key, new_keys[j]};
+    st = conv_exec(s,
+                   "INSERT INTO conversion(old_key,new_key,share,ds_from) "
+                   "VALUES(?,?,?,?)",
+                   k2, 2, shares[j], s->import_id, NULL);
+  }
+  return st;
 }
 
 static ampel_status previous_digest(sq *s, char out[65]) {
@@ -1541,4 +1648,5 @@ const ampel_store_ops ampel_sqlite_ops = {
     sq_put_geometry,    sq_put_neighbour,   sq_load_geometry,
     sq_set_datenstand,  sq_datenstand_list, sq_next_datenstand,
     sq_begin_read,      sq_end_read,
+    sq_put_conversion,
 };

@@ -146,6 +146,11 @@ ampel_status ampel_store_put_observation(ampel_store *st, const char *area,
   return st->ops->put_observation(st->impl, area, indicator, period, value,
                                   numerator, denominator, flag);
 }
+ampel_status ampel_store_put_conversion(ampel_store *st, const char *old_key,
+                                        const char *const *new_keys,
+                                        const double *shares, size_t n) {
+  return st->ops->put_conversion(st->impl, old_key, new_keys, shares, n);
+}
 ampel_status ampel_store_log_import(ampel_store *st,
                                     const ampel_import_file *files,
                                     size_t n_files, int64_t when) {

@@ -569,6 +569,70 @@ static void test_pg_version_3_schema(void **state) {
 }
 #endif
 
+/* Schema version 5 (issue 14): an area's Gültig_ab/Gültig_bis and the
+ * conversion keys are stored and loaded; a conversion key is versioned
+ * like an observation (the same key again writes nothing, a changed key
+ * closes the old rows), and a load at an earlier Datenstand shows the key
+ * that held then. */
+static void put_key(ampel_store *s, size_t n, const char *const *news,
+                    const double *shares, char sha) {
+  static const ampel_area areas[] = {
+      {"A", "Alt", NULL, "Stadtteil", 100, AMPEL_NO_TILE, AMPEL_NO_TILE, NAN,
+       NAN, NULL, "2022"},
+      {"B", "Neu", NULL, "Stadtteil", 60, AMPEL_NO_TILE, AMPEL_NO_TILE, NAN,
+       NAN, "2023", NULL},
+      {"C", "Neu 2", NULL, "Stadtteil", 40, AMPEL_NO_TILE, AMPEL_NO_TILE, NAN,
+       NAN, "2023/24", "2030-12-31"},
+  };
+  assert_int_equal(ampel_store_begin(s), AMPEL_OK);
+  for (size_t i = 0; i < 3; i++)
+    assert_int_equal(ampel_store_put_area(s, &areas[i]), AMPEL_OK);
+  assert_int_equal(ampel_store_put_conversion(s, "A", news, shares, n),
+                   AMPEL_OK);
+  ampel_import_file f = {"umschluessel.csv", "", "conversion", 2};
+  memset(f.sha256, sha, 64);
+  f.sha256[64] = '\0';
+  assert_int_equal(ampel_store_log_import(s, &f, 1, 1767225600), AMPEL_OK);
+  assert_int_equal(ampel_store_commit(s), AMPEL_OK);
+}
+
+static void test_validity_and_conversion(void **state) {
+  (void)state;
+  tmpdb t;
+  db_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  put_key(s, 1, (const char *const[]){"B"}, (const double[]){1.0}, 'a');
+  put_key(s, 1, (const char *const[]){"B"}, (const double[]){1.0}, 'b');
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM conversion"), 1);
+  put_key(s, 2, (const char *const[]){"B", "C"}, (const double[]){0.6, 0.4},
+          'c');
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM conversion"), 3);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM conversion WHERE "
+                                    "ds_to IS NULL AND ds_from=3"),
+                   2);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  const ampel_area *a = ampel_dataset_area(ds, 0),
+                   *c = ampel_dataset_area(ds, 2);
+  assert_null(a->valid_from);
+  assert_string_equal(a->valid_to, "2022");
+  assert_string_equal(c->valid_from, "2023/24");
+  assert_string_equal(c->valid_to, "2030-12-31");
+  assert_int_equal(ampel_dataset_n_conversions(ds), 2);
+  assert_string_equal(ampel_dataset_conversion(ds, 0)->new_key, "B");
+  assert_true(ampel_dataset_conversion(ds, 0)->share == 0.6);
+  assert_string_equal(ampel_dataset_conversion(ds, 1)->new_key, "C");
+  assert_true(ampel_dataset_conversion(ds, 1)->share == 0.4);
+  ampel_dataset_free(ds);
+  set_ok(s, 2);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_conversions(ds), 1);
+  assert_string_equal(ampel_dataset_conversion(ds, 0)->old_key, "A");
+  assert_true(ampel_dataset_conversion(ds, 0)->share == 1.0);
+  ampel_dataset_free(ds);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_history_of_a_changed_value),
@@ -576,6 +640,7 @@ int main(void) {
       cmocka_unit_test(test_duplicate_and_rollback),
       cmocka_unit_test(test_version_3_database),
       cmocka_unit_test(test_version_2_database),
+      cmocka_unit_test(test_validity_and_conversion),
   };
   pg_url = getenv("AMPEL_TEST_PG_URL");
   if (pg_url && !*pg_url)
@@ -590,6 +655,7 @@ int main(void) {
       cmocka_unit_test(test_reimport_and_flags),
       cmocka_unit_test(test_duplicate_and_rollback),
       cmocka_unit_test(test_pg_version_3_schema),
+      cmocka_unit_test(test_validity_and_conversion),
   };
   return cmocka_run_group_tests_name("postgresql", pg_tests, NULL, NULL);
 #else

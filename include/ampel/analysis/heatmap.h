@@ -35,7 +35,9 @@ typedef struct ampel_heatmap_answer {
   ampel_heatmap hm;        /* computed on the universe */
   ampel_out_reason *reason; /* per hm.dropped: SMALL or MISSING */
   const char **reason_de;   /* per hm.dropped: ampel_out_reason_de() */
-  const char *footer;       /* data stamp + disclosure note (borrowed) */
+  const char *footer;       /* data stamp + disclosure note (borrowed);
+                               with AMPEL_DE_CONVERTED_NOTE when converted */
+  int converted;            /* a shown cell is converted (METHODS.md §11) */
 } ampel_heatmap_answer;
 
 /* Answers the question. Bad options (unknown level/period/indicator) give

@@ -29,7 +29,10 @@ typedef struct ampel_lights_answer {
                                 of any selected indicator) */
   size_t *order;             /* n rows: most critical first (Hinsehen) */
   size_t n_status[4];        /* count of good, average, critical, none */
-  const char *footer;        /* data stamp + disclosure note (borrowed) */
+  const char *footer;        /* data stamp + disclosure note (borrowed);
+                                with AMPEL_DE_CONVERTED_NOTE when converted */
+  int converted;             /* a shown cell or a development's earlier cell is
+                                converted (METHODS.md §11) */
 } ampel_lights_answer;
 
 /* Answers the question. Bad options (unknown level/period/indicator,
