@@ -12,9 +12,12 @@
 #    map of the Bezirksregionen draws 138 areas; the heatmap and the lights
 #    run on the Bezirksregionen.
 # 3. With ../shared/data present: make_example.py reproduces the committed
-#    files byte for byte, and the simplified polygons give the same
-#    neighbourhoods as the original ones. Without it: exit 77 (skipped)
-#    after steps 1-2.
+#    files byte for byte, the simplified polygons give the same
+#    neighbourhoods as the original ones, and a separate pandas computation
+#    from the source tables gives the same values (711 of them: MSS values
+#    of several indicators, editions and levels, the recomputed 2016
+#    Transferbezug, population shares at all three levels). Without the
+#    data: exit 77 (skipped) after steps 1-2.
 set -u
 bin=${1:?usage: run_example_berlin.sh AMPEL_BINARY SOURCE_DIR BUILD_DIR}
 src=${2:?usage: run_example_berlin.sh AMPEL_BINARY SOURCE_DIR BUILD_DIR}
@@ -116,6 +119,59 @@ o=$(echo "$orig" | nb)
 s=$(grep "bezirksregionen.geojson" "$tmp/log" | nb)
 [ -n "$o" ] && [ "$o" = "$s" ] ||
   fail "neighbourhoods: original $o, simplified $s"
+
+# Independent cross-check with pandas, straight from the source tables.
+if "$py" -c 'import pandas' 2>/dev/null; then
+  "$py" - "$shared" "$ex" <<'EOF' || fail "pandas cross-check"
+import sys
+import pandas as pd
+
+data, ex = sys.argv[1], sys.argv[2]
+mss = (data + "/berlin-mss-bezirksregionen-2013-2021/tables/"
+       "berlin-lor-monitoring-social-urban-development-%d-00-%s.csv")
+pop = (data + "/berlin-lor-population-2015-2024/"
+       "berlin-lor-population-%s-%s-planning-areas.csv")
+w = pd.read_csv(ex + "/werte.csv", sep=";", encoding="utf-8-sig",
+                decimal=",", dtype={"Gebiet": str}, na_values=["."],
+                keep_default_na=False)
+got = w.set_index(["Gebiet", "Kennzahl", "Zeitraum"])["Wert"]
+want = {}
+r19 = pd.read_csv(mss % (2019, "2-2"), dtype={"id": str}).set_index("id")
+r15 = pd.read_csv(mss % (2015, "2-2"), dtype={"id": str}).set_index("id")
+k17 = pd.read_csv(mss % (2017, "4-2"), dtype={"id": str}).set_index("id")
+z21 = pd.read_csv(mss % (2021, "2-3"), dtype={"id": str}).set_index("id")
+for i in r19.index:
+    if r19.loc[i, "inhabitants"] < 300:
+        continue
+    want[(i, "kinderarmut", "2018-12-31")] = r19.loc[
+        i, "s4_percentage_transfer_payments_recipients_below_15_years"]
+    want[(i, "transferbezug", "2016-12-31")] = (
+        r19.loc[i, "s3_percentage_transfer_payments_recipients"]
+        - r19.loc[i, "d3_percentage_transfer_payments_recipients"])
+    want[(i, "arbeitslose_bis2017", "2014-12-31")] = r15.loc[
+        i, "s1_percentage_unemployed"]
+    want[(i, "wohndauer_5j", "2016-12-31")] = k17.loc[
+        i, "k10_duration_of_residence_over_5_years"]
+for i in z21.index:
+    want[(i, "arbeitslose_ab2019", "2020-12-31")] = z21.loc[
+        i, "s1_percentage_unemployed"]
+t2 = pd.read_csv(pop % ("2016-02", "t2"), dtype={"id": str})
+for n, key in ((6, None), (2, None), (0, "11000000")):
+    g = t2.groupby(t2["id"].str[:n] if n else (lambda _: key)).sum(
+        numeric_only=True)
+    for i, r in g.iterrows():
+        want[(i, "anteil_unter_6", "2016-12-31")] = (
+            100 * r["inhabitants_age_below_6"] / r["inhabitants"])
+bad = [(k, got.get(k), v) for k, v in want.items()
+       if k not in got or abs(got[k] - v) > 5e-5]
+for b in bad[:10]:
+    print("mismatch", b, file=sys.stderr)
+print("pandas cross-check: %d values, %d mismatches" % (len(want), len(bad)))
+sys.exit(1 if bad or len(want) < 700 else 0)
+EOF
+else
+  echo "hinweis: python3-pandas fehlt, Gegenprobe ausgelassen"
+fi
 
 if [ "$fails" = 0 ]; then
   echo "example-berlin: 1 passed, 0 failed (Nachbarschaften $s = Original)"
