@@ -11,7 +11,8 @@
 #   make install    install bin/ampel, the man page and docs under PREFIX
 #                   (default /usr/local; DESTDIR honoured)
 #   make run        build, prepare the example database, start the dashboard
-#                   (EXAMPLE=nrw-kreise for the second example, PORT=8080)
+#                   (EXAMPLE=nrw-kreise or EXAMPLE=berlin for the other
+#                   examples, PORT=8080)
 #   make fuzz       longer fuzz runs (FUZZ_SECONDS=300 per target)
 #   make fuzz-long  every fuzz target FUZZ_SECONDS (default 600) on a kept
 #                   corpus, writes fuzz/STATUS.md (FUZZ_MERGE=1: merge new
