@@ -84,6 +84,11 @@ static ampel_status import_geo(ampel_store *st, char *const *paths, int n,
            pl(gs.n_matched + gs.n_new_areas, "Gebiet", "Gebiete"),
            gs.n_new_areas, gs.n_neighbours,
            pl(gs.n_neighbours, "Nachbarschaft", "Nachbarschaften"), gs.epsg);
+    if (gs.n_merged)
+      printf("; %zu %s aus mehreren Teilflächen zusammengesetzt "
+             "(Schlüssel: %s)",
+             gs.n_merged, pl(gs.n_merged, "Gebiet", "Gebiete"),
+             gs.merged_keys);
     if (!dry_run)
       printf("; Datenstand %ld", gs.import_id);
     printf("\n");

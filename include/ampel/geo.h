@@ -46,6 +46,12 @@ void ampel_shape_release(ampel_shape *s);
 /* Deep copy; AMPEL_E_NOMEM. `out` is overwritten (not released). */
 ampel_status ampel_shape_copy(const ampel_shape *s,
                               ampel_shape *out) AMPEL_WUR;
+/* Appends the polygons of src to dst (a multipolygon of both): offsets
+ * shifted, bbox united, label point reset to NaN (ampel_geo_validate sets
+ * it again). AMPEL_E_TOO_LARGE beyond AMPEL_GEO_MAX_POINTS; on an error
+ * dst keeps its old content. */
+ampel_status ampel_shape_append(ampel_shape *dst,
+                                const ampel_shape *src) AMPEL_WUR;
 /* Recomputes bbox from the points. */
 void ampel_shape_update_bbox(ampel_shape *s);
 /* Area of the shape (outer rings minus holes), in squared CRS units. */
@@ -89,6 +95,15 @@ void ampel_geoset_free(ampel_geoset *g);
 ampel_status ampel_geoset_put(ampel_geoset *g, const char *key,
                               const char *name, long line,
                               ampel_shape *shape) AMPEL_WUR;
+/* Like ampel_geoset_put, but when `key` is already there the polygons of
+ * *shape are appended to its shape (several features of one area become
+ * one multipolygon); the first name and line are kept, the name filled in
+ * when the first had none. Takes ownership of *shape on success. */
+ampel_status ampel_geoset_add_part(ampel_geoset *g, const char *key,
+                                   const char *name, long line,
+                                   ampel_shape *shape) AMPEL_WUR;
+/* Number of features merged into entry i (1 for a single feature). */
+size_t ampel_geoset_parts(const ampel_geoset *g, size_t i);
 size_t ampel_geoset_n(const ampel_geoset *g);
 /* Borrowed; valid until the set changes. */
 const char *ampel_geoset_key(const ampel_geoset *g, size_t i);
@@ -129,9 +144,11 @@ typedef struct ampel_geo_read_opts {
  * (string or integer) is its key. The CRS is taken from a `crs` member
  * (EPSG or OGC CRS84 names), else WGS84 (RFC 7946). Errors (broken JSON
  * with line:column, nesting deeper than AMPEL_GEO_MAX_DEPTH, a ring not
- * closed or with fewer than 4 points, a missing key property, duplicate
- * keys) are appended to diags with `path` and the feature's line; on any
- * error AMPEL_E_DATA and *out is NULL. Caller frees *out. */
+ * closed or with fewer than 4 points, a missing key property) are
+ * appended to diags with `path` and the feature's line; on any
+ * error AMPEL_E_DATA and *out is NULL. Features with the same key are
+ * merged into one multipolygon (ampel_geoset_add_part; a warning when
+ * their names differ). Caller frees *out. */
 ampel_status ampel_geojson_read(const char *data, size_t len,
                                 const char *path,
                                 const ampel_geo_read_opts *opts,
@@ -230,6 +247,8 @@ typedef struct ampel_geo_import_summary {
   size_t n_repaired;
   size_t n_neighbours;
   size_t n_areas_without; /* areas of the level without a shape */
+  size_t n_merged;        /* areas made of several features */
+  char merged_keys[160];  /* their file keys, ", "-separated, "…" cut */
   int epsg;               /* the CRS stored */
   long import_id;
 } ampel_geo_import_summary;

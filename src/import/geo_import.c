@@ -190,6 +190,22 @@ static int none_match(job *j) {
   return 1;
 }
 
+/* Counts an area made of several features and lists its key while the
+ * list has room (then "…"). */
+static void note_merged(ampel_geo_import_summary *sum, const char *key) {
+  char *l = sum->merged_keys;
+  size_t cap = sizeof sum->merged_keys, used = strlen(l);
+  sum->n_merged++;
+  if (used >= strlen("…") && strcmp(l + used - strlen("…"), "…") == 0)
+    return;
+  size_t need = (used ? 2 : 0) + strlen(key);
+  if (used + need + strlen(", …") + 1 > cap) {
+    snprintf(l + used, cap - used, "%s…", used ? ", " : "");
+    return;
+  }
+  snprintf(l + used, cap - used, "%s%s", used ? ", " : "", key);
+}
+
 static ampel_status match_all(job *j, ampel_geo_import_summary *sum) {
   size_t n = ampel_geoset_n(j->in);
   if (none_match(j))
@@ -205,6 +221,9 @@ static ampel_status match_all(job *j, ampel_geo_import_summary *sum) {
     if (st != AMPEL_OK)
       worst = st;
   }
+  for (size_t i = 0; i < n; i++)
+    if (ampel_geoset_parts(j->in, i) > 1)
+      note_merged(sum, ampel_geoset_key(j->in, i));
   for (size_t i = 0; i < ampel_geoset_n(j->out); i++)
     sum->n_new_areas += j->is_new[i];
   sum->n_features = n;
