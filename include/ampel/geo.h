@@ -36,7 +36,7 @@ typedef struct ampel_shape {
   size_t n_rings;
   size_t *ring_pt; /* n_rings + 1 offsets into the points */
   size_t n_points;
-  double *xy; /* 2 * n_points coordinates */
+  double *xy;              /* 2 * n_points coordinates */
   double label_x, label_y; /* point on surface; NaN when not computed */
   double bbox[4];          /* min x, min y, max x, max y */
 } ampel_shape;
@@ -44,8 +44,7 @@ typedef struct ampel_shape {
 /* Frees the arrays of a shape and zeroes it (NULL accepted). */
 void ampel_shape_release(ampel_shape *s);
 /* Deep copy; AMPEL_E_NOMEM. `out` is overwritten (not released). */
-ampel_status ampel_shape_copy(const ampel_shape *s,
-                              ampel_shape *out) AMPEL_WUR;
+ampel_status ampel_shape_copy(const ampel_shape *s, ampel_shape *out) AMPEL_WUR;
 /* Appends the polygons of src to dst (a multipolygon of both): offsets
  * shifted, bbox united, label point reset to NaN (ampel_geo_validate sets
  * it again). AMPEL_E_TOO_LARGE beyond AMPEL_GEO_MAX_POINTS; on an error
@@ -149,11 +148,25 @@ typedef struct ampel_geo_read_opts {
  * error AMPEL_E_DATA and *out is NULL. Features with the same key are
  * merged into one multipolygon (ampel_geoset_add_part; a warning when
  * their names differ). Caller frees *out. */
-ampel_status ampel_geojson_read(const char *data, size_t len,
-                                const char *path,
+ampel_status ampel_geojson_read(const char *data, size_t len, const char *path,
                                 const ampel_geo_read_opts *opts,
                                 ampel_geoset **out,
                                 ampel_diags *diags) AMPEL_WUR;
+
+/* Reads an OGC KML 2.2 document from memory (expat). Every Placemark with
+ * Polygons (also inside MultiGeometry; Points and lines beside them are
+ * skipped) is a feature; outerBoundaryIs/innerBoundaryIs LinearRings are
+ * outer rings and holes. The key is the ExtendedData value (SimpleData or
+ * Data/value) named `key_property`, or, for "name", the Placemark's
+ * <name>; a NULL key_property means "name". The CRS is EPSG:4326. Errors
+ * are located FILE:LINE:COLUMN (broken XML, a coordinate that is no
+ * number, a ring with fewer than 4 points or not closed, a Placemark
+ * without Polygon or key, a DOCTYPE); on any error AMPEL_E_DATA (or
+ * AMPEL_E_TOO_LARGE, AMPEL_E_NOMEM) and *out is NULL. Placemarks with the
+ * same key are merged as in ampel_geojson_read. Caller frees *out. */
+ampel_status ampel_kml_read(const char *data, size_t len, const char *path,
+                            const ampel_geo_read_opts *opts, ampel_geoset **out,
+                            ampel_diags *diags) AMPEL_WUR;
 
 /* Reads a Shapefile (path to the .shp; the .shx, .dbf and, when present,
  * .prj and .cpg beside it). Text in the .dbf is converted to UTF-8 from
@@ -205,8 +218,7 @@ ampel_status ampel_shapefile_read_mem(const ampel_shapefile_mem *m,
  * do not transform) are refused with a message naming `--crs EPSG:N`;
  * a set without any CRS likewise. `path` is used in messages. */
 ampel_status ampel_geo_project(ampel_geoset *g, const char *force_crs,
-                               const char *path,
-                               ampel_diags *diags) AMPEL_WUR;
+                               const char *path, ampel_diags *diags) AMPEL_WUR;
 
 /* Projects WGS84 lon/lat points (n of them, NaN passed through) into the
  * CRS `epsg` (x, y written to out_xy, 2n doubles). */
@@ -253,7 +265,7 @@ typedef struct ampel_geo_import_summary {
   long import_id;
 } ampel_geo_import_summary;
 
-/* 1 when `path` names a geometry file (.geojson, .json, .shp). */
+/* 1 when `path` names a geometry file (.geojson, .json, .shp, .kml). */
 int ampel_geo_is_geo_file(const char *path);
 
 /* Imports the geometry of one file into the store in one transaction:
