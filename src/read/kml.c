@@ -87,6 +87,10 @@ typedef struct kml {
   long co_line, co_col; /* where the coordinates text starts */
 } kml;
 
+static int is_ws(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static const char *lname(const XML_Char *n) {
   const char *c = strrchr(n, ':');
   return c ? c + 1 : n;
@@ -163,9 +167,9 @@ static void put_text(kml *k, text *t, const char *s, size_t n,
 static void put_prop(kml *k, const char *prop, const text *v) {
   const char *val = v->p ? v->p : "";
   size_t n = v->len;
-  while (n && strchr(" \t\r\n", val[n - 1]))
+  while (n && is_ws(val[n - 1]))
     n--;
-  while (n && strchr(" \t\r\n", *val)) {
+  while (n && is_ws(*val)) {
     val++;
     n--;
   }
@@ -211,7 +215,7 @@ static int parse_num(const char *s, size_t n, double *out) {
   if (n == 0 || n >= sizeof buf)
     return 0;
   for (size_t i = 0; i < n; i++)
-    if (!strchr("0123456789+-.eE", s[i]))
+    if (!s[i] || !strchr("0123456789+-.eE", s[i]))
       return 0;
   memcpy(buf, s, n);
   buf[n] = '\0';
@@ -247,7 +251,7 @@ static void end_ring(kml *k) {
       continue;
     }
     size_t a = i;
-    while (i < n && !strchr(" \t\r\n", s[i]))
+    while (i < n && !is_ws(s[i]))
       i++;
     /* the tuple s[a..i): lon,lat[,alt] */
     double v[3];
@@ -447,9 +451,11 @@ static void XMLCALL on_end(void *ud, const XML_Char *el) {
   } else if (want == T_NAME) {
     text *t = &k->pm_name;
     size_t a = 0;
-    while (a < t->len && strchr(" \t\r\n", t->p[a]))
+    if (!t->p)
+      return; /* <name></name> */
+    while (a < t->len && is_ws(t->p[a]))
       a++;
-    while (t->len > a && strchr(" \t\r\n", t->p[t->len - 1]))
+    while (t->len > a && is_ws(t->p[t->len - 1]))
       t->len--;
     memmove(t->p, t->p + a, t->len - a);
     t->len -= a;
