@@ -130,6 +130,10 @@ static void test_kml_errors(void **state) {
        "</coordinates></Point></Placemark></kml>",
        "keine Fläche", 1, 6},
       {"<!DOCTYPE kml [<!ENTITY e \"x\">]>\n<kml/>", "DOCTYPE", 1, -1},
+      {"<kml><Placemark><name></name><Polygon><outerBoundaryIs>"
+       "<LinearRing><coordinates>0,0 1,0 1,1 0,0</coordinates>"
+       "</LinearRing></outerBoundaryIs></Polygon></Placemark></kml>",
+       "hat keine Eigenschaft 'name'", 1, 6}, /* found by fuzz_kml */
       {"<kml/>", "keine Flächen", 1, 1},
       {"", "kein gültiges XML", 1, -1},
   };
