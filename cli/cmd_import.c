@@ -84,6 +84,10 @@ static ampel_status import_geo(ampel_store *st, char *const *paths, int n,
            pl(gs.n_matched + gs.n_new_areas, "Gebiet", "Gebiete"),
            gs.n_new_areas, gs.n_neighbours,
            pl(gs.n_neighbours, "Nachbarschaft", "Nachbarschaften"), gs.epsg);
+    if (gs.n_merged)
+      printf("; %zu %s aus mehreren Teilflächen zusammengesetzt "
+             "(Schlüssel: %s)",
+             gs.n_merged, pl(gs.n_merged, "Gebiet", "Gebiete"), gs.merged_keys);
     if (!dry_run)
       printf("; Datenstand %ld", gs.import_id);
     printf("\n");
@@ -125,18 +129,22 @@ static int run(const cli_call *call, int dry_run) {
     return EXIT_USAGE;
   io.when = cli_now();
   go.when = io.when;
-  int n_geo = 0;
-  for (int i = optind; i < argc; i++)
+  int n_geo = 0, n_kml = 0;
+  for (int i = optind; i < argc; i++) {
+    const char *dot = strrchr(argv[i], '.');
     n_geo += ampel_geo_is_geo_file(argv[i]);
+    n_kml += dot && strcasecmp(dot, ".kml") == 0;
+  }
   if (n_geo > 0 && n_geo < argc - optind)
-    return cli_usage(cmd, "Flächen-Dateien (.geojson, .shp) bitte getrennt "
+    return cli_usage(cmd, "Flächen-Dateien (.geojson, .shp, .kml) bitte "
+                          "getrennt "
                           "von Tabellen einlesen");
-  if (n_geo > 0 && !go.key_property)
+  if (n_geo > 0 && !go.key_property && n_kml < n_geo) /* KML: name */
     return cli_usage(cmd, "für Flächen-Dateien fehlt --key-property NAME "
                           "(die Eigenschaft mit dem Gebietsschlüssel)");
   if (n_geo == 0 && (go.key_property || go.level || go.crs))
     return cli_usage(cmd, "--key-property, --level und --crs gelten nur für "
-                          "Flächen-Dateien (.geojson, .shp)");
+                          "Flächen-Dateien (.geojson, .shp, .kml)");
 
   const char *db = cli_db_path(c);
   struct stat sb;

@@ -45,9 +45,11 @@ static const ampel_opt_id serve_ids[] = {
   "kleinsten Fehler, nichts. Jeder Fehler wird mit Datei, Zeile und Spalte\n" \
   "gemeldet. Ein erneuter Wert für dasselbe Gebiet, dieselbe Kennzahl und\n"  \
   "denselben Zeitraum ersetzt den alten. Flächen (GeoJSON .geojson/.json,\n"  \
-  "Shapefile .shp mit .shx/.dbf/.prj) werden getrennt von Tabellen\n"        \
-  "eingelesen und den Gebieten zugeordnet (--key-property, --level nur\n"    \
-  "diese Ebene, --name-property, --crs).\n"
+  "Shapefile .shp mit .shx/.dbf/.prj, KML .kml) werden getrennt von\n"       \
+  "Tabellen eingelesen und den Gebieten zugeordnet (--key-property, bei\n"  \
+  "KML ohne Angabe der Placemark-Name; --level nur diese Ebene,\n"          \
+  "--name-property, --crs). Merkmale mit demselben Schlüssel werden zu\n"   \
+  "einer Fläche aus mehreren Teilflächen zusammengefasst.\n"
 static const ampel_opt_id index_ids[] = {
     AMPEL_OPT_INDEX_METHOD,    AMPEL_OPT_STATUS_KEYS,  AMPEL_OPT_DYNAMICS_KEYS,
     AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL,        AMPEL_OPT_PERIOD,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Malformed geometry files: each tests/malformed_geo/NAME.geojson must be
+# Malformed geometry files: each tests/malformed_geo/NAME.geojson (or .kml) must be
 # refused by `ampel import` and `ampel check` with its located message
 # (tests/malformed_geo/expected/NAME.stderr), exit code 1, and must leave
 # the database exactly as it was (same areas and the same stored shapes,
@@ -22,7 +22,7 @@ cp "$dir"/base/bezirke.geojson .
 "$bin" --db base.db map --level Bezirk --by scaled -o before.svg >/dev/null 2>&1
 "$bin" --db base.db list areas --format csv > before.csv
 pass=0; fail=0
-for f in "$dir"/*.geojson; do
+for f in "$dir"/*.geojson "$dir"/*.kml; do
   name=$(basename "$f"); stem=${name%.*}
   args="--key-property id --level Bezirk"
   [ -f "$dir/$stem.args" ] && args=$(cat "$dir/$stem.args")

@@ -36,7 +36,7 @@ typedef struct ampel_shape {
   size_t n_rings;
   size_t *ring_pt; /* n_rings + 1 offsets into the points */
   size_t n_points;
-  double *xy; /* 2 * n_points coordinates */
+  double *xy;              /* 2 * n_points coordinates */
   double label_x, label_y; /* point on surface; NaN when not computed */
   double bbox[4];          /* min x, min y, max x, max y */
 } ampel_shape;
@@ -44,8 +44,13 @@ typedef struct ampel_shape {
 /* Frees the arrays of a shape and zeroes it (NULL accepted). */
 void ampel_shape_release(ampel_shape *s);
 /* Deep copy; AMPEL_E_NOMEM. `out` is overwritten (not released). */
-ampel_status ampel_shape_copy(const ampel_shape *s,
-                              ampel_shape *out) AMPEL_WUR;
+ampel_status ampel_shape_copy(const ampel_shape *s, ampel_shape *out) AMPEL_WUR;
+/* Appends the polygons of src to dst (a multipolygon of both): offsets
+ * shifted, bbox united, label point reset to NaN (ampel_geo_validate sets
+ * it again). AMPEL_E_TOO_LARGE beyond AMPEL_GEO_MAX_POINTS; on an error
+ * dst keeps its old content. */
+ampel_status ampel_shape_append(ampel_shape *dst,
+                                const ampel_shape *src) AMPEL_WUR;
 /* Recomputes bbox from the points. */
 void ampel_shape_update_bbox(ampel_shape *s);
 /* Area of the shape (outer rings minus holes), in squared CRS units. */
@@ -89,6 +94,15 @@ void ampel_geoset_free(ampel_geoset *g);
 ampel_status ampel_geoset_put(ampel_geoset *g, const char *key,
                               const char *name, long line,
                               ampel_shape *shape) AMPEL_WUR;
+/* Like ampel_geoset_put, but when `key` is already there the polygons of
+ * *shape are appended to its shape (several features of one area become
+ * one multipolygon); the first name and line are kept, the name filled in
+ * when the first had none. Takes ownership of *shape on success. */
+ampel_status ampel_geoset_add_part(ampel_geoset *g, const char *key,
+                                   const char *name, long line,
+                                   ampel_shape *shape) AMPEL_WUR;
+/* Number of features merged into entry i (1 for a single feature). */
+size_t ampel_geoset_parts(const ampel_geoset *g, size_t i);
 size_t ampel_geoset_n(const ampel_geoset *g);
 /* Borrowed; valid until the set changes. */
 const char *ampel_geoset_key(const ampel_geoset *g, size_t i);
@@ -129,14 +143,30 @@ typedef struct ampel_geo_read_opts {
  * (string or integer) is its key. The CRS is taken from a `crs` member
  * (EPSG or OGC CRS84 names), else WGS84 (RFC 7946). Errors (broken JSON
  * with line:column, nesting deeper than AMPEL_GEO_MAX_DEPTH, a ring not
- * closed or with fewer than 4 points, a missing key property, duplicate
- * keys) are appended to diags with `path` and the feature's line; on any
- * error AMPEL_E_DATA and *out is NULL. Caller frees *out. */
-ampel_status ampel_geojson_read(const char *data, size_t len,
-                                const char *path,
+ * closed or with fewer than 4 points, a missing key property) are
+ * appended to diags with `path` and the feature's line; on any
+ * error AMPEL_E_DATA and *out is NULL. Features with the same key are
+ * merged into one multipolygon (ampel_geoset_add_part; a warning when
+ * their names differ). Caller frees *out. */
+ampel_status ampel_geojson_read(const char *data, size_t len, const char *path,
                                 const ampel_geo_read_opts *opts,
                                 ampel_geoset **out,
                                 ampel_diags *diags) AMPEL_WUR;
+
+/* Reads an OGC KML 2.2 document from memory (expat). Every Placemark with
+ * Polygons (also inside MultiGeometry; Points and lines beside them are
+ * skipped) is a feature; outerBoundaryIs/innerBoundaryIs LinearRings are
+ * outer rings and holes. The key is the ExtendedData value (SimpleData or
+ * Data/value) named `key_property`, or, for "name", the Placemark's
+ * <name>; a NULL key_property means "name". The CRS is EPSG:4326. Errors
+ * are located FILE:LINE:COLUMN (broken XML, a coordinate that is no
+ * number, a ring with fewer than 4 points or not closed, a Placemark
+ * without Polygon or key, a DOCTYPE); on any error AMPEL_E_DATA (or
+ * AMPEL_E_TOO_LARGE, AMPEL_E_NOMEM) and *out is NULL. Placemarks with the
+ * same key are merged as in ampel_geojson_read. Caller frees *out. */
+ampel_status ampel_kml_read(const char *data, size_t len, const char *path,
+                            const ampel_geo_read_opts *opts, ampel_geoset **out,
+                            ampel_diags *diags) AMPEL_WUR;
 
 /* Reads a Shapefile (path to the .shp; the .shx, .dbf and, when present,
  * .prj and .cpg beside it). Text in the .dbf is converted to UTF-8 from
@@ -188,8 +218,7 @@ ampel_status ampel_shapefile_read_mem(const ampel_shapefile_mem *m,
  * do not transform) are refused with a message naming `--crs EPSG:N`;
  * a set without any CRS likewise. `path` is used in messages. */
 ampel_status ampel_geo_project(ampel_geoset *g, const char *force_crs,
-                               const char *path,
-                               ampel_diags *diags) AMPEL_WUR;
+                               const char *path, ampel_diags *diags) AMPEL_WUR;
 
 /* Projects WGS84 lon/lat points (n of them, NaN passed through) into the
  * CRS `epsg` (x, y written to out_xy, 2n doubles). */
@@ -230,11 +259,13 @@ typedef struct ampel_geo_import_summary {
   size_t n_repaired;
   size_t n_neighbours;
   size_t n_areas_without; /* areas of the level without a shape */
+  size_t n_merged;        /* areas made of several features */
+  char merged_keys[160];  /* their file keys, ", "-separated, "…" cut */
   int epsg;               /* the CRS stored */
   long import_id;
 } ampel_geo_import_summary;
 
-/* 1 when `path` names a geometry file (.geojson, .json, .shp). */
+/* 1 when `path` names a geometry file (.geojson, .json, .shp, .kml). */
 int ampel_geo_is_geo_file(const char *path);
 
 /* Imports the geometry of one file into the store in one transaction:

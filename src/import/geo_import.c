@@ -16,9 +16,14 @@
 
 int ampel_geo_is_geo_file(const char *path) {
   const char *dot = path ? strrchr(path, '.') : NULL;
-  return dot && (strcasecmp(dot, ".geojson") == 0 ||
-                 strcasecmp(dot, ".json") == 0 ||
-                 strcasecmp(dot, ".shp") == 0);
+  return dot &&
+         (strcasecmp(dot, ".geojson") == 0 || strcasecmp(dot, ".json") == 0 ||
+          strcasecmp(dot, ".shp") == 0 || strcasecmp(dot, ".kml") == 0);
+}
+
+static int is_kml_path(const char *path) {
+  const char *dot = path ? strrchr(path, '.') : NULL;
+  return dot && strcasecmp(dot, ".kml") == 0;
 }
 
 static const char *base_name(const char *path) {
@@ -40,9 +45,8 @@ static ampel_status read_all(const char *path, char **out, size_t *out_len,
   while (st == AMPEL_OK) {
     if (len == cap) {
       if (cap >= MAX_GEO_FILE) {
-        ampel_diags_add(d, AMPEL_SEV_ERROR, AMPEL_E_TOO_LARGE, path, 0, 0,
-                        NULL, 0, "Datei größer als %u MiB",
-                        MAX_GEO_FILE >> 20);
+        ampel_diags_add(d, AMPEL_SEV_ERROR, AMPEL_E_TOO_LARGE, path, 0, 0, NULL,
+                        0, "Datei größer als %u MiB", MAX_GEO_FILE >> 20);
         st = AMPEL_E_TOO_LARGE;
         break;
       }
@@ -69,6 +73,15 @@ static ampel_status read_all(const char *path, char **out, size_t *out_len,
   return AMPEL_OK;
 }
 
+/* A KML document whatever its name: "<kml" among the first 1 KiB. */
+static int looks_like_kml(const char *data, size_t len) {
+  size_t n = len < 1024 ? len : 1024;
+  for (size_t i = 0; i + 4 <= n; i++)
+    if (memcmp(data + i, "<kml", 4) == 0)
+      return 1;
+  return 0;
+}
+
 static ampel_status read_file(const char *path, const ampel_geo_read_opts *o,
                               ampel_geoset **out, char sha[65],
                               ampel_diags *d) {
@@ -85,7 +98,10 @@ static ampel_status read_file(const char *path, const ampel_geo_read_opts *o,
   ampel_status st = read_all(path, &data, &len, d);
   if (st == AMPEL_OK)
     st = ampel_sha256_hex(data, len, sha);
-  if (st == AMPEL_OK)
+  if (st == AMPEL_OK &&
+      ((dot && strcasecmp(dot, ".kml") == 0) || looks_like_kml(data, len)))
+    st = ampel_kml_read(data, len, path, o, out, d);
+  else if (st == AMPEL_OK)
     st = ampel_geojson_read(data, len, path, o, out, d);
   ampel_free(data);
   return st;
@@ -118,8 +134,8 @@ typedef struct job {
   const char *path;
   const ampel_geo_import_opts *o;
   ampel_dataset *ds;
-  ampel_geoset *in;  /* as read, keyed by the file's key */
-  ampel_geoset *out; /* keyed by area key */
+  ampel_geoset *in;      /* as read, keyed by the file's key */
+  ampel_geoset *out;     /* keyed by area key */
   unsigned char *is_new; /* per out entry: a new area */
   ampel_diags *d;
 } job;
@@ -135,20 +151,18 @@ static ampel_status match_one(job *j, size_t i) {
   } else if (id == -1 && j->o->name_property && j->o->level) {
     fresh = 1;
   } else {
-    ampel_diags_add(j->d, AMPEL_SEV_ERROR, AMPEL_E_DATA, j->path, line, 0,
-                    NULL, 0,
-                    id == -2 ? "Merkmal '%s' passt zu mehreren Gebieten "
-                               "gleichen Namens%s%s"
-                             : "Merkmal '%s' passt zu keinem Gebiet%s%s "
-                               "(weder Schlüssel noch Name)",
-                    key, j->o->level ? " der Ebene " : "",
-                    j->o->level ? j->o->level : "");
+    ampel_diags_add(
+        j->d, AMPEL_SEV_ERROR, AMPEL_E_DATA, j->path, line, 0, NULL, 0,
+        id == -2 ? "Merkmal '%s' passt zu mehreren Gebieten "
+                   "gleichen Namens%s%s"
+                 : "Merkmal '%s' passt zu keinem Gebiet%s%s "
+                   "(weder Schlüssel noch Name)",
+        key, j->o->level ? " der Ebene " : "", j->o->level ? j->o->level : "");
     return AMPEL_E_DATA;
   }
   if (ampel_geoset_find(j->out, area_key) >= 0) {
-    ampel_diags_add(j->d, AMPEL_SEV_ERROR, AMPEL_E_DATA, j->path, line, 0,
-                    NULL, 0, "Gebiet '%s' hat mehr als eine Fläche",
-                    area_key);
+    ampel_diags_add(j->d, AMPEL_SEV_ERROR, AMPEL_E_DATA, j->path, line, 0, NULL,
+                    0, "Gebiet '%s' hat mehr als eine Fläche", area_key);
     return AMPEL_E_DATA;
   }
   ampel_shape s;
@@ -190,6 +204,22 @@ static int none_match(job *j) {
   return 1;
 }
 
+/* Counts an area made of several features and lists its key while the
+ * list has room (then "…"). */
+static void note_merged(ampel_geo_import_summary *sum, const char *key) {
+  char *l = sum->merged_keys;
+  size_t cap = sizeof sum->merged_keys, used = strlen(l);
+  sum->n_merged++;
+  if (used >= strlen("…") && strcmp(l + used - strlen("…"), "…") == 0)
+    return;
+  size_t need = (used ? 2 : 0) + strlen(key);
+  if (used + need + strlen(", …") + 1 > cap) {
+    snprintf(l + used, cap - used, "%s…", used ? ", " : "");
+    return;
+  }
+  snprintf(l + used, cap - used, "%s%s", used ? ", " : "", key);
+}
+
 static ampel_status match_all(job *j, ampel_geo_import_summary *sum) {
   size_t n = ampel_geoset_n(j->in);
   if (none_match(j))
@@ -205,6 +235,9 @@ static ampel_status match_all(job *j, ampel_geo_import_summary *sum) {
     if (st != AMPEL_OK)
       worst = st;
   }
+  for (size_t i = 0; i < n; i++)
+    if (ampel_geoset_parts(j->in, i) > 1)
+      note_merged(sum, ampel_geoset_key(j->in, i));
   for (size_t i = 0; i < ampel_geoset_n(j->out); i++)
     sum->n_new_areas += j->is_new[i];
   sum->n_features = n;
@@ -223,8 +256,8 @@ static void report_missing(job *j, ampel_geo_import_summary *sum) {
     if (!on_level(a, j->o->level) || ampel_geoset_find(j->out, a->key) >= 0)
       continue;
     if (n++ < 12 && used < sizeof names - 1) {
-      int w = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
-                       a->name ? a->name : a->key);
+      int w = snprintf(names + used, sizeof names - used, "%s%s",
+                       used ? ", " : "", a->name ? a->name : a->key);
       used += w > 0 ? (size_t)w : 0;
       if (used >= sizeof names)
         used = sizeof names - 1;
@@ -232,9 +265,8 @@ static void report_missing(job *j, ampel_geo_import_summary *sum) {
   }
   sum->n_areas_without = n;
   if (n)
-    ampel_diags_add(j->d, AMPEL_SEV_WARNING, AMPEL_E_DATA, j->path, 0, 0,
-                    NULL, 0,
-                    "%zu %s der Ebene %s ohne Fläche: %s%s", n,
+    ampel_diags_add(j->d, AMPEL_SEV_WARNING, AMPEL_E_DATA, j->path, 0, 0, NULL,
+                    0, "%zu %s der Ebene %s ohne Fläche: %s%s", n,
                     n == 1 ? "Gebiet" : "Gebiete", j->o->level, names,
                     n > 12 ? " …" : "");
 }
@@ -288,7 +320,8 @@ static ampel_status write_all(ampel_store *st, job *j, const char *sha,
   return AMPEL_OK;
 }
 
-static ampel_status run(ampel_store *st, job *j, ampel_geo_import_summary *sum) {
+static ampel_status run(ampel_store *st, job *j,
+                        ampel_geo_import_summary *sum) {
   ampel_geo_read_opts ro = {j->o->key_property, j->o->name_property};
   char sha[65] = "";
   ampel_status s = read_file(j->path, &ro, &j->in, sha, j->d);
@@ -322,7 +355,8 @@ ampel_status ampel_import_geometry(ampel_store *st, const char *path,
                                    ampel_diags *diags) {
   ampel_geo_import_summary sum;
   memset(&sum, 0, sizeof sum);
-  if (!opts || !opts->key_property || !*opts->key_property) {
+  if (!opts ||
+      ((!opts->key_property || !*opts->key_property) && !is_kml_path(path))) {
     ampel_diags_error(diags, AMPEL_E_USAGE,
                       "für Flächen-Dateien fehlt --key-property NAME (die "
                       "Eigenschaft mit dem Gebietsschlüssel)");
@@ -334,7 +368,10 @@ ampel_status ampel_import_geometry(ampel_store *st, const char *path,
                       "dafür --level EBENE");
     return AMPEL_E_USAGE;
   }
-  job j = {path, opts, NULL, NULL, NULL, NULL, diags};
+  ampel_geo_import_opts o = *opts;
+  if (!o.key_property || !*o.key_property)
+    o.key_property = "name"; /* KML: the Placemark's <name> */
+  job j = {path, &o, NULL, NULL, NULL, NULL, diags};
   ampel_status s = run(st, &j, &sum);
   ampel_geoset_free(j.in);
   ampel_geoset_free(j.out);

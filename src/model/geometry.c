@@ -33,6 +33,39 @@ ampel_status ampel_shape_copy(const ampel_shape *s, ampel_shape *out) {
   return AMPEL_OK;
 }
 
+ampel_status ampel_shape_append(ampel_shape *dst, const ampel_shape *src) {
+  size_t np = dst->n_polys + src->n_polys, nr = dst->n_rings + src->n_rings;
+  size_t npt = dst->n_points + src->n_points;
+  if (npt < dst->n_points || npt > AMPEL_GEO_MAX_POINTS)
+    return AMPEL_E_TOO_LARGE;
+  size_t *pr = ampel_reallocarray(dst->poly_ring, np + 1, sizeof(size_t));
+  if (!pr)
+    return AMPEL_E_NOMEM;
+  dst->poly_ring = pr;
+  size_t *rp = ampel_reallocarray(dst->ring_pt, nr + 1, sizeof(size_t));
+  if (!rp)
+    return AMPEL_E_NOMEM;
+  dst->ring_pt = rp;
+  double *xy = ampel_reallocarray(dst->xy, 2 * npt + 1, sizeof(double));
+  if (!xy)
+    return AMPEL_E_NOMEM;
+  dst->xy = xy;
+  for (size_t k = 1; k <= src->n_polys; k++)
+    pr[dst->n_polys + k] = dst->n_rings + src->poly_ring[k];
+  pr[0] = 0;
+  for (size_t j = 1; j <= src->n_rings; j++)
+    rp[dst->n_rings + j] = dst->n_points + src->ring_pt[j];
+  rp[0] = 0;
+  if (src->n_points)
+    memcpy(xy + 2 * dst->n_points, src->xy, 2 * src->n_points * sizeof(double));
+  dst->n_polys = np;
+  dst->n_rings = nr;
+  dst->n_points = npt;
+  ampel_shape_update_bbox(dst);
+  dst->label_x = dst->label_y = NAN;
+  return AMPEL_OK;
+}
+
 void ampel_shape_update_bbox(ampel_shape *s) {
   double b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
   for (size_t i = 0; i < s->n_points; i++) {
@@ -247,6 +280,7 @@ typedef struct geo_entry {
   char *key;
   char *name;
   long line;
+  size_t parts; /* features merged into this entry (1: one) */
   ampel_shape shape;
 } geo_entry;
 
@@ -296,6 +330,7 @@ ampel_status ampel_geoset_put(ampel_geoset *g, const char *key,
     ampel_free(e->name);
     e->name = nm;
     e->line = line;
+    e->parts = 1;
     ampel_shape_release(&e->shape);
     e->shape = *shape;
     memset(shape, 0, sizeof *shape);
@@ -315,10 +350,35 @@ ampel_status ampel_geoset_put(ampel_geoset *g, const char *key,
     return AMPEL_E_NOMEM;
   }
   e->line = line;
+  e->parts = 1;
   e->shape = *shape;
   memset(shape, 0, sizeof *shape);
   g->n++;
   return AMPEL_OK;
+}
+
+ampel_status ampel_geoset_add_part(ampel_geoset *g, const char *key,
+                                   const char *name, long line,
+                                   ampel_shape *shape) {
+  long at = ampel_strmap_get(&g->map, key, strlen(key));
+  if (at < 0)
+    return ampel_geoset_put(g, key, name, line, shape);
+  geo_entry *e = &g->items[at];
+  ampel_status st = ampel_shape_append(&e->shape, shape);
+  if (st != AMPEL_OK)
+    return st;
+  if (!e->name && name) {
+    e->name = ampel_strdup(name);
+    if (!e->name)
+      return AMPEL_E_NOMEM;
+  }
+  e->parts++;
+  ampel_shape_release(shape);
+  return AMPEL_OK;
+}
+
+size_t ampel_geoset_parts(const ampel_geoset *g, size_t i) {
+  return g->items[i].parts;
 }
 
 size_t ampel_geoset_n(const ampel_geoset *g) { return g ? g->n : 0; }

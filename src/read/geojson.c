@@ -269,10 +269,6 @@ static ampel_status read_feature(ctx *c, json_t *f, size_t idx,
     return AMPEL_E_DATA;
   }
   c->key = key;
-  if (ampel_geoset_find(g, key) >= 0) {
-    feat_error(c, "Gebiet '%s' kommt mehrfach vor (Merkmal %s)", key, idxs);
-    return AMPEL_E_DATA;
-  }
   ampel_shape_builder b;
   ampel_shape_builder_init(&b);
   int rc = read_geometry(c, json_object_get(f, "geometry"), &b);
@@ -284,7 +280,17 @@ static ampel_status read_feature(ctx *c, json_t *f, size_t idx,
   ampel_shape s;
   ampel_shape_builder_finish(&b, &s);
   const char *name = prop_text(props, o->name_property, nb, sizeof nb);
-  ampel_status st = ampel_geoset_put(g, key, name, c->line, &s);
+  long prev = ampel_geoset_find(g, key);
+  const char *prev_name = prev >= 0 ? ampel_geoset_name(g, (size_t)prev) : NULL;
+  if (prev_name && name && strcmp(prev_name, name) != 0)
+    ampel_diags_add(c->diags, AMPEL_SEV_WARNING, AMPEL_E_DATA, c->path,
+                    c->line, 0, NULL, 0,
+                    "Gebiet '%s': Merkmal %s heißt '%s', das Merkmal in Zeile "
+                    "%ld mit demselben Schlüssel '%s'; die Teilflächen werden "
+                    "zusammengefasst, der erste Name gilt",
+                    key, idxs, name, ampel_geoset_line(g, (size_t)prev),
+                    prev_name);
+  ampel_status st = ampel_geoset_add_part(g, key, name, c->line, &s);
   ampel_shape_release(&s);
   return st;
 }

@@ -430,16 +430,24 @@ static ampel_status read_record(shp_files *f, int i, ampel_geoset *g,
                     "(eine Fläche braucht mindestens drei Ecken)",
                     i + 1, key, short_ring(o));
     st = AMPEL_E_DATA;
-  } else if (!*key || ampel_geoset_find(g, key) >= 0) {
+  } else if (!*key) {
     ampel_diags_add(diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, path, i + 1, 1, NULL,
-                    0, "Satz %d: Gebietsschlüssel '%s' %s", i + 1, key,
-                    *key ? "kommt mehrfach vor" : "ist leer");
+                    0, "Satz %d: Gebietsschlüssel ist leer", i + 1);
     st = AMPEL_E_DATA;
   } else {
     ampel_shape s;
     st = build_shape(o, &s, &fixed);
+    long prev = ampel_geoset_find(g, key);
+    const char *pn = prev >= 0 ? ampel_geoset_name(g, (size_t)prev) : NULL;
+    if (st == AMPEL_OK && pn && name && strcmp(pn, name) != 0)
+      ampel_diags_add(diags, AMPEL_SEV_WARNING, AMPEL_E_DATA, path, i + 1, 1,
+                      NULL, 0,
+                      "Satz %d (Gebiet '%s') heißt '%s', Satz %ld mit "
+                      "demselben Schlüssel '%s'; die Teilflächen werden "
+                      "zusammengefasst, der erste Name gilt",
+                      i + 1, key, name, ampel_geoset_line(g, (size_t)prev), pn);
     if (st == AMPEL_OK) {
-      st = ampel_geoset_put(g, key, name, i + 1, &s);
+      st = ampel_geoset_add_part(g, key, name, i + 1, &s);
       ampel_shape_release(&s);
     }
     if (st == AMPEL_OK && fixed)

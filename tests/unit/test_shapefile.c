@@ -415,6 +415,45 @@ static void test_every_flip(void **state) {
   free_set(&s);
 }
 
+/* Two records with the same key become one area of two parts; their
+ * different names give a warning naming both records. */
+static void test_same_key_merged(void **state) {
+  (void)state;
+  set s;
+  make_set(&s, SHPT_POLYGON, "UTF-8", "A");
+  ampel_shapefile_mem m;
+  memset(&m, 0, sizeof m);
+  static const char *const names[] = {"t.shp", "t.shx", "t.dbf", "t.prj",
+                                      "t.cpg"};
+  for (int k = 0; k < AMPEL_SHP_N_PARTS; k++) {
+    m.data[k] = s.data[k];
+    m.len[k] = s.len[k];
+    m.name[k] = names[k];
+  }
+  ampel_geo_read_opts o = {"KEY", "NAME"};
+  ampel_geoset *g = NULL;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  assert_int_equal(ampel_shapefile_read_mem(&m, &o, &g, &d), AMPEL_OK);
+  assert_int_equal(ampel_geoset_n(g), 1);
+  assert_int_equal(ampel_geoset_parts(g, 0), 2);
+  const ampel_shape *sh = ampel_geoset_shape_c(g, 0);
+  assert_int_equal(sh->n_polys, 2);
+  assert_int_equal(sh->n_points, 10);
+  assert_true(sh->bbox[0] == 356000 && sh->bbox[2] == 358000);
+  assert_true(fabs(fabs(ampel_shape_area(sh)) - 2e6) < 1e-6);
+  assert_string_equal(ampel_geoset_name(g, 0), "Nord");
+  int warned = 0;
+  for (size_t i = 0; i < d.n; i++)
+    warned |=
+        d.items[i].severity == AMPEL_SEV_WARNING && d.items[i].line == 2 &&
+        strstr(d.items[i].message, "Satz 1 mit demselben Schlüssel") != NULL;
+  assert_true(warned);
+  ampel_geoset_free(g);
+  ampel_diags_release(&d);
+  free_set(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_good_sets_read),
@@ -427,6 +466,7 @@ int main(void) {
       cmocka_unit_test(test_dbf),
       cmocka_unit_test(test_every_prefix),
       cmocka_unit_test(test_every_flip),
+      cmocka_unit_test(test_same_key_merged),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
