@@ -92,24 +92,37 @@ faults() {
   "$bin" --db "$db" import x.csv >x.out 2>&1 & p1=$!
   "$bin" --db "$db" import y.csv >y.out 2>&1 & p2=$!
   wait $p1; r1=$?; wait $p2; r2=$?
-  [ $r1 = 0 ] && [ $r2 = 0 ] && ok ||
-    { bad "$e: gleichzeitig: exit $r1/$r2"; cat x.out y.out; }
-  rm -f ref2.db*; "$bin" --db ref2.db import A/*.csv >/dev/null 2>&1 &&
-    "$bin" --db ref2.db import x.csv >/dev/null 2>&1 &&
-    "$bin" --db ref2.db import y.csv >/dev/null 2>&1
+  # The issue allows either: both serialise, or one gives up with a clear
+  # "gesperrt" message (SQLite's 5 s busy timeout on a slow machine) and
+  # changed nothing. Never a mix: the result is exactly the imports that
+  # succeeded, each its own Datenstand of 40,000 changed values.
+  rm -f ref2.db*; "$bin" --db ref2.db import A/*.csv >/dev/null 2>&1
+  want=; n_ok=0
+  for f in x y; do
+    r=$r1; [ $f = y ] && r=$r2
+    if [ $r = 0 ]; then
+      "$bin" --db ref2.db import $f.csv >/dev/null 2>&1; n_ok=$((n_ok+1))
+    elif [ $r = 3 ] && grep -q "gesperrt" $f.out; then
+      echo "$e: gleichzeitig: $f.csv wartete zu lange und wurde abgewiesen (erlaubt)"
+    else
+      bad "$e: gleichzeitig: $f.csv exit $r"; cat $f.out
+    fi
+  done
+  [ $n_ok -ge 1 ] && ok || bad "$e: gleichzeitig: keine Einfuhr gelang"
   "$bin" --db ref2.db export -o - >expXY.csv
   "$bin" --db "$db" export -o - | cmp -s - expXY.csv && ok ||
-    bad "$e: gleichzeitig: Ergebnis ist nicht beide Einfuhren"
-  # each its own Datenstand: ids 2 and 3, 40,000 changed values each
+    bad "$e: gleichzeitig: Ergebnis ist nicht genau die gelungenen Einfuhren"
   "$bin" --db "$db" versions --format csv >v.csv
-  awk -F, 'NR > 1 && $1 != 1 { print $1, $5, $6 }' v.csv | sort >v.got
-  printf '2 0 40000\n3 0 40000\n' >v.want
+  awk -F, 'NR > 1 && $1 != 1 { print $5, $6 }' v.csv >v.got
+  : >v.want; for _ in $(seq $n_ok); do echo "0 40000" >>v.want; done
   cmp -s v.got v.want && ok || { bad "$e: gleichzeitig: Datenstände"; cat v.csv; }
 
   # ---- 4. pages during an import of 400,000 values --------------------------
   db=$4
   "$bin" --db "$db" import A/*.csv >/dev/null 2>&1 && ok || bad "$e: live: erste Einfuhr"
-  "$bin" --db "$db" serve --port 0 >serve.out 2>serve.err &
+  # a generous compute deadline: this checks that pages keep answering
+  # during an import, not how fast a sanitizer build computes them
+  "$bin" --db "$db" serve --port 0 --compute-timeout 120 >serve.out 2>serve.err &
   pid=$!
   port=
   for _ in $(seq 100); do
