@@ -82,7 +82,10 @@ void ampel_lisa_write_csv(const ampel_lisa_answer *a, ampel_buf *b) {
     csv_num(b, r->local_i);
     ampel_buf_printf(b, ",%s", ampel_lisa_quadrant_name(r->quadrant));
     csv_num(b, r->p);
-    ampel_buf_printf(b, ",%s\n", !in ? "" : r->significant ? "yes" : "no");
+    ampel_buf_printf(b, ",%s\n",
+                     !in || !isfinite(r->p) ? ""
+                     : r->significant       ? "yes"
+                                            : "no");
   }
 }
 
@@ -136,9 +139,9 @@ static void json_row(const ampel_lisa_answer *a, const ampel_lisa_row *r,
   ampel_buf_puts(b, ", \"p\": ");
   ampel_json_num(b, r->p);
   ampel_buf_printf(b, ", \"significant\": %s, \"neighbours\": %zu, ",
-                   !in              ? "null"
-                   : r->significant ? "true"
-                                    : "false",
+                   !in || !isfinite(r->p) ? "null"
+                   : r->significant       ? "true"
+                                          : "false",
                    r->k);
   ampel_buf_puts(b, "\"cluster\": ");
   ampel_json_str(b, !in ? NULL

@@ -112,8 +112,9 @@ void ampel_lisa_answer_release(ampel_lisa_answer *a);
 
 /* Local: `area,value,z,lag,local_i,quadrant,p,significant`, one row per
  * area of the level in dataset order; numbers in the shortest round-trip
- * form, '.' decimals; significant yes|no; an area outside the computation
- * has its value (if any) and empty fields. Global: `indicator,moran_i,
+ * form, '.' decimals; significant yes|no (empty without permutations);
+ * an area outside the computation has its value (if any) and empty
+ * fields. Global: `indicator,moran_i,
  * expected_i,z,p,permutations`, one row per indicator (empty numbers when
  * not computable). */
 void ampel_lisa_write_csv(const ampel_lisa_answer *a, ampel_buf *out);
