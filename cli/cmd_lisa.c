@@ -29,11 +29,16 @@ static void out_note(const ampel_lisa_answer *a, ampel_lisa_reason why) {
   ampel_buf_release(&b);
 }
 
-/* What was left out, on stderr: islands first (the statistic cannot see
- * them), then the areas without a value or shape. */
+/* On stderr: neighbours from tiles; what was left out, islands first (the
+ * statistic cannot see them), then the areas without a value or shape. */
 static void notes(const ampel_lisa_answer *a) {
-  const ampel_lisa_global *g = &a->glob[0];
-  size_t out = a->n_rows - g->n;
+  if (a->tiles)
+    cli_note("Hinweis: die Ebene %s hat keine Flächen; Nachbarn sind die "
+             "angrenzenden Kacheln der Kachelkarte (eine Näherung)",
+             a->sel.level);
+  if (a->global_only)
+    return;
+  size_t out = a->n_rows - a->glob[0].n;
   if (out == 0)
     return;
   cli_note("Hinweis: %zu von %zu Gebieten der Ebene %s nicht berechnet:", out,
@@ -83,7 +88,7 @@ static int render(const cli_call *call, const ampel_lisa_answer *a) {
   int rc =
       st != AMPEL_OK ? ampel_status_exit_code(st) : cli_write_kind(call, &b);
   ampel_buf_release(&b);
-  if (rc == EXIT_OK && !a->global_only)
+  if (rc == EXIT_OK)
     notes(a);
   if (rc == EXIT_OK && strcmp(out, "-") != 0)
     summary(a);

@@ -260,6 +260,9 @@ static void lisa_caption(ampel_buf *b, const ampel_lisa_answer *a) {
                    a->clusters[AMPEL_LISA_LL],
                    a->clusters[AMPEL_LISA_HL] + a->clusters[AMPEL_LISA_LH],
                    a->clusters[AMPEL_LISA_NS]);
+  if (a->tiles)
+    ampel_buf_puts(b, " Die Ebene hat keine Flächen: Nachbarn sind hier die "
+                      "angrenzenden Kacheln der Kachelkarte (eine Näherung).");
   size_t out = a->n_rows - g->n;
   if (out)
     ampel_buf_printf(b,

@@ -316,12 +316,59 @@ def main():
           any(x["p"] != y["p"] for x, y in zip(r1, r3)),
           "anderer Startwert: gleiches I, andere p")
 
+    tiles()
     pictures()
     server_and_page()
     report()
     errors()
     print("lisa: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def tiles():
+    """Without shapes: the Gelsenkirchen example's tile map. The reference
+    takes neighbours from Kachel_Zeile/Kachel_Spalte of its gebiete.csv."""
+    global DB
+    keep, DB = DB, os.path.join(WORK, "ge.db")
+    ex = os.path.join(SRC, "examples", "gelsenkirchen")
+    try:
+        run("import", *[os.path.join(ex, f) for f in
+                        ("gebiete.csv", "kennzahlen.csv", "werte.csv")])
+        jpath = os.path.join(WORK, "ge.json")
+        r = run("lisa", "--level", LEVEL, "--indicator",
+                "gs_sozialindex_mittel", "-o", jpath)
+        check(b"Kachelkarte (eine N\xc3\xa4herung)" in r.stderr,
+              "Kacheln: Näherung auf stderr genannt")
+        j = json.load(open(jpath, encoding="utf-8"))
+        check(j["contiguity"] == "queen-tiles", "Kacheln: contiguity")
+        pos, pop = {}, {}
+        with open(os.path.join(ex, "gebiete.csv"), encoding="utf-8-sig") as f:
+            for a in csv.DictReader(f, delimiter=";"):
+                if a["Ebene"] == LEVEL and a["Kachel_Zeile"]:
+                    pos[a["Schlüssel"]] = (int(a["Kachel_Zeile"]),
+                                           int(a["Kachel_Spalte"]))
+                    pop[a["Schlüssel"]] = (float(a["Einwohner"])
+                                           if a["Einwohner"] else None)
+        nb = {a: {b for b in pos if b != a and
+                  abs(pos[a][0] - pos[b][0]) <= 1 and
+                  abs(pos[a][1] - pos[b][1]) <= 1} for a in pos}
+        exp = os.path.join(WORK, "ge-export.csv")
+        run("export", "-o", exp)
+        vals = {r["area"]: float(r["value"]) for r in read_csv(exp)
+                if r["indicator"] == "gs_sozialindex_mittel" and
+                r["period"] == j["period"] and r["value"] != ""}
+        keys = [a["area"] for a in j["areas"]]
+        ref = reference(vals, pop, nb, keys)
+        got = {a["area"]: a for a in j["areas"]}
+        ok = close(j["global"][0]["moran_i"], ref["I"]) and all(
+            close(got[k]["local_i"], ref["local"][t]) and
+            got[k]["quadrant"] == ref["quad"][t]
+            for t, k in enumerate(ref["use"]))
+        check(ok and ref["n"] == j["global"][0]["n"] == 18,
+              "Kacheln: I, lokales I und Quadranten wie NumPy (n = %d)" %
+              ref["n"])
+    finally:
+        DB = keep
 
 
 def pictures():
@@ -404,8 +451,14 @@ def report():
     out = os.path.join(WORK, "bericht.html")
     run("report", "--level", LEVEL, "-o", out)
     t = open(out, encoding="utf-8").read()
-    check("Räumliche Muster" in t and "Förderquote" in t,
-          "Bericht: Abschnitt Räumliche Muster")
+    g = {r["indicator"]: float(r["moran_i"])
+         for r in read_csv(os.path.join(WORK, "all.csv"))}
+    want = ["%.2f" % g[k] for k in ("quote", "wechsel")]
+    want = [w.replace(".", ",") for w in want]
+    check("4 Räumliche Muster (LISA)" in t and all(
+        (">%s<" % w) in t for w in want) and
+        "Räumliche Muster (LISA) – Förderquote" in t,
+        "Bericht: Abschnitt mit Moran's I %s und der Clusterkarte" % want)
 
 
 def errors():

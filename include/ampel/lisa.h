@@ -80,6 +80,13 @@ AMPEL_WUR ampel_status ampel_lisa_graph_subset(const ampel_lisa_graph *g,
 AMPEL_WUR ampel_status ampel_geo_queen(const ampel_shape *const *shapes,
                                        size_t n, ampel_lisa_graph *out);
 
+/* Queen contiguity of the squares of a tile map: tiles whose rows and
+ * columns differ by at most 1 (a tile at the same position counts too).
+ * A tile with row or column AMPEL_NO_TILE has no neighbours. *out is
+ * overwritten; release it. AMPEL_E_NOMEM. */
+AMPEL_WUR ampel_status ampel_tile_queen(const int32_t *row, const int32_t *col,
+                                        size_t n, ampel_lisa_graph *out);
+
 typedef struct ampel_lisa_opts {
   size_t permutations; /* 0: no simulated values, p NaN */
   uint64_t seed;

@@ -19,44 +19,72 @@ void ampel_lisa_answer_release(ampel_lisa_answer *a) {
   memset(a, 0, sizeof *a);
 }
 
-/* Work shared by every indicator: the level's shapes and their graph. */
+/* Work shared by every indicator: where the level's areas lie and their
+ * graph. */
 typedef struct lisa_work {
   const ampel_context *ctx;
   const ampel_query *q;
   const ampel_dataset *uni;
   const ampel_shape **shapes; /* per selection area, NULL: none */
+  unsigned char *placed;      /* per area: has a shape (or tile) */
   ampel_lisa_graph graph;     /* queen, over the selection's areas */
   unsigned char *keep;        /* scratch, per area */
   double *y;                  /* scratch, per area */
   ampel_lisa_reason *reason;  /* scratch, per area */
 } lisa_work;
 
+/* No shape in the level: the squares of the tile map, if any. */
+static ampel_status tile_graph(lisa_work *w, ampel_lisa_answer *a,
+                               ampel_diags *diags) {
+  size_t n = a->sel.n_areas, have = 0;
+  int32_t *rc = ampel_calloc(2 * n + 1, sizeof *rc);
+  if (!rc)
+    return AMPEL_E_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const ampel_area *ar = ampel_dataset_area(a->ds, a->sel.areas[i]);
+    rc[i] = ar->tile_row;
+    rc[n + i] = ar->tile_col;
+    w->placed[i] =
+        ar->tile_row != AMPEL_NO_TILE && ar->tile_col != AMPEL_NO_TILE;
+    have += w->placed[i];
+  }
+  ampel_status s = AMPEL_E_DATA;
+  if (have == 0)
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "die Ebene %s hat weder Flächen noch Kachelpositionen; "
+                      "räumliche Muster (LISA) brauchen Nachbarschaften: "
+                      "Flächen mit 'ampel import DATEI.geojson "
+                      "--key-property NAME' einlesen",
+                      a->sel.level);
+  else
+    s = ampel_tile_queen(rc, rc + n, n, &w->graph);
+  a->tiles = s == AMPEL_OK;
+  ampel_free(rc);
+  return s;
+}
+
+/* The shapes of the level and their queen graph, else the tiles'. */
 static ampel_status load_shapes(lisa_work *w, ampel_lisa_answer *a,
                                 ampel_diags *diags) {
   const ampel_geoset *g = ampel_context_geometry(w->ctx);
   size_t n = a->sel.n_areas, have = 0;
   w->shapes = ampel_calloc(n + 1, sizeof *w->shapes);
+  w->placed = ampel_calloc(n + 1, 1);
   w->keep = ampel_calloc(n + 1, 1);
   w->y = ampel_calloc(n + 1, sizeof *w->y);
   w->reason = ampel_calloc(n + 1, sizeof *w->reason);
-  if (!w->shapes || !w->keep || !w->y || !w->reason)
+  if (!w->shapes || !w->placed || !w->keep || !w->y || !w->reason)
     return AMPEL_E_NOMEM;
   for (size_t i = 0; i < n; i++) {
     const ampel_area *ar = ampel_dataset_area(a->ds, a->sel.areas[i]);
     long gi = g ? ampel_geoset_find(g, ar->key) : -1;
     w->shapes[i] = gi >= 0 ? ampel_geoset_shape_c(g, (size_t)gi) : NULL;
-    have += w->shapes[i] != NULL;
+    w->placed[i] = w->shapes[i] != NULL;
+    have += w->placed[i];
   }
-  if (have == 0) {
-    ampel_diags_error(diags, AMPEL_E_DATA,
-                      "die Ebene %s hat keine Flächen; räumliche Muster "
-                      "(LISA) brauchen Nachbarschaften: Flächen mit 'ampel "
-                      "import DATEI.geojson --key-property NAME' einlesen",
-                      a->sel.level);
-    return AMPEL_E_DATA;
-  }
-  ampel_status s = ampel_geo_queen(w->shapes, n, &w->graph);
-  if (s == AMPEL_E_DATA)
+  ampel_status s =
+      have ? ampel_geo_queen(w->shapes, n, &w->graph) : tile_graph(w, a, diags);
+  if (have && s == AMPEL_E_DATA)
     ampel_diags_error(diags, s,
                       "eine Fläche der Ebene %s ist für GEOS "
                       "unlesbar",
@@ -78,7 +106,7 @@ static ampel_lisa_reason reason_of(const lisa_work *w,
                    ampel_context_small_area(w->ctx, w->q, area)
                ? AMPEL_LISA_SMALL
                : AMPEL_LISA_NO_VALUE;
-  if (!w->shapes[i])
+  if (!w->placed[i])
     return AMPEL_LISA_NO_SHAPE;
   *out_y = c.value;
   return AMPEL_LISA_IN;
@@ -226,7 +254,7 @@ static ampel_status select_inds(ampel_lisa_answer *a, const ampel_query *q,
 
 static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
                             ampel_lisa_answer *a, ampel_diags *diags) {
-  lisa_work w = {ctx, q, NULL, NULL, {0, NULL, NULL}, NULL, NULL, NULL};
+  lisa_work w = {ctx, q, NULL, NULL, NULL, {0, NULL, NULL}, NULL, NULL, NULL};
   ampel_dataset *own = NULL;
   ampel_status s = select_inds(a, q, diags);
   if (s == AMPEL_OK)
@@ -246,6 +274,7 @@ static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
     s = AMPEL_E_DATA;
   }
   ampel_free(w.shapes);
+  ampel_free(w.placed);
   ampel_free(w.reason);
   ampel_free(w.keep);
   ampel_free(w.y);

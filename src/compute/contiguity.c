@@ -1,6 +1,8 @@
-/* contiguity.c - queen contiguity of shapes with GEOS (lisa.h, METHODS.md
- * §12): two shapes are neighbours when they share at least one point.
+/* contiguity.c - queen contiguity (lisa.h, METHODS.md §12): two shapes are
+ * neighbours when they share at least one point; two tiles of a tile map
+ * when they touch, corners included.
  *
+ * Shapes:
  * Candidates come from a sweep over the bounding boxes sorted by their
  * left edge (O(n log n) plus the pairs whose boxes meet); each candidate
  * pair is tested with a prepared geometry, "within AMPEL_QUEEN_TOLERANCE"
@@ -145,6 +147,67 @@ ampel_status ampel_geo_queen(const ampel_shape *const *shapes, size_t n,
   ampel_free(l.e);
   if (h)
     GEOS_finish_r(h);
+  if (s != AMPEL_OK)
+    ampel_lisa_graph_release(out);
+  return s;
+}
+
+/* ---- tiles -----------------------------------------------------------------
+ */
+
+typedef struct tile {
+  int64_t row, col;
+  size_t i;
+} tile;
+
+static int by_cell(const void *pa, const void *pb) {
+  const tile *a = pa, *b = pb;
+  if (a->row != b->row)
+    return a->row < b->row ? -1 : 1;
+  if (a->col != b->col)
+    return a->col < b->col ? -1 : 1;
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+/* First tile at or after (row, col) in the sorted t[0..m-1]. */
+static size_t lower(const tile *t, size_t m, int64_t row, int64_t col) {
+  size_t lo = 0, hi = m;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t[mid].row < row || (t[mid].row == row && t[mid].col < col))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+ampel_status ampel_tile_queen(const int32_t *row, const int32_t *col, size_t n,
+                              ampel_lisa_graph *out) {
+  memset(out, 0, sizeof *out);
+  tile *t = ampel_calloc(n + 1, sizeof *t);
+  edges l = {NULL, 0, 0};
+  ampel_status s = t ? AMPEL_OK : AMPEL_E_NOMEM;
+  size_t m = 0;
+  for (size_t i = 0; s == AMPEL_OK && i < n; i++)
+    if (row[i] != AMPEL_NO_TILE && col[i] != AMPEL_NO_TILE)
+      t[m++] = (tile){row[i], col[i], i};
+  if (s == AMPEL_OK)
+    qsort(t, m, sizeof *t, by_cell);
+  /* each pair once: from the tile earlier in (row, col, i) order */
+  for (size_t x = 0; s == AMPEL_OK && x < m; x++)
+    for (int64_t dr = -1; s == AMPEL_OK && dr <= 1; dr++)
+      for (size_t y = lower(t, m, t[x].row + dr, t[x].col - 1);
+           s == AMPEL_OK && y < m && t[y].row == t[x].row + dr &&
+           t[y].col <= t[x].col + 1;
+           y++)
+        if (by_cell(&t[x], &t[y]) < 0)
+          s = edge_add(&l, t[x].i < t[y].i ? t[x].i : t[y].i,
+                       t[x].i < t[y].i ? t[y].i : t[x].i);
+  if (s == AMPEL_OK)
+    s = to_graph(&l, n, out);
+  ampel_free(t);
+  ampel_free(l.e);
   if (s != AMPEL_OK)
     ampel_lisa_graph_release(out);
   return s;

@@ -26,9 +26,9 @@ const char *ampel_lisa_reason_name(ampel_lisa_reason r) {
 }
 
 const char *ampel_lisa_reason_de(ampel_lisa_reason r) {
-  static const char *const names[] = {"", "kein Wert oder geheim",
-                                      "ohne Bewertung (zu wenige Einwohner)",
-                                      "keine Fläche", "ohne Nachbarn mit Wert"};
+  static const char *const names[] = {
+      "", "kein Wert oder geheim", "ohne Bewertung (zu wenige Einwohner)",
+      "keine Fläche/Kachel", "ohne Nachbarn mit Wert"};
   return (unsigned)r < 5 ? names[r] : "";
 }
 
@@ -172,10 +172,11 @@ void ampel_lisa_json(const ampel_lisa_answer *a, ampel_buf *b) {
   ampel_buf_puts(b, ", \"period\": ");
   ampel_json_str(b, ampel_dataset_period(a->ds, a->sel.period)->label);
   ampel_buf_printf(b,
-                   ", \"contiguity\": \"queen\", \"weights\": "
+                   ", \"contiguity\": \"%s\", \"weights\": "
                    "\"row-standardised\", \"permutations\": %zu, \"seed\": "
                    "%llu, \"alpha\": ",
-                   a->permutations, (unsigned long long)a->seed);
+                   a->tiles ? "queen-tiles" : "queen", a->permutations,
+                   (unsigned long long)a->seed);
   ampel_json_num(b, a->alpha);
   ampel_buf_printf(b, ", \"neighbour_pairs\": %zu,\n\"global\": [",
                    a->n_neighbour_pairs);
@@ -248,11 +249,14 @@ static void describe(const ampel_lisa_answer *a, const char *title,
   snprintf(t->title, sizeof t->title, "%s – %s, %s, %s",
            title ? title : "Räumliche Muster (LISA)", name, a->sel.level, per);
   snprintf(t->desc, sizeof t->desc,
-           "Lokales Moran's I je Gebiet: Nachbarn mit gemeinsamem Grenzpunkt, "
-           "%zu Vertauschungen, signifikant bei p bis %s. Globales Moran's "
+           "Lokales Moran's I je Gebiet: Nachbarn mit gemeinsamem Grenzpunkt"
+           "%s, %zu Vertauschungen, signifikant bei p bis %s. Globales Moran's "
            "I = %s (%s). Hot Spot: hoher Wert, Nachbarn hoch; Cold Spot: "
            "niedriger Wert, Nachbarn niedrig; Ausreißer: anders als die "
            "Nachbarn.%s",
+           a->tiles ? " auf der Kachelkarte (Näherung: die Ebene hat keine "
+                      "Flächen)"
+                    : "",
            a->permutations, al, mi, p,
            in->polarity == AMPEL_POL_HIGHER_IS_WORSE
                ? " Bei dieser Kennzahl ist hoch ungünstig."
@@ -280,7 +284,8 @@ static void fill_items(const ampel_lisa_answer *a, map_text *t,
     it[i].name = ar->name && *ar->name ? ar->name : ar->key;
     it[i].shape = r->shape;
     it[i].x = it[i].y = NAN;
-    it[i].tile_row = it[i].tile_col = AMPEL_NO_TILE;
+    it[i].tile_row = a->tiles ? ar->tile_row : AMPEL_NO_TILE;
+    it[i].tile_col = a->tiles ? ar->tile_col : AMPEL_NO_TILE;
     it[i].value = r->value;
     it[i].flag = r->flag;
     it[i].scaled = NAN;
@@ -331,7 +336,8 @@ ampel_status ampel_lisa_write_svg(const ampel_lisa_answer *a, const char *title,
   o.hatch_label = "ohne Wert oder Nachbarn";
   o.decimals = ampel_dataset_indicator(a->ds, a->glob[0].ind)->decimals;
   o.labels = 1;
-  ampel_status s = ampel_map_render(it, a->n_rows, NULL, 0, &o, b);
+  ampel_status s = a->tiles ? ampel_tilemap_render(it, a->n_rows, &o, b)
+                            : ampel_map_render(it, a->n_rows, NULL, 0, &o, b);
   ampel_free(t->notes);
   ampel_free(t);
   ampel_free(it);

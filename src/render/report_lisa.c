@@ -1,7 +1,8 @@
 /* report_lisa.c - the report's section "Räumliche Muster" (METHODS.md
  * §12, docs/berichte.md): a table of the global Moran's I of every
  * indicator and the cluster maps of the indicators with a significant
- * pattern, as `ampel lisa` draws them. Only when the level has shapes. */
+ * pattern, as `ampel lisa` draws them. Only when the level has shapes or
+ * tile positions. */
 #include <math.h>
 #include <stdio.h>
 
@@ -82,18 +83,22 @@ void rp_lisa_section(rp_ctx *c) {
   if (!c->a->lisa_ok)
     return;
   rp_section(c, "4 Räumliche Muster (LISA)");
-  char text[900], al[48];
+  char text[1400], al[48];
   ampel_format_de(l->alpha, -1, al, sizeof al);
   snprintf(text, sizeof text,
            "Liegen hohe (oder niedrige) Werte nebeneinander? Moran's I misst "
            "das über alle Gebiete der Ebene %s: über 0 liegen ähnliche Werte "
            "beieinander, unter 0 gegensätzliche; ohne Muster ist I etwa "
-           "−1/(n−1). Nachbarn sind Gebiete mit gemeinsamem Grenzpunkt. p "
+           "−1/(n−1). Nachbarn sind Gebiete mit gemeinsamem Grenzpunkt%s. p "
            "stammt aus %zu zufälligen Vertauschungen der Werte (Startwert "
            "%llu), deutlich heißt p bis %s. Gebiete ohne Wert, mit zu "
            "wenigen Einwohnern, ohne Fläche oder ohne Nachbarn mit Wert "
            "zählen nicht (n).",
-           l->sel.level, l->permutations, (unsigned long long)l->seed, al);
+           l->sel.level,
+           l->tiles ? " (hier Kacheln der Kachelkarte, eine Näherung: die "
+                      "Ebene hat keine Flächen)"
+                    : "",
+           l->permutations, (unsigned long long)l->seed, al);
   rp_para(c, RP_ML, RP_CW, text, 9, 0, RP_INK);
   c->y += 6;
   head_row(c);

@@ -367,6 +367,31 @@ static void test_queen_grid(void **state) {
     ampel_shape_release(&sq[i]);
 }
 
+/* Tiles: the 3 x 3 block without its centre (row 1, col 1), plus a tile
+ * on the same cell as (0, 0), one far away and one without a position. */
+static void test_tile_queen(void **state) {
+  (void)state;
+  const int32_t row[] = {0, 0, 0, 1, 1, 2, 2, 2, 0, 9, AMPEL_NO_TILE};
+  const int32_t col[] = {0, 1, 2, 0, 2, 0, 1, 2, 0, 9, 0};
+  ampel_lisa_graph g;
+  assert_int_equal(ampel_tile_queen(row, col, 11, &g), AMPEL_OK);
+  assert_int_equal(g.n, 11);
+  size_t deg[11];
+  for (size_t i = 0; i < 11; i++)
+    deg[i] = g.off[i + 1] - g.off[i];
+  /* (0,0): (0,1), (1,0) and its twin; (0,1): 4 of the ring + the twin */
+  assert_int_equal(deg[0], 3);
+  assert_int_equal(deg[1], 5);
+  assert_int_equal(deg[8], 3);
+  assert_int_equal(deg[9], 0);
+  assert_int_equal(deg[10], 0);
+  assert_int_equal(deg[6], 4); /* (2,1): (2,0), (2,2), (1,0), (1,2) */
+  assert_int_equal(g.nb[g.off[0]], 1);
+  assert_int_equal(g.nb[g.off[0] + 1], 3);
+  assert_int_equal(g.nb[g.off[0] + 2], 8);
+  ampel_lisa_graph_release(&g);
+}
+
 /* Every allocation failure is reported and leaves nothing behind. */
 static void test_nomem(void **state) {
   (void)state;
@@ -414,6 +439,7 @@ int main(void) {
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_subset),
       cmocka_unit_test(test_queen_grid),
+      cmocka_unit_test(test_tile_queen),
       cmocka_unit_test(test_nomem),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

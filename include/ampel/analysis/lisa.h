@@ -7,12 +7,16 @@
  *
  * Decisions made here (docs/wechselwirkungen.md):
  *  - neighbours: queen contiguity computed from the stored shapes of the
- *    level's areas (ampel_geo_queen), row-standardised;
+ *    level's areas (ampel_geo_queen), row-standardised; when no area of
+ *    the level has a shape, from the squares of the tile map
+ *    (ampel_tile_queen; an approximation, said in every output), as `ampel
+ *    map` falls back to the tile map;
  *  - which areas count: those with a value in the universe (METHODS.md §0:
  *    not missing, not secret, not below the minimum population) and a
  *    shape; neighbours are taken among them. An area of that set without
  *    any neighbour in it is an island: listed, and left out (it has no
- *    lag), so mean, z and n are over the areas that remain;
+ *    lag), so mean, z and n are over the areas that remain; an area
+ *    without a shape (tile) is out too;
  *  - every area of the level is a row of the answer with its reason when
  *    it is not part of the computation (no value or secret, too few
  *    inhabitants, no shape, island);
@@ -41,14 +45,14 @@ typedef enum ampel_lisa_reason {
   AMPEL_LISA_IN = 0,       /* computed */
   AMPEL_LISA_NO_VALUE = 1, /* no value, or secret */
   AMPEL_LISA_SMALL = 2,    /* shown but not rated (too few inhabitants) */
-  AMPEL_LISA_NO_SHAPE = 3, /* no stored shape */
+  AMPEL_LISA_NO_SHAPE = 3, /* no stored shape (tiles: no tile position) */
   AMPEL_LISA_ISLAND = 4    /* no neighbour among the areas with a value */
 } ampel_lisa_reason;
 
 /* "", "no_value", "not_rated", "no_shape", "island" (CSV/JSON). */
 const char *ampel_lisa_reason_name(ampel_lisa_reason r);
 /* German: "", "kein Wert oder geheim", "ohne Bewertung (zu wenige
- * Einwohner)", "keine Fläche", "ohne Nachbarn mit Wert". */
+ * Einwohner)", "keine Fläche/Kachel", "ohne Nachbarn mit Wert". */
 const char *ampel_lisa_reason_de(ampel_lisa_reason r);
 
 /* The cluster of the map: the quadrant of a significant area, else NS. */
@@ -91,12 +95,15 @@ typedef struct ampel_lisa_answer {
   ampel_lisa_row *rows; /* sel.n_areas, one per area of the level */
   size_t n_rows;
   size_t clusters[5];       /* computed areas per cluster (AMPEL_LISA_NS..HL) */
-  size_t n_neighbour_pairs; /* queen pairs among the level's shapes */
+  int tiles;                /* 1: no shapes in the level, neighbours from
+                               the tile map (an approximation) */
+  size_t n_neighbour_pairs; /* queen pairs among the level's areas */
   const char *footer;       /* data stamp + disclosure note (borrowed) */
 } ampel_lisa_answer;
 
 /* Answers the question. Errors: AMPEL_E_USAGE for an unknown level,
- * period or indicator; AMPEL_E_DATA when the level has no shapes, or
+ * period or indicator; AMPEL_E_DATA when the level has neither shapes
+ * nor tile positions, or
  * (local) when the indicator cannot be computed (fewer than 3 areas with
  * a value and a neighbour, all values equal), with a German message;
  * AMPEL_E_NOMEM. On error *out is released. The answer borrows from the
@@ -124,7 +131,8 @@ void ampel_lisa_json(const ampel_lisa_answer *a, ampel_buf *out);
 
 /* The cluster map: hot spots (HH), cold spots (LL), outliers (HL, LH),
  * not significant, and hatched the areas outside the computation; legend,
- * scale bar, footer. title may be NULL (a default). AMPEL_E_USAGE when
+ * scale bar, footer; a tile map when a->tiles. title may be NULL (a
+ * default). AMPEL_E_USAGE when
  * global_only or nothing has a shape; AMPEL_E_NOMEM. */
 AMPEL_WUR ampel_status ampel_lisa_write_svg(const ampel_lisa_answer *a,
                                             const char *title,
