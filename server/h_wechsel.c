@@ -286,20 +286,10 @@ static void lisa_section(srv_req *q, ampel_buf *b, const corr_page *c,
                     "Gebiete, deren Muster kaum zufällig ist (p bis 0,05).</p>"
                     "\n");
   ampel_query lq;
-  ampel_query_init(&lq, srv_lisa_ids, srv_n_lisa_ids);
-  const char *mp = ampel_query_text(qu, AMPEL_OPT_MIN_POPULATION);
-  ampel_status st = ampel_query_set(&lq, ampel_opt_get(AMPEL_OPT_LEVEL),
-                                    c->sel.level, NULL, 0);
-  if (st == AMPEL_OK)
-    st = ampel_query_set(&lq, ampel_opt_get(AMPEL_OPT_PERIOD),
-                         srv_period_label(q->ds, c->sel.period), NULL, 0);
-  if (st == AMPEL_OK)
-    st = ampel_query_set(&lq, ampel_opt_get(AMPEL_OPT_INDICATOR),
-                         ampel_dataset_indicator(q->ds, (size_t)ind)->key, NULL,
-                         0);
-  if (st == AMPEL_OK && mp)
-    st = ampel_query_set(&lq, ampel_opt_get(AMPEL_OPT_MIN_POPULATION), mp, NULL,
-                         0);
+  ampel_status st =
+      ampel_lisa_query(c->sel.level, srv_period_label(q->ds, c->sel.period),
+                       ampel_dataset_indicator(q->ds, (size_t)ind)->key,
+                       ampel_query_text(qu, AMPEL_OPT_MIN_POPULATION), &lq);
   ampel_lisa_answer a;
   ampel_diags d;
   ampel_diags_init(&d, 0);

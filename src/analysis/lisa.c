@@ -1,7 +1,7 @@
 /* lisa.c - the question "Räumliche Muster" (include/ampel/analysis/lisa.h):
- * queen neighbours from the level's shapes, the areas that count (value in
- * the universe and a shape, islands left out), and Moran's I global and
- * local per indicator (src/compute/lisa.c). */
+ * queen neighbours from the level's shapes (else its tile map), the areas
+ * that count (value in the universe and a place, islands left out), and
+ * Moran's I global and local per indicator (src/compute/lisa.c). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,12 +142,13 @@ static void choose(lisa_work *w, const ampel_lisa_answer *a, size_t ind,
   }
 }
 
+/* Fewer than 3 areas, or (with 3 or more) all values equal. */
 static void not_computable(ampel_lisa_global *g, const ampel_dataset *ds,
-                           const char *level, ampel_status s) {
+                           const char *level) {
   const ampel_indicator *in = ampel_dataset_indicator(ds, g->ind);
   g->ok = 0;
   g->moran_i = g->expected_i = g->z = g->p = g->z_norm = g->p_norm = NAN;
-  if (s == AMPEL_E_DATA && g->n >= 3)
+  if (g->n >= 3)
     snprintf(g->why, sizeof g->why,
              "%s: alle %zu Werte auf der Ebene %s sind gleich, es gibt "
              "kein räumliches Muster",
@@ -178,7 +179,7 @@ static ampel_status one(lisa_work *w, ampel_lisa_answer *a, size_t j,
   s = ampel_lisa_compute(w->y, &sub, &o, &r);
   ampel_lisa_graph_release(&sub);
   if (s == AMPEL_E_DATA) {
-    not_computable(g, a->ds, a->sel.level, s);
+    not_computable(g, a->ds, a->sel.level);
     return AMPEL_OK;
   }
   if (s != AMPEL_OK)
@@ -280,6 +281,27 @@ static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
   ampel_free(w.y);
   ampel_lisa_graph_release(&w.graph);
   ampel_dataset_free(own);
+  return s;
+}
+
+ampel_status ampel_lisa_query(const char *level, const char *period,
+                              const char *indicator, const char *min_population,
+                              ampel_query *out) {
+  static const ampel_opt_id ids[] = {AMPEL_OPT_PERMUTATIONS, AMPEL_OPT_SEED,
+                                     AMPEL_OPT_ALPHA};
+  ampel_query_init(out, ids, sizeof ids / sizeof ids[0]);
+  ampel_status s =
+      ampel_query_set(out, ampel_opt_get(AMPEL_OPT_LEVEL), level, NULL, 0);
+  if (s == AMPEL_OK)
+    s = ampel_query_set(out, ampel_opt_get(AMPEL_OPT_PERIOD), period, NULL, 0);
+  if (s == AMPEL_OK)
+    s = indicator ? ampel_query_set(out, ampel_opt_get(AMPEL_OPT_INDICATOR),
+                                    indicator, NULL, 0)
+                  : ampel_query_set(out, ampel_opt_get(AMPEL_OPT_GLOBAL), "1",
+                                    NULL, 0);
+  if (s == AMPEL_OK && min_population)
+    s = ampel_query_set(out, ampel_opt_get(AMPEL_OPT_MIN_POPULATION),
+                        min_population, NULL, 0);
   return s;
 }
 

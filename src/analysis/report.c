@@ -69,27 +69,14 @@ static void heatmap(const ampel_context *ctx, const ampel_query *q,
   ampel_diags_release(&hd);
 }
 
-/* The lisa query of the report: its level and period, the defaults of
- * `ampel lisa`, global for every indicator or local for one. The texts
- * are borrowed from the dataset. */
+/* The lisa query of the report: its level and period, one indicator or
+ * (NULL) every one. */
 static int lisa_query(const ampel_report_answer *a, const char *ind,
                       ampel_query *lq) {
-  static const ampel_opt_id ids[] = {AMPEL_OPT_PERMUTATIONS, AMPEL_OPT_SEED,
-                                     AMPEL_OPT_ALPHA};
   const ampel_selection *sel = &a->lights.sel;
-  ampel_query_init(lq, ids, sizeof ids / sizeof ids[0]);
-  ampel_status s =
-      ampel_query_set(lq, ampel_opt_get(AMPEL_OPT_LEVEL), sel->level, NULL, 0);
-  if (s == AMPEL_OK)
-    s = ampel_query_set(lq, ampel_opt_get(AMPEL_OPT_PERIOD),
-                        ampel_dataset_period(a->ds, sel->period)->label, NULL,
-                        0);
-  if (s == AMPEL_OK)
-    s = ind ? ampel_query_set(lq, ampel_opt_get(AMPEL_OPT_INDICATOR), ind, NULL,
-                              0)
-            : ampel_query_set(lq, ampel_opt_get(AMPEL_OPT_GLOBAL), "1", NULL,
-                              0);
-  return s == AMPEL_OK;
+  return ampel_lisa_query(sel->level,
+                          ampel_dataset_period(a->ds, sel->period)->label, ind,
+                          NULL, lq) == AMPEL_OK;
 }
 
 /* Spatial patterns: not an error when they cannot be computed (no shapes):

@@ -107,12 +107,23 @@ typedef struct ampel_lisa_answer {
  * (local) when the indicator cannot be computed (fewer than 3 areas with
  * a value and a neighbour, all values equal), with a German message;
  * AMPEL_E_NOMEM. On error *out is released. The answer borrows from the
- * context (geometry loaded: AMPEL_CTX_GEOMETRY). */
+ * context; without its geometry (AMPEL_CTX_GEOMETRY) only the tile map
+ * can serve. */
 AMPEL_WUR ampel_status ampel_analyse_lisa(const ampel_context *ctx,
                                           const ampel_query *q,
                                           ampel_lisa_answer *out,
                                           ampel_diags *diags);
 void ampel_lisa_answer_release(ampel_lisa_answer *a);
+
+/* The query other questions' front-ends ask with (the dashboard page, the
+ * report): level and period labels, one indicator key (NULL: global for
+ * every indicator), min_population as text (NULL: the context's), and the
+ * defaults of `ampel lisa` for permutations, seed and alpha. The texts are
+ * borrowed. AMPEL_E_USAGE for a bad min_population. */
+AMPEL_WUR ampel_status ampel_lisa_query(const char *level, const char *period,
+                                        const char *indicator,
+                                        const char *min_population,
+                                        ampel_query *out);
 
 /* ---- output (src/render/lisa_out.c) --------------------------------------
  */
