@@ -182,6 +182,7 @@ int cli_need_sensitivity(const cli_call *call, const ampel_index_answer *a);
 int cmd_map(const cli_call *call);
 int cmd_chart(const cli_call *call);
 int cmd_correlate(const cli_call *call);
+int cmd_lisa(const cli_call *call); /* cmd_lisa.c */
 
 /* ---- reports, pictures, settings (cmd_report.c, cmd_template.c,
  * cmd_config.c, picture.c) ------------------------------------------------ */

@@ -61,6 +61,6 @@ static int show(const cli_call *call, const void *answer) {
 
 int cmd_report(const cli_call *call) {
   static const cli_question qd = {&ampel_question_report, ".pdf oder .html",
-                                  output_ok, 0, show};
+                                  output_ok, AMPEL_CTX_GEOMETRY, show};
   return cli_ask(call, &qd, NULL);
 }

@@ -97,6 +97,13 @@ static const ampel_opt_id correlate_ids[] = {
     AMPEL_OPT_CORR_METHOD, AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_FORMAT,
     AMPEL_OPT_OUTPUT,      AMPEL_OPT_DPI};
 
+static const ampel_opt_id lisa_ids[] = {
+    AMPEL_OPT_LEVEL,       AMPEL_OPT_INDICATOR,      AMPEL_OPT_PERIOD,
+    AMPEL_OPT_GLOBAL,      AMPEL_OPT_PERMUTATIONS,   AMPEL_OPT_SEED,
+    AMPEL_OPT_ALPHA,       AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_TITLE,
+    AMPEL_OPT_ATTRIBUTION, AMPEL_OPT_FORMAT,         AMPEL_OPT_OUTPUT,
+    AMPEL_OPT_DPI};
+
 static const cli_command commands[] = {
     {"import", cmd_import, import_ids, N(import_ids), 1, CLI_MAX_POS,
      "keine Datei angegeben",
@@ -315,6 +322,23 @@ static const cli_command commands[] = {
      "nutzt mittlere Ränge bei Bindungen.\n",
      "Korrelation ist keine Kausalität; bei wenigen Gebieten immer n und p\n"
      "beachten.\n"},
+    {"lisa", cmd_lisa, lisa_ids, N(lisa_ids), 0, 0, NULL,
+     "Aufruf: ampel lisa [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
+     "       ampel lisa --global [OPTIONEN] -o DATEI.csv|.json\n"
+     "\n"
+     "Räumliche Muster einer Kennzahl (LISA, wie PySAL esda): Nachbarn sind\n"
+     "Gebiete mit mindestens einem gemeinsamen Grenzpunkt (Queen), aus den\n"
+     "Flächen berechnet, zeilenstandardisiert. Globales Moran's I: hängen\n"
+     "Werte benachbarter Gebiete zusammen? Lokales Moran's I je Gebiet:\n"
+     "Hot Spot (hoch, Nachbarn hoch: HH), Cold Spot (LL), Ausreißer (HL, LH),\n"
+     "p-Werte aus bedingten Zufallsvertauschungen (--permutations, --seed:\n"
+     "mit demselben Startwert dieselben p-Werte). .csv: area,value,z,lag,\n"
+     "local_i,quadrant,p,significant je Gebiet der Ebene; .svg/.png/.pdf:\n"
+     "Clusterkarte; .json: dieselbe Antwort wie /api/v1/lisa. --global\n"
+     "schreibt indicator,moran_i,expected_i,z,p,permutations. Gebiete ohne\n"
+     "Wert, unter der Mindestzahl an Einwohnern, ohne Fläche oder ohne\n"
+     "Nachbarn mit Wert (Inseln) werden nicht berechnet und genannt.\n",
+     "Verfahren: docs/wechselwirkungen.md\n"},
 };
 
 const cli_command *cli_find_command(const char *name) {

@@ -8,6 +8,7 @@
 #include "ampel/analysis/correlate.h"
 #include "ampel/analysis/heatmap.h"
 #include "ampel/analysis/lights.h"
+#include "ampel/analysis/lisa.h"
 #include "ampel/analysis/need.h"
 #include "ampel/analysis/questions.h"
 #include "ampel/json.h"
@@ -104,6 +105,13 @@ const ampel_opt_id srv_correlations_ids[] = {
 const size_t srv_n_correlations_ids =
     sizeof srv_correlations_ids / sizeof srv_correlations_ids[0];
 
+/* The options of /api/v1/lisa (docs/api.md, generated). */
+const ampel_opt_id srv_lisa_ids[] = {
+    AMPEL_OPT_LEVEL,  AMPEL_OPT_INDICATOR,     AMPEL_OPT_PERIOD,
+    AMPEL_OPT_GLOBAL, AMPEL_OPT_PERMUTATIONS,  AMPEL_OPT_SEED,
+    AMPEL_OPT_ALPHA,  AMPEL_OPT_MIN_POPULATION};
+const size_t srv_n_lisa_ids = sizeof srv_lisa_ids / sizeof srv_lisa_ids[0];
+
 static void lights_json(const void *a, ampel_buf *b) {
   ampel_lights_json(a, b);
 }
@@ -118,6 +126,9 @@ static void correlation_json(const void *a, ampel_buf *b) {
 }
 static void allocation_json(const void *a, ampel_buf *b) {
   ampel_allocation_json(a, b);
+}
+static void lisa_json(const void *a, ampel_buf *b) {
+  ampel_lisa_json(a, b);
 }
 
 /* A route that answers one question of the analysis layer as JSON. */
@@ -140,6 +151,7 @@ static const api_route routes[] = {
      &ampel_question_allocation, allocation_json},
     {"correlations", srv_correlations_ids, &srv_n_correlations_ids,
      &ampel_question_correlation, correlation_json},
+    {"lisa", srv_lisa_ids, &srv_n_lisa_ids, &ampel_question_lisa, lisa_json},
 };
 
 static int show_json(srv_req *q, srv_resp *r, const ampel_query *qu,

@@ -14,6 +14,7 @@ const srv_route_doc srv_route_docs[] = {
     {"/api/v1/index", srv_index_ids, &srv_n_index_ids},
     {"/api/v1/allocation", srv_allocation_ids, &srv_n_allocation_ids},
     {"/api/v1/correlations", srv_correlations_ids, &srv_n_correlations_ids},
+    {"/api/v1/lisa", srv_lisa_ids, &srv_n_lisa_ids},
 };
 const size_t srv_n_route_docs =
     sizeof srv_route_docs / sizeof srv_route_docs[0];

@@ -366,6 +366,8 @@ extern const srv_route_doc srv_route_docs[];
 extern const size_t srv_n_route_docs;
 extern const ampel_opt_id srv_correlations_ids[]; /* /api/v1/correlations */
 extern const size_t srv_n_correlations_ids;
+extern const ampel_opt_id srv_lisa_ids[]; /* /api/v1/lisa */
+extern const size_t srv_n_lisa_ids;
 extern const ampel_opt_id srv_heatmap_ids[];
 extern const size_t srv_n_heatmap_ids;
 /* Options of the overview `/` (h_overview.c). */

@@ -27,8 +27,15 @@ extern "C" {
 typedef enum ampel_map_by {
   AMPEL_MAP_BY_STATUS = 0,  /* Ampel status light (METHODS.md §3) */
   AMPEL_MAP_BY_SCALED = 1,  /* 0-1 scaled value (METHODS.md §2.2) */
-  AMPEL_MAP_BY_CLASSES = 2  /* class breaks (classify.h) */
+  AMPEL_MAP_BY_CLASSES = 2, /* class breaks (classify.h) */
+  AMPEL_MAP_BY_CATEGORY = 3 /* given per item (the LISA cluster map) */
 } ampel_map_by;
+
+/* A category of a categorical map: fill colour and legend text. */
+typedef struct ampel_map_category {
+  ampel_rgb color;
+  const char *label;
+} ampel_map_category;
 
 /* "status", "scaled", "classes"; parse returns -1 for anything else. */
 const char *ampel_map_by_name(ampel_map_by by);
@@ -47,6 +54,8 @@ typedef struct ampel_map_item {
   double scaled; /* 0 (critical) .. 1 (favourable), NaN */
   int unrated;   /* 1: shown but not rated (below the minimum population):
                     hatched, "ohne Bewertung" in its title */
+  int category;     /* CATEGORY: index into o->categories; -1: hatched */
+  const char *note; /* CATEGORY: appended to the title, or NULL */
 } ampel_map_item;
 
 typedef struct ampel_map_opts {
@@ -69,6 +78,11 @@ typedef struct ampel_map_opts {
   /* CLASSES: k legend labels instead of "a bis unter b" (e.g. "Stufe 3");
    * NULL for the ranges. Borrowed. */
   const char *const *class_labels;
+  /* CATEGORY: the categories (legend in this order) and the legend text
+   * of the hatched items. Borrowed. */
+  const ampel_map_category *categories;
+  size_t n_categories;
+  const char *hatch_label;
 } ampel_map_opts;
 
 /* Choropleth of the areas with a shape (areas without one are listed in

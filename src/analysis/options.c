@@ -216,6 +216,16 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      "Quelle des Umzugs: SQLite-Datei oder postgresql://-URL"},
     {AMPEL_OPT_TO, "to", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL, NULL,
      "Ziel des Umzugs: neue, leere SQLite-Datei oder postgresql://-URL"},
+    INT(AMPEL_OPT_PERMUTATIONS, "permutations", "N", 0, 9999, 0, "999", NULL,
+        "Zahl der zufälligen Vertauschungen für die p-Werte (0: keine "
+        "p-Werte)"),
+    NUM(AMPEL_OPT_ALPHA, "alpha", "A", 0, 1, LO_OPEN | HI_OPEN, "0.05", NULL,
+        "Signifikanzniveau: ein Gebiet mit p bis A gilt als signifikant"),
+    FLAG(AMPEL_OPT_GLOBAL, "global", 0,
+         "nur das globale Moran's I, eine Zeile je Kennzahl (ohne "
+         "--indicator: alle Kennzahlen der Ebene)"),
+    TEXT(AMPEL_OPT_LISA_INDICATOR, "lisa", "K", "die Kennzahl der x-Achse",
+         "Kennzahl der Clusterkarte (LISA)"),
 };
 
 /* The table is indexed by id: a row out of order is a programming error

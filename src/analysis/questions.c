@@ -4,6 +4,7 @@
 #include "ampel/analysis/correlate.h"
 #include "ampel/analysis/heatmap.h"
 #include "ampel/analysis/lights.h"
+#include "ampel/analysis/lisa.h"
 #include "ampel/analysis/map.h"
 #include "ampel/analysis/need.h"
 #include "ampel/analysis/overview.h"
@@ -36,6 +37,8 @@ QUESTION(overview, ampel_overview_answer, ampel_analyse_overview,
          ampel_overview_answer_release, "Auswahl nicht möglich.");
 QUESTION(report, ampel_report_answer, ampel_analyse_report,
          ampel_report_answer_release, "Bericht nicht möglich.");
+QUESTION(lisa, ampel_lisa_answer, ampel_analyse_lisa,
+         ampel_lisa_answer_release, "Räumliche Muster nicht berechenbar.");
 
 /* Allocation takes the --index file as its extra input. */
 static ampel_status allocation_analyse(const ampel_context *ctx,

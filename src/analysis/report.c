@@ -12,6 +12,10 @@ void ampel_report_answer_release(ampel_report_answer *a) {
     return;
   ampel_lights_answer_release(&a->lights);
   ampel_heatmap_answer_release(&a->heatmap);
+  ampel_lisa_answer_release(&a->lisa);
+  for (size_t i = 0; i < a->n_lisa_maps; i++)
+    ampel_lisa_answer_release(&a->lisa_maps[i]);
+  ampel_free(a->lisa_maps);
   ampel_free(a->profile);
   ampel_free(a->is_count);
   ampel_free(a->rank);
@@ -63,6 +67,51 @@ static void heatmap(const ampel_context *ctx, const ampel_query *q,
            : hd.n        ? hd.items[0].message
                          : "Die Heatmap kann nicht berechnet werden.");
   ampel_diags_release(&hd);
+}
+
+/* The lisa query of the report: its level and period, one indicator or
+ * (NULL) every one. */
+static int lisa_query(const ampel_report_answer *a, const char *ind,
+                      ampel_query *lq) {
+  const ampel_selection *sel = &a->lights.sel;
+  return ampel_lisa_query(sel->level,
+                          ampel_dataset_period(a->ds, sel->period)->label, ind,
+                          NULL, lq) == AMPEL_OK;
+}
+
+/* Spatial patterns: not an error when they cannot be computed (no shapes):
+ * the report then has no such section. */
+static ampel_status lisa(const ampel_context *ctx, ampel_report_answer *a) {
+  ampel_query lq;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_status s = AMPEL_OK;
+  if (ampel_context_geometry(ctx) && lisa_query(a, NULL, &lq)) {
+    s = ampel_analyse_lisa(ctx, &lq, &a->lisa, &d);
+    a->lisa_ok = s == AMPEL_OK;
+    s = s == AMPEL_E_NOMEM ? s : AMPEL_OK;
+  }
+  ampel_diags_release(&d);
+  if (!a->lisa_ok || s != AMPEL_OK)
+    return s;
+  a->lisa_maps = ampel_calloc(AMPEL_REPORT_LISA_MAPS, sizeof *a->lisa_maps);
+  if (!a->lisa_maps)
+    return AMPEL_E_NOMEM;
+  for (size_t j = 0; j < a->lisa.sel.n_inds; j++) {
+    const ampel_lisa_global *g = &a->lisa.glob[j];
+    const char *key = ampel_dataset_indicator(a->ds, g->ind)->key;
+    if (a->n_lisa_maps == AMPEL_REPORT_LISA_MAPS || !g->ok ||
+        !(g->p <= a->lisa.alpha) || !(g->moran_i > g->expected_i) ||
+        !lisa_query(a, key, &lq))
+      continue;
+    ampel_diags_init(&d, 0);
+    s = ampel_analyse_lisa(ctx, &lq, &a->lisa_maps[a->n_lisa_maps], &d);
+    ampel_diags_release(&d);
+    if (s == AMPEL_E_NOMEM)
+      return s;
+    a->n_lisa_maps += s == AMPEL_OK;
+  }
+  return AMPEL_OK;
 }
 
 static ampel_status facts(const ampel_context *ctx, ampel_report_answer *a) {
@@ -118,6 +167,8 @@ ampel_status ampel_analyse_report(const ampel_context *ctx,
   }
   if (s == AMPEL_OK)
     heatmap(ctx, q, out);
+  if (s == AMPEL_OK)
+    s = lisa(ctx, out);
   if (s != AMPEL_OK)
     ampel_report_answer_release(out);
   return s;

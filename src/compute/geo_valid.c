@@ -7,6 +7,7 @@
 
 #include "ampel/alloc.h"
 #include "ampel/geo.h"
+#include "geos_shape.h"
 
 static GEOSGeometry *ring_to_geos(GEOSContextHandle_t h, const ampel_shape *s,
                                   size_t r) {
@@ -60,6 +61,11 @@ static GEOSGeometry *shape_to_geos(GEOSContextHandle_t h,
                                                 (unsigned)n);
   ampel_free(polys);
   return m;
+}
+
+GEOSGeometry *ampel_geos_from_shape(GEOSContextHandle_t h,
+                                    const ampel_shape *s) {
+  return shape_to_geos(h, s);
 }
 
 static ampel_status add_ring_from(GEOSContextHandle_t h,

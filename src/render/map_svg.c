@@ -51,6 +51,14 @@ static ampel_rgb class_color(const ampel_map_opts *o, int i) {
 static int item_fill(const ampel_map_opts *o, const ampel_map_item *it,
                      char fill[16]) {
   ampel_rgb c;
+  if (o->by == AMPEL_MAP_BY_CATEGORY) {
+    if (it->category < 0 || (size_t)it->category >= o->n_categories) {
+      snprintf(fill, 16, "%s", "h");
+      return 1;
+    }
+    ampel_rgb_hex(o->categories[it->category].color, fill);
+    return 0;
+  }
   if (!isfinite(it->value) || it->unrated) {
     snprintf(fill, 16, "%s", "h");
     return isfinite(it->value) ? 2 : 1;
@@ -81,6 +89,13 @@ static void item_title(const ampel_map_opts *o, const ampel_map_item *it,
                        char *out, size_t size) {
   char v[64];
   const char *name = it->name ? it->name : it->key;
+  if (o->by == AMPEL_MAP_BY_CATEGORY) {
+    fmt_value(o, it->value, v, sizeof v);
+    snprintf(out, size, "%s: %s%s%s%s", name,
+             isfinite(it->value) ? v : "kein Wert", it->note ? " (" : "",
+             it->note ? it->note : "", it->note ? ")" : "");
+    return;
+  }
   if (!isfinite(it->value)) {
     const char *sym = ampel_flag_symbol(it->flag);
     snprintf(out, size, "%s: kein Wert%s%s%s", name, *sym ? " (" : "", sym,
@@ -155,12 +170,25 @@ static double legend_status(const ampel_map_opts *o, ampel_buf *b, double x,
   return y;
 }
 
+static double legend_categories(const ampel_map_opts *o, ampel_buf *b, double x,
+                                double y) {
+  for (size_t i = 0; i < o->n_categories; i++) {
+    char hex[8];
+    ampel_rgb_hex(o->categories[i].color, hex);
+    swatch(b, x, y, hex, o->categories[i].label);
+    y += 20;
+  }
+  return y;
+}
+
 static double legend(const ampel_map_opts *o, ampel_buf *b, double x,
                      double y, int any_hatched) {
   ampel_svg_text_opts t = {12, NULL, 1, AMPEL_SVG_START, 0, NULL};
   y += ampel_svg_text_wrapped(b, x, y, o->legend_title ? o->legend_title : "",
                               30, 15, &t) * 15.0 + 4;
-  if (o->by == AMPEL_MAP_BY_CLASSES)
+  if (o->by == AMPEL_MAP_BY_CATEGORY)
+    y = legend_categories(o, b, x, y);
+  else if (o->by == AMPEL_MAP_BY_CLASSES)
     y = legend_classes(o, b, x, y);
   else if (o->by == AMPEL_MAP_BY_SCALED)
     y = legend_scaled(o, b, x, y);
@@ -168,8 +196,9 @@ static double legend(const ampel_map_opts *o, ampel_buf *b, double x,
     y = legend_status(o, b, x, y);
   if (any_hatched) {
     swatch(b, x, y, HATCH,
-           any_hatched & 2 ? "kein Wert, geheim (.) oder ohne Bewertung"
-                           : "kein Wert oder geheim (.)");
+           o->by == AMPEL_MAP_BY_CATEGORY && o->hatch_label ? o->hatch_label
+           : any_hatched & 2 ? "kein Wert, geheim (.) oder ohne Bewertung"
+                             : "kein Wert oder geheim (.)");
     y += 20;
   }
   return y;

@@ -98,6 +98,8 @@ void rp_title_page(rp_ctx *c);
 void rp_heatmap_section(rp_ctx *c);
 void rp_lights_section(rp_ctx *c);
 void rp_profiles_section(rp_ctx *c);
+/* "4 Räumliche Muster (LISA)" when the answer has them (report_lisa.c). */
+void rp_lisa_section(rp_ctx *c);
 void rp_appendix(rp_ctx *c);
 
 #endif

@@ -34,6 +34,7 @@ extern const ampel_question ampel_question_correlation;
 extern const ampel_question ampel_question_map;
 extern const ampel_question ampel_question_report;
 extern const ampel_question ampel_question_overview;
+extern const ampel_question ampel_question_lisa;
 
 #ifdef __cplusplus
 }

@@ -6,13 +6,16 @@
  * disclosure control. The renderer (src/render/report*.c) only draws it.
  *
  * Options read from the query: level, period, areas (profiles only for
- * these keys of the level). The universe is the context's.
+ * these keys of the level). The universe is the context's; the spatial
+ * patterns use the defaults of `ampel lisa` (999 permutations, seed 1,
+ * alpha 0.05).
  */
 #ifndef AMPEL_ANALYSIS_REPORT_H
 #define AMPEL_ANALYSIS_REPORT_H
 
 #include "ampel/analysis/heatmap.h"
 #include "ampel/analysis/lights.h"
+#include "ampel/analysis/lisa.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,7 +41,18 @@ typedef struct ampel_report_answer {
   const char *stamp;                 /* "Datenstand …" or "" (borrowed) */
   const char *note;                  /* the disclosure note (borrowed) */
   const char *root_name;             /* name of the whole city, or NULL */
+  /* Spatial patterns (METHODS.md §12), only when the level has shapes
+   * (the context loaded with AMPEL_CTX_GEOMETRY): the global Moran's I of
+   * every indicator as `ampel lisa --global` answers it, and the cluster
+   * maps (`ampel lisa`) of the first AMPEL_REPORT_LISA_MAPS indicators
+   * whose pattern is significant (p <= alpha, I above its expectation). */
+  int lisa_ok;
+  ampel_lisa_answer lisa;
+  ampel_lisa_answer *lisa_maps;
+  size_t n_lisa_maps;
 } ampel_report_answer;
+
+#define AMPEL_REPORT_LISA_MAPS 4
 
 /* Answers the question. Errors: those of ampel_analyse_lights;
  * AMPEL_E_USAGE "areas: unbekanntes Gebiet 'X'" or an area of another
