@@ -712,20 +712,26 @@ size_t ampel_derived_suppress(ampel_dataset *ds, const ampel_derived *d) {
     size_t pos;
     if (ampel_formula_parse(I->formula, &f, msg, sizeof msg, &pos) != AMPEL_OK)
       continue;
+    /* the inputs' ids once, not per cell */
+    size_t k_in = ampel_formula_n_inputs(f);
+    long *ids = ampel_reallocarray(NULL, k_in ? k_in : 1, sizeof *ids);
+    for (size_t k = 0; ids && k < k_in; k++)
+      ids[k] = ampel_dataset_find_indicator(ds, ampel_formula_input(f, k));
+    /* without memory for the ids: suppress every computed cell (safe) */
     for (size_t p = 0; p < d->n_periods; p++)
       for (size_t a = 0; a < d->n_areas; a++) {
         if (d->origin[cell_at(d, a, i, p)] != AMPEL_ORIGIN_FORMULA)
           continue;
-        int secret = 0;
-        for (size_t k = 0; k < ampel_formula_n_inputs(f) && !secret; k++) {
-          long j = ampel_dataset_find_indicator(ds, ampel_formula_input(f, k));
-          secret = j >= 0 && ampel_dataset_get(ds, a, (size_t)j, p).flag ==
+        int secret = !ids;
+        for (size_t k = 0; ids && k < k_in && !secret; k++)
+          secret =
+              ids[k] >= 0 && ampel_dataset_get(ds, a, (size_t)ids[k], p).flag ==
                                  AMPEL_FLAG_SECRET;
-        }
         if (secret && ampel_dataset_set(ds, a, i, p, NAN, NAN, NAN,
                                         AMPEL_FLAG_SECRET) == AMPEL_OK)
           n++;
       }
+    ampel_free(ids);
     ampel_formula_free(f);
   }
   return n;

@@ -654,16 +654,24 @@ static ampel_status area_row(ctx *c, table *t, const ampel_row *row) {
   return st;
 }
 
-static ampel_status import_areas(ctx *c, table *t) {
+typedef ampel_status (*row_fn)(ctx *c, table *t, const ampel_row *row);
+
+/* Reads the table's rows, counts them and hands every row of the right
+ * width to fn; stops at the first status other than AMPEL_OK. */
+static ampel_status each_row(ctx *c, table *t, row_fn fn) {
   ampel_row row;
   int r;
   ampel_status st = AMPEL_OK;
   while (st == AMPEL_OK && (r = next_row(c, t, &row)) > 0) {
     t->rows++;
     if (check_width(c, t, &row) == 0)
-      st = area_row(c, t, &row);
+      st = fn(c, t, &row);
   }
   return st;
+}
+
+static ampel_status import_areas(ctx *c, table *t) {
+  return each_row(c, t, area_row);
 }
 
 static void pending_error(ctx *c, const pending_parent *p, const char *fmt, ...)
@@ -778,15 +786,7 @@ static ampel_status conversion_row(ctx *c, table *t, const ampel_row *row) {
 }
 
 static ampel_status import_conversions(ctx *c, table *t) {
-  ampel_row row;
-  int r;
-  ampel_status st = AMPEL_OK;
-  while (st == AMPEL_OK && (r = next_row(c, t, &row)) > 0) {
-    t->rows++;
-    if (check_width(c, t, &row) == 0)
-      st = conversion_row(c, t, &row);
-  }
-  return st;
+  return each_row(c, t, conversion_row);
 }
 
 /* The shares of every old area add up to 1 (within 0.001); then each old
@@ -1000,14 +1000,7 @@ static ampel_status check_formulas(ctx *c) {
 }
 
 static ampel_status import_indicators(ctx *c, table *t) {
-  ampel_row row;
-  int r;
-  ampel_status st = AMPEL_OK;
-  while (st == AMPEL_OK && (r = next_row(c, t, &row)) > 0) {
-    t->rows++;
-    if (check_width(c, t, &row) == 0)
-      st = indicator_row(c, t, &row);
-  }
+  ampel_status st = each_row(c, t, indicator_row);
   if (st == AMPEL_OK)
     st = check_formulas(c);
   return st;
