@@ -16,6 +16,15 @@ const char *srv_role_name(srv_role role) {
   }
 }
 
+int srv_auth_may_identify(const srv_head *h) {
+  if (!h)
+    return 0;
+  if (h->auth)
+    return 1;
+  const char *c = srv_head_get(h, "Cookie");
+  return c && strstr(c, "ampel_session=") != NULL;
+}
+
 void srv_auth_identify(srv_req *q) {
   memset(&q->user, 0, sizeof q->user);
   if (q->auth && srv_admin_enabled() && srv_token_ok(q->auth)) {

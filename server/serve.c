@@ -188,15 +188,6 @@ size_t srv_max_upload(void) {
                                     : (size_t)SRV_MAX_UPLOAD_MB * 1000000u;
 }
 
-/* 1 when the request carries credentials worth reading an upload for. The
- * I/O thread only looks whether they are there; the handler checks them. */
-static int has_credentials(const srv_head *h) {
-  if (h->auth)
-    return 1;
-  const char *c = srv_head_get(h, "Cookie");
-  return c && strstr(c, "ampel_session=") != NULL;
-}
-
 size_t srv_body_limit(const char *method, const char *target,
                       const srv_head *head) {
   if (strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
@@ -207,7 +198,9 @@ size_t srv_body_limit(const char *method, const char *target,
        i++)
     if (strlen(srv_upload_paths[i]) == n &&
         memcmp(target, srv_upload_paths[i], n) == 0)
-      return head && has_credentials(head) ? srv_max_upload() : 0;
+      /* The I/O thread only looks whether credentials are there; the
+       * handler checks them. */
+      return head && srv_auth_may_identify(head) ? srv_max_upload() : 0;
   return SRV_MAX_FORM;
 }
 
@@ -254,9 +247,13 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
     /* Only anonymous answers are kept: a signed-in user's page carries the
      * user's name and CSRF token. */
     char key[2 * SRV_MAX_URL + 64];
-    int cacheable =
-        q.user.via == SRV_VIA_NONE && srv_cache_key(&q, key, sizeof key) == 0;
-    if (!cacheable || !srv_cache_get(snap->gen, key, r)) {
+    int cacheable = q.user.via == SRV_VIA_NONE &&
+                    !srv_auth_may_identify(hr->head) &&
+                    srv_cache_key(&q, key, sizeof key) == 0;
+    if (!cacheable ||
+        !srv_cache_get(snap->gen, key,
+                       srv_accepts_gzip(srv_header(&q, "Accept-Encoding")),
+                       srv_header(&q, "If-None-Match"), r)) {
       srv_dispatch(&q, r);
       /* A stopped computation may have left out a part (a heatmap that
        * "could not be made"): never keep it. */
@@ -268,6 +265,32 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
   snapshot_release(snap);
   ampel_free(q.form_store);
   ampel_free(store);
+}
+
+int srv_fast(const srv_http_req *hr, srv_resp *r) {
+  if (hr->body ||
+      (strcmp(hr->method, "GET") != 0 && strcmp(hr->method, "HEAD") != 0) ||
+      srv_auth_may_identify(hr->head) || hr->target_len > SRV_MAX_URL)
+    return 0;
+  srv_req q;
+  memset(&q, 0, sizeof q);
+  q.head = hr->head;
+  char store[2 * SRV_MAX_URL + 2];
+  const char *why;
+  if (srv_url_parse(hr->target, hr->target_len, &q, store, sizeof store,
+                    &why) != 0 ||
+      q.too_many_params)
+    return 0; /* the worker answers 400 */
+  char key[2 * SRV_MAX_URL + 64];
+  if (srv_cache_key(&q, key, sizeof key) != 0)
+    return 0;
+  pthread_mutex_lock(&g.lock);
+  unsigned long gen = g.snap ? g.snap->gen : 0;
+  pthread_mutex_unlock(&g.lock);
+  return gen &&
+         srv_cache_get(gen, key,
+                       srv_accepts_gzip(srv_header(&q, "Accept-Encoding")),
+                       srv_header(&q, "If-None-Match"), r);
 }
 
 static void print_url(const srv_config *cfg, int family, unsigned port) {

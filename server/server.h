@@ -131,6 +131,17 @@ typedef struct srv_req {
   size_t file_lens[SRV_MAX_FILES];
 } srv_req;
 
+/* An immutable, reference-counted response body (cache.c): the cache
+ * and every connection sending it hold a reference. */
+typedef struct srv_blob {
+  int refs; /* atomic */
+  size_t len;
+  char data[]; /* len bytes and a NUL */
+} srv_blob;
+srv_blob *srv_blob_new(const char *data, size_t len); /* NULL: no memory */
+srv_blob *srv_blob_ref(srv_blob *b);
+void srv_blob_unref(srv_blob *b);
+
 typedef struct srv_resp {
   unsigned status;
   const char *ctype;       /* static string */
@@ -141,6 +152,11 @@ typedef struct srv_resp {
   ampel_buf headers; /* extra lines "Name: value\r\n" (srv_resp_header);
                         a response with any is never cached */
   int nomem;         /* a part could not be made for lack of memory: 503 */
+  /* From the cache (cache.c): the body is `blob` instead of `body`. */
+  srv_blob *blob;       /* a reference the response owns, or NULL */
+  const char *encoding; /* Content-Encoding ("gzip") or NULL */
+  int vary;             /* the answer depends on Accept-Encoding */
+  char etag[40];        /* ETag value with quotes, or "" */
 } srv_resp;
 
 /* ---- http1.c: the request head (RFC 9112) ------------------------------ */
@@ -226,6 +242,10 @@ int srv_httpd_stop(srv_httpd *h);
 
 /* serve.c: the answer to one request (runs on a worker thread). */
 void srv_handle(const srv_http_req *hr, srv_resp *r);
+/* serve.c: 1 when the request is answered from the response cache at
+ * once (an anonymous GET/HEAD whose answer is cached), r filled; 0 when
+ * it needs a worker. Runs on the I/O thread: never computes. */
+int srv_fast(const srv_http_req *hr, srv_resp *r);
 /* serve.c: how many body bytes the engine may read for this request: 0
  * when it is answered without reading the body (then the connection is
  * closed afterwards). POST/PUT/DELETE get SRV_MAX_FORM; the upload paths
@@ -250,6 +270,10 @@ void srv_dispatch_write(srv_req *q, srv_resp *r);
 
 /* Fills q->user from the request's credentials. */
 void srv_auth_identify(srv_req *q);
+/* 1 when the request carries anything srv_auth_identify might know the
+ * user by (then its answer is neither taken from nor put into the
+ * response cache). */
+int srv_auth_may_identify(const struct srv_head *h);
 /* For every state-changing request: 0 when q->user has at least role
  * `need` and, when identified by a session, the CSRF token equals
  * form_csrf or the header X-CSRF-Token; otherwise -1 after a 401 (nobody
@@ -263,8 +287,14 @@ const char *srv_role_name(srv_role role);
 
 /* The request's cache key (path?k=v&...); -1 when it does not fit. */
 int srv_cache_key(const srv_req *q, char *out, size_t size);
-/* 1 and a filled response on a hit for (snapshot generation, key). */
-int srv_cache_get(unsigned long gen, const char *key, srv_resp *r);
+/* 1 and a filled response on a hit for (snapshot generation, key): the
+ * body as a blob reference (gzip-compressed when gzip_ok and the entry has
+ * that form), the ETag, or status 304 without a body when if_none_match
+ * (the request's If-None-Match, or NULL) names the entry's ETag. */
+int srv_cache_get(unsigned long gen, const char *key, int gzip_ok,
+                  const char *if_none_match, srv_resp *r);
+/* 1 when an Accept-Encoding value allows gzip (not q=0). */
+int srv_accepts_gzip(const char *accept_encoding);
 /* Keeps a 200 answer (copied) for later requests. */
 void srv_cache_put(unsigned long gen, const char *key, const srv_resp *r);
 /* Frees every entry (at shutdown). */

@@ -10,6 +10,7 @@ Starts the server on 127.0.0.1 with an ephemeral port (--port 0) on
 Prints one line per failed check and a closing 'N passed, N failed'.
 """
 import http.client
+import gzip
 import json
 import os
 import random
@@ -506,6 +507,56 @@ def admin_tests(s, token):
           "Einfuhr ohne Anmeldung: nicht gelesen: %r" % [g[0] for g in got])
 
 
+def cache_http_tests(s):
+    """Issue 15: cached answers with ETag and 304, gzip for clients that
+    accept it (the same bytes after decompression), never for q=0."""
+    path = "/gebiet/GE-M-SCH"
+    st, h, plain = s.get(path)          # computed (and cached)
+    check(st == 200, "erste Antwort: %d" % st)
+    st, h, again = s.get(path)          # from the cache
+    check(st == 200 and again == plain and h.get("etag", "").startswith('"'),
+          "Antwort aus dem Cache mit ETag: %d %r" % (st, h.get("etag")))
+    check(h.get("vary") == "Accept-Encoding" and
+          "content-encoding" not in h, "ohne Accept-Encoding unkomprimiert")
+    etag = h.get("etag", "")
+    st, h, body = s.req("GET", path, headers={"If-None-Match": etag})
+    check(st == 304 and body == b"" and "content-length" not in h and
+          h.get("etag") == etag, "If-None-Match → 304: %d %r" % (st, h))
+    check_headers(h, "304")
+    st, h, body = s.req("GET", path, headers={"If-None-Match": '"anders"'})
+    check(st == 200 and body == plain, "anderes ETag → 200: %d" % st)
+    st, h, gz = s.req("GET", path, headers={"Accept-Encoding": "gzip, br"})
+    check(st == 200 and h.get("content-encoding") == "gzip" and
+          gzip.decompress(gz) == plain and len(gz) < len(plain),
+          "gzip: %d %r %d/%d" % (st, h.get("content-encoding"), len(gz),
+                                 len(plain)))
+    check(h.get("etag", "").endswith('-gz"') and h.get("etag") != etag,
+          "gzip hat ein eigenes ETag: %r" % h.get("etag"))
+    st, h, body = s.req("GET", path,
+                        headers={"Accept-Encoding": "gzip;q=0, identity"})
+    check(st == 200 and "content-encoding" not in h and body == plain,
+          "gzip;q=0 → unkomprimiert: %r" % h.get("content-encoding"))
+    st, h, body = s.req("HEAD", path, headers={"Accept-Encoding": "gzip"})
+    check(st == 200 and body == b"" and h.get("content-encoding") == "gzip"
+          and int(h.get("content-length", 0)) == len(gz),
+          "HEAD aus dem Cache: %d %r" % (st, h.get("content-length")))
+    # A signed-in request (here: any Authorization) is never served from
+    # or put into the cache: it gets no ETag of the cache.
+    st, h, body = s.req("GET", path,
+                        headers={"Authorization": "Bearer falsch"})
+    check(st == 200 and "etag" not in h and body == plain,
+          "mit Anmeldedaten nicht aus dem Cache: %d %r" % (st, h.get("etag")))
+    # Static assets: long Cache-Control and compressed too.
+    st, h, body = s.req("GET", "/static/ampel.css",
+                        headers={"Accept-Encoding": "gzip"})
+    st, h, body = s.req("GET", "/static/ampel.css",
+                        headers={"Accept-Encoding": "gzip"})
+    check(st == 200 and "max-age" in h.get("cache-control", "") and
+          h.get("content-encoding") == "gzip",
+          "Cache-Control und gzip der Dateien: %r %r"
+          % (h.get("cache-control"), h.get("content-encoding")))
+
+
 def main():
     ex = os.path.join(SRC, "examples", "gelsenkirchen")
     db = make_db("example", [os.path.join(ex, f) for f in
@@ -514,6 +565,7 @@ def main():
     try:
         example_tests(s)
         cache_key_tests(s)
+        cache_http_tests(s)
         issue16_tests(s)
     finally:
         rc = s.stop()
