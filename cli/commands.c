@@ -19,7 +19,7 @@ static const ampel_opt_id lights_ids[] = {
 static const ampel_opt_id import_ids[] = {
     AMPEL_OPT_ENCODING,     AMPEL_OPT_SEP,           AMPEL_OPT_DECIMAL,
     AMPEL_OPT_KEY_PROPERTY, AMPEL_OPT_NAME_PROPERTY, AMPEL_OPT_ONLY_LEVEL,
-    AMPEL_OPT_CRS};
+    AMPEL_OPT_CRS,          AMPEL_OPT_PRUEFEN};
 
 static const ampel_opt_id list_ids[] = {AMPEL_OPT_LIST_FORMAT,
                                         AMPEL_OPT_ONLY_LEVEL};
@@ -275,9 +275,17 @@ static const cli_command commands[] = {
      "                            Referenz (Vorgabe: 300)\n"
      "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n",
      "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
-    {"db", cmd_db, db_ids, N(db_ids), 1, 1, "Unterbefehl fehlt (migrate)",
+    {"db", cmd_db, db_ids, N(db_ids), 1, 2,
+     "Unterbefehl fehlt (migrate, rollback)",
      "Aufruf: ampel db migrate --from ORT --to ORT\n"
+     "       ampel db rollback N\n"
      "\n"
+     "rollback N macht die Werte und Umschlüssel von Datenstand N wieder\n"
+     "gültig; das Zurücksetzen wird selbst ein neuer Datenstand (Art\n"
+     "rollback), die Geschichte bleibt vollständig. Gebiete und Kennzahlen\n"
+     "sind nicht versioniert und bleiben, wie sie sind.\n"
+     "\n"
+     "migrate:\n"
      "Zieht eine ganze Installation in eine andere Datenbank um (SQLite-Datei\n"
      "oder postgresql://-URL, in beide Richtungen): Gebiete, Kennzahlen mit\n"
      "allen Angaben, Zeiträume, alle aktuellen Werte mit Zeichen, Zähler und\n"

@@ -24,6 +24,8 @@ static const route routes[] = {
     {"/methoden", 0, h_methoden},
     {"/download/werte.csv", 0, h_download_csv},
     {"/static/", 1, h_static},
+    {"/daten", 0, h_daten},
+    {"/api/v1/imports", 0, h_api_imports},
     {"/api/v1/", 1, h_api},
 };
 
@@ -62,6 +64,10 @@ typedef struct write_route {
 } write_route;
 
 static const write_route srv_write_routes[] = {
+    {"POST", "/daten/pruefen", h_daten_pruefen},
+    {"POST", "/daten/einlesen", h_daten_einlesen},
+    {"POST", "/daten/zuruecksetzen", h_daten_zuruecksetzen},
+    {"POST", "/api/v1/imports", h_api_imports},
     {NULL, NULL, NULL}, /* end (routes are added above this line) */
 };
 

@@ -454,6 +454,12 @@ int h_download_csv(srv_req *q, srv_resp *r); /* /download/werte.csv */
 int h_static(srv_req *q, srv_resp *r);       /* /static/NAME */
 int h_api(srv_req *q, srv_resp *r);          /* /api/v1/... */
 int h_admin_import(srv_req *q, srv_resp *r); /* POST /admin/import */
+/* daten.c (issue 12): data management in the browser and the API */
+int h_daten(srv_req *q, srv_resp *r);               /* GET /daten */
+int h_daten_pruefen(srv_req *q, srv_resp *r);       /* POST /daten/pruefen */
+int h_daten_einlesen(srv_req *q, srv_resp *r);      /* POST /daten/einlesen */
+int h_daten_zuruecksetzen(srv_req *q, srv_resp *r); /* POST …/zuruecksetzen */
+int h_api_imports(srv_req *q, srv_resp *r);         /* /api/v1/imports */
 
 /* ---- embedded assets (generated from web/ by server/embed.cmake) ------- */
 

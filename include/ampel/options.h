@@ -100,6 +100,7 @@ typedef enum ampel_opt_id {
   AMPEL_OPT_NAME_PROPERTY,
   AMPEL_OPT_CRS,
   AMPEL_OPT_ONLY_LEVEL,
+  AMPEL_OPT_PRUEFEN, /* import --pruefen (issue 12) */
   /* serve */
   AMPEL_OPT_BIND,
   AMPEL_OPT_PORT,

@@ -197,6 +197,10 @@ typedef struct ampel_datenstand_info {
   long n_changed;     /* cells whose value, numerator, denominator or
                          flag changed */
   long n_removed;     /* cells closed without a successor (0 for imports) */
+  long parent;        /* the Datenstand it changed (rollback: the one made
+                         current again); 0 when none */
+  const char *user_name; /* who made it (server); NULL from the CLI */
+  const char *note;      /* free text or NULL */
 } ampel_datenstand_info;
 
 typedef int (*ampel_datenstand_fn)(void *ud, const ampel_datenstand_info *d);
@@ -214,6 +218,30 @@ ampel_status ampel_store_datenstaende(ampel_store *st, ampel_datenstand_fn fn,
  * Errors: AMPEL_E_USAGE outside a transaction or when id is not above
  * every Datenstand so far; AMPEL_E_IO. */
 ampel_status ampel_store_next_datenstand(ampel_store *st, long id) AMPEL_WUR;
+
+/* Inside a write transaction, after ampel_store_log_import: what kind of
+ * Datenstand this is ("import", "rollback", "metadata", "geometry"),
+ * the Datenstand it changed (0: the previous one, as logged), who made it
+ * (NULL: nobody named, e.g. the CLI) and a note (NULL: none). */
+ampel_status ampel_store_annotate_datenstand(ampel_store *st, const char *kind,
+                                             long parent,
+                                             const char *user_name,
+                                             const char *note) AMPEL_WUR;
+
+/* Rollback (docs/dev/store-schema.md, "Versioning by Datenstand"): makes
+ * the values and conversion keys of Datenstand `to` current again as a new
+ * Datenstand of kind "rollback" with parent `to`, in one transaction of
+ * its own: every current row that does not hold in `to` is closed, every
+ * row that holds in `to` but is not current is copied as current. Cells
+ * equal in both stay untouched. The counts (new, changed, removed) are
+ * recorded like an import's. Areas, indicators and periods are not
+ * versioned and stay as they are. `when` is a Unix time, `user_name` may
+ * be NULL. *out_id gets the new Datenstand. Errors: AMPEL_E_USAGE with a
+ * German message for an unknown `to` or the newest Datenstand itself;
+ * AMPEL_E_IO. Nothing is written on any error. */
+ampel_status ampel_store_rollback_to(ampel_store *st, long to, int64_t when,
+                                     const char *user_name, long *out_id,
+                                     ampel_diags *diags) AMPEL_WUR;
 
 /* Per-database settings (e.g. "min_count"). *out_value is a new string the
  * caller frees with ampel_free, or NULL when the key is not set. */

@@ -186,6 +186,10 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     TEXT(AMPEL_OPT_ONLY_LEVEL, "level", "EBENE", NULL,
          "nur Gebiete dieser Ebene, z. B. Stadtteil (bei Flächen werden "
          "fehlende gemeldet)"),
+    FLAG(AMPEL_OPT_PRUEFEN, "pruefen", CLI,
+         "nur prüfen, nichts speichern; zeigt jeden Fehler und was die "
+         "Einfuhr ändern würde (neue und geänderte Gebiete, Kennzahlen und "
+         "Werte; Werte, die sich um mehr als das Zehnfache ändern)"),
     {AMPEL_OPT_BIND, "bind", 0, AMPEL_OT_TEXT, "ADRESSE", 0, 0, CLI, NULL,
      "127.0.0.1", NULL,
      "IP-Adresse (127.0.0.1: nur dieser Rechner; 0.0.0.0 für alle Netze)"},

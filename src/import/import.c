@@ -1405,6 +1405,14 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
   if (st == AMPEL_OK)
     st = ampel_store_begin(store);
   int in_tx = st == AMPEL_OK;
+  /* --pruefen: the state before, read inside the transaction (the
+   * writers' lock held), so that nothing comes between it and `after` */
+  ampel_dataset *before = NULL;
+  int want_diff = opt->dry_run && opt->diff;
+  if (want_diff)
+    memset(opt->diff, 0, sizeof *opt->diff);
+  if (st == AMPEL_OK && want_diff)
+    st = ampel_store_load(store, AMPEL_LOAD_ALL, &before, diags);
   for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
     files[i].name = base_name(names[i]);
     if (ampel_sha256_hex(data[i], lens[i], files[i].sha256) != AMPEL_OK)
@@ -1430,8 +1438,20 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
   if (st == AMPEL_OK && diags->n_errors > 0)
     st = ampel_diags_status(diags) == AMPEL_OK ? AMPEL_E_DATA
                                                : ampel_diags_status(diags);
+  if (st == AMPEL_OK && want_diff) {
+    /* the import as it would be committed: loading inside the
+     * transaction merges the staged values first */
+    ampel_dataset *after = NULL;
+    st = ampel_store_load(store, AMPEL_LOAD_ALL, &after, diags);
+    if (st == AMPEL_OK)
+      st = ampel_import_diff_compute(before, after, opt->diff);
+    ampel_dataset_free(after);
+  }
+  ampel_dataset_free(before);
   if (st == AMPEL_OK && !opt->dry_run)
     st = ampel_store_log_import(store, files, n, opt->when);
+  if (st == AMPEL_OK && !opt->dry_run && opt->user_name)
+    st = ampel_store_annotate_datenstand(store, NULL, 0, opt->user_name, NULL);
   if (in_tx) {
     if (st == AMPEL_OK && !opt->dry_run) {
       st = ampel_store_commit(store);

@@ -52,6 +52,14 @@ typedef struct ampel_store_ops {
   ampel_status (*put_conversion)(void *impl, const char *old_key,
                                  const char *const *new_keys,
                                  const double *shares, size_t n);
+  /* issue 12: kind, parent (0 = keep), user and note of the Datenstand this
+   * transaction logged */
+  ampel_status (*annotate)(void *impl, const char *kind, long parent,
+                           const char *user_name, const char *note);
+  /* issue 12: in a write transaction, make the observations and
+   * conversion keys holding in Datenstand `to` current (counts recorded
+   * at commit, n_removed included) */
+  ampel_status (*revert)(void *impl, long to);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */

@@ -181,8 +181,9 @@ typedef struct pg {
   long import_id;  /* the Datenstand this transaction writes */
   long datenstand; /* the Datenstand loads show; 0 = current */
   long n_new, n_changed;
-  int staged; /* the stage table holds rows not merged yet */
-  char *buf;  /* rows not yet sent */
+  long n_removed; /* closed without a successor (rollback) */
+  int staged;     /* the stage table holds rows not merged yet */
+  char *buf;      /* rows not yet sent */
   size_t len, cap;
   cellset cells;
   idmap areas, inds, periods;
@@ -947,7 +948,7 @@ static ampel_status pg_begin(void *impl) {
   p->in_tx = 1;
   p->len = 0;
   p->staged = 0;
-  p->n_new = p->n_changed = 0;
+  p->n_new = p->n_changed = p->n_removed = 0;
   cells_reset(&p->cells);
   ampel_idmap_release(&p->areas);
   ampel_idmap_release(&p->inds);
@@ -1006,16 +1007,17 @@ static ampel_status pg_next_datenstand(void *impl, long id) {
   if (!p->in_tx)
     return AMPEL_E_USAGE;
   ampel_status st = merge_stage(p);
-  char b[3][32];
+  char b[4][32];
   snprintf(b[0], 32, "%ld", p->n_new);
   snprintf(b[1], 32, "%ld", p->n_changed);
   snprintf(b[2], 32, "%ld", p->import_id);
-  const char *params[] = {b[0], b[1], b[2]};
+  snprintf(b[3], 32, "%ld", p->n_removed);
+  const char *params[] = {b[0], b[1], b[2], b[3]};
   if (st == AMPEL_OK)
     st = run_params(p,
-                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=0"
+                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=$4"
                     " WHERE id=$3",
-                    3, params, PGRES_COMMAND_OK);
+                    4, params, PGRES_COMMAND_OK);
   char *max = NULL;
   if (st == AMPEL_OK)
     st = query_text(p, "SELECT coalesce(max(id),0)+1 FROM datenstand", 0, NULL,
@@ -1031,7 +1033,7 @@ static ampel_status pg_next_datenstand(void *impl, long id) {
   if (id != 0 && id < next)
     return AMPEL_E_USAGE;
   p->import_id = id ? id : next;
-  p->n_new = p->n_changed = 0;
+  p->n_new = p->n_changed = p->n_removed = 0;
   cells_reset(&p->cells);
   snprintf(b[0], 32, "%ld", p->import_id);
   return run_params(p, "UPDATE meta SET value=$1 WHERE key='import_seq'", 1,
@@ -1044,17 +1046,19 @@ static ampel_status pg_commit(void *impl) {
     return AMPEL_E_USAGE;
   ampel_status st = merge_stage(p);
   /* this transaction's counts into its Datenstand row (if it logged one);
-   * imports add and replace, they never remove (n_removed = 0) */
+   * imports add and replace, they never remove (n_removed = 0); a
+   * rollback may (pg_revert) */
   if (st == AMPEL_OK) {
-    char b[3][32];
+    char b[4][32];
     snprintf(b[0], 32, "%ld", p->n_new);
     snprintf(b[1], 32, "%ld", p->n_changed);
     snprintf(b[2], 32, "%ld", p->import_id);
-    const char *params[] = {b[0], b[1], b[2]};
+    snprintf(b[3], 32, "%ld", p->n_removed);
+    const char *params[] = {b[0], b[1], b[2], b[3]};
     st = run_params(p,
-                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=0"
+                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=$4"
                     " WHERE id=$3",
-                    3, params, PGRES_COMMAND_OK);
+                    4, params, PGRES_COMMAND_OK);
     /* a server that listens hears of the new Datenstand at commit */
     if (st == AMPEL_OK)
       st = run_params(p, "SELECT pg_notify('ampel_datenstand',$1)", 1,
@@ -1671,8 +1675,10 @@ static ampel_status pg_set_datenstand(void *impl, long id, ampel_diags *diags) {
 static ampel_status pg_datenstand_list(void *impl, ampel_datenstand_fn fn,
                                        void *ud) {
   pg *p = impl;
-  PGresult *r = PQexec(p->conn, "SELECT id,created,kind,digest,n_new,n_changed,"
-                                "n_removed FROM datenstand ORDER BY id DESC");
+  PGresult *r =
+      PQexec(p->conn, "SELECT id,created,kind,digest,n_new,n_changed,"
+                      "n_removed,parent,user_name,note FROM datenstand "
+                      "ORDER BY id DESC");
   ampel_status st =
       PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
@@ -1685,11 +1691,104 @@ static ampel_status pg_datenstand_list(void *impl, ampel_datenstand_fn fn,
     for (int k = 0; k < 3; k++)
       *counts[k] =
           PQgetisnull(r, i, 4 + k) ? -1 : to_long(PQgetvalue(r, i, 4 + k));
+    d.parent = PQgetisnull(r, i, 7) ? 0 : to_long(PQgetvalue(r, i, 7));
+    d.user_name = PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8);
+    d.note = PQgetisnull(r, i, 9) ? NULL : PQgetvalue(r, i, 9);
     if (fn(ud, &d))
       break; /* the callback stopped early */
   }
   PQclear(r);
   return st;
+}
+
+/* ---- issue 12: who made a Datenstand, rollback (as sqlite.c) --------- */
+
+static ampel_status pg_annotate(void *impl, const char *kind, long parent,
+                                const char *user_name, const char *note) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  char idb[32], pb[32];
+  const char *params[] = {kind, long_param(pb, sizeof pb, parent), user_name,
+                          note, long_param(idb, sizeof idb, p->import_id)};
+  return write_one(p,
+                   "UPDATE datenstand SET kind=coalesce($1,kind),"
+                   "parent=CASE WHEN $2::bigint>0 THEN $2::bigint ELSE parent "
+                   "END,user_name=$3,note=$4 WHERE id=$5",
+                   5, params);
+}
+
+/* A statement with $1 = this transaction's Datenstand, $2 = the target;
+ * *out the rows it changed (or the count it selected). */
+static ampel_status revert_step(pg *p, const char *sql, long to, long *out) {
+  char idb[32], tb[32];
+  const char *params[] = {long_param(idb, sizeof idb, p->import_id),
+                          long_param(tb, sizeof tb, to)};
+  PGresult *r = PQexecParams(p->conn, sql, 2, NULL, params, NULL, NULL, 0);
+  ExecStatusType rs = PQresultStatus(r);
+  ampel_status st =
+      rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
+  if (st == AMPEL_OK && out)
+    *out =
+        to_long(rs == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0)
+                                                          : PQcmdTuples(r));
+  PQclear(r);
+  return st;
+}
+
+static ampel_status pg_revert(void *impl, long to) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  ampel_status st = merge_stage(p);
+  long closed = 0, copied = 0, both = 0;
+  if (st == AMPEL_OK)
+    st = revert_step(
+        p,
+        "UPDATE observation o SET ds_to=$1 WHERE o.ds_to IS NULL AND "
+        "o.ds_from>$2 AND NOT EXISTS (SELECT 1 FROM observation h WHERE "
+        "h.indicator=o.indicator AND h.period=o.period AND h.area=o.area AND "
+        "h.ds_from<=$2 AND h.ds_to>$2 AND "
+        "h.value IS NOT DISTINCT FROM o.value AND "
+        "h.numerator IS NOT DISTINCT FROM o.numerator AND "
+        "h.denominator IS NOT DISTINCT FROM o.denominator AND "
+        "h.flag=o.flag)",
+        to, &closed);
+  if (st == AMPEL_OK)
+    st = revert_step(
+        p,
+        "INSERT INTO observation(indicator,period,area,ds_from,ds_to,value,"
+        "numerator,denominator,flag) SELECT h.indicator,h.period,h.area,$1,"
+        "NULL,h.value,h.numerator,h.denominator,h.flag FROM observation h "
+        "WHERE h.ds_from<=$2 AND h.ds_to>$2 AND NOT EXISTS (SELECT 1 FROM "
+        "observation c WHERE c.indicator=h.indicator AND c.period=h.period "
+        "AND c.area=h.area AND c.ds_to IS NULL) "
+        "ORDER BY h.indicator,h.period,h.area",
+        to, &copied);
+  if (st == AMPEL_OK)
+    st = revert_step(p,
+                     "SELECT count(*) FROM observation a WHERE a.ds_from=$1 "
+                     "AND $2::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                     "observation b WHERE b.indicator=a.indicator AND "
+                     "b.period=a.period AND b.area=a.area AND b.ds_to=$1)",
+                     to, &both);
+  if (st == AMPEL_OK)
+    st = revert_step(p,
+                     "UPDATE conversion SET ds_to=$1 WHERE ds_to IS NULL AND "
+                     "ds_from>$2",
+                     to, NULL);
+  if (st == AMPEL_OK)
+    st = revert_step(p,
+                     "INSERT INTO conversion(old_key,new_key,share,ds_from,"
+                     "ds_to) SELECT old_key,new_key,share,$1,NULL FROM "
+                     "conversion WHERE ds_from<=$2 AND ds_to>$2 AND ds_to<>$1",
+                     to, NULL);
+  if (st != AMPEL_OK)
+    return st;
+  p->n_changed += both;
+  p->n_removed += closed - both;
+  p->n_new += copied - both;
+  return AMPEL_OK;
 }
 
 const ampel_store_ops ampel_pg_ops = {
@@ -1700,8 +1799,8 @@ const ampel_store_ops ampel_pg_ops = {
     pg_import_log,      pg_config_get,      pg_config_set,
     pg_put_geometry,    pg_put_neighbour,   pg_load_geometry,
     pg_set_datenstand,  pg_datenstand_list, pg_next_datenstand,
-    pg_begin_read,      pg_end_read,
-    pg_put_conversion,
+    pg_begin_read,      pg_end_read,        pg_put_conversion,
+    pg_annotate,        pg_revert,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */

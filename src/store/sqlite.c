@@ -143,6 +143,7 @@ typedef struct sq {
   long import_id;        /* id the current transaction's import will get */
   long datenstand;       /* the Datenstand loads show; 0 = current */
   long n_new, n_changed; /* merged in this transaction */
+  long n_removed;        /* closed without a successor (rollback) */
   int staged;            /* rows put since the last merge */
   int in_tx;
   int version;        /* schema version of the open database */
@@ -985,7 +986,7 @@ static ampel_status sq_begin(void *impl) {
   if (exec(s, "BEGIN IMMEDIATE") != AMPEL_OK)
     return AMPEL_E_IO;
   s->in_tx = 1;
-  s->n_new = s->n_changed = 0;
+  s->n_new = s->n_changed = s->n_removed = 0;
   s->staged = 0;
   memset(&s->last_area, 0, sizeof s->last_area);
   memset(&s->last_ind, 0, sizeof s->last_ind);
@@ -1039,17 +1040,19 @@ static ampel_status sq_begin(void *impl) {
 }
 
 /* Writes this transaction's counts into its Datenstand row (if it logged
- * one). Imports add and replace; they never remove (n_removed = 0). */
+ * one). Imports add and replace; they never remove (n_removed = 0); a
+ * rollback may (sq_revert). */
 static ampel_status record_counts(sq *s) {
   sqlite3_stmt *q = NULL;
   if (prepare(s,
               "UPDATE datenstand SET n_new=?,n_changed=?,"
-              "n_removed=0 WHERE id=?",
+              "n_removed=? WHERE id=?",
               -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   sqlite3_bind_int64(q, 1, s->n_new);
   sqlite3_bind_int64(q, 2, s->n_changed);
-  sqlite3_bind_int64(q, 3, s->import_id);
+  sqlite3_bind_int64(q, 3, s->n_removed);
+  sqlite3_bind_int64(q, 4, s->import_id);
   int rc = step(s, q);
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
@@ -1080,7 +1083,7 @@ static ampel_status sq_next_datenstand(void *impl, long id) {
   if (id != 0 && id < next)
     return AMPEL_E_USAGE;
   s->import_id = id ? id : next;
-  s->n_new = s->n_changed = 0;
+  s->n_new = s->n_changed = s->n_removed = 0;
   char sql[128];
   snprintf(sql, sizeof sql,
            "UPDATE meta SET value='%ld' WHERE key='import_seq'", s->import_id);
@@ -1613,8 +1616,8 @@ static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
               s->version < 4
                   ? "SELECT id,time,'import',digest,NULL,NULL,NULL FROM import "
                     "ORDER BY id DESC"
-                  : "SELECT id,created,kind,digest,n_new,n_changed,n_removed "
-                    "FROM datenstand ORDER BY id DESC",
+                  : "SELECT id,created,kind,digest,n_new,n_changed,n_removed,"
+                    "parent,user_name,note FROM datenstand ORDER BY id DESC",
               -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc;
@@ -1630,6 +1633,11 @@ static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
                    : (long)sqlite3_column_int64(q, 4 + k);
       *(k == 0 ? &d.n_new : k == 1 ? &d.n_changed : &d.n_removed) = v;
     }
+    if (s->version >= 4) {
+      d.parent = (long)sqlite3_column_int64(q, 7);
+      d.user_name = col_text(q, 8);
+      d.note = col_text(q, 9);
+    }
     if (fn(ud, &d)) {
       rc = SQLITE_DONE; /* the callback stopped early */
       break;
@@ -1637,6 +1645,102 @@ static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
   }
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* ---- issue 12: who made a Datenstand, rollback ------------------------ */
+
+static ampel_status sq_annotate(void *impl, const char *kind, long parent,
+                                const char *user_name, const char *note) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  sqlite3_stmt *q = NULL;
+  if (prepare(s,
+              "UPDATE datenstand SET kind=coalesce(?1,kind),"
+              "parent=CASE WHEN ?2>0 THEN ?2 ELSE parent END,"
+              "user_name=?3,note=?4 WHERE id=?5",
+              -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  bind_text_or_null(q, 1, kind);
+  sqlite3_bind_int64(q, 2, parent);
+  bind_text_or_null(q, 3, user_name);
+  bind_text_or_null(q, 4, note);
+  sqlite3_bind_int64(q, 5, s->import_id);
+  int rc = step(s, q);
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* Runs one statement with ?1 = this transaction's Datenstand, ?2 = the
+ * target; *out the rows it changed (or the count it selected). */
+static ampel_status revert_step(sq *s, const char *sql, long to, long *out) {
+  sqlite3_stmt *q = NULL;
+  if (prepare(s, sql, -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  sqlite3_bind_int64(q, 1, s->import_id);
+  sqlite3_bind_int64(q, 2, to);
+  int rc = step(s, q);
+  if (out)
+    *out = rc == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0)
+                            : (long)sqlite3_changes(s->db);
+  if (rc == SQLITE_ROW)
+    rc = step(s, q);
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* Rollback to Datenstand ?2 as Datenstand ?1 (store-schema.md): close the
+ * current rows that do not hold in ?2 (unless ?2's row of the cell is
+ * equal), then copy the rows holding in ?2 whose cell has no current row.
+ * A cell both closed and copied is changed; closed only, removed; copied
+ * only, new. */
+static ampel_status sq_revert(void *impl, long to) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  static const char close_obs[] =
+      "UPDATE observation SET ds_to=?1 WHERE ds_to IS NULL AND ds_from>?2 "
+      "AND NOT EXISTS (SELECT 1 FROM observation h WHERE "
+      "h.indicator=observation.indicator AND h.period=observation.period AND "
+      "h.area=observation.area AND h.ds_from<=?2 AND h.ds_to>?2 AND "
+      "h.value IS observation.value AND h.numerator IS observation.numerator "
+      "AND h.denominator IS observation.denominator AND "
+      "h.flag IS observation.flag)";
+  static const char copy_obs[] =
+      "INSERT INTO observation(indicator,period,area,ds_from,ds_to,value,"
+      "numerator,denominator,flag) SELECT h.indicator,h.period,h.area,?1,"
+      "NULL,h.value,h.numerator,h.denominator,h.flag FROM observation h "
+      "WHERE h.ds_from<=?2 AND h.ds_to>?2 AND NOT EXISTS (SELECT 1 FROM "
+      "observation c WHERE c.indicator=h.indicator AND c.period=h.period "
+      "AND c.area=h.area AND c.ds_to IS NULL) "
+      "ORDER BY h.indicator,h.period,h.area";
+  static const char both_obs[] =
+      "SELECT count(*) FROM observation a WHERE a.ds_from=?1 AND EXISTS "
+      "(SELECT 1 FROM observation b WHERE b.indicator=a.indicator AND "
+      "b.period=a.period AND b.area=a.area AND b.ds_to=?1)";
+  /* conversion keys: the same for whole old areas (schema 5) */
+  static const char close_conv[] =
+      "UPDATE conversion SET ds_to=?1 WHERE ds_to IS NULL AND ds_from>?2";
+  static const char copy_conv[] =
+      "INSERT INTO conversion(old_key,new_key,share,ds_from,ds_to) SELECT "
+      "old_key,new_key,share,?1,NULL FROM conversion WHERE ds_from<=?2 AND "
+      "ds_to>?2 AND ds_to<>?1";
+  long closed = 0, copied = 0, both = 0;
+  ampel_status st = revert_step(s, close_obs, to, &closed);
+  if (st == AMPEL_OK)
+    st = revert_step(s, copy_obs, to, &copied);
+  if (st == AMPEL_OK)
+    st = revert_step(s, both_obs, to, &both);
+  if (st == AMPEL_OK && s->version >= 5)
+    st = revert_step(s, close_conv, to, NULL);
+  if (st == AMPEL_OK && s->version >= 5)
+    st = revert_step(s, copy_conv, to, NULL);
+  if (st != AMPEL_OK)
+    return st;
+  s->n_changed += both;
+  s->n_removed += closed - both;
+  s->n_new += copied - both;
+  return AMPEL_OK;
 }
 
 const ampel_store_ops ampel_sqlite_ops = {
@@ -1647,6 +1751,6 @@ const ampel_store_ops ampel_sqlite_ops = {
     sq_import_log,      sq_config_get,      sq_config_set,
     sq_put_geometry,    sq_put_neighbour,   sq_load_geometry,
     sq_set_datenstand,  sq_datenstand_list, sq_next_datenstand,
-    sq_begin_read,      sq_end_read,
-    sq_put_conversion,
+    sq_begin_read,      sq_end_read,        sq_put_conversion,
+    sq_annotate,        sq_revert,
 };

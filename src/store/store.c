@@ -223,6 +223,78 @@ ampel_status ampel_store_next_datenstand(ampel_store *st, long id) {
   return st->ops->next_datenstand(st->impl, id);
 }
 
+ampel_status ampel_store_annotate_datenstand(ampel_store *st, const char *kind,
+                                             long parent, const char *user_name,
+                                             const char *note) {
+  if (!st->ops->annotate)
+    return AMPEL_E_USAGE;
+  return st->ops->annotate(st->impl, kind, parent, user_name, note);
+}
+
+/* The newest Datenstand id (0 when none), for the rollback's checks. */
+static int newest_cb(void *ud, const ampel_datenstand_info *d) {
+  *(long *)ud = d->id;
+  return 1; /* newest first: one is enough */
+}
+
+ampel_status ampel_store_rollback_to(ampel_store *st, long to, int64_t when,
+                                     const char *user_name, long *out_id,
+                                     ampel_diags *diags) {
+  *out_id = 0;
+  if (!st->ops->revert || !st->ops->annotate) {
+    ampel_diags_error(diags, AMPEL_E_USAGE, "Zurücksetzen gibt es auf %s nicht",
+                      st->ops->name);
+    return AMPEL_E_USAGE;
+  }
+  /* validates `to` with the messages of --datenstand N */
+  ampel_status s = ampel_store_set_datenstand(st, to, diags);
+  ampel_status s0 = ampel_store_set_datenstand(st, 0, diags);
+  if (s != AMPEL_OK)
+    return s;
+  if (s0 != AMPEL_OK)
+    return s0;
+  if (to <= 0) {
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "Zurücksetzen: Nummer eines Datenstands erwartet, "
+                      "gefunden: %ld",
+                      to);
+    return AMPEL_E_USAGE;
+  }
+  long newest = 0;
+  if (ampel_store_datenstaende(st, newest_cb, &newest) != AMPEL_OK) {
+    ampel_diags_error(diags, AMPEL_E_IO, "Datenbank: Datenstände nicht lesbar");
+    return AMPEL_E_IO;
+  }
+  if (to == newest) {
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "Datenstand %ld ist schon der aktuelle; nichts "
+                      "zurückzusetzen",
+                      to);
+    return AMPEL_E_USAGE;
+  }
+  s = ampel_store_begin(st);
+  if (s == AMPEL_OK)
+    s = st->ops->revert(st->impl, to);
+  if (s == AMPEL_OK)
+    s = ampel_store_log_import(st, NULL, 0, when);
+  if (s == AMPEL_OK)
+    s = st->ops->annotate(st->impl, "rollback", to, user_name, NULL);
+  if (s == AMPEL_OK) {
+    s = ampel_store_commit(st);
+    ampel_data_version v;
+    if (s == AMPEL_OK && ampel_store_data_version(st, &v) == AMPEL_OK)
+      *out_id = v.id;
+  } else {
+    ampel_store_rollback(st);
+  }
+  if (s != AMPEL_OK) {
+    const char *why = ampel_store_last_error(st);
+    ampel_diags_error(diags, s, "Datenbank: Zurücksetzen fehlgeschlagen%s%s",
+                      why ? ": " : "", why ? why : "");
+  }
+  return s;
+}
+
 const char *ampel_store_last_error(ampel_store *st) {
   const char *e = st && st->ops == &ampel_sqlite_ops
                       ? ampel_sqlite_last_error(st->impl)
