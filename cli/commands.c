@@ -41,7 +41,8 @@ static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT,
                                          AMPEL_OPT_COMPUTE_TIMEOUT,
                                          AMPEL_OPT_MAX_CONNECTIONS,
                                          AMPEL_OPT_MAX_PER_ADDRESS,
-                                         AMPEL_OPT_MAX_UPLOAD};
+                                         AMPEL_OPT_MAX_UPLOAD,
+                                         AMPEL_OPT_FRAME_ANCESTORS};
 
 #define IMPORT_HEAD_TEXT                                                       \
   "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n"   \
@@ -96,9 +97,9 @@ static const ampel_opt_id heatmap_ids[] = {
     AMPEL_OPT_TREE,       AMPEL_OPT_FORMAT,         AMPEL_OPT_OUTPUT,
     AMPEL_OPT_DPI};
 
-static const ampel_opt_id report_ids[] = {AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD,
-                                          AMPEL_OPT_AREAS, AMPEL_OPT_TITLE,
-                                          AMPEL_OPT_OUTPUT};
+static const ampel_opt_id report_ids[] = {
+    AMPEL_OPT_LEVEL,  AMPEL_OPT_PERIOD, AMPEL_OPT_AREAS, AMPEL_OPT_BUDGET,
+    AMPEL_OPT_WEIGHT, AMPEL_OPT_TITLE,  AMPEL_OPT_OUTPUT};
 static const ampel_opt_id map_ids[] = {
     AMPEL_OPT_LEVEL,       AMPEL_OPT_INDICATOR,
     AMPEL_OPT_PERIOD,      AMPEL_OPT_STAND,
@@ -167,7 +168,8 @@ static const cli_command commands[] = {
      "Schema-Version 4) stehen statt der Zahlen '-'.\n",
      NULL},
     {"export", cmd_export, export_ids, N(export_ids), 0, 0, NULL,
-     "Aufruf: ampel export [--format csv|json] [--ungeschuetzt] -o DATEI\n"
+     "Aufruf: ampel export [--format csv|json|csv-de] [--ungeschuetzt] -o "
+     "DATEI\n"
      "       ampel export -o DATEI.xlsx\n"
      "\n"
      "Schreibt alle Werte im Langformat: area,indicator,period,value,\n"

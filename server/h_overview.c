@@ -172,6 +172,18 @@ static void lights(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
                     "</figcaption>\n</figure>\n</details>\n</section>\n");
 }
 
+/* Links to every value of the database (the same as on /methoden). */
+static void downloads(ampel_buf *b) {
+  ampel_buf_puts(
+      b, "<section aria-labelledby=\"h-downloads\">\n<h2 "
+         "id=\"h-downloads\">Downloads</h2>\n<ul>\n<li><a "
+         "href=\"/download/werte-excel.csv\" download>Alle Werte für Excel "
+         "(.csv)</a>: Semikolon, Dezimalkomma, UTF-8 mit BOM – öffnet sich "
+         "in deutschem Excel mit Spalten</li>\n<li><a "
+         "href=\"/download/werte.csv\" download>Alle Werte als CSV für "
+         "Programme</a> (Komma, Dezimalpunkt)</li>\n</ul>\n</section>\n");
+}
+
 static int show(srv_req *q, srv_resp *r, const ampel_query *qu,
                 const void *answer) {
   const ampel_overview_answer *o = answer;
@@ -190,6 +202,7 @@ static int show(srv_req *q, srv_resp *r, const ampel_query *qu,
   positiv(q, b, o);
   lights(q, b, &o->lights, pal);
   heatmap(q, b, o, pal);
+  downloads(b);
   page_end(q, r);
   return 0;
 }

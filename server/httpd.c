@@ -214,6 +214,13 @@ static void date_header(ampel_buf *b) {
                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* --frame-ancestors (issue 13): set once in srv_httpd_start before any
+ * thread runs, read-only afterwards. X-Frame-Options cannot name sites:
+ * it stays DENY without the option and is left out with it (browsers
+ * follow the CSP's frame-ancestors then). */
+static char frame_ancestors[1024] = "'none'";
+static const char *frame_ancestors_xfo = "X-Frame-Options: DENY\r\n";
+
 /* Turns r into the bytes to send: c->out (status line and headers) and
  * c->out_body (r's body, taken over). Every answer, the handlers' and
  * the engine's own, gets the same security headers. */
@@ -238,13 +245,14 @@ static int compose(hconn *c, srv_resp *r, int head_only) {
     ampel_buf_printf(&h, "Content-Encoding: %s\r\n", r->encoding);
   if (r->vary)
     ampel_buf_puts(&h, "Vary: Accept-Encoding\r\n");
-  ampel_buf_puts(&h, "Content-Security-Policy: default-src 'self'; "
-                     "script-src 'self'; style-src 'self'; img-src 'self' "
-                     "data:; frame-ancestors 'none'; base-uri 'none'; "
-                     "form-action 'self'\r\n"
-                     "X-Content-Type-Options: nosniff\r\n"
-                     "Referrer-Policy: no-referrer\r\n"
-                     "X-Frame-Options: DENY\r\n");
+  ampel_buf_printf(&h,
+                   "Content-Security-Policy: default-src 'self'; "
+                   "script-src 'self'; style-src 'self'; img-src 'self' "
+                   "data:; frame-ancestors %s; base-uri 'none'; "
+                   "form-action 'self'\r\n"
+                   "X-Content-Type-Options: nosniff\r\n"
+                   "Referrer-Policy: no-referrer\r\n%s",
+                   frame_ancestors, frame_ancestors_xfo);
   ampel_buf_printf(&h, "Cache-Control: %s\r\n",
                    r->cache ? r->cache : "no-cache");
   if (r->disposition)
@@ -1074,6 +1082,12 @@ static unsigned fit_fd_limit(unsigned max) {
 }
 
 srv_httpd *srv_httpd_start(const srv_config *cfg, unsigned *out_port) {
+  if (cfg->frame_ancestors &&
+      srv_frame_ancestors_check(cfg->frame_ancestors, NULL, 0) == 0) {
+    snprintf(frame_ancestors, sizeof frame_ancestors, "%s",
+             cfg->frame_ancestors);
+    frame_ancestors_xfo = "";
+  }
   srv_httpd *h = calloc(1, sizeof *h);
   if (!h)
     return NULL;

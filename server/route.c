@@ -23,6 +23,7 @@ static const route routes[] = {
     {"/bedarf", 0, h_bedarf},
     {"/methoden", 0, h_methoden},
     {"/download/werte.csv", 0, h_download_csv},
+    {"/download/werte-excel.csv", 0, h_csv_de},
     {"/static/", 1, h_static},
     {"/daten", 0, h_daten},
     {"/api/v1/imports", 0, h_api_imports},

@@ -55,7 +55,15 @@ typedef struct srv_config {
   unsigned request_timeout; /* seconds; 0 = SRV_REQUEST_TIMEOUT_S */
   unsigned compute_timeout; /* seconds; 0 = SRV_COMPUTE_TIMEOUT_S */
   size_t max_upload;        /* bytes; 0 = SRV_MAX_UPLOAD_MB MB */
+  /* CSP frame-ancestors sources (srv_frame_ancestors_check); NULL: 'none' */
+  const char *frame_ancestors;
 } srv_config;
+
+/* 0 when v is a list of at most 16 sources, separated by single spaces,
+ * each 'self' or http(s)://HOST[:PORT] (HOST letters, digits, '-', '.',
+ * optionally starting with "*."); nothing else, so no CR, LF, ';', ','
+ * or quote can reach a header. Else -1 and a German reason in msg. */
+int srv_frame_ancestors_check(const char *v, char *msg, size_t size);
 
 /* The data every request reads. Immutable once published. */
 typedef struct srv_snapshot {
@@ -451,6 +459,7 @@ int h_wechselwirkungen(srv_req *q, srv_resp *r);
 int h_bedarf(srv_req *q, srv_resp *r);
 int h_methoden(srv_req *q, srv_resp *r);
 int h_download_csv(srv_req *q, srv_resp *r); /* /download/werte.csv */
+int h_csv_de(srv_req *q, srv_resp *r);       /* /download/werte-excel.csv */
 int h_static(srv_req *q, srv_resp *r);       /* /static/NAME */
 int h_api(srv_req *q, srv_resp *r);          /* /api/v1/... */
 int h_admin_import(srv_req *q, srv_resp *r); /* POST /admin/import */

@@ -19,6 +19,14 @@ extern "C" {
 /* Appends the export to out (check out->failed / ampel_buf_flush). */
 void ampel_export_csv(const ampel_dataset *ds, ampel_buf *out);
 
+/* The same rows in the German Excel convention (docs/formats.md,
+ * "CSV für Excel"): UTF-8 with BOM, ';' between fields, decimal comma
+ * without thousands separators, CRLF line ends, the German column names
+ * of the import (`Gebiet;Kennzahl;Zeitraum;Wert;Zähler;Nenner;
+ * Kennzeichen`). German Excel opens it as columns; `ampel import` reads it
+ * back unchanged. */
+void ampel_export_csv_de(const ampel_dataset *ds, ampel_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -158,9 +158,10 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     {AMPEL_OPT_LIST_FORMAT, "format", 0, AMPEL_OT_CHOICE, "text|csv|json", 0, 0,
      CLI, "text|csv|json", "text", NULL,
      "Tabelle, CSV oder JSON (wie die API)"},
-    {AMPEL_OPT_EXPORT_FORMAT, "format", 0, AMPEL_OT_CHOICE, "csv|json", 0, 0,
-     CLI, "csv|json", "csv", NULL,
-     "Langformat als CSV oder JSON (wie /api/v1/values)"},
+    {AMPEL_OPT_EXPORT_FORMAT, "format", 0, AMPEL_OT_CHOICE, "csv|json|csv-de",
+     0, 0, CLI, "csv|json|csv-de", "csv", NULL,
+     "Langformat als CSV oder JSON (wie /api/v1/values); csv-de: CSV für "
+     "deutsches Excel (Semikolon, Dezimalkomma, UTF-8 mit BOM)"},
     FLAG(AMPEL_OPT_UNPROTECTED, "ungeschuetzt", CLI,
          "ohne Geheimhaltung, nur CSV: für die interne Datenübergabe, nicht "
          "zur Veröffentlichung"),
@@ -223,6 +224,11 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      CLI, NULL, "50", NULL,
      "größte Einfuhr über den Browser oder die API in Megabyte (alle "
      "Dateien zusammen); darüber 413"},
+    {AMPEL_OPT_FRAME_ANCESTORS, "frame-ancestors", 0, AMPEL_OT_TEXT,
+     "QUELLEN", 0, 0, CLI, NULL, NULL, "keine",
+     "Seiten, die das Dashboard einbetten dürfen (iframe), durch Leerzeichen "
+     "getrennt, z. B. 'https://www.stadt.de https://*.stadt.de' oder "
+     "'self'; nur https://- oder http://-Adressen ohne Pfad"},
     {AMPEL_OPT_FROM, "from", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL,
      NULL, "Quelle des Umzugs: SQLite-Datei oder postgresql://-URL"},
     {AMPEL_OPT_TO, "to", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL, NULL,
