@@ -45,9 +45,9 @@ int cmd_export(const cli_call *call) {
   if (fmt == 1)
     ampel_values_json(ds, &all, &b); /* the same as /api/v1/values */
   else if (fmt == 2)
-    ampel_export_csv_de(ds, &b); /* /download/werte-excel.csv */
+    ampel_export_csv_de(ds, &all, &b); /* /download/werte-excel.csv */
   else
-    ampel_export_csv(ds, &b);
+    ampel_export_csv(ds, &all, &b);
   ampel_status st = ampel_buf_flush(&b);
   ampel_buf_release(&b);
   ampel_context_free(ctx);

@@ -67,6 +67,10 @@ static void print_summary(const ampel_import_summary *s, int dry_run) {
   if (!dry_run)
     printf("; Datenstand %ld", s->import_id);
   printf("\n");
+  if (s->n_converted)
+    printf("Hinweis: %zu als umgerechnet markierte %s nicht eingelesen (sie "
+           "werden aus den alten Gebieten neu umgerechnet)\n",
+           s->n_converted, pl(s->n_converted, "Wert", "Werte"));
 }
 
 /* A value as the change list shows it: shortest exact form, German

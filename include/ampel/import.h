@@ -92,6 +92,7 @@ typedef struct ampel_import_summary {
   size_t n_indicators; /* indicator rows read */
   size_t n_values;     /* observations read */
   size_t n_periods_new;
+  size_t n_converted; /* rows marked converted (by an export): skipped */
   long import_id; /* the new data version (0 on dry run or failure) */
 } ampel_import_summary;
 

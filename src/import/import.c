@@ -1097,6 +1097,27 @@ static ampel_status put_value(ctx *c, const table *t, const ampel_row *row,
                s);
     return AMPEL_OK;
   }
+  if (with_extras && t->col[F_CONVERTED] >= 0) {
+    /* A value ampel exported as converted from a boundary reform's old
+     * areas (column converted/Umgerechnet): derived, not data. It is not
+     * stored, so that it is converted again from the old areas (and stays
+     * marked) instead of turning into an imported value. */
+    char cs[8];
+    size_t nc = cell_text(row, t->col[F_CONVERTED], cs, sizeof cs);
+    if (nc && (strcmp(cs, "1") == 0 || strcasecmp(cs, "ja") == 0 ||
+               strcasecmp(cs, "true") == 0)) {
+      c->sum.n_converted++;
+      return AMPEL_OK;
+    }
+    if (nc && strcmp(cs, "0") != 0 && strcasecmp(cs, "nein") != 0 &&
+        strcasecmp(cs, "false") != 0) {
+      cell_error(c, t, row, cell_at(row, t->col[F_CONVERTED]),
+                 "Umgerechnet: erwartet ja, nein, 1, 0 oder leer, gefunden: "
+                 "'%s'",
+                 cs);
+      return AMPEL_OK;
+    }
+  }
   if (with_extras) {
     if (optional_number(c, t, row, F_NUMERATOR, "Zähler", &num) ||
         optional_number(c, t, row, F_DENOMINATOR, "Nenner", &den))

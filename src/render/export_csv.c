@@ -3,10 +3,30 @@
 #include <string.h>
 
 #include "ampel/export.h"
+#include "ampel/json.h"
 
-void ampel_export_csv(const ampel_dataset *ds, ampel_buf *out) {
-  ampel_buf_puts(out,
-                 "area,indicator,period,value,numerator,denominator,flag\n");
+/* 1 when marks say that any present cell was converted. */
+static int any_marked(const ampel_dataset *ds, const ampel_values_filter *m) {
+  if (!m || !m->converted)
+    return 0;
+  size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds),
+         np = ampel_dataset_n_periods(ds);
+  for (size_t a = 0; a < na; a++)
+    for (size_t i = 0; i < ni; i++)
+      for (size_t p = 0; p < np; p++)
+        if (ampel_dataset_get(ds, a, i, p).present &&
+            m->converted(m->ud, a, i, p))
+          return 1;
+  return 0;
+}
+
+void ampel_export_csv(const ampel_dataset *ds, const ampel_values_filter *marks,
+                      ampel_buf *out) {
+  int mark = any_marked(ds, marks);
+  ampel_buf_puts(out, mark ? "area,indicator,period,value,numerator,"
+                             "denominator,flag,converted\n"
+                           : "area,indicator,period,value,numerator,"
+                             "denominator,flag\n");
   size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds),
          np = ampel_dataset_n_periods(ds);
   for (size_t a = 0; a < na && !out->failed; a++) {
@@ -30,6 +50,9 @@ void ampel_export_csv(const ampel_dataset *ds, ampel_buf *out) {
         ampel_buf_double(out, c.denominator);
         ampel_buf_putc(out, ',');
         ampel_buf_puts(out, ampel_flag_symbol(c.flag));
+        if (mark)
+          ampel_buf_puts(out,
+                         marks->converted(marks->ud, a, i, p) ? ",1" : ",");
         ampel_buf_putc(out, '\n');
       }
     }
@@ -65,9 +88,12 @@ static void number_de(ampel_buf *out, double v) {
   ampel_buf_puts(out, tmp);
 }
 
-void ampel_export_csv_de(const ampel_dataset *ds, ampel_buf *out) {
+void ampel_export_csv_de(const ampel_dataset *ds,
+                         const ampel_values_filter *marks, ampel_buf *out) {
+  int mark = any_marked(ds, marks);
   ampel_buf_puts(out, "\xef\xbb\xbfGebiet;Kennzahl;Zeitraum;Wert;"
-                      "Z\xc3\xa4hler;Nenner;Kennzeichen\r\n");
+                      "Z\xc3\xa4hler;Nenner;Kennzeichen");
+  ampel_buf_puts(out, mark ? ";Umgerechnet\r\n" : "\r\n");
   size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds),
          np = ampel_dataset_n_periods(ds);
   for (size_t a = 0; a < na && !out->failed; a++) {
@@ -91,6 +117,9 @@ void ampel_export_csv_de(const ampel_dataset *ds, ampel_buf *out) {
         number_de(out, c.denominator);
         ampel_buf_putc(out, ';');
         ampel_buf_puts(out, ampel_flag_symbol(c.flag));
+        if (mark)
+          ampel_buf_puts(out,
+                         marks->converted(marks->ud, a, i, p) ? ";ja" : ";");
         ampel_buf_puts(out, "\r\n");
       }
     }
