@@ -146,6 +146,13 @@ static ampel_status facts(const ampel_context *ctx, ampel_report_answer *a) {
   a->suppressed = *ampel_context_suppressed(ctx);
   a->stamp = ampel_context_stamp(ctx);
   a->note = ampel_context_disclosure_note(ctx);
+  /* A report showing values converted across a boundary reform says so on
+   * every page, beside the disclosure note (METHODS.md §11). */
+  if (a->lights.converted || (a->heatmap_ok && a->heatmap.converted)) {
+    snprintf(a->note_conv, sizeof a->note_conv, "%s%s%s", a->note,
+             *a->note ? " · " : "", AMPEL_DE_CONVERTED_NOTE);
+    a->note = a->note_conv;
+  }
   return AMPEL_OK;
 }
 

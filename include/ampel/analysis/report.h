@@ -56,7 +56,10 @@ typedef struct ampel_report_answer {
   ampel_disclosure_opts disclosure;  /* the settings in force */
   ampel_disclosure_stats suppressed; /* what they did */
   const char *stamp;                 /* "Datenstand …" or "" (borrowed) */
-  const char *note;                  /* the disclosure note (borrowed) */
+  const char *note;                  /* the disclosure note (borrowed),
+                                        with the conversion note when values
+                                        of a boundary reform are shown */
+  char note_conv[600];
   const char *root_name;             /* name of the whole city, or NULL */
   /* Spatial patterns (METHODS.md §12), only when the level has shapes
    * (the context loaded with AMPEL_CTX_GEOMETRY): the global Moran's I of
