@@ -22,6 +22,8 @@ int cmd_serve(const cli_call *call) {
       (unsigned)ampel_query_num(&call->q, AMPEL_OPT_MAX_CONNECTIONS);
   cfg.max_per_addr =
       (unsigned)ampel_query_num(&call->q, AMPEL_OPT_MAX_PER_ADDRESS);
+  cfg.max_upload =
+      (size_t)ampel_query_num(&call->q, AMPEL_OPT_MAX_UPLOAD) * 1000000u;
   cfg.db = cli_db_path(call->common);
   return srv_run(&cfg);
 }

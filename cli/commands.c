@@ -35,7 +35,8 @@ static const ampel_opt_id serve_ids[] = {
     AMPEL_OPT_PORT,           AMPEL_OPT_BIND,
     AMPEL_OPT_ADMIN_TOKEN_FILE, AMPEL_OPT_THREADS,
     AMPEL_OPT_REQUEST_TIMEOUT, AMPEL_OPT_COMPUTE_TIMEOUT,
-    AMPEL_OPT_MAX_CONNECTIONS, AMPEL_OPT_MAX_PER_ADDRESS};
+    AMPEL_OPT_MAX_CONNECTIONS, AMPEL_OPT_MAX_PER_ADDRESS,
+    AMPEL_OPT_MAX_UPLOAD};
 
 #define IMPORT_HEAD_TEXT                                                   \
   "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n" \

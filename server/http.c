@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ampel/alloc.h"
 #include "ampel/svg.h"
@@ -29,6 +30,98 @@ const char *srv_get(const srv_req *q, const char *key) {
   return NULL;
 }
 
+const char *srv_header(const srv_req *q, const char *name) {
+  return q->head ? srv_head_get(q->head, name) : NULL;
+}
+
+const char *srv_form_get(const srv_req *q, const char *key) {
+  for (size_t i = 0; i < q->n_form; i++)
+    if (strcmp(q->form[i].key, key) == 0)
+      return q->form[i].val;
+  return NULL;
+}
+
+int srv_form_parse(srv_req *q, srv_resp *r) {
+  q->n_form = 0;
+  if (!q->body || !q->body_len)
+    return 0;
+  const char *ct = srv_header(q, "Content-Type");
+  if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+    return srv_error(q, r, 400,
+                     "Formulardaten erwartet "
+                     "(application/x-www-form-urlencoded).");
+  ampel_free(q->form_store);
+  q->form_store = ampel_alloc(q->body_len + 1);
+  if (!q->form_store) {
+    r->nomem = 1;
+    return -1;
+  }
+  char *out = q->form_store;
+  const char *p = q->body, *end = q->body + q->body_len;
+  while (p < end) {
+    const char *amp = memchr(p, '&', (size_t)(end - p));
+    const char *e = amp ? amp : end;
+    if (e > p) {
+      if (q->n_form >= SRV_MAX_PARAMS)
+        return srv_error(q, r, 400, "Zu viele Formularfelder (höchstens %d).",
+                         SRV_MAX_PARAMS);
+      const char *eq = memchr(p, '=', (size_t)(e - p));
+      const char *ke = eq ? eq : e;
+      long kn = srv_url_decode(p, (size_t)(ke - p), 1, out);
+      if (kn < 0)
+        return srv_error(q, r, 400, "Die Formulardaten sind ungültig kodiert.");
+      q->form[q->n_form].key = out;
+      out += kn + 1;
+      long vn = eq ? srv_url_decode(eq + 1, (size_t)(e - eq - 1), 1, out) : 0;
+      if (vn < 0)
+        return srv_error(q, r, 400, "Die Formulardaten sind ungültig kodiert.");
+      if (!eq)
+        *out = '\0';
+      q->form[q->n_form].val = out;
+      out += vn + 1;
+      q->n_form++;
+    }
+    p = amp ? amp + 1 : end;
+  }
+  return 0;
+}
+
+int srv_resp_header(srv_resp *r, const char *name, const char *fmt, ...) {
+  char val[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(val, sizeof val, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof val)
+    return -1;
+  for (const unsigned char *c = (const unsigned char *)val; *c; c++)
+    if (*c < 0x20 || *c == 0x7f)
+      return -1;
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+    if (*c <= 0x20 || *c == ':' || *c == 0x7f)
+      return -1;
+  ampel_buf_printf(&r->headers, "%s: %s\r\n", name, val);
+  return r->headers.failed ? -1 : 0;
+}
+
+int srv_redirect(srv_resp *r, const char *location) {
+  /* Only local paths: "/x", never "//host" or "http:". */
+  if (!location || location[0] != '/' || location[1] == '/' ||
+      location[1] == '\\')
+    return -1;
+  if (srv_resp_header(r, "Location", "%s", location) != 0)
+    return -1;
+  r->status = 303;
+  ampel_buf_release(&r->body);
+  ampel_buf_init(&r->body);
+  r->ctype = "text/html; charset=utf-8";
+  ampel_buf_puts(&r->body, "<!DOCTYPE html>\n<title>Weiter</title>\n"
+                           "<p>Weiter zur <a href=\"");
+  ampel_buf_html(&r->body, location);
+  ampel_buf_puts(&r->body, "\">nächsten Seite</a>.</p>\n");
+  return 0;
+}
+
 static const char *reason(unsigned status) {
   switch (status) {
   case 400: return "Ungültige Anfrage";
@@ -38,6 +131,8 @@ static const char *reason(unsigned status) {
   case 405: return "Methode nicht erlaubt";
   case 413: return "Zu große Daten";
   case 414: return "Adresse zu lang";
+  case 422: return "Daten fehlerhaft";
+  case 429: return "Zu viele Versuche";
   case 503: return "Vorübergehend nicht verfügbar";
   default: return "Fehler";
   }

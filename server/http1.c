@@ -136,6 +136,11 @@ static int header_line(char *line, size_t n, srv_head *h, const char **why) {
   } else if (strcasecmp(name, "Authorization") == 0) {
     h->auth = v;
   }
+  if (h->n_hdrs < sizeof h->hdrs / sizeof h->hdrs[0]) {
+    h->hdrs[h->n_hdrs].name = name;
+    h->hdrs[h->n_hdrs].value = v;
+    h->n_hdrs++;
+  }
   return 0;
 }
 
@@ -211,4 +216,11 @@ int srv_head_parse(char *buf, size_t n, srv_scan *sc, srv_head *h,
                 "Content-Length senden.",
                 501);
   return 1;
+}
+
+const char *srv_head_get(const srv_head *h, const char *name) {
+  for (size_t i = 0; i < h->n_hdrs; i++)
+    if (strcasecmp(h->hdrs[i].name, name) == 0)
+      return h->hdrs[i].value;
+  return NULL;
 }

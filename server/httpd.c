@@ -67,7 +67,8 @@ typedef struct hconn {
   int fd;
   unsigned char ip[16];
   size_t ip_len;
-  int refused; /* answered 503 at accept (does not count per address) */
+  char peer[64]; /* ip as text, for the handlers (audit, throttling) */
+  int refused;   /* answered 503 at accept (does not count per address) */
   int state;
   unsigned events;   /* current epoll interest */
   double t_wait;     /* start of the request deadline (HEAD, BODY, LINGER) */
@@ -130,6 +131,10 @@ static const char *reason_en(unsigned status) {
   switch (status) {
   case 100: return "Continue";
   case 200: return "OK";
+  case 201: return "Created";
+  case 204: return "No Content";
+  case 303: return "See Other";
+  case 304: return "Not Modified";
   case 400: return "Bad Request";
   case 401: return "Unauthorized";
   case 403: return "Forbidden";
@@ -139,6 +144,8 @@ static const char *reason_en(unsigned status) {
   case 413: return "Content Too Large";
   case 414: return "URI Too Long";
   case 417: return "Expectation Failed";
+  case 422: return "Unprocessable Content";
+  case 429: return "Too Many Requests";
   case 431: return "Request Header Fields Too Large";
   case 501: return "Not Implemented";
   case 503: return "Service Unavailable";
@@ -167,6 +174,7 @@ static const char *title_de(unsigned status) {
 static void error_body(srv_resp *r, unsigned status, const char *msg,
                        int is_api) {
   ampel_buf_release(&r->body);
+  ampel_buf_release(&r->headers);
   memset(r, 0, sizeof *r);
   ampel_buf_init(&r->body);
   r->status = status;
@@ -232,6 +240,9 @@ static int compose(hconn *c, srv_resp *r, int head_only) {
     ampel_buf_printf(&h, "Content-Disposition: %s\r\n", r->disposition);
   if (r->allow)
     ampel_buf_printf(&h, "Allow: %s\r\n", r->allow);
+  if (r->headers.len)
+    ampel_buf_append(&h, r->headers.data, r->headers.len);
+  ampel_buf_release(&r->headers);
   if (r->status == 401)
     ampel_buf_puts(&h, "WWW-Authenticate: Bearer\r\n");
   if (r->status == 503)
@@ -441,17 +452,24 @@ static void head_done(srv_httpd *h, hconn *c, double now) {
     dispatch(h, c, now);
     return;
   }
-  if (!srv_body_wanted(hd->method, hd->target, hd->auth)) {
+  size_t limit = srv_body_limit(hd->method, hd->target, hd);
+  if (!limit) {
     /* Answered without reading the body (401, 403, 405): the unread
      * bytes make the connection unusable for a next request. */
     c->close_after = 1;
     dispatch(h, c, now);
     return;
   }
-  if ((unsigned long long)hd->content_length > SRV_MAX_BODY) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "Die Daten sind zu groß (höchstens %u MiB).",
-             SRV_MAX_BODY >> 20);
+  if ((unsigned long long)hd->content_length > limit) {
+    char msg[160];
+    if (limit == SRV_MAX_FORM)
+      snprintf(msg, sizeof msg, "Die Daten sind zu groß (höchstens %u KiB).",
+               SRV_MAX_FORM >> 10);
+    else
+      snprintf(msg, sizeof msg,
+               "Die Daten sind zu groß (höchstens %zu MB; die Grenze setzt "
+               "ampel serve --max-upload).",
+               limit / 1000000);
     engine_error(h, c, 413, msg, now);
     return;
   }
@@ -692,6 +710,13 @@ static void accept_all(srv_httpd *h, double now) {
       memcpy(c->ip, &((struct sockaddr_in *)&ss)->sin_addr, 4);
       c->ip_len = 4;
     }
+    /* An IPv4 client of a dual-stack socket is named as IPv4 (::ffff:a.b.c.d
+     * → a.b.c.d), so that --trusted-proxy 127.0.0.1 means what it says. */
+    int mapped =
+        c->ip_len == 16 && IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)c->ip);
+    if (!inet_ntop(c->ip_len == 16 && !mapped ? AF_INET6 : AF_INET,
+                   mapped ? c->ip + 12 : c->ip, c->peer, sizeof c->peer))
+      c->peer[0] = '\0';
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->next = h->conns;
@@ -848,8 +873,8 @@ static void run_request(const srv_httpd *h, hconn *c) {
   ampel_buf_init(&r.body);
   const srv_head *hd = &c->head;
   if (!ampel_stop_requested(&c->stop)) {
-    srv_http_req hr = {hd->method, hd->target,  hd->target_len, hd->auth,
-                       c->body,    c->body_len, &c->stop};
+    srv_http_req hr = {hd->method, hd->target, hd->target_len, hd->auth, hd,
+                       c->peer,    c->body,    c->body_len,    &c->stop};
     srv_handle(&hr, &r);
   }
   unsigned status = r.status;

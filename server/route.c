@@ -51,3 +51,53 @@ void srv_dispatch(srv_req *q, srv_resp *r) {
   if (srv_alloc_failures() || r->body.failed)
     r->nomem = 1;
 }
+
+/* State-changing routes: POST/PUT/DELETE. A path ending in '/' is a
+ * prefix. Each handler checks the role and the CSRF token itself
+ * (srv_auth_require) before it changes anything. */
+typedef struct write_route {
+  const char *method;
+  const char *path;
+  int (*fn)(srv_req *, srv_resp *);
+} write_route;
+
+static const write_route srv_write_routes[] = {
+    {NULL, NULL, NULL}, /* end (routes are added above this line) */
+};
+
+static int write_hit(const write_route *w, const char *path) {
+  size_t n = strlen(w->path);
+  return n && w->path[n - 1] == '/' ? strncmp(path, w->path, n) == 0
+                                    : strcmp(path, w->path) == 0;
+}
+
+void srv_dispatch_write(srv_req *q, srv_resp *r) {
+  srv_alloc_reset();
+  char allow[64] = "";
+  int known = 0;
+  for (const write_route *w = srv_write_routes; w->method; w++) {
+    if (!write_hit(w, q->path))
+      continue;
+    if (strcmp(w->method, q->method) == 0) {
+      w->fn(q, r);
+      if (srv_alloc_failures() || r->body.failed)
+        r->nomem = 1;
+      return;
+    }
+    known = 1;
+    if (!strstr(allow, w->method) &&
+        strlen(allow) + strlen(w->method) + 3 < sizeof allow) {
+      if (*allow)
+        strcat(allow, ", ");
+      strcat(allow, w->method);
+    }
+  }
+  if (!known) {
+    /* The pages and the API answer GET and HEAD only. */
+    r->allow = "GET, HEAD";
+    srv_error(q, r, 405, "Methode %s ist hier nicht erlaubt.", q->method);
+    return;
+  }
+  srv_resp_header(r, "Allow", "%s", allow);
+  srv_error(q, r, 405, "Methode %s ist hier nicht erlaubt.", q->method);
+}

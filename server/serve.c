@@ -176,11 +176,39 @@ int srv_token_ok(const char *header) {
 /* ---- requests --------------------------------------------------------------
  */
 
-int srv_body_wanted(const char *method, const char *target, const char *auth) {
+/* The paths that take uploads of up to --max-upload bytes. */
+static const char *const srv_upload_paths[] = {
+    "/admin/import",
+    "/daten/pruefen",
+    "/api/v1/imports",
+};
+
+size_t srv_max_upload(void) {
+  return g.cfg && g.cfg->max_upload ? g.cfg->max_upload
+                                    : (size_t)SRV_MAX_UPLOAD_MB * 1000000u;
+}
+
+/* 1 when the request carries credentials worth reading an upload for. The
+ * I/O thread only looks whether they are there; the handler checks them. */
+static int has_credentials(const srv_head *h) {
+  if (h->auth)
+    return 1;
+  const char *c = srv_head_get(h, "Cookie");
+  return c && strstr(c, "ampel_session=") != NULL;
+}
+
+size_t srv_body_limit(const char *method, const char *target,
+                      const srv_head *head) {
+  if (strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
+      strcmp(method, "DELETE") != 0)
+    return 0;
   size_t n = strcspn(target, "?");
-  return strcmp(method, "POST") == 0 && n == 13 &&
-         memcmp(target, "/admin/import", 13) == 0 && g.admin &&
-         srv_token_ok(auth);
+  for (size_t i = 0; i < sizeof srv_upload_paths / sizeof *srv_upload_paths;
+       i++)
+    if (strlen(srv_upload_paths[i]) == n &&
+        memcmp(target, srv_upload_paths[i], n) == 0)
+      return head && has_credentials(head) ? srv_max_upload() : 0;
+  return SRV_MAX_FORM;
 }
 
 /* The answer to one complete request (a worker thread of httpd.c): the
@@ -195,6 +223,11 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
   memset(&q, 0, sizeof q);
   q.method = hr->method;
   q.auth = hr->auth;
+  q.head = hr->head;
+  if (hr->peer)
+    snprintf(q.peer, sizeof q.peer, "%s", hr->peer);
+  q.body = hr->body;
+  q.body_len = hr->body ? hr->body_len : 0;
   q.stop = hr->stop;
   q.is_api = strncmp(hr->target, "/api/", 5) == 0;
   size_t store_size = 2 * hr->target_len + 2;
@@ -214,20 +247,26 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
     q.file_lens[0] = hr->body ? hr->body_len : 0;
     h_admin_import(&q, r);
   } else if (strcmp(q.method, "GET") != 0 && strcmp(q.method, "HEAD") != 0) {
-    r->allow = "GET, HEAD";
-    srv_error(&q, r, 405, "Methode %s ist hier nicht erlaubt.", q.method);
+    srv_auth_identify(&q);
+    srv_dispatch_write(&q, r);
   } else {
+    srv_auth_identify(&q);
+    /* Only anonymous answers are kept: a signed-in user's page carries the
+     * user's name and CSRF token. */
     char key[2 * SRV_MAX_URL + 64];
-    int cacheable = srv_cache_key(&q, key, sizeof key) == 0;
+    int cacheable =
+        q.user.via == SRV_VIA_NONE && srv_cache_key(&q, key, sizeof key) == 0;
     if (!cacheable || !srv_cache_get(snap->gen, key, r)) {
       srv_dispatch(&q, r);
       /* A stopped computation may have left out a part (a heatmap that
        * "could not be made"): never keep it. */
-      if (cacheable && !ampel_stop_requested(q.stop) && !r->nomem)
+      if (cacheable && !ampel_stop_requested(q.stop) && !r->nomem &&
+          r->headers.len == 0)
         srv_cache_put(snap->gen, key, r);
     }
   }
   snapshot_release(snap);
+  ampel_free(q.form_store);
   ampel_free(store);
 }
 
@@ -258,8 +297,8 @@ static void follow_datenstand(ampel_store **watch) {
   ampel_data_version v;
   if (*watch && ampel_store_data_version(*watch, &v) == AMPEL_OK) {
     pthread_mutex_lock(&g.lock);
-    int changed = v.id != g.snap->version ||
-                  strcmp(v.digest, g.snap->digest) != 0;
+    int changed =
+        v.id != g.snap->version || strcmp(v.digest, g.snap->digest) != 0;
     pthread_mutex_unlock(&g.lock);
     if (changed && v.id > 0) {
       ampel_diags_release(&d);
@@ -268,8 +307,10 @@ static void follow_datenstand(ampel_store **watch) {
         fprintf(stderr, "ampel serve: neuer Datenstand %ld geladen\n", v.id);
       else
         for (size_t i = 0; i < d.n; i++)
-          fprintf(stderr, "ampel serve: neuer Datenstand %ld nicht "
-                          "lesbar: %s\n", v.id, d.items[i].message);
+          fprintf(stderr,
+                  "ampel serve: neuer Datenstand %ld nicht "
+                  "lesbar: %s\n",
+                  v.id, d.items[i].message);
     }
   } else if (*watch) { /* the database went away: try again later */
     ampel_store_close(*watch);

@@ -32,7 +32,6 @@
 #define SRV_MAX_HEAD (32u << 10) /* request line + headers: 431 beyond */
 #define SRV_MAX_HEADERS 100      /* header lines: 431 beyond */
 #define SRV_MAX_PARAMS 64        /* query parameters kept (more: 400) */
-#define SRV_MAX_BODY (32u << 20) /* admin upload: 413 beyond */
 #define SRV_MAX_FILES 8          /* files in one admin upload */
 /* Defaults of the settings (cli: --max-connections, ...). */
 #define SRV_MAX_CONNECTIONS 1000 /* open connections in all */
@@ -55,6 +54,7 @@ typedef struct srv_config {
   unsigned max_per_addr;    /* per client address; 0 = no limit */
   unsigned request_timeout; /* seconds; 0 = SRV_REQUEST_TIMEOUT_S */
   unsigned compute_timeout; /* seconds; 0 = SRV_COMPUTE_TIMEOUT_S */
+  size_t max_upload;        /* bytes; 0 = SRV_MAX_UPLOAD_MB MB */
 } srv_config;
 
 /* The data every request reads. Immutable once published. */
@@ -75,6 +75,35 @@ typedef struct srv_param {
   const char *val;
 } srv_param;
 
+/* Who asks (server/auth.c). Roles are ordered: a higher one may do what a
+ * lower one may. */
+typedef enum {
+  SRV_ROLE_NONE,      /* anonymous */
+  SRV_ROLE_LESER,     /* may read */
+  SRV_ROLE_REDAKTION, /* may also check and import data, edit indicators */
+  SRV_ROLE_VERWALTUNG /* may also manage users and settings, roll back */
+} srv_role;
+
+/* How the user was identified. */
+enum {
+  SRV_VIA_NONE,
+  SRV_VIA_SESSION,    /* cookie ampel_session: state changes need CSRF */
+  SRV_VIA_BEARER,     /* personal API token */
+  SRV_VIA_HEADER,     /* --trusted-header from a --trusted-proxy */
+  SRV_VIA_ADMIN_TOKEN /* the --admin-token-file token */
+};
+
+typedef struct srv_user {
+  char name[64];
+  srv_role role;
+  int via;       /* SRV_VIA_* */
+  char csrf[65]; /* the session's CSRF token (SRV_VIA_SESSION) */
+} srv_user;
+
+/* Limits of request bodies (serve.c, srv_body_limit). */
+#define SRV_MAX_FORM (64u << 10) /* a form or JSON body: 413 beyond */
+#define SRV_MAX_UPLOAD_MB 50     /* default of --max-upload */
+
 typedef struct srv_req {
   const char *method;
   const char *path; /* decoded, without the query */
@@ -84,9 +113,17 @@ typedef struct srv_req {
   const ampel_stop *stop; /* the request's deadline / client gone */
   const srv_snapshot *snap;
   const ampel_dataset *ds;
-  int is_api;       /* path starts with /api/ (errors as JSON) */
-  unsigned svg_seq; /* id prefixes of inlined SVGs */
-  const char *auth; /* Authorization header or NULL */
+  int is_api;                  /* path starts with /api/ (errors as JSON) */
+  unsigned svg_seq;            /* id prefixes of inlined SVGs */
+  const char *auth;            /* Authorization header or NULL */
+  const struct srv_head *head; /* every request header (srv_header) */
+  char peer[64];               /* the client's address, "127.0.0.1" */
+  const char *body;            /* the body of a POST/PUT/DELETE or NULL */
+  size_t body_len;
+  srv_param form[SRV_MAX_PARAMS]; /* urlencoded form (srv_form_parse) */
+  size_t n_form;
+  char *form_store; /* decoded form bytes (freed by srv_handle) */
+  srv_user user;    /* who asks (srv_auth_identify) */
   /* Uploaded files (admin import). */
   size_t n_files;
   const char *file_names[SRV_MAX_FILES];
@@ -101,10 +138,18 @@ typedef struct srv_resp {
   const char *cache;       /* Cache-Control or NULL (= no-cache) */
   const char *allow;       /* Allow header for 405, or NULL */
   ampel_buf body;
-  int nomem; /* a part could not be made for lack of memory: 503 */
+  ampel_buf headers; /* extra lines "Name: value\r\n" (srv_resp_header);
+                        a response with any is never cached */
+  int nomem;         /* a part could not be made for lack of memory: 503 */
 } srv_resp;
 
 /* ---- http1.c: the request head (RFC 9112) ------------------------------ */
+
+/* One header line of the request (name and value NUL-terminated inside
+ * the request buffer; the value without surrounding blanks). */
+typedef struct srv_hdr {
+  const char *name, *value;
+} srv_hdr;
 
 typedef struct srv_head {
   const char *method; /* "GET"; NUL-terminated inside the buffer */
@@ -115,10 +160,15 @@ typedef struct srv_head {
   long long content_length; /* -1 when absent */
   int transfer_encoding;    /* refused with 501 */
   int has_host;
-  int conn_close, conn_keep_alive; /* Connection: close / keep-alive */
-  int expect_continue;             /* Expect: 100-continue */
-  const char *auth;                /* Authorization value or NULL */
+  int conn_close, conn_keep_alive;   /* Connection: close / keep-alive */
+  int expect_continue;               /* Expect: 100-continue */
+  const char *auth;                  /* Authorization value or NULL */
+  srv_hdr hdrs[SRV_MAX_HEADERS + 1]; /* every header line, in order */
+  size_t n_hdrs;
 } srv_head;
+
+/* The value of the first header `name` (case-insensitive) or NULL. */
+const char *srv_head_get(const srv_head *h, const char *name);
 
 /* Where the search for the end of the head stopped (zero it for every new
  * request), so that a head arriving byte by byte costs linear time. */
@@ -157,7 +207,9 @@ typedef struct srv_http_req {
   const char *target; /* raw, NUL-terminated */
   size_t target_len;
   const char *auth; /* Authorization or NULL */
-  const char *body; /* NULL unless srv_body_wanted() said yes */
+  const struct srv_head *head;
+  const char *peer; /* client address as text */
+  const char *body; /* NULL unless srv_body_limit() allowed one */
   size_t body_len;
   const ampel_stop *stop;
 } srv_http_req;
@@ -174,16 +226,38 @@ int srv_httpd_stop(srv_httpd *h);
 
 /* serve.c: the answer to one request (runs on a worker thread). */
 void srv_handle(const srv_http_req *hr, srv_resp *r);
-/* serve.c: 1 when the engine should read the body of this request (an
- * authorised admin upload); otherwise the request is answered without it
- * and the connection closed afterwards. */
-int srv_body_wanted(const char *method, const char *target, const char *auth);
+/* serve.c: how many body bytes the engine may read for this request: 0
+ * when it is answered without reading the body (then the connection is
+ * closed afterwards). POST/PUT/DELETE get SRV_MAX_FORM; the upload paths
+ * (srv_upload_paths) get --max-upload, but only when the request carries
+ * credentials (a session cookie or an Authorization header). A
+ * Content-Length beyond the limit is answered 413. */
+size_t srv_body_limit(const char *method, const char *target,
+                      const struct srv_head *head);
+/* The --max-upload limit in bytes (for messages). */
+size_t srv_max_upload(void);
 
 /* ---- route.c ------------------------------------------------------------ */
 
 /* Calls the handler for q->path (404 page when there is none); GET/HEAD.
  * Sets r->nomem when any allocation failed meanwhile (answer 503). */
 void srv_dispatch(srv_req *q, srv_resp *r);
+/* The same for POST/PUT/DELETE through the table srv_write_routes (route.c):
+ * 404 for an unknown path, 405 with Allow for another method. */
+void srv_dispatch_write(srv_req *q, srv_resp *r);
+
+/* ---- auth.c: who asks, and may they ------------------------------------- */
+
+/* Fills q->user from the request's credentials. */
+void srv_auth_identify(srv_req *q);
+/* For every state-changing request: 0 when q->user has at least role
+ * `need` and, when identified by a session, the CSRF token equals
+ * form_csrf or the header X-CSRF-Token; otherwise -1 after a 401 (nobody
+ * signed in) or 403 answer (HTML page, or JSON under /api/). */
+int srv_auth_require(srv_req *q, srv_resp *r, srv_role need,
+                     const char *form_csrf);
+/* German name of a role ("leser", ...). */
+const char *srv_role_name(srv_role role);
 
 /* ---- cache.c ------------------------------------------------------------ */
 
@@ -216,6 +290,21 @@ int srv_admin_enabled(void);
 /* The value of query parameter `key` (first occurrence) or NULL. Accepts
  * '-' for '_' in the name (base-share = base_share). */
 const char *srv_get(const srv_req *q, const char *key);
+/* The value of request header `name` (case-insensitive) or NULL. */
+const char *srv_header(const srv_req *q, const char *name);
+/* Parses an application/x-www-form-urlencoded body into q->form (strict
+ * decoding as for the query; at most SRV_MAX_PARAMS fields). 0, or -1
+ * after a 400 answer. A request without a body has no fields. */
+int srv_form_parse(srv_req *q, srv_resp *r);
+/* The value of form field `key` (first occurrence) or NULL. */
+const char *srv_form_get(const srv_req *q, const char *key);
+/* Adds the header line "name: value" to the response. -1 (nothing added)
+ * when the value holds CR, LF or other control characters. */
+int srv_resp_header(srv_resp *r, const char *name, const char *fmt, ...)
+    AMPEL_PRINTF(3, 4);
+/* 303 See Other to a local path (must start with a single '/'); -1
+ * otherwise. */
+int srv_redirect(srv_resp *r, const char *location);
 
 /* Error response: HTML page (German) or JSON {"error": msg} for the API.
  * Returns -1 so handlers can `return srv_error(...)`. */

@@ -211,6 +211,10 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      0, 100000, CLI, NULL, "128", NULL,
      "offene Verbindungen je Client-Adresse (0 = ohne Grenze, etwa hinter "
      "einem Proxy auf demselben Rechner); darüber 503"},
+    {AMPEL_OPT_MAX_UPLOAD, "max-upload", 0, AMPEL_OT_INTEGER, "MB", 1,
+     10000, CLI, NULL, "50", NULL,
+     "größte Einfuhr über den Browser oder die API in Megabyte (alle "
+     "Dateien zusammen); darüber 413"},
     {AMPEL_OPT_FROM, "from", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL,
      NULL,
      "Quelle des Umzugs: SQLite-Datei oder postgresql://-URL"},

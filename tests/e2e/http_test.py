@@ -477,19 +477,33 @@ def admin_tests(s, token):
           "neuer Zeitraum nach der Einfuhr sichtbar")
     got = responses(raw(s.port, ("POST %s HTTP/1.1\r\nHost: x\r\n"
                                  "Authorization: Bearer %s\r\n"
-                                 "Content-Length: 40000000\r\n\r\n"
+                                 "Content-Length: 60000000\r\n\r\n"
                                  % (path, token)).encode()))
     check(len(got) == 1 and got[0][0] == 413 and
           json.loads(got[0][2])["status"] == 413,
           "zu große Einfuhr (nur Kopf): %r" % [g[0] for g in got])
     if got:
         check_headers(got[0][1], "413")
-    big = b"x" * (33 << 20)
+    big = b"x" * (50 * 10**6 + 1)  # --max-upload default: 50 MB
     try:
         st, h, _ = s.req("POST", path, body=big, headers=auth)
         check(st == 413, "zu große Einfuhr: %d" % st)
     except (ConnectionError, http.client.HTTPException):
         check(True, "")
+    # Any other POST body (forms, JSON) is capped at 64 KiB; a page that
+    # exists for GET only answers 405.
+    got = responses(raw(s.port, b"POST / HTTP/1.1\r\nHost: x\r\n"
+                        b"Content-Length: 70000\r\n\r\n"))
+    check(len(got) == 1 and got[0][0] == 413,
+          "zu großes Formular: %r" % [g[0] for g in got])
+    st, h, body = s.req("POST", "/", body=b"a=1")
+    check(st == 405 and h.get("allow") == "GET, HEAD",
+          "POST auf eine Seite: %d %r" % (st, h.get("allow")))
+    # An upload path without credentials is answered without its body.
+    got = responses(raw(s.port, b"POST /api/v1/imports HTTP/1.1\r\n"
+                        b"Host: x\r\nContent-Length: 60000000\r\n\r\n"))
+    check(len(got) == 1 and got[0][0] != 413,
+          "Einfuhr ohne Anmeldung: nicht gelesen: %r" % [g[0] for g in got])
 
 
 def main():

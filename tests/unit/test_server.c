@@ -403,11 +403,81 @@ static void test_head_parser(void **state) {
   assert_int_equal(head(big, &h, &why), 431);
 }
 
+/* The plumbing of state-changing requests (issue 12): urlencoded forms,
+ * extra response headers and redirects refuse what could split a
+ * response or leave the site. */
+static void test_forms_and_headers(void **state) {
+  (void)state;
+  char raw[] = "POST /anmelden HTTP/1.1\r\nHost: x\r\n"
+               "Content-Type: application/x-www-form-urlencoded\r\n"
+               "X-CSRF-Token: abc\r\n\r\n";
+  srv_head h;
+  srv_scan sc = {0, 0};
+  const char *why;
+  assert_int_equal(srv_head_parse(raw, strlen(raw), &sc, &h, &why), 1);
+  assert_string_equal(srv_head_get(&h, "x-csrf-token"), "abc");
+  assert_null(srv_head_get(&h, "Cookie"));
+
+  srv_req q;
+  memset(&q, 0, sizeof q);
+  q.method = "POST";
+  q.path = "/anmelden";
+  q.head = &h;
+  q.body = "benutzer=Anna+M%C3%BCller&passwort=a%26b%3Dc&leer=&x";
+  q.body_len = strlen(q.body);
+  srv_resp r;
+  memset(&r, 0, sizeof r);
+  ampel_buf_init(&r.body);
+  assert_int_equal(srv_form_parse(&q, &r), 0);
+  assert_int_equal(q.n_form, 4);
+  assert_string_equal(srv_form_get(&q, "benutzer"), "Anna Müller");
+  assert_string_equal(srv_form_get(&q, "passwort"), "a&b=c");
+  assert_string_equal(srv_form_get(&q, "leer"), "");
+  assert_string_equal(srv_form_get(&q, "x"), "");
+  assert_null(srv_form_get(&q, "csrf"));
+  ampel_free(q.form_store);
+  q.form_store = NULL;
+
+  /* A broken escape or a NUL byte is a 400, never a truncated field. */
+  q.body = "benutzer=%zz";
+  q.body_len = strlen(q.body);
+  assert_int_equal(srv_form_parse(&q, &r), -1);
+  assert_int_equal(r.status, 400);
+  ampel_free(q.form_store);
+  q.form_store = NULL;
+  q.body = "benutzer=a%00b";
+  q.body_len = strlen(q.body);
+  r.status = 200;
+  assert_int_equal(srv_form_parse(&q, &r), -1);
+  assert_int_equal(r.status, 400);
+  ampel_free(q.form_store);
+  ampel_buf_release(&r.body);
+
+  /* Extra headers: no CR/LF in a value, no odd names. */
+  srv_resp w;
+  memset(&w, 0, sizeof w);
+  ampel_buf_init(&w.body);
+  assert_int_equal(srv_resp_header(&w, "Set-Cookie", "a=%s", "b"), 0);
+  assert_int_equal(srv_resp_header(&w, "X", "a\r\nSet-Cookie: evil"), -1);
+  assert_int_equal(srv_resp_header(&w, "Bad Name", "v"), -1);
+  assert_string_equal(w.headers.data, "Set-Cookie: a=b\r\n");
+  /* Redirects stay on the site. */
+  assert_int_equal(srv_redirect(&w, "//evil.example/"), -1);
+  assert_int_equal(srv_redirect(&w, "https://evil.example/"), -1);
+  assert_int_equal(srv_redirect(&w, "/\\evil.example/"), -1);
+  assert_int_equal(srv_redirect(&w, "/daten?x=1"), 0);
+  assert_int_equal(w.status, 303);
+  assert_non_null(strstr(w.headers.data, "Location: /daten?x=1\r\n"));
+  ampel_buf_release(&w.body);
+  ampel_buf_release(&w.headers);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_mapping),
       cmocka_unit_test(test_url_decoding),
       cmocka_unit_test(test_head_parser),
+      cmocka_unit_test(test_forms_and_headers),
       cmocka_unit_test(test_out_of_memory_is_503),
       cmocka_unit_test(test_admin_saved_but_not_shown),
   };
