@@ -25,6 +25,9 @@ static const route routes[] = {
     {"/download/werte.csv", 0, h_download_csv},
     {"/static/", 1, h_static},
     {"/api/v1/", 1, h_api},
+    {"/anmelden", 0, h_anmelden},
+    {"/abmelden", 0, h_abmelden},
+    {"/verwaltung", 0, h_verwaltung},
 };
 
 static void route_to(srv_req *q, srv_resp *r) {
@@ -62,6 +65,12 @@ typedef struct write_route {
 } write_route;
 
 static const write_route srv_write_routes[] = {
+    {"POST", "/anmelden", h_anmelden_post},
+    {"POST", "/abmelden", h_abmelden_post},
+    {"POST", "/api/v1/session", h_api_session_post},
+    {"DELETE", "/api/v1/session", h_api_session_delete},
+    {"POST", "/verwaltung/benutzer", h_verwaltung_benutzer},
+    {"POST", "/verwaltung/einstellungen", h_verwaltung_einstellungen},
     {NULL, NULL, NULL}, /* end (routes are added above this line) */
 };
 

@@ -256,7 +256,9 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
     char key[2 * SRV_MAX_URL + 64];
     int cacheable =
         q.user.via == SRV_VIA_NONE && srv_cache_key(&q, key, sizeof key) == 0;
-    if (!cacheable || !srv_cache_get(snap->gen, key, r)) {
+    if (srv_auth_gate(&q, r) != 0) {
+      /* --private: answered (sign-in first) */
+    } else if (!cacheable || !srv_cache_get(snap->gen, key, r)) {
       srv_dispatch(&q, r);
       /* A stopped computation may have left out a part (a heatmap that
        * "could not be made"): never keep it. */
@@ -328,6 +330,8 @@ int srv_run(const srv_config *cfg) {
   g.cfg = cfg;
   srv_alloc_install(); /* before any thread: out of memory → 503 */
   if (cfg->token_file && load_token(cfg->token_file) != 0)
+    return 2;
+  if (srv_auth_setup(cfg) != 0)
     return 2;
   unsigned char addr[16];
   int family = inet_pton(AF_INET, cfg->bind, addr) == 1    ? AF_INET
