@@ -384,6 +384,12 @@ static int new_session(srv_req *q, srv_resp *r) {
   }
   set_cookie(r, id);
   snprintf(q->user.csrf, sizeof q->user.csrf, "%s", se.csrf);
+  /* sessions idle for 8 h go with every new one (get refuses them
+   * anyway); a failure here changes nothing */
+  long n = 0;
+  if (ampel_store_session_expire(s, (int64_t)time(NULL) - SESSION_IDLE, &n) !=
+      AMPEL_OK)
+    n = 0;
   return 0;
 }
 
@@ -396,8 +402,9 @@ static int public_path(const char *path) {
 
 int srv_auth_gate(srv_req *q, srv_resp *r) {
   /* a proxy-signed-in browser gets a session for its CSRF token */
-  if (q->user.via == SRV_VIA_HEADER && !q->user.csrf[0])
-    (void)new_session(q, r);
+  if (q->user.via == SRV_VIA_HEADER && !q->user.csrf[0] && !q->is_api &&
+      new_session(q, r) == 0)
+    srv_audit(q, "anmelden", "über den Proxy (%s)", a.header);
   if (!a.private_mode || q->user.role >= SRV_ROLE_LESER || public_path(q->path))
     return 0;
   if (q->is_api)
@@ -615,10 +622,6 @@ static int login(srv_req *q, srv_resp *r, const char *name, const char *pw,
   set_user(q, name, role, SRV_VIA_SESSION);
   if (new_session(q, r) != 0)
     return srv_error(q, r, 503, "Anmeldung derzeit nicht möglich.");
-  long n = 0;
-  if (ampel_store_session_expire(s, (int64_t)time(NULL) - SESSION_IDLE, &n) !=
-      AMPEL_OK)
-    n = 0; /* expired ones are also refused one by one */
   srv_audit(q, "anmelden", NULL);
   return 0;
 }
