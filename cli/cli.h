@@ -195,6 +195,10 @@ int cmd_template(const cli_call *call);
 int cmd_doc(const cli_call *call); /* cmd_doc.c */
 int cmd_config(const cli_call *call);
 int cmd_db(const cli_call *call); /* cmd_db.c */
+/* accounts (cmd_user.c, issue 12) */
+int cmd_user(const cli_call *call);
+int cmd_token(const cli_call *call);
+int cmd_audit(const cli_call *call);
 /* Writes an SVG picture as .svg, .png (at dpi, 0 = 150) or .pdf by the
  * extension of path ("-" = SVG on stdout); prints problems; returns an
  * exit code (picture.c). */

@@ -33,16 +33,18 @@ static const ampel_opt_id db_ids[] = {AMPEL_OPT_FROM, AMPEL_OPT_TO};
 
 static const ampel_opt_id template_ids[] = {AMPEL_OPT_OUTPUT};
 
-static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT,
-                                         AMPEL_OPT_BIND,
-                                         AMPEL_OPT_ADMIN_TOKEN_FILE,
-                                         AMPEL_OPT_THREADS,
-                                         AMPEL_OPT_REQUEST_TIMEOUT,
-                                         AMPEL_OPT_COMPUTE_TIMEOUT,
-                                         AMPEL_OPT_MAX_CONNECTIONS,
-                                         AMPEL_OPT_MAX_PER_ADDRESS,
-                                         AMPEL_OPT_MAX_UPLOAD,
-                                         AMPEL_OPT_FRAME_ANCESTORS};
+static const ampel_opt_id serve_ids[] = {
+    AMPEL_OPT_PORT,           AMPEL_OPT_BIND,
+    AMPEL_OPT_ADMIN_TOKEN_FILE, AMPEL_OPT_THREADS,
+    AMPEL_OPT_REQUEST_TIMEOUT, AMPEL_OPT_COMPUTE_TIMEOUT,
+    AMPEL_OPT_MAX_CONNECTIONS, AMPEL_OPT_MAX_PER_ADDRESS,
+    AMPEL_OPT_MAX_UPLOAD,     AMPEL_OPT_FRAME_ANCESTORS,
+    AMPEL_OPT_PRIVATE,        AMPEL_OPT_PUBLIC_URL,
+    AMPEL_OPT_TRUSTED_HEADER, AMPEL_OPT_TRUSTED_PROXY};
+
+static const ampel_opt_id user_ids[] = {AMPEL_OPT_ROLE};
+static const ampel_opt_id token_ids[] = {AMPEL_OPT_USER};
+static const ampel_opt_id audit_ids[] = {AMPEL_OPT_LIMIT};
 
 #define IMPORT_HEAD_TEXT                                                       \
   "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n"   \
@@ -298,6 +300,46 @@ static const cli_command commands[] = {
      "bekommt einen Datenstand, der die Dateien der Quelle nennt; frühere\n"
      "Datenstände (die Geschichte) werden noch nicht übernommen.\n",
      "Umzug nach PostgreSQL: docs/betrieb.md\n"},
+    {"user", cmd_user, user_ids, N(user_ids), 1, 2,
+     "Unterbefehl fehlt (add, list, remove, passwd oder role)",
+     "Aufruf: ampel user add NAME --role leser|redaktion|verwaltung\n"
+     "       ampel user list\n"
+     "       ampel user remove NAME\n"
+     "       ampel user passwd NAME\n"
+     "       ampel user role NAME --role ROLLE\n"
+     "\n"
+     "Benutzer des Dashboards (docs/betrieb.md). Das Kennwort wird von der\n"
+     "Standardeingabe gelesen, nie von der Befehlszeile: an einem Terminal\n"
+     "zweimal und ohne Echo, sonst die erste Zeile (z. B. aus einer Datei\n"
+     "mit '< kennwort.txt'). Mindestens 8 Zeichen; eine leere Eingabe legt\n"
+     "einen Benutzer ohne Kennwort an, der sich nur über einen\n"
+     "vorgeschalteten Proxy anmelden kann (serve --trusted-header). Das\n"
+     "Kennwort wird nur als Argon2id-Prüfwert gespeichert. 'passwd' und\n"
+     "'remove' beenden die Sitzungen des Benutzers; 'remove' löscht auch\n"
+     "seine API-Schlüssel. Rollen: leser darf lesen, redaktion darf auch\n"
+     "Daten prüfen und einlesen und Kennzahlen bearbeiten, verwaltung darf\n"
+     "auch Benutzer und Einstellungen verwalten.\n",
+     NULL},
+    {"token", cmd_token, token_ids, N(token_ids), 1, 2,
+     "Unterbefehl fehlt (add, list oder remove)",
+     "Aufruf: ampel token add NAME [--user BENUTZER]\n"
+     "       ampel token list\n"
+     "       ampel token remove NAME\n"
+     "\n"
+     "Persönliche API-Schlüssel für Skripte und geplante Aufgaben: 'add'\n"
+     "zeigt den Schlüssel genau einmal (gespeichert wird nur sein\n"
+     "SHA-256-Prüfwert); er gilt mit der Rolle des Benutzers als\n"
+     "'Authorization: Bearer SCHLÜSSEL' und braucht kein CSRF-Token. Ohne\n"
+     "--user gehört er dem Benutzer NAME.\n",
+     NULL},
+    {"audit", cmd_audit, audit_ids, N(audit_ids), 0, 0, NULL,
+     "Aufruf: ampel audit [--limit N]\n"
+     "\n"
+     "Zeigt das Protokoll, die neuesten Einträge zuerst: Zeit (UTC),\n"
+     "Benutzer, Adresse, Aktion und Einzelheiten. Protokolliert werden\n"
+     "Anmeldungen (auch fehlgeschlagene), Abmeldungen, Änderungen an\n"
+     "Benutzern, Schlüsseln und Einstellungen sowie Einfuhren.\n",
+     NULL},
     {"doc", cmd_doc, NULL, 0, 1, 1, "erwartet api",
      "Aufruf: ampel doc api\n"
      "\n"

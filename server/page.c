@@ -57,8 +57,9 @@ void page_begin(const srv_req *q, srv_resp *r, const char *title, int nav) {
     ampel_buf_printf(b, "<li><a href=\"%s\"%s>%s</a></li>\n", nav_items[i].href,
                      i == nav ? " aria-current=\"page\"" : "",
                      nav_items[i].label);
-  ampel_buf_puts(b, "</ul></nav>\n</header>\n<main id=\"inhalt\" "
-                    "tabindex=\"-1\">\n");
+  ampel_buf_puts(b, "</ul></nav>\n");
+  srv_auth_nav(q, b); /* Anmelden, or the user and Abmelden */
+  ampel_buf_puts(b, "</header>\n<main id=\"inhalt\" tabindex=\"-1\">\n");
 }
 
 void page_end(const srv_req *q, srv_resp *r) {

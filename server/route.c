@@ -28,6 +28,9 @@ static const route routes[] = {
     {"/daten", 0, h_daten},
     {"/api/v1/imports", 0, h_api_imports},
     {"/api/v1/", 1, h_api},
+    {"/anmelden", 0, h_anmelden},
+    {"/abmelden", 0, h_abmelden},
+    {"/verwaltung", 0, h_verwaltung},
 };
 
 static void route_to(srv_req *q, srv_resp *r) {
@@ -69,6 +72,12 @@ static const write_route srv_write_routes[] = {
     {"POST", "/daten/einlesen", h_daten_einlesen},
     {"POST", "/daten/zuruecksetzen", h_daten_zuruecksetzen},
     {"POST", "/api/v1/imports", h_api_imports},
+    {"POST", "/anmelden", h_anmelden_post},
+    {"POST", "/abmelden", h_abmelden_post},
+    {"POST", "/api/v1/session", h_api_session_post},
+    {"DELETE", "/api/v1/session", h_api_session_delete},
+    {"POST", "/verwaltung/benutzer", h_verwaltung_benutzer},
+    {"POST", "/verwaltung/einstellungen", h_verwaltung_einstellungen},
     {NULL, NULL, NULL}, /* end (routes are added above this line) */
 };
 

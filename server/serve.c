@@ -250,10 +250,13 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
     int cacheable = q.user.via == SRV_VIA_NONE &&
                     !srv_auth_may_identify(hr->head) &&
                     srv_cache_key(&q, key, sizeof key) == 0;
-    if (!cacheable ||
-        !srv_cache_get(snap->gen, key,
-                       srv_accepts_gzip(srv_header(&q, "Accept-Encoding")),
-                       srv_header(&q, "If-None-Match"), r)) {
+    if (srv_auth_gate(&q, r) != 0) {
+      /* --private: answered (sign-in first) */
+    } else if (!cacheable ||
+               !srv_cache_get(
+                   snap->gen, key,
+                   srv_accepts_gzip(srv_header(&q, "Accept-Encoding")),
+                   srv_header(&q, "If-None-Match"), r)) {
       srv_dispatch(&q, r);
       /* A stopped computation may have left out a part (a heatmap that
        * "could not be made"): never keep it. */
@@ -351,6 +354,8 @@ int srv_run(const srv_config *cfg) {
   g.cfg = cfg;
   srv_alloc_install(); /* before any thread: out of memory → 503 */
   if (cfg->token_file && load_token(cfg->token_file) != 0)
+    return 2;
+  if (srv_auth_setup(cfg) != 0)
     return 2;
   unsigned char addr[16];
   int family = inet_pton(AF_INET, cfg->bind, addr) == 1    ? AF_INET

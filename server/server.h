@@ -57,6 +57,11 @@ typedef struct srv_config {
   size_t max_upload;        /* bytes; 0 = SRV_MAX_UPLOAD_MB MB */
   /* CSP frame-ancestors sources (srv_frame_ancestors_check); NULL: 'none' */
   const char *frame_ancestors;
+  /* accounts (auth.c, issue 12) */
+  int private_mode;          /* --private: every page needs a sign-in */
+  const char *public_url;    /* --public-url; https: cookie Secure */
+  const char *trusted_header; /* --trusted-header NAME or NULL */
+  const char *trusted_proxy;  /* --trusted-proxy ADDR,... or NULL */
 } srv_config;
 
 /* 0 when v is a list of at most 16 sources, separated by single spaces,
@@ -290,6 +295,27 @@ int srv_auth_require(srv_req *q, srv_resp *r, srv_role need,
                      const char *form_csrf);
 /* German name of a role ("leser", ...). */
 const char *srv_role_name(srv_role role);
+/* At start (serve.c): the sign-in settings of cfg; opens the database for
+ * writing once (schema migration). 0, or -1 after a message (exit 2). */
+int srv_auth_setup(const srv_config *cfg);
+/* Every GET/HEAD after srv_auth_identify: with --private, 303 to
+ * /anmelden (401 under /api/) for anyone below leser. 0 = go on, -1 =
+ * answered. Also gives a proxy-signed-in browser its session cookie. */
+int srv_auth_gate(srv_req *q, srv_resp *r);
+/* The calling thread's writable store (sessions, audit, accounts), or
+ * NULL when the database takes no writes. Closed when the thread ends. */
+struct ampel_store *srv_auth_store(void);
+/* 1 when signing in is possible and offered (users exist, --private or
+ * --trusted-header). */
+int srv_accounts_enabled(void);
+/* One audit entry: now, q's user and client address, action (a word such
+ * as "anmelden", "einfuhr"), detail (printf format, or NULL). A request
+ * made with an API token or the admin token says so in the detail. */
+void srv_audit(const srv_req *q, const char *action, const char *fmt, ...)
+    AMPEL_PRINTF(3, 4);
+/* The account part of the page header: name, role, Verwaltung, Abmelden;
+ * or "Anmelden" when srv_accounts_enabled(). */
+void srv_auth_nav(const srv_req *q, ampel_buf *b);
 
 /* ---- cache.c ------------------------------------------------------------ */
 
@@ -469,6 +495,16 @@ int h_daten_pruefen(srv_req *q, srv_resp *r);       /* POST /daten/pruefen */
 int h_daten_einlesen(srv_req *q, srv_resp *r);      /* POST /daten/einlesen */
 int h_daten_zuruecksetzen(srv_req *q, srv_resp *r); /* POST …/zuruecksetzen */
 int h_api_imports(srv_req *q, srv_resp *r);         /* /api/v1/imports */
+/* auth.c: signing in and out, the administration page */
+int h_anmelden(srv_req *q, srv_resp *r);           /* GET /anmelden */
+int h_anmelden_post(srv_req *q, srv_resp *r);      /* POST /anmelden */
+int h_abmelden(srv_req *q, srv_resp *r);           /* GET /abmelden */
+int h_abmelden_post(srv_req *q, srv_resp *r);      /* POST /abmelden */
+int h_api_session_post(srv_req *q, srv_resp *r);   /* POST /api/v1/session */
+int h_api_session_delete(srv_req *q, srv_resp *r); /* DELETE … */
+int h_verwaltung(srv_req *q, srv_resp *r);         /* GET /verwaltung */
+int h_verwaltung_benutzer(srv_req *q, srv_resp *r);
+int h_verwaltung_einstellungen(srv_req *q, srv_resp *r);
 
 /* ---- embedded assets (generated from web/ by server/embed.cmake) ------- */
 

@@ -264,6 +264,33 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
         NULL,
         "kleinere Anteile gelten als Ungenauigkeit der Grenzlinien und "
         "entfallen (die übrigen werden wieder auf 1 gebracht)"),
+    /* accounts and sign-in (issue 12, docs/betrieb.md) */
+    {AMPEL_OPT_ROLE, "role", 0, AMPEL_OT_CHOICE, "ROLLE", 0, 0, CLI,
+     "leser|redaktion|verwaltung", NULL, NULL,
+     "Rolle: leser (lesen), redaktion (auch Daten einlesen, Kennzahlen "
+     "bearbeiten) oder verwaltung (auch Benutzer und Einstellungen)"},
+    {AMPEL_OPT_USER, "user", 0, AMPEL_OT_TEXT, "BENUTZER", 0, 0, CLI, NULL,
+     NULL, "der Benutzer NAME",
+     "Benutzer, dessen Rolle der API-Schlüssel trägt"},
+    {AMPEL_OPT_LIMIT, "limit", 0, AMPEL_OT_INTEGER, "N", 1, 1000000, CLI,
+     NULL, "50", NULL, "höchstens N Einträge, die neuesten zuerst"},
+    FLAG(AMPEL_OPT_PRIVATE, "private", CLI,
+         "jede Seite und jede API-Anfrage braucht eine Anmeldung (mindestens "
+         "Rolle leser); sonst Weiterleitung auf /anmelden bzw. 401"),
+    {AMPEL_OPT_PUBLIC_URL, "public-url", 0, AMPEL_OT_TEXT, "URL", 0, 0, CLI,
+     NULL, NULL, NULL,
+     "öffentliche Adresse des Dashboards hinter einem Proxy, z. B. "
+     "https://monitoring.stadt.de/; bei https trägt das Sitzungs-Cookie "
+     "Secure"},
+    {AMPEL_OPT_TRUSTED_HEADER, "trusted-header", 0, AMPEL_OT_TEXT, "NAME", 0,
+     0, CLI, NULL, NULL, NULL,
+     "Kopfzeile, in der ein vorgeschalteter Proxy den angemeldeten "
+     "Benutzernamen übergibt (z. B. X-Remote-User); nur von "
+     "--trusted-proxy beachtet, Rollen aus 'ampel user'"},
+    {AMPEL_OPT_TRUSTED_PROXY, "trusted-proxy", 0, AMPEL_OT_TEXT,
+     "ADRESSE,...", 0, 0, CLI, NULL, NULL, NULL,
+     "IP-Adressen der Proxys, deren --trusted-header gilt (durch Komma "
+     "getrennt); von jeder anderen Adresse wird die Kopfzeile ignoriert"},
 };
 
 /* The table is indexed by id: a row out of order is a programming error
