@@ -135,6 +135,11 @@ typedef enum ampel_opt_id {
   AMPEL_OPT_PUBLIC_URL,
   AMPEL_OPT_TRUSTED_HEADER,
   AMPEL_OPT_TRUSTED_PROXY,
+  /* the overview of many areas (issue 15): pages, search, groups */
+  AMPEL_OPT_PAGE,
+  AMPEL_OPT_SEARCH,
+  AMPEL_OPT_SORT,
+  AMPEL_OPT_GROUP,
   AMPEL_OPT_COUNT
 } ampel_opt_id;
 

@@ -291,6 +291,18 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      "ADRESSE,...", 0, 0, CLI, NULL, NULL, NULL,
      "IP-Adressen der Proxys, deren --trusted-header gilt (durch Komma "
      "getrennt); von jeder anderen Adresse wird die Kopfzeile ignoriert"},
+    INT(AMPEL_OPT_PAGE, "seite", "N", 1, 100000, 0, "1", NULL,
+        "Seite der Ampel-Tabelle (je 200 Gebiete)"),
+    TEXT(AMPEL_OPT_SEARCH, "suche", "TEXT", NULL,
+         "nur Gebiete, deren Name oder Schlüssel TEXT enthält (ohne "
+         "Unterschied von Groß- und Kleinschreibung)"),
+    CHOICE(AMPEL_OPT_SORT, "sort", "kritisch|name|schluessel",
+           "kritisch|name|schluessel", "kritisch",
+           "Reihenfolge der Ampel-Tabelle: die auffälligsten zuerst, nach "
+           "Name oder nach Schlüssel"),
+    INT(AMPEL_OPT_GROUP, "gruppe", "N", 1, 1000, 0, NULL, NULL,
+        "Heatmap vieler Gebiete: die Gebiete dieser Gruppe ähnlicher "
+        "Gebiete zeigen"),
 };
 
 /* The table is indexed by id: a row out of order is a programming error

@@ -557,6 +557,65 @@ def cache_http_tests(s):
           % (h.get("cache-control"), h.get("content-encoding")))
 
 
+def many_areas_tests():
+    """Issue 15: the overview of many areas stays a dashboard: the Ampel
+    table is paged (200 rows), searchable and sortable on the server, the
+    heatmap shows groups of similar areas with drill-down."""
+    gen = os.path.join(SRC, "bench", "import", "gen.py")
+    out = os.path.join(WORK, "many")
+    os.makedirs(out, exist_ok=True)
+    subprocess.run([sys.executable, gen, out, "--areas", "450",
+                    "--indicators", "6", "--periods", "2"], check=True,
+                   stdout=subprocess.DEVNULL)
+    db = make_db("many", [os.path.join(out, f) for f in
+                          ("areas.csv", "indicators.csv", "values.csv")])
+    s = Server(db)
+    try:
+        st, h, body = s.get("/")
+        page = body.decode()
+        check(st == 200 and len(body) < 2_000_000,
+              "Übersicht 450 Gebiete: %d, %d Bytes" % (st, len(body)))
+        rows = page.count('<tr><th scope="row"><a href="/gebiet/')
+        check("Gebiete 1–200 von 450 (Seite 1 von 3)" in page,
+              "Seitenangabe der Ampel-Tabelle")
+        check('rel="next" href="/?seite=2#h-ampel"' in page,
+              "Link zur nächsten Seite")
+        check("<svg" not in page.split('id="h-ampel"')[1],
+              "kein eingebettetes Bild bei vielen Gebieten")
+        groups = re.findall(r'>Gruppe (\d+)</a> <span class="klein">'
+                            r'\((\d+) Gebiete\)', page)
+        check(0 < len(groups) <= 50 and
+              sum(int(n) for _, n in groups) == 450,
+              "Heatmap-Gruppen: %d Gruppen, %d Gebiete"
+              % (len(groups), sum(int(n) for _, n in groups)))
+        check(rows >= 200, "Zeilen der ersten Seite: %d" % rows)
+        st, h, body = s.get("/?seite=3")
+        check(st == 200 and "Gebiete 401–450 von 450 (Seite 3 von 3)"
+              in body.decode() and 'rel="prev"' in body.decode(),
+              "letzte Seite")
+        st, h, body = s.get("/?suche=area%2012&sort=name")
+        t = body.decode()
+        names = re.findall(r'<tr><th scope="row"><a href="/gebiet/A\d+">'
+                           r'(Area 12\d*)</a>', t)
+        check(st == 200 and names and names == sorted(names) and
+              "gefundenen" in t and len(names) == 11,
+              "Suche und Sortierung: %r" % names[:5])
+        g1 = int(groups[0][1]) if groups else 0
+        st, h, body = s.get("/?gruppe=1")
+        t = body.decode().split('id="h-heatmap"')[1]
+        members = t.count('<tr><th scope="row"><a href="/gebiet/')
+        check(st == 200 and members == g1 and "Zurück zu allen Gruppen" in t,
+              "Gruppe 1 aufgeklappt: %d von %d Gebieten" % (members, g1))
+        st, h, body = s.get("/?gruppe=51")
+        check(st == 200 and "Gruppe 51 gibt es nicht" in body.decode(),
+              "unbekannte Gruppe: Hinweis")
+        for bad in ("seite=0", "seite=x", "sort=zufall", "gruppe=0"):
+            st, h, body = s.get("/?" + bad)
+            check(st == 400, "ungültig %s: %d" % (bad, st))
+    finally:
+        check(s.stop() == 0, "Beenden (viele Gebiete)")
+
+
 def main():
     ex = os.path.join(SRC, "examples", "gelsenkirchen")
     db = make_db("example", [os.path.join(ex, f) for f in
@@ -587,6 +646,7 @@ def main():
         hostile_tests(s, token)
     finally:
         check(s.stop() == 0, "Beenden (hostile)")
+    many_areas_tests()
     print("http: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 
