@@ -45,7 +45,8 @@ static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT,
                                          AMPEL_OPT_FRAME_ANCESTORS};
 
 #define IMPORT_HEAD_TEXT                                                       \
-  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n"   \
+  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx,\n"   \
+  "auch das alte Format .xls von Excel 97-2003)\n"                             \
   "in die Datenbank. Die Art jeder Datei wird an der Kopfzeile erkannt;\n"     \
   "Gebiete werden vor Kennzahlen und diese vor Werten eingelesen. Alle\n"      \
   "Dateien bilden eine Einfuhr: entweder wird alles gespeichert oder, beim\n"  \
