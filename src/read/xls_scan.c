@@ -40,12 +40,15 @@ enum {
   R_EOF = 0x000A,
   R_DATEMODE = 0x0022,
   R_FILEPASS = 0x002F,
+  R_CONTINUE = 0x003C,
   R_BOUNDSHEET = 0x0085,
   R_MULRK = 0x00BD,
   R_XF = 0x00E0,
+  R_SST = 0x00FC,
   R_DIMENSIONS = 0x0200,
   R_NUMBER = 0x0203,
   R_BOOLERR = 0x0205,
+  R_LABEL = 0x0204,
   R_STRING = 0x0207,
   R_RK = 0x027E,
   R_FORMAT = 0x041E,
@@ -294,6 +297,11 @@ static const char *error_text(unsigned code) {
  * -------------------------------------------------------
  */
 
+typedef struct seg {
+  const unsigned char *p;
+  size_t n;
+} seg;
+
 typedef struct walk {
   const char *path;
   ampel_diags *diags;
@@ -308,6 +316,9 @@ typedef struct walk {
   long sheet; /* current sheet substream, -1 outside or unknown */
   int pending_string;
   uint32_t pend_row, pend_col;
+  seg *sst; /* the SST record and its CONTINUE records */
+  size_t n_sst, cap_sst;
+  int in_sst;
   ampel_status st;
 } walk;
 
@@ -324,6 +335,82 @@ static void file_error(walk *w, ampel_status st, const char *fmt, ...) {
   w->st = st;
   ampel_diags_add(w->diags, AMPEL_SEV_ERROR, st, w->path, 1, 1, NULL, 0,
                   "keine gültige Excel-Datei (.xls): %s", msg);
+}
+
+/* A string without rich-text or phonetic parts whose flags byte is p[0]
+ * and whose cch characters must fit in the `avail` bytes from p. libfreexl
+ * copies cch characters whatever the record's size. */
+static int plain_string_fits(const unsigned char *p, size_t avail, size_t cch) {
+  if (avail < 1 || (p[0] & ~0x01u))
+    return 0;
+  return cch * ((p[0] & 1) ? 2 : 1) <= avail - 1;
+}
+
+/* The shared string table as BIFF8 lays it out over SST and CONTINUE
+ * records (MS-XLS 2.4.265, 2.5.293): every string header inside one
+ * record, characters continued with a new flags byte, rich-text runs and
+ * phonetic data skipped across records. libfreexl's own parser trusts
+ * the character counts, so anything that does not fit is refused. */
+static int sst_valid(const walk *w) {
+  if (w->n_sst == 0 || w->sst[0].n < 8)
+    return 0;
+  uint32_t unique = rd32(w->sst[0].p + 4);
+  size_t si = 0, off = 8;
+  for (uint32_t k = 0; k < unique; k++) {
+    if (off == w->sst[si].n) { /* the next string starts a record */
+      if (++si == w->n_sst)
+        return 0;
+      off = 0;
+    }
+    const unsigned char *p = w->sst[si].p + off;
+    size_t left = w->sst[si].n - off;
+    if (left < 3)
+      return 0;
+    size_t cch = rd16(p), flags = p[2], head = 3;
+    if (flags & ~0x0Du)
+      return 0;
+    uint64_t tail = 0;
+    if (flags & 8) {
+      if (left < head + 2)
+        return 0;
+      tail += 4u * rd16(p + head);
+      head += 2;
+    }
+    if (flags & 4) {
+      if (left < head + 4)
+        return 0;
+      tail += rd32(p + head);
+      head += 4;
+    }
+    off += head;
+    int wide = flags & 1;
+    while (cch > 0) {
+      size_t avail = (w->sst[si].n - off) / (wide ? 2 : 1);
+      if (avail == 0) { /* continued: a new flags byte */
+        if (off + (wide ? 1 : 0) < w->sst[si].n || ++si == w->n_sst ||
+            w->sst[si].n < 1 || (w->sst[si].p[0] & ~0x01u))
+          return 0;
+        wide = w->sst[si].p[0] & 1;
+        off = 1;
+        continue;
+      }
+      size_t take = avail < cch ? avail : cch;
+      off += take * (wide ? 2 : 1);
+      cch -= take;
+    }
+    while (tail > 0) { /* rich text and phonetic data, no flags bytes */
+      if (off == w->sst[si].n) {
+        if (++si == w->n_sst)
+          return 0;
+        off = 0;
+      }
+      size_t take =
+          w->sst[si].n - off < tail ? w->sst[si].n - off : (size_t)tail;
+      off += take;
+      tail -= take;
+    }
+  }
+  return 1;
 }
 
 static void col_name(uint32_t col, char out[8]) {
@@ -461,7 +548,11 @@ static void globals_record(walk *w, uint16_t type, const unsigned char *b,
   } else if (type == R_XF && n >= 4) {
     if (w->n_xf < 65536)
       w->xf_fmt[w->n_xf++] = rd16(b + 2);
-  } else if (type == R_FORMAT && n >= 5) {
+  } else if (type == R_FORMAT) {
+    if (n < 5 || !plain_string_fits(b + 4, n - 4, rd16(b + 2))) {
+      file_error(w, AMPEL_E_DATA, "ein Zahlenformat (FORMAT) ist beschädigt");
+      return;
+    }
     uint16_t f = rd16(b);
     char *t = biff_text(b + 5, n - 5, rd16(b + 2), b[4] & 1);
     if (!t) {
@@ -471,10 +562,17 @@ static void globals_record(walk *w, uint16_t type, const unsigned char *b,
     if (strpbrk(t, "dDmMyYhHsSjJtT")) /* over-approximates libfreexl */
       w->date_fmt[f / 8] |= (unsigned char)(1u << (f % 8));
     ampel_free(t);
+  } else if (type == R_SST) {
+    w->in_sst = 1;
+    w->n_sst = 0;
   } else if (type == R_BOUNDSHEET && n >= 8) {
     if (w->n_sheets >= XLS_MAX_SHEETS) {
       file_error(w, AMPEL_E_TOO_LARGE, "mehr als %u Tabellenblätter",
                  XLS_MAX_SHEETS);
+      return;
+    }
+    if (!plain_string_fits(b + 7, n - 7, b[6])) {
+      file_error(w, AMPEL_E_DATA, "ein Blattname (BOUNDSHEET) ist beschädigt");
       return;
     }
     char *name = biff_text(b + 8, n - 8, b[6], b[7] & 1);
@@ -539,6 +637,12 @@ static void sheet_record(walk *w, uint16_t type, const unsigned char *b,
     break;
   }
   case R_FORMULA: formula(w, b, n); break;
+  case R_LABEL:
+    if (n < 9 || !plain_string_fits(b + 8, n - 8, rd16(b + 6)))
+      file_error(w, AMPEL_E_DATA,
+                 "eine Textzelle (LABEL) ist beschädigt: Text länger als "
+                 "ihr Satz");
+    break;
   case R_STRING:
     if (w->pending_string && n >= 3) {
       w->pending_string = 0;
@@ -563,6 +667,31 @@ static int ov_cmp(const void *a, const void *b) {
   return x->col < y->col ? -1 : x->col > y->col;
 }
 
+static int add_seg(walk *w, const unsigned char *p, size_t n) {
+  if (w->n_sst == w->cap_sst) {
+    size_t cap = w->cap_sst ? w->cap_sst * 2 : 16;
+    seg *q = ampel_reallocarray(w->sst, cap, sizeof *q);
+    if (!q) {
+      file_error(w, AMPEL_E_NOMEM, "Speicher erschöpft");
+      return 0;
+    }
+    w->sst = q;
+    w->cap_sst = cap;
+  }
+  w->sst[w->n_sst].p = p;
+  w->sst[w->n_sst++].n = n;
+  return 1;
+}
+
+static int end_sst(walk *w) {
+  w->in_sst = 0;
+  if (sst_valid(w))
+    return 1;
+  file_error(w, AMPEL_E_DATA,
+             "die Tabelle der gemeinsamen Texte (SST) ist beschädigt");
+  return 0;
+}
+
 static void walk_records(walk *w, const unsigned char *s, size_t n) {
   size_t pos = 0;
   int depth = 0, first = 1; /* inside a substream; no BOF seen yet */
@@ -579,6 +708,14 @@ static void walk_records(walk *w, const unsigned char *s, size_t n) {
       return;
     }
     const unsigned char *b = s + pos + 4;
+    if (w->in_sst && type == R_CONTINUE) {
+      if (!add_seg(w, b, size))
+        return;
+      pos += 4 + (size_t)size;
+      continue;
+    }
+    if (w->in_sst && !end_sst(w))
+      return;
     if (first) {
       first = 0;
       uint16_t vers = size >= 4 ? rd16(b) : 0;
@@ -610,11 +747,15 @@ static void walk_records(walk *w, const unsigned char *s, size_t n) {
       w->sheet = -1;
     } else if (depth == 1 && w->sheet < 0) {
       globals_record(w, type, b, size);
+      if (type == R_SST && w->st == AMPEL_OK && !add_seg(w, b, size))
+        return;
     } else if (depth == 2) {
       sheet_record(w, type, b, size);
     }
     pos += 4 + (size_t)size;
   }
+  if (w->st == AMPEL_OK && w->in_sst)
+    end_sst(w);
 }
 
 ampel_status ampel_xls_scan(const char *data, size_t len, const char *path,
@@ -675,6 +816,7 @@ ampel_status ampel_xls_scan(const char *data, size_t len, const char *path,
   ampel_free(w->sheet_name);
   ampel_free(w->sheet_pos);
   ampel_free(w->xf_fmt);
+  ampel_free(w->sst);
   ampel_free(w);
   ampel_free(stream);
   ampel_free(c.fat);

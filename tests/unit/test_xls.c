@@ -303,6 +303,13 @@ static void test_big_date(void **state) {
                "2000000000 liegt nach dem 31.12.9999");
 }
 
+/* A shared string longer than the SST: libfreexl would read past its
+ * buffer (fuzz_xls, fuzz/corpus/xls/sst_overflow). */
+static void test_bad_sst(void **state) {
+  expect_error("bad_sst.xls", AMPEL_E_DATA, 1, 1,
+               "die Tabelle der gemeinsamen Texte (SST) ist beschädigt");
+}
+
 static void test_declared_rows(void **state) {
   expect_error("dims.xls", AMPEL_E_TOO_LARGE, 1, 1,
                "Tabellenblatt 'Werte' gibt 65537 Zeilen und 1 Spalten an");
@@ -395,6 +402,7 @@ int main(void) {
       cmocka_unit_test(test_encrypted_xlsx),
       cmocka_unit_test(test_no_bof),
       cmocka_unit_test(test_big_date),
+      cmocka_unit_test(test_bad_sst),
       cmocka_unit_test(test_declared_rows),
       cmocka_unit_test(test_not_ole2),
       cmocka_unit_test(test_allocation_failures),

@@ -288,6 +288,11 @@ def fixtures(d):
     i = s2.find(struct.pack("<HH", 0x0200, 14))
     s2 = s2[:i + 4] + struct.pack("<IIHHH", 0, 65537, 0, 1, 0) + s2[i + 18:]
     write(os.path.join(d, "dims.xls"), cfb(s2))
+    # a shared string longer than its SST record (libfreexl 1.0.6 reads
+    # past its buffer: found by fuzz_xls)
+    i = stream.find(struct.pack("<H", 0x00FC))
+    bad_sst = stream[:i + 12] + struct.pack("<H", 0x7FFF) + stream[i + 14:]
+    write(os.path.join(d, "bad_sst.xls"), cfb(bad_sst))
     # the small workbook in the mini stream
     write(os.path.join(d, "mini.xls"),
           cfb_mini(workbook_stream([("Werte", [["a", 1.0]])])))
