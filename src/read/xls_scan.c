@@ -319,6 +319,10 @@ typedef struct walk {
   seg *sst; /* the SST record and its CONTINUE records */
   size_t n_sst, cap_sst;
   int in_sst;
+  /* the current sheet: its DIMENSIONS, and the cells seen without one */
+  int dim_set;
+  uint32_t dim_rows, dim_cols, max_row, max_col;
+  int any_cell;
   ampel_status st;
 } walk;
 
@@ -593,8 +597,53 @@ static void globals_record(walk *w, uint16_t type, const unsigned char *b,
   }
 }
 
+static void add_cells(walk *w, uint64_t n) {
+  w->cells += n;
+  if (w->cells > XLS_MAX_DECLARED_CELLS)
+    file_error(w, AMPEL_E_TOO_LARGE,
+               "die Tabellenblätter geben zusammen mehr als %llu Zellen an",
+               (unsigned long long)XLS_MAX_DECLARED_CELLS);
+}
+
+/* A sheet's end: without DIMENSIONS libfreexl sizes it by its cells. */
+static void sheet_end(walk *w) {
+  if (!w->dim_set && w->any_cell)
+    add_cells(w, ((uint64_t)w->max_row + 1) * ((uint64_t)w->max_col + 1));
+  w->dim_set = w->any_cell = 0;
+  w->max_row = w->max_col = 0;
+}
+
+/* A cell record at row, columns col..last: inside the declared range?
+ * libfreexl drops the whole workbook (and leaks its memory) otherwise. */
+static int cell_inside(walk *w, uint32_t row, uint32_t col, uint32_t last) {
+  if (w->dim_set && (row >= w->dim_rows || last >= w->dim_cols)) {
+    cell_error(w, row, last >= w->dim_cols ? last : col,
+               "die Zelle liegt außerhalb des Bereichs, den das Blatt angibt "
+               "(DIMENSIONS, %lu Zeilen, %lu Spalten); bitte die Datei in "
+               "Excel öffnen und neu speichern",
+               (unsigned long)w->dim_rows, (unsigned long)w->dim_cols);
+    return 0;
+  }
+  w->any_cell = 1;
+  if (row > w->max_row)
+    w->max_row = row;
+  if (last > w->max_col)
+    w->max_col = last;
+  return 1;
+}
+
 static void sheet_record(walk *w, uint16_t type, const unsigned char *b,
                          size_t n) {
+  if ((type == R_NUMBER || type == R_RK || type == R_LABEL ||
+       type == R_BOOLERR || type == 0x00FD /* LABELSST */) &&
+      n >= 4 && !cell_inside(w, rd16(b), rd16(b + 2), rd16(b + 2)))
+    return;
+  if (type == R_MULRK && n >= 4) {
+    size_t k = n > 10 ? (n - 5) / 6 : 0; /* entries read: off + 6 < n */
+    if (k > 0 &&
+        !cell_inside(w, rd16(b), rd16(b + 2), rd16(b + 2) + (uint32_t)k - 1))
+      return;
+  }
   /* STRING follows its FORMULA, maybe after SHRFMLA, ARRAY or TABLE */
   if (type != R_STRING && type != 0x04BC && type != 0x0221 && type != 0x0236)
     w->pending_string = 0;
@@ -610,12 +659,10 @@ static void sheet_record(walk *w, uint16_t type, const unsigned char *b,
                    (unsigned long)rows, (unsigned long)cols);
         return;
       }
-      w->cells += (uint64_t)rows * cols;
-      if (w->cells > XLS_MAX_DECLARED_CELLS)
-        file_error(w, AMPEL_E_TOO_LARGE,
-                   "die Tabellenblätter geben zusammen mehr als %llu Zellen "
-                   "an",
-                   (unsigned long long)XLS_MAX_DECLARED_CELLS);
+      w->dim_set = 1;
+      w->dim_rows = rows;
+      w->dim_cols = cols;
+      add_cells(w, (uint64_t)rows * cols);
     }
     break;
   case R_NUMBER:
@@ -736,6 +783,8 @@ static void walk_records(walk *w, const unsigned char *s, size_t n) {
                  "(verschlüsselt); bitte in Excel ohne Kennwort speichern");
       return;
     } else if (type == R_BOF) {
+      if (depth == 2)
+        sheet_end(w);
       w->sheet = -1;
       for (size_t i = 0; i < w->n_sheets; i++)
         if (w->sheet_pos[i] == pos)
@@ -743,6 +792,8 @@ static void walk_records(walk *w, const unsigned char *s, size_t n) {
       depth = 2;
       w->pending_string = 0;
     } else if (type == R_EOF) {
+      if (depth == 2)
+        sheet_end(w);
       depth = 0;
       w->sheet = -1;
     } else if (depth == 1 && w->sheet < 0) {

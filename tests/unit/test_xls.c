@@ -310,6 +310,13 @@ static void test_bad_sst(void **state) {
                "die Tabelle der gemeinsamen Texte (SST) ist beschädigt");
 }
 
+static void test_cell_outside_dimensions(void **state) {
+  expect_error("outside.xls", AMPEL_E_DATA, 1, 5,
+               "Tabellenblatt 'Werte': Zelle E1: die Zelle liegt außerhalb "
+               "des Bereichs, den das Blatt angibt (DIMENSIONS, 1 Zeilen, 1 "
+               "Spalten)");
+}
+
 static void test_declared_rows(void **state) {
   expect_error("dims.xls", AMPEL_E_TOO_LARGE, 1, 1,
                "Tabellenblatt 'Werte' gibt 65537 Zeilen und 1 Spalten an");
@@ -403,6 +410,7 @@ int main(void) {
       cmocka_unit_test(test_no_bof),
       cmocka_unit_test(test_big_date),
       cmocka_unit_test(test_bad_sst),
+      cmocka_unit_test(test_cell_outside_dimensions),
       cmocka_unit_test(test_declared_rows),
       cmocka_unit_test(test_not_ole2),
       cmocka_unit_test(test_allocation_failures),

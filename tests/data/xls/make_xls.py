@@ -293,6 +293,11 @@ def fixtures(d):
     i = stream.find(struct.pack("<H", 0x00FC))
     bad_sst = stream[:i + 12] + struct.pack("<H", 0x7FFF) + stream[i + 14:]
     write(os.path.join(d, "bad_sst.xls"), cfb(bad_sst))
+    # a cell outside the range the sheet declares (libfreexl would drop
+    # every sheet and leak their memory)
+    write(os.path.join(d, "outside.xls"),
+          cfb(workbook_stream([("Werte", [["Kopf"]])], sheet_records={
+              "Werte": [rec(0x0203, struct.pack("<HHHd", 0, 4, 0, 1.0))]})))
     # the small workbook in the mini stream
     write(os.path.join(d, "mini.xls"),
           cfb_mini(workbook_stream([("Werte", [["a", 1.0]])])))
