@@ -47,7 +47,8 @@ static const ampel_opt_id token_ids[] = {AMPEL_OPT_USER};
 static const ampel_opt_id audit_ids[] = {AMPEL_OPT_LIMIT};
 
 #define IMPORT_HEAD_TEXT                                                       \
-  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n"   \
+  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx,\n"   \
+  "auch das alte Format .xls von Excel 97-2003)\n"                             \
   "in die Datenbank. Die Art jeder Datei wird an der Kopfzeile erkannt;\n"     \
   "Gebiete werden vor Kennzahlen und diese vor Werten eingelesen. Alle\n"      \
   "Dateien bilden eine Einfuhr: entweder wird alles gespeichert oder, beim\n"  \

@@ -17,7 +17,7 @@ static const help texts[] = {
      "Aufruf: ampel [--db DATEI|URL] BEFEHL [OPTIONEN]\n"
      "\n"
      "Befehle:\n"
-     "  import DATEI...   Dateien (CSV, XLSX) in die Datenbank einlesen\n"
+     "  import DATEI...   Dateien (CSV, XLSX, XLS) in die Datenbank einlesen\n"
      "  check DATEI...    Dateien prüfen, nichts speichern\n"
      "  list WAS          Gebiete, Kennzahlen oder Zeiträume auflisten\n"
      "  versions          Datenstände mit Dateien und Änderungen auflisten\n"

@@ -226,12 +226,13 @@ static int read_upload(srv_req *q, srv_resp *r, upload *up) {
                        "keine Steuerzeichen, höchstens 200 Zeichen).",
                        p->filename);
     if (!has_ext(p->filename, ".csv") && !has_ext(p->filename, ".xlsx") &&
-        !has_ext(p->filename, ".txt"))
-      return srv_error(q, r, 422,
-                       "%s: im Browser lassen sich CSV- und Excel-Dateien "
-                       "(.csv, .xlsx) einlesen; Flächen (GeoJSON, Shapefile) "
-                       "bitte mit 'ampel import' auf dem Server.",
-                       p->filename);
+        !has_ext(p->filename, ".xls") && !has_ext(p->filename, ".txt"))
+      return srv_error(
+          q, r, 422,
+          "%s: im Browser lassen sich CSV- und Excel-Dateien "
+          "(.csv, .xlsx, .xls) einlesen; Flächen (GeoJSON, Shapefile) "
+          "bitte mit 'ampel import' auf dem Server.",
+          p->filename);
     for (size_t k = 0; k < up->n; k++)
       if (strcmp(up->names[k], p->filename) == 0)
         return srv_error(q, r, 422, "Die Datei '%s' ist doppelt dabei.",
@@ -583,10 +584,11 @@ int h_daten(srv_req *q, srv_resp *r) {
   csrf_field(b, q);
   ampel_buf_printf(
       b,
-      "<p><label for=\"dateien\">Dateien (CSV oder Excel .xlsx; bis zu %d "
+      "<p><label for=\"dateien\">Dateien (CSV oder Excel .xlsx/.xls; bis zu "
+      "%d "
       "Dateien, zusammen höchstens %zu MB)</label><br>\n"
       "<input type=\"file\" id=\"dateien\" name=\"dateien\" multiple "
-      "required accept=\".csv,.xlsx,.txt\"></p>\n"
+      "required accept=\".csv,.xlsx,.xls,.txt\"></p>\n"
       "<p><button type=\"submit\">Prüfen</button> Es wird noch nichts "
       "gespeichert: zuerst erscheinen alle Fehler und was sich ändern "
       "würde.</p>\n</form>\n",

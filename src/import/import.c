@@ -1,7 +1,7 @@
 /* Importing files into a store (import.h).
  *
  * Phases:
- *  1. open every file (CSV or XLSX), read each table's header and
+ *  1. open every file (CSV, XLSX or XLS), read each table's header and
  *     recognise its kind;
  *  2. areas tables: rows into the dataset of known keys, then parents and
  *     cycles are checked with the location of each parent cell;
@@ -48,6 +48,7 @@ typedef struct table {
   kind k;
   ampel_csv_reader *csv;
   ampel_xlsx_sheet *xs;
+  ampel_xls_sheet *ls; /* a sheet of an .xls workbook */
   char decimal;
   size_t n_cols;
   int col[F_COUNT_];
@@ -100,8 +101,9 @@ typedef struct ctx {
 /* ---- messages ---------------------------------------------------------
  */
 
-static int is_xlsx(const table *t) {
-  return t->xs != NULL;
+/* A sheet of a workbook (.xlsx or .xls), not a CSV file. */
+static int is_book(const table *t) {
+  return t->xs != NULL || t->ls != NULL;
 }
 
 static void col_letters(long col, char out[8]) {
@@ -130,7 +132,7 @@ static void cell_error(ctx *c, const table *t, const ampel_row *row,
   long line = cell ? cell->line : row->line;
   long column = cell ? cell->column : 1;
   c->writing = 0;
-  if (is_xlsx(t)) {
+  if (is_book(t)) {
     char letters[8];
     col_letters(column, letters);
     ampel_diags_add(c->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, t->path, line,
@@ -165,8 +167,9 @@ static void table_note(ctx *c, const table *t, ampel_severity sev,
  */
 
 static int next_row(ctx *c, table *t, ampel_row *row) {
-  int r = t->csv ? ampel_csv_next(t->csv, row, c->diags)
-                 : ampel_xlsx_sheet_next(t->xs, row, c->diags);
+  int r = t->csv  ? ampel_csv_next(t->csv, row, c->diags)
+          : t->xs ? ampel_xlsx_sheet_next(t->xs, row, c->diags)
+                  : ampel_xls_sheet_next(t->ls, row, c->diags);
   if (r < 0)
     c->writing = 0;
   return r;
@@ -222,7 +225,7 @@ static ampel_num_kind parse_num(const table *t, const ampel_cell *cell,
     return AMPEL_NUM_EMPTY;
   if (cell->is_number)
     return ampel_number_parse(cell->text, cell->len, '.', v, flag);
-  if (t->xs) { /* text in a workbook: German first, then English */
+  if (is_book(t)) { /* text in a workbook: German first, then English */
     ampel_num_kind k = ampel_number_parse(cell->text, cell->len, ',', v, flag);
     return k != AMPEL_NUM_BAD
                ? k
@@ -383,7 +386,7 @@ static int check_width(ctx *c, const table *t, const ampel_row *row) {
       i++;
     if (i == row->n_cells)
       return 0;
-  } else if (t->xs) {
+  } else if (is_book(t)) {
     return 0; /* a workbook row simply ends at its last filled cell */
   }
   cell_error(c, t, row,
@@ -487,7 +490,7 @@ static ampel_status fill_at(pending_parent *p, const table *t,
   p->path = t->path;
   p->line = cell ? cell->line : row->line;
   p->column = cell ? cell->column : 1;
-  p->has_source = !t->xs;
+  p->has_source = !is_book(t);
   p->source = p->has_source
                   ? ampel_strndup(row->source,
                                   row->source_len > 400 ? 400 : row->source_len)
@@ -1245,6 +1248,11 @@ static int is_zip(const char *data, size_t len) {
   return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
 }
 
+/* The Compound File signature of .xls (and of password-protected .xlsx). */
+static int is_ole2(const char *data, size_t len) {
+  return len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0;
+}
+
 /* Order of workbook sheets: Gebiete, Kennzahlen, Werte; others skipped. */
 static int sheet_wanted(const char *name) {
   char norm[64];
@@ -1259,6 +1267,8 @@ typedef struct tables {
   size_t n, cap;
   ampel_xlsx **books;
   size_t n_books;
+  ampel_xls **old_books; /* .xls workbooks */
+  size_t n_old_books;
 } tables;
 
 static table *add_table(tables *ts) {
@@ -1275,17 +1285,29 @@ static table *add_table(tables *ts) {
   return t;
 }
 
+/* An .xlsx workbook, or with `old` an .xls workbook. */
 static ampel_status open_workbook(ctx *c, tables *ts, size_t file,
                                   const char *name, const char *data,
-                                  size_t len) {
+                                  size_t len, int old) {
   ampel_status st = AMPEL_OK;
-  ampel_xlsx *x = ampel_xlsx_open_mem(data, len, name, c->diags, &st);
-  if (!x)
-    return st ? st : AMPEL_E_DATA;
-  ts->books[ts->n_books++] = x;
-  size_t used = 0;
-  for (size_t i = 0; i < ampel_xlsx_n_sheets(x); i++) {
-    const char *sn = ampel_xlsx_sheet_name(x, i);
+  ampel_xlsx *x = NULL;
+  ampel_xls *ox = NULL;
+  if (old) {
+    ox = ampel_xls_open_mem(data, len, name, c->diags, &st);
+    if (!ox)
+      return st ? st : AMPEL_E_DATA;
+    ts->old_books[ts->n_old_books++] = ox;
+  } else {
+    x = ampel_xlsx_open_mem(data, len, name, c->diags, &st);
+    if (!x)
+      return st ? st : AMPEL_E_DATA;
+    ts->books[ts->n_books++] = x;
+  }
+  size_t used = 0,
+         n_sheets = old ? ampel_xls_n_sheets(ox) : ampel_xlsx_n_sheets(x);
+  for (size_t i = 0; i < n_sheets; i++) {
+    const char *sn =
+        old ? ampel_xls_sheet_name(ox, i) : ampel_xlsx_sheet_name(x, i);
     if (!sheet_wanted(sn)) {
       ampel_diags_add(c->diags, AMPEL_SEV_NOTE, AMPEL_OK, name, 0, 0, NULL, 0,
                       "Blatt '%s' wird nicht eingelesen (erwartet: Gebiete, "
@@ -1299,8 +1321,11 @@ static ampel_status open_workbook(ctx *c, tables *ts, size_t file,
     t->path = name;
     t->sheet = sn;
     t->file = file;
-    t->xs = ampel_xlsx_sheet_open(x, i, c->diags, &st);
-    if (!t->xs) {
+    if (old)
+      t->ls = ampel_xls_sheet_open(ox, i, c->diags, &st);
+    else
+      t->xs = ampel_xlsx_sheet_open(x, i, c->diags, &st);
+    if (!t->xs && !t->ls) {
       ts->n--;
       return st ? st : AMPEL_E_DATA;
     }
@@ -1338,6 +1363,7 @@ static void tables_release(tables *ts) {
   for (size_t i = 0; i < ts->n; i++) {
     ampel_csv_free(ts->t[i].csv);
     ampel_xlsx_sheet_free(ts->t[i].xs);
+    ampel_xls_sheet_free(ts->t[i].ls);
     ampel_free(ts->t[i].wide_ind);
     for (size_t k = 0; ts->t[i].hdr && k < ts->t[i].n_cols; k++)
       ampel_free((char *)ts->t[i].hdr[k].text);
@@ -1347,6 +1373,9 @@ static void tables_release(tables *ts) {
   for (size_t i = 0; i < ts->n_books; i++)
     ampel_xlsx_free(ts->books[i]);
   ampel_free(ts->books);
+  for (size_t i = 0; i < ts->n_old_books; i++)
+    ampel_xls_free(ts->old_books[i]);
+  ampel_free(ts->old_books);
   ampel_free(ts->t);
 }
 
@@ -1421,7 +1450,9 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
   tables ts = {0};
   ampel_import_file *files = ampel_calloc(n + 1, sizeof *files);
   ts.books = ampel_calloc(n + 1, sizeof *ts.books);
-  ampel_status st = files && ts.books ? AMPEL_OK : AMPEL_E_NOMEM;
+  ts.old_books = ampel_calloc(n + 1, sizeof *ts.old_books);
+  ampel_status st =
+      files && ts.books && ts.old_books ? AMPEL_OK : AMPEL_E_NOMEM;
   if (st == AMPEL_OK)
     st = ampel_store_load(store, AMPEL_LOAD_META_ONLY, &c.ds, diags);
   if (st == AMPEL_OK)
@@ -1439,11 +1470,14 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
     files[i].name = base_name(names[i]);
     if (ampel_sha256_hex(data[i], lens[i], files[i].sha256) != AMPEL_OK)
       st = AMPEL_E_INTERNAL;
-    int book = is_zip(data[i], lens[i]) || has_suffix_ci(names[i], ".xlsx");
-    files[i].kind = book ? "workbook" : "table";
+    /* the content decides; the name only when the content is neither */
+    int zip = is_zip(data[i], lens[i]), ole2 = is_ole2(data[i], lens[i]);
+    int xlsx = zip || (!ole2 && has_suffix_ci(names[i], ".xlsx"));
+    int xls = !xlsx && (ole2 || has_suffix_ci(names[i], ".xls"));
+    files[i].kind = xlsx || xls ? "workbook" : "table";
     ampel_status fs =
-        book ? open_workbook(&c, &ts, i, names[i], data[i], lens[i])
-             : open_csv(&c, &ts, i, names[i], data[i], lens[i]);
+        xlsx || xls ? open_workbook(&c, &ts, i, names[i], data[i], lens[i], xls)
+                    : open_csv(&c, &ts, i, names[i], data[i], lens[i]);
     if (fs == AMPEL_E_NOMEM)
       st = fs;
     else if (fs != AMPEL_OK)
@@ -1453,7 +1487,7 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
     st = run_tables(&c, &ts);
   for (size_t i = 0; i < ts.n; i++) {
     files[ts.t[i].file].rows += ts.t[i].rows;
-    if (!ts.t[i].xs && ts.t[i].k != K_UNKNOWN)
+    if (!is_book(&ts.t[i]) && ts.t[i].k != K_UNKNOWN)
       files[ts.t[i].file].kind = kind_names[ts.t[i].k];
   }
   c.sum.n_files = n;
