@@ -45,11 +45,13 @@ static int migrate(const cli_call *call) {
     rc = cli_fail(st, &d);
   } else {
     printf("Umzug %s -> %s: %zu Gebiete, %zu Kennzahlen, %zu Zeiträume, "
-           "%zu Werte, %zu Einstellungen, %zu Flächen, %zu Nachbarschaften; "
+           "%zu Werte, %zu Einstellungen, %zu Flächen, %zu Nachbarschaften, "
+           "%zu Benutzer, %zu API-Schlüssel, %zu Protokolleinträge; "
            "Datenstand %ld nennt %zu Dateien der Quelle\n",
            ampel_store_engine(src), ampel_store_engine(dst), sum.n_areas,
            sum.n_indicators, sum.n_periods, sum.n_values, sum.n_config,
-           sum.n_shapes, sum.n_neighbours, sum.import_id, sum.n_files);
+           sum.n_shapes, sum.n_neighbours, sum.n_users, sum.n_tokens,
+           sum.n_audit, sum.import_id, sum.n_files);
   }
   ampel_diags_release(&d);
   ampel_store_close(dst);

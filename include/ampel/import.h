@@ -128,6 +128,7 @@ typedef struct ampel_migrate_summary {
   size_t n_shapes;     /* areas with geometry */
   size_t n_neighbours; /* neighbour pairs */
   size_t n_files;      /* files named in the new Datenstand */
+  size_t n_users, n_tokens, n_audit; /* accounts (schema 6; no sessions) */
   long import_id;      /* the target's new Datenstand */
 } ampel_migrate_summary;
 

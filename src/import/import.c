@@ -880,7 +880,8 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
                          AMPEL_SECRECY_UNSET,
                          AMPEL_KIND_UNSET,
                          formula[0] ? formula : NULL,
-                         AMPEL_AGG_UNSET};
+                         AMPEL_AGG_UNSET,
+                         AMPEL_SHOWN_UNSET};
   int bad = 0;
   if (!*name) {
     cell_error(c, t, row, cell_at(row, t->col[F_NAME]),

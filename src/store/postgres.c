@@ -1,6 +1,6 @@
 /* The PostgreSQL engine of the store (store.h, engine.h), issue 11.
  *
- * Schema: the tables of the SQLite engine's schema version 4 (sqlite.c,
+ * Schema: the tables of the SQLite engine's schema version 6 (sqlite.c,
  * docs/dev/store-schema.md), in the schema `ampel` of the database the URL
  * names, created on first use by a writer (AMPEL_STORE_CREATE). A version
  * 3 schema (the first PostgreSQL engine's) is migrated forward by the first
@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "store/accounts_sql.h"
 #include "store/common.h"
 #include "store/engine.h"
 
@@ -54,7 +55,7 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 #include "util/sha256.h"
 #include "util/strmap.h"
 
-#define PG_SCHEMA_VERSION 5
+#define PG_SCHEMA_VERSION 6
 /* any constant: the lock id all ampel writers of one database share */
 #define WRITER_LOCK "7405451611"
 
@@ -104,6 +105,12 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
   " NULL, share DOUBLE PRECISION NOT NULL, ds_from BIGINT NOT NULL,"           \
   " ds_to BIGINT, PRIMARY KEY(old_key, new_key, ds_from));"
 
+/* 5 → 6, as sqlite.c's (issue 12): indicator.shown and the account
+ * tables (store/accounts_sql.h). */
+#define V6_SQL                                                                 \
+  "ALTER TABLE ampel.indicator ADD COLUMN shown INTEGER NOT NULL DEFAULT "     \
+  "1;" AMPEL_ACCOUNTS_PG_SQL
+
 static const char schema_sql[] =
     "CREATE SCHEMA IF NOT EXISTS ampel;"
     "CREATE TABLE ampel.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -117,8 +124,8 @@ static const char schema_sql[] =
     " decimals INTEGER, secrecy INTEGER);"
     "CREATE TABLE ampel.period(id BIGINT PRIMARY KEY,"
     " label TEXT NOT NULL UNIQUE, sort_key INTEGER NOT NULL);" V4_SQL GEO_SQL
-        V5_SQL
-    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','5');";
+        V5_SQL V6_SQL
+    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','6');";
 
 /* 3 → 4, as sqlite.c's migration: import becomes datenstand (same ids and
  * digests, so footers stay), import_file datenstand_file, and every
@@ -146,8 +153,12 @@ static const char migrate_3_4_sql[] =
 static const char migrate_4_5_sql[] =
     V5_SQL "UPDATE ampel.meta SET value='5' WHERE key='schema_version';";
 
+static const char migrate_5_6_sql[] =
+    V6_SQL "UPDATE ampel.meta SET value='6' WHERE key='schema_version';";
+
 /* migrations[v - 3]: from version v to v + 1 */
-static const char *const migrations[] = {migrate_3_4_sql, migrate_4_5_sql};
+static const char *const migrations[] = {migrate_3_4_sql, migrate_4_5_sql,
+                                         migrate_5_6_sql};
 
 /* The cells (indicator, period, area) one import has put, to find a cell
  * put twice at once, as SQLite's stage finds it by its primary key (the
@@ -553,8 +564,8 @@ static ampel_status load_indicators(pg *p, ampel_dataset *ds, id_index *x,
   PGresult *r = load_query(p,
                            "SELECT id,key,name,unit,polarity,domain,"
                            "definition,source,reference_date,decimals,"
-                           "secrecy,kind,formula,aggregation FROM indicator "
-                           "ORDER BY id",
+                           "secrecy,kind,formula,aggregation,shown FROM "
+                           "indicator ORDER BY id",
                            diags, what);
   if (!r)
     return AMPEL_E_IO;
@@ -579,7 +590,9 @@ static ampel_status load_indicators(pg *p, ampel_dataset *ds, id_index *x,
                                      : AMPEL_SECRECY_NO,
                            AMPEL_KIND_UNSET,
                            (char *)val(r, i, 12),
-                           AMPEL_AGG_UNSET};
+                           AMPEL_AGG_UNSET,
+                           val_int(r, i, 14, 1) ? AMPEL_SHOWN_YES
+                                                : AMPEL_SHOWN_NO};
     /* unknown words (a newer program's) read as unset */
     const char *ks = val(r, i, 11), *as = val(r, i, 13);
     if (ks && ampel_ind_kind_parse(ks, strlen(ks), &ind.kind) != 0)
@@ -1215,31 +1228,27 @@ static ampel_status pg_put_indicator(void *impl, const ampel_indicator *ind) {
   const char *secrecy = ind->secrecy == AMPEL_SECRECY_UNSET ? NULL
                         : ind->secrecy == AMPEL_SECRECY_YES ? "1"
                                                             : "0";
-  const char *params[14] = {
-      NULL,
-      ind->key,
-      ind->name,
-      ind->unit,
-      ampel_polarity_name(ind->polarity),
-      ind->domain,
-      ind->definition,
-      ind->source,
-      ind->reference_date,
+  const char *params[15] = {
+      NULL, ind->key, ind->name, ind->unit, ampel_polarity_name(ind->polarity),
+      ind->domain, ind->definition, ind->source, ind->reference_date,
       ind->decimals >= 0 ? long_param(dec, sizeof dec, ind->decimals) : NULL,
-      secrecy,
-      ampel_ind_kind_name(ind->kind),
-      ind->formula,
-      ampel_aggregation_name(ind->aggregation)};
+      secrecy, ampel_ind_kind_name(ind->kind), ind->formula,
+      ampel_aggregation_name(ind->aggregation),
+      /* NULL (unset) keeps the stored choice, a new one is shown */
+      ind->shown == AMPEL_SHOWN_UNSET ? NULL
+      : ind->shown == AMPEL_SHOWN_YES ? "1"
+                                      : "0"};
   return put_row(p, &p->inds, ind->key,
                  "INSERT INTO indicator(id,key,name,unit,polarity,domain,"
                  "definition,source,reference_date,decimals,secrecy,kind,"
-                 "formula,aggregation) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,"
-                 "$10,$11,$12,$13,$14)",
+                 "formula,aggregation,shown) VALUES($1,$2,$3,$4,$5,$6,$7,$8,"
+                 "$9,$10,$11,$12,$13,$14,coalesce($15::integer,1))",
                  "UPDATE indicator SET key=$2,name=$3,unit=$4,polarity=$5,"
                  "domain=$6,definition=$7,source=$8,reference_date=$9,"
                  "decimals=$10,secrecy=$11,kind=$12,formula=$13,"
-                 "aggregation=$14 WHERE id=$1",
-                 14, params);
+                 "aggregation=$14,shown=coalesce($15::integer,shown) "
+                 "WHERE id=$1",
+                 15, params);
 }
 
 static ampel_status pg_put_period(void *impl, const char *label,
@@ -1736,6 +1745,38 @@ static ampel_status revert_step(pg *p, const char *sql, long to, long *out) {
   return st;
 }
 
+/* ---- accounts (schema version 6; SQL in store/accounts.c) ------------ */
+
+static ampel_status pg_acct_exec(void *impl, const char *sql, int n,
+                                 const char *types, const char *const *params,
+                                 ampel_row_fn fn, void *ud, long *changes) {
+  pg *p = impl;
+  (void)types; /* PostgreSQL infers the types from the columns */
+  PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+  ExecStatusType rs = PQresultStatus(r);
+  ampel_status st = AMPEL_OK;
+  if (rs == PGRES_TUPLES_OK) {
+    int nc = PQnfields(r);
+    if (nc > 16)
+      nc = 16;
+    const char *cols[16];
+    for (int i = 0; fn && i < PQntuples(r); i++) {
+      for (int c = 0; c < nc; c++)
+        cols[c] = val(r, i, c);
+      if (fn(ud, nc, cols))
+        break;
+    }
+  } else if (rs != PGRES_COMMAND_OK) {
+    const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    /* class 23: integrity constraint violation (a name taken) */
+    st = code && strncmp(code, "23", 2) == 0 ? AMPEL_E_DATA : AMPEL_E_IO;
+  }
+  if (changes)
+    *changes = st == AMPEL_OK && *PQcmdTuples(r) ? to_long(PQcmdTuples(r)) : 0;
+  PQclear(r);
+  return st;
+}
+
 static ampel_status pg_revert(void *impl, long to) {
   pg *p = impl;
   if (!p->in_tx)
@@ -1801,6 +1842,7 @@ const ampel_store_ops ampel_pg_ops = {
     pg_set_datenstand,  pg_datenstand_list, pg_next_datenstand,
     pg_begin_read,      pg_end_read,        pg_put_conversion,
     pg_annotate,        pg_revert,
+    pg_acct_exec,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */

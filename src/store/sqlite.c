@@ -21,6 +21,8 @@
  *   ds_from <= N < coalesce(ds_to, ∞); current rows (ds_to IS NULL) have a
  *   partial index. Areas, indicators, periods and geometry are not yet
  *   versioned: they show their current state at every Datenstand.
+ * Version 6 (issue 12) adds indicator.shown and the account tables
+ *   users, api_token, session, audit (store/accounts_sql.h).
  * Migrations: migrations[k] takes a database from version k to k+1.
  * A read-only store does not migrate: it reads versions 2 and 3 as they are
  *   (the `import` tables, no history).
@@ -45,6 +47,7 @@
 #include <unistd.h>
 
 #include "ampel/alloc.h"
+#include "store/accounts_sql.h"
 #include "store/common.h"
 #include "store/engine.h"
 #include "store/sqlite_geo.h"
@@ -122,6 +125,11 @@ static const char *const migrations[] = {
     "CREATE TABLE conversion(old_key TEXT NOT NULL, new_key TEXT NOT NULL,"
     " share REAL NOT NULL, ds_from INTEGER NOT NULL, ds_to INTEGER,"
     " PRIMARY KEY(old_key, new_key, ds_from));",
+    /* 5 → 6 (issue 12, docs/dev/store-schema.md): whether an indicator
+     * is shown in heatmap and Ampel; accounts, API tokens, sessions and
+     * the audit log (not data: never versioned, never exported). */
+    "ALTER TABLE indicator ADD COLUMN shown INTEGER NOT NULL DEFAULT "
+    "1;" AMPEL_ACCOUNTS_SQL(""),
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
@@ -701,16 +709,21 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
   if (st == AMPEL_OK)
     st = load_prepare(
         s,
-        s->version >= 5   ? "SELECT id,key,name,unit,polarity,domain,"
+        s->version >= 6   ? "SELECT id,key,name,unit,polarity,domain,"
                             "definition,source,reference_date,decimals,"
-                            "secrecy,kind,formula,aggregation FROM indicator "
-                            "ORDER BY id"
-        : s->version >= 3 ? "SELECT id,key,name,unit,polarity,domain,"
+                            "secrecy,kind,formula,aggregation,shown FROM "
+                            "indicator ORDER BY id"
+        : s->version >= 5 ? "SELECT id,key,name,unit,polarity,domain,"
                             "definition,source,reference_date,decimals,"
-                            "secrecy,NULL,NULL,NULL FROM indicator ORDER BY id"
-                          : "SELECT id,key,name,unit,polarity,domain,"
-                            "definition,source,reference_date,decimals,"
-                            "NULL,NULL,NULL,NULL FROM indicator ORDER BY id",
+                            "secrecy,kind,formula,aggregation,1 FROM "
+                            "indicator ORDER BY id"
+        : s->version >= 3
+            ? "SELECT id,key,name,unit,polarity,domain,"
+              "definition,source,reference_date,decimals,"
+              "secrecy,NULL,NULL,NULL,1 FROM indicator ORDER BY id"
+            : "SELECT id,key,name,unit,polarity,domain,"
+              "definition,source,reference_date,decimals,"
+              "NULL,NULL,NULL,NULL,1 FROM indicator ORDER BY id",
         &q, diags, what);
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
@@ -734,7 +747,8 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
                                                   : AMPEL_SECRECY_NO,
         AMPEL_KIND_UNSET,
         (char *)col_text(q, 12),
-        AMPEL_AGG_UNSET};
+        AMPEL_AGG_UNSET,
+        sqlite3_column_int(q, 14) ? AMPEL_SHOWN_YES : AMPEL_SHOWN_NO};
     /* unknown words (a newer program's) read as unset */
     const char *ks = col_text(q, 11), *as = col_text(q, 13);
     if (ks && ampel_ind_kind_parse(ks, strlen(ks), &ind.kind) != 0)
@@ -1187,19 +1201,19 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   sqlite3_stmt *q = NULL;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  if (prepare(
-          s,
-          "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
-          "source,reference_date,decimals,secrecy,kind,formula,aggregation) "
-          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
-          "ON CONFLICT(key) DO UPDATE SET name=excluded.name,"
-          "unit=excluded.unit,polarity=excluded.polarity,"
-          "domain=excluded.domain,definition=excluded.definition,"
-          "source=excluded.source,reference_date=excluded.reference_date,"
-          "decimals=excluded.decimals,secrecy=excluded.secrecy,"
-          "kind=excluded.kind,formula=excluded.formula,"
-          "aggregation=excluded.aggregation RETURNING id",
-          -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s,
+              "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
+              "source,reference_date,decimals,secrecy,kind,formula,aggregation,"
+              "shown) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,coalesce(?14,1)) "
+              "ON CONFLICT(key) DO UPDATE SET name=excluded.name,"
+              "unit=excluded.unit,polarity=excluded.polarity,"
+              "domain=excluded.domain,definition=excluded.definition,"
+              "source=excluded.source,reference_date=excluded.reference_date,"
+              "decimals=excluded.decimals,secrecy=excluded.secrecy,"
+              "kind=excluded.kind,formula=excluded.formula,"
+              "aggregation=excluded.aggregation,"
+              "shown=coalesce(?14,indicator.shown) RETURNING id",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   bind_text_or_null(q, 1, ind->key);
   bind_text_or_null(q, 2, ind->name);
@@ -1216,6 +1230,8 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   bind_text_or_null(q, 11, ampel_ind_kind_name(ind->kind));
   bind_text_or_null(q, 12, ind->formula);
   bind_text_or_null(q, 13, ampel_aggregation_name(ind->aggregation));
+  if (ind->shown != AMPEL_SHOWN_UNSET) /* NULL keeps the stored choice */
+    sqlite3_bind_int(q, 14, ind->shown == AMPEL_SHOWN_YES);
   return upsert_returning(s, q, &s->inds, ind->key);
 }
 
@@ -1743,6 +1759,48 @@ static ampel_status sq_revert(void *impl, long to) {
   return AMPEL_OK;
 }
 
+/* ---- accounts (schema version 6; SQL in store/accounts.c) ------------ */
+
+static ampel_status sq_acct_exec(void *impl, const char *sql, int n,
+                                 const char *types, const char *const *params,
+                                 ampel_row_fn fn, void *ud, long *changes) {
+  sq *s = impl;
+  if (s->version < 6)
+    return AMPEL_E_USAGE;
+  sqlite3_stmt *q = NULL;
+  if (prepare(s, sql, -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  for (int i = 0; i < n; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "$%d", i + 1);
+    int k = sqlite3_bind_parameter_index(q, name);
+    if (k <= 0 || !params[i])
+      continue; /* unbound parameters are NULL */
+    if (types[i] == 'i')
+      sqlite3_bind_int64(q, k, strtoll(params[i], NULL, 10));
+    else
+      sqlite3_bind_text(q, k, params[i], -1, SQLITE_STATIC);
+  }
+  int rc, stop = 0;
+  const char *cols[16];
+  while (!stop && (rc = step(s, q)) == SQLITE_ROW) {
+    int nc = sqlite3_column_count(q);
+    if (nc > 16)
+      nc = 16;
+    for (int c = 0; c < nc; c++)
+      cols[c] = col_text(q, c);
+    stop = fn ? fn(ud, nc, cols) : 0;
+  }
+  if (stop)
+    rc = SQLITE_DONE;
+  if (changes)
+    *changes = rc == SQLITE_DONE ? (long)sqlite3_changes(s->db) : 0;
+  sqlite3_finalize(q);
+  if (rc == SQLITE_DONE)
+    return AMPEL_OK;
+  return (rc & 0xff) == SQLITE_CONSTRAINT ? AMPEL_E_DATA : rc_status(rc);
+}
+
 const ampel_store_ops ampel_sqlite_ops = {
     "sqlite",           sq_close,           sq_load,
     sq_begin,           sq_commit,          sq_rollback,
@@ -1753,4 +1811,5 @@ const ampel_store_ops ampel_sqlite_ops = {
     sq_set_datenstand,  sq_datenstand_list, sq_next_datenstand,
     sq_begin_read,      sq_end_read,        sq_put_conversion,
     sq_annotate,        sq_revert,
+    sq_acct_exec,
 };

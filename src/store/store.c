@@ -295,6 +295,16 @@ ampel_status ampel_store_rollback_to(ampel_store *st, long to, int64_t when,
   return s;
 }
 
+ampel_status ampel_store_acct(ampel_store *st, const char *sql, int n,
+                              const char *types, const char *const *params,
+                              ampel_row_fn fn, void *ud, long *changes) {
+  if (changes)
+    *changes = 0;
+  if (!st->ops->acct_exec)
+    return AMPEL_E_USAGE;
+  return st->ops->acct_exec(st->impl, sql, n, types, params, fn, ud, changes);
+}
+
 const char *ampel_store_last_error(ampel_store *st) {
   const char *e = st && st->ops == &ampel_sqlite_ops
                       ? ampel_sqlite_last_error(st->impl)

@@ -108,6 +108,9 @@ static void make_version_3(const char *path) {
            "ALTER TABLE area DROP COLUMN valid_from;"
            "ALTER TABLE area DROP COLUMN valid_to;"
            "DROP TABLE conversion;"
+           "ALTER TABLE indicator DROP COLUMN shown;"
+           "DROP TABLE users; DROP TABLE api_token; DROP TABLE session;"
+           "DROP TABLE audit;"
            "CREATE TABLE import(id INTEGER PRIMARY KEY, time INTEGER NOT "
            "NULL, digest TEXT NOT NULL);"
            "INSERT INTO import SELECT id,created,digest FROM datenstand;"
@@ -509,6 +512,9 @@ static void test_pg_version_3_schema(void **state) {
       "ALTER TABLE area DROP COLUMN valid_from;"
       "ALTER TABLE area DROP COLUMN valid_to;"
       "DROP TABLE conversion;"
+      "ALTER TABLE indicator DROP COLUMN shown;"
+      "DROP TABLE users; DROP TABLE api_token; DROP TABLE session;"
+      "DROP TABLE audit;"
       "CREATE TABLE import(id BIGINT PRIMARY KEY, time BIGINT NOT NULL,"
       " digest TEXT NOT NULL);"
       "INSERT INTO import SELECT id,created,digest FROM datenstand;"
@@ -537,7 +543,7 @@ static void test_pg_version_3_schema(void **state) {
   assert_int_equal(
       sql_long(t.path,
                "SELECT value::int FROM meta WHERE key='schema_version'"),
-      5);
+      AMPEL_SCHEMA_VERSION);
   ampel_data_version after;
   assert_int_equal(ampel_store_data_version(s, &after), AMPEL_OK);
   char a[160], b[160];
