@@ -26,6 +26,7 @@ static const route routes[] = {
     {"/download/werte-excel.csv", 0, h_csv_de},
     {"/static/", 1, h_static},
     {"/daten", 0, h_daten},
+    {"/daten/kennzahlen", 0, h_daten_kennzahlen},
     {"/api/v1/imports", 0, h_api_imports},
     {"/api/v1/", 1, h_api},
 };
@@ -68,6 +69,7 @@ static const write_route srv_write_routes[] = {
     {"POST", "/daten/pruefen", h_daten_pruefen},
     {"POST", "/daten/einlesen", h_daten_einlesen},
     {"POST", "/daten/zuruecksetzen", h_daten_zuruecksetzen},
+    {"POST", "/daten/kennzahlen", h_daten_kennzahlen_post},
     {"POST", "/api/v1/imports", h_api_imports},
     {NULL, NULL, NULL}, /* end (routes are added above this line) */
 };

@@ -74,6 +74,7 @@ typedef struct srv_snapshot {
   char digest[13];         /* data version digest, "" when unknown */
   char secrecy[200];       /* "Geheimhaltung: Werte unter 3 unterdrückt (.)" */
   long version;            /* import id, 0 when unknown */
+  int earlier;             /* an earlier Datenstand (?datenstand=N) */
   unsigned long gen;       /* new for every loaded snapshot (response cache) */
   int refs;                /* guarded by the server's mutex */
 } srv_snapshot;
@@ -132,6 +133,7 @@ typedef struct srv_req {
   size_t n_form;
   char *form_store; /* decoded form bytes (freed by srv_handle) */
   srv_user user;    /* who asks (srv_auth_identify) */
+  long datenstand;  /* ?datenstand=N given (N > 0), else 0 */
   /* Uploaded files (admin import). */
   size_t n_files;
   const char *file_names[SRV_MAX_FILES];
@@ -264,6 +266,12 @@ size_t srv_body_limit(const char *method, const char *target,
                       const struct srv_head *head);
 /* The --max-upload limit in bytes (for messages). */
 size_t srv_max_upload(void);
+
+/* ---- datenstand.c: ?datenstand=N kept in the links of a page ---------- */
+
+/* Rewrites an HTML answer so that every local link (href, src; not
+ * /static/) and every GET form keeps datenstand=n. */
+void srv_keep_datenstand(srv_resp *r, long n);
 
 /* ---- route.c ------------------------------------------------------------ */
 
@@ -469,6 +477,12 @@ int h_daten_pruefen(srv_req *q, srv_resp *r);       /* POST /daten/pruefen */
 int h_daten_einlesen(srv_req *q, srv_resp *r);      /* POST /daten/einlesen */
 int h_daten_zuruecksetzen(srv_req *q, srv_resp *r); /* POST …/zuruecksetzen */
 int h_api_imports(srv_req *q, srv_resp *r);         /* /api/v1/imports */
+/* kennzahlen.c: the indicators' metadata (GET and POST /daten/kennzahlen) */
+int h_daten_kennzahlen(srv_req *q, srv_resp *r);
+int h_daten_kennzahlen_post(srv_req *q, srv_resp *r);
+/* The pages of /daten: 0 when q->user has role `need`, else -1 after a
+ * 401 page (with a link to /anmelden) or a 403 answer. */
+int srv_daten_may_see(srv_req *q, srv_resp *r, srv_role need);
 
 /* ---- embedded assets (generated from web/ by server/embed.cmake) ------- */
 
