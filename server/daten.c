@@ -435,7 +435,10 @@ static void change_row(ampel_buf *b, const ampel_change *c) {
 }
 
 static void change_table_head(ampel_buf *b, const char *caption) {
-  ampel_buf_puts(b, "<div class=\"scroll\"><table><caption>");
+  ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                    "aria-label=\"");
+  ampel_buf_html(b, caption);
+  ampel_buf_puts(b, "\"><table><caption>");
   ampel_buf_html(b, caption);
   ampel_buf_puts(b, "</caption>\n<thead><tr><th scope=\"col\">Gebiet</th>"
                     "<th scope=\"col\">Kennzahl</th><th scope=\"col\">"
@@ -679,14 +682,16 @@ int h_daten(srv_req *q, srv_resp *r) {
     ampel_buf_puts(b, "<p>Noch keine Daten eingelesen.</p>\n");
   } else {
     int may_roll = q->user.role >= SRV_ROLE_VERWALTUNG;
-    ampel_buf_puts(b, "<div class=\"scroll\"><table class=\"datenstaende\">"
-                      "<caption>Alle Datenstände, der neueste zuerst"
-                      "</caption>\n<thead><tr><th scope=\"col\">Nr.</th>"
-                      "<th scope=\"col\">Zeit</th><th scope=\"col\">Art</th>"
-                      "<th scope=\"col\">von</th><th scope=\"col\">Dateien "
-                      "(SHA-256)</th><th scope=\"col\">neu</th>"
-                      "<th scope=\"col\">geändert</th><th scope=\"col\">"
-                      "entfernt</th>");
+    ampel_buf_puts(b,
+                   "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                   "aria-label=\"Datenstände\"><table class=\"datenstaende\">"
+                   "<caption>Alle Datenstände, der neueste zuerst"
+                   "</caption>\n<thead><tr><th scope=\"col\">Nr.</th>"
+                   "<th scope=\"col\">Zeit</th><th scope=\"col\">Art</th>"
+                   "<th scope=\"col\">von</th><th scope=\"col\">Dateien "
+                   "(SHA-256)</th><th scope=\"col\">neu</th>"
+                   "<th scope=\"col\">geändert</th><th scope=\"col\">"
+                   "entfernt</th>");
     if (may_roll)
       ampel_buf_puts(b, "<th scope=\"col\">Zurücksetzen</th>");
     ampel_buf_puts(b, "</tr></thead>\n<tbody>\n");

@@ -78,12 +78,14 @@ static void list_page(srv_req *q, srv_resp *r) {
                     "Datenstand (Art „Kennzahlen bearbeitet“) unter "
                     "<a href=\"/daten#datenstaende\">Daten</a>.</p>\n");
   size_t n = ampel_dataset_n_indicators(q->ds);
-  ampel_buf_puts(b, "<div class=\"scroll\"><table><caption>Alle Kennzahlen"
-                    "</caption>\n<thead><tr><th scope=\"col\">Kennzahl</th>"
-                    "<th scope=\"col\">Einheit</th><th scope=\"col\">"
-                    "Richtung</th><th scope=\"col\">Handlungsfeld</th>"
-                    "<th scope=\"col\">Geheimhaltung</th><th scope=\"col\">"
-                    "In Heatmap und Ampel</th></tr></thead>\n<tbody>\n");
+  ampel_buf_puts(
+      b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+         "aria-label=\"Alle Kennzahlen\"><table><caption>Alle Kennzahlen"
+         "</caption>\n<thead><tr><th scope=\"col\">Kennzahl</th>"
+         "<th scope=\"col\">Einheit</th><th scope=\"col\">"
+         "Richtung</th><th scope=\"col\">Handlungsfeld</th>"
+         "<th scope=\"col\">Geheimhaltung</th><th scope=\"col\">"
+         "In Heatmap und Ampel</th></tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < n; i++) {
     const ampel_indicator *in = ampel_dataset_indicator(q->ds, i);
     ampel_buf_puts(b, "<tr><th scope=\"row\"><a href=\"/daten/kennzahlen?"
