@@ -18,6 +18,7 @@ enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 typedef struct cli_common {
   const char *db;  /* --db, else $AMPEL_DB, else ./ampel.db */
   int unprotected; /* 1: export --ungeschuetzt (no disclosure control) */
+  long datenstand;  /* --datenstand N: read as of Datenstand N; 0 = current */
 } cli_common;
 
 /* `ampel: ` + message to stderr. */

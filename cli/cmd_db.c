@@ -14,7 +14,7 @@
 #include "cli.h"
 
 static ampel_store *open_at(const char *where, int mode, int *out_exit) {
-  cli_common c = {where, 0};
+  cli_common c = {where, 0, 0};
   return cli_open_store(&c, mode, out_exit);
 }
 

@@ -14,7 +14,7 @@ static const help texts[] = {
     {NULL,
      "ampel - kommunales Bildungsmonitoring: Ampel, Heatmap, Bedarf\n"
      "\n"
-     "Aufruf: ampel [--db DATEI|URL] BEFEHL [OPTIONEN]\n"
+     "Aufruf: ampel [--db DATEI|URL] [--datenstand N] BEFEHL [OPTIONEN]\n"
      "\n"
      "Befehle:\n"
      "  import DATEI...   Dateien (CSV, XLSX, XLS) in die Datenbank einlesen\n"
@@ -45,6 +45,8 @@ static const help texts[] = {
      "                    postgresql://BENUTZER@HOST:PORT/DB (Kennwort aus\n"
      "                    PGPASSWORD oder ~/.pgpass, nie in der Adresse);\n"
      "                    sonst $AMPEL_DB, sonst ./ampel.db\n"
+     "  --datenstand N    alles so zeigen, wie es bei Datenstand N war\n"
+     "                    (Nummern: 'ampel versions'); nur lesende Befehle\n"
      "  --help            Hilfe; 'ampel BEFEHL --help' für einen Befehl\n"
      "  --version         Version\n"
      "\n"

@@ -25,15 +25,12 @@
 #include <time.h>
 
 #include "ampel/alloc.h"
+#include "ampel/geo.h"
 #include "ampel/import.h"
 #include "ampel/store.h"
 #include "multipart.h"
 #include "server.h"
 
-/* ---- audit ------------------------------------------------------------
- * AUDIT CALL SITE (issue 12): the audit log (srv_audit) comes with the
- * accounts half (server/auth.c). Until it is merged, this one function
- * writes the event to the server log; replace its body with the call. */
 /* Every check, import and rollback goes to the audit log (auth.c). */
 #define audit srv_audit
 
@@ -42,9 +39,18 @@
 #define STASH_SLOTS 16
 #define STASH_TTL_S 3600
 
+/* The options of a geometry upload (form fields schluessel, ebene). */
+typedef struct geo_fields {
+  int geo;           /* the upload is one geometry file */
+  char key_prop[96]; /* property with the area key ("" for KML: name) */
+  char level[96];    /* areas of this level only; "" = any */
+  char crs[32];      /* "EPSG:N" when the file names none; "" = its own */
+} geo_fields;
+
 typedef struct stash {
   char token[65]; /* "" = free */
   char user[64];
+  geo_fields gf;
   time_t created;
   size_t n;
   char *names[SRV_MP_MAX_FILES];
@@ -98,9 +104,9 @@ static int random_token(char out[65]) {
 /* Keeps copies of the files; 0 and the token, or -1 (no room, no
  * memory: the user checks again later). Evicts the oldest entries when
  * the slots or the byte cap are full. */
-static int stash_put(const char *user, const char *const *names,
-                     const char *const *data, const size_t *lens, size_t n,
-                     char token[65]) {
+static int stash_put(const char *user, const geo_fields *gf,
+                     const char *const *names, const char *const *data,
+                     const size_t *lens, size_t n, char token[65]) {
   size_t total = 0;
   for (size_t i = 0; i < n; i++)
     total += lens[i];
@@ -120,6 +126,7 @@ static int stash_put(const char *user, const char *const *names,
     s.lens[i] = lens[i];
   }
   s.bytes = total;
+  s.gf = *gf;
   s.created = time(NULL);
   snprintf(s.user, sizeof s.user, "%s", user);
   memcpy(s.token, token, 65);
@@ -180,6 +187,7 @@ typedef struct upload {
   size_t n;
   char csrf[80];
   int has_csrf;
+  geo_fields gf;
 } upload;
 
 static int name_ok(const char *s) {
@@ -225,14 +233,16 @@ static int read_upload(srv_req *q, srv_resp *r, upload *up) {
                        "Dateiname '%s' ist nicht erlaubt (keine Pfade, "
                        "keine Steuerzeichen, höchstens 200 Zeichen).",
                        p->filename);
-    if (!has_ext(p->filename, ".csv") && !has_ext(p->filename, ".xlsx") &&
-        !has_ext(p->filename, ".xls") && !has_ext(p->filename, ".txt"))
-      return srv_error(
-          q, r, 422,
-          "%s: im Browser lassen sich CSV- und Excel-Dateien "
-          "(.csv, .xlsx, .xls) einlesen; Flächen (GeoJSON, Shapefile) "
-          "bitte mit 'ampel import' auf dem Server.",
-          p->filename);
+    int geo = ampel_geo_is_geo_upload(p->filename);
+    if (!geo && !has_ext(p->filename, ".csv") &&
+        !has_ext(p->filename, ".xlsx") && !has_ext(p->filename, ".xls") &&
+        !has_ext(p->filename, ".txt"))
+      return srv_error(q, r, 422,
+                       "%s: erwartet werden CSV- oder Excel-Dateien (.csv, "
+                       ".xlsx, .xls) oder Flächen (.geojson, .json, .kml oder "
+                       "ein gezipptes Shapefile .zip).",
+                       p->filename);
+    up->gf.geo |= geo;
     for (size_t k = 0; k < up->n; k++)
       if (strcmp(up->names[k], p->filename) == 0)
         return srv_error(q, r, 422, "Die Datei '%s' ist doppelt dabei.",
@@ -246,19 +256,57 @@ static int read_upload(srv_req *q, srv_resp *r, upload *up) {
     return srv_error(q, r, 422,
                      "Keine Datei ausgewählt (Feld 'dateien', eine oder "
                      "mehrere CSV- oder Excel-Dateien).");
+  if (up->gf.geo && up->n > 1)
+    return srv_error(q, r, 422,
+                     "Flächen (GeoJSON, KML, gezipptes Shapefile) bitte "
+                     "einzeln hochladen, ohne weitere Dateien: jede "
+                     "Flächendatei wird ein eigener Datenstand. Neue "
+                     "Gebiete zuerst mit gebiete.csv einlesen.");
+  if (up->gf.geo) {
+    srv_mp_field(&up->mp, "schluessel", up->gf.key_prop,
+                 sizeof up->gf.key_prop);
+    srv_mp_field(&up->mp, "ebene", up->gf.level, sizeof up->gf.level);
+    srv_mp_field(&up->mp, "crs", up->gf.crs, sizeof up->gf.crs);
+    if (!up->gf.key_prop[0] && !has_ext(up->names[0], ".kml"))
+      return srv_error(q, r, 422,
+                       "%s: für Flächen fehlt die Schlüssel-Eigenschaft "
+                       "(Feld 'schluessel'): der Name der Eigenschaft, die "
+                       "den Gebietsschlüssel oder Gebietsnamen enthält, "
+                       "z. B. GEN.",
+                       up->names[0]);
+  }
   return 0;
 }
 
 /* Runs the library's import on the files: a check (diff filled) or the
  * import itself (user recorded). */
-static ampel_status run_import(const srv_req *q, const char *const *names,
+static ampel_status run_import(const srv_req *q, const geo_fields *gf,
+                               const char *const *names,
                                const char *const *data, const size_t *lens,
                                size_t n, int check, ampel_import_diff *diff,
-                               ampel_import_summary *sum, ampel_diags *d) {
+                               ampel_import_summary *sum,
+                               ampel_geo_import_summary *gsum, ampel_diags *d) {
   ampel_status st = AMPEL_OK;
   pthread_mutex_lock(&import_lock);
   ampel_store *s = ampel_store_open(srv_db_path(), AMPEL_STORE_WRITE, d, &st);
-  if (s) {
+  if (s && gf->geo) {
+    /* one geometry file: read, match, project, check, write as its own
+     * Datenstand (ampel_import_geometry_buffer) */
+    ampel_geo_import_opts go;
+    memset(&go, 0, sizeof go);
+    go.key_property = gf->key_prop[0] ? gf->key_prop : NULL;
+    go.level = gf->level[0] ? gf->level : NULL;
+    go.crs = gf->crs[0] ? gf->crs : NULL; /* checked by the library */
+    go.when = (int64_t)time(NULL);
+    go.dry_run = check;
+    go.user_name = q->user.name[0] ? q->user.name : NULL;
+    st = ampel_import_geometry_buffer(s, names[0], data[0], lens[0], &go, gsum,
+                                      d);
+    sum->n_files = 1;
+    sum->n_areas = gsum->n_matched + gsum->n_new_areas;
+    sum->import_id = gsum->import_id;
+    ampel_store_close(s);
+  } else if (s) {
     ampel_import_options opt;
     memset(&opt, 0, sizeof opt);
     opt.when = (int64_t)time(NULL);
@@ -375,7 +423,10 @@ static void change_row(ampel_buf *b, const ampel_change *c) {
 }
 
 static void change_table_head(ampel_buf *b, const char *caption) {
-  ampel_buf_puts(b, "<div class=\"scroll\"><table><caption>");
+  ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                    "aria-label=\"");
+  ampel_buf_html(b, caption);
+  ampel_buf_puts(b, "\"><table><caption>");
   ampel_buf_html(b, caption);
   ampel_buf_puts(b, "</caption>\n<thead><tr><th scope=\"col\">Gebiet</th>"
                     "<th scope=\"col\">Kennzahl</th><th scope=\"col\">"
@@ -415,7 +466,7 @@ static void diff_html(ampel_buf *b, const ampel_import_diff *d) {
 
 /* ---- role checks for pages (GET: no CSRF) ------------------------------ */
 
-static int may_see(srv_req *q, srv_resp *r, srv_role need) {
+int srv_daten_may_see(srv_req *q, srv_resp *r, srv_role need) {
   if (q->user.role == SRV_ROLE_NONE) {
     if (!q->is_api) {
       r->status = 401;
@@ -448,6 +499,7 @@ typedef struct dslist {
   ampel_datenstand_info *v; /* strings copied below */
   char (*user)[64];
   char (*kind)[16];
+  char (*note)[160];
   size_t n, cap;
   dsfile *f;
   size_t nf, capf;
@@ -465,16 +517,20 @@ static int ds_cb(void *ud, const ampel_datenstand_info *d) {
     if (u)
       l->user = u;
     char(*k)[16] = u ? ampel_reallocarray(l->kind, cap, sizeof *k) : NULL;
-    if (!k) {
+    if (k)
+      l->kind = k;
+    char(*nt)[160] = k ? ampel_reallocarray(l->note, cap, sizeof *nt) : NULL;
+    if (!nt) {
       l->nomem = 1;
       return 1;
     }
-    l->kind = k;
+    l->note = nt;
     l->cap = cap;
   }
   l->v[l->n] = *d;
   snprintf(l->user[l->n], 64, "%s", d->user_name ? d->user_name : "");
   snprintf(l->kind[l->n], 16, "%s", d->kind ? d->kind : "");
+  snprintf(l->note[l->n], 160, "%s", d->note ? d->note : "");
   l->v[l->n].digest = NULL;
   l->v[l->n].note = NULL;
   l->n++;
@@ -506,6 +562,7 @@ static void dslist_release(dslist *l) {
   ampel_free(l->v);
   ampel_free(l->user);
   ampel_free(l->kind);
+  ampel_free(l->note);
   ampel_free(l->f);
 }
 
@@ -554,13 +611,13 @@ static const char *kind_de(const char *k) {
 
 static void count_cell(ampel_buf *b, long v) {
   if (v < 0)
-    ampel_buf_puts(b, "<td class=\"zahl\">–</td>");
+    ampel_buf_puts(b, "<td class=\"num\">–</td>");
   else
-    ampel_buf_printf(b, "<td class=\"zahl\">%ld</td>", v);
+    ampel_buf_printf(b, "<td class=\"num\">%ld</td>", v);
 }
 
 int h_daten(srv_req *q, srv_resp *r) {
-  if (may_see(q, r, SRV_ROLE_REDAKTION) != 0)
+  if (srv_daten_may_see(q, r, SRV_ROLE_REDAKTION) != 0)
     return -1;
   dslist l;
   if (read_list(q, r, &l) != 0)
@@ -578,6 +635,10 @@ int h_daten(srv_req *q, srv_resp *r) {
              done ? done : back);
     page_note(b, "gut", msg);
   }
+  ampel_buf_puts(b, "<p><a href=\"/daten/kennzahlen\">Kennzahlen "
+                    "bearbeiten</a>: Name, Einheit, Richtung, Handlungsfeld, "
+                    "Definition, Quelle, Geheimhaltung, in Heatmap und "
+                    "Ampel.</p>\n");
   ampel_buf_puts(b, "<h2 id=\"hochladen\">Dateien prüfen und einlesen</h2>\n"
                     "<form method=\"post\" action=\"/daten/pruefen\" "
                     "enctype=\"multipart/form-data\">\n");
@@ -585,10 +646,21 @@ int h_daten(srv_req *q, srv_resp *r) {
   ampel_buf_printf(
       b,
       "<p><label for=\"dateien\">Dateien (CSV oder Excel .xlsx/.xls; bis zu "
-      "%d "
-      "Dateien, zusammen höchstens %zu MB)</label><br>\n"
+      "%d Dateien, zusammen höchstens %zu MB; oder eine Flächendatei: "
+      "GeoJSON, KML oder ein gezipptes Shapefile)</label><br>\n"
       "<input type=\"file\" id=\"dateien\" name=\"dateien\" multiple "
-      "required accept=\".csv,.xlsx,.xls,.txt\"></p>\n"
+      "required accept=\".csv,.xlsx,.xls,.txt,.geojson,.json,.kml,.zip\"></p>\n"
+      "<details><summary>Nur für Flächen</summary>\n"
+      "<p><label for=\"schluessel\">Schlüssel-Eigenschaft (enthält den "
+      "Gebietsschlüssel oder -namen, z. B. GEN)</label><br>\n"
+      "<input type=\"text\" id=\"schluessel\" name=\"schluessel\" "
+      "maxlength=\"90\"></p>\n"
+      "<p><label for=\"ebene\">Ebene (optional, z. B. Stadtteil)</label>"
+      "<br>\n<input type=\"text\" id=\"ebene\" name=\"ebene\" "
+      "maxlength=\"90\"></p>\n"
+      "<p><label for=\"crs\">Koordinatensystem, wenn die Datei keines "
+      "nennt (z. B. EPSG:25832)</label><br>\n<input type=\"text\" "
+      "id=\"crs\" name=\"crs\" maxlength=\"30\"></p>\n</details>\n"
       "<p><button type=\"submit\">Prüfen</button> Es wird noch nichts "
       "gespeichert: zuerst erscheinen alle Fehler und was sich ändern "
       "würde.</p>\n</form>\n",
@@ -598,14 +670,16 @@ int h_daten(srv_req *q, srv_resp *r) {
     ampel_buf_puts(b, "<p>Noch keine Daten eingelesen.</p>\n");
   } else {
     int may_roll = q->user.role >= SRV_ROLE_VERWALTUNG;
-    ampel_buf_puts(b, "<div class=\"scroll\"><table class=\"datenstaende\">"
-                      "<caption>Alle Datenstände, der neueste zuerst"
-                      "</caption>\n<thead><tr><th scope=\"col\">Nr.</th>"
-                      "<th scope=\"col\">Zeit</th><th scope=\"col\">Art</th>"
-                      "<th scope=\"col\">von</th><th scope=\"col\">Dateien "
-                      "(SHA-256)</th><th scope=\"col\">neu</th>"
-                      "<th scope=\"col\">geändert</th><th scope=\"col\">"
-                      "entfernt</th>");
+    ampel_buf_puts(b,
+                   "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                   "aria-label=\"Datenstände\"><table class=\"datenstaende\">"
+                   "<caption>Alle Datenstände, der neueste zuerst"
+                   "</caption>\n<thead><tr><th scope=\"col\">Nr.</th>"
+                   "<th scope=\"col\">Zeit</th><th scope=\"col\">Art</th>"
+                   "<th scope=\"col\">von</th><th scope=\"col\">Dateien "
+                   "(SHA-256)</th><th scope=\"col\">neu</th>"
+                   "<th scope=\"col\">geändert</th><th scope=\"col\">"
+                   "entfernt</th>");
     if (may_roll)
       ampel_buf_puts(b, "<th scope=\"col\">Zurücksetzen</th>");
     ampel_buf_puts(b, "</tr></thead>\n<tbody>\n");
@@ -620,6 +694,11 @@ int h_daten(srv_req *q, srv_resp *r) {
       ampel_buf_html(b, kind_de(l.kind[i]));
       if (strcmp(l.kind[i], "rollback") == 0 && d->parent > 0)
         ampel_buf_printf(b, " auf %ld", d->parent);
+      if (l.note[i][0]) { /* e.g. what a metadata edit changed */
+        ampel_buf_puts(b, "<br><span class=\"klein\">");
+        ampel_buf_html(b, l.note[i]);
+        ampel_buf_puts(b, "</span>");
+      }
       ampel_buf_puts(b, "</td><td>");
       ampel_buf_html(b, l.user[i][0] ? l.user[i] : "Kommandozeile");
       ampel_buf_puts(b, "</td><td>");
@@ -667,7 +746,7 @@ int h_daten(srv_req *q, srv_resp *r) {
 
 int h_daten_pruefen(srv_req *q, srv_resp *r) {
   /* the role first: nothing of a stranger's upload is parsed */
-  if (may_see(q, r, SRV_ROLE_REDAKTION) != 0)
+  if (srv_daten_may_see(q, r, SRV_ROLE_REDAKTION) != 0)
     return -1;
   upload *u = ampel_calloc(1, sizeof *u); /* large: off the stack */
   if (!u)
@@ -684,11 +763,13 @@ int h_daten_pruefen(srv_req *q, srv_resp *r) {
   memset(&diff, 0, sizeof diff);
   ampel_import_summary sum;
   memset(&sum, 0, sizeof sum);
-  ampel_status st =
-      run_import(q, u->names, u->data, u->lens, u->n, 1, &diff, &sum, &d);
+  ampel_geo_import_summary gsum;
+  memset(&gsum, 0, sizeof gsum);
+  ampel_status st = run_import(q, &u->gf, u->names, u->data, u->lens, u->n, 1,
+                               &diff, &sum, &gsum, &d);
   char token[65] = "";
-  int kept = st == AMPEL_OK && stash_put(q->user.name, u->names, u->data,
-                                         u->lens, u->n, token) == 0;
+  int kept = st == AMPEL_OK && stash_put(q->user.name, &u->gf, u->names,
+                                         u->data, u->lens, u->n, token) == 0;
   audit(q, "pruefen", "%zu Dateien, %s, %zu Fehler", u->n,
         st == AMPEL_OK ? "in Ordnung" : "abgelehnt", d.n_errors);
   ampel_buf *b = &r->body;
@@ -712,6 +793,14 @@ int h_daten_pruefen(srv_req *q, srv_resp *r) {
              "Dateien berichtigen und erneut prüfen.",
              d.n_errors, d.n_errors == 1 ? "Fehler" : "Fehler");
     page_note(b, "fehler", msg);
+  } else if (u->gf.geo) {
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "Keine Fehler: %zu Flächen gelesen, %zu Gebieten zugeordnet, "
+             "%zu Nachbarschaften, gespeichert würde in EPSG:%d. Noch ist "
+             "nichts gespeichert.",
+             gsum.n_features, gsum.n_matched, gsum.n_neighbours, gsum.epsg);
+    page_note(b, "gut", msg);
   } else {
     char msg[200];
     snprintf(msg, sizeof msg,
@@ -725,7 +814,8 @@ int h_daten_pruefen(srv_req *q, srv_resp *r) {
     diags_html(b, &d);
   }
   if (st == AMPEL_OK) {
-    diff_html(b, &diff);
+    if (!u->gf.geo)
+      diff_html(b, &diff);
     if (kept) {
       ampel_buf_puts(b, "<form method=\"post\" action=\"/daten/einlesen\">\n");
       csrf_field(b, q);
@@ -769,9 +859,11 @@ int h_daten_einlesen(srv_req *q, srv_resp *r) {
   ampel_diags_init(&d, 0);
   ampel_import_summary sum;
   memset(&sum, 0, sizeof sum);
-  ampel_status st =
-      run_import(q, (const char *const *)s.names, (const char *const *)s.data,
-                 s.lens, s.n, 0, NULL, &sum, &d);
+  ampel_geo_import_summary gsum;
+  memset(&gsum, 0, sizeof gsum);
+  ampel_status st = run_import(q, &s.gf, (const char *const *)s.names,
+                               (const char *const *)s.data, s.lens, s.n, 0,
+                               NULL, &sum, &gsum, &d);
   audit(q, "einlesen", "%zu Dateien, %s Datenstand %ld", s.n,
         st == AMPEL_OK ? "gespeichert als" : "abgelehnt,", sum.import_id);
   stash_free(&s);
@@ -941,8 +1033,10 @@ static int api_post(srv_req *q, srv_resp *r) {
   memset(&diff, 0, sizeof diff);
   ampel_import_summary sum;
   memset(&sum, 0, sizeof sum);
-  ampel_status st =
-      run_import(q, u->names, u->data, u->lens, u->n, check, &diff, &sum, &d);
+  ampel_geo_import_summary gsum;
+  memset(&gsum, 0, sizeof gsum);
+  ampel_status st = run_import(q, &u->gf, u->names, u->data, u->lens, u->n,
+                               check, &diff, &sum, &gsum, &d);
   audit(q, check ? "pruefen" : "einlesen", "API, %zu Dateien: %s %ld", u->n,
         st == AMPEL_OK ? (check ? "in Ordnung" : "Datenstand") : "abgelehnt",
         check ? 0 : sum.import_id);
@@ -966,7 +1060,14 @@ static int api_post(srv_req *q, srv_resp *r) {
                      "\"values\": %zu, \"warnings\": ",
                      sum.n_files, sum.n_areas, sum.n_indicators, sum.n_values);
     diags_json(b, &d, 0);
-    if (check) {
+    if (u->gf.geo)
+      ampel_buf_printf(b,
+                       ", \"geometry\": {\"features\": %zu, \"matched\": "
+                       "%zu, \"new_areas\": %zu, \"neighbours\": %zu, "
+                       "\"epsg\": %d}",
+                       gsum.n_features, gsum.n_matched, gsum.n_new_areas,
+                       gsum.n_neighbours, gsum.epsg);
+    else if (check) {
       ampel_buf_puts(b, ", \"changes\": ");
       diff_json(b, &diff);
     }
@@ -981,7 +1082,7 @@ out:
 }
 
 static int api_list(srv_req *q, srv_resp *r) {
-  if (may_see(q, r, SRV_ROLE_REDAKTION) != 0)
+  if (srv_daten_may_see(q, r, SRV_ROLE_REDAKTION) != 0)
     return -1;
   dslist l;
   if (read_list(q, r, &l) != 0)

@@ -79,6 +79,7 @@ typedef struct srv_snapshot {
   char digest[13];         /* data version digest, "" when unknown */
   char secrecy[200];       /* "Geheimhaltung: Werte unter 3 unterdrückt (.)" */
   long version;            /* import id, 0 when unknown */
+  int earlier;             /* an earlier Datenstand (?datenstand=N) */
   unsigned long gen;       /* new for every loaded snapshot (response cache) */
   int refs;                /* guarded by the server's mutex */
 } srv_snapshot;
@@ -137,6 +138,7 @@ typedef struct srv_req {
   size_t n_form;
   char *form_store; /* decoded form bytes (freed by srv_handle) */
   srv_user user;    /* who asks (srv_auth_identify) */
+  long datenstand;  /* ?datenstand=N given (N > 0), else 0 */
   /* Uploaded files (admin import). */
   size_t n_files;
   const char *file_names[SRV_MAX_FILES];
@@ -269,6 +271,12 @@ size_t srv_body_limit(const char *method, const char *target,
                       const struct srv_head *head);
 /* The --max-upload limit in bytes (for messages). */
 size_t srv_max_upload(void);
+
+/* ---- datenstand.c: ?datenstand=N kept in the links of a page ---------- */
+
+/* Rewrites an HTML answer so that every local link (href, src; not
+ * /static/) and every GET form keeps datenstand=n. */
+void srv_keep_datenstand(srv_resp *r, long n);
 
 /* ---- route.c ------------------------------------------------------------ */
 
@@ -505,6 +513,12 @@ int h_api_session_delete(srv_req *q, srv_resp *r); /* DELETE … */
 int h_verwaltung(srv_req *q, srv_resp *r);         /* GET /verwaltung */
 int h_verwaltung_benutzer(srv_req *q, srv_resp *r);
 int h_verwaltung_einstellungen(srv_req *q, srv_resp *r);
+/* kennzahlen.c: the indicators' metadata (GET and POST /daten/kennzahlen) */
+int h_daten_kennzahlen(srv_req *q, srv_resp *r);
+int h_daten_kennzahlen_post(srv_req *q, srv_resp *r);
+/* The pages of /daten: 0 when q->user has role `need`, else -1 after a
+ * 401 page (with a link to /anmelden) or a 403 answer. */
+int srv_daten_may_see(srv_req *q, srv_resp *r, srv_role need);
 
 /* ---- embedded assets (generated from web/ by server/embed.cmake) ------- */
 

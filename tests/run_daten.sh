@@ -139,6 +139,99 @@ c=$(code "${auth[@]}" --data "datenstand=99" "${url}daten/zuruecksetzen")
 c=$(code "${auth[@]}" --data "datenstand=abc" "${url}daten/zuruecksetzen")
 [ "$c" = 400 ] && ok || bad "zurücksetzen auf abc: $c"
 
+# ---- ?datenstand=N and --datenstand N (the current one is 4) ---------------
+c=$(code "${url}?datenstand=2")
+[ "$c" = 200 ] && grep -q 'Datenstand 2 vom [^<]*früherer Stand (aktuell: Datenstand 4)' body &&
+  grep -q 'class="hinweis frueher"' body && ok ||
+  bad "/?datenstand=2: $c $(grep -o 'Datenstand [0-9] vom[^<]*' body | head -1)"
+# the navigation and the links of the page keep the Datenstand, GET forms too
+grep -q 'href="/bedarf?datenstand=2"' body && grep -q 'href="/gebiet/GE-M-SCH?datenstand=2"' body &&
+  grep -q '<input type="hidden" name="datenstand" value="2">' body &&
+  ! grep -q 'href="/static/ampel.css?' body && ok || bad "Links ohne datenstand=2"
+c=$(code "${url}api/v1/values?area=GE&indicator=schulen_anzahl&period=2024/25&datenstand=2")
+[ "$c" = 200 ] && grep -q '"value": 800' body && ok || bad "API datenstand=2: $c $(head -c 300 body)"
+c=$(code "${url}api/v1/values?area=GE&indicator=schulen_anzahl&period=2024/25")
+grep -q '"value": 79' body && ok || bad "API aktuell: $(head -c 300 body)"
+curl -s "${url}download/werte.csv?datenstand=2" >dl2.csv
+"$bin" --db d.db --datenstand 2 export -o cli2.csv
+cmp -s cli2.csv v2.csv && ok || bad "--datenstand 2 export ≠ Export von Datenstand 2"
+cmp -s dl2.csv v2.csv && ok || bad "/download/werte.csv?datenstand=2 ≠ Export von Datenstand 2"
+curl -s "${url}?datenstand=4" | grep -q 'Datenstand 4 vom' && ok || bad "?datenstand=4"
+curl -s "${url}?datenstand=0" | grep -q 'früherer Stand' && bad "?datenstand=0 früher" || ok
+for v in x -1 1.5 9999999999999; do
+  c=$(code "${url}?datenstand=$v")
+  [ "$c" = 400 ] && grep -q 'datenstand: Nummer eines Datenstands erwartet' body && ok ||
+    bad "?datenstand=$v: $c statt 400"
+done
+c=$(code "${url}kennzahl/schulen_anzahl?datenstand=99")
+[ "$c" = 404 ] && grep -q 'unbekannter Datenstand 99 (vorhanden: 1 bis 4)' body && ok ||
+  bad "?datenstand=99: $c statt 404"
+c=$(code "${url}api/v1/lights?datenstand=99")
+[ "$c" = 404 ] && grep -q '"status": 404' body && ok || bad "API datenstand=99: $c"
+"$bin" --db d.db --datenstand 99 export -o x.csv 2>err; rc=$?
+[ "$rc" = 2 ] && grep -q 'unbekannter Datenstand 99' err && ok || bad "--datenstand 99: $rc"
+"$bin" --db d.db --datenstand 2 import gut.csv 2>err; rc=$?
+[ "$rc" = 2 ] && grep -q 'nur für lesende Befehle' err && ok || bad "--datenstand beim Import: $rc"
+"$bin" --db d.db --datenstand abc list periods 2>err; rc=$?
+[ "$rc" = 2 ] && ok || bad "--datenstand abc: $rc"
+same_export v1.csv "?datenstand=N"
+
+# ---- /daten/kennzahlen: metadata as a new Datenstand, shown in heatmap/Ampel --
+c=$(code "${url}daten/kennzahlen")
+[ "$c" = 401 ] && ok || bad "anonym /daten/kennzahlen: $c statt 401"
+c=$(code --data "kennzahl=schulen_anzahl&name=X" "${url}daten/kennzahlen")
+[ "$c" = 401 ] && ok || bad "anonym POST /daten/kennzahlen: $c statt 401"
+c=$(code "${auth[@]}" "${url}daten/kennzahlen")
+[ "$c" = 200 ] && grep -q 'href="/daten/kennzahlen?kennzahl=gs_anteil_si_7_9"' body && ok ||
+  bad "/daten/kennzahlen: $c"
+c=$(code "${auth[@]}" "${url}daten/kennzahlen?kennzahl=gs_anteil_si_7_9")
+[ "$c" = 200 ] && grep -q 'name="anzeigen" value="ja" checked' body && ok ||
+  bad "Formular gs_anteil_si_7_9: $c"
+c=$(code "${auth[@]}" "${url}daten/kennzahlen?kennzahl=gibtsnicht")
+[ "$c" = 404 ] && ok || bad "unbekannte Kennzahl: $c statt 404"
+curl -s "${url}api/v1/lights" >l_before.json
+grep -q '"key": "gs_anteil_si_7_9"' l_before.json && ok || bad "gs_anteil_si_7_9 fehlt schon vorher"
+form=(--data-urlencode kennzahl=gs_anteil_si_7_9
+  --data-urlencode "name=Anteil SI 7 bis 9 (Grundschulen)" --data-urlencode "einheit=%"
+  --data-urlencode "handlungsfeld=Schule" --data-urlencode "definition=Testdefinition"
+  --data-urlencode "quelle=Testquelle" -d richtung=hoeher_schlechter -d geheimhaltung=vorgabe)
+c=$(curl -s -o body -D head -w '%{http_code}' "${auth[@]}" "${form[@]}" -d anzeigen=nein "${url}daten/kennzahlen")
+[ "$c" = 303 ] && grep -qi '^location: /daten/kennzahlen?gespeichert=5' head && ok ||
+  bad "Kennzahl speichern: $c $(cat head body | head -c 400)"
+curl -s "${url}api/v1/lights" >l_after.json
+! grep -q '"key": "gs_anteil_si_7_9"' l_after.json && grep -q 'Datenstand 5 vom' l_after.json &&
+  ok || bad "Ampel (API) zeigt die ausgeblendete Kennzahl"
+curl -s "${url}api/v1/heatmap" | grep -q 'gs_anteil_si_7_9' && bad "Heatmap (API) zeigt sie" || ok
+curl -s "${url}api/v1/lights?indicators=gs_anteil_si_7_9" | grep -q '"key": "gs_anteil_si_7_9"' &&
+  ok || bad "ausdrücklich genannt: fehlt"
+"$bin" --db d.db lights -o l.csv >/dev/null 2>&1
+grep -q 'gs_anteil_si_7_9' l.csv && bad "ampel lights zeigt die ausgeblendete Kennzahl" || ok
+"$bin" --db d.db heatmap -o h.json >/dev/null 2>&1
+[ -s h.json ] && ! grep -q 'gs_anteil_si_7_9' h.json && ok || bad "ampel heatmap zeigt sie"
+curl -s "${url}" | grep -q 'kennzahl/gs_anteil_si_7_9' && bad "Übersicht zeigt sie" || ok
+curl -s "${url}kennzahl/gs_anteil_si_7_9" | grep -q 'Anteil SI 7 bis 9 (Grundschulen)' &&
+  ok || bad "neuer Name nicht auf der Kennzahlseite"
+c=$(code "${auth[@]}" "${url}api/v1/imports")
+grep -q '"id": 5, .*"kind": "metadata", "user": "admin"' body && ok ||
+  bad "metadata-Datenstand fehlt: $(head -c 300 body)"
+c=$(code "${auth[@]}" "${url}daten")
+grep -q 'Kennzahlen bearbeitet<br><span class="klein">gs_anteil_si_7_9: Name,[^<]*Definition, Quelle, nicht in Heatmap und Ampel' body &&
+  ok || bad "/daten nennt die Änderung nicht"
+c=$(curl -s -o body -D head -w '%{http_code}' "${auth[@]}" "${form[@]}" -d anzeigen=nein "${url}daten/kennzahlen")
+[ "$c" = 303 ] && grep -qi '^location: /daten/kennzahlen?gespeichert=0' head && ok ||
+  bad "unverändert speichern: $c"
+c=$(code "${auth[@]}" "${form[@]}" -d anzeigen=vielleicht "${url}daten/kennzahlen")
+[ "$c" = 400 ] && ok || bad "anzeigen=vielleicht: $c statt 400"
+c=$(code "${auth[@]}" --data "kennzahl=gs_anteil_si_7_9&name=&richtung=neutral&geheimhaltung=ja&anzeigen=ja" "${url}daten/kennzahlen")
+[ "$c" = 400 ] && ok || bad "leerer Name: $c statt 400"
+c=$(code "${auth[@]}" --data "kennzahl=gibtsnicht&name=X&richtung=neutral&geheimhaltung=ja&anzeigen=ja" "${url}daten/kennzahlen")
+[ "$c" = 404 ] && ok || bad "unbekannte Kennzahl speichern: $c statt 404"
+c=$(curl -s -o body -D head -w '%{http_code}' "${auth[@]}" "${form[@]}" -d anzeigen=ja "${url}daten/kennzahlen")
+[ "$c" = 303 ] && curl -s "${url}api/v1/lights" | grep -q '"key": "gs_anteil_si_7_9"' &&
+  ok || bad "wieder einblenden: $c"
+"$bin" --db d.db versions | grep -c '^Datenstand' | grep -qx 6 && ok || bad "nicht 6 Datenstände"
+same_export v1.csv "Kennzahlen bearbeiten (Werte unverändert)"
+
 # ---- limits ---------------------------------------------------------------------
 head -c 1500000 /dev/zero | tr '\0' 'a' >gross.csv
 c=$(code "${auth[@]}" -F "dateien=@gross.csv" "${url}api/v1/imports")
@@ -153,6 +246,75 @@ c=$(code "${auth[@]}" -F "dateien=@gut.csv" -F "dateien=@gut.csv" "${url}api/v1/
 c=$(code "${auth[@]}" -H 'Content-Type: text/plain' --data 'x' "${url}api/v1/imports")
 [ "$c" = 400 ] && ok || bad "kein Formular: $c statt 400"
 same_export v1.csv "Grenzen"
+
+# ---- areas in the browser: GeoJSON, KML, a zipped Shapefile -----------------
+G="$src/tests/malformed_geo"
+c=$(code "${auth[@]}" -F "dateien=@$G/base/gebiete.csv" "${url}api/v1/imports")
+[ "$c" = 201 ] && ok || bad "Gebiete A/B: $c $(head -c 200 body)"
+"$bin" --db d.db export -o g0.csv
+n=0
+for f in "$G"/*.geojson "$G"/*.kml; do
+  name=$(basename "$f"); stem=${name%.*}
+  [ -f "$G/$stem.args" ] && continue
+  want=$(head -1 "$G/expected/$stem.stderr" | sed -n "s/^ampel: $name:\([0-9]*\):.*/\1/p")
+  c=$(code "${auth[@]}" -F "dateien=@$f" -F schluessel=id -F ebene=Bezirk "${url}api/v1/imports")
+  if [ "$c" != 422 ] || ! grep -q "\"file\": \"$name\"" body; then
+    bad "$name: $c statt 422 $(head -c 200 body)"; continue; fi
+  if [ -n "$want" ] && ! grep -q "\"line\": $want," body; then
+    bad "$name: Zeile $want fehlt: $(head -c 300 body)"; continue; fi
+  ok; n=$((n+1))
+done
+[ "$n" -ge 10 ] && ok || bad "nur $n fehlerhafte Flächen-Dateien"
+c=$(code "${auth[@]}" -F "dateien=@$G/broken_json.geojson" -F schluessel=id "${url}daten/pruefen")
+[ "$c" = 422 ] && grep -q 'broken_json.geojson:3:30' body && grep -q 'class="caret"' body && ok ||
+  bad "/daten/pruefen Flächen mit Fehler: $c"
+c=$(code "${auth[@]}" -F "dateien=@$G/base/bezirke.geojson" "${url}api/v1/imports")
+[ "$c" = 422 ] && grep -q 'schluessel' body && ok || bad "ohne schluessel: $c statt 422"
+c=$(code "${auth[@]}" -F "dateien=@$G/base/bezirke.geojson" -F "dateien=@gut.csv" -F schluessel=id "${url}api/v1/imports")
+[ "$c" = 422 ] && grep -q 'einzeln' body && ok || bad "Flächen mit Tabelle: $c statt 422"
+same_export g0.csv "fehlerhafte Flächen"
+c=$(code "${auth[@]}" -F "dateien=@$G/base/bezirke.geojson" -F schluessel=id -F ebene=Bezirk "${url}daten/pruefen")
+tok=$(grep -o 'name="token" value="[0-9a-f]*"' body | grep -o '[0-9a-f]\{64\}')
+[ "$c" = 200 ] && [ -n "$tok" ] && grep -q '2 Gebieten zugeordnet' body && ok ||
+  bad "/daten/pruefen Flächen: $c"
+c=$(curl -s -o body -D head -w '%{http_code}' "${auth[@]}" --data "token=$tok" "${url}daten/einlesen")
+[ "$c" = 303 ] && grep -qi '^location: /daten?eingelesen=8' head && ok || bad "Flächen einlesen: $c $(cat head)"
+c=$(code "${auth[@]}" "${url}api/v1/imports")
+grep -q '"id": 8, .*"kind": "geometry", "user": "admin"' body && ok ||
+  bad "geometry-Datenstand fehlt: $(head -c 300 body)"
+# a zipped Shapefile (the .shp/.shx/.dbf of tests/regress/issue-16-truncated-dbf)
+R="$src/tests/regress/issue-16-truncated-dbf"
+if command -v python3 >/dev/null; then
+  python3 - "$R" <<'PY'
+import sys, zipfile
+r = sys.argv[1]
+with zipfile.ZipFile("bezirke.zip", "w") as z:
+    for e in ("shp", "shx", "dbf"):
+        z.write(f"{r}/bezirke.{e}", f"bezirke/bezirke.{e}")
+    z.writestr("__MACOSX/bezirke/._bezirke.shp", b"x")
+with zipfile.ZipFile("cut.zip", "w") as z:
+    for e in ("shp", "shx"):
+        z.write(f"{r}/bezirke.{e}", f"bezirke.{e}")
+    z.writestr("bezirke.dbf", open(f"{r}/bezirke.dbf", "rb").read()[:-2])
+with zipfile.ZipFile("ohne_dbf.zip", "w") as z:
+    for e in ("shp", "shx"):
+        z.write(f"{r}/bezirke.{e}", f"bezirke.{e}")
+PY
+  shp=(-F schluessel=id -F ebene=Bezirk -F crs=EPSG:25832)
+  c=$(code "${auth[@]}" -F "dateien=@cut.zip" "${shp[@]}" "${url}api/v1/imports")
+  [ "$c" = 422 ] && grep -q '"file": "cut.zip/bezirke.dbf", "line": 2' body && ok ||
+    bad "abgeschnittene .dbf im ZIP: $c $(head -c 300 body)"
+  c=$(code "${auth[@]}" -F "dateien=@ohne_dbf.zip" "${shp[@]}" "${url}api/v1/imports")
+  [ "$c" = 422 ] && grep -q 'fehlt die .dbf-Datei' body && ok || bad "ZIP ohne .dbf: $c"
+  printf 'kein zip' >kaputt.zip
+  c=$(code "${auth[@]}" -F "dateien=@kaputt.zip" "${shp[@]}" "${url}api/v1/imports")
+  [ "$c" = 422 ] && grep -q '"line": 1, "column": 1' body && ok || bad "kein ZIP: $c"
+  c=$(code "${auth[@]}" -F "dateien=@bezirke.zip" "${shp[@]}" "${url}api/v1/imports?check=1")
+  [ "$c" = 200 ] && grep -q '"matched": 2' body && ok || bad "ZIP prüfen: $c $(head -c 300 body)"
+  c=$(code "${auth[@]}" -F "dateien=@bezirke.zip" "${shp[@]}" "${url}api/v1/imports")
+  [ "$c" = 201 ] && grep -q '"datenstand": 9' body && grep -q '"epsg": 25832' body && ok ||
+    bad "ZIP einlesen: $c $(head -c 300 body)"
+fi
 
 echo "daten: $pass passed, $fail failed"
 [ "$fail" = 0 ]

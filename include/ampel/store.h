@@ -183,6 +183,14 @@ ampel_status ampel_store_import_log(ampel_store *st, ampel_import_log_fn fn,
  * describes the latest Datenstand. */
 ampel_status ampel_store_set_datenstand(ampel_store *st, long id,
                                         ampel_diags *diags) AMPEL_WUR;
+/* The Datenstand chosen with ampel_store_set_datenstand (0 = current). */
+long ampel_store_datenstand(const ampel_store *st);
+/* The data version of the chosen Datenstand (its id, time and the first
+ * 12 digits of its digest; n_imports as ampel_store_data_version's), or
+ * of the latest one when none is chosen. AMPEL_E_NOT_FOUND when the
+ * chosen one is gone. */
+ampel_status ampel_store_datenstand_version(ampel_store *st,
+                                            ampel_data_version *out) AMPEL_WUR;
 
 /* One Datenstand, for ampel_store_datenstaende(). Strings are borrowed,
  * valid during the callback. Counts are -1 when not recorded (Datenstände
@@ -241,6 +249,25 @@ ampel_status ampel_store_annotate_datenstand(ampel_store *st, const char *kind,
 ampel_status ampel_store_rollback_to(ampel_store *st, long to, int64_t when,
                                      const char *user_name, long *out_id,
                                      ampel_diags *diags) AMPEL_WUR;
+
+/* A metadata edit (issue 12, /daten/kennzahlen): sets name, unit,
+ * polarity, Handlungsfeld (domain), definition, source, the disclosure
+ * flag (secrecy; UNSET = the database's default rule) and `shown` (YES or
+ * NO; in heatmap and Ampel) of the stored indicator `e->key`, keeping its
+ * other attributes, as a new Datenstand of kind "metadata" (no files, no
+ * value changes; the note names the changed fields, "key: Name, Einheit"),
+ * in one transaction of its own. Strings may be NULL (= empty); the name
+ * must not be empty. *out_id: the new Datenstand, or 0 when nothing
+ * differs (then nothing is written). Errors: AMPEL_E_NOT_FOUND for an
+ * unknown key, AMPEL_E_DATA for an empty name, AMPEL_E_IO; nothing is
+ * written on any error. Like every attribute of areas and indicators the
+ * edit is not versioned: earlier Datenstände show the current metadata
+ * (docs/dev/store-schema.md). */
+ampel_status ampel_store_edit_indicator(ampel_store *st,
+                                        const ampel_indicator *e,
+                                        int64_t when, const char *user_name,
+                                        long *out_id,
+                                        ampel_diags *diags) AMPEL_WUR;
 
 /* Per-database settings (e.g. "min_count"). *out_value is a new string the
  * caller frees with ampel_free, or NULL when the key is not set. */

@@ -753,6 +753,86 @@ static void test_rollback_to(void **state) {
   tmpdb_remove(&t);
 }
 
+/* Metadata edits and the chosen Datenstand's version (issue 12): an edit
+ * is a new Datenstand of kind metadata with the user and a note naming
+ * the changed fields; other attributes stay; `shown` is stored; an edit
+ * that changes nothing writes nothing; an unknown key or an empty name is
+ * refused and writes nothing; ampel_store_datenstand_version names the
+ * chosen Datenstand. */
+static void test_edit_indicator(void **state) {
+  (void)state;
+  tmpdb t;
+  db_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1767225600); /* 1 */
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  ampel_indicator e = IND;
+  e.name = "Quote neu";
+  e.source = "Amt";
+  e.polarity = AMPEL_POL_NEUTRAL;
+  e.shown = AMPEL_SHOWN_NO;
+  long id = 0;
+  assert_int_equal(ampel_store_edit_indicator(s, &e, 50, "berta", &id, &dg),
+                   AMPEL_OK);
+  assert_int_equal(id, 2);
+  newest n = newest_of(s);
+  assert_string_equal(n.kind, "metadata");
+  assert_string_equal(n.user, "berta");
+  assert_int_equal(n.n_new, 0);
+  assert_int_equal(n.n_changed, 0);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  const ampel_indicator *in = ampel_dataset_indicator(ds, 0);
+  assert_string_equal(in->name, "Quote neu");
+  assert_string_equal(in->source, "Amt");
+  assert_string_equal(in->unit, "%");
+  assert_int_equal(in->decimals, 1); /* not edited: kept */
+  assert_int_equal(in->polarity, AMPEL_POL_NEUTRAL);
+  assert_int_equal(in->shown, AMPEL_SHOWN_NO);
+  assert_true(value_of(ds, "A", "2022") == 1); /* values untouched */
+  ampel_dataset_free(ds);
+  /* the same again: nothing written */
+  assert_int_equal(ampel_store_edit_indicator(s, &e, 51, "berta", &id, &dg),
+                   AMPEL_OK);
+  assert_int_equal(id, 0);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM datenstand"), 2);
+  assert_int_equal(sql_long(t.path,
+                            "SELECT count(*) FROM datenstand WHERE note LIKE "
+                            "'q: Name, Richtung, Quelle, nicht in Heatmap%'"),
+                   1);
+  /* refused: unknown key, empty name */
+  ampel_indicator bad = e;
+  bad.key = "gibtsnicht";
+  assert_int_equal(ampel_store_edit_indicator(s, &bad, 52, NULL, &id, &dg),
+                   AMPEL_E_NOT_FOUND);
+  bad = e;
+  bad.name = "";
+  assert_int_equal(ampel_store_edit_indicator(s, &bad, 52, NULL, &id, &dg),
+                   AMPEL_E_DATA);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM datenstand"), 2);
+  /* a re-import without the choice keeps it (shown UNSET) */
+  import4(s, (const double[]){1, 2, 3, 4}, 'b', 1767225700); /* 3 */
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_indicator(ds, 0)->shown, AMPEL_SHOWN_NO);
+  ampel_dataset_free(ds);
+  /* the chosen Datenstand's version */
+  ampel_data_version v;
+  assert_int_equal(ampel_store_datenstand(s), 0);
+  assert_int_equal(ampel_store_datenstand_version(s, &v), AMPEL_OK);
+  assert_int_equal(v.id, 3);
+  set_ok(s, 1);
+  assert_int_equal(ampel_store_datenstand(s), 1);
+  assert_int_equal(ampel_store_datenstand_version(s, &v), AMPEL_OK);
+  assert_int_equal(v.id, 1);
+  assert_int_equal(v.when, 1767225600);
+  assert_int_equal(strlen(v.digest), 12);
+  assert_int_equal(ampel_store_data_version(s, &v), AMPEL_OK);
+  assert_int_equal(v.id, 3); /* the latest, unchanged */
+  ampel_diags_release(&dg);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
 /* --pruefen (issue 12): the import run as a check reports what it would
  * change, flags a change by more than a factor of 10, and writes nothing;
  * a real import records the user. */
@@ -841,6 +921,7 @@ int main(void) {
       cmocka_unit_test(test_validity_and_conversion),
       cmocka_unit_test(test_rollback_to),
       cmocka_unit_test(test_import_check_diff),
+      cmocka_unit_test(test_edit_indicator),
   };
   pg_url = getenv("AMPEL_TEST_PG_URL");
   if (pg_url && !*pg_url)
@@ -858,6 +939,7 @@ int main(void) {
       cmocka_unit_test(test_validity_and_conversion),
       cmocka_unit_test(test_rollback_to),
       cmocka_unit_test(test_import_check_diff),
+      cmocka_unit_test(test_edit_indicator),
   };
   return cmocka_run_group_tests_name("postgresql", pg_tests, NULL, NULL);
 #else
