@@ -844,12 +844,14 @@ int h_verwaltung(srv_req *q, srv_resp *r) {
   ampel_buf *b = &r->body;
   page_ctx c = {q, b, 0};
   ampel_buf_puts(b, "<h1>Verwaltung</h1>\n<h2 id=\"benutzer\">Benutzer und "
-                    "Rollen</h2>\n<table><thead><tr><th scope=\"col\">Name"
+                    "Rollen</h2>\n<div class=\"scroll\" role=\"region\" "
+                    "tabindex=\"0\" aria-labelledby=\"benutzer\">"
+                    "<table><thead><tr><th scope=\"col\">Name"
                     "</th><th scope=\"col\">Rolle</th><th scope=\"col\">"
                     "Ändern</th></tr></thead><tbody>\n");
   if (ampel_store_user_list(s, user_row, &c) != AMPEL_OK)
     store_failed();
-  ampel_buf_puts(b, "</tbody></table>\n<h3>Neuer Benutzer</h3>\n"
+  ampel_buf_puts(b, "</tbody></table></div>\n<h3>Neuer Benutzer</h3>\n"
                     "<form method=\"post\" action=\"/verwaltung/benutzer\">");
   csrf_field(b, q);
   ampel_buf_puts(b, "<input type=\"hidden\" name=\"aktion\" "
@@ -893,6 +895,8 @@ int h_verwaltung(srv_req *q, srv_resp *r) {
   }
   ampel_buf_puts(b, "<h2 id=\"protokoll\">Protokoll</h2>\n<p>Die neuesten 200 "
                     "Einträge; alle mit <code>ampel audit</code>.</p>\n"
+                    "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+                    "aria-labelledby=\"protokoll\">"
                     "<table><thead><tr><th scope=\"col\">Zeit</th>"
                     "<th scope=\"col\">Benutzer</th><th scope=\"col\">"
                     "Adresse</th><th scope=\"col\">Aktion</th>"
@@ -900,7 +904,7 @@ int h_verwaltung(srv_req *q, srv_resp *r) {
                     "<tbody>\n");
   if (ampel_store_audit_list(s, 200, audit_row, &c) != AMPEL_OK)
     store_failed();
-  ampel_buf_puts(b, "</tbody></table>\n");
+  ampel_buf_puts(b, "</tbody></table></div>\n");
   page_end(q, r);
   return 0;
 }

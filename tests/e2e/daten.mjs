@@ -15,7 +15,7 @@
 // accounts half of issue 12); the browser sends the admin token of
 // --admin-token-file as an extra HTTP header (role verwaltung), which is
 // what a signed-in session stands for here. Exit 0 ok, 1 failures.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync }
   from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,6 +32,7 @@ const check = (ok, what) => {
   if (ok) passed++; else { failed++; console.log('FEHLER: ' + what); }
 };
 
+const VERA_PW = 'Kennwort-für-Vera-' + randomBytes(6).toString('hex');
 const BAD = 'Gebiet;Kennzahl;Zeitraum;Wert\nGE;schulen_anzahl;2024/25;viele\n';
 const GOOD = 'Gebiet;Kennzahl;Zeitraum;Wert\nGE;schulen_anzahl;2024/25;80\n';
 const csv = (text) => ({ name: 'werte_2025.csv', mimeType: 'text/csv',
@@ -172,11 +173,45 @@ async function flow(ctx, base) {
   await page.close();
 }
 
+// Signing in through /anmelden as a person would (accounts of issue 12):
+// the sign-in page and the administration page have zero axe violations
+// at this width and no sideways scrolling at 360 px; a wrong password
+// keeps the user out, the right one shows the name and /verwaltung.
+async function signInAt(browser, base, width) {
+  const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+  const page = await ctx.newPage();
+  const label = String(width);
+  await page.goto(base + '/anmelden');
+  await axe(page, `/anmelden (${label} px)`);
+  if (width === 360) await noSideways(page, `/anmelden (${label} px)`);
+  await page.fill('#benutzer', 'vera');
+  await page.fill('#passwort', 'falsch-falsch');
+  await page.click('button[type=submit]');
+  check(/nicht angemeldet|stimmen nicht|falsch/i.test(await page.content()),
+        `falsches Kennwort abgewiesen (${label} px)`);
+  await page.fill('#benutzer', 'vera');
+  await page.fill('#passwort', VERA_PW);
+  await page.click('button[type=submit]');
+  await page.waitForLoadState('load');
+  check((await page.content()).includes('vera'),
+        `angemeldet: Name im Kopf (${label} px)`);
+  const r = await page.goto(base + '/verwaltung');
+  check(r.status() === 200, `/verwaltung als verwaltung: ${r.status()}`);
+  await axe(page, `/verwaltung (${label} px)`);
+  if (width === 360) await noSideways(page, `/verwaltung (${label} px)`);
+  await page.goto(base + '/daten');
+  await axe(page, `/daten angemeldet (${label} px)`);
+  await ctx.close();
+}
+
 async function main() {
   mkdirSync(shots, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'ampel-daten-'));
   const token = randomBytes(32).toString('hex');
   writeFileSync(join(dir, 'token'), token + '\n', { mode: 0o600 });
+  const add = spawnSync(bin, ['--db', db, 'user', 'add', 'vera', '--role',
+                              'verwaltung'], { input: VERA_PW + '\n' });
+  check(add.status === 0, 'ampel user add: ' + add.stderr);
   const { p, base } = await startServer(join(dir, 'token'));
   const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
                 '--no-first-run', '--disable-background-networking',
@@ -194,6 +229,8 @@ async function main() {
     await pagesAt(wide, base, '1280');
     await pagesAt(phone, base, '360');
     await flow(wide, base);
+    await signInAt(browser, base, 1280);
+    await signInAt(browser, base, 360);
   } catch (e) {
     check(false, 'Ausnahme: ' + (e && e.stack || e));
   } finally {
