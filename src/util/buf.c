@@ -1,4 +1,5 @@
 /* The output buffer (buf.h). */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,9 @@
 #define FLUSH_AT (64u * 1024u)
 #define DEFAULT_LIMIT ((size_t)1 << 30)
 
-void ampel_buf_init(ampel_buf *b) { memset(b, 0, sizeof *b); }
+void ampel_buf_init(ampel_buf *b) {
+  memset(b, 0, sizeof *b);
+}
 
 void ampel_buf_init_sink(ampel_buf *b, ampel_sink_fn fn, void *ud) {
   ampel_buf_init(b);
@@ -74,7 +77,9 @@ void ampel_buf_puts(ampel_buf *b, const char *s) {
     ampel_buf_append(b, s, strlen(s));
 }
 
-void ampel_buf_putc(ampel_buf *b, char c) { ampel_buf_append(b, &c, 1); }
+void ampel_buf_putc(ampel_buf *b, char c) {
+  ampel_buf_append(b, &c, 1);
+}
 
 void ampel_buf_printf(ampel_buf *b, const char *fmt, ...) {
   char small[256];
@@ -109,11 +114,28 @@ void ampel_format_double(double v, char *out, size_t size) {
     snprintf(out, size, "%.0f", v);
     return;
   }
-  for (int prec = 1; prec <= 17; prec++) {
+  if (fabs(v) < DBL_MIN) { /* subnormal: the argument below needs the
+                              full precision of normal numbers */
+    for (int prec = 1; prec < 17; prec++) {
+      snprintf(out, size, "%.*g", prec, v);
+      if (strtod(out, NULL) == v)
+        return;
+    }
+    snprintf(out, size, "%.17g", v);
+    return;
+  }
+  /* The fewest significant digits that read back as v, in at most three
+   * tries. At most one decimal of 15 significant digits lies in v's
+   * rounding interval (their spacing is wider than the interval), so when
+   * any p <= 15 digits read back, %.15g gives that same number, and %g
+   * drops the trailing zeros: the same text as %.{p}g. Otherwise 16 or 17
+   * digits (17 always read back). */
+  for (int prec = 15; prec < 17; prec++) {
     snprintf(out, size, "%.*g", prec, v);
     if (strtod(out, NULL) == v)
       return;
   }
+  snprintf(out, size, "%.17g", v);
 }
 
 void ampel_buf_double(ampel_buf *b, double v) {
@@ -176,9 +198,11 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
   for (size_t i = 1; i < len; i++)
     if ((s[i] & 0xC0) != 0x80)
       return 0;
-  if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+  if (len == 3 &&
+      ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
     return 0;
-  if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+  if (len == 4 &&
+      ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
     return 0;
   return len;
 }
