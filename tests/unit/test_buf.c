@@ -141,6 +141,17 @@ static void test_double_roundtrip_sweep(void **state) {
       continue;
     check_format(v, i % 16 == 0);
   }
+  /* next to powers of ten, where rounding carries into a new digit */
+  for (int e = -300; e <= 300; e += 7)
+    for (int k = 1; k <= 3; k++) {
+      double up = pow(10.0, e), down = up;
+      for (int j = 0; j < k; j++) {
+        up = nextafter(up, INFINITY);
+        down = nextafter(down, 0.0);
+      }
+      check_roundtrip(up);
+      check_roundtrip(-down);
+    }
   /* short decimals and values in [0, 1] as a heatmap has them */
   for (int i = 0; i < 10000; i++) {
     x ^= x << 13;
