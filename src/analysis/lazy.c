@@ -225,6 +225,12 @@ ampel_status ampel_question_ask(ampel_store *st, unsigned flags,
     s = ask_on(st, flags, &spec, qd, q, ud, answer, out_ctx, &tmp);
     if (s == AMPEL_OK && !lights_check(&p, answer))
       s = AMPEL_E_DATA;
+    for (size_t k = 0; s == AMPEL_OK && k < tmp.n; k++) { /* warnings */
+      const ampel_diag *g = &tmp.items[k];
+      ampel_diags_add(diags, g->severity, g->code, g->path, g->line, g->column,
+                      g->source, g->source ? strlen(g->source) : 0, "%s",
+                      g->message ? g->message : "");
+    }
     ampel_diags_release(&tmp);
     if (s != AMPEL_OK) { /* not the predicted answer: all data */
       if (*out_ctx)
