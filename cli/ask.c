@@ -32,20 +32,24 @@ int cli_ask(const cli_call *call, const cli_question *qd, const void *ud) {
   int rc = check_output(call, qd);
   if (rc != EXIT_OK)
     return rc;
-  ampel_context *ctx = cli_context(call->common, qd->ctx_flags, &rc);
-  if (!ctx)
+  ampel_store *s = cli_open_store(call->common, AMPEL_STORE_READONLY, &rc);
+  if (!s)
     return rc;
   void *answer = ampel_calloc(1, qd->question->answer_size);
   if (!answer) {
-    ampel_context_free(ctx);
+    ampel_store_close(s);
     cli_error("zu wenig Speicher");
     return EXIT_SYSTEM;
   }
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  ampel_status st = qd->question->analyse(ctx, &call->q, ud, answer, &d);
+  ampel_context *ctx = NULL;
+  ampel_status st = ampel_question_ask(s, qd->ctx_flags, qd->question, &call->q,
+                                       ud, answer, &ctx, &d);
+  ampel_store_close(s);
   rc = st == AMPEL_OK ? qd->render(call, answer) : cli_fail(st, &d);
-  qd->question->release(answer);
+  if (ctx)
+    qd->question->release(answer);
   ampel_free(answer);
   ampel_diags_release(&d);
   ampel_context_free(ctx);

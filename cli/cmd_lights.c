@@ -1,6 +1,8 @@
 /* ampel lights: parse → analyse → render → write (METHODS.md §3,
  * docs/ampel.md). */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ampel/alloc.h"
 #include "ampel/analysis/lights.h"
@@ -82,19 +84,32 @@ static int render(const cli_call *call, const ampel_lights_answer *a) {
   if (ampel_query_flag(&call->q, AMPEL_OPT_DEVELOPMENTS))
     return developments(call, a);
   ampel_buf b;
-  ampel_buf_init(&b);
-  int kind = cli_table_kind(call);
+  int kind = cli_table_kind(call), rc = EXIT_OK;
   if (kind == CLI_KIND_PICTURE) {
+    ampel_buf_init(&b);
     ampel_lights_render_opts ro = {
         ampel_palette_find(CLI_OPT(call, AMPEL_OPT_PALETTE)),
         *a->footer ? a->footer : NULL, a->order};
     ampel_lights_write_svg(&a->lights, a->ds, &ro, &b);
-  } else if (kind == CLI_KIND_JSON) {
-    ampel_lights_json(a, &b);
+    rc = cli_write_kind(call, &b);
   } else {
-    ampel_lights_write_csv(&a->lights, a->ds, &b);
+    /* tables stream to the file (issue 15: 10,000 areas x 50 indicators
+     * are a 55 MB CSV, which need not sit in memory) */
+    cli_out o;
+    rc = cli_out_open(&o, out);
+    if (rc != EXIT_OK)
+      return rc;
+    ampel_buf_init_sink(&b, cli_file_sink, o.f);
+    if (kind == CLI_KIND_JSON)
+      ampel_lights_json(a, &b);
+    else
+      ampel_lights_write_csv(&a->lights, a->ds, &b);
+    ampel_status st = ampel_buf_flush(&b);
+    if (st != AMPEL_OK)
+      cli_error("'%s' schreiben: %s", out,
+                st == AMPEL_E_NOMEM ? "zu wenig Speicher" : strerror(errno));
+    rc = cli_out_close(&o, st == AMPEL_OK);
   }
-  int rc = cli_write_kind(call, &b);
   ampel_buf_release(&b);
   if (rc == EXIT_OK)
     summary(a, out);

@@ -138,7 +138,7 @@ int cmd_list(const cli_call *call) {
                      "gefunden: '%s'",
                      what);
   int rc = EXIT_OK;
-  ampel_context *ctx = cli_context(c, 0, &rc);
+  ampel_context *ctx = cli_context(c, AMPEL_CTX_METADATA, &rc);
   if (!ctx)
     return rc;
   const ampel_dataset *ds = ampel_context_dataset(ctx);

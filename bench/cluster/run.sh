@@ -12,7 +12,15 @@
 # column is the time of the clustering call alone (no start-up, no file
 # reading, no Python import); "cpu" is user + system time. The last column
 # compares the trees: largest relative difference of the sorted heights,
-# and whether ids and sizes of the linkage matrices are identical.
+# and whether ids and sizes of the linkage matrices are identical; "ratio"
+# is ampel / SciPy (wall, then CPU).
+#
+# Then end to end (issue 15): `ampel heatmap --tree` on a database of
+# 11,000 areas x 20 indicators (bench/import/gen.py, one period) against
+# pandas read_csv + pivot + the same 0-1 scaling + SciPy pdist + linkage +
+# both CSV files written (e2e_peer.py), each a fresh process, with the
+# trees compared. Needs AMPEL_BUILD_DIR/ampel. E2E=0 skips this part;
+# METHODS and SIZES narrow the runs.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,8 +28,8 @@ SRC="$(cd "$HERE/../.." && pwd)"
 BUILD="${1:-$SRC/build}"
 OUT="${2:-$SRC/bench/out/cluster}"
 PY=/usr/bin/python3
-METHODS="complete average single ward"
-SIZES="11000x20 2000x50"
+METHODS="${METHODS:-complete average single ward}"
+SIZES="${SIZES:-11000x20 2000x50}"
 
 if [ ! -x /usr/bin/time ]; then
   echo "run.sh: /usr/bin/time missing: apt-get install time" >&2
@@ -39,7 +47,7 @@ make -s -C "$HERE" AMPEL_BUILD="$BUILD" OUT="$OUT" >/dev/null
 measure() {
   local log="$OUT/time.log" line inproc wall cpu rss
   line=$(/usr/bin/time -v -o "$log" "$@")
-  inproc=$(echo "$line" | awk '{print $5}')
+  inproc=$(echo "$line" | awk 'NR == 1 {print $5}')
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
     awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3;
                else print $1*60 + $2 }')
@@ -47,15 +55,19 @@ measure() {
     END {printf "%.2f", s}' "$log")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' \
     "$log")
-  echo "$inproc $wall $cpu $rss"
+  echo "${inproc:--} $wall $cpu $rss"
 }
 
-printf '%-8s %-8s | %6s %6s %6s %6s | %6s %6s %6s %6s | %s\n' \
-  data method wall cpu in-proc RSS-MB wall cpu in-proc RSS-MB \
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b;
+  else printf "-" }'; }
+
+echo "in process: clustering call alone ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-8s %-8s | %6s %6s %6s %6s | %6s %6s %6s %6s | %5s %5s | %s\n' \
+  data method wall cpu in-proc RSS-MB wall cpu in-proc RSS-MB wall cpu \
   "heights / Z"
-printf '%-17s | %-27s | %-27s |\n' "" "ampel (seconds, MB)" \
-  "scipy (seconds, MB)"
-printf '%.0s-' {1..98}
+printf '%-17s | %-27s | %-27s | %-11s |\n' "" "ampel (seconds, MB)" \
+  "scipy (seconds, MB)" "ratio"
+printf '%.0s-' {1..112}
 echo
 for size in $SIZES; do
   rows=${size%x*}
@@ -70,8 +82,45 @@ for size in $SIZES; do
     read -r s_in s_wall s_cpu s_rss < <(measure "$PY" \
       "$HERE/bench_scipy.py" run "$mat" "$rows" "$cols" "$m" "$zs")
     cmp=$("$PY" "$HERE/bench_scipy.py" compare "$za" "$zs" "$rows")
-    printf '%-8s %-8s | %6.2f %6.2f %6.2f %6s | %6.2f %6.2f %6.2f %6s | %s\n' \
+    printf '%-8s %-8s | %6.2f %6.2f %6.2f %6s | %6.2f %6.2f %6.2f %6s | %5s %5s | %s\n' \
       "$size" "$m" "$a_wall" "$a_cpu" "$a_in" "$a_rss" \
-      "$s_wall" "$s_cpu" "$s_in" "$s_rss" "$cmp"
+      "$s_wall" "$s_cpu" "$s_in" "$s_rss" "$(ratio "$a_wall" "$s_wall")" \
+      "$(ratio "$a_cpu" "$s_cpu")" "$cmp"
   done
+done
+
+[ "${E2E:-1}" = 1 ] || exit 0
+if [ ! -x "$BUILD/ampel" ]; then
+  echo "run.sh: $BUILD/ampel missing: no end-to-end runs" >&2
+  exit 0
+fi
+E="$OUT/e2e"
+if [ ! -f "$E/hm.db" ]; then
+  rm -rf "$E" && mkdir -p "$E"
+  "$PY" "$SRC/bench/import/gen.py" "$E" --areas 11000 --indicators 20 \
+    --periods 1 >/dev/null
+  "$BUILD/ampel" --db "$E/hm.db.tmp" import "$E/areas.csv" \
+    "$E/indicators.csv" >/dev/null
+  "$BUILD/ampel" --db "$E/hm.db.tmp" import "$E/values.csv" >/dev/null
+  mv "$E/hm.db.tmp" "$E/hm.db"
+fi
+echo
+echo "end to end: ampel heatmap --tree vs pandas + SciPy (11000 areas x 20 indicators)"
+printf '%-8s | %6s %6s %6s | %6s %6s %6s | %5s %5s | %s\n' method wall cpu \
+  RSS-MB wall cpu RSS-MB wall cpu "tree"
+printf '%-8s | %-20s | %-20s | %-11s |\n' "" "ampel (s, MB)" \
+  "pandas+scipy (s, MB)" "ratio"
+printf '%.0s-' {1..84}
+echo
+for m in $METHODS; do
+  read -r _ a_wall a_cpu a_rss < <(measure "$BUILD/ampel" --db "$E/hm.db" \
+    heatmap --linkage "$m" -o "$E/hm_$m.csv" --tree "$E/tree_ampel_$m.csv")
+  read -r _ s_wall s_cpu s_rss < <(measure "$PY" "$HERE/e2e_peer.py" \
+    "$E/values.csv" "$E/indicators.csv" "$m" "$E/tree_peer_$m.csv" \
+    "$E/mat_peer_$m.csv")
+  cmp=$("$PY" "$HERE/e2e_peer.py" compare "$E/tree_ampel_$m.csv" \
+    "$E/tree_peer_$m.csv")
+  printf '%-8s | %6.2f %6.2f %6s | %6.2f %6.2f %6s | %5s %5s | %s\n' "$m" \
+    "$a_wall" "$a_cpu" "$a_rss" "$s_wall" "$s_cpu" "$s_rss" \
+    "$(ratio "$a_wall" "$s_wall")" "$(ratio "$a_cpu" "$s_cpu")" "$cmp"
 done

@@ -39,12 +39,15 @@ extern "C" {
 #endif
 
 typedef struct ampel_store ampel_store;
+typedef struct ampel_load_spec ampel_load_spec;
 typedef struct ampel_context ampel_context;
 
 enum {
   AMPEL_CTX_GEOMETRY = 1u << 0,   /* also load the stored shapes */
-  AMPEL_CTX_UNPROTECTED = 1u << 1 /* no disclosure control (internal
-                                     export `--ungeschuetzt` only) */
+  AMPEL_CTX_UNPROTECTED = 1u << 1, /* no disclosure control (internal
+                                      export `--ungeschuetzt` only) */
+  AMPEL_CTX_METADATA = 1u << 2 /* areas, indicators, periods only: no
+                                  values are read (`ampel list`) */
 };
 
 /* Loads the store into a new context (flags: AMPEL_CTX_*). Errors: those of
@@ -53,6 +56,15 @@ enum {
 AMPEL_WUR ampel_status ampel_context_open(ampel_store *st, unsigned flags,
                                           ampel_context **out,
                                           ampel_diags *diags);
+
+/* ampel_context_open() reading only the observations `spec` names
+ * (store.h, issue 15); NULL reads everything. A question run on such a
+ * context sees the other blocks as empty: the caller must know that the
+ * question needs no more (ampel_question_load_spec). */
+AMPEL_WUR ampel_status ampel_context_open_spec(ampel_store *st, unsigned flags,
+                                               const ampel_load_spec *spec,
+                                               ampel_context **out,
+                                               ampel_diags *diags);
 
 /* A context over a dataset that is already in memory (tests, fuzzers):
  * takes ownership of ds (and of geo, which may be NULL) also on error;

@@ -14,7 +14,8 @@
  *   ampel_cluster_condensed_index(). No function here allocates n x n.
  *   Memory is O(n^2): for n = 11,000 the condensed array is 60.5 million
  *   doubles = 484 MB, and the linkage works in place on it (the
- *   convenience ampel_cluster_linkage_matrix() peaks at one such array).
+ *   convenience ampel_cluster_linkage_matrix() peaks at one such array;
+ *   for single linkage it needs none, see there).
  * - A tree is SciPy's linkage matrix Z: n-1 merges. Leaves are 0..n-1, the
  *   cluster made by merge k (0-based) is n+k. Merges are sorted by height
  *   (stable), and in each merge left < right.
@@ -100,8 +101,11 @@ size_t ampel_cluster_condensed_index(size_t n, size_t i, size_t j);
  * refuses such a matrix, see ampel_cluster_check_dist()).
  *
  * `out_d` must hold ampel_cluster_condensed_len(n_items) doubles, n_items
- * being n_rows (ROWS) or n_cols (COLS). AMPEL_E_NOMEM: only for COLS, which
- * transposes into a temporary copy of x. AMPEL_E_TOO_LARGE: sizes overflow.
+ * being n_rows (ROWS) or n_cols (COLS). AMPEL_E_NOMEM: for the small
+ * scratch (ROWS works on a feature-major copy of x, so that one vector
+ * instruction computes several pairs; every pair's sum still runs over the
+ * features in order, so the distances are SciPy's to the bit).
+ * AMPEL_E_TOO_LARGE: sizes overflow.
  * AMPEL_E_USAGE: x or out_d NULL while there is something to compute. */
 AMPEL_WUR ampel_status ampel_cluster_pdist(const double *x, size_t n_rows,
                                            size_t n_cols,
@@ -130,10 +134,12 @@ AMPEL_WUR ampel_status ampel_cluster_check_dist(const double *d, size_t n,
 /* Hierarchical clustering of n items from their condensed distances `d`.
  * Writes n-1 merges to `out_z` (nothing for n < 2) in SciPy's order and
  * numbering; equal to scipy.cluster.hierarchy.linkage(d, method) including
- * the way ties are broken (same algorithms, same scan order: the
+ * the way ties are broken (same algorithms, same choices: the
  * nearest-neighbour chain for complete/average/ward, Prim's minimum
  * spanning tree for single; then a stable sort by height and union-find
- * relabelling). Time O(n^2).
+ * relabelling). Time O(n^2). The chain keeps a short list of nearest
+ * neighbours per item instead of scanning a row for every step
+ * (src/compute/cluster.c); the answers are those of SciPy's scans.
  *
  * `d` is not changed. complete/average/ward work on a copy of d (one more
  * condensed array; see ampel_cluster_linkage_inplace() to avoid it);
@@ -154,7 +160,11 @@ AMPEL_WUR ampel_status ampel_cluster_linkage_inplace(
     double *d, size_t n, ampel_linkage method, ampel_cluster_merge *out_z);
 
 /* Convenience: distances (ampel_cluster_pdist) and linkage in one call,
- * with one condensed array of peak memory. `out_z` holds n_items-1 merges.
+ * with one condensed array of peak memory. Single linkage needs no
+ * condensed array at all: Prim's tree computes each distance when it needs
+ * it, from a feature-major copy of the items (memory O(n_rows * n_cols));
+ * only when a pair has no finite distance does it fall back to the array
+ * to name that pair. `out_z` holds n_items-1 merges.
  * On AMPEL_E_DATA the first pair of items without a distance (see
  * ampel_cluster_check_dist) is stored in out_bad[0] < out_bad[1] when
  * out_bad is not NULL. Errors as ampel_cluster_pdist and _linkage, and

@@ -74,6 +74,37 @@ enum {
 ampel_status ampel_store_load(ampel_store *st, int what, ampel_dataset **out_ds,
                               ampel_diags *diags) AMPEL_WUR;
 
+/* What a load reads (issue 15: load what the question needs). Areas,
+ * indicators, periods and conversion keys are always read in full (they
+ * are small, and the dataset ids then do not depend on the spec); the
+ * observations only of the listed periods (labels) and indicators (keys),
+ * each NULL for all. The SQLite engine reads each indicator x period block
+ * with one range of the observation primary key (indicator, period, area,
+ * ds_from), so the cost follows what is read, not the size of the table.
+ * Labels and keys the database does not know select nothing. There is no
+ * level filter: the areas of the other levels are few next to the level
+ * a question shows, and their values are needed for the reference (the
+ * root area). */
+typedef struct ampel_load_spec {
+  int metadata_only; /* no observations at all */
+  const char *const *periods;
+  size_t n_periods;
+  const char *const *indicators;
+  size_t n_indicators;
+  /* > 0: a *sample* instead (the lists are ignored): of every indicator x
+   * period block, the values of at most `sample` areas of each level.
+   * Enough to resolve a question's defaults, which ask "does this block
+   * have at least 1 (or 3) values on this level" (select.h). An engine
+   * that cannot read a sample cheaply returns AMPEL_E_USAGE without a
+   * message (PostgreSQL: the caller then loads everything). */
+  size_t sample;
+} ampel_load_spec;
+
+/* ampel_store_load() restricted by `spec` (NULL = everything). */
+ampel_status ampel_store_load_spec(ampel_store *st, const ampel_load_spec *spec,
+                                   ampel_dataset **out_ds,
+                                   ampel_diags *diags) AMPEL_WUR;
+
 /* Why the last write failed, in German, e.g. "der Datenträger ist voll
  * (SQLite-Fehler 13)" or "die Datenbank ist gesperrt: eine andere Einfuhr
  * läuft ..." (disk full, out of memory, a held lock, damage, read-only):

@@ -104,7 +104,16 @@ static ampel_status finish(ampel_context *c, ampel_diags *diags) {
 
 ampel_status ampel_context_open(ampel_store *st, unsigned flags,
                                 ampel_context **out, ampel_diags *diags) {
+  return ampel_context_open_spec(st, flags, NULL, out, diags);
+}
+
+ampel_status ampel_context_open_spec(ampel_store *st, unsigned flags,
+                                     const ampel_load_spec *spec,
+                                     ampel_context **out, ampel_diags *diags) {
   *out = NULL;
+  ampel_load_spec meta = {1, NULL, 0, NULL, 0, 0};
+  if (flags & AMPEL_CTX_METADATA)
+    spec = &meta;
   ampel_context *c = ampel_calloc(1, sizeof *c);
   if (!c)
     return AMPEL_E_NOMEM;
@@ -120,7 +129,7 @@ ampel_status ampel_context_open(ampel_store *st, unsigned flags,
   if (s != AMPEL_OK)
     ampel_diags_error(diags, s, "Datenbank nicht lesbar (Lesetransaktion)");
   if (s == AMPEL_OK)
-    s = ampel_store_load(st, AMPEL_LOAD_ALL, &c->ds, diags);
+    s = ampel_store_load_spec(st, spec, &c->ds, diags);
   if (s == AMPEL_OK)
     s = ampel_disclosure_opts_load(st, &c->disclosure, diags);
   if (s == AMPEL_OK && (flags & AMPEL_CTX_GEOMETRY))

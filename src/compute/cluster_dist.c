@@ -1,12 +1,14 @@
 /* Distances for hierarchical clustering (cluster.h, METHODS.md §2.3):
  * condensed arrays, R-style pairwise-complete Euclidean distances, item
  * means and the check that a distance array can be clustered. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
 #include "ampel/cluster.h"
+#include "cluster_internal.h"
 
 ampel_status ampel_cluster_condensed_len(size_t n, size_t *out_len) {
   size_t len = 0;
@@ -39,76 +41,72 @@ size_t ampel_cluster_condensed_index(size_t n, size_t i, size_t j) {
   return i * n - i * (i + 1) / 2 + (j - i - 1);
 }
 
-/* Distance of two items over m features, pairwise-complete like R's
- * dist(method = "euclidean") (src/library/stats/src/distance.c): features
- * where either value is missing are skipped and the sum is scaled by
- * m / present. NaN when no feature is present in both. */
-static double dist_missing(const double *a, const double *b, size_t m) {
-  double sum = 0.0;
-  size_t present = 0;
-  for (size_t k = 0; k < m; k++) {
-    if (isnan(a[k]) || isnan(b[k]))
-      continue;
-    double dev = a[k] - b[k];
-    if (isnan(dev)) /* inf - inf */
-      continue;
-    sum += dev * dev;
-    present++;
+/* Feature-major copy: see cluster_internal.h. */
+ampel_status ampel_cluster_feature_major(const double *x, size_t n_rows,
+                                         size_t n_cols, ampel_cluster_axis axis,
+                                         const double **out_xt, size_t *out_ld,
+                                         double **out_own) {
+  *out_own = NULL;
+  if (axis == AMPEL_CLUSTER_COLS) {
+    *out_xt = x;
+    *out_ld = n_cols;
+    return AMPEL_OK;
   }
-  if (present == 0)
-    return NAN;
-  if (present != m)
-    sum /= ((double)present / (double)m);
-  return sqrt(sum);
+  double *xt = ampel_reallocarray(NULL, n_rows * n_cols + 1, sizeof *xt);
+  if (!xt)
+    return AMPEL_E_NOMEM;
+  for (size_t r = 0; r < n_rows; r++)
+    for (size_t c = 0; c < n_cols; c++)
+      xt[c * n_rows + r] = x[r * n_cols + c];
+  *out_xt = xt;
+  *out_ld = n_rows;
+  *out_own = xt;
+  return AMPEL_OK;
 }
 
-/* All pairs of rows of the n x m row-major matrix x. The plain sum is
- * tried first; a NaN result means a missing cell (or inf - inf) and sends
- * the pair to the slower pairwise-complete path, so complete rows pay
- * nothing for the missing-value support. */
-static inline double finish_pair(const double *a, const double *b, size_t m,
-                                 double sum) {
-  return isnan(sum) || m == 0 ? dist_missing(a, b, m) : sqrt(sum);
-}
-
-/* Four pairs (a, b0..b3) at once: four independent sums keep the CPU busy,
- * while each sum still adds its terms in feature order (the same rounding
- * as the one-pair loop and as SciPy's pdist). */
-static void pdist_block4(const double *a, const double *b, size_t m,
-                         double *out) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  const double *b1 = b + m, *b2 = b + 2 * m, *b3 = b + 3 * m;
-  for (size_t k = 0; k < m; k++) {
-    double d0 = a[k] - b[k], d1 = a[k] - b1[k];
-    double d2 = a[k] - b2[k], d3 = a[k] - b3[k];
-    s0 += d0 * d0;
-    s1 += d1 * d1;
-    s2 += d2 * d2;
-    s3 += d3 * d3;
-  }
-  out[0] = finish_pair(a, b, m, s0);
-  out[1] = finish_pair(a, b1, m, s1);
-  out[2] = finish_pair(a, b2, m, s2);
-  out[3] = finish_pair(a, b3, m, s3);
-}
-
-static void pdist_rows(const double *x, size_t n, size_t m, double *out) {
+/* Rows of the condensed array one item at a time: the distances of item i
+ * to the items after it in one call of the vector loop. A row with a
+ * missing cell (a NaN result) gets those pairs again pairwise-complete,
+ * so complete items pay nothing for the missing-value support. */
+static void pdist_fm(const double *xt, size_t ld, size_t n, size_t m, double *a,
+                     double *out, ampel_nn_list *nn, int *out_finite) {
   size_t pos = 0;
+  int finite = 1;
   for (size_t i = 0; i + 1 < n; i++) {
-    const double *a = x + i * m;
-    size_t j = i + 1;
-    for (; j + 4 <= n; j += 4, pos += 4)
-      pdist_block4(a, x + j * m, m, out + pos);
-    for (; j < n; j++) {
-      const double *b = x + j * m;
-      double sum = 0.0;
-      for (size_t k = 0; k < m; k++) {
-        double dev = a[k] - b[k];
-        sum += dev * dev;
-      }
-      out[pos++] = finish_pair(a, b, m, sum);
+    size_t len = n - i - 1;
+    double *row = out + pos;
+    for (size_t k = 0; k < m; k++)
+      a[k] = xt[k * ld + i];
+    int bad = 1;
+    if (m > 0)
+      bad = ampel_cluster_dist_span(0, xt + i + 1, ld, m, a, len, row);
+    if (bad) {
+      for (size_t t = 0; t < len; t++)
+        if (m == 0 || isnan(row[t]))
+          row[t] = ampel_cluster_dist_missing(xt, ld, m, i, i + 1 + t);
+      for (size_t t = 0; t < len; t++)
+        finite &= isfinite(row[t]) != 0;
     }
+    if (nn)
+      ampel_cluster_nn_row(row, i, n, nn);
+    pos += len;
   }
+  *out_finite = finite;
+}
+
+int ampel_cluster_nn_row(const double *row, size_t i, size_t n,
+                         ampel_nn_list *nn) {
+  ampel_nn_list *own = nn + i, *col = nn + i + 1;
+  size_t len = n - i - 1;
+  int ok = 1;
+  for (size_t t = 0; t < len; t++) {
+    double v = row[t];
+    ok &= v >= 0.0 && v <= DBL_MAX;
+    ampel_nn_offer(own, v, i + 1 + t); /* ascending j after the i < j */
+    ampel_nn_offer(col + t, v, i);     /* ascending rows i */
+  }
+  ampel_nn_close(own);
+  return ok;
 }
 
 /* Checks shared by pdist and item_means: the element count fits. */
@@ -121,8 +119,11 @@ static ampel_status check_matrix(const double *x, size_t n_rows,
   return AMPEL_OK;
 }
 
-ampel_status ampel_cluster_pdist(const double *x, size_t n_rows, size_t n_cols,
-                                 ampel_cluster_axis axis, double *out_d) {
+ampel_status ampel_cluster_pdist_nn(const double *x, size_t n_rows,
+                                    size_t n_cols, ampel_cluster_axis axis,
+                                    double *out_d, ampel_nn_list *nn,
+                                    int *out_finite) {
+  *out_finite = 1;
   if (axis != AMPEL_CLUSTER_ROWS && axis != AMPEL_CLUSTER_COLS)
     return AMPEL_E_USAGE;
   ampel_status st = check_matrix(x, n_rows, n_cols);
@@ -133,25 +134,29 @@ ampel_status ampel_cluster_pdist(const double *x, size_t n_rows, size_t n_cols,
     st = ampel_cluster_condensed_len(n, &len);
   if (st != AMPEL_OK)
     return st;
+  for (size_t i = 0; nn && i < n; i++)
+    ampel_nn_clear(nn + i);
   if (len == 0)
     return AMPEL_OK;
   if (!out_d || (m && !x))
     return AMPEL_E_USAGE;
-  if (axis == AMPEL_CLUSTER_ROWS) {
-    pdist_rows(x, n, m, out_d);
-    return AMPEL_OK;
-  }
-  /* Columns: transpose once so the inner loop runs over contiguous
-   * memory. */
-  double *xt = ampel_reallocarray(NULL, n * m, sizeof(double));
-  if (!xt)
-    return AMPEL_E_NOMEM;
-  for (size_t r = 0; r < n_rows; r++)
-    for (size_t c = 0; c < n_cols; c++)
-      xt[c * n_rows + r] = x[r * n_cols + c];
-  pdist_rows(xt, n, m, out_d);
-  ampel_free(xt);
-  return AMPEL_OK;
+  const double *xt = NULL;
+  size_t ld = 0;
+  double *own = NULL;
+  double *a = ampel_reallocarray(NULL, m + 1, sizeof *a);
+  st = a ? ampel_cluster_feature_major(x, n_rows, n_cols, axis, &xt, &ld, &own)
+         : AMPEL_E_NOMEM;
+  if (st == AMPEL_OK)
+    pdist_fm(xt, ld, n, m, a, out_d, nn, out_finite);
+  ampel_free(own);
+  ampel_free(a);
+  return st;
+}
+
+ampel_status ampel_cluster_pdist(const double *x, size_t n_rows, size_t n_cols,
+                                 ampel_cluster_axis axis, double *out_d) {
+  int finite = 1;
+  return ampel_cluster_pdist_nn(x, n_rows, n_cols, axis, out_d, NULL, &finite);
 }
 
 ampel_status ampel_cluster_item_means(const double *x, size_t n_rows,

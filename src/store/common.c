@@ -52,3 +52,82 @@ ampel_status ampel_store_chain_digest(const char *prev,
   ampel_free(buf);
   return st;
 }
+
+size_t ampel_spec_ids(const long *map, long max, const char *const *list,
+                      size_t n, const ampel_dataset *ds,
+                      const char *(*name)(const ampel_dataset *, size_t),
+                      long *out) {
+  size_t k = 0;
+  for (long sid = 0; sid <= max; sid++) {
+    if (map[sid] < 0)
+      continue;
+    int want = list == NULL;
+    const char *nm = name(ds, (size_t)map[sid]);
+    for (size_t i = 0; !want && i < n; i++)
+      want = list[i] && nm && strcmp(list[i], nm) == 0;
+    if (want)
+      out[k++] = sid;
+  }
+  return k;
+}
+
+const char *ampel_spec_period_name(const ampel_dataset *ds, size_t id) {
+  return ampel_dataset_period(ds, id)->label;
+}
+
+const char *ampel_spec_indicator_name(const ampel_dataset *ds, size_t id) {
+  return ampel_dataset_indicator(ds, id)->key;
+}
+
+ampel_status ampel_sample_dataset(const ampel_dataset *meta,
+                                  const ampel_sample_row *rows, size_t n,
+                                  ampel_dataset **out) {
+  *out = NULL;
+  size_t na = ampel_dataset_n_areas(meta);
+  long *map = ampel_reallocarray(NULL, na + 1, sizeof *map);
+  ampel_dataset *ds = ampel_dataset_new();
+  size_t n_lv = 0;
+  const char **lv = ampel_dataset_levels(meta, &n_lv);
+  ampel_status st = map && ds && (lv || n_lv == 0) ? AMPEL_OK : AMPEL_E_NOMEM;
+  for (size_t a = 0; st == AMPEL_OK && a < na; a++)
+    map[a] = -1;
+  for (size_t k = 0; st == AMPEL_OK && k < n; k++)
+    map[rows[k].area] = 0;
+  for (size_t l = 0; st == AMPEL_OK && l < n_lv; l++)
+    for (size_t a = 0; a < na; a++) {
+      const char *al = ampel_dataset_area(meta, a)->level;
+      if (al && strcmp(al, lv[l]) == 0) {
+        map[a] = 0;
+        break;
+      }
+    }
+  for (size_t a = 0; st == AMPEL_OK && a < na; a++) {
+    size_t id = 0;
+    if (map[a] < 0)
+      continue;
+    st = ampel_dataset_put_area(ds, ampel_dataset_area(meta, a), &id);
+    map[a] = (long)id;
+  }
+  for (size_t i = 0; st == AMPEL_OK && i < ampel_dataset_n_indicators(meta);
+       i++) {
+    size_t id = 0;
+    st = ampel_dataset_put_indicator(ds, ampel_dataset_indicator(meta, i), &id);
+  }
+  for (size_t p = 0; st == AMPEL_OK && p < ampel_dataset_n_periods(meta); p++) {
+    size_t id = 0;
+    const ampel_period *pr = ampel_dataset_period(meta, p);
+    st = ampel_dataset_put_period(ds, pr->label, pr->sort_key, &id);
+  }
+  for (size_t k = 0; st == AMPEL_OK && k < n; k++)
+    st = ampel_dataset_set(ds, (size_t)map[rows[k].area], rows[k].ind,
+                           rows[k].period, rows[k].value, rows[k].num,
+                           rows[k].den, rows[k].flag);
+  ampel_free(lv);
+  ampel_free(map);
+  if (st != AMPEL_OK) {
+    ampel_dataset_free(ds);
+    return st;
+  }
+  *out = ds;
+  return AMPEL_OK;
+}

@@ -31,4 +31,32 @@ ampel_status ampel_store_chain_digest(const char *prev,
                                       const ampel_import_file *files, size_t n,
                                       char out[65]);
 
+/* Store ids wanted by a load spec (store.h): for each store id 0..max
+ * whose dataset id is map[sid] >= 0, the name of that dataset row
+ * (name(ds, id)) is looked up in `list` (n names; NULL = all). Writes the
+ * wanted store ids ascending to out (max+1 entries) and returns how many.
+ * */
+size_t ampel_spec_ids(const long *map, long max, const char *const *list,
+                      size_t n, const ampel_dataset *ds,
+                      const char *(*name)(const ampel_dataset *, size_t),
+                      long *out);
+/* One observation of a sample (store.h, ampel_load_spec.sample), by
+ * dataset ids of the metadata it was read with. */
+typedef struct ampel_sample_row {
+  size_t area, ind, period;
+  double value, num, den;
+  ampel_flag flag;
+} ampel_sample_row;
+
+/* The sample as a dataset of its own: every indicator and period of
+ * `meta` (same ids), but only the areas that have a sampled value plus the
+ * first area of every level (so the levels are all there), in meta's
+ * order: the dense value columns then stay small. */
+ampel_status ampel_sample_dataset(const ampel_dataset *meta,
+                                  const ampel_sample_row *rows, size_t n,
+                                  ampel_dataset **out);
+
+const char *ampel_spec_period_name(const ampel_dataset *ds, size_t id);
+const char *ampel_spec_indicator_name(const ampel_dataset *ds, size_t id);
+
 #endif

@@ -12,8 +12,9 @@ typedef int (*ampel_row_fn)(void *ud, int ncol, const char *const *cols);
 typedef struct ampel_store_ops {
   const char *name;
   void (*close)(void *impl);
-  ampel_status (*load)(void *impl, int what, ampel_dataset **out,
-                       ampel_diags *diags);
+  /* spec is never NULL (store.c passes "everything") */
+  ampel_status (*load)(void *impl, const ampel_load_spec *spec,
+                       ampel_dataset **out, ampel_diags *diags);
   ampel_status (*begin)(void *impl);
   ampel_status (*commit)(void *impl);
   ampel_status (*rollback)(void *impl);

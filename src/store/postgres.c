@@ -634,12 +634,80 @@ static ampel_status load_periods(pg *p, ampel_dataset *ds, id_index *x,
   return st;
 }
 
+/* "{1,2,3}": a bigint[] parameter of the wanted store ids. */
+static char *id_array(const long *ids, size_t n) {
+  char *buf = ampel_reallocarray(NULL, n + 1, 24);
+  if (!buf)
+    return NULL;
+  size_t len = 0;
+  buf[len++] = '{';
+  for (size_t k = 0; k < n; k++)
+    len += (size_t)snprintf(buf + len, 24, "%s%ld", k ? "," : "", ids[k]);
+  buf[len++] = '}';
+  buf[len] = '\0';
+  return buf;
+}
+
+/* The blocks a spec names (store.h): indicator = ANY and period = ANY on
+ * the primary key (indicator, period, area, ds_from). */
+static PGresult *query_blocks(pg *p, const ampel_dataset *ds,
+                              const id_index *ix, const id_index *px,
+                              const ampel_load_spec *spec, ampel_diags *diags) {
+  static const char what[] = "Werte laden";
+  long *inds = ampel_reallocarray(NULL, (size_t)ix->max + 2, sizeof *inds);
+  long *pers = ampel_reallocarray(NULL, (size_t)px->max + 2, sizeof *pers);
+  char *ia = NULL, *pa = NULL;
+  if (inds && pers) {
+    size_t ni =
+        ampel_spec_ids(ix->map, ix->max, spec->indicators, spec->n_indicators,
+                       ds, ampel_spec_indicator_name, inds);
+    size_t np = ampel_spec_ids(px->map, px->max, spec->periods, spec->n_periods,
+                               ds, ampel_spec_period_name, pers);
+    ia = id_array(inds, ni);
+    pa = id_array(pers, np);
+  }
+  ampel_free(inds);
+  ampel_free(pers);
+  PGresult *r = NULL;
+  if (!ia || !pa) {
+    put_fail(diags, AMPEL_E_NOMEM, what);
+  } else {
+    char idb[32];
+    snprintf(idb, sizeof idb, "%ld", p->datenstand);
+    const char *params[] = {ia, pa, idb};
+    r = PQexecParams(
+        p->conn,
+        "SELECT area,indicator,period,value,numerator,denominator,flag FROM "
+        "observation WHERE indicator = ANY($1::bigint[]) AND "
+        "period = ANY($2::bigint[]) AND (($3::bigint = 0 AND ds_to IS NULL) "
+        "OR ($3::bigint > 0 AND ds_from <= $3::bigint AND "
+        "(ds_to IS NULL OR ds_to > $3::bigint)))",
+        3, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+      PQclear(r);
+      r = NULL;
+      db_error(p, diags, what);
+    }
+  }
+  ampel_free(ia);
+  ampel_free(pa);
+  return r;
+}
+
 static ampel_status load_observations(pg *p, ampel_dataset *ds,
                                       const id_index *ax, const id_index *ix,
-                                      const id_index *px, ampel_diags *diags) {
+                                      const id_index *px,
+                                      const ampel_load_spec *spec,
+                                      ampel_diags *diags) {
   static const char what[] = "Werte laden";
   PGresult *r = NULL;
-  if (p->datenstand > 0) {
+  if (spec->sample > 0)
+    return AMPEL_E_USAGE; /* no cheap sample here: the caller loads all */
+  if (spec->periods || spec->indicators) {
+    r = query_blocks(p, ds, ix, px, spec, diags);
+    if (!r)
+      return AMPEL_E_IO;
+  } else if (p->datenstand > 0) {
     char idb[32];
     snprintf(idb, sizeof idb, "%ld", p->datenstand);
     const char *params[] = {idb};
@@ -722,8 +790,8 @@ static ampel_status load_conversions(pg *p, ampel_dataset *ds,
 
 static ampel_status merge_stage(pg *p);
 
-static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
-                            ampel_diags *diags) {
+static ampel_status pg_load(void *impl, const ampel_load_spec *spec,
+                            ampel_dataset **out, ampel_diags *diags) {
   pg *p = impl;
   id_index ax = {NULL, -1}, ix = {NULL, -1}, px = {NULL, -1};
   *out = NULL;
@@ -746,8 +814,8 @@ static ampel_status pg_load(void *impl, int what, ampel_dataset **out,
     st = load_indicators(p, ds, &ix, diags);
   if (st == AMPEL_OK)
     st = load_periods(p, ds, &px, diags);
-  if (st == AMPEL_OK && what == AMPEL_LOAD_ALL)
-    st = load_observations(p, ds, &ax, &ix, &px, diags);
+  if (st == AMPEL_OK && !spec->metadata_only)
+    st = load_observations(p, ds, &ax, &ix, &px, spec, diags);
   if (st == AMPEL_OK)
     st = load_conversions(p, ds, diags);
   if (own_tx)

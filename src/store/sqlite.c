@@ -522,8 +522,12 @@ void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
     s->version = user_version(s);
   /* Foreign keys stay declared but unenforced: the importer resolves every
    * key before it writes (an enforced check cost a third of import time). */
+  /* 64 MiB page cache for writing; a reader reads each page of a load
+   * once, so a small cache keeps its memory to what it loads (issue 15:
+   * one period of 10,000 areas x 50 indicators in under 100 MB) */
   if (st == AMPEL_OK)
-    exec(s, "PRAGMA cache_size=-65536"); /* 64 MiB page cache */
+    exec(s, mode == AMPEL_STORE_READONLY ? "PRAGMA cache_size=-8192"
+                                         : "PRAGMA cache_size=-65536");
   if (st != AMPEL_OK) {
     sq_close(s);
     *out_status = st;
@@ -794,13 +798,284 @@ static ampel_status load_periods(sq *s, ampel_dataset *ds, id_index *x,
   return st;
 }
 
+/* One observation row (area, indicator, period, value, numerator,
+ * denominator, flag) into the dataset. */
+static ampel_status obs_row(sqlite3_stmt *q, ampel_dataset *ds,
+                            const id_index *ax, const id_index *ix,
+                            const id_index *px, ampel_diags *diags,
+                            const char *what) {
+  long sa = (long)sqlite3_column_int64(q, 0),
+       si = (long)sqlite3_column_int64(q, 1),
+       sp = (long)sqlite3_column_int64(q, 2);
+  long a = id_index_get(ax, sa), i = id_index_get(ix, si),
+       p = id_index_get(px, sp);
+  int flag = sqlite3_column_int(q, 6);
+  if (a < 0)
+    return corrupt_id(diags, "Gebiets", sa);
+  if (i < 0)
+    return corrupt_id(diags, "Kennzahl", si);
+  if (p < 0)
+    return corrupt_id(diags, "Zeitpunkt", sp);
+  if (flag < 0 || flag >= AMPEL_FLAG_COUNT_) {
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "Datenbank beschädigt: unbekanntes Kennzeichen %d", flag);
+    return AMPEL_E_DATA;
+  }
+  ampel_status st =
+      ampel_dataset_set(ds, (size_t)a, (size_t)i, (size_t)p, col_real(q, 3),
+                        col_real(q, 4), col_real(q, 5), (ampel_flag)flag);
+  return st == AMPEL_OK ? st : put_fail(diags, st, what);
+}
+
+/* The blocks a spec names, each one range of the primary key
+ * (indicator, period, area, ds_from): the cost follows what is read. */
+static ampel_status load_blocks(sq *s, ampel_dataset *ds, const id_index *ax,
+                                const id_index *ix, const id_index *px,
+                                const ampel_load_spec *spec,
+                                ampel_diags *diags) {
+  static const char what[] = "Werte laden";
+  long *inds = ampel_reallocarray(NULL, (size_t)ix->max + 2, sizeof *inds);
+  long *pers = ampel_reallocarray(NULL, (size_t)px->max + 2, sizeof *pers);
+  sqlite3_stmt *q = NULL;
+  ampel_status st =
+      inds && pers ? AMPEL_OK : put_fail(diags, AMPEL_E_NOMEM, what);
+  size_t ni = 0, np = 0;
+  if (st == AMPEL_OK) {
+    ni = ampel_spec_ids(ix->map, ix->max, spec->indicators, spec->n_indicators,
+                        ds, ampel_spec_indicator_name, inds);
+    np = ampel_spec_ids(px->map, px->max, spec->periods, spec->n_periods, ds,
+                        ampel_spec_period_name, pers);
+    st = load_prepare(
+        s,
+        s->datenstand > 0
+            ? "SELECT area,indicator,period,value,numerator,denominator,flag "
+              "FROM observation WHERE indicator=?1 AND period=?2 AND "
+              "ds_from<=?3 AND (ds_to IS NULL OR ds_to>?3)"
+            : "SELECT area,indicator,period,value,numerator,denominator,flag "
+              "FROM observation WHERE indicator=?1 AND period=?2 AND "
+              "ds_to IS NULL",
+        &q, diags, what);
+  }
+  for (size_t k = 0; st == AMPEL_OK && k < ni; k++) {
+    for (size_t t = 0; st == AMPEL_OK && t < np; t++) {
+      sqlite3_reset(q);
+      sqlite3_bind_int64(q, 1, inds[k]);
+      sqlite3_bind_int64(q, 2, pers[t]);
+      if (s->datenstand > 0)
+        sqlite3_bind_int64(q, 3, s->datenstand);
+      int rc = SQLITE_DONE;
+      while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW)
+        st = obs_row(q, ds, ax, ix, px, diags, what);
+      st = load_end(s, st, rc, diags, what);
+    }
+  }
+  sqlite3_finalize(q);
+  ampel_free(inds);
+  ampel_free(pers);
+  return st;
+}
+
+/* Levels with at most this many areas are sampled by one key lookup per
+ * area; the others by reading their block until each has its sample. */
+#define SAMPLE_SEEK_MAX 64
+
+typedef struct sampler {
+  size_t n_lv;
+  int *level_of;   /* per store area id: level index, -1 none */
+  size_t *lv_size; /* areas per level */
+  long **small;    /* per level with <= SAMPLE_SEEK_MAX areas: store ids */
+  size_t *count;   /* per level: values taken from the current block */
+} sampler;
+
+static void sampler_release(sampler *m) {
+  for (size_t l = 0; m->small && l < m->n_lv; l++)
+    ampel_free(m->small[l]);
+  ampel_free(m->small);
+  ampel_free(m->level_of);
+  ampel_free(m->lv_size);
+  ampel_free(m->count);
+}
+
+static ampel_status sampler_init(sampler *m, const ampel_dataset *ds,
+                                 const id_index *ax) {
+  memset(m, 0, sizeof *m);
+  const char **lv = ampel_dataset_levels(ds, &m->n_lv);
+  m->level_of = ampel_reallocarray(NULL, (size_t)ax->max + 2, sizeof(int));
+  m->lv_size = ampel_calloc(m->n_lv + 1, sizeof *m->lv_size);
+  m->small = ampel_calloc(m->n_lv + 1, sizeof *m->small);
+  m->count = ampel_calloc(m->n_lv + 1, sizeof *m->count);
+  ampel_status st =
+      (lv || m->n_lv == 0) && m->level_of && m->lv_size && m->small && m->count
+          ? AMPEL_OK
+          : AMPEL_E_NOMEM;
+  for (long sid = 0; st == AMPEL_OK && sid <= ax->max; sid++) {
+    m->level_of[sid] = -1;
+    long a = ax->map[sid];
+    const char *al = a >= 0 ? ampel_dataset_area(ds, (size_t)a)->level : NULL;
+    for (size_t l = 0; al && l < m->n_lv; l++)
+      if (strcmp(lv[l], al) == 0) {
+        m->level_of[sid] = (int)l;
+        m->lv_size[l]++;
+      }
+  }
+  for (size_t l = 0; st == AMPEL_OK && l < m->n_lv; l++) {
+    if (m->lv_size[l] > SAMPLE_SEEK_MAX)
+      continue;
+    m->small[l] = ampel_calloc(m->lv_size[l] + 1, sizeof(long));
+    if (!m->small[l]) {
+      st = AMPEL_E_NOMEM;
+      break;
+    }
+    size_t k = 0;
+    for (long sid = 0; sid <= ax->max; sid++)
+      if (m->level_of[sid] == (int)l)
+        m->small[l][k++] = sid;
+  }
+  ampel_free(lv);
+  return st;
+}
+
+/* The sample of the spec (store.h): for every block, small levels by one
+ * primary-key lookup per area, the large levels by reading the block in
+ * key order until each has `want` values (a large level without values
+ * there reads the block to its end: the rows of the other levels). */
+/* Appends the row of q to the sample (ids checked as obs_row does). */
+static ampel_status sample_row(sqlite3_stmt *q, const id_index *ax,
+                               const id_index *ix, const id_index *px,
+                               ampel_sample_row **rows, size_t *n, size_t *cap,
+                               ampel_diags *diags) {
+  long sa = (long)sqlite3_column_int64(q, 0),
+       si = (long)sqlite3_column_int64(q, 1),
+       sp = (long)sqlite3_column_int64(q, 2);
+  long a = id_index_get(ax, sa), i = id_index_get(ix, si),
+       p = id_index_get(px, sp);
+  int flag = sqlite3_column_int(q, 6);
+  if (a < 0)
+    return corrupt_id(diags, "Gebiets", sa);
+  if (i < 0)
+    return corrupt_id(diags, "Kennzahl", si);
+  if (p < 0)
+    return corrupt_id(diags, "Zeitpunkt", sp);
+  if (flag < 0 || flag >= AMPEL_FLAG_COUNT_) {
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "Datenbank beschädigt: unbekanntes Kennzeichen %d", flag);
+    return AMPEL_E_DATA;
+  }
+  if (*n == *cap) {
+    size_t c = *cap ? 2 * *cap : 1024;
+    ampel_sample_row *r = ampel_reallocarray(*rows, c, sizeof *r);
+    if (!r)
+      return put_fail(diags, AMPEL_E_NOMEM, "Stichprobe laden");
+    *rows = r;
+    *cap = c;
+  }
+  (*rows)[(*n)++] = (ampel_sample_row){
+      (size_t)a,      (size_t)i,      (size_t)p,       col_real(q, 3),
+      col_real(q, 4), col_real(q, 5), (ampel_flag)flag};
+  return AMPEL_OK;
+}
+
+static ampel_status load_sample(sq *s, ampel_dataset **ds, const id_index *ax,
+                                const id_index *ix, const id_index *px,
+                                size_t want, ampel_diags *diags) {
+  static const char what[] = "Stichprobe laden";
+  ampel_sample_row *rows = NULL;
+  size_t n_rows = 0, cap = 0;
+  sampler m;
+  sqlite3_stmt *qa = NULL, *qb = NULL;
+  ampel_status st = sampler_init(&m, *ds, ax);
+  if (st != AMPEL_OK)
+    st = put_fail(diags, st, what);
+  if (st == AMPEL_OK)
+    st = load_prepare(s,
+                      "SELECT area,indicator,period,value,numerator,"
+                      "denominator,flag FROM observation WHERE indicator=?1 "
+                      "AND period=?2 AND area=?3 AND ds_to IS NULL",
+                      &qa, diags, what);
+  if (st == AMPEL_OK)
+    st = load_prepare(s,
+                      "SELECT area,indicator,period,value,numerator,"
+                      "denominator,flag FROM observation WHERE indicator=?1 "
+                      "AND period=?2 AND ds_to IS NULL",
+                      &qb, diags, what);
+  int any_large = 0;
+  for (size_t l = 0; l < m.n_lv; l++)
+    any_large |= m.small && !m.small[l];
+  for (long si = 0; st == AMPEL_OK && si <= ix->max; si++) {
+    if (ix->map[si] < 0)
+      continue;
+    for (long sp = 0; st == AMPEL_OK && sp <= px->max; sp++) {
+      if (px->map[sp] < 0)
+        continue;
+      memset(m.count, 0, m.n_lv * sizeof *m.count);
+      for (size_t l = 0; st == AMPEL_OK && l < m.n_lv; l++) {
+        for (size_t k = 0; st == AMPEL_OK && m.small[l] && k < m.lv_size[l] &&
+                           m.count[l] < want;
+             k++) {
+          sqlite3_reset(qa);
+          sqlite3_bind_int64(qa, 1, si);
+          sqlite3_bind_int64(qa, 2, sp);
+          sqlite3_bind_int64(qa, 3, m.small[l][k]);
+          int rc = step(s, qa);
+          if (rc == SQLITE_ROW) {
+            st = sample_row(qa, ax, ix, px, &rows, &n_rows, &cap, diags);
+            m.count[l]++;
+          } else if (rc != SQLITE_DONE) {
+            st = load_end(s, st, rc, diags, what);
+          }
+        }
+      }
+      if (st != AMPEL_OK || !any_large)
+        continue;
+      sqlite3_reset(qb);
+      sqlite3_bind_int64(qb, 1, si);
+      sqlite3_bind_int64(qb, 2, sp);
+      size_t open = 0;
+      for (size_t l = 0; l < m.n_lv; l++)
+        open += !m.small[l];
+      int rc = SQLITE_DONE;
+      while (st == AMPEL_OK && open > 0 && (rc = step(s, qb)) == SQLITE_ROW) {
+        long sa = (long)sqlite3_column_int64(qb, 0);
+        int l = sa >= 0 && sa <= ax->max ? m.level_of[sa] : -1;
+        if (l < 0 || m.small[l] || m.count[l] >= want)
+          continue;
+        st = sample_row(qb, ax, ix, px, &rows, &n_rows, &cap, diags);
+        if (++m.count[l] == want)
+          open--;
+      }
+      if (open > 0)
+        st = load_end(s, st, rc, diags, what);
+    }
+  }
+  sqlite3_finalize(qa);
+  sqlite3_finalize(qb);
+  sampler_release(&m);
+  ampel_dataset *small = NULL;
+  if (st == AMPEL_OK) {
+    st = ampel_sample_dataset(*ds, rows, n_rows, &small);
+    if (st != AMPEL_OK)
+      st = put_fail(diags, st, what);
+  }
+  ampel_free(rows);
+  if (st == AMPEL_OK) {
+    ampel_dataset_free(*ds);
+    *ds = small;
+  }
+  return st;
+}
+
 static ampel_status load_observations(sq *s, ampel_dataset *ds,
                                       const id_index *ax, const id_index *ix,
-                                      const id_index *px, ampel_diags *diags) {
+                                      const id_index *px,
+                                      const ampel_load_spec *spec,
+                                      ampel_diags *diags) {
   static const char what[] = "Werte laden";
+  if (s->version >= 4 && (spec->periods || spec->indicators))
+    return load_blocks(s, ds, ax, ix, px, spec, diags);
   sqlite3_stmt *q = NULL;
   /* version 4: the rows that hold in the chosen Datenstand; a read-only
-   * version 2 or 3 database has one state only */
+   * version 2 or 3 database has one state only (and no key to read a
+   * block by: it is read whole, whatever the spec) */
   const char *sql =
       s->version < 4 ? "SELECT area_id,indicator_id,period_id,"
                        "value,numerator,denominator,flag FROM observation"
@@ -814,32 +1089,8 @@ static ampel_status load_observations(sq *s, ampel_dataset *ds,
   if (st == AMPEL_OK && s->version >= 4 && s->datenstand > 0)
     sqlite3_bind_int64(q, 1, s->datenstand);
   int rc = SQLITE_DONE;
-  while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
-    long sa = (long)sqlite3_column_int64(q, 0),
-         si = (long)sqlite3_column_int64(q, 1),
-         sp = (long)sqlite3_column_int64(q, 2);
-    long a = id_index_get(ax, sa), i = id_index_get(ix, si),
-         p = id_index_get(px, sp);
-    int flag = sqlite3_column_int(q, 6);
-    if (a < 0)
-      st = corrupt_id(diags, "Gebiets", sa);
-    else if (i < 0)
-      st = corrupt_id(diags, "Kennzahl", si);
-    else if (p < 0)
-      st = corrupt_id(diags, "Zeitpunkt", sp);
-    else if (flag < 0 || flag >= AMPEL_FLAG_COUNT_) {
-      ampel_diags_error(diags, AMPEL_E_DATA,
-                        "Datenbank beschädigt: unbekanntes Kennzeichen %d",
-                        flag);
-      st = AMPEL_E_DATA;
-    } else {
-      st =
-          ampel_dataset_set(ds, (size_t)a, (size_t)i, (size_t)p, col_real(q, 3),
-                            col_real(q, 4), col_real(q, 5), (ampel_flag)flag);
-      if (st != AMPEL_OK)
-        put_fail(diags, st, what);
-    }
-  }
+  while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW)
+    st = obs_row(q, ds, ax, ix, px, diags, what);
   st = load_end(s, st, rc, diags, what);
   sqlite3_finalize(q);
   return st;
@@ -915,8 +1166,8 @@ static ampel_status load_conversions(sq *s, ampel_dataset *ds,
   return st;
 }
 
-static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
-                            ampel_diags *diags) {
+static ampel_status sq_load(void *impl, const ampel_load_spec *spec,
+                            ampel_dataset **out, ampel_diags *diags) {
   sq *s = impl;
   id_index ax = {NULL, -1}, ix = {NULL, -1}, px = {NULL, -1};
   *out = NULL;
@@ -940,10 +1191,19 @@ static ampel_status sq_load(void *impl, int what, ampel_dataset **out,
     st = load_indicators(s, ds, &ix, diags);
   if (st == AMPEL_OK)
     st = load_periods(s, ds, &px, diags);
-  if (st == AMPEL_OK && what == AMPEL_LOAD_ALL)
-    st = load_observations(s, ds, &ax, &ix, &px, diags);
+  /* a sample (store.h): cheap only on the version 4 key, at the current
+   * state; a conversion key needs its areas (the caller loads all) */
+  if (st == AMPEL_OK && spec->sample > 0 &&
+      (s->version < 5 || s->datenstand != 0 || spec->metadata_only))
+    st = AMPEL_E_USAGE;
+  if (st == AMPEL_OK && !spec->metadata_only && spec->sample == 0)
+    st = load_observations(s, ds, &ax, &ix, &px, spec, diags);
   if (st == AMPEL_OK && s->version >= 5)
     st = load_conversions(s, ds, diags);
+  if (st == AMPEL_OK && spec->sample > 0)
+    st = ampel_dataset_n_conversions(ds) > 0
+             ? AMPEL_E_USAGE
+             : load_sample(s, &ds, &ax, &ix, &px, spec->sample, diags);
   if (own_tx)
     exec(s, st == AMPEL_OK ? "COMMIT" : "ROLLBACK");
   ampel_free(ax.map);

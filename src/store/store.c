@@ -111,8 +111,16 @@ const char *ampel_store_engine(const ampel_store *st) {
 
 ampel_status ampel_store_load(ampel_store *st, int what, ampel_dataset **out,
                               ampel_diags *diags) {
-  return st->ops->load(st->impl, what, out, diags);
+  ampel_load_spec spec = {what == AMPEL_LOAD_META_ONLY, NULL, 0, NULL, 0, 0};
+  return st->ops->load(st->impl, &spec, out, diags);
 }
+
+ampel_status ampel_store_load_spec(ampel_store *st, const ampel_load_spec *spec,
+                                   ampel_dataset **out, ampel_diags *diags) {
+  static const ampel_load_spec all = {0, NULL, 0, NULL, 0, 0};
+  return st->ops->load(st->impl, spec ? spec : &all, out, diags);
+}
+
 ampel_status ampel_store_begin_read(ampel_store *st) {
   /* An engine without it reads each call in its own transaction. */
   return st->ops->begin_read ? st->ops->begin_read(st->impl) : AMPEL_OK;

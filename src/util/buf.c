@@ -1,5 +1,7 @@
 /* The output buffer (buf.h). */
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,9 @@
 #define FLUSH_AT (64u * 1024u)
 #define DEFAULT_LIMIT ((size_t)1 << 30)
 
-void ampel_buf_init(ampel_buf *b) { memset(b, 0, sizeof *b); }
+void ampel_buf_init(ampel_buf *b) {
+  memset(b, 0, sizeof *b);
+}
 
 void ampel_buf_init_sink(ampel_buf *b, ampel_sink_fn fn, void *ud) {
   ampel_buf_init(b);
@@ -74,7 +78,9 @@ void ampel_buf_puts(ampel_buf *b, const char *s) {
     ampel_buf_append(b, s, strlen(s));
 }
 
-void ampel_buf_putc(ampel_buf *b, char c) { ampel_buf_append(b, &c, 1); }
+void ampel_buf_putc(ampel_buf *b, char c) {
+  ampel_buf_append(b, &c, 1);
+}
 
 void ampel_buf_printf(ampel_buf *b, const char *fmt, ...) {
   char small[256];
@@ -96,6 +102,147 @@ void ampel_buf_printf(ampel_buf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
+/* %.{prec}g of the value whose %.16e text (17 significant digits,
+ * correctly rounded) is `e17`, for prec <= 17. Returns 0 when that is not
+ * certain: the dropped digits are exactly half a unit (the exact value may
+ * lie on either side, or be the tie printf breaks to even). */
+static int g_from_digits(const char *e17, int prec, char *out, size_t size) {
+  int neg = e17[0] == '-';
+  const char *p = e17 + neg;
+  char dig[18];
+  int nd = 0;
+  for (; *p && *p != 'e'; p++)
+    if (*p >= '0' && *p <= '9')
+      dig[nd++] = *p;
+  if (nd != 17 || *p != 'e')
+    return 0;
+  int x = atoi(p + 1);
+  if (prec < 17) { /* round at digit prec: compare the tail with half */
+    int cmp = dig[prec] - '5';
+    for (int k = prec + 1; cmp == 0 && k < 17; k++)
+      cmp = dig[k] != '0';
+    if (cmp == 0)
+      return 0;
+    if (cmp > 0) {
+      int k = prec - 1;
+      while (k >= 0 && dig[k] == '9')
+        dig[k--] = '0';
+      if (k >= 0) {
+        dig[k]++;
+      } else { /* 99..9 -> 100..0 */
+        dig[0] = '1';
+        x++;
+      }
+    }
+  }
+  int len = prec;
+  while (len > 1 && dig[len - 1] == '0')
+    len--;
+  char buf[64];
+  size_t o = 0;
+  if (neg)
+    buf[o++] = '-';
+  if (x < -4 || x >= prec) { /* d.ddde+XX */
+    buf[o++] = dig[0];
+    if (len > 1) {
+      buf[o++] = '.';
+      for (int k = 1; k < len; k++)
+        buf[o++] = dig[k];
+    }
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "e%c%02d", x < 0 ? '-' : '+',
+                          x < 0 ? -x : x);
+  } else if (x < 0) { /* 0.000ddd */
+    buf[o++] = '0';
+    buf[o++] = '.';
+    for (int k = 0; k < -x - 1; k++)
+      buf[o++] = '0';
+    for (int k = 0; k < len; k++)
+      buf[o++] = dig[k];
+  } else { /* ddd.ddd */
+    for (int k = 0; k <= x; k++)
+      buf[o++] = k < len ? dig[k] : '0';
+    if (len > x + 1) {
+      buf[o++] = '.';
+      for (int k = x + 1; k < len; k++)
+        buf[o++] = dig[k];
+    }
+  }
+  if (o >= size)
+    return 0;
+  memcpy(out, buf, o);
+  out[o] = '\0';
+  return 1;
+}
+
+/* The %.16e text of v (17 correctly rounded significant digits, printf's
+ * round-half-even on the exact binary value) with integer arithmetic, for
+ * 1e-5 <= |v| < 2^53 (nearly every value a table shows); 0 otherwise.
+ * v = m / 2^s exactly; N = round(v * 10^k) has 17 digits. m * 10^k stays
+ * below 2^53 * 10^21 < 2^123. */
+__extension__ typedef unsigned __int128 u128;
+
+static int e17_fast(double v, char *out, size_t size) {
+  double a = fabs(v);
+  if (!(a >= 1e-5 && a < 9007199254740992.0) || size < 24)
+    return 0;
+  int e2 = 0;
+  double fr = frexp(a, &e2); /* a = fr * 2^e2, fr in [0.5, 1) */
+  uint64_t m = (uint64_t)ldexp(fr, 53);
+  int s = 53 - e2; /* a = m / 2^s */
+  if (s < 0 || s > 120)
+    return 0;
+  int x = (int)floor(log10(a));
+  for (int attempt = 0; attempt < 2; attempt++) {
+    int k = 16 - x;
+    if (k < 0 || k > 22)
+      return 0;
+    u128 p10 = 1;
+    for (int i = 0; i < k; i++)
+      p10 *= 10;
+    u128 prod = (u128)m * p10, q = s ? prod >> s : prod;
+    if (s) {
+      u128 rem = prod - (q << s), half = (u128)1 << (s - 1);
+      if (rem > half || (rem == half && (q & 1)))
+        q++;
+    }
+    const u128 lo = (u128)10000000000000000ull, hi = lo * 10;
+    if (q < lo) {
+      x--;
+      continue;
+    }
+    if (q >= hi) {
+      if (q == hi) { /* rounded up to 10^17: 1.000...e(x+1) */
+        q = lo;
+        x++;
+      } else {
+        x++;
+        continue;
+      }
+    }
+    char dig[17];
+    uint64_t n = (uint64_t)q;
+    for (int i = 16; i >= 0; i--) {
+      dig[i] = (char)('0' + n % 10);
+      n /= 10;
+    }
+    size_t o = 0;
+    if (v < 0)
+      out[o++] = '-';
+    out[o++] = dig[0];
+    out[o++] = '.';
+    for (int i = 1; i < 17; i++)
+      out[o++] = dig[i];
+    out[o++] = 'e';
+    out[o++] = x < 0 ? '-' : '+';
+    int ax = x < 0 ? -x : x;
+    out[o++] = (char)('0' + ax / 10);
+    out[o++] = (char)('0' + ax % 10);
+    out[o] = '\0';
+    return 1;
+  }
+  return 0;
+}
+
 void ampel_format_double(double v, char *out, size_t size) {
   if (isnan(v)) {
     out[0] = '\0';
@@ -109,11 +256,36 @@ void ampel_format_double(double v, char *out, size_t size) {
     snprintf(out, size, "%.0f", v);
     return;
   }
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(out, size, "%.*g", prec, v);
+  if (fabs(v) < DBL_MIN) { /* subnormal: the argument below needs the
+                              full precision of normal numbers */
+    for (int prec = 1; prec < 17; prec++) {
+      snprintf(out, size, "%.*g", prec, v);
+      if (strtod(out, NULL) == v)
+        return;
+    }
+    snprintf(out, size, "%.17g", v);
+    return;
+  }
+  /* The fewest significant digits that read back as v, in at most three
+   * tries. At most one decimal of 15 significant digits lies in v's
+   * rounding interval (their spacing is wider than the interval), so when
+   * any p <= 15 digits read back, %.15g gives that same number, and %g
+   * drops the trailing zeros: the same text as %.{p}g. Otherwise 16 or 17
+   * digits (17 always read back). The 15- and 16-digit texts are made from
+   * the 17 correctly rounded digits of one snprintf (round_digits), which
+   * is the same as printf's rounding except on an exact tie of the dropped
+   * digits, where printf itself is asked. */
+  char d17[40];
+  if (!e17_fast(v, d17, sizeof d17))
+    snprintf(d17, sizeof d17, "%.16e", v);
+  for (int prec = 15; prec < 17; prec++) {
+    if (!g_from_digits(d17, prec, out, size))
+      snprintf(out, size, "%.*g", prec, v);
     if (strtod(out, NULL) == v)
       return;
   }
+  if (!g_from_digits(d17, 17, out, size))
+    snprintf(out, size, "%.17g", v);
 }
 
 void ampel_buf_double(ampel_buf *b, double v) {
@@ -176,9 +348,11 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
   for (size_t i = 1; i < len; i++)
     if ((s[i] & 0xC0) != 0x80)
       return 0;
-  if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+  if (len == 3 &&
+      ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
     return 0;
-  if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+  if (len == 4 &&
+      ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
     return 0;
   return len;
 }

@@ -34,12 +34,28 @@ static int sig_digits(const char *s) {
   return n;
 }
 
-static void check_roundtrip(double v) {
+/* The definition: the first of %.1g ... %.17g that reads back. */
+static void shortest_by_definition(double v, char *out, size_t size) {
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(out, size, "%.*g", prec, v);
+    if (strtod(out, NULL) == v)
+      return;
+  }
+}
+
+static void check_format(double v, int by_definition) {
   char out[40];
   ampel_format_double(v, out, sizeof out);
   double back = strtod(out, NULL);
   if (back != v)
     fail_msg("%.17g formatted as '%s' reads back as %.17g", v, out, back);
+  if (by_definition && v != 0 && !(fabs(v) < 1e15 && v == floor(v))) {
+    /* the shortcut (at most three tries) gives the definition's text */
+    char want[40];
+    shortest_by_definition(v, want, sizeof want);
+    if (strcmp(out, want) != 0)
+      fail_msg("%.17g formatted as '%s', by definition '%s'", v, out, want);
+  }
   if (v != 0 && fabs(v) >= 1e-300) {
     /* shortest: one significant digit less does not round-trip */
     int d = sig_digits(out);
@@ -50,6 +66,10 @@ static void check_roundtrip(double v) {
         fail_msg("'%s' for %.17g is not shortest ('%s')", out, v, shorter);
     }
   }
+}
+
+static void check_roundtrip(double v) {
+  check_format(v, 1);
 }
 
 static void test_double_known(void **state) {
@@ -105,9 +125,9 @@ static void test_double_zero_and_nan(void **state) {
 /* Many doubles across the whole exponent range (xorshift, fixed seed). */
 static void test_double_roundtrip_sweep(void **state) {
   (void)state;
-  static const double fixed[] = {0.1, 1.0 / 3.0, 1e-7, 263000.0, -0.0,
-                                 1e300, DBL_MIN, DBL_MAX, 1e15, 1e16,
-                                 9007199254740993.0, 0.1 + 0.2, 1e-320};
+  static const double fixed[] = {
+      0.1,     1.0 / 3.0, 1e-7, 263000.0,           -0.0,      1e300, DBL_MIN,
+      DBL_MAX, 1e15,      1e16, 9007199254740993.0, 0.1 + 0.2, 1e-320};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
     check_roundtrip(fixed[i]);
   uint64_t x = 0x9E3779B97F4A7C15ull;
@@ -119,7 +139,28 @@ static void test_double_roundtrip_sweep(void **state) {
     memcpy(&v, &x, sizeof v);
     if (isnan(v) || isinf(v))
       continue;
-    check_roundtrip(v);
+    check_format(v, i % 16 == 0);
+  }
+  /* next to powers of ten, where rounding carries into a new digit */
+  for (int e = -300; e <= 300; e += 7)
+    for (int k = 1; k <= 3; k++) {
+      double up = pow(10.0, e), down = up;
+      for (int j = 0; j < k; j++) {
+        up = nextafter(up, INFINITY);
+        down = nextafter(down, 0.0);
+      }
+      check_roundtrip(up);
+      check_roundtrip(-down);
+    }
+  /* short decimals and values in [0, 1] as a heatmap has them */
+  for (int i = 0; i < 10000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    double u = (double)(x >> 11) / 9007199254740992.0;
+    check_roundtrip(u);
+    check_roundtrip(floor(u * 1e4) / 1e4 + (double)(i % 7) * 1e5);
+    check_roundtrip(floor(u * 1e3) / 1e3 * 1e-6);
   }
 }
 
@@ -157,8 +198,8 @@ static void test_csv_field_quoting(void **state) {
 /* Fields written with csv_field read back unchanged by the CSV reader. */
 static void test_csv_field_reads_back(void **state) {
   (void)state;
-  static const char *const fields[] = {"a,b", "\"quoted\"", "x\ny",
-                                       "tail\"", "", "plain", "\"\"", "ü,ö"};
+  static const char *const fields[] = {"a,b", "\"quoted\"", "x\ny", "tail\"",
+                                       "",    "plain",      "\"\"", "ü,ö"};
   size_t nf = sizeof fields / sizeof fields[0];
   ampel_buf b;
   ampel_buf_init(&b);
@@ -173,8 +214,8 @@ static void test_csv_field_reads_back(void **state) {
   ampel_diags dg;
   ampel_diags_init(&dg, 0);
   ampel_status st;
-  ampel_csv_reader *r = ampel_csv_open_mem(b.data, b.len, "t.csv", &o, &dg,
-                                           &st);
+  ampel_csv_reader *r =
+      ampel_csv_open_mem(b.data, b.len, "t.csv", &o, &dg, &st);
   assert_non_null(r);
   ampel_row row;
   assert_int_equal(ampel_csv_next(r, &row, &dg), 1);
@@ -209,7 +250,10 @@ static void test_html_escaping(void **state) {
   check_html("Zähler ≥ 3", strlen("Zähler ≥ 3"), "Zähler ≥ 3");
   /* control characters are not allowed in XML: replaced by a blank;
    * tab and line feed stay */
-  check_html("a\x01" "b\x1f" "c\x7f", 6, "a b c\x7f");
+  check_html("a\x01"
+             "b\x1f"
+             "c\x7f",
+             6, "a b c\x7f");
   check_html("t\tn\n", 4, "t\tn\n");
   check_html("nul\0x", 5, "nul x"); /* an embedded NUL, too */
   check_html("", 0, "");
@@ -253,10 +297,13 @@ static void test_json_string(void **state) {
   check_json("Zähler €  😀", "Zähler €  😀");
   check_json("del\x7f", "del\x7f");
   /* invalid UTF-8: every bad byte becomes U+FFFD */
-  check_json("a\xff" "b", "a\xEF\xBF\xBD" "b");
+  check_json("a\xff"
+             "b",
+             "a\xEF\xBF\xBD"
+             "b");
   check_json("cut\xC3", "cut\xEF\xBF\xBD");
-  check_json("\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD");         /* overlong */
-  check_json("\xED\xA0\x80",                                  /* surrogate */
+  check_json("\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"); /* overlong */
+  check_json("\xED\xA0\x80",                          /* surrogate */
              "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   check_json("\xF4\x90\x80\x80", /* above U+10FFFF */
              "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");

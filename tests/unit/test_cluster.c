@@ -21,6 +21,7 @@
 
 #include "ampel/alloc.h"
 #include "ampel/cluster.h"
+#include "compute/cluster_internal.h"
 
 #define REL_TOL 1e-9
 
@@ -685,6 +686,275 @@ static void test_stop(void **state) {
   assert_int_equal(ampel_status_exit_code(AMPEL_E_CANCELLED), 3);
 }
 
+/* ---- The fast paths against the plain ones -------------------------------
+ */
+
+static uint64_t xorshift(uint64_t *x) {
+  *x ^= *x << 13;
+  *x ^= *x >> 7;
+  *x ^= *x << 17;
+  return *x;
+}
+
+/* SciPy's nn_chain and mst_single_linkage as written in
+ * scipy/cluster/_hierarchy.pyx (full scans over all slots, no lists), then
+ * the stable sort by height and the labelling: the reference for the
+ * neighbour lists on data with many ties. */
+static size_t ref_ci(size_t n, size_t i, size_t j) {
+  return i < j ? n * i - i * (i + 1) / 2 + (j - i - 1)
+               : n * j - j * (j + 1) / 2 + (i - j - 1);
+}
+
+static double ref_update(ampel_linkage mth, double dxi, double dyi, double dxy,
+                         double nx, double ny, double ni) {
+  switch (mth) {
+  case AMPEL_LINKAGE_COMPLETE:
+    return dyi > dxi ? dyi : dxi;
+  case AMPEL_LINKAGE_AVERAGE:
+    return (nx * dxi + ny * dyi) / (nx + ny);
+  case AMPEL_LINKAGE_WARD: {
+    double t = 1.0 / (nx + ny + ni);
+    return sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi -
+                ni * t * dxy * dxy);
+  }
+  default:
+    return dyi < dxi ? dyi : dxi;
+  }
+}
+
+static void ref_linkage(const double *d0, size_t n, ampel_linkage mth,
+                        ampel_cluster_merge *z) {
+  size_t len = n * (n - 1) / 2;
+  double *d = malloc(len * sizeof *d), *dm = malloc(n * sizeof *dm);
+  size_t *size = malloc(n * sizeof *size), *chain = malloc(n * sizeof *chain);
+  assert_true(d && dm && size && chain);
+  memcpy(d, d0, len * sizeof *d);
+  for (size_t i = 0; i < n; i++) {
+    size[i] = 1;
+    dm[i] = INFINITY;
+  }
+  if (mth == AMPEL_LINKAGE_SINGLE) {
+    size_t x = 0, y = 0;
+    for (size_t k = 0; k + 1 < n; k++) {
+      double cur = INFINITY;
+      size[x] = 0; /* merged */
+      for (size_t i = 0; i < n; i++) {
+        if (size[i] == 0)
+          continue;
+        double v = d[ref_ci(n, x, i)];
+        if (dm[i] > v)
+          dm[i] = v;
+        if (dm[i] < cur) {
+          y = i;
+          cur = dm[i];
+        }
+      }
+      z[k] = (ampel_cluster_merge){x, y, cur, 0};
+      x = y;
+    }
+  } else {
+    size_t clen = 0;
+    for (size_t k = 0; k + 1 < n; k++) {
+      size_t x = 0, y = 0;
+      double cur = INFINITY;
+      if (clen == 0) {
+        for (size_t i = 0; i < n; i++)
+          if (size[i] > 0) {
+            chain[clen++] = i;
+            break;
+          }
+      }
+      for (;;) {
+        x = chain[clen - 1];
+        if (clen > 1) {
+          y = chain[clen - 2];
+          cur = d[ref_ci(n, x, y)];
+        } else {
+          cur = INFINITY;
+        }
+        for (size_t i = 0; i < n; i++) {
+          if (size[i] == 0 || x == i)
+            continue;
+          double v = d[ref_ci(n, x, i)];
+          if (v < cur) {
+            cur = v;
+            y = i;
+          }
+        }
+        if (clen > 1 && y == chain[clen - 2])
+          break;
+        chain[clen++] = y;
+      }
+      clen -= 2;
+      if (x > y) {
+        size_t t = x;
+        x = y;
+        y = t;
+      }
+      double nx = (double)size[x], ny = (double)size[y];
+      z[k] = (ampel_cluster_merge){x, y, cur, 0};
+      size[y] = size[x] + size[y];
+      size[x] = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (size[i] == 0 || i == y)
+          continue;
+        d[ref_ci(n, i, y)] = ref_update(mth, d[ref_ci(n, i, x)],
+                                        d[ref_ci(n, i, y)], cur, nx, ny,
+                                        (double)size[i]);
+      }
+    }
+  }
+  /* stable sort by height (insertion sort), then label */
+  for (size_t k = 1; k + 1 < n; k++) {
+    ampel_cluster_merge t = z[k];
+    size_t p = k;
+    while (p > 0 && t.height < z[p - 1].height) {
+      z[p] = z[p - 1];
+      p--;
+    }
+    z[p] = t;
+  }
+  size_t *parent = malloc((2 * n) * sizeof *parent);
+  size_t *cnt = malloc((2 * n) * sizeof *cnt);
+  assert_true(parent && cnt);
+  for (size_t i = 0; i < 2 * n; i++) {
+    parent[i] = i;
+    cnt[i] = 1;
+  }
+  for (size_t k = 0; k + 1 < n; k++) {
+    size_t a = z[k].left, b = z[k].right;
+    while (parent[a] != a)
+      a = parent[a];
+    while (parent[b] != b)
+      b = parent[b];
+    z[k].left = a < b ? a : b;
+    z[k].right = a < b ? b : a;
+    parent[a] = parent[b] = n + k;
+    cnt[n + k] = cnt[a] + cnt[b];
+    z[k].size = cnt[n + k];
+  }
+  free(parent);
+  free(cnt);
+  free(d);
+  free(dm);
+  free(size);
+  free(chain);
+}
+
+/* A matrix with many equal distances (few distinct values) or none. */
+static double *random_matrix(size_t rows, size_t cols, int coarse,
+                             uint64_t seed) {
+  double *x = malloc(rows * cols * sizeof *x + 1);
+  assert_non_null(x);
+  for (size_t i = 0; i < rows * cols; i++) {
+    uint64_t r = xorshift(&seed);
+    x[i] = coarse ? (double)(r % 4) : (double)(r >> 11) / 9007199254740992.0;
+  }
+  return x;
+}
+
+/* The AVX2 loops (when the CPU has them) give the same bits as the
+ * portable ones, for every length (vector body and tail), with missing
+ * and infinite cells flagged. */
+static void test_simd_paths_agree(void **state) {
+  (void)state;
+  size_t n = 203, m = 7;
+  double *xt = random_matrix(m, n, 0, 77);
+  xt[3 * n + 50] = NAN;
+  xt[1 * n + 180] = INFINITY;
+  double a[7], out1[203], out2[203], md1[203], md2[203];
+  for (size_t k = 0; k < m; k++)
+    a[k] = xt[k * n + 0];
+  for (size_t len = 0; len <= n - 1; len += 1 + len / 3) {
+    int b1 = ampel_cluster_dist_span(1, xt + 1, n, m, a, len, out1);
+    int b2 = ampel_cluster_dist_span(0, xt + 1, n, m, a, len, out2);
+    assert_int_equal(b1, b2);
+    assert_int_equal(b1, len > 49 + 1); /* the NaN at item 50 (t = 49) */
+    for (size_t t = 0; t < len; t++) {
+      if (isnan(out1[t]))
+        assert_true(isnan(out2[t]));
+      else
+        assert_memory_equal(&out1[t], &out2[t], sizeof out1[t]);
+    }
+    if (len <= 49) {
+      for (size_t t = 0; t < len; t++)
+        md1[t] = md2[t] = (double)(t % 5) / 4.0;
+      int bad1 = 0, bad2 = 0;
+      double lo1 = ampel_cluster_prim_span(1, xt + 1, n, m, a, len, md1, &bad1);
+      double lo2 = ampel_cluster_prim_span(0, xt + 1, n, m, a, len, md2, &bad2);
+      assert_int_equal(bad1, 0);
+      assert_int_equal(bad2, 0);
+      assert_memory_equal(&lo1, &lo2, sizeof lo1);
+      assert_memory_equal(md1, md2, len * sizeof *md1);
+    }
+  }
+  free(xt);
+}
+
+/* Every method from the matrix (distances with the neighbour lists built
+ * by pdist; single linkage by Prim's on the fly) equals the same method on
+ * the condensed array (lists built there) and SciPy's plain algorithms
+ * (ref_linkage), bit for bit, also with many ties and with missing cells.
+ * A pair without a common feature is named the same way by both paths. */
+static void test_paths_agree(void **state) {
+  (void)state;
+  for (int coarse = 0; coarse <= 1; coarse++) {
+    size_t n = 300, m = 5, len = 0;
+    double *x = random_matrix(n, m, coarse, 1234 + (uint64_t)coarse);
+    if (!coarse) {
+      x[7 * m + 2] = NAN;
+      x[100 * m + 0] = NAN;
+      x[100 * m + 4] = NAN;
+    }
+    assert_int_equal(ampel_cluster_condensed_len(n, &len), AMPEL_OK);
+    double *d = malloc(len * sizeof *d);
+    ampel_cluster_merge *z1 = malloc(n * sizeof *z1);
+    ampel_cluster_merge *z2 = malloc(n * sizeof *z2);
+    assert_true(d && z1 && z2);
+    assert_int_equal(ampel_cluster_pdist(x, n, m, AMPEL_CLUSTER_ROWS, d),
+                     AMPEL_OK);
+    for (size_t k = 0; k < N_METHODS; k++) {
+      assert_int_equal(ampel_cluster_linkage_matrix(x, n, m,
+                                                    AMPEL_CLUSTER_ROWS,
+                                                    methods[k], z1, NULL, NULL),
+                       AMPEL_OK);
+      assert_int_equal(ampel_cluster_linkage(d, n, methods[k], z2), AMPEL_OK);
+      assert_memory_equal(z1, z2, (n - 1) * sizeof *z1);
+      ref_linkage(d, n, methods[k], z2);
+      for (size_t j = 0; j + 1 < n; j++)
+        if (z1[j].left != z2[j].left || z1[j].right != z2[j].right ||
+            z1[j].size != z2[j].size ||
+            memcmp(&z1[j].height, &z2[j].height, sizeof(double)) != 0)
+          fail_msg("%s coarse=%d merge %zu: (%zu %zu %.17g %zu), reference "
+                   "(%zu %zu %.17g %zu)",
+                   ampel_linkage_name(methods[k]), coarse, j, z1[j].left,
+                   z1[j].right, z1[j].height, z1[j].size, z2[j].left,
+                   z2[j].right, z2[j].height, z2[j].size);
+    }
+    free(d);
+    free(z1);
+    free(z2);
+    free(x);
+  }
+  /* rows 1 and 3 share no feature: both paths name (1, 3) */
+  double x[4 * 2] = {0, 1, NAN, 2, 5, 6, 3, NAN};
+  ampel_cluster_merge z[3];
+  size_t bad[2] = {9, 9};
+  assert_int_equal(ampel_cluster_linkage_matrix(x, 4, 2, AMPEL_CLUSTER_ROWS,
+                                                AMPEL_LINKAGE_SINGLE, z, bad,
+                                                NULL),
+                   AMPEL_E_DATA);
+  assert_int_equal(bad[0], 1);
+  assert_int_equal(bad[1], 3);
+  bad[0] = bad[1] = 9;
+  assert_int_equal(ampel_cluster_linkage_matrix(x, 4, 2, AMPEL_CLUSTER_ROWS,
+                                                AMPEL_LINKAGE_COMPLETE, z, bad,
+                                                NULL),
+                   AMPEL_E_DATA);
+  assert_int_equal(bad[0], 1);
+  assert_int_equal(bad[1], 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names),
@@ -702,6 +972,8 @@ int main(void) {
       cmocka_unit_test(test_deep_tree),
       cmocka_unit_test(test_out_of_memory),
       cmocka_unit_test(test_stop),
+      cmocka_unit_test(test_simd_paths_agree),
+      cmocka_unit_test(test_paths_agree),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

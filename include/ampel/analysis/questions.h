@@ -36,6 +36,20 @@ extern const ampel_question ampel_question_report;
 extern const ampel_question ampel_question_overview;
 extern const ampel_question ampel_question_lisa;
 
+/* Opens a context on `st` (flags: AMPEL_CTX_*) and asks `qd` on it:
+ * *out_ctx is the context the answer borrows from (free it after
+ * releasing the answer; NULL when opening failed). Reads only what the
+ * question needs where the question can say so (issue 15: the lights
+ * predict their periods from a sample of the store, load those, and check
+ * the answer; src/analysis/lazy.c), otherwise everything; the answer is
+ * the same either way. Errors: those of ampel_context_open and of the
+ * question, with messages in diags. */
+AMPEL_WUR ampel_status ampel_question_ask(ampel_store *st, unsigned flags,
+                                          const ampel_question *qd,
+                                          const ampel_query *q, const void *ud,
+                                          void *answer, ampel_context **out_ctx,
+                                          ampel_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif
