@@ -73,6 +73,10 @@ static void log_release(logcopy *l) {
 typedef struct dslist {
   long *id;
   int64_t *when;
+  /* kind, user and note (owned copies, NULL when none) and the parent of
+   * each: a rollback stays a rollback in the copy (issue 12) */
+  char **kind, **user, **note;
+  long *parent;
   size_t n, cap;
   int nomem;
 } dslist;
@@ -90,10 +94,39 @@ static int ds_cb(void *ud, const ampel_datenstand_info *d) {
       return 1;
     }
     l->when = when;
+    char **k = ampel_reallocarray(l->kind, cap, sizeof *k);
+    if (k)
+      l->kind = k;
+    char **u = k ? ampel_reallocarray(l->user, cap, sizeof *u) : NULL;
+    if (u)
+      l->user = u;
+    char **t = u ? ampel_reallocarray(l->note, cap, sizeof *t) : NULL;
+    if (t)
+      l->note = t;
+    long *p = t ? ampel_reallocarray(l->parent, cap, sizeof *p) : NULL;
+    if (!p) {
+      l->nomem = 1;
+      return 1;
+    }
+    l->parent = p;
     l->cap = cap;
   }
-  l->id[l->n] = d->id;
-  l->when[l->n++] = d->created;
+  size_t i = l->n;
+  l->kind[i] = d->kind ? ampel_strdup(d->kind) : NULL;
+  l->user[i] = d->user_name ? ampel_strdup(d->user_name) : NULL;
+  l->note[i] = d->note ? ampel_strdup(d->note) : NULL;
+  if ((d->kind && !l->kind[i]) || (d->user_name && !l->user[i]) ||
+      (d->note && !l->note[i])) {
+    ampel_free(l->kind[i]);
+    ampel_free(l->user[i]);
+    ampel_free(l->note[i]);
+    l->nomem = 1;
+    return 1;
+  }
+  l->parent[i] = d->parent;
+  l->id[i] = d->id;
+  l->when[i] = d->created;
+  l->n++;
   return 0;
 }
 
@@ -175,6 +208,15 @@ static void source_release(source *s) {
   ampel_dataset_free(s->ds);
   ampel_geoset_free(s->geo);
   log_release(&s->log);
+  for (size_t i = 0; i < s->hist.n; i++) {
+    ampel_free(s->hist.kind[i]);
+    ampel_free(s->hist.user[i]);
+    ampel_free(s->hist.note[i]);
+  }
+  ampel_free(s->hist.kind);
+  ampel_free(s->hist.user);
+  ampel_free(s->hist.note);
+  ampel_free(s->hist.parent);
   ampel_free(s->hist.id);
   ampel_free(s->hist.when);
   for (size_t i = 0; i < s->n_config; i++)
@@ -375,6 +417,12 @@ static ampel_status write_history(ampel_store *from, ampel_store *to,
     }
     size_t nf = files_of(&s->log, id, files);
     st = ampel_store_log_import(to, files, nf, s->hist.when[k]);
+    const dslist *h = &s->hist;
+    int plain = (!h->kind[k] || strcmp(h->kind[k], "import") == 0) &&
+                !h->parent[k] && !h->user[k] && !h->note[k];
+    if (st == AMPEL_OK && !plain) /* rollback, metadata, geometry, a user */
+      st = ampel_store_annotate_datenstand(to, h->kind[k], h->parent[k],
+                                           h->user[k], h->note[k]);
     if (st != AMPEL_OK)
       ampel_diags_error(diags, st,
                         "Umzug: Datenstand %ld kann nicht gespeichert "
