@@ -49,6 +49,9 @@ void cli_empty_db(const char *path);
 /* Now, or $SOURCE_DATE_EPOCH for reproducible outputs. */
 int64_t cli_now(void);
 
+/* Reads a whole file (free() the result); NULL after a German message. */
+char *cli_slurp(const char *path, size_t *len);
+
 /* A sink writing to a FILE*. */
 int cli_file_sink(void *ud, const char *data, size_t len);
 
@@ -183,6 +186,7 @@ int cmd_map(const cli_call *call);
 int cmd_chart(const cli_call *call);
 int cmd_correlate(const cli_call *call);
 int cmd_lisa(const cli_call *call); /* cmd_lisa.c */
+int cmd_umschluessel(const cli_call *call); /* cmd_umschluessel.c */
 
 /* ---- reports, pictures, settings (cmd_report.c, cmd_template.c,
  * cmd_config.c, picture.c) ------------------------------------------------ */

@@ -9,43 +9,10 @@
 #include "ampel/json.h"
 #include "cli.h"
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    cli_error("'%s' kann nicht gelesen werden: %s", path, strerror(errno));
-    return NULL;
-  }
-  char *buf = NULL;
-  size_t cap = 0, n = 0, got;
-  do {
-    if (n + 65536 > cap) {
-      char *nb = realloc(buf, cap = (n + 65536) * 2);
-      if (!nb) {
-        free(buf);
-        fclose(f);
-        cli_error("zu wenig Speicher");
-        return NULL;
-      }
-      buf = nb;
-    }
-    got = fread(buf + n, 1, cap - n, f);
-    n += got;
-  } while (got > 0);
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    cli_error("'%s' lesen: Ein-/Ausgabefehler", path);
-    free(buf);
-    return NULL;
-  }
-  *len = n;
-  return buf;
-}
-
 /* Reads --index FILE into f; prints problems; returns an exit code. */
 static int read_index(const char *path, ampel_index_file *f) {
   size_t len = 0;
-  char *data = slurp(path, &len);
+  char *data = cli_slurp(path, &len);
   if (!data)
     return EXIT_SYSTEM;
   ampel_diags d;

@@ -8,11 +8,13 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const ampel_opt_id lights_ids[] = {
-    AMPEL_OPT_LEVEL,         AMPEL_OPT_PERIOD,    AMPEL_OPT_STAND,
-    AMPEL_OPT_INDICATORS,    AMPEL_OPT_DEVELOPMENTS,
-    AMPEL_OPT_SINCE,         AMPEL_OPT_BAND,      AMPEL_OPT_STATUS_METHOD,
-    AMPEL_OPT_REFERENCE,     AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE,
-    AMPEL_OPT_FORMAT,        AMPEL_OPT_OUTPUT,    AMPEL_OPT_DPI};
+    AMPEL_OPT_LEVEL,        AMPEL_OPT_PERIOD,
+    AMPEL_OPT_STAND,        AMPEL_OPT_INDICATORS,
+    AMPEL_OPT_DEVELOPMENTS, AMPEL_OPT_SINCE,
+    AMPEL_OPT_BAND,         AMPEL_OPT_STATUS_METHOD,
+    AMPEL_OPT_REFERENCE,    AMPEL_OPT_MIN_POPULATION,
+    AMPEL_OPT_PALETTE,      AMPEL_OPT_FORMAT,
+    AMPEL_OPT_OUTPUT,       AMPEL_OPT_DPI};
 
 static const ampel_opt_id import_ids[] = {
     AMPEL_OPT_ENCODING,     AMPEL_OPT_SEP,           AMPEL_OPT_DECIMAL,
@@ -31,72 +33,94 @@ static const ampel_opt_id db_ids[] = {AMPEL_OPT_FROM, AMPEL_OPT_TO};
 
 static const ampel_opt_id template_ids[] = {AMPEL_OPT_OUTPUT};
 
-static const ampel_opt_id serve_ids[] = {
-    AMPEL_OPT_PORT,           AMPEL_OPT_BIND,
-    AMPEL_OPT_ADMIN_TOKEN_FILE, AMPEL_OPT_THREADS,
-    AMPEL_OPT_REQUEST_TIMEOUT, AMPEL_OPT_COMPUTE_TIMEOUT,
-    AMPEL_OPT_MAX_CONNECTIONS, AMPEL_OPT_MAX_PER_ADDRESS,
-    AMPEL_OPT_MAX_UPLOAD};
+static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT,
+                                         AMPEL_OPT_BIND,
+                                         AMPEL_OPT_ADMIN_TOKEN_FILE,
+                                         AMPEL_OPT_THREADS,
+                                         AMPEL_OPT_REQUEST_TIMEOUT,
+                                         AMPEL_OPT_COMPUTE_TIMEOUT,
+                                         AMPEL_OPT_MAX_CONNECTIONS,
+                                         AMPEL_OPT_MAX_PER_ADDRESS,
+                                         AMPEL_OPT_MAX_UPLOAD};
 
-#define IMPORT_HEAD_TEXT                                                   \
-  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n" \
-  "in die Datenbank. Die Art jeder Datei wird an der Kopfzeile erkannt;\n"   \
-  "Gebiete werden vor Kennzahlen und diese vor Werten eingelesen. Alle\n"    \
-  "Dateien bilden eine Einfuhr: entweder wird alles gespeichert oder, beim\n" \
-  "kleinsten Fehler, nichts. Jeder Fehler wird mit Datei, Zeile und Spalte\n" \
+#define IMPORT_HEAD_TEXT                                                       \
+  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n"   \
+  "in die Datenbank. Die Art jeder Datei wird an der Kopfzeile erkannt;\n"     \
+  "Gebiete werden vor Kennzahlen und diese vor Werten eingelesen. Alle\n"      \
+  "Dateien bilden eine Einfuhr: entweder wird alles gespeichert oder, beim\n"  \
+  "kleinsten Fehler, nichts. Jeder Fehler wird mit Datei, Zeile und Spalte\n"  \
   "gemeldet. Ein erneuter Wert für dasselbe Gebiet, dieselbe Kennzahl und\n"  \
   "denselben Zeitraum ersetzt den alten. Flächen (GeoJSON .geojson/.json,\n"  \
-  "Shapefile .shp mit .shx/.dbf/.prj, KML .kml) werden getrennt von\n"       \
-  "Tabellen eingelesen und den Gebieten zugeordnet (--key-property, bei\n"  \
-  "KML ohne Angabe der Placemark-Name; --level nur diese Ebene,\n"          \
-  "--name-property, --crs). Merkmale mit demselben Schlüssel werden zu\n"   \
+  "Shapefile .shp mit .shx/.dbf/.prj, KML .kml) werden getrennt von\n"         \
+  "Tabellen eingelesen und den Gebieten zugeordnet (--key-property, bei\n"     \
+  "KML ohne Angabe der Placemark-Name; --level nur diese Ebene,\n"             \
+  "--name-property, --crs). Merkmale mit demselben Schlüssel werden zu\n"     \
   "einer Fläche aus mehreren Teilflächen zusammengefasst.\n"
 static const ampel_opt_id index_ids[] = {
-    AMPEL_OPT_INDEX_METHOD,    AMPEL_OPT_STATUS_KEYS,  AMPEL_OPT_DYNAMICS_KEYS,
-    AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL,        AMPEL_OPT_PERIOD,
-    AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,       AMPEL_OPT_TOP_SHARE,
-    AMPEL_OPT_LEVEL_METHOD,    AMPEL_OPT_SENSITIVITY,  AMPEL_OPT_SEED,
-    AMPEL_OPT_SENSITIVITY_OUT, AMPEL_OPT_FORMAT,       AMPEL_OPT_OUTPUT,
-    AMPEL_OPT_DPI};
+    AMPEL_OPT_INDEX_METHOD,    AMPEL_OPT_STATUS_KEYS,
+    AMPEL_OPT_DYNAMICS_KEYS,   AMPEL_OPT_NEED_INDICATORS,
+    AMPEL_OPT_LEVEL,           AMPEL_OPT_PERIOD,
+    AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,
+    AMPEL_OPT_TOP_SHARE,       AMPEL_OPT_LEVEL_METHOD,
+    AMPEL_OPT_SENSITIVITY,     AMPEL_OPT_SEED,
+    AMPEL_OPT_SENSITIVITY_OUT, AMPEL_OPT_FORMAT,
+    AMPEL_OPT_OUTPUT,          AMPEL_OPT_DPI};
 
-static const ampel_opt_id allocate_ids[] = {
-    AMPEL_OPT_BUDGET,          AMPEL_OPT_INDEX_FILE,   AMPEL_OPT_NEED_INDICATORS,
-    AMPEL_OPT_NEED,            AMPEL_OPT_WEIGHT,       AMPEL_OPT_BASE_SHARE,
-    AMPEL_OPT_FLOOR,           AMPEL_OPT_CAP,          AMPEL_OPT_UNIT,
-    AMPEL_OPT_AMOUNT_LABEL,    AMPEL_OPT_LEVEL,        AMPEL_OPT_PERIOD,
-    AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,       AMPEL_OPT_TOP_SHARE,
-    AMPEL_OPT_LEVEL_METHOD,    AMPEL_OPT_SENSITIVITY,  AMPEL_OPT_SEED,
-    AMPEL_OPT_SENSITIVITY_OUT, AMPEL_OPT_FORMAT,       AMPEL_OPT_OUTPUT,
-    AMPEL_OPT_DPI};
+static const ampel_opt_id allocate_ids[] = {AMPEL_OPT_BUDGET,
+                                            AMPEL_OPT_INDEX_FILE,
+                                            AMPEL_OPT_NEED_INDICATORS,
+                                            AMPEL_OPT_NEED,
+                                            AMPEL_OPT_WEIGHT,
+                                            AMPEL_OPT_BASE_SHARE,
+                                            AMPEL_OPT_FLOOR,
+                                            AMPEL_OPT_CAP,
+                                            AMPEL_OPT_UNIT,
+                                            AMPEL_OPT_AMOUNT_LABEL,
+                                            AMPEL_OPT_LEVEL,
+                                            AMPEL_OPT_PERIOD,
+                                            AMPEL_OPT_MIN_POPULATION,
+                                            AMPEL_OPT_LEVELS,
+                                            AMPEL_OPT_TOP_SHARE,
+                                            AMPEL_OPT_LEVEL_METHOD,
+                                            AMPEL_OPT_SENSITIVITY,
+                                            AMPEL_OPT_SEED,
+                                            AMPEL_OPT_SENSITIVITY_OUT,
+                                            AMPEL_OPT_FORMAT,
+                                            AMPEL_OPT_OUTPUT,
+                                            AMPEL_OPT_DPI};
 
 static const ampel_opt_id heatmap_ids[] = {
-    AMPEL_OPT_LEVEL,   AMPEL_OPT_PERIOD,    AMPEL_OPT_STAND,
-    AMPEL_OPT_INDICATORS,
-    AMPEL_OPT_CLUSTER, AMPEL_OPT_LINKAGE,   AMPEL_OPT_REFERENCE,
-    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE, AMPEL_OPT_TREE,
-    AMPEL_OPT_FORMAT,  AMPEL_OPT_OUTPUT,    AMPEL_OPT_DPI};
-
-static const ampel_opt_id report_ids[] = {
-    AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD, AMPEL_OPT_AREAS, AMPEL_OPT_TITLE,
-    AMPEL_OPT_OUTPUT};
-static const ampel_opt_id map_ids[] = {
-    AMPEL_OPT_LEVEL,       AMPEL_OPT_INDICATOR,    AMPEL_OPT_PERIOD,
-    AMPEL_OPT_STAND,
-    AMPEL_OPT_BY,          AMPEL_OPT_CLASSES,      AMPEL_OPT_DIVERGING,
-    AMPEL_OPT_FIXED_BREAKS, AMPEL_OPT_POINTS,      AMPEL_OPT_MIN_POPULATION,
-    AMPEL_OPT_PALETTE,     AMPEL_OPT_TITLE,        AMPEL_OPT_ATTRIBUTION,
-    AMPEL_OPT_NO_LABELS,   AMPEL_OPT_OUTPUT,       AMPEL_OPT_DPI};
-
-static const ampel_opt_id chart_ids[] = {
-    AMPEL_OPT_INDICATOR, AMPEL_OPT_X,      AMPEL_OPT_Y,
-    AMPEL_OPT_AREA,      AMPEL_OPT_LEVEL,  AMPEL_OPT_PERIOD,
-    AMPEL_OPT_CORR_METHOD, AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_OUTPUT,
+    AMPEL_OPT_LEVEL,      AMPEL_OPT_PERIOD,         AMPEL_OPT_STAND,
+    AMPEL_OPT_INDICATORS, AMPEL_OPT_CLUSTER,        AMPEL_OPT_LINKAGE,
+    AMPEL_OPT_REFERENCE,  AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE,
+    AMPEL_OPT_TREE,       AMPEL_OPT_FORMAT,         AMPEL_OPT_OUTPUT,
     AMPEL_OPT_DPI};
 
-static const ampel_opt_id correlate_ids[] = {
-    AMPEL_OPT_LEVEL,       AMPEL_OPT_PERIOD,         AMPEL_OPT_INDICATORS,
-    AMPEL_OPT_CORR_METHOD, AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_FORMAT,
+static const ampel_opt_id report_ids[] = {AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD,
+                                          AMPEL_OPT_AREAS, AMPEL_OPT_TITLE,
+                                          AMPEL_OPT_OUTPUT};
+static const ampel_opt_id map_ids[] = {
+    AMPEL_OPT_LEVEL,       AMPEL_OPT_INDICATOR,
+    AMPEL_OPT_PERIOD,      AMPEL_OPT_STAND,
+    AMPEL_OPT_BY,          AMPEL_OPT_CLASSES,
+    AMPEL_OPT_DIVERGING,   AMPEL_OPT_FIXED_BREAKS,
+    AMPEL_OPT_POINTS,      AMPEL_OPT_MIN_POPULATION,
+    AMPEL_OPT_PALETTE,     AMPEL_OPT_TITLE,
+    AMPEL_OPT_ATTRIBUTION, AMPEL_OPT_NO_LABELS,
     AMPEL_OPT_OUTPUT,      AMPEL_OPT_DPI};
+
+static const ampel_opt_id chart_ids[] = {
+    AMPEL_OPT_INDICATOR,   AMPEL_OPT_X,
+    AMPEL_OPT_Y,           AMPEL_OPT_AREA,
+    AMPEL_OPT_LEVEL,       AMPEL_OPT_PERIOD,
+    AMPEL_OPT_CORR_METHOD, AMPEL_OPT_MIN_POPULATION,
+    AMPEL_OPT_OUTPUT,      AMPEL_OPT_DPI};
+
+static const ampel_opt_id correlate_ids[] = {
+    AMPEL_OPT_LEVEL,          AMPEL_OPT_PERIOD,
+    AMPEL_OPT_INDICATORS,     AMPEL_OPT_CORR_METHOD,
+    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_FORMAT,
+    AMPEL_OPT_OUTPUT,         AMPEL_OPT_DPI};
 
 static const ampel_opt_id lisa_ids[] = {
     AMPEL_OPT_LEVEL,       AMPEL_OPT_INDICATOR,      AMPEL_OPT_PERIOD,
@@ -104,6 +128,12 @@ static const ampel_opt_id lisa_ids[] = {
     AMPEL_OPT_ALPHA,       AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_TITLE,
     AMPEL_OPT_ATTRIBUTION, AMPEL_OPT_FORMAT,         AMPEL_OPT_OUTPUT,
     AMPEL_OPT_DPI};
+
+static const ampel_opt_id umschluessel_ids[] = {
+    AMPEL_OPT_KEY_OLD,          AMPEL_OPT_KEY_NEW,
+    AMPEL_OPT_KEY_OLD_PROPERTY, AMPEL_OPT_KEY_NEW_PROPERTY,
+    AMPEL_OPT_KEY_WEIGHT,       AMPEL_OPT_POP_POINTS,
+    AMPEL_OPT_MIN_SHARE,        AMPEL_OPT_OUTPUT};
 
 static const cli_command commands[] = {
     {"import", cmd_import, import_ids, N(import_ids), 1, CLI_MAX_POS,
@@ -144,7 +174,8 @@ static const cli_command commands[] = {
      "numerator,denominator,flag (Komma-getrennt, Dezimalpunkt, UTF-8).\n"
      "'flag' enthält das Zeichen der amtlichen Statistik; 'value' ist bei\n"
      "'.', 'x', '...', '/', '*' leer und bei '-' 0. Die Datei lässt sich mit\n"
-     "'ampel import' wieder einlesen. '-o -' schreibt auf die Standardausgabe.\n"
+     "'ampel import' wieder einlesen. '-o -' schreibt auf die "
+     "Standardausgabe.\n"
      "Die Geheimhaltung (ampel config) gilt auch hier: unterdrückte Werte\n"
      "stehen als '.' ohne Wert, Zähler und Nenner in der Datei.\n",
      ".xlsx: Arbeitsmappe zur Veröffentlichung mit den Blättern Werte, Ampel\n"
@@ -165,7 +196,8 @@ static const cli_command commands[] = {
      "Aufruf: ampel lights [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
      "\n"
      "Ampel je Gebiet und Kennzahl: Status (gut, durchschnittlich, kritisch)\n"
-     "im Vergleich zur Referenz (Gesamtstadt) und Entwicklung (besser, stabil,\n"
+     "im Vergleich zur Referenz (Gesamtstadt) und Entwicklung (besser, "
+     "stabil,\n"
      "schlechter) seit einem früheren Zeitraum; bei Quoten mit Zähler und\n"
      "Nenner der Hinweis \"unsicher\" (Wilson-Intervall). .csv: eine Zeile je\n"
      "Gebiet und Kennzahl; .json: dieselbe Antwort wie /api/v1/lights; .svg:\n"
@@ -209,8 +241,7 @@ static const cli_command commands[] = {
      "/api/v1/index. Fehlt einer Kennzahl der Zeitraum, gilt ihr letzter\n"
      "Stand davor.\n",
      NULL},
-    {"allocate", cmd_allocate, allocate_ids, N(allocate_ids), 0, 0,
-     NULL,
+    {"allocate", cmd_allocate, allocate_ids, N(allocate_ids), 0, 0, NULL,
      "Aufruf: ampel allocate --budget B [--index DATEI.csv |\n"
      "                       --indicators K:GEWICHT,...] [OPTIONEN]\n"
      "                       -o DATEI.csv|.json|.svg|.png|.pdf\n"
@@ -239,7 +270,8 @@ static const cli_command commands[] = {
      "                            Zähler unter N werden als '.' unterdrückt\n"
      "                            (Vorgabe: 3; 1 schaltet ab)\n"
      "  min_population N          Gebiete unter N Einwohnern werden gezeigt,\n"
-     "                            aber nicht bewertet und zählen für niemandes\n"
+     "                            aber nicht bewertet und zählen für "
+     "niemandes\n"
      "                            Referenz (Vorgabe: 300)\n"
      "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n",
      "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
@@ -251,7 +283,8 @@ static const cli_command commands[] = {
      "allen Angaben, Zeiträume, alle aktuellen Werte mit Zeichen, Zähler und\n"
      "Nenner, die Einstellungen (ampel config) und die Flächen samt\n"
      "Nachbarschaften. Das Ziel muss leer sein (noch kein Datenstand). Alles\n"
-     "wird in einer Transaktion geschrieben: bei einem Fehler nichts. Das Ziel\n"
+     "wird in einer Transaktion geschrieben: bei einem Fehler nichts. Das "
+     "Ziel\n"
      "bekommt einen Datenstand, der die Dateien der Quelle nennt; frühere\n"
      "Datenstände (die Geschichte) werden noch nicht übernommen.\n",
      "Umzug nach PostgreSQL: docs/betrieb.md\n"},
@@ -261,8 +294,7 @@ static const cli_command commands[] = {
      "Für Entwickler: schreibt die Parametertabellen der JSON-API aus der\n"
      "Optionstabelle des Programms (scripts/gen-api-doc > docs/api.md).\n",
      NULL},
-    {"template", cmd_template, template_ids, N(template_ids), 0, 0,
-     NULL,
+    {"template", cmd_template, template_ids, N(template_ids), 0, 0, NULL,
      "Aufruf: ampel template -o DATEI.xlsx\n"
      "\n"
      "Schreibt eine leere Excel-Vorlage mit den Blättern Anleitung, Gebiete,\n"
@@ -309,8 +341,7 @@ static const cli_command commands[] = {
      "Regressionsgerade, r, n und p (wie 'ampel correlate': Gebiete unter der\n"
      "Mindestzahl an Einwohnern zählen nicht).\n",
      NULL},
-    {"correlate", cmd_correlate, correlate_ids, N(correlate_ids), 0, 0,
-     NULL,
+    {"correlate", cmd_correlate, correlate_ids, N(correlate_ids), 0, 0, NULL,
      "Aufruf: ampel correlate [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
      "\n"
      "Korrelationen zwischen den Kennzahlen über die Gebiete der Ebene\n"
@@ -323,6 +354,22 @@ static const cli_command commands[] = {
      "nutzt mittlere Ränge bei Bindungen.\n",
      "Korrelation ist keine Kausalität; bei wenigen Gebieten immer n und p\n"
      "beachten.\n"},
+    {"umschluessel", cmd_umschluessel, umschluessel_ids, N(umschluessel_ids), 0,
+     0, NULL,
+     "Aufruf: ampel umschluessel --alt ALT.geojson --neu NEU.geojson\n"
+     "                          [--gewicht flaeche|einwohner\n"
+     "                           --einwohner-punkte PUNKTE.csv] [-o "
+     "DATEI.csv]\n"
+     "\n"
+     "Leitet aus den Flächen vor und nach einer Gebietsreform einen\n"
+     "Umschlüssel ab (Alt;Neu;Anteil, wie umschluessel.csv): der Anteil ist\n"
+     "die Überschneidung eines alten mit einem neuen Gebiet, nach Fläche oder\n"
+     "nach den Einwohnern der Punkte darin, bezogen auf den von neuen Flächen\n"
+     "überdeckten Teil des alten Gebiets. Splitter unter dem Mindestanteil\n"
+     "(Ungenauigkeiten der Grenzlinien) entfallen. Der Schlüssel ist zum\n"
+     "Prüfen gedacht und wird danach mit 'ampel import' eingelesen; die\n"
+     "Datenbank bleibt unberührt. Ohne -o auf die Standardausgabe.\n",
+     "Gebietsreformen und Umschlüssel: docs/zeit-und-raum.md\n"},
     {"lisa", cmd_lisa, lisa_ids, N(lisa_ids), 0, 0, NULL,
      "Aufruf: ampel lisa [OPTIONEN] -o DATEI.csv|.json|.svg|.png|.pdf\n"
      "       ampel lisa --global [OPTIONEN] -o DATEI.csv|.json\n"

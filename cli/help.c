@@ -30,6 +30,7 @@ static const help texts[] = {
      "  chart ART         Zeitreihe, Rangfolge oder Streudiagramm\n"
      "  correlate         Korrelationen zwischen den Kennzahlen\n"
      "  lisa              räumliche Muster: Moran's I, Hot Spots, Clusterkarte\n"
+     "  umschluessel      Umschlüssel einer Gebietsreform aus Flächen ableiten\n"
      "  report            Bericht für den Ausschuss (A4, PDF oder HTML)\n"
      "  template          leere Excel-Vorlage zum Ausfüllen\n"
      "  config            Einstellungen (Geheimhaltung) setzen und zeigen\n"

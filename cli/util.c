@@ -129,8 +129,7 @@ int cli_file_sink(void *ud, const char *data, size_t len) {
   return fwrite(data, 1, len, (FILE *)ud) == len ? 0 : -1;
 }
 
-ampel_context *cli_context(const cli_common *c, unsigned flags,
-                           int *out_exit) {
+ampel_context *cli_context(const cli_common *c, unsigned flags, int *out_exit) {
   ampel_store *s = cli_open_store(c, AMPEL_STORE_READONLY, out_exit);
   if (!s)
     return NULL;
@@ -193,4 +192,37 @@ void cli_empty_db(const char *path) {
     cli_warn("'%s' konnte nicht wieder geleert werden: %s", path,
              strerror(errno));
   remove_side_files(path);
+}
+
+char *cli_slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    cli_error("'%s' kann nicht gelesen werden: %s", path, strerror(errno));
+    return NULL;
+  }
+  char *buf = NULL;
+  size_t cap = 0, n = 0, got;
+  do {
+    if (n + 65536 > cap) {
+      char *nb = realloc(buf, cap = (n + 65536) * 2);
+      if (!nb) {
+        free(buf);
+        fclose(f);
+        cli_error("zu wenig Speicher");
+        return NULL;
+      }
+      buf = nb;
+    }
+    got = fread(buf + n, 1, cap - n, f);
+    n += got;
+  } while (got > 0);
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    cli_error("'%s' lesen: Ein-/Ausgabefehler", path);
+    free(buf);
+    return NULL;
+  }
+  *len = n;
+  return buf;
 }

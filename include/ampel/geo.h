@@ -268,6 +268,14 @@ typedef struct ampel_geo_import_summary {
 /* 1 when `path` names a geometry file (.geojson, .json, .shp, .kml). */
 int ampel_geo_is_geo_file(const char *path);
 
+/* Reads one geometry file by its name: .shp (with .shx/.dbf/.prj beside
+ * it), .kml (or KML content), otherwise GeoJSON. Errors as the readers
+ * give them. Caller frees *out. */
+ampel_status ampel_geo_read_file(const char *path,
+                                 const ampel_geo_read_opts *opts,
+                                 ampel_geoset **out,
+                                 ampel_diags *diags) AMPEL_WUR;
+
 /* Imports the geometry of one file into the store in one transaction:
  * reads it, matches each feature to an area (the key property's value
  * equals the area's key, or else its name, within `level`), projects,

@@ -13,25 +13,25 @@
 #define HI_OPEN AMPEL_OPTF_HI_OPEN
 #define CLI AMPEL_OPTF_CLI
 
-#define TEXT(id, name, mv, defde, help)                                    \
-  {id, name, 0, AMPEL_OT_TEXT, mv, 0, 0, 0, NULL, NULL, defde, help}
-#define LIST(id, name, mv, defde, help)                                    \
-  {id, name, 0, AMPEL_OT_LIST, mv, 0, 0, 0, NULL, NULL, defde, help}
-#define NUM(id, name, mv, lo, hi, fl, def, defde, help)                     \
-  {id, name, 0, AMPEL_OT_NUMBER, mv, lo, hi, fl, NULL, def, defde, help}
-#define INT(id, name, mv, lo, hi, fl, def, defde, help)                     \
-  {id, name, 0, AMPEL_OT_INTEGER, mv, lo, hi, fl, NULL, def, defde, help}
-#define CHOICE(id, name, mv, words, def, help)                             \
-  {id, name, 0, AMPEL_OT_CHOICE, mv, 0, 0, 0, words, def, NULL, help}
-#define FLAG(id, name, fl, help)                                           \
-  {id, name, 0, AMPEL_OT_FLAG, NULL, 0, 0, fl, NULL, NULL, NULL, help}
-#define FILEOPT(id, name, mv, help)                                        \
-  {id, name, 0, AMPEL_OT_FILE, mv, 0, 0, CLI, NULL, NULL, NULL, help}
+#define TEXT(id, name, mv, defde, help)                                        \
+  { id, name, 0, AMPEL_OT_TEXT, mv, 0, 0, 0, NULL, NULL, defde, help }
+#define LIST(id, name, mv, defde, help)                                        \
+  { id, name, 0, AMPEL_OT_LIST, mv, 0, 0, 0, NULL, NULL, defde, help }
+#define NUM(id, name, mv, lo, hi, fl, def, defde, help)                        \
+  { id, name, 0, AMPEL_OT_NUMBER, mv, lo, hi, fl, NULL, def, defde, help }
+#define INT(id, name, mv, lo, hi, fl, def, defde, help)                        \
+  { id, name, 0, AMPEL_OT_INTEGER, mv, lo, hi, fl, NULL, def, defde, help }
+#define CHOICE(id, name, mv, words, def, help)                                 \
+  { id, name, 0, AMPEL_OT_CHOICE, mv, 0, 0, 0, words, def, NULL, help }
+#define FLAG(id, name, fl, help)                                               \
+  { id, name, 0, AMPEL_OT_FLAG, NULL, 0, 0, fl, NULL, NULL, NULL, help }
+#define FILEOPT(id, name, mv, help)                                            \
+  { id, name, 0, AMPEL_OT_FILE, mv, 0, 0, CLI, NULL, NULL, NULL, help }
 
 /* In ampel_opt_id order (checked by ampel_opt_get's callers' tests). */
 static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
-    TEXT(AMPEL_OPT_LEVEL, "level", "EBENE",
-         "die mit den meisten Kennzahlen", "Gebietsebene, z. B. Stadtteil"),
+    TEXT(AMPEL_OPT_LEVEL, "level", "EBENE", "die mit den meisten Kennzahlen",
+         "Gebietsebene, z. B. Stadtteil"),
     TEXT(AMPEL_OPT_PERIOD, "period", "ZEITRAUM",
          "der neueste mit Werten; Ampel, Heatmap und Karte: je Kennzahl ihr "
          "neuester",
@@ -59,24 +59,26 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     NUM(AMPEL_OPT_BAND, "band", "B", 0, 1e9, LO_OPEN, NULL,
         "0,5 Standardabweichungen, bei relative 10 Prozent",
         "Schwelle für gut/kritisch und besser/schlechter"),
-    CHOICE(AMPEL_OPT_STATUS_METHOD, "status-method", "z|relative",
-           "z|relative", "z",
+    CHOICE(AMPEL_OPT_STATUS_METHOD, "status-method", "z|relative", "z|relative",
+           "z",
            "Abstand in Standardabweichungen (z) oder in Prozent der "
            "Referenz (relative)"),
-    CHOICE(AMPEL_OPT_REFERENCE, "reference", "root|mean", "root|mean",
-           "root", "Referenz: Gesamtstadt (root) oder Mittelwert der Gebiete "
-                   "(mean)"),
+    CHOICE(AMPEL_OPT_REFERENCE, "reference", "root|mean", "root|mean", "root",
+           "Referenz: Gesamtstadt (root) oder Mittelwert der Gebiete "
+           "(mean)"),
     CHOICE(AMPEL_OPT_CLUSTER, "cluster", "WAS", "both|areas|indicators|none",
-           "both", "was gruppiert wird: Gebiete und Kennzahlen, nur eines "
-                   "oder nichts"),
+           "both",
+           "was gruppiert wird: Gebiete und Kennzahlen, nur eines "
+           "oder nichts"),
     CHOICE(AMPEL_OPT_LINKAGE, "linkage", "VERFAHREN",
            "complete|average|single|ward", "complete",
            "Verfahren der Clusteranalyse"),
     FILEOPT(AMPEL_OPT_TREE, "tree", "DATEI.csv",
             "Baum der Gebiete in SciPy-Nummerierung schreiben"),
     CHOICE(AMPEL_OPT_INDEX_METHOD, "method", "mss|weighted", "mss|weighted",
-           "weighted", "mss: Status- und Dynamik-Index (Berlin); weighted: "
-                 "gewichteter Bedarfsindex mit Stufen"),
+           "weighted",
+           "mss: Status- und Dynamik-Index (Berlin); weighted: "
+           "gewichteter Bedarfsindex mit Stufen"),
     LIST(AMPEL_OPT_STATUS_KEYS, "status", "K,...", NULL,
          "Kennzahlen des Status-Index (mss)"),
     LIST(AMPEL_OPT_DYNAMICS_KEYS, "dynamics", "K,...", NULL,
@@ -88,11 +90,11 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
          "0.5)"),
     INT(AMPEL_OPT_LEVELS, "levels", "K", 1, 1000, 0, "9", NULL,
         "Zahl der Stufen (K = höchster Bedarf)"),
-    NUM(AMPEL_OPT_TOP_SHARE, "top-share", "Q", 0, 1, HI_OPEN, NULL,
-        "keine", "die obersten Q (z. B. 0.05) bilden die höchste Stufe"),
-    CHOICE(AMPEL_OPT_LEVEL_METHOD, "level-method", "M", "width|count",
-           "width", "width: gleich breite Stufen, count: gleich viele "
-                    "Gebiete je Stufe"),
+    NUM(AMPEL_OPT_TOP_SHARE, "top-share", "Q", 0, 1, HI_OPEN, NULL, "keine",
+        "die obersten Q (z. B. 0.05) bilden die höchste Stufe"),
+    CHOICE(AMPEL_OPT_LEVEL_METHOD, "level-method", "M", "width|count", "width",
+           "width: gleich breite Stufen, count: gleich viele "
+           "Gebiete je Stufe"),
     INT(AMPEL_OPT_SENSITIVITY, "sensitivity", "N", 0, 100000, 0, "0", NULL,
         "N Läufe mit zufällig um ±20 % veränderten Gewichten: kleinster und "
         "größter Rang und Stufe je Gebiet"),
@@ -140,19 +142,21 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     TEXT(AMPEL_OPT_ATTRIBUTION, "attribution", "TEXT", NULL,
          "Quellenangabe der Flächen (z. B. '(c) GeoBasis-DE / BKG')"),
     CHOICE(AMPEL_OPT_PALETTE, "palette", "NAME", "standard|ampel|grau",
-           "standard", "standard (farbenblind-sicher), ampel (rot-gelb-grün) "
-                       "oder grau"),
+           "standard",
+           "standard (farbenblind-sicher), ampel (rot-gelb-grün) "
+           "oder grau"),
     TEXT(AMPEL_OPT_TITLE, "title", "TEXT", NULL, "eigener Titel"),
     {AMPEL_OPT_OUTPUT, "output", 'o', AMPEL_OT_FILE, "DATEI", 0, 0, CLI, NULL,
-     NULL, NULL, "Ausgabe; die Endung wählt das Format ('-': "
-                 "Standardausgabe)"},
+     NULL, NULL,
+     "Ausgabe; die Endung wählt das Format ('-': "
+     "Standardausgabe)"},
     NUM(AMPEL_OPT_DPI, "dpi", "N", 10, 1200, 0, "150", NULL,
         "Auflösung bei .png"),
     {AMPEL_OPT_FORMAT, "format", 0, AMPEL_OT_CHOICE, "csv|json", 0, 0, CLI,
      "csv|json", NULL, "nach der Endung von -o",
      "Tabelle als CSV oder JSON (wie die API)"},
-    {AMPEL_OPT_LIST_FORMAT, "format", 0, AMPEL_OT_CHOICE, "text|csv|json", 0,
-     0, CLI, "text|csv|json", "text", NULL,
+    {AMPEL_OPT_LIST_FORMAT, "format", 0, AMPEL_OT_CHOICE, "text|csv|json", 0, 0,
+     CLI, "text|csv|json", "text", NULL,
      "Tabelle, CSV oder JSON (wie die API)"},
     {AMPEL_OPT_EXPORT_FORMAT, "format", 0, AMPEL_OT_CHOICE, "csv|json", 0, 0,
      CLI, "csv|json", "csv", NULL,
@@ -160,14 +164,14 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     FLAG(AMPEL_OPT_UNPROTECTED, "ungeschuetzt", CLI,
          "ohne Geheimhaltung, nur CSV: für die interne Datenübergabe, nicht "
          "zur Veröffentlichung"),
-    {AMPEL_OPT_ENCODING, "encoding", 0, AMPEL_OT_TEXT, "KODIERUNG", 0, 0,
-     CLI, NULL, "auto", NULL,
+    {AMPEL_OPT_ENCODING, "encoding", 0, AMPEL_OT_TEXT, "KODIERUNG", 0, 0, CLI,
+     NULL, "auto", NULL,
      "Zeichenkodierung: auto, utf-8 oder windows-1252 (auch cp1252, "
      "latin1)"},
     {AMPEL_OPT_SEP, "sep", 0, AMPEL_OT_TEXT, "TRENNER", 0, 0, CLI, NULL, NULL,
      "erkennen", "';', ',' oder tab"},
-    {AMPEL_OPT_DECIMAL, "decimal", 0, AMPEL_OT_TEXT, "ZEICHEN", 0, 0, CLI,
-     NULL, NULL, "je Datei erkennen", "',' oder '.'"},
+    {AMPEL_OPT_DECIMAL, "decimal", 0, AMPEL_OT_TEXT, "ZEICHEN", 0, 0, CLI, NULL,
+     NULL, "je Datei erkennen", "',' oder '.'"},
     {AMPEL_OPT_KEY_PROPERTY, "key-property", 0, AMPEL_OT_TEXT, "NAME", 0, 0,
      CLI, NULL, NULL, NULL,
      "Flächen: Eigenschaft mit dem Gebietsschlüssel (oder dem Namen des "
@@ -187,37 +191,36 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      "IP-Adresse (127.0.0.1: nur dieser Rechner; 0.0.0.0 für alle Netze)"},
     {AMPEL_OPT_PORT, "port", 0, AMPEL_OT_INTEGER, "N", 0, 65535, CLI, NULL,
      "8080", NULL, "Port (0 = freien Port wählen)"},
-    {AMPEL_OPT_THREADS, "threads", 0, AMPEL_OT_INTEGER, "N", 1, 256, CLI,
-     NULL, NULL, "Zahl der Kerne", "Arbeits-Threads"},
-    {AMPEL_OPT_ADMIN_TOKEN_FILE, "admin-token-file", 0, AMPEL_OT_TEXT,
-     "DATEI", 0, 0, CLI, NULL, NULL, NULL,
+    {AMPEL_OPT_THREADS, "threads", 0, AMPEL_OT_INTEGER, "N", 1, 256, CLI, NULL,
+     NULL, "Zahl der Kerne", "Arbeits-Threads"},
+    {AMPEL_OPT_ADMIN_TOKEN_FILE, "admin-token-file", 0, AMPEL_OT_TEXT, "DATEI",
+     0, 0, CLI, NULL, NULL, NULL,
      "Datei mit einem geheimen Schlüssel (mindestens 16 Zeichen); erlaubt "
      "POST /admin/import mit 'Authorization: Bearer SCHLÜSSEL'. Ohne sie "
      "ist der Server nur lesend."},
-    {AMPEL_OPT_REQUEST_TIMEOUT, "request-timeout", 0, AMPEL_OT_INTEGER, "S",
-     1, 3600, CLI, NULL, "10", NULL,
+    {AMPEL_OPT_REQUEST_TIMEOUT, "request-timeout", 0, AMPEL_OT_INTEGER, "S", 1,
+     3600, CLI, NULL, "10", NULL,
      "Sekunden, in denen eine Anfrage (Kopfzeilen und Daten) vollständig "
      "ankommen muss, sonst 408; so lange bleibt auch eine ruhende "
      "Verbindung offen"},
-    {AMPEL_OPT_COMPUTE_TIMEOUT, "compute-timeout", 0, AMPEL_OT_INTEGER, "S",
-     1, 3600, CLI, NULL, "10", NULL,
+    {AMPEL_OPT_COMPUTE_TIMEOUT, "compute-timeout", 0, AMPEL_OT_INTEGER, "S", 1,
+     3600, CLI, NULL, "10", NULL,
      "Sekunden für die Berechnung einer Antwort; danach wird sie "
      "abgebrochen (503)"},
-    {AMPEL_OPT_MAX_CONNECTIONS, "max-connections", 0, AMPEL_OT_INTEGER, "N",
-     16, 100000, CLI, NULL, "1000", NULL,
+    {AMPEL_OPT_MAX_CONNECTIONS, "max-connections", 0, AMPEL_OT_INTEGER, "N", 16,
+     100000, CLI, NULL, "1000", NULL,
      "offene Verbindungen insgesamt; weitere warten in der Warteschlange "
      "des Systems"},
-    {AMPEL_OPT_MAX_PER_ADDRESS, "max-per-address", 0, AMPEL_OT_INTEGER, "N",
-     0, 100000, CLI, NULL, "128", NULL,
+    {AMPEL_OPT_MAX_PER_ADDRESS, "max-per-address", 0, AMPEL_OT_INTEGER, "N", 0,
+     100000, CLI, NULL, "128", NULL,
      "offene Verbindungen je Client-Adresse (0 = ohne Grenze, etwa hinter "
      "einem Proxy auf demselben Rechner); darüber 503"},
-    {AMPEL_OPT_MAX_UPLOAD, "max-upload", 0, AMPEL_OT_INTEGER, "MB", 1,
-     10000, CLI, NULL, "50", NULL,
+    {AMPEL_OPT_MAX_UPLOAD, "max-upload", 0, AMPEL_OT_INTEGER, "MB", 1, 10000,
+     CLI, NULL, "50", NULL,
      "größte Einfuhr über den Browser oder die API in Megabyte (alle "
      "Dateien zusammen); darüber 413"},
     {AMPEL_OPT_FROM, "from", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL,
-     NULL,
-     "Quelle des Umzugs: SQLite-Datei oder postgresql://-URL"},
+     NULL, "Quelle des Umzugs: SQLite-Datei oder postgresql://-URL"},
     {AMPEL_OPT_TO, "to", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL, NULL,
      "Ziel des Umzugs: neue, leere SQLite-Datei oder postgresql://-URL"},
     INT(AMPEL_OPT_PERMUTATIONS, "permutations", "N", 0, 9999, 0, "999", NULL,
@@ -230,6 +233,27 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
          "--indicator: alle Kennzahlen der Ebene)"),
     TEXT(AMPEL_OPT_LISA_INDICATOR, "lisa", "K", "die Kennzahl der x-Achse",
          "Kennzahl der Clusterkarte (LISA)"),
+    {AMPEL_OPT_KEY_OLD, "alt", 0, AMPEL_OT_TEXT, "DATEI", 0, 0, CLI, NULL, NULL,
+     NULL, "Flächen vor der Reform (GeoJSON, KML oder Shapefile)"},
+    {AMPEL_OPT_KEY_NEW, "neu", 0, AMPEL_OT_TEXT, "DATEI", 0, 0, CLI, NULL, NULL,
+     NULL, "Flächen nach der Reform (GeoJSON, KML oder Shapefile)"},
+    {AMPEL_OPT_KEY_OLD_PROPERTY, "alt-schluessel", 0, AMPEL_OT_TEXT, "NAME", 0,
+     0, CLI, NULL, "key", NULL,
+     "Eigenschaft mit dem Gebietsschlüssel in --alt (KML: name)"},
+    {AMPEL_OPT_KEY_NEW_PROPERTY, "neu-schluessel", 0, AMPEL_OT_TEXT, "NAME", 0,
+     0, CLI, NULL, "key", NULL,
+     "Eigenschaft mit dem Gebietsschlüssel in --neu (KML: name)"},
+    {AMPEL_OPT_KEY_WEIGHT, "gewicht", 0, AMPEL_OT_CHOICE, "flaeche|einwohner",
+     0, 0, CLI, "flaeche|einwohner", "flaeche", NULL,
+     "Anteile nach Fläche oder nach Einwohnern (--einwohner-punkte)"},
+    {AMPEL_OPT_POP_POINTS, "einwohner-punkte", 0, AMPEL_OT_TEXT, "DATEI", 0, 0,
+     CLI, NULL, NULL, NULL,
+     "CSV mit Punkten und Einwohnern (Spalten Länge;Breite;Einwohner in "
+     "WGS84) für --gewicht einwohner"},
+    NUM(AMPEL_OPT_MIN_SHARE, "mindestanteil", "A", 0, 0.5, HI_OPEN, "0.001",
+        NULL,
+        "kleinere Anteile gelten als Ungenauigkeit der Grenzlinien und "
+        "entfallen (die übrigen werden wieder auf 1 gebracht)"),
 };
 
 /* The table is indexed by id: a row out of order is a programming error
@@ -550,8 +574,8 @@ static size_t utf8_width(const char *s) {
 static void full_help(const ampel_opt_def *d, char *out, size_t size) {
   char def[200];
   default_de(d, def, sizeof def);
-  if (d->type == AMPEL_OT_CHOICE && d->metavar && strcmp(d->metavar, d->words)
-      && !strstr(d->help_de, "oder")) {
+  if (d->type == AMPEL_OT_CHOICE && d->metavar &&
+      strcmp(d->metavar, d->words) && !strstr(d->help_de, "oder")) {
     char w[200];
     words_de(d->words, w, sizeof w);
     if (*def)
@@ -574,8 +598,8 @@ void ampel_opt_help(const ampel_opt_id *ids, size_t n, ampel_buf *out) {
       snprintf(head, sizeof head, "  -%c %s", d->short_name,
                d->metavar ? d->metavar : "");
     else
-      snprintf(head, sizeof head, "  --%s%s%s", d->name,
-               d->metavar ? " " : "", d->metavar ? d->metavar : "");
+      snprintf(head, sizeof head, "  --%s%s%s", d->name, d->metavar ? " " : "",
+               d->metavar ? d->metavar : "");
     full_help(d, help, sizeof help);
     ampel_buf_puts(out, head);
     size_t col = utf8_width(head);
@@ -610,9 +634,7 @@ static const char *type_de(const ampel_opt_def *d, char *buf, size_t size) {
                (d->flags & AMPEL_OPTF_LO_OPEN) ? "(" : "[", lo, hi,
                (d->flags & AMPEL_OPTF_HI_OPEN) ? ")" : "]");
     return buf;
-  case AMPEL_OT_CHOICE:
-    snprintf(buf, size, "`%s`", d->words);
-    return buf;
+  case AMPEL_OT_CHOICE: snprintf(buf, size, "`%s`", d->words); return buf;
   case AMPEL_OT_FLAG: return "ja/nein";
   case AMPEL_OT_FILE: return "Datei";
   }

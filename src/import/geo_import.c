@@ -107,6 +107,14 @@ static ampel_status read_file(const char *path, const ampel_geo_read_opts *o,
   return st;
 }
 
+ampel_status ampel_geo_read_file(const char *path,
+                                 const ampel_geo_read_opts *opts,
+                                 ampel_geoset **out, ampel_diags *diags) {
+  char sha[65];
+  *out = NULL;
+  return read_file(path, opts, out, sha, diags);
+}
+
 static int on_level(const ampel_area *a, const char *level) {
   return !level || (a->level && strcmp(a->level, level) == 0);
 }
