@@ -18,6 +18,7 @@ enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 typedef struct cli_common {
   const char *db;  /* --db, else $AMPEL_DB, else ./ampel.db */
   int unprotected; /* 1: export --ungeschuetzt (no disclosure control) */
+  long datenstand;  /* --datenstand N: read as of Datenstand N; 0 = current */
 } cli_common;
 
 /* `ampel: ` + message to stderr. */
@@ -195,6 +196,10 @@ int cmd_template(const cli_call *call);
 int cmd_doc(const cli_call *call); /* cmd_doc.c */
 int cmd_config(const cli_call *call);
 int cmd_db(const cli_call *call); /* cmd_db.c */
+/* accounts (cmd_user.c, issue 12) */
+int cmd_user(const cli_call *call);
+int cmd_token(const cli_call *call);
+int cmd_audit(const cli_call *call);
 /* Writes an SVG picture as .svg, .png (at dpi, 0 = 150) or .pdf by the
  * extension of path ("-" = SVG on stdout); prints problems; returns an
  * exit code (picture.c). */

@@ -1,4 +1,4 @@
-/* ampel export [--format csv|json] [--ungeschuetzt] -o FILE[.xlsx] */
+/* ampel export [--format csv|json|csv-de] [--ungeschuetzt] -o FILE[.xlsx] */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,10 +41,13 @@ int cmd_export(const cli_call *call) {
   ampel_buf b;
   ampel_buf_init_sink(&b, cli_file_sink, o.f);
   ampel_values_filter all = {-1, -1, -1, NULL, export_converted, ctx};
-  if (ampel_query_choice(&call->q, AMPEL_OPT_EXPORT_FORMAT) == 1)
+  int fmt = ampel_query_choice(&call->q, AMPEL_OPT_EXPORT_FORMAT);
+  if (fmt == 1)
     ampel_values_json(ds, &all, &b); /* the same as /api/v1/values */
+  else if (fmt == 2)
+    ampel_export_csv_de(ds, &all, &b); /* /download/werte-excel.csv */
   else
-    ampel_export_csv(ds, &b);
+    ampel_export_csv(ds, &all, &b);
   ampel_status st = ampel_buf_flush(&b);
   ampel_buf_release(&b);
   ampel_context_free(ctx);

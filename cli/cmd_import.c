@@ -1,4 +1,5 @@
-/* ampel import FILE... / ampel check FILE... */
+/* ampel import FILE... / ampel check FILE... / ampel import --pruefen */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -66,6 +67,72 @@ static void print_summary(const ampel_import_summary *s, int dry_run) {
   if (!dry_run)
     printf("; Datenstand %ld", s->import_id);
   printf("\n");
+  if (s->n_converted)
+    printf("Hinweis: %zu als umgerechnet markierte %s nicht eingelesen (sie "
+           "werden aus den alten Gebieten neu umgerechnet)\n",
+           s->n_converted, pl(s->n_converted, "Wert", "Werte"));
+}
+
+/* A value as the change list shows it: shortest exact form, German
+ * decimal comma, "leer" for none. */
+static void print_value(double v) {
+  if (isnan(v)) {
+    fputs("leer", stdout);
+    return;
+  }
+  char b[40];
+  snprintf(b, sizeof b, "%.15g", v);
+  for (char *p = b; *p; p++)
+    if (*p == '.')
+      *p = ',';
+  fputs(b, stdout);
+}
+
+static void print_change(const ampel_change *c) {
+  fputs("    ", stdout);
+  if (c->area)
+    printf("Gebiet %s", c->area);
+  if (c->indicator)
+    printf("%sKennzahl %s", c->area ? ", " : "", c->indicator);
+  if (c->period)
+    printf(", %s", c->period);
+  if (c->fields)
+    printf(" (%s)", c->fields);
+  if (c->kind >= AMPEL_CHG_VALUE_NEW) {
+    fputs(": ", stdout);
+    print_value(c->old_value);
+    fputs(" -> ", stdout);
+    print_value(c->new_value);
+  }
+  fputc('\n', stdout);
+}
+
+/* What the import would change (--pruefen), the same groups as the
+ * server's check page. */
+static void print_diff(const ampel_import_diff *d) {
+  static const char *const head[AMPEL_CHG_COUNT_] = {
+      "neue Gebiete",         "geänderte Gebiete", "neue Kennzahlen",
+      "geänderte Kennzahlen", "neue Werte",        "geänderte Werte",
+      "entfallende Werte"};
+  printf("Die Einfuhr würde ändern:\n");
+  for (int k = 0; k < AMPEL_CHG_COUNT_; k++) {
+    printf("  %s: %zu\n", head[k], d->count[k]);
+    size_t shown = 0;
+    for (size_t i = 0; i < d->n_items; i++)
+      if ((int)d->items[i].kind == k && shown < 10) {
+        print_change(&d->items[i]);
+        shown++;
+      }
+    if (d->count[k] > shown)
+      printf("    … und %zu weitere\n", d->count[k] - shown);
+  }
+  printf("  Werte, die sich um mehr als das Zehnfache ändern (bitte "
+         "prüfen): %zu\n",
+         d->n_big);
+  for (size_t i = 0; i < d->n_big_kept; i++)
+    print_change(&d->big[i]);
+  if (d->n_big > d->n_big_kept)
+    printf("    … und %zu weitere\n", d->n_big - d->n_big_kept);
 }
 
 /* Geometry files (.geojson, .json, .shp): each in its own transaction,
@@ -115,6 +182,10 @@ static int options(const cli_call *call, ampel_import_options *io,
 }
 
 static int run(const cli_call *call, int dry_run) {
+  int pruefen = ampel_query_flag(&call->q, AMPEL_OPT_PRUEFEN);
+  ampel_import_diff diff;
+  memset(&diff, 0, sizeof diff);
+  dry_run = dry_run || pruefen;
   const char *cmd = call->cmd->name;
   cli_common *c = call->common;
   int argc = (int)call->n_pos, optind = 0;
@@ -122,6 +193,7 @@ static int run(const cli_call *call, int dry_run) {
   ampel_import_options io;
   memset(&io, 0, sizeof io);
   io.dry_run = dry_run;
+  io.diff = pruefen ? &diff : NULL;
   ampel_geo_import_opts go;
   memset(&go, 0, sizeof go);
   go.dry_run = dry_run;
@@ -173,6 +245,8 @@ static int run(const cli_call *call, int dry_run) {
   if (s == AMPEL_OK) {
     if (!n_geo)
       print_summary(&sum, dry_run);
+    if (!n_geo && pruefen)
+      print_diff(&diff);
   } else {
     fprintf(stderr, "ampel: %zu Fehler gefunden; %s\n", d.n_errors,
             dry_run ? "die Dateien würden nicht eingelesen"
@@ -184,6 +258,7 @@ static int run(const cli_call *call, int dry_run) {
     rc = ampel_status_exit_code(s);
   }
   ampel_diags_release(&d);
+  ampel_import_diff_release(&diff);
   return rc;
 }
 

@@ -24,6 +24,17 @@ int cmd_serve(const cli_call *call) {
       (unsigned)ampel_query_num(&call->q, AMPEL_OPT_MAX_PER_ADDRESS);
   cfg.max_upload =
       (size_t)ampel_query_num(&call->q, AMPEL_OPT_MAX_UPLOAD) * 1000000u;
+  cfg.frame_ancestors = CLI_OPT(call, AMPEL_OPT_FRAME_ANCESTORS);
+  char why[200];
+  if (cfg.frame_ancestors &&
+      srv_frame_ancestors_check(cfg.frame_ancestors, why, sizeof why) != 0)
+    return cli_usage("serve", "--frame-ancestors: %s, gefunden: '%s'", why,
+                     cfg.frame_ancestors);
+  cfg.private_mode = ampel_query_has(&call->q, AMPEL_OPT_PRIVATE) &&
+                     ampel_query_num(&call->q, AMPEL_OPT_PRIVATE) != 0;
+  cfg.public_url = CLI_OPT(call, AMPEL_OPT_PUBLIC_URL);
+  cfg.trusted_header = CLI_OPT(call, AMPEL_OPT_TRUSTED_HEADER);
+  cfg.trusted_proxy = CLI_OPT(call, AMPEL_OPT_TRUSTED_PROXY);
   cfg.db = cli_db_path(call->common);
   return srv_run(&cfg);
 }

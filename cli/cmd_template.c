@@ -56,6 +56,11 @@ int cmd_template(const cli_call *call) {
   return rc;
 }
 
+/* ampel_xlsx_export_opts.converted for the CLI's context. */
+static int xlsx_converted(const void *ud, size_t a, size_t i, size_t t) {
+  return ampel_context_converted(ud, a, i, t);
+}
+
 typedef struct export_ud {
   const ampel_dataset *ds;
   const ampel_xlsx_export_opts *o;
@@ -92,6 +97,8 @@ static int export_ctx(const ampel_context *ctx, const char *out,
     o.min_count = ampel_context_disclosure(ctx)->min_count;
     o.is_count = is_count;
     o.created = cli_now();
+    o.converted = xlsx_converted;
+    o.converted_ud = ctx;
     export_ud ud = {ds, &o};
     rc = write_atomic(out, export_fn, &ud);
   }

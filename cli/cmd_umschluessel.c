@@ -168,7 +168,7 @@ static void put_share(ampel_buf *b, long micro) {
     ampel_buf_puts(b, "1");
     return;
   }
-  char s[16];
+  char s[24];
   snprintf(s, sizeof s, "%06ld", micro);
   size_t n = strlen(s);
   while (n > 1 && s[n - 1] == '0')

@@ -123,6 +123,16 @@ static int ds_cb(void *ud, const ampel_datenstand_info *d) {
     json_count(b, "new", d->n_new);
     json_count(b, "changed", d->n_changed);
     json_count(b, "removed", d->n_removed);
+    ampel_buf_printf(b, ",\"parent\":");
+    if (d->parent > 0)
+      ampel_buf_printf(b, "%ld", d->parent);
+    else
+      ampel_buf_printf(b, "null");
+    ampel_buf_printf(b, ",\"user\":");
+    if (d->user_name)
+      ampel_json_str(b, d->user_name);
+    else
+      ampel_buf_printf(b, "null");
     ampel_buf_printf(b, ",\"files\":[");
     int first = 1;
     for (size_t i = 0; i < o->files->n; i++) {
@@ -148,6 +158,12 @@ static int ds_cb(void *ud, const ampel_datenstand_info *d) {
     csv_field(fb.len ? fb.data : "");
     fputc('\n', stdout);
   } else {
+    /* a rollback names the Datenstand it restored, a server import its
+     * user */
+    if (d->kind && strcmp(d->kind, "rollback") == 0 && d->parent > 0)
+      ampel_buf_printf(&fb, "\n    zurück auf Datenstand %ld", d->parent);
+    if (d->user_name)
+      ampel_buf_printf(&fb, "\n    von %s", d->user_name);
     files_text(o->files, d->id, 0, &fb);
     printf("Datenstand %ld  %s  %s  Prüfsumme %.12s  neu %s  geändert %s  "
            "entfernt %s%s\n",
@@ -166,8 +182,8 @@ int cmd_versions(const cli_call *call) {
   if (!st)
     return rc;
   vfiles files = {0};
-  vout o = {&files, ampel_query_choice(&call->q, AMPEL_OPT_LIST_FORMAT), 0,
-            {0}};
+  vout o = {
+      &files, ampel_query_choice(&call->q, AMPEL_OPT_LIST_FORMAT), 0, {0}};
   ampel_buf_init(&o.b);
   if (ampel_store_import_log(st, file_cb, &files) != AMPEL_OK || files.nomem) {
     cli_error("Datenbank: Einfuhrprotokoll nicht lesbar");

@@ -19,7 +19,7 @@ static const ampel_opt_id lights_ids[] = {
 static const ampel_opt_id import_ids[] = {
     AMPEL_OPT_ENCODING,     AMPEL_OPT_SEP,           AMPEL_OPT_DECIMAL,
     AMPEL_OPT_KEY_PROPERTY, AMPEL_OPT_NAME_PROPERTY, AMPEL_OPT_ONLY_LEVEL,
-    AMPEL_OPT_CRS};
+    AMPEL_OPT_CRS,          AMPEL_OPT_PRUEFEN};
 
 static const ampel_opt_id list_ids[] = {AMPEL_OPT_LIST_FORMAT,
                                         AMPEL_OPT_ONLY_LEVEL};
@@ -33,18 +33,22 @@ static const ampel_opt_id db_ids[] = {AMPEL_OPT_FROM, AMPEL_OPT_TO};
 
 static const ampel_opt_id template_ids[] = {AMPEL_OPT_OUTPUT};
 
-static const ampel_opt_id serve_ids[] = {AMPEL_OPT_PORT,
-                                         AMPEL_OPT_BIND,
-                                         AMPEL_OPT_ADMIN_TOKEN_FILE,
-                                         AMPEL_OPT_THREADS,
-                                         AMPEL_OPT_REQUEST_TIMEOUT,
-                                         AMPEL_OPT_COMPUTE_TIMEOUT,
-                                         AMPEL_OPT_MAX_CONNECTIONS,
-                                         AMPEL_OPT_MAX_PER_ADDRESS,
-                                         AMPEL_OPT_MAX_UPLOAD};
+static const ampel_opt_id serve_ids[] = {
+    AMPEL_OPT_PORT,           AMPEL_OPT_BIND,
+    AMPEL_OPT_ADMIN_TOKEN_FILE, AMPEL_OPT_THREADS,
+    AMPEL_OPT_REQUEST_TIMEOUT, AMPEL_OPT_COMPUTE_TIMEOUT,
+    AMPEL_OPT_MAX_CONNECTIONS, AMPEL_OPT_MAX_PER_ADDRESS,
+    AMPEL_OPT_MAX_UPLOAD,     AMPEL_OPT_FRAME_ANCESTORS,
+    AMPEL_OPT_PRIVATE,        AMPEL_OPT_PUBLIC_URL,
+    AMPEL_OPT_TRUSTED_HEADER, AMPEL_OPT_TRUSTED_PROXY};
+
+static const ampel_opt_id user_ids[] = {AMPEL_OPT_ROLE};
+static const ampel_opt_id token_ids[] = {AMPEL_OPT_USER};
+static const ampel_opt_id audit_ids[] = {AMPEL_OPT_LIMIT};
 
 #define IMPORT_HEAD_TEXT                                                       \
-  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx)\n"   \
+  "Liest Gebiete, Kennzahlen und Werte aus CSV- und Excel-Dateien (.xlsx,\n"   \
+  "auch das alte Format .xls von Excel 97-2003)\n"                             \
   "in die Datenbank. Die Art jeder Datei wird an der Kopfzeile erkannt;\n"     \
   "Gebiete werden vor Kennzahlen und diese vor Werten eingelesen. Alle\n"      \
   "Dateien bilden eine Einfuhr: entweder wird alles gespeichert oder, beim\n"  \
@@ -96,9 +100,9 @@ static const ampel_opt_id heatmap_ids[] = {
     AMPEL_OPT_TREE,       AMPEL_OPT_FORMAT,         AMPEL_OPT_OUTPUT,
     AMPEL_OPT_DPI};
 
-static const ampel_opt_id report_ids[] = {AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD,
-                                          AMPEL_OPT_AREAS, AMPEL_OPT_TITLE,
-                                          AMPEL_OPT_OUTPUT};
+static const ampel_opt_id report_ids[] = {
+    AMPEL_OPT_LEVEL,  AMPEL_OPT_PERIOD, AMPEL_OPT_AREAS, AMPEL_OPT_BUDGET,
+    AMPEL_OPT_WEIGHT, AMPEL_OPT_TITLE,  AMPEL_OPT_OUTPUT};
 static const ampel_opt_id map_ids[] = {
     AMPEL_OPT_LEVEL,       AMPEL_OPT_INDICATOR,
     AMPEL_OPT_PERIOD,      AMPEL_OPT_STAND,
@@ -167,7 +171,8 @@ static const cli_command commands[] = {
      "Schema-Version 4) stehen statt der Zahlen '-'.\n",
      NULL},
     {"export", cmd_export, export_ids, N(export_ids), 0, 0, NULL,
-     "Aufruf: ampel export [--format csv|json] [--ungeschuetzt] -o DATEI\n"
+     "Aufruf: ampel export [--format csv|json|csv-de] [--ungeschuetzt] -o "
+     "DATEI\n"
      "       ampel export -o DATEI.xlsx\n"
      "\n"
      "Schreibt alle Werte im Langformat: area,indicator,period,value,\n"
@@ -275,9 +280,17 @@ static const cli_command commands[] = {
      "                            Referenz (Vorgabe: 300)\n"
      "  secondary_suppression ja|nein  Sekundärsperrung (Vorgabe: ja)\n",
      "Regeln und Erkennung von Fallzahlen: docs/berichte.md\n"},
-    {"db", cmd_db, db_ids, N(db_ids), 1, 1, "Unterbefehl fehlt (migrate)",
+    {"db", cmd_db, db_ids, N(db_ids), 1, 2,
+     "Unterbefehl fehlt (migrate, rollback)",
      "Aufruf: ampel db migrate --from ORT --to ORT\n"
+     "       ampel db rollback N\n"
      "\n"
+     "rollback N macht die Werte und Umschlüssel von Datenstand N wieder\n"
+     "gültig; das Zurücksetzen wird selbst ein neuer Datenstand (Art\n"
+     "rollback), die Geschichte bleibt vollständig. Gebiete und Kennzahlen\n"
+     "sind nicht versioniert und bleiben, wie sie sind.\n"
+     "\n"
+     "migrate:\n"
      "Zieht eine ganze Installation in eine andere Datenbank um (SQLite-Datei\n"
      "oder postgresql://-URL, in beide Richtungen): Gebiete, Kennzahlen mit\n"
      "allen Angaben, Zeiträume, alle aktuellen Werte mit Zeichen, Zähler und\n"
@@ -288,6 +301,46 @@ static const cli_command commands[] = {
      "bekommt einen Datenstand, der die Dateien der Quelle nennt; frühere\n"
      "Datenstände (die Geschichte) werden noch nicht übernommen.\n",
      "Umzug nach PostgreSQL: docs/betrieb.md\n"},
+    {"user", cmd_user, user_ids, N(user_ids), 1, 2,
+     "Unterbefehl fehlt (add, list, remove, passwd oder role)",
+     "Aufruf: ampel user add NAME --role leser|redaktion|verwaltung\n"
+     "       ampel user list\n"
+     "       ampel user remove NAME\n"
+     "       ampel user passwd NAME\n"
+     "       ampel user role NAME --role ROLLE\n"
+     "\n"
+     "Benutzer des Dashboards (docs/betrieb.md). Das Kennwort wird von der\n"
+     "Standardeingabe gelesen, nie von der Befehlszeile: an einem Terminal\n"
+     "zweimal und ohne Echo, sonst die erste Zeile (z. B. aus einer Datei\n"
+     "mit '< kennwort.txt'). Mindestens 8 Zeichen; eine leere Eingabe legt\n"
+     "einen Benutzer ohne Kennwort an, der sich nur über einen\n"
+     "vorgeschalteten Proxy anmelden kann (serve --trusted-header). Das\n"
+     "Kennwort wird nur als Argon2id-Prüfwert gespeichert. 'passwd' und\n"
+     "'remove' beenden die Sitzungen des Benutzers; 'remove' löscht auch\n"
+     "seine API-Schlüssel. Rollen: leser darf lesen, redaktion darf auch\n"
+     "Daten prüfen und einlesen und Kennzahlen bearbeiten, verwaltung darf\n"
+     "auch Benutzer und Einstellungen verwalten.\n",
+     NULL},
+    {"token", cmd_token, token_ids, N(token_ids), 1, 2,
+     "Unterbefehl fehlt (add, list oder remove)",
+     "Aufruf: ampel token add NAME [--user BENUTZER]\n"
+     "       ampel token list\n"
+     "       ampel token remove NAME\n"
+     "\n"
+     "Persönliche API-Schlüssel für Skripte und geplante Aufgaben: 'add'\n"
+     "zeigt den Schlüssel genau einmal (gespeichert wird nur sein\n"
+     "SHA-256-Prüfwert); er gilt mit der Rolle des Benutzers als\n"
+     "'Authorization: Bearer SCHLÜSSEL' und braucht kein CSRF-Token. Ohne\n"
+     "--user gehört er dem Benutzer NAME.\n",
+     NULL},
+    {"audit", cmd_audit, audit_ids, N(audit_ids), 0, 0, NULL,
+     "Aufruf: ampel audit [--limit N]\n"
+     "\n"
+     "Zeigt das Protokoll, die neuesten Einträge zuerst: Zeit (UTC),\n"
+     "Benutzer, Adresse, Aktion und Einzelheiten. Protokolliert werden\n"
+     "Anmeldungen (auch fehlgeschlagene), Abmeldungen, Änderungen an\n"
+     "Benutzern, Schlüsseln und Einstellungen sowie Einfuhren.\n",
+     NULL},
     {"doc", cmd_doc, NULL, 0, 1, 1, "erwartet api",
      "Aufruf: ampel doc api\n"
      "\n"

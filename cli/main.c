@@ -10,9 +10,31 @@
 #define AMPEL_VERSION "0"
 #endif
 
-/* Takes `--db PATH` / `--db=PATH` out of argv wherever it stands (it is
- * accepted before or after the command name). Returns the new argc, or -1
- * when --db lacks its value. */
+/* --datenstand N: a positive whole number of at most 12 digits. */
+static int parse_datenstand(const char *v, cli_common *c) {
+  size_t n = v ? strlen(v) : 0;
+  if (n == 0 || n > 12 || strspn(v, "0123456789") != n) {
+    cli_usage(NULL,
+              "--datenstand: Nummer eines Datenstands erwartet, "
+              "gefunden: '%s'",
+              v ? v : "");
+    return -2;
+  }
+  c->datenstand = strtol(v, NULL, 10);
+  if (c->datenstand <= 0) {
+    cli_usage(NULL,
+              "--datenstand: Nummer eines Datenstands (ab 1) erwartet, "
+              "gefunden: '%s'",
+              v);
+    return -2;
+  }
+  return 0;
+}
+
+/* Takes `--db PATH` / `--db=PATH` and `--datenstand N` out of argv
+ * wherever they stand (accepted before or after the command name).
+ * Returns the new argc, -1 when --db lacks its value, -2 after a usage
+ * message for --datenstand. */
 static int take_db(int argc, char **argv, cli_common *c) {
   int out = 1;
   for (int i = 1; i < argc; i++) {
@@ -27,6 +49,12 @@ static int take_db(int argc, char **argv, cli_common *c) {
       c->db = argv[++i];
     } else if (strncmp(argv[i], "--db=", 5) == 0) {
       c->db = argv[i] + 5;
+    } else if (strcmp(argv[i], "--datenstand") == 0) {
+      if (parse_datenstand(i + 1 < argc ? argv[++i] : NULL, c) != 0)
+        return -2;
+    } else if (strncmp(argv[i], "--datenstand=", 13) == 0) {
+      if (parse_datenstand(argv[i] + 13, c) != 0)
+        return -2;
     } else {
       argv[out++] = argv[i];
     }
@@ -38,6 +66,8 @@ static int take_db(int argc, char **argv, cli_common *c) {
 int main(int argc, char **argv) {
   cli_common common = {0};
   argc = take_db(argc, argv, &common);
+  if (argc == -2)
+    return EXIT_USAGE;
   if (argc < 0)
     return cli_usage(NULL, "--db: Pfad zur Datenbank fehlt");
   if (argc < 2) {

@@ -104,7 +104,20 @@ ampel_store *cli_open_store(const cli_common *c, int mode, int *out_exit) {
   ampel_diags d;
   ampel_diags_init(&d, 0);
   ampel_status st;
+  if (c->datenstand > 0 && mode != AMPEL_STORE_READONLY) {
+    /* an earlier Datenstand is for reading: writing always builds on the
+     * latest (docs/daten-im-browser.md; to make N current: db rollback N) */
+    cli_error("--datenstand gilt nur für lesende Befehle (ein früherer Stand "
+              "wird mit 'ampel db rollback N' wieder gültig)");
+    *out_exit = EXIT_USAGE;
+    return NULL;
+  }
   ampel_store *s = ampel_store_open(cli_db_path(c), mode, &d, &st);
+  if (s && c->datenstand > 0 &&
+      (st = ampel_store_set_datenstand(s, c->datenstand, &d)) != AMPEL_OK) {
+    ampel_store_close(s);
+    s = NULL;
+  }
   if (!s) {
     cli_print_diags(&d, stderr);
     *out_exit = ampel_status_exit_code(st);

@@ -14,7 +14,8 @@
 
 static pthread_mutex_t import_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* A plain file name ending in .csv or .xlsx; nothing that names a path. */
+/* A plain file name ending in .csv, .xlsx or .xls; nothing that names a
+ * path. */
 static int name_ok(const char *s) {
   size_t n = strlen(s);
   if (n < 5 || n > 100 || s[0] == '.')
@@ -26,7 +27,8 @@ static int name_ok(const char *s) {
       return 0;
   }
   const char *dot = strrchr(s, '.');
-  return dot && (strcasecmp(dot, ".csv") == 0 || strcasecmp(dot, ".xlsx") == 0);
+  return dot && (strcasecmp(dot, ".csv") == 0 ||
+                 strcasecmp(dot, ".xlsx") == 0 || strcasecmp(dot, ".xls") == 0);
 }
 
 static void diags_json(ampel_buf *b, const ampel_diags *d) {
@@ -92,7 +94,7 @@ int h_admin_import(srv_req *q, srv_resp *r) {
     name = "upload.csv";
   if (!name_ok(name))
     return srv_error(q, r, 400,
-                     "name: Dateiname mit .csv oder .xlsx "
+                     "name: Dateiname mit .csv, .xlsx oder .xls "
                      "erwartet (nur Buchstaben, Ziffern, . _ -).");
   if (q->file_lens[0] == 0)
     return srv_error(q, r, 400,

@@ -13,7 +13,8 @@ const ampel_opt_id srv_overview_ids[] = {
     AMPEL_OPT_LEVEL,          AMPEL_OPT_PERIOD,  AMPEL_OPT_INDICATORS,
     AMPEL_OPT_SINCE,          AMPEL_OPT_BAND,    AMPEL_OPT_STATUS_METHOD,
     AMPEL_OPT_REFERENCE,      AMPEL_OPT_CLUSTER, AMPEL_OPT_LINKAGE,
-    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE};
+    AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_PALETTE, AMPEL_OPT_PAGE,
+    AMPEL_OPT_SEARCH,         AMPEL_OPT_SORT,    AMPEL_OPT_GROUP};
 const size_t srv_n_overview_ids =
     sizeof srv_overview_ids / sizeof srv_overview_ids[0];
 
@@ -90,7 +91,9 @@ static void positiv(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
                      "<p>%zu positive Entwicklung%s (Entwicklung besser "
                      "als die der Gesamtstadt), die stärkste zuerst:</p>\n",
                      n, n == 1 ? "" : "en");
-  for (size_t i = 0; i < n; i++) {
+  /* many areas: at most OV_MAX_ROWS listed; the rest are in the Ampel */
+  size_t listed = n > OV_MAX_ROWS ? OV_MAX_ROWS : n;
+  for (size_t i = 0; i < listed; i++) {
     if (i == 0)
       ampel_buf_puts(b, "<ol class=\"liste\">\n");
     if (i == AMPEL_OVERVIEW_BETTER_MAX)
@@ -114,7 +117,13 @@ static void positiv(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
     ampel_buf_puts(b, e->change > 0 ? " (gestiegen)" : " (gesunken)");
     ampel_buf_puts(b, "</li>\n");
   }
-  if (n > AMPEL_OVERVIEW_BETTER_MAX)
+  if (listed < n)
+    ampel_buf_printf(b,
+                     "</ol>\n<p>… und %zu weitere; alle zeigt die "
+                     "Ampel-Tabelle (Spalte Entwicklung ↗) und <code>ampel "
+                     "lights --entwicklung</code>.</p>\n</details>\n",
+                     n - listed);
+  else if (n > AMPEL_OVERVIEW_BETTER_MAX)
     ampel_buf_puts(b, "</ol>\n</details>\n");
   else if (n > 0)
     ampel_buf_puts(b, "</ol>\n");
@@ -123,13 +132,18 @@ static void positiv(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
 }
 
 static void heatmap(srv_req *q, ampel_buf *b, const ampel_overview_answer *o,
-                    const ampel_palette *pal) {
+                    const ampel_palette *pal, const ampel_query *qu) {
   const ampel_heatmap_answer *h = &o->heatmap;
   ampel_buf_puts(b, "<section aria-labelledby=\"h-heatmap\">\n<h2 "
                     "id=\"h-heatmap\">Heatmap: ähnliche Gebiete und "
                     "Kennzahlen nebeneinander</h2>\n");
   if (!o->heatmap_ok) {
     page_note(b, "warnung", o->heatmap_why);
+    ampel_buf_puts(b, "</section>\n");
+    return;
+  }
+  if (h->hm.n_rows > OV_MAX_ROWS) { /* many areas: groups, no picture */
+    ov_heatmap_groups(q, b, h, qu);
     ampel_buf_puts(b, "</section>\n");
     return;
   }
@@ -154,11 +168,20 @@ static void heatmap(srv_req *q, ampel_buf *b, const ampel_overview_answer *o,
 }
 
 static void lights(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
-                   const ampel_palette *pal) {
+                   const ampel_palette *pal, const ampel_query *qu) {
   ampel_buf_puts(b, "<section aria-labelledby=\"h-ampel\">\n<h2 "
                     "id=\"h-ampel\">Ampel: Status und Entwicklung je "
                     "Gebiet</h2>\n");
-  ov_lights_table(b, a);
+  ov_lights_paged(q, b, a, qu);
+  if (a->lights.n_areas > OV_MAX_ROWS) {
+    ampel_buf_puts(b,
+                   "<p class=\"klein\">Bei mehr als 200 Gebieten ist die "
+                   "Ampel nicht als Bild eingebettet; als Bild: <code>ampel "
+                   "lights -o ampel.pdf</code>, als Tabelle: die Excel-Mappe "
+                   "oder <a href=\"/api/v1/lights\">/api/v1/lights</a>."
+                   "</p>\n</section>\n");
+    return;
+  }
   ampel_buf svg;
   ampel_buf_init(&svg);
   ampel_lights_render_opts ro = {pal, *a->footer ? a->footer : NULL, a->order};
@@ -170,6 +193,18 @@ static void lights(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
   ampel_buf_release(&svg);
   ampel_buf_puts(b, "<figcaption>Dieselben Angaben wie in der Tabelle oben."
                     "</figcaption>\n</figure>\n</details>\n</section>\n");
+}
+
+/* Links to every value of the database (the same as on /methoden). */
+static void downloads(ampel_buf *b) {
+  ampel_buf_puts(
+      b, "<section aria-labelledby=\"h-downloads\">\n<h2 "
+         "id=\"h-downloads\">Downloads</h2>\n<ul>\n<li><a "
+         "href=\"/download/werte-excel.csv\" download>Alle Werte für Excel "
+         "(.csv)</a>: Semikolon, Dezimalkomma, UTF-8 mit BOM – öffnet sich "
+         "in deutschem Excel mit Spalten</li>\n<li><a "
+         "href=\"/download/werte.csv\" download>Alle Werte als CSV für "
+         "Programme</a> (Komma, Dezimalpunkt)</li>\n</ul>\n</section>\n");
 }
 
 static int show(srv_req *q, srv_resp *r, const ampel_query *qu,
@@ -188,8 +223,9 @@ static int show(srv_req *q, srv_resp *r, const ampel_query *qu,
   form(q, b, o);
   hinsehen(q, b, o);
   positiv(q, b, o);
-  lights(q, b, &o->lights, pal);
-  heatmap(q, b, o, pal);
+  lights(q, b, &o->lights, pal, qu);
+  heatmap(q, b, o, pal, qu);
+  downloads(b);
   page_end(q, r);
   return 0;
 }

@@ -4,7 +4,13 @@
 #include <string.h>
 
 #include "ampel/export.h"
+#include "ampel/json.h"
 #include "server.h"
+
+/* ampel_values_filter.converted for the snapshot's context. */
+static int snap_converted(const void *ud, size_t a, size_t i, size_t t) {
+  return ampel_context_converted(ud, a, i, t);
+}
 
 int h_static(srv_req *q, srv_resp *r) {
   const char *name = srv_rest(q->path, "/static/");
@@ -23,6 +29,17 @@ int h_static(srv_req *q, srv_resp *r) {
 int h_download_csv(srv_req *q, srv_resp *r) {
   r->ctype = "text/csv; charset=utf-8";
   r->disposition = "attachment; filename=\"ampel-werte.csv\"";
-  ampel_export_csv(q->ds, &r->body);
+  ampel_values_filter m = {-1, -1, -1, NULL, snap_converted, q->snap->ctx};
+  ampel_export_csv(q->ds, &m, &r->body);
+  return 0;
+}
+
+/* The same values for German Excel (';', decimal comma, BOM): opens as
+ * columns on a double click (issue 13). */
+int h_csv_de(srv_req *q, srv_resp *r) {
+  r->ctype = "text/csv; charset=utf-8";
+  r->disposition = "attachment; filename=\"ampel-werte-excel.csv\"";
+  ampel_values_filter m = {-1, -1, -1, NULL, snap_converted, q->snap->ctx};
+  ampel_export_csv_de(q->ds, &m, &r->body);
   return 0;
 }

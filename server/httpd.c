@@ -94,6 +94,7 @@ typedef struct hconn {
   size_t out_len, out_off;
   char *out_body;
   size_t out_body_len;
+  srv_blob *out_blob; /* out_body belongs to this cached blob */
 } hconn;
 
 struct srv_httpd {
@@ -116,6 +117,7 @@ struct srv_httpd {
   /* answers made, waiting for the I/O thread */
   pthread_mutex_t dlock;
   hconn *dhead, *dtail;
+  int fast_depth; /* nesting of cache answers on the I/O thread */
 };
 
 static double now_s(void) {
@@ -175,6 +177,7 @@ static void error_body(srv_resp *r, unsigned status, const char *msg,
                        int is_api) {
   ampel_buf_release(&r->body);
   ampel_buf_release(&r->headers);
+  srv_blob_unref(r->blob);
   memset(r, 0, sizeof *r);
   ampel_buf_init(&r->body);
   r->status = status;
@@ -211,6 +214,13 @@ static void date_header(ampel_buf *b) {
                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* --frame-ancestors (issue 13): set once in srv_httpd_start before any
+ * thread runs, read-only afterwards. X-Frame-Options cannot name sites:
+ * it stays DENY without the option and is left out with it (browsers
+ * follow the CSP's frame-ancestors then). */
+static char frame_ancestors[1024] = "'none'";
+static const char *frame_ancestors_xfo = "X-Frame-Options: DENY\r\n";
+
 /* Turns r into the bytes to send: c->out (status line and headers) and
  * c->out_body (r's body, taken over). Every answer, the handlers' and
  * the engine's own, gets the same security headers. */
@@ -224,16 +234,25 @@ static int compose(hconn *c, srv_resp *r, int head_only) {
   ampel_buf_init(&h);
   ampel_buf_printf(&h, "HTTP/1.1 %u %s\r\n", r->status, reason_en(r->status));
   date_header(&h);
-  ampel_buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n",
-                   r->ctype ? r->ctype : "text/html; charset=utf-8",
-                   r->body.len);
-  ampel_buf_puts(&h, "Content-Security-Policy: default-src 'self'; "
-                     "script-src 'self'; style-src 'self'; img-src 'self' "
-                     "data:; frame-ancestors 'none'; base-uri 'none'; "
-                     "form-action 'self'\r\n"
-                     "X-Content-Type-Options: nosniff\r\n"
-                     "Referrer-Policy: no-referrer\r\n"
-                     "X-Frame-Options: DENY\r\n");
+  size_t body_len = r->blob ? r->blob->len : r->body.len;
+  ampel_buf_printf(&h, "Content-Type: %s\r\n",
+                   r->ctype ? r->ctype : "text/html; charset=utf-8");
+  if (r->status != 304) /* a 304 has no body and names no length */
+    ampel_buf_printf(&h, "Content-Length: %zu\r\n", body_len);
+  if (r->etag[0])
+    ampel_buf_printf(&h, "ETag: %s\r\n", r->etag);
+  if (r->encoding)
+    ampel_buf_printf(&h, "Content-Encoding: %s\r\n", r->encoding);
+  if (r->vary)
+    ampel_buf_puts(&h, "Vary: Accept-Encoding\r\n");
+  ampel_buf_printf(&h,
+                   "Content-Security-Policy: default-src 'self'; "
+                   "script-src 'self'; style-src 'self'; img-src 'self' "
+                   "data:; frame-ancestors %s; base-uri 'none'; "
+                   "form-action 'self'\r\n"
+                   "X-Content-Type-Options: nosniff\r\n"
+                   "Referrer-Policy: no-referrer\r\n%s",
+                   frame_ancestors, frame_ancestors_xfo);
   ampel_buf_printf(&h, "Cache-Control: %s\r\n",
                    r->cache ? r->cache : "no-cache");
   if (r->disposition)
@@ -255,6 +274,8 @@ static int compose(hconn *c, srv_resp *r, int head_only) {
   if (h.failed) {
     ampel_buf_release(&h);
     ampel_buf_release(&r->body);
+    srv_blob_unref(r->blob);
+    r->blob = NULL;
     return -1;
   }
   c->out = h.data;
@@ -262,11 +283,19 @@ static int compose(hconn *c, srv_resp *r, int head_only) {
   c->out_off = 0;
   c->out_body = NULL;
   c->out_body_len = 0;
-  if (!head_only) {
+  c->out_blob = NULL;
+  if (r->blob && !head_only && r->status != 304) {
+    c->out_blob = r->blob; /* the reference moves to the connection */
+    c->out_body = r->blob->data;
+    c->out_body_len = r->blob->len;
+  } else if (!r->blob && !head_only && r->status != 304) {
     c->out_body = r->body.data;
     c->out_body_len = r->body.len;
     r->body.data = NULL;
+  } else {
+    srv_blob_unref(r->blob);
   }
+  r->blob = NULL;
   ampel_buf_release(&r->body);
   return 0;
 }
@@ -342,6 +371,17 @@ static void listener_on(srv_httpd *h, int on) {
   h->listening = on;
 }
 
+/* Frees the answer's bytes (or drops the cached blob's reference). */
+static void out_release(hconn *c) {
+  ampel_free(c->out);
+  if (c->out_blob)
+    srv_blob_unref(c->out_blob);
+  else
+    ampel_free(c->out_body);
+  c->out = c->out_body = NULL;
+  c->out_blob = NULL;
+}
+
 static void conn_free(srv_httpd *h, hconn *c) {
   if (c->prev)
     c->prev->next = c->next;
@@ -355,8 +395,7 @@ static void conn_free(srv_httpd *h, hconn *c) {
   close(c->fd);
   free(c->in);
   free(c->body);
-  ampel_free(c->out);
-  ampel_free(c->out_body);
+  out_release(c);
   free(c);
   if (!h->stopping && h->n_conns < h->max_conns)
     listener_on(h, 1);
@@ -384,14 +423,15 @@ static void push_job(srv_httpd *h, hconn *c) {
   pthread_mutex_unlock(&h->qlock);
 }
 
-static void flush_out(srv_httpd *h, hconn *c, double now);
+static int flush_out(srv_httpd *h, hconn *c, double now);
 
-/* Starts sending c->out (+ body). */
+/* Starts sending c->out (+ body): at once, and only what the socket does
+ * not take now waits for EPOLLOUT (one epoll_ctl less per answer). */
 static void start_send(srv_httpd *h, hconn *c, double now) {
   c->state = ST_SEND;
   c->t_progress = now;
-  set_events(h, c, EPOLLOUT);
-  flush_out(h, c, now);
+  if (flush_out(h, c, now) == 0)
+    set_events(h, c, EPOLLOUT);
 }
 
 /* An answer of the engine itself; the connection closes after it. */
@@ -424,7 +464,43 @@ static void engine_error(srv_httpd *h, hconn *c, unsigned status,
   start_send(h, c, now);
 }
 
+/* A cached answer sent by the I/O thread itself (srv_fast): no hand-over
+ * to a worker and back, no copy of the body. Nested at most a few deep
+ * (pipelined requests answered one after another); deeper ones go to a
+ * worker, so a client cannot make the I/O thread's stack grow. */
+static int try_fast(srv_httpd *h, hconn *c, double now) {
+  const srv_head *hd = &c->head;
+  if (c->body || h->fast_depth >= 4)
+    return 0;
+  srv_resp r;
+  memset(&r, 0, sizeof r);
+  ampel_buf_init(&r.body);
+  srv_http_req hr = {hd->method, hd->target, hd->target_len,
+                     hd->auth,   hd,         c->peer,
+                     NULL,       0,          &c->stop};
+  if (!srv_fast(&hr, &r)) {
+    srv_blob_unref(r.blob);
+    ampel_buf_release(&r.body);
+    return 0;
+  }
+  if (c->peer_closed)
+    c->close_after = 1;
+  unsigned status = r.status;
+  if (compose(c, &r, strcmp(hd->method, "HEAD") == 0) != 0) {
+    conn_close(h, c);
+    return 1;
+  }
+  access_log(hd->method, hd->target, hd->target_len, status, c->out_body_len,
+             0.0);
+  h->fast_depth++;
+  start_send(h, c, now);
+  h->fast_depth--;
+  return 1;
+}
+
 static void dispatch(srv_httpd *h, hconn *c, double now) {
+  if (try_fast(h, c, now))
+    return;
   c->state = ST_WORK;
   c->t_done = now;
   c->stop.flag = 0;
@@ -577,9 +653,7 @@ static void read_input(srv_httpd *h, hconn *c, double now) {
 
 /* The answer is out: close, or go on with the next request. */
 static void answer_sent(srv_httpd *h, hconn *c, double now) {
-  ampel_free(c->out);
-  ampel_free(c->out_body);
-  c->out = c->out_body = NULL;
+  out_release(c);
   c->out_len = c->out_body_len = c->out_off = 0;
   c->requests++;
   if (c->close_after || h->stopping) {
@@ -603,7 +677,9 @@ static void answer_sent(srv_httpd *h, hconn *c, double now) {
   process_input(h, c, now); /* a pipelined request already here */
 }
 
-static void flush_out(srv_httpd *h, hconn *c, double now) {
+/* Sends what the socket takes. 0 when bytes are left (EAGAIN); 1 when the
+ * answer is out (answer_sent) or the connection closed: c may be gone. */
+static int flush_out(srv_httpd *h, hconn *c, double now) {
   for (;;) {
     struct iovec iov[2];
     int n = 0;
@@ -621,7 +697,7 @@ static void flush_out(srv_httpd *h, hconn *c, double now) {
     }
     if (n == 0) {
       answer_sent(h, c, now);
-      return;
+      return 1;
     }
     struct msghdr m;
     memset(&m, 0, sizeof m);
@@ -636,9 +712,9 @@ static void flush_out(srv_httpd *h, hconn *c, double now) {
     if (w < 0 && errno == EINTR)
       continue;
     if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-      return;
+      return 0;
     conn_close(h, c); /* the client went away */
-    return;
+    return 1;
   }
 }
 
@@ -901,6 +977,7 @@ static void run_request(const srv_httpd *h, hconn *c) {
     bytes = c->out_body_len;
   } else {
     ampel_buf_release(&r.body);
+    srv_blob_unref(r.blob);
     c->out = NULL;
   }
   access_log(hd->method, hd->target, hd->target_len, status, bytes,
@@ -1005,6 +1082,12 @@ static unsigned fit_fd_limit(unsigned max) {
 }
 
 srv_httpd *srv_httpd_start(const srv_config *cfg, unsigned *out_port) {
+  if (cfg->frame_ancestors &&
+      srv_frame_ancestors_check(cfg->frame_ancestors, NULL, 0) == 0) {
+    snprintf(frame_ancestors, sizeof frame_ancestors, "%s",
+             cfg->frame_ancestors);
+    frame_ancestors_xfo = "";
+  }
   srv_httpd *h = calloc(1, sizeof *h);
   if (!h)
     return NULL;

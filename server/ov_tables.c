@@ -66,11 +66,12 @@ static void lights_head(ampel_buf *b, const ampel_lights_answer *a) {
   ampel_buf_puts(b, "</tr></thead>\n<tbody>\n");
 }
 
-void ov_lights_table(ampel_buf *b, const ampel_lights_answer *a) {
+void ov_lights_table(ampel_buf *b, const ampel_lights_answer *a,
+                     const size_t *rows, size_t n_rows) {
   const ampel_lights *l = &a->lights;
   lights_head(b, a);
-  for (size_t i = 0; i < l->n_areas; i++) {
-    size_t row = a->order[i], crit = 0, worse = 0;
+  for (size_t i = 0; i < n_rows; i++) {
+    size_t row = rows[i], crit = 0, worse = 0;
     ampel_lights_counts(l, row, &crit, &worse);
     ampel_buf_puts(b, "<tr><th scope=\"row\">");
     page_area_link(b, a->ds, l->area_ids[row]);

@@ -8,8 +8,24 @@
 #include "server.h"
 
 void ov_intro(ampel_buf *b, const ampel_overview_answer *o);
-void ov_lights_table(ampel_buf *b, const ampel_lights_answer *a);
+/* The Ampel table of the given lights rows (in that order). */
+void ov_lights_table(ampel_buf *b, const ampel_lights_answer *a,
+                     const size_t *rows, size_t n_rows);
 void ov_heatmap_table(ampel_buf *b, const ampel_heatmap_answer *a);
+/* ov_many.c: the overview of many areas (issue 15). More than
+ * OV_MAX_ROWS areas: the Ampel table is paged, searchable and sortable on
+ * the server, the heatmap is shown as groups of similar areas with
+ * drill-down, and pictures of every area are not embedded. */
+#define OV_MAX_ROWS 200
+/* The Ampel section's table: rows filtered (suche), sorted (sort) and the
+ * page (seite) of at most OV_MAX_ROWS, with the navigation. */
+void ov_lights_paged(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
+                     const ampel_query *qu);
+/* The heatmap of more than OV_MAX_ROWS areas as a table of groups, or of
+ * one group's areas (gruppe). */
+void ov_heatmap_groups(srv_req *q, ampel_buf *b, const ampel_heatmap_answer *a,
+                       const ampel_query *qu);
+
 /* One Ampel cell: status badge (symbol + word) and trend. */
 void ov_cell(ampel_buf *b, const ampel_lights_cell *c);
 

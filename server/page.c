@@ -57,8 +57,16 @@ void page_begin(const srv_req *q, srv_resp *r, const char *title, int nav) {
     ampel_buf_printf(b, "<li><a href=\"%s\"%s>%s</a></li>\n", nav_items[i].href,
                      i == nav ? " aria-current=\"page\"" : "",
                      nav_items[i].label);
-  ampel_buf_puts(b, "</ul></nav>\n</header>\n<main id=\"inhalt\" "
-                    "tabindex=\"-1\">\n");
+  ampel_buf_puts(b, "</ul></nav>\n");
+  srv_auth_nav(q, b); /* Anmelden, or the user and Abmelden */
+  ampel_buf_puts(b, "</header>\n<main id=\"inhalt\" tabindex=\"-1\">\n");
+  if (q->snap && q->snap->earlier) { /* ?datenstand=N, not the latest */
+    ampel_buf_puts(b, "<p class=\"hinweis frueher\" role=\"status\">"
+                      "Früherer Stand: ");
+    ampel_buf_html(b, q->snap->stamp);
+    ampel_buf_puts(b, ". <a href=\"/?datenstand=0\">Zum aktuellen "
+                      "Datenstand</a></p>\n");
+  }
 }
 
 void page_end(const srv_req *q, srv_resp *r) {

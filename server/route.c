@@ -23,8 +23,15 @@ static const route routes[] = {
     {"/bedarf", 0, h_bedarf},
     {"/methoden", 0, h_methoden},
     {"/download/werte.csv", 0, h_download_csv},
+    {"/download/werte-excel.csv", 0, h_csv_de},
     {"/static/", 1, h_static},
+    {"/daten", 0, h_daten},
+    {"/daten/kennzahlen", 0, h_daten_kennzahlen},
+    {"/api/v1/imports", 0, h_api_imports},
     {"/api/v1/", 1, h_api},
+    {"/anmelden", 0, h_anmelden},
+    {"/abmelden", 0, h_abmelden},
+    {"/verwaltung", 0, h_verwaltung},
 };
 
 static void route_to(srv_req *q, srv_resp *r) {
@@ -62,6 +69,17 @@ typedef struct write_route {
 } write_route;
 
 static const write_route srv_write_routes[] = {
+    {"POST", "/daten/pruefen", h_daten_pruefen},
+    {"POST", "/daten/einlesen", h_daten_einlesen},
+    {"POST", "/daten/zuruecksetzen", h_daten_zuruecksetzen},
+    {"POST", "/daten/kennzahlen", h_daten_kennzahlen_post},
+    {"POST", "/api/v1/imports", h_api_imports},
+    {"POST", "/anmelden", h_anmelden_post},
+    {"POST", "/abmelden", h_abmelden_post},
+    {"POST", "/api/v1/session", h_api_session_post},
+    {"DELETE", "/api/v1/session", h_api_session_delete},
+    {"POST", "/verwaltung/benutzer", h_verwaltung_benutzer},
+    {"POST", "/verwaltung/einstellungen", h_verwaltung_einstellungen},
     {NULL, NULL, NULL}, /* end (routes are added above this line) */
 };
 

@@ -46,13 +46,18 @@ static void snapshot_free(srv_snapshot *s) {
 /* Opens the store read-only and loads everything into a new snapshot: one
  * analysis context (disclosure control and the universe rule applied
  * once) that every request of this Datenstand reads. */
-static ampel_status snapshot_load(const char *db, srv_snapshot **out,
-                                  ampel_diags *d) {
+static ampel_status snapshot_load(const char *db, long datenstand,
+                                  srv_snapshot **out, ampel_diags *d) {
   ampel_status st = AMPEL_OK;
   *out = NULL;
   ampel_store *s = ampel_store_open(db, AMPEL_STORE_READONLY, d, &st);
   if (!s)
     return st;
+  if (datenstand > 0 &&
+      (st = ampel_store_set_datenstand(s, datenstand, d)) != AMPEL_OK) {
+    ampel_store_close(s);
+    return st;
+  }
   srv_snapshot *snap = ampel_calloc(1, sizeof *snap);
   if (!snap) {
     ampel_store_close(s);
@@ -73,6 +78,7 @@ static ampel_status snapshot_load(const char *db, srv_snapshot **out,
   snprintf(snap->digest, sizeof snap->digest, "%s",
            ampel_context_digest(snap->ctx));
   snap->version = ampel_context_version(snap->ctx);
+  snap->earlier = strstr(snap->stamp, "früherer Stand") != NULL;
   snap->refs = 1;
   static unsigned long generation;
   snap->gen = __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED);
@@ -96,18 +102,121 @@ static void snapshot_release(srv_snapshot *s) {
     snapshot_free(s);
 }
 
+/* ---- earlier Datenstände (?datenstand=N) --------------------------------
+ * Loaded on demand, one snapshot each, and kept in a small LRU: at most
+ * SRV_DS_KEEP of them and SRV_DS_KEEP_BYTES (an estimate, ds_bytes) in
+ * all; a bigger one answers its request and is freed. Every reload of the
+ * current Datenstand empties the LRU: the footers of the kept ones name
+ * the latest Datenstand, and names, units and `shown` are not versioned
+ * (docs/daten-im-browser.md). Guarded by g.lock. */
+#define SRV_DS_KEEP 4
+#define SRV_DS_KEEP_BYTES ((size_t)512 << 20)
+
+static struct {
+  srv_snapshot *snap[SRV_DS_KEEP];
+  size_t bytes[SRV_DS_KEEP];
+  unsigned long used[SRV_DS_KEEP]; /* LRU tick */
+  unsigned long tick;
+  unsigned long reloads; /* srv_reload count: a load older than it is
+                            not kept */
+} keep;
+
+/* A generous estimate of a snapshot's memory: the loaded and the shown
+ * dataset (value, numerator, denominator, flags per cell of every
+ * indicator x period column) and the shapes. */
+static size_t ds_bytes(const srv_snapshot *s) {
+  size_t cells = ampel_dataset_n_areas(s->ds) *
+                 ampel_dataset_n_indicators(s->ds) *
+                 ampel_dataset_n_periods(s->ds);
+  size_t pts = 0;
+  for (size_t i = 0; s->geo && i < ampel_geoset_n(s->geo); i++) {
+    const ampel_shape *sh = ampel_geoset_shape_c(s->geo, i);
+    pts += sh ? sh->n_points : 0;
+  }
+  return 2 * 26 * cells + 16 * pts + 512 * ampel_dataset_n_areas(s->ds) +
+         (64u << 10);
+}
+
+/* Drops kept snapshot i; the caller holds g.lock and frees the returned
+ * snapshot (when not NULL) after unlocking. */
+static srv_snapshot *keep_drop(size_t i) {
+  srv_snapshot *s = keep.snap[i];
+  keep.snap[i] = NULL;
+  keep.bytes[i] = 0;
+  return s && --s->refs == 0 ? s : NULL;
+}
+
+/* The snapshot of Datenstand n (n > 0, not the current one) with a
+ * reference for the caller, or NULL with the status of loading it
+ * (AMPEL_E_USAGE and a message in d for an unknown n). */
+static srv_snapshot *snapshot_at(long n, ampel_diags *d, ampel_status *out) {
+  pthread_mutex_lock(&g.lock);
+  for (size_t i = 0; i < SRV_DS_KEEP; i++)
+    if (keep.snap[i] && keep.snap[i]->version == n) {
+      srv_snapshot *s = keep.snap[i];
+      s->refs++;
+      keep.used[i] = ++keep.tick;
+      pthread_mutex_unlock(&g.lock);
+      *out = AMPEL_OK;
+      return s;
+    }
+  unsigned long reloads = keep.reloads;
+  pthread_mutex_unlock(&g.lock);
+  srv_snapshot *fresh = NULL;
+  *out = snapshot_load(g.cfg->db, n, &fresh, d);
+  if (*out != AMPEL_OK)
+    return NULL;
+  size_t bytes = ds_bytes(fresh);
+  srv_snapshot *gone[SRV_DS_KEEP] = {NULL};
+  pthread_mutex_lock(&g.lock);
+  if (reloads == keep.reloads && bytes <= SRV_DS_KEEP_BYTES) {
+    size_t total = bytes, slot = SRV_DS_KEEP;
+    for (size_t i = 0; i < SRV_DS_KEEP; i++)
+      total += keep.bytes[i];
+    for (;;) { /* a free slot within the byte cap, evicting the LRU */
+      size_t lru = SRV_DS_KEEP;
+      slot = SRV_DS_KEEP;
+      for (size_t i = 0; i < SRV_DS_KEEP; i++) {
+        if (!keep.snap[i] && slot == SRV_DS_KEEP)
+          slot = i;
+        if (keep.snap[i] &&
+            (lru == SRV_DS_KEEP || keep.used[i] < keep.used[lru]))
+          lru = i;
+      }
+      if (slot < SRV_DS_KEEP && total <= SRV_DS_KEEP_BYTES)
+        break;
+      total -= keep.bytes[lru];
+      gone[lru] = keep_drop(lru);
+    }
+    fresh->refs++; /* the LRU's reference */
+    keep.snap[slot] = fresh;
+    keep.bytes[slot] = bytes;
+    keep.used[slot] = ++keep.tick;
+  }
+  pthread_mutex_unlock(&g.lock);
+  for (size_t i = 0; i < SRV_DS_KEEP; i++)
+    snapshot_free(gone[i]);
+  return fresh;
+}
+
 ampel_status srv_reload(ampel_diags *diags) {
   srv_snapshot *fresh = NULL;
-  ampel_status st = snapshot_load(g.cfg->db, &fresh, diags);
+  ampel_status st = snapshot_load(g.cfg->db, 0, &fresh, diags);
   if (st != AMPEL_OK)
     return st;
+  srv_snapshot *gone[SRV_DS_KEEP];
   pthread_mutex_lock(&g.lock);
   srv_snapshot *old = g.snap;
   g.snap = fresh;
   int last = --old->refs == 0;
+  keep.reloads++;
+  for (size_t i = 0; i < SRV_DS_KEEP; i++)
+    gone[i] = keep_drop(i);
   pthread_mutex_unlock(&g.lock);
   if (last)
     snapshot_free(old);
+  for (size_t i = 0; i < SRV_DS_KEEP; i++)
+    snapshot_free(gone[i]);
   return AMPEL_OK;
 }
 
@@ -188,15 +297,6 @@ size_t srv_max_upload(void) {
                                     : (size_t)SRV_MAX_UPLOAD_MB * 1000000u;
 }
 
-/* 1 when the request carries credentials worth reading an upload for. The
- * I/O thread only looks whether they are there; the handler checks them. */
-static int has_credentials(const srv_head *h) {
-  if (h->auth)
-    return 1;
-  const char *c = srv_head_get(h, "Cookie");
-  return c && strstr(c, "ampel_session=") != NULL;
-}
-
 size_t srv_body_limit(const char *method, const char *target,
                       const srv_head *head) {
   if (strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
@@ -207,8 +307,51 @@ size_t srv_body_limit(const char *method, const char *target,
        i++)
     if (strlen(srv_upload_paths[i]) == n &&
         memcmp(target, srv_upload_paths[i], n) == 0)
-      return head && has_credentials(head) ? srv_max_upload() : 0;
+      /* The I/O thread only looks whether credentials are there; the
+       * handler checks them. */
+      return head && srv_auth_may_identify(head) ? srv_max_upload() : 0;
   return SRV_MAX_FORM;
+}
+
+/* ?datenstand=N: 0 with *snap the snapshot to answer from (the current
+ * one, or the kept/loaded one of an earlier N, the reference moved), or
+ * -1 after a 400 (not a number) or 404 (no such Datenstand) answer. */
+static int choose_datenstand(srv_req *q, srv_resp *r, srv_snapshot **snap) {
+  const char *v = srv_get(q, "datenstand");
+  if (!v)
+    return 0;
+  size_t n = strlen(v);
+  if (n == 0 || n > 12 || strspn(v, "0123456789") != n)
+    return srv_error(q, r, 400,
+                     "datenstand: Nummer eines Datenstands erwartet "
+                     "(siehe /daten oder 'ampel versions'), gefunden: '%.40s'",
+                     v);
+  long id = strtol(v, NULL, 10);
+  if (id == 0) /* 0 = the current state, as in the store */
+    return 0;
+  q->datenstand = id;
+  if (id == (*snap)->version)
+    return 0;
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  ampel_status st = AMPEL_OK;
+  srv_snapshot *old = snapshot_at(id, &d, &st);
+  if (!old) {
+    int rc = st == AMPEL_E_USAGE
+                 ? srv_error(q, r, 404, "Diesen Datenstand gibt es nicht%s%s.",
+                             d.n ? ": " : "", d.n ? d.items[0].message : "")
+                 : srv_error_diags(q, r, st, &d,
+                                   "Datenstand nicht lesbar; bitte gleich noch "
+                                   "einmal versuchen.");
+    ampel_diags_release(&d);
+    return rc;
+  }
+  ampel_diags_release(&d);
+  snapshot_release(*snap);
+  *snap = old;
+  q->snap = old;
+  q->ds = old->ds;
+  return 0;
 }
 
 /* The answer to one complete request (a worker thread of httpd.c): the
@@ -242,6 +385,8 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
   } else if (srv_url_parse(hr->target, hr->target_len, &q, store, store_size,
                            &why) != 0) {
     srv_error(&q, r, 400, "%s", why);
+  } else if (choose_datenstand(&q, r, &snap) != 0) {
+    /* answered: 400 for a broken number, 404 for an unknown one */
   } else if (strcmp(q.path, "/admin/import") == 0) {
     q.file_data[0] = hr->body ? hr->body : "";
     q.file_lens[0] = hr->body ? hr->body_len : 0;
@@ -254,10 +399,19 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
     /* Only anonymous answers are kept: a signed-in user's page carries the
      * user's name and CSRF token. */
     char key[2 * SRV_MAX_URL + 64];
-    int cacheable =
-        q.user.via == SRV_VIA_NONE && srv_cache_key(&q, key, sizeof key) == 0;
-    if (!cacheable || !srv_cache_get(snap->gen, key, r)) {
+    int cacheable = q.user.via == SRV_VIA_NONE &&
+                    !srv_auth_may_identify(hr->head) &&
+                    srv_cache_key(&q, key, sizeof key) == 0;
+    if (srv_auth_gate(&q, r) != 0) {
+      /* --private: answered (sign-in first) */
+    } else if (!cacheable ||
+               !srv_cache_get(
+                   snap->gen, key,
+                   srv_accepts_gzip(srv_header(&q, "Accept-Encoding")),
+                   srv_header(&q, "If-None-Match"), r)) {
       srv_dispatch(&q, r);
+      if (q.datenstand > 0)
+        srv_keep_datenstand(r, q.datenstand);
       /* A stopped computation may have left out a part (a heatmap that
        * "could not be made"): never keep it. */
       if (cacheable && !ampel_stop_requested(q.stop) && !r->nomem &&
@@ -268,6 +422,32 @@ void srv_handle(const srv_http_req *hr, srv_resp *r) {
   snapshot_release(snap);
   ampel_free(q.form_store);
   ampel_free(store);
+}
+
+int srv_fast(const srv_http_req *hr, srv_resp *r) {
+  if (hr->body ||
+      (strcmp(hr->method, "GET") != 0 && strcmp(hr->method, "HEAD") != 0) ||
+      srv_auth_may_identify(hr->head) || hr->target_len > SRV_MAX_URL)
+    return 0;
+  srv_req q;
+  memset(&q, 0, sizeof q);
+  q.head = hr->head;
+  char store[2 * SRV_MAX_URL + 2];
+  const char *why;
+  if (srv_url_parse(hr->target, hr->target_len, &q, store, sizeof store,
+                    &why) != 0 ||
+      q.too_many_params)
+    return 0; /* the worker answers 400 */
+  char key[2 * SRV_MAX_URL + 64];
+  if (srv_cache_key(&q, key, sizeof key) != 0)
+    return 0;
+  pthread_mutex_lock(&g.lock);
+  unsigned long gen = g.snap ? g.snap->gen : 0;
+  pthread_mutex_unlock(&g.lock);
+  return gen &&
+         srv_cache_get(gen, key,
+                       srv_accepts_gzip(srv_header(&q, "Accept-Encoding")),
+                       srv_header(&q, "If-None-Match"), r);
 }
 
 static void print_url(const srv_config *cfg, int family, unsigned port) {
@@ -329,6 +509,8 @@ int srv_run(const srv_config *cfg) {
   srv_alloc_install(); /* before any thread: out of memory → 503 */
   if (cfg->token_file && load_token(cfg->token_file) != 0)
     return 2;
+  if (srv_auth_setup(cfg) != 0)
+    return 2;
   unsigned char addr[16];
   int family = inet_pton(AF_INET, cfg->bind, addr) == 1    ? AF_INET
                : inet_pton(AF_INET6, cfg->bind, addr) == 1 ? AF_INET6
@@ -342,7 +524,7 @@ int srv_run(const srv_config *cfg) {
   }
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  ampel_status st = snapshot_load(cfg->db, &g.snap, &d);
+  ampel_status st = snapshot_load(cfg->db, 0, &g.snap, &d);
   print_diags(&d);
   ampel_diags_release(&d);
   if (st != AMPEL_OK)

@@ -55,7 +55,20 @@ typedef struct srv_config {
   unsigned request_timeout; /* seconds; 0 = SRV_REQUEST_TIMEOUT_S */
   unsigned compute_timeout; /* seconds; 0 = SRV_COMPUTE_TIMEOUT_S */
   size_t max_upload;        /* bytes; 0 = SRV_MAX_UPLOAD_MB MB */
+  /* CSP frame-ancestors sources (srv_frame_ancestors_check); NULL: 'none' */
+  const char *frame_ancestors;
+  /* accounts (auth.c, issue 12) */
+  int private_mode;          /* --private: every page needs a sign-in */
+  const char *public_url;    /* --public-url; https: cookie Secure */
+  const char *trusted_header; /* --trusted-header NAME or NULL */
+  const char *trusted_proxy;  /* --trusted-proxy ADDR,... or NULL */
 } srv_config;
+
+/* 0 when v is a list of at most 16 sources, separated by single spaces,
+ * each 'self' or http(s)://HOST[:PORT] (HOST letters, digits, '-', '.',
+ * optionally starting with "*."); nothing else, so no CR, LF, ';', ','
+ * or quote can reach a header. Else -1 and a German reason in msg. */
+int srv_frame_ancestors_check(const char *v, char *msg, size_t size);
 
 /* The data every request reads. Immutable once published. */
 typedef struct srv_snapshot {
@@ -66,6 +79,7 @@ typedef struct srv_snapshot {
   char digest[13];         /* data version digest, "" when unknown */
   char secrecy[200];       /* "Geheimhaltung: Werte unter 3 unterdrückt (.)" */
   long version;            /* import id, 0 when unknown */
+  int earlier;             /* an earlier Datenstand (?datenstand=N) */
   unsigned long gen;       /* new for every loaded snapshot (response cache) */
   int refs;                /* guarded by the server's mutex */
 } srv_snapshot;
@@ -124,12 +138,24 @@ typedef struct srv_req {
   size_t n_form;
   char *form_store; /* decoded form bytes (freed by srv_handle) */
   srv_user user;    /* who asks (srv_auth_identify) */
+  long datenstand;  /* ?datenstand=N given (N > 0), else 0 */
   /* Uploaded files (admin import). */
   size_t n_files;
   const char *file_names[SRV_MAX_FILES];
   const char *file_data[SRV_MAX_FILES];
   size_t file_lens[SRV_MAX_FILES];
 } srv_req;
+
+/* An immutable, reference-counted response body (cache.c): the cache
+ * and every connection sending it hold a reference. */
+typedef struct srv_blob {
+  int refs; /* atomic */
+  size_t len;
+  char data[]; /* len bytes and a NUL */
+} srv_blob;
+srv_blob *srv_blob_new(const char *data, size_t len); /* NULL: no memory */
+srv_blob *srv_blob_ref(srv_blob *b);
+void srv_blob_unref(srv_blob *b);
 
 typedef struct srv_resp {
   unsigned status;
@@ -141,6 +167,11 @@ typedef struct srv_resp {
   ampel_buf headers; /* extra lines "Name: value\r\n" (srv_resp_header);
                         a response with any is never cached */
   int nomem;         /* a part could not be made for lack of memory: 503 */
+  /* From the cache (cache.c): the body is `blob` instead of `body`. */
+  srv_blob *blob;       /* a reference the response owns, or NULL */
+  const char *encoding; /* Content-Encoding ("gzip") or NULL */
+  int vary;             /* the answer depends on Accept-Encoding */
+  char etag[40];        /* ETag value with quotes, or "" */
 } srv_resp;
 
 /* ---- http1.c: the request head (RFC 9112) ------------------------------ */
@@ -226,6 +257,10 @@ int srv_httpd_stop(srv_httpd *h);
 
 /* serve.c: the answer to one request (runs on a worker thread). */
 void srv_handle(const srv_http_req *hr, srv_resp *r);
+/* serve.c: 1 when the request is answered from the response cache at
+ * once (an anonymous GET/HEAD whose answer is cached), r filled; 0 when
+ * it needs a worker. Runs on the I/O thread: never computes. */
+int srv_fast(const srv_http_req *hr, srv_resp *r);
 /* serve.c: how many body bytes the engine may read for this request: 0
  * when it is answered without reading the body (then the connection is
  * closed afterwards). POST/PUT/DELETE get SRV_MAX_FORM; the upload paths
@@ -236,6 +271,12 @@ size_t srv_body_limit(const char *method, const char *target,
                       const struct srv_head *head);
 /* The --max-upload limit in bytes (for messages). */
 size_t srv_max_upload(void);
+
+/* ---- datenstand.c: ?datenstand=N kept in the links of a page ---------- */
+
+/* Rewrites an HTML answer so that every local link (href, src; not
+ * /static/) and every GET form keeps datenstand=n. */
+void srv_keep_datenstand(srv_resp *r, long n);
 
 /* ---- route.c ------------------------------------------------------------ */
 
@@ -250,6 +291,10 @@ void srv_dispatch_write(srv_req *q, srv_resp *r);
 
 /* Fills q->user from the request's credentials. */
 void srv_auth_identify(srv_req *q);
+/* 1 when the request carries anything srv_auth_identify might know the
+ * user by (then its answer is neither taken from nor put into the
+ * response cache). */
+int srv_auth_may_identify(const struct srv_head *h);
 /* For every state-changing request: 0 when q->user has at least role
  * `need` and, when identified by a session, the CSRF token equals
  * form_csrf or the header X-CSRF-Token; otherwise -1 after a 401 (nobody
@@ -258,13 +303,40 @@ int srv_auth_require(srv_req *q, srv_resp *r, srv_role need,
                      const char *form_csrf);
 /* German name of a role ("leser", ...). */
 const char *srv_role_name(srv_role role);
+/* At start (serve.c): the sign-in settings of cfg; opens the database for
+ * writing once (schema migration). 0, or -1 after a message (exit 2). */
+int srv_auth_setup(const srv_config *cfg);
+/* Every GET/HEAD after srv_auth_identify: with --private, 303 to
+ * /anmelden (401 under /api/) for anyone below leser. 0 = go on, -1 =
+ * answered. Also gives a proxy-signed-in browser its session cookie. */
+int srv_auth_gate(srv_req *q, srv_resp *r);
+/* The calling thread's writable store (sessions, audit, accounts), or
+ * NULL when the database takes no writes. Closed when the thread ends. */
+struct ampel_store *srv_auth_store(void);
+/* 1 when signing in is possible and offered (users exist, --private or
+ * --trusted-header). */
+int srv_accounts_enabled(void);
+/* One audit entry: now, q's user and client address, action (a word such
+ * as "anmelden", "einfuhr"), detail (printf format, or NULL). A request
+ * made with an API token or the admin token says so in the detail. */
+void srv_audit(const srv_req *q, const char *action, const char *fmt, ...)
+    AMPEL_PRINTF(3, 4);
+/* The account part of the page header: name, role, Verwaltung, Abmelden;
+ * or "Anmelden" when srv_accounts_enabled(). */
+void srv_auth_nav(const srv_req *q, ampel_buf *b);
 
 /* ---- cache.c ------------------------------------------------------------ */
 
 /* The request's cache key (path?k=v&...); -1 when it does not fit. */
 int srv_cache_key(const srv_req *q, char *out, size_t size);
-/* 1 and a filled response on a hit for (snapshot generation, key). */
-int srv_cache_get(unsigned long gen, const char *key, srv_resp *r);
+/* 1 and a filled response on a hit for (snapshot generation, key): the
+ * body as a blob reference (gzip-compressed when gzip_ok and the entry has
+ * that form), the ETag, or status 304 without a body when if_none_match
+ * (the request's If-None-Match, or NULL) names the entry's ETag. */
+int srv_cache_get(unsigned long gen, const char *key, int gzip_ok,
+                  const char *if_none_match, srv_resp *r);
+/* 1 when an Accept-Encoding value allows gzip (not q=0). */
+int srv_accepts_gzip(const char *accept_encoding);
 /* Keeps a 200 answer (copied) for later requests. */
 void srv_cache_put(unsigned long gen, const char *key, const srv_resp *r);
 /* Frees every entry (at shutdown). */
@@ -421,9 +493,32 @@ int h_wechselwirkungen(srv_req *q, srv_resp *r);
 int h_bedarf(srv_req *q, srv_resp *r);
 int h_methoden(srv_req *q, srv_resp *r);
 int h_download_csv(srv_req *q, srv_resp *r); /* /download/werte.csv */
+int h_csv_de(srv_req *q, srv_resp *r);       /* /download/werte-excel.csv */
 int h_static(srv_req *q, srv_resp *r);       /* /static/NAME */
 int h_api(srv_req *q, srv_resp *r);          /* /api/v1/... */
 int h_admin_import(srv_req *q, srv_resp *r); /* POST /admin/import */
+/* daten.c (issue 12): data management in the browser and the API */
+int h_daten(srv_req *q, srv_resp *r);               /* GET /daten */
+int h_daten_pruefen(srv_req *q, srv_resp *r);       /* POST /daten/pruefen */
+int h_daten_einlesen(srv_req *q, srv_resp *r);      /* POST /daten/einlesen */
+int h_daten_zuruecksetzen(srv_req *q, srv_resp *r); /* POST …/zuruecksetzen */
+int h_api_imports(srv_req *q, srv_resp *r);         /* /api/v1/imports */
+/* auth.c: signing in and out, the administration page */
+int h_anmelden(srv_req *q, srv_resp *r);           /* GET /anmelden */
+int h_anmelden_post(srv_req *q, srv_resp *r);      /* POST /anmelden */
+int h_abmelden(srv_req *q, srv_resp *r);           /* GET /abmelden */
+int h_abmelden_post(srv_req *q, srv_resp *r);      /* POST /abmelden */
+int h_api_session_post(srv_req *q, srv_resp *r);   /* POST /api/v1/session */
+int h_api_session_delete(srv_req *q, srv_resp *r); /* DELETE … */
+int h_verwaltung(srv_req *q, srv_resp *r);         /* GET /verwaltung */
+int h_verwaltung_benutzer(srv_req *q, srv_resp *r);
+int h_verwaltung_einstellungen(srv_req *q, srv_resp *r);
+/* kennzahlen.c: the indicators' metadata (GET and POST /daten/kennzahlen) */
+int h_daten_kennzahlen(srv_req *q, srv_resp *r);
+int h_daten_kennzahlen_post(srv_req *q, srv_resp *r);
+/* The pages of /daten: 0 when q->user has role `need`, else -1 after a
+ * 401 page (with a link to /anmelden) or a 403 answer. */
+int srv_daten_may_see(srv_req *q, srv_resp *r, srv_role need);
 
 /* ---- embedded assets (generated from web/ by server/embed.cmake) ------- */
 

@@ -5,6 +5,7 @@
  * value ("/gebiet/GE%00xyz" is not "/gebiet/GE"). No allocation: the
  * caller gives the storage. Kept apart from the network code so that the
  * fuzz target decodes exactly as the server does. */
+#include <stdio.h>
 #include <string.h>
 
 #include "server.h"
@@ -137,4 +138,68 @@ int srv_url_parse(const char *target, size_t len, srv_req *q, char *store,
     p = amp ? amp + 1 : NULL;
   }
   return 0;
+}
+
+/* ---- --frame-ancestors (issue 13) ----------------------------------- */
+
+#define FA_MAX_LEN 1000
+#define FA_MAX_SOURCES 16
+
+static int host_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+         (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+}
+
+/* One source s[0..n): 'self' or scheme://host[:port]. */
+static int source_ok(const char *s, size_t n) {
+  if (n == 6 && memcmp(s, "'self'", 6) == 0)
+    return 1;
+  size_t i;
+  if (n > 8 && memcmp(s, "https://", 8) == 0)
+    i = 8;
+  else if (n > 7 && memcmp(s, "http://", 7) == 0)
+    i = 7;
+  else
+    return 0;
+  if (i + 2 < n && s[i] == '*' && s[i + 1] == '.')
+    i += 2;
+  size_t h0 = i;
+  while (i < n && host_char(s[i]))
+    i++;
+  if (i == h0 || s[h0] == '.' || s[h0] == '-' || s[i - 1] == '.')
+    return 0;
+  if (i < n && s[i] == ':') {
+    size_t p0 = ++i;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+      i++;
+    if (i == p0 || i - p0 > 5)
+      return 0;
+  }
+  return i == n;
+}
+
+int srv_frame_ancestors_check(const char *v, char *msg, size_t size) {
+  size_t len = v ? strlen(v) : 0, k = 0;
+  const char *why = NULL;
+  if (!len)
+    why = "leer";
+  else if (len > FA_MAX_LEN)
+    why = "zu lang (höchstens 1000 Zeichen)";
+  for (size_t i = 0; !why && i < len;) {
+    size_t j = i;
+    while (j < len && v[j] != ' ')
+      j++;
+    if (j == i || ++k > FA_MAX_SOURCES)
+      why = j == i ? "Quellen durch genau ein Leerzeichen trennen"
+                   : "höchstens 16 Quellen";
+    else if (!source_ok(v + i, j - i))
+      why = "jede Quelle ist 'self' oder https://HOST[:PORT] (ohne Pfad, "
+            "ohne ; , \" und Zeilenumbruch)";
+    i = j + 1;
+    if (!why && j + 1 == len && v[j] == ' ')
+      why = "Leerzeichen am Ende";
+  }
+  if (why && msg && size)
+    snprintf(msg, size, "%s", why);
+  return why ? -1 : 0;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests of the dashboard (tests/e2e/browser.mjs): Debian chromium
+# Browser tests of the dashboard (tests/e2e/browser.mjs, and the data
+# management of issue 12 in tests/e2e/daten.mjs): Debian chromium
 # driven by npm playwright-core, axe-core accessibility check, keyboard
 # navigation, phone width, screenshots under BUILD_DIR/screenshots.
 # Skips (77) only when chromium or npm is genuinely missing.
@@ -29,4 +30,9 @@ rm -rf "$work"; mkdir -p "$work"
 "$bin" --db "$work/ampel.db" import "$src"/examples/gelsenkirchen/gebiete.csv \
   "$src"/examples/gelsenkirchen/kennzahlen.csv \
   "$src"/examples/gelsenkirchen/werte.csv >/dev/null || exit 1
-exec node "$e2e/browser.mjs" "$bin" "$work/ampel.db" "$build/screenshots"
+cp "$work/ampel.db" "$work/daten.db"
+node "$e2e/browser.mjs" "$bin" "$work/ampel.db" "$build/screenshots"; rc=$?
+# the data management of issue 12 (upload, error, import, rollback) on a
+# copy of the same database; its screenshots are docs/bilder/daten-*.png
+node "$e2e/daten.mjs" "$bin" "$work/daten.db" "$build/screenshots" || rc=1
+exit $rc

@@ -181,7 +181,7 @@ mapfile -t url <<<"$urls"
 # ---- 1. history unit tests on PostgreSQL ---------------------------------
 if [ -n "$build" ] && [ -x "$build/test_store_history" ]; then
   if AMPEL_TEST_PG_URL=${url[0]} "$build/test_store_history" >hist.out 2>&1 &&
-    grep -q "PASSED  \] 5 test" hist.out; then ok; else
+    grep -q "PASSED  \] 7 test" hist.out; then ok; else
     bad "postgresql: Geschichte"; tail -20 hist.out; fi
 else
   echo "store_faults: test_store_history nicht gebaut (cmocka fehlt), Teil 1 übersprungen"

@@ -72,6 +72,15 @@ typedef enum ampel_secrecy {
   AMPEL_SECRECY_NO = 2     /* "nein": e.g. a count of schools, not */
 } ampel_secrecy;
 
+/* Whether an indicator appears in the heatmap and the Ampel (schema
+ * version 6). UNSET is 0 so that a zero-initialised record (an import
+ * without the choice) keeps what is stored; a load gives YES or NO. */
+typedef enum ampel_shown {
+  AMPEL_SHOWN_UNSET = 0,
+  AMPEL_SHOWN_YES = 1,
+  AMPEL_SHOWN_NO = 2
+} ampel_shown;
+
 /* Reads "ja"/"nein" (also "yes"/"no", "1"/"0"), case-insensitive, blanks
  * around ignored; an empty text is UNSET. Returns 0 and sets *out, -1 for
  * anything else. */
@@ -147,6 +156,9 @@ typedef struct ampel_indicator {
   ampel_ind_kind kind;   /* column Art; UNSET when not given */
   char *formula;         /* column Formel; NULL when not a formula */
   ampel_aggregation aggregation; /* column Aggregation; UNSET when not given */
+  ampel_shown shown; /* in heatmap and Ampel (issue 12, /daten/kennzahlen);
+                        UNSET: a new indicator is shown, a stored one keeps
+                        its choice (store column indicator.shown) */
 } ampel_indicator;
 
 /* The kind that applies: the column Art, or from the unit when unset

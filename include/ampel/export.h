@@ -16,8 +16,25 @@
 extern "C" {
 #endif
 
-/* Appends the export to out (check out->failed / ampel_buf_flush). */
-void ampel_export_csv(const ampel_dataset *ds, ampel_buf *out);
+struct ampel_values_filter; /* ampel/json.h: only its `converted` is used */
+
+/* Appends the export to out (check out->failed / ampel_buf_flush). With
+ * marks (may be NULL) whose `converted` says that a cell was converted
+ * from a boundary reform's old areas, and when at least one is, a last
+ * column `converted` holds 1 for those rows (ampel import skips them, so
+ * a re-import converts them again instead of storing them as data). */
+void ampel_export_csv(const ampel_dataset *ds,
+                      const struct ampel_values_filter *marks, ampel_buf *out);
+
+/* The same rows in the German Excel convention (docs/formats.md,
+ * "CSV für Excel"): UTF-8 with BOM, ';' between fields, decimal comma
+ * without thousands separators, CRLF line ends, the German column names
+ * of the import (`Gebiet;Kennzahl;Zeitraum;Wert;Zähler;Nenner;
+ * Kennzeichen`). German Excel opens it as columns; `ampel import` reads it
+ * back unchanged. */
+void ampel_export_csv_de(const ampel_dataset *ds,
+                         const struct ampel_values_filter *marks,
+                         ampel_buf *out); /* marks: column Umgerechnet (ja) */
 
 #ifdef __cplusplus
 }

@@ -207,6 +207,19 @@ ampel_status ampel_shapefile_read_mem(const ampel_shapefile_mem *m,
                                       ampel_geoset **out,
                                       ampel_diags *diags) AMPEL_WUR;
 
+/* A zipped Shapefile from memory (the browser upload): the archive's
+ * .shp, .shx, .dbf and optional .prj/.cpg (found by extension, one base
+ * name, directories and __MACOSX/ ignored) read with libzip, never to
+ * disk, then ampel_shapefile_read_mem. Caps: 64 entries, 512 MiB
+ * unpacked, each member exactly its stated size. Problems with the
+ * archive itself are located `path`:1:1; those inside a part name
+ * "`path`/x.dbf" with the record as the line. */
+ampel_status ampel_shapefile_read_zip(const char *data, size_t len,
+                                      const char *path,
+                                      const ampel_geo_read_opts *opts,
+                                      ampel_geoset **out,
+                                      ampel_diags *diags) AMPEL_WUR;
+
 /* ---- Projection --------------------------------------------------------- */
 
 /* Projects the set in place from its CRS (or `force_crs`, e.g.
@@ -250,6 +263,7 @@ typedef struct ampel_geo_import_opts {
   const char *crs;           /* "EPSG:N" overriding the file's CRS */
   int64_t when;              /* time stamp for the import log */
   int dry_run;               /* check, write nothing */
+  const char *user_name;     /* who imports (the server); NULL: nobody */
 } ampel_geo_import_opts;
 
 typedef struct ampel_geo_import_summary {
@@ -287,6 +301,21 @@ ampel_status ampel_import_geometry(struct ampel_store *st, const char *path,
                                    const ampel_geo_import_opts *opts,
                                    ampel_geo_import_summary *out_summary,
                                    ampel_diags *diags) AMPEL_WUR;
+
+/* 1 when `name` names a geometry file that can come as one buffer
+ * (.geojson, .json, .kml, .zip with a Shapefile). */
+int ampel_geo_is_geo_upload(const char *name);
+
+/* ampel_import_geometry on a file in memory (a browser upload): `name`
+ * (no directories) says the format: .zip is a zipped Shapefile
+ * (ampel_shapefile_read_zip), .kml or KML content is KML, anything else
+ * GeoJSON. The Datenstand logs `name` with the SHA-256 of `data`. */
+ampel_status ampel_import_geometry_buffer(struct ampel_store *st,
+                                          const char *name, const char *data,
+                                          size_t len,
+                                          const ampel_geo_import_opts *opts,
+                                          ampel_geo_import_summary *out_summary,
+                                          ampel_diags *diags) AMPEL_WUR;
 
 #ifdef __cplusplus
 }

@@ -48,9 +48,9 @@ const char *ampel_heatmap_cluster_name(ampel_heatmap_cluster c);
 typedef struct ampel_heatmap_opts {
   ampel_heatmap_cluster cluster;
   ampel_linkage linkage;
-  int force_mean;     /* --reference mean */
-  int need_area_tree; /* compute the area tree even when areas are not
-                         clustered (for --tree) */
+  int force_mean;         /* --reference mean */
+  int need_area_tree;     /* compute the area tree even when areas are not
+                             clustered (for --tree) */
   const ampel_stop *stop; /* NULL, or a stop request polled while
                              clustering (AMPEL_E_CANCELLED) */
 } ampel_heatmap_opts;
@@ -62,22 +62,22 @@ typedef struct ampel_heatmap {
   const char *level; /* borrowed from the dataset */
   size_t period;     /* period id */
   ampel_heatmap_opts opts;
-  size_t n_rows; /* areas with at least one value */
-  size_t n_cols; /* indicators */
-  size_t *area_ids; /* n_rows dataset area ids, `ampel list areas` order;
-                       row r is leaf r of the area tree */
-  size_t *ind_ids;  /* n_cols dataset indicator ids, selection order */
-  size_t *col_period; /* n_cols: each column's period (Stand je Kennzahl;
-                         all == period with a period option) */
-  int per_indicator;  /* the columns' periods may differ */
-  double *raw;      /* n_rows x n_cols row-major values, NaN = missing */
-  double *scaled;   /* the same cells scaled to 0-1 (1 = favourable) */
+  size_t n_rows;         /* areas with at least one value */
+  size_t n_cols;         /* indicators */
+  size_t *area_ids;      /* n_rows dataset area ids, `ampel list areas` order;
+                            row r is leaf r of the area tree */
+  size_t *ind_ids;       /* n_cols dataset indicator ids, selection order */
+  size_t *col_period;    /* n_cols: each column's period (Stand je Kennzahl;
+                            all == period with a period option) */
+  int per_indicator;     /* the columns' periods may differ */
+  double *raw;           /* n_rows x n_cols row-major values, NaN = missing */
+  double *scaled;        /* the same cells scaled to 0-1 (1 = favourable) */
   ampel_ref_result *ref; /* n_cols reference values (METHODS.md §1) */
-  size_t *row_order; /* drawn order: row_order[pos] = row */
-  size_t *col_order; /* drawn order: col_order[pos] = column */
+  size_t *row_order;     /* drawn order: row_order[pos] = row */
+  size_t *col_order;     /* drawn order: col_order[pos] = column */
   ampel_cluster_merge *row_tree; /* n_rows-1 merges, or NULL */
   ampel_cluster_merge *col_tree; /* n_cols-1 merges, or NULL */
-  size_t *dropped; /* area ids of the level without any value */
+  size_t *dropped;               /* area ids of the level without any value */
   size_t n_dropped;
 } ampel_heatmap;
 
@@ -115,9 +115,25 @@ AMPEL_WUR ampel_status ampel_heatmap_write_tree(const ampel_heatmap *h,
                                                 const ampel_dataset *ds,
                                                 ampel_buf *out);
 
+/* The rows cut into groups of similar areas (issue 15: a heatmap of
+ * hundreds or thousands of areas is shown as groups with drill-down): the
+ * area tree is cut where at most k clusters remain (the last k-1 merges
+ * undone); without a tree, k runs of the drawn order. Groups are numbered
+ * in drawn order (group 0 holds the first drawn row). */
+typedef struct ampel_heatmap_groups {
+  size_t n;       /* groups */
+  size_t *of_row; /* per heatmap row: its group */
+  size_t *size;   /* per group: rows */
+  double *mean;   /* n x h->n_cols mean scaled value (NaN: none) */
+} ampel_heatmap_groups;
+
+AMPEL_WUR ampel_status ampel_heatmap_group(const ampel_heatmap *h, size_t k,
+                                           ampel_heatmap_groups *out);
+void ampel_heatmap_groups_release(ampel_heatmap_groups *g);
+
 typedef struct ampel_heatmap_render_opts {
   const ampel_palette *palette; /* NULL: the default palette */
-  const char *stamp; /* data version line for the footer, or NULL */
+  const char *stamp;            /* data version line for the footer, or NULL */
   const char *const *dropped_why; /* per h->dropped: why it is out
                                      ("zu wenige Einwohner", "kein Wert"),
                                      or NULL: all without values */

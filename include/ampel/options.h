@@ -100,6 +100,7 @@ typedef enum ampel_opt_id {
   AMPEL_OPT_NAME_PROPERTY,
   AMPEL_OPT_CRS,
   AMPEL_OPT_ONLY_LEVEL,
+  AMPEL_OPT_PRUEFEN, /* import --pruefen (issue 12) */
   /* serve */
   AMPEL_OPT_BIND,
   AMPEL_OPT_PORT,
@@ -110,6 +111,7 @@ typedef enum ampel_opt_id {
   AMPEL_OPT_MAX_CONNECTIONS,
   AMPEL_OPT_MAX_PER_ADDRESS,
   AMPEL_OPT_MAX_UPLOAD,
+  AMPEL_OPT_FRAME_ANCESTORS,
   AMPEL_OPT_FROM,
   AMPEL_OPT_TO,
   /* lisa */
@@ -125,6 +127,19 @@ typedef enum ampel_opt_id {
   AMPEL_OPT_KEY_WEIGHT,
   AMPEL_OPT_POP_POINTS,
   AMPEL_OPT_MIN_SHARE,
+  /* accounts and sign-in (issue 12) */
+  AMPEL_OPT_ROLE,
+  AMPEL_OPT_USER,
+  AMPEL_OPT_LIMIT,
+  AMPEL_OPT_PRIVATE,
+  AMPEL_OPT_PUBLIC_URL,
+  AMPEL_OPT_TRUSTED_HEADER,
+  AMPEL_OPT_TRUSTED_PROXY,
+  /* the overview of many areas (issue 15): pages, search, groups */
+  AMPEL_OPT_PAGE,
+  AMPEL_OPT_SEARCH,
+  AMPEL_OPT_SORT,
+  AMPEL_OPT_GROUP,
   AMPEL_OPT_COUNT
 } ampel_opt_id;
 

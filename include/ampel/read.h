@@ -1,10 +1,10 @@
-/* ampel/read.h - readers for tabular input: CSV and XLSX.
+/* ampel/read.h - readers for tabular input: CSV, XLSX and XLS.
  *
  * Readers only parse: they turn bytes into rows of UTF-8 cells with source
  * locations and report problems to an ampel_diags list. They never touch
  * the store (ARCHITECTURE.md, read).
  *
- * Both readers hand out rows through the same ampel_row type, so the import
+ * All readers hand out rows through the same ampel_row type, so the import
  * code above them does not care where a table came from.
  */
 #ifndef AMPEL_READ_H
@@ -29,9 +29,9 @@ extern "C" {
 /* One cell. `text` is UTF-8 (converted from the file's encoding), not
  * NUL-terminated in general; use `len`. `line`/`column` are 1-based and
  * point at the first character of the cell in the source (column counted
- * in characters). For XLSX `column` is the spreadsheet column number
- * (A = 1). `is_number` is 1 for XLSX cells stored as numbers: their text is
- * then a plain C-locale number ("1234.5"). */
+ * in characters). For XLSX and XLS `column` is the spreadsheet column
+ * number (A = 1). `is_number` is 1 for workbook cells stored as numbers:
+ * their text is then a plain C-locale number ("1234.5"). */
 typedef struct ampel_cell {
   const char *text;
   size_t len;
@@ -103,9 +103,8 @@ typedef struct ampel_xlsx ampel_xlsx;
 /* Open an .xlsx workbook held in memory (borrowed; must outlive the
  * workbook). Returns NULL with a located message in diags when the bytes
  * are not a readable workbook. Caller frees with ampel_xlsx_free(). */
-ampel_xlsx *ampel_xlsx_open_mem(const char *data, size_t len,
-                                const char *path, ampel_diags *diags,
-                                ampel_status *out_status);
+ampel_xlsx *ampel_xlsx_open_mem(const char *data, size_t len, const char *path,
+                                ampel_diags *diags, ampel_status *out_status);
 
 size_t ampel_xlsx_n_sheets(const ampel_xlsx *x);
 /* Borrowed sheet name (UTF-8). */
@@ -125,6 +124,38 @@ int ampel_xlsx_sheet_next(ampel_xlsx_sheet *s, ampel_row *row,
                           ampel_diags *diags);
 void ampel_xlsx_sheet_free(ampel_xlsx_sheet *s);
 void ampel_xlsx_free(ampel_xlsx *x);
+
+/* ---- XLS (Excel 97-2003, BIFF8) ----------------------------------------
+ */
+
+typedef struct ampel_xls ampel_xls;
+
+/* Open an .xls workbook held in memory (read through libfreexl; the bytes
+ * are copied, so they need not outlive the call). Returns NULL with a
+ * message in diags when the bytes are not a readable BIFF8 workbook: the
+ * file as a whole at FILE:1:1 (not a compound file, damaged, truncated,
+ * password-protected, Excel 5.0/95, declared sizes over the caps), a cell
+ * at FILE:ROW:COL naming sheet and cell. Caller frees with
+ * ampel_xls_free(). */
+ampel_xls *ampel_xls_open_mem(const char *data, size_t len, const char *path,
+                              ampel_diags *diags, ampel_status *out_status);
+
+size_t ampel_xls_n_sheets(const ampel_xls *x);
+/* Borrowed sheet name (UTF-8). */
+const char *ampel_xls_sheet_name(const ampel_xls *x, size_t i);
+
+typedef struct ampel_xls_sheet ampel_xls_sheet;
+
+/* Open sheet i for reading rows, as ampel_xlsx_sheet_open(): the same
+ * cells, rows and source text. Several sheets of one workbook may be read
+ * in turns. Caller frees with ampel_xls_sheet_free() before the workbook. */
+ampel_xls_sheet *ampel_xls_sheet_open(ampel_xls *x, size_t i,
+                                      ampel_diags *diags,
+                                      ampel_status *out_status);
+int ampel_xls_sheet_next(ampel_xls_sheet *s, ampel_row *row,
+                         ampel_diags *diags);
+void ampel_xls_sheet_free(ampel_xls_sheet *s);
+void ampel_xls_free(ampel_xls *x);
 
 /* ---- Numbers -----------------------------------------------------------
  */

@@ -34,7 +34,7 @@ enum {
 };
 
 /* Current schema version written by this build. */
-#define AMPEL_SCHEMA_VERSION 5
+#define AMPEL_SCHEMA_VERSION 6
 
 /* Open the database named by `location`: a file path (SQLite), or a
  * "postgresql://" or "postgres://" URL (libpq; the tables live in schema
@@ -71,8 +71,7 @@ enum {
 /* Load the stored data into a new dataset (caller frees with
  * ampel_dataset_free). Areas and indicators come in the order they were
  * first imported; periods sorted by start date. */
-ampel_status ampel_store_load(ampel_store *st, int what,
-                              ampel_dataset **out_ds,
+ampel_status ampel_store_load(ampel_store *st, int what, ampel_dataset **out_ds,
                               ampel_diags *diags) AMPEL_WUR;
 
 /* Why the last write failed, in German, e.g. "der Datenträger ist voll
@@ -128,9 +127,9 @@ ampel_status ampel_store_put_conversion(ampel_store *st, const char *old_key,
 
 /* One imported file, for the import log. */
 typedef struct ampel_import_file {
-  const char *name;   /* file name as given (no directories are stored) */
-  char sha256[65];    /* hex digest of the file's bytes */
-  const char *kind;   /* "areas", "indicators", "values", "workbook" */
+  const char *name; /* file name as given (no directories are stored) */
+  char sha256[65];  /* hex digest of the file's bytes */
+  const char *kind; /* "areas", "indicators", "values", "workbook" */
   long rows;
 } ampel_import_file;
 
@@ -184,6 +183,14 @@ ampel_status ampel_store_import_log(ampel_store *st, ampel_import_log_fn fn,
  * describes the latest Datenstand. */
 ampel_status ampel_store_set_datenstand(ampel_store *st, long id,
                                         ampel_diags *diags) AMPEL_WUR;
+/* The Datenstand chosen with ampel_store_set_datenstand (0 = current). */
+long ampel_store_datenstand(const ampel_store *st);
+/* The data version of the chosen Datenstand (its id, time and the first
+ * 12 digits of its digest; n_imports as ampel_store_data_version's), or
+ * of the latest one when none is chosen. AMPEL_E_NOT_FOUND when the
+ * chosen one is gone. */
+ampel_status ampel_store_datenstand_version(ampel_store *st,
+                                            ampel_data_version *out) AMPEL_WUR;
 
 /* One Datenstand, for ampel_store_datenstaende(). Strings are borrowed,
  * valid during the callback. Counts are -1 when not recorded (Datenstände
@@ -197,6 +204,10 @@ typedef struct ampel_datenstand_info {
   long n_changed;     /* cells whose value, numerator, denominator or
                          flag changed */
   long n_removed;     /* cells closed without a successor (0 for imports) */
+  long parent;        /* the Datenstand it changed (rollback: the one made
+                         current again); 0 when none */
+  const char *user_name; /* who made it (server); NULL from the CLI */
+  const char *note;      /* free text or NULL */
 } ampel_datenstand_info;
 
 typedef int (*ampel_datenstand_fn)(void *ud, const ampel_datenstand_info *d);
@@ -214,6 +225,49 @@ ampel_status ampel_store_datenstaende(ampel_store *st, ampel_datenstand_fn fn,
  * Errors: AMPEL_E_USAGE outside a transaction or when id is not above
  * every Datenstand so far; AMPEL_E_IO. */
 ampel_status ampel_store_next_datenstand(ampel_store *st, long id) AMPEL_WUR;
+
+/* Inside a write transaction, after ampel_store_log_import: what kind of
+ * Datenstand this is ("import", "rollback", "metadata", "geometry"),
+ * the Datenstand it changed (0: the previous one, as logged), who made it
+ * (NULL: nobody named, e.g. the CLI) and a note (NULL: none). */
+ampel_status ampel_store_annotate_datenstand(ampel_store *st, const char *kind,
+                                             long parent,
+                                             const char *user_name,
+                                             const char *note) AMPEL_WUR;
+
+/* Rollback (docs/dev/store-schema.md, "Versioning by Datenstand"): makes
+ * the values and conversion keys of Datenstand `to` current again as a new
+ * Datenstand of kind "rollback" with parent `to`, in one transaction of
+ * its own: every current row that does not hold in `to` is closed, every
+ * row that holds in `to` but is not current is copied as current. Cells
+ * equal in both stay untouched. The counts (new, changed, removed) are
+ * recorded like an import's. Areas, indicators and periods are not
+ * versioned and stay as they are. `when` is a Unix time, `user_name` may
+ * be NULL. *out_id gets the new Datenstand. Errors: AMPEL_E_USAGE with a
+ * German message for an unknown `to` or the newest Datenstand itself;
+ * AMPEL_E_IO. Nothing is written on any error. */
+ampel_status ampel_store_rollback_to(ampel_store *st, long to, int64_t when,
+                                     const char *user_name, long *out_id,
+                                     ampel_diags *diags) AMPEL_WUR;
+
+/* A metadata edit (issue 12, /daten/kennzahlen): sets name, unit,
+ * polarity, Handlungsfeld (domain), definition, source, the disclosure
+ * flag (secrecy; UNSET = the database's default rule) and `shown` (YES or
+ * NO; in heatmap and Ampel) of the stored indicator `e->key`, keeping its
+ * other attributes, as a new Datenstand of kind "metadata" (no files, no
+ * value changes; the note names the changed fields, "key: Name, Einheit"),
+ * in one transaction of its own. Strings may be NULL (= empty); the name
+ * must not be empty. *out_id: the new Datenstand, or 0 when nothing
+ * differs (then nothing is written). Errors: AMPEL_E_NOT_FOUND for an
+ * unknown key, AMPEL_E_DATA for an empty name, AMPEL_E_IO; nothing is
+ * written on any error. Like every attribute of areas and indicators the
+ * edit is not versioned: earlier Datenstände show the current metadata
+ * (docs/dev/store-schema.md). */
+ampel_status ampel_store_edit_indicator(ampel_store *st,
+                                        const ampel_indicator *e,
+                                        int64_t when, const char *user_name,
+                                        long *out_id,
+                                        ampel_diags *diags) AMPEL_WUR;
 
 /* Per-database settings (e.g. "min_count"). *out_value is a new string the
  * caller frees with ampel_free, or NULL when the key is not set. */
@@ -241,6 +295,164 @@ ampel_status ampel_store_put_neighbours(ampel_store *st,
  * frees with ampel_geoset_free. */
 ampel_status ampel_store_load_geometry(ampel_store *st, ampel_geoset **out,
                                        ampel_diags *diags) AMPEL_WUR;
+
+/* ---- Accounts, API tokens, sessions, audit (schema version 6, issue 12)
+ *
+ * Not data: never versioned, never exported, copied by `ampel db migrate`
+ * (sessions excepted). Secrets never reach the database in clear text:
+ * passwords only as Argon2id strings (libsodium crypto_pwhash_str,
+ * interactive limits), API tokens and session ids only as hex SHA-256.
+ * These calls work outside a transaction (each statement on its own) and
+ * inside a write transaction (then part of it). A database of schema
+ * version 5 or older opened read-only answers AMPEL_E_USAGE. */
+
+typedef enum ampel_role {
+  AMPEL_ROLE_NONE = 0,      /* anonymous */
+  AMPEL_ROLE_LESER = 1,     /* may read (matters with serve --private) */
+  AMPEL_ROLE_REDAKTION = 2, /* may also check and import, edit metadata */
+  AMPEL_ROLE_VERWALTUNG = 3 /* may also manage users and settings */
+} ampel_role;
+
+/* "leser", "redaktion", "verwaltung" ("" for NONE). */
+const char *ampel_role_name(ampel_role r);
+/* 0 and *out for one of the three words, -1 otherwise. */
+int ampel_role_parse(const char *s, ampel_role *out);
+/* 1 when name is a valid user or token name: 1 to 63 bytes of
+ * A-Z a-z 0-9 . _ @ -, not starting with '-' or '.'. */
+int ampel_account_name_ok(const char *name);
+
+/* Room for a session id, CSRF token or SHA-256 hex (64 + NUL) and for an
+ * API token ("ampel_" + 64 hex + NUL). */
+#define AMPEL_SECRET_SIZE 65
+#define AMPEL_TOKEN_SIZE 71
+/* Shortest and longest password accepted (bytes). */
+#define AMPEL_PASSWORD_MIN 8
+#define AMPEL_PASSWORD_MAX 1024
+
+/* 1 when the strings are equal, in time independent of where they differ
+ * (for CSRF tokens). */
+int ampel_secret_equal(const char *a, const char *b);
+
+typedef struct ampel_user_info {
+  const char *name;
+  ampel_role role;
+  const char *pwhash; /* the Argon2id string, or "!" for no password */
+  int64_t created;
+  int disabled;
+} ampel_user_info;
+typedef int (*ampel_user_fn)(void *ud, const ampel_user_info *u);
+
+/* A new user. password "" = no password: the user can sign in only
+ * through a trusted proxy (serve --trusted-header). Errors: AMPEL_E_USAGE
+ * (bad name, role, or a password shorter than AMPEL_PASSWORD_MIN or
+ * longer than AMPEL_PASSWORD_MAX), AMPEL_E_DATA (the name exists),
+ * AMPEL_E_NOMEM, AMPEL_E_IO. */
+ampel_status ampel_store_user_add(ampel_store *st, const char *name,
+                                  ampel_role role, const char *password,
+                                  int64_t when) AMPEL_WUR;
+/* AMPEL_E_NOT_FOUND for an unknown user. */
+ampel_status ampel_store_user_set_role(ampel_store *st, const char *name,
+                                       ampel_role role) AMPEL_WUR;
+ampel_status ampel_store_user_set_password(ampel_store *st, const char *name,
+                                           const char *password) AMPEL_WUR;
+/* Removes the user with their API tokens and sessions. */
+ampel_status ampel_store_user_remove(ampel_store *st,
+                                     const char *name) AMPEL_WUR;
+/* The role of an enabled user; AMPEL_E_NOT_FOUND when there is none. */
+ampel_status ampel_store_user_get(ampel_store *st, const char *name,
+                                  ampel_role *out_role) AMPEL_WUR;
+/* Every user, ordered by name. */
+ampel_status ampel_store_user_list(ampel_store *st, ampel_user_fn fn,
+                                   void *ud) AMPEL_WUR;
+/* AMPEL_OK and the role when `password` is the user's; AMPEL_E_NOT_FOUND
+ * for an unknown or disabled user, one without password, or a wrong
+ * password (an unknown name costs one hash too, so the time tells
+ * nothing). A hash made with weaker limits than today's is replaced. */
+ampel_status ampel_store_user_check(ampel_store *st, const char *name,
+                                    const char *password,
+                                    ampel_role *out_role) AMPEL_WUR;
+/* Writes a user as given (hash included): `ampel db migrate`. */
+ampel_status ampel_store_user_put(ampel_store *st,
+                                  const ampel_user_info *u) AMPEL_WUR;
+
+typedef struct ampel_token_info {
+  long id;
+  const char *name; /* unique */
+  const char *user;
+  const char *hash; /* hex SHA-256 of the token */
+  int64_t created;
+  int64_t last_used; /* 0: never */
+} ampel_token_info;
+typedef int (*ampel_token_fn)(void *ud, const ampel_token_info *t);
+
+/* A new API token `name` for `user`: out_token gets it (shown once; only
+ * its hash is stored). Errors: AMPEL_E_USAGE (bad name), AMPEL_E_NOT_FOUND
+ * (no such user), AMPEL_E_DATA (the name exists). */
+ampel_status ampel_store_token_add(ampel_store *st, const char *name,
+                                   const char *user, int64_t when,
+                                   char out_token[AMPEL_TOKEN_SIZE]) AMPEL_WUR;
+/* The user (at most 63 bytes + NUL) and role of a token; records its use
+ * (last_used, at most once a minute). AMPEL_E_NOT_FOUND when the token or
+ * its user is unknown or disabled. */
+ampel_status ampel_store_token_check(ampel_store *st, const char *token,
+                                     int64_t when, char out_user[64],
+                                     ampel_role *out_role) AMPEL_WUR;
+ampel_status ampel_store_token_list(ampel_store *st, ampel_token_fn fn,
+                                    void *ud) AMPEL_WUR;
+ampel_status ampel_store_token_remove(ampel_store *st,
+                                      const char *name) AMPEL_WUR;
+ampel_status ampel_store_token_put(ampel_store *st,
+                                   const ampel_token_info *t) AMPEL_WUR;
+
+typedef struct ampel_session {
+  char user[64];
+  ampel_role role;
+  char csrf[AMPEL_SECRET_SIZE]; /* the session's CSRF token (hex) */
+  int64_t created, last_seen;
+} ampel_session;
+
+/* A new session of `user` (who must exist and be enabled): out_id gets
+ * the session id (64 hex digits from 256 random bits; the store keeps
+ * only its SHA-256), *out (may be NULL) its data. The CSRF token is the
+ * hex SHA-256 of "csrf:" and the id, so it reveals nothing about it. */
+ampel_status ampel_store_session_new(ampel_store *st, const char *user,
+                                     const char *address, int64_t when,
+                                     char out_id[AMPEL_SECRET_SIZE],
+                                     ampel_session *out) AMPEL_WUR;
+/* The session of id when it was seen within max_idle seconds before
+ * `when` and its user is still enabled; an expired one is deleted.
+ * AMPEL_E_NOT_FOUND otherwise (also for a malformed id). */
+ampel_status ampel_store_session_get(ampel_store *st, const char *id,
+                                     int64_t when, int64_t max_idle,
+                                     ampel_session *out) AMPEL_WUR;
+/* Records activity (last_seen = when) when the last record is older than
+ * a minute, so a busy session does not write on every request. */
+ampel_status ampel_store_session_touch(ampel_store *st, const char *id,
+                                       int64_t when) AMPEL_WUR;
+ampel_status ampel_store_session_delete(ampel_store *st,
+                                        const char *id) AMPEL_WUR;
+/* Deletes every session last seen before `before`; *out_n (may be NULL)
+ * how many. */
+ampel_status ampel_store_session_expire(ampel_store *st, int64_t before,
+                                        long *out_n) AMPEL_WUR;
+
+typedef struct ampel_audit_info {
+  long id;
+  int64_t time;
+  const char *user;    /* NULL: anonymous or the command line */
+  const char *address; /* NULL: the command line */
+  const char *action;  /* e.g. "anmelden", "anmelden_fehlgeschlagen" */
+  const char *detail;  /* may be NULL */
+} ampel_audit_info;
+typedef int (*ampel_audit_fn)(void *ud, const ampel_audit_info *a);
+
+ampel_status ampel_store_audit_add(ampel_store *st, int64_t when,
+                                   const char *user, const char *address,
+                                   const char *action,
+                                   const char *detail) AMPEL_WUR;
+/* The newest `limit` entries (0: all), newest first. */
+ampel_status ampel_store_audit_list(ampel_store *st, long limit,
+                                    ampel_audit_fn fn, void *ud) AMPEL_WUR;
 
 #ifdef __cplusplus
 }

@@ -40,6 +40,11 @@ typedef struct ampel_xlsx_export_opts {
   const unsigned char *is_count; /* per indicator: 1 = a count (column
                                     "Fallzahl"), or NULL */
   int64_t created;               /* document creation time (Unix) */
+  /* 1 when a cell holds a value converted from a boundary reform's old
+   * areas (ampel_context_converted): a comment on the cell and a line
+   * under the Ampel's legend. NULL: none. */
+  int (*converted)(const void *ud, size_t area, size_t ind, size_t period);
+  const void *converted_ud;
 } ampel_xlsx_export_opts;
 
 void ampel_xlsx_export_opts_init(ampel_xlsx_export_opts *o);

@@ -128,10 +128,20 @@ ampel_status ampel_context_open(ampel_store *st, unsigned flags,
   ampel_data_version v;
   if (s == AMPEL_OK)
     s = ampel_store_data_version(st, &v);
+  /* A chosen earlier Datenstand (--datenstand N, ?datenstand=N) names
+   * itself in every footer, and that it is not the latest. */
+  long latest = v.id;
+  if (s == AMPEL_OK && ampel_store_datenstand(st) > 0)
+    s = ampel_store_datenstand_version(st, &v);
   if (reading)
     ampel_store_end_read(st);
   if (s == AMPEL_OK && v.id > 0) {
     ampel_data_version_format(&v, c->stamp, sizeof c->stamp);
+    if (v.id != latest) {
+      size_t n = strlen(c->stamp);
+      snprintf(c->stamp + n, sizeof c->stamp - n,
+               " – früherer Stand (aktuell: Datenstand %ld)", latest);
+    }
     memcpy(c->digest, v.digest, sizeof c->digest);
     c->version = v.id;
   }

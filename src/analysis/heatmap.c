@@ -58,7 +58,7 @@ ampel_status ampel_analyse_heatmap(const ampel_context *ctx,
   ampel_dataset *own = NULL;
   ampel_heatmap_opts o;
   heatmap_opts(q, &o);
-  ampel_status s = ampel_analysis_select(out->ds, q, NULL, &out->sel, diags);
+  ampel_status s = ampel_analysis_select_shown(out->ds, q, &out->sel, diags);
   if (s == AMPEL_OK)
     s = ampel_context_universe_for(ctx, q, &uni, &own);
   if (s == AMPEL_OK)

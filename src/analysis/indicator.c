@@ -59,6 +59,25 @@ ampel_status ampel_analysis_select(const ampel_dataset *ds,
   return select_any(ds, q, one_key, 0, out, diags);
 }
 
+ampel_status ampel_analysis_select_shown(const ampel_dataset *ds,
+                                         const ampel_query *q,
+                                         ampel_selection *out,
+                                         ampel_diags *diags) {
+  ampel_status s = select_any(ds, q, NULL, 0, out, diags);
+  if (s != AMPEL_OK || ampel_query_text(q, AMPEL_OPT_INDICATORS))
+    return s;
+  size_t k = 0;
+  for (size_t j = 0; j < out->n_inds; j++) {
+    if (ampel_dataset_indicator(ds, out->inds[j])->shown == AMPEL_SHOWN_NO)
+      continue;
+    if (out->col_period)
+      out->col_period[k] = out->col_period[j];
+    out->inds[k++] = out->inds[j];
+  }
+  out->n_inds = k;
+  return AMPEL_OK;
+}
+
 ampel_status ampel_analysis_select_strict(const ampel_dataset *ds,
                                           const ampel_query *q,
                                           const char *one_key,

@@ -200,7 +200,7 @@ static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
   ampel_lights_opts lo;
   ampel_status s = lights_opts(a->ds, q, &lo, diags);
   if (s == AMPEL_OK)
-    s = ampel_analysis_select(a->ds, q, NULL, &a->sel, diags);
+    s = ampel_analysis_select_shown(a->ds, q, &a->sel, diags);
   if (s == AMPEL_OK && lo.since >= 0 && (size_t)lo.since >= a->sel.period) {
     ampel_diags_error(diags, AMPEL_E_USAGE,
                       "since: der Vergleichszeitraum muss vor dem Zeitraum "

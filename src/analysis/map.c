@@ -39,8 +39,8 @@ static ampel_status pick_indicator(const ampel_dataset *ds,
                                    const ampel_query *q, ampel_query *lq,
                                    size_t *out, ampel_diags *diags) {
   long id = -1;
-  ampel_status s = ampel_analysis_indicator(ds, q, AMPEL_OPT_INDICATOR, &id,
-                                            diags);
+  ampel_status s =
+      ampel_analysis_indicator(ds, q, AMPEL_OPT_INDICATOR, &id, diags);
   if (s == AMPEL_OK && id < 0) {
     ampel_selection sel;
     s = ampel_analysis_select(ds, lq, NULL, &sel, diags);
@@ -78,8 +78,8 @@ static ampel_status fill_items(const ampel_context *ctx, ampel_map_answer *a,
     const ampel_area *ar = ampel_dataset_area(a->ds, l->area_ids[r]);
     const ampel_lights_cell *c = ampel_lights_at(l, r, 0);
     ampel_map_item *it = &a->items[r];
-    ampel_cell_ref cr = ampel_dataset_get(a->ds, l->area_ids[r], a->ind,
-                                          l->period);
+    ampel_cell_ref cr =
+        ampel_dataset_get(a->ds, l->area_ids[r], a->ind, l->period);
     long gi = g ? ampel_geoset_find(g, ar->key) : -1;
     it->key = ar->key;
     it->name = ar->name && *ar->name ? ar->name : ar->key;
@@ -123,8 +123,8 @@ static ampel_status make_breaks(const ampel_context *ctx, const ampel_query *q,
   for (size_t p = 0; s == AMPEL_OK && p < np; p++)
     for (size_t r = 0; r < n; r++) {
       size_t t = fixed ? p : a->lights.lights.period;
-      ampel_cell_ref c = ampel_dataset_get(uni, a->lights.lights.area_ids[r],
-                                           a->ind, t);
+      ampel_cell_ref c =
+          ampel_dataset_get(uni, a->lights.lights.area_ids[r], a->ind, t);
       pool[p * n + r] =
           c.present && ampel_flag_has_value(c.flag) ? c.value : NAN;
     }
@@ -170,8 +170,8 @@ static size_t place_points(const ampel_context *ctx, ampel_map_answer *a) {
 
 /* The outline under a point layer: the shapes of the level option, else
  * the root area's shape, else every stored shape. */
-static ampel_status pick_outline(const ampel_context *ctx,
-                                 const ampel_query *q, ampel_map_answer *a) {
+static ampel_status pick_outline(const ampel_context *ctx, const ampel_query *q,
+                                 ampel_map_answer *a) {
   const ampel_geoset *g = ampel_context_geometry(ctx);
   size_t n = g ? ampel_geoset_n(g) : 0;
   const char *level = ampel_query_text(q, AMPEL_OPT_LEVEL);
@@ -181,10 +181,10 @@ static ampel_status pick_outline(const ampel_context *ctx,
   long root = ampel_dataset_root(a->ds);
   for (size_t i = 0; i < n; i++) {
     long id = ampel_dataset_find_area(a->ds, ampel_geoset_key(g, i));
-    const ampel_area *ar = id >= 0 ? ampel_dataset_area(a->ds, (size_t)id)
-                                   : NULL;
-    int take = level ? ar && ar->level && !strcmp(ar->level, level)
-                     : id == root;
+    const ampel_area *ar =
+        id >= 0 ? ampel_dataset_area(a->ds, (size_t)id) : NULL;
+    int take =
+        level ? ar && ar->level && !strcmp(ar->level, level) : id == root;
     if (take)
       a->outline[a->n_outline++] = ampel_geoset_shape_c(g, i);
   }
@@ -216,6 +216,42 @@ static ampel_status pick_kind(const ampel_context *ctx, const ampel_query *q,
   return AMPEL_OK;
 }
 
+/* Items of the level with a cell (a value or a flag) in period p. */
+static size_t cells_in(const ampel_map_answer *a, size_t p) {
+  size_t n = 0;
+  for (size_t r = 0; r < a->lights.lights.n_areas; r++)
+    n += ampel_dataset_get(a->ds, a->lights.lights.area_ids[r], a->ind, p)
+             .present;
+  return n;
+}
+
+/* A map of a period in which the indicator has no cell on the level is an
+ * error, never an all-hatched picture (issue 13): it names the newest
+ * period that has values. Without --period the lights already took it. */
+static ampel_status check_values(ampel_map_answer *a, ampel_diags *diags) {
+  const ampel_lights *l = &a->lights.lights;
+  if (cells_in(a, l->period))
+    return AMPEL_OK;
+  const char *key = ampel_dataset_indicator(a->ds, a->ind)->key;
+  long best = -1;
+  for (size_t p = ampel_dataset_n_periods(a->ds); best < 0 && p-- > 0;)
+    if (cells_in(a, p))
+      best = (long)p;
+  if (best >= 0)
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "Kennzahl '%s' hat im Zeitraum '%s' keine Werte auf der "
+                      "Ebene '%s'; neuester Zeitraum mit Werten: %s (ohne "
+                      "--period zeigt die Karte ihn)",
+                      key, ampel_dataset_period(a->ds, l->period)->label,
+                      l->level,
+                      ampel_dataset_period(a->ds, (size_t)best)->label);
+  else
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "Kennzahl '%s' hat keine Werte auf der Ebene '%s'", key,
+                      l->level);
+  return AMPEL_E_DATA;
+}
+
 static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
                             ampel_map_answer *a, ampel_diags *diags) {
   ampel_query lq = *q;
@@ -227,6 +263,8 @@ static ampel_status compute(const ampel_context *ctx, const ampel_query *q,
     s = pick_indicator(a->ds, q, &lq, &a->ind, diags);
   if (s == AMPEL_OK)
     s = ampel_analyse_lights(ctx, &lq, &a->lights, diags);
+  if (s == AMPEL_OK)
+    s = check_values(a, diags);
   if (s != AMPEL_OK)
     return s;
   a->n_items = a->lights.lights.n_areas;

@@ -158,9 +158,10 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     {AMPEL_OPT_LIST_FORMAT, "format", 0, AMPEL_OT_CHOICE, "text|csv|json", 0, 0,
      CLI, "text|csv|json", "text", NULL,
      "Tabelle, CSV oder JSON (wie die API)"},
-    {AMPEL_OPT_EXPORT_FORMAT, "format", 0, AMPEL_OT_CHOICE, "csv|json", 0, 0,
-     CLI, "csv|json", "csv", NULL,
-     "Langformat als CSV oder JSON (wie /api/v1/values)"},
+    {AMPEL_OPT_EXPORT_FORMAT, "format", 0, AMPEL_OT_CHOICE, "csv|json|csv-de",
+     0, 0, CLI, "csv|json|csv-de", "csv", NULL,
+     "Langformat als CSV oder JSON (wie /api/v1/values); csv-de: CSV für "
+     "deutsches Excel (Semikolon, Dezimalkomma, UTF-8 mit BOM)"},
     FLAG(AMPEL_OPT_UNPROTECTED, "ungeschuetzt", CLI,
          "ohne Geheimhaltung, nur CSV: für die interne Datenübergabe, nicht "
          "zur Veröffentlichung"),
@@ -186,6 +187,10 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     TEXT(AMPEL_OPT_ONLY_LEVEL, "level", "EBENE", NULL,
          "nur Gebiete dieser Ebene, z. B. Stadtteil (bei Flächen werden "
          "fehlende gemeldet)"),
+    FLAG(AMPEL_OPT_PRUEFEN, "pruefen", CLI,
+         "nur prüfen, nichts speichern; zeigt jeden Fehler und was die "
+         "Einfuhr ändern würde (neue und geänderte Gebiete, Kennzahlen und "
+         "Werte; Werte, die sich um mehr als das Zehnfache ändern)"),
     {AMPEL_OPT_BIND, "bind", 0, AMPEL_OT_TEXT, "ADRESSE", 0, 0, CLI, NULL,
      "127.0.0.1", NULL,
      "IP-Adresse (127.0.0.1: nur dieser Rechner; 0.0.0.0 für alle Netze)"},
@@ -219,6 +224,11 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      CLI, NULL, "50", NULL,
      "größte Einfuhr über den Browser oder die API in Megabyte (alle "
      "Dateien zusammen); darüber 413"},
+    {AMPEL_OPT_FRAME_ANCESTORS, "frame-ancestors", 0, AMPEL_OT_TEXT,
+     "QUELLEN", 0, 0, CLI, NULL, NULL, "keine",
+     "Seiten, die das Dashboard einbetten dürfen (iframe), durch Leerzeichen "
+     "getrennt, z. B. 'https://www.stadt.de https://*.stadt.de' oder "
+     "'self'; nur https://- oder http://-Adressen ohne Pfad"},
     {AMPEL_OPT_FROM, "from", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL,
      NULL, "Quelle des Umzugs: SQLite-Datei oder postgresql://-URL"},
     {AMPEL_OPT_TO, "to", 0, AMPEL_OT_TEXT, "ORT", 0, 0, CLI, NULL, NULL, NULL,
@@ -254,6 +264,45 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
         NULL,
         "kleinere Anteile gelten als Ungenauigkeit der Grenzlinien und "
         "entfallen (die übrigen werden wieder auf 1 gebracht)"),
+    /* accounts and sign-in (issue 12, docs/betrieb.md) */
+    {AMPEL_OPT_ROLE, "role", 0, AMPEL_OT_CHOICE, "ROLLE", 0, 0, CLI,
+     "leser|redaktion|verwaltung", NULL, NULL,
+     "Rolle: leser (lesen), redaktion (auch Daten einlesen, Kennzahlen "
+     "bearbeiten) oder verwaltung (auch Benutzer und Einstellungen)"},
+    {AMPEL_OPT_USER, "user", 0, AMPEL_OT_TEXT, "BENUTZER", 0, 0, CLI, NULL,
+     NULL, "der Benutzer NAME",
+     "Benutzer, dessen Rolle der API-Schlüssel trägt"},
+    {AMPEL_OPT_LIMIT, "limit", 0, AMPEL_OT_INTEGER, "N", 1, 1000000, CLI,
+     NULL, "50", NULL, "höchstens N Einträge, die neuesten zuerst"},
+    FLAG(AMPEL_OPT_PRIVATE, "private", CLI,
+         "jede Seite und jede API-Anfrage braucht eine Anmeldung (mindestens "
+         "Rolle leser); sonst Weiterleitung auf /anmelden bzw. 401"),
+    {AMPEL_OPT_PUBLIC_URL, "public-url", 0, AMPEL_OT_TEXT, "URL", 0, 0, CLI,
+     NULL, NULL, NULL,
+     "öffentliche Adresse des Dashboards hinter einem Proxy, z. B. "
+     "https://monitoring.stadt.de/; bei https trägt das Sitzungs-Cookie "
+     "Secure"},
+    {AMPEL_OPT_TRUSTED_HEADER, "trusted-header", 0, AMPEL_OT_TEXT, "NAME", 0,
+     0, CLI, NULL, NULL, NULL,
+     "Kopfzeile, in der ein vorgeschalteter Proxy den angemeldeten "
+     "Benutzernamen übergibt (z. B. X-Remote-User); nur von "
+     "--trusted-proxy beachtet, Rollen aus 'ampel user'"},
+    {AMPEL_OPT_TRUSTED_PROXY, "trusted-proxy", 0, AMPEL_OT_TEXT,
+     "ADRESSE,...", 0, 0, CLI, NULL, NULL, NULL,
+     "IP-Adressen der Proxys, deren --trusted-header gilt (durch Komma "
+     "getrennt); von jeder anderen Adresse wird die Kopfzeile ignoriert"},
+    INT(AMPEL_OPT_PAGE, "seite", "N", 1, 100000, 0, "1", NULL,
+        "Seite der Ampel-Tabelle (je 200 Gebiete)"),
+    TEXT(AMPEL_OPT_SEARCH, "suche", "TEXT", NULL,
+         "nur Gebiete, deren Name oder Schlüssel TEXT enthält (ohne "
+         "Unterschied von Groß- und Kleinschreibung)"),
+    CHOICE(AMPEL_OPT_SORT, "sort", "kritisch|name|schluessel",
+           "kritisch|name|schluessel", "kritisch",
+           "Reihenfolge der Ampel-Tabelle: die auffälligsten zuerst, nach "
+           "Name oder nach Schlüssel"),
+    INT(AMPEL_OPT_GROUP, "gruppe", "N", 1, 1000, 0, NULL, NULL,
+        "Heatmap vieler Gebiete: die Gebiete dieser Gruppe ähnlicher "
+        "Gebiete zeigen"),
 };
 
 /* The table is indexed by id: a row out of order is a programming error

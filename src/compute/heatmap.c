@@ -4,6 +4,7 @@
 #include "ampel/heatmap.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
@@ -256,4 +257,85 @@ ampel_status ampel_heatmap_compute(const ampel_dataset *ds,
   if (st != AMPEL_OK)
     ampel_heatmap_release(out);
   return st;
+}
+
+/* ---- groups of rows (issue 15) ---------------------------------------- */
+
+static size_t uf_find(size_t *parent, size_t x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+ampel_status ampel_heatmap_group(const ampel_heatmap *h, size_t k,
+                                 ampel_heatmap_groups *out) {
+  memset(out, 0, sizeof *out);
+  size_t n = h->n_rows, nc = h->n_cols;
+  if (k == 0)
+    k = 1;
+  if (k > n)
+    k = n;
+  size_t *parent = ampel_calloc(2 * n + 1, sizeof *parent);
+  size_t *id = ampel_calloc(2 * n + 1, sizeof *id);
+  out->of_row = ampel_calloc(n + 1, sizeof *out->of_row);
+  out->size = ampel_calloc(k + 1, sizeof *out->size);
+  out->mean = ampel_calloc(k * nc + 1, sizeof *out->mean);
+  size_t *cnt = ampel_calloc(k * nc + 1, sizeof *cnt);
+  if (!parent || !id || !out->of_row || !out->size || !out->mean || !cnt) {
+    ampel_free(parent);
+    ampel_free(id);
+    ampel_free(cnt);
+    ampel_heatmap_groups_release(out);
+    return AMPEL_E_NOMEM;
+  }
+  if (h->row_tree && n > 1) {
+    /* SciPy's convention: leaves 0..n-1, merge i makes cluster n+i; the
+     * merges come in order of height, so the first n-k make k clusters */
+    for (size_t i = 0; i < 2 * n; i++)
+      parent[i] = i;
+    for (size_t i = 0; i + k < n; i++) {
+      size_t c = n + i;
+      parent[uf_find(parent, h->row_tree[i].left)] = c;
+      parent[uf_find(parent, h->row_tree[i].right)] = c;
+    }
+  }
+  /* number the groups in drawn order */
+  for (size_t i = 0; i < 2 * n; i++)
+    id[i] = SIZE_MAX;
+  size_t g = 0;
+  for (size_t pos = 0; pos < n; pos++) {
+    size_t row = h->row_order[pos];
+    size_t root = h->row_tree && n > 1 ? uf_find(parent, row)
+                                       : pos * k / n; /* runs of the order */
+    if (id[root] == SIZE_MAX)
+      id[root] = g++;
+    out->of_row[row] = id[root];
+  }
+  out->n = g;
+  for (size_t row = 0; row < n; row++) {
+    size_t gr = out->of_row[row];
+    out->size[gr]++;
+    for (size_t c = 0; c < nc; c++) {
+      double v = h->scaled[row * nc + c];
+      if (!isnan(v)) {
+        out->mean[gr * nc + c] += v;
+        cnt[gr * nc + c]++;
+      }
+    }
+  }
+  for (size_t i = 0; i < g * nc; i++)
+    out->mean[i] = cnt[i] ? out->mean[i] / (double)cnt[i] : NAN;
+  ampel_free(parent);
+  ampel_free(id);
+  ampel_free(cnt);
+  return AMPEL_OK;
+}
+
+void ampel_heatmap_groups_release(ampel_heatmap_groups *g) {
+  ampel_free(g->of_row);
+  ampel_free(g->size);
+  ampel_free(g->mean);
+  memset(g, 0, sizeof *g);
 }

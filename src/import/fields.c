@@ -42,6 +42,7 @@ static const struct {
     {F_OLD, "old", "alt", NULL},
     {F_NEW, "new", "neu", NULL},
     {F_SHARE, "share", "anteil", NULL},
+    {F_CONVERTED, "converted", "umgerechnet", NULL},
 };
 
 int ampel_field_lookup(const char *norm) {
@@ -61,7 +62,8 @@ const char *ampel_field_name_de(int field) {
       "Gebiet",     "Kennzahl",     "Zeitraum",      "Wert",
       "Zähler",     "Nenner",       "Kennzeichen",   "Geheimhaltung",
       "Art",        "Formel",       "Aggregation",   "Gültig_ab",
-      "Gültig_bis", "Alt",          "Neu",           "Anteil"};
+      "Gültig_bis", "Alt",          "Neu",           "Anteil",
+      "Umgerechnet"};
   return field >= 0 && field < F_COUNT_ ? de[field] : "?";
 }
 

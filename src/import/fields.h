@@ -36,6 +36,7 @@ enum {
   F_OLD,
   F_NEW,
   F_SHARE,
+  F_CONVERTED, /* export marks: a value converted by a boundary reform */
   F_COUNT_
 };
 

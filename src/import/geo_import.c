@@ -21,6 +21,13 @@ int ampel_geo_is_geo_file(const char *path) {
           strcasecmp(dot, ".shp") == 0 || strcasecmp(dot, ".kml") == 0);
 }
 
+int ampel_geo_is_geo_upload(const char *name) {
+  const char *dot = name ? strrchr(name, '.') : NULL;
+  return dot &&
+         (strcasecmp(dot, ".geojson") == 0 || strcasecmp(dot, ".json") == 0 ||
+          strcasecmp(dot, ".zip") == 0 || strcasecmp(dot, ".kml") == 0);
+}
+
 static int is_kml_path(const char *path) {
   const char *dot = path ? strrchr(path, '.') : NULL;
   return dot && strcasecmp(dot, ".kml") == 0;
@@ -107,6 +114,22 @@ static ampel_status read_file(const char *path, const ampel_geo_read_opts *o,
   return st;
 }
 
+/* A file in memory, by its name (ampel_import_geometry_buffer). */
+static ampel_status read_buffer(const char *name, const char *data, size_t len,
+                                const ampel_geo_read_opts *o,
+                                ampel_geoset **out, char sha[65],
+                                ampel_diags *d) {
+  const char *dot = strrchr(name, '.');
+  ampel_status st = ampel_sha256_hex(data, len, sha);
+  if (st != AMPEL_OK)
+    return st;
+  if (dot && strcasecmp(dot, ".zip") == 0)
+    return ampel_shapefile_read_zip(data, len, name, o, out, d);
+  if ((dot && strcasecmp(dot, ".kml") == 0) || looks_like_kml(data, len))
+    return ampel_kml_read(data, len, name, o, out, d);
+  return ampel_geojson_read(data, len, name, o, out, d);
+}
+
 ampel_status ampel_geo_read_file(const char *path,
                                  const ampel_geo_read_opts *opts,
                                  ampel_geoset **out, ampel_diags *diags) {
@@ -140,6 +163,8 @@ static long match_area(const ampel_dataset *ds, const char *key,
 
 typedef struct job {
   const char *path;
+  const char *data; /* the file in memory, or NULL: read `path` */
+  size_t len;
   const ampel_geo_import_opts *o;
   ampel_dataset *ds;
   ampel_geoset *in;      /* as read, keyed by the file's key */
@@ -311,6 +336,10 @@ static ampel_status write_all(ampel_store *st, job *j, const char *sha,
   memcpy(f.sha256, sha, 65);
   if (s == AMPEL_OK)
     s = ampel_store_log_import(st, &f, 1, j->o->when);
+  /* the Datenstand's kind and user (/daten lists them) */
+  if (s == AMPEL_OK)
+    s = ampel_store_annotate_datenstand(st, "geometry", 0, j->o->user_name,
+                                        NULL);
   if (s == AMPEL_OK)
     s = ampel_store_commit(st);
   if (s != AMPEL_OK) {
@@ -332,7 +361,9 @@ static ampel_status run(ampel_store *st, job *j,
                         ampel_geo_import_summary *sum) {
   ampel_geo_read_opts ro = {j->o->key_property, j->o->name_property};
   char sha[65] = "";
-  ampel_status s = read_file(j->path, &ro, &j->in, sha, j->d);
+  ampel_status s =
+      j->data ? read_buffer(j->path, j->data, j->len, &ro, &j->in, sha, j->d)
+              : read_file(j->path, &ro, &j->in, sha, j->d);
   if (s == AMPEL_OK)
     s = ampel_store_load(st, AMPEL_LOAD_META_ONLY, &j->ds, j->d);
   if (s == AMPEL_OK)
@@ -357,10 +388,11 @@ static ampel_status run(ampel_store *st, job *j,
   return j->o->dry_run ? AMPEL_OK : write_all(st, j, sha, sum);
 }
 
-ampel_status ampel_import_geometry(ampel_store *st, const char *path,
-                                   const ampel_geo_import_opts *opts,
-                                   ampel_geo_import_summary *out_summary,
-                                   ampel_diags *diags) {
+static ampel_status import_geometry(ampel_store *st, const char *path,
+                                    const char *data, size_t len,
+                                    const ampel_geo_import_opts *opts,
+                                    ampel_geo_import_summary *out_summary,
+                                    ampel_diags *diags) {
   ampel_geo_import_summary sum;
   memset(&sum, 0, sizeof sum);
   if (!opts ||
@@ -379,7 +411,7 @@ ampel_status ampel_import_geometry(ampel_store *st, const char *path,
   ampel_geo_import_opts o = *opts;
   if (!o.key_property || !*o.key_property)
     o.key_property = "name"; /* KML: the Placemark's <name> */
-  job j = {path, &o, NULL, NULL, NULL, NULL, diags};
+  job j = {path, data, len, &o, NULL, NULL, NULL, NULL, diags};
   ampel_status s = run(st, &j, &sum);
   ampel_geoset_free(j.in);
   ampel_geoset_free(j.out);
@@ -388,4 +420,20 @@ ampel_status ampel_import_geometry(ampel_store *st, const char *path,
   if (out_summary)
     *out_summary = sum;
   return s;
+}
+
+ampel_status ampel_import_geometry(ampel_store *st, const char *path,
+                                   const ampel_geo_import_opts *opts,
+                                   ampel_geo_import_summary *out_summary,
+                                   ampel_diags *diags) {
+  return import_geometry(st, path, NULL, 0, opts, out_summary, diags);
+}
+
+ampel_status ampel_import_geometry_buffer(ampel_store *st, const char *name,
+                                          const char *data, size_t len,
+                                          const ampel_geo_import_opts *opts,
+                                          ampel_geo_import_summary *out_summary,
+                                          ampel_diags *diags) {
+  return import_geometry(st, name, data ? data : "", len, opts, out_summary,
+                         diags);
 }

@@ -1,7 +1,7 @@
 /* Importing files into a store (import.h).
  *
  * Phases:
- *  1. open every file (CSV or XLSX), read each table's header and
+ *  1. open every file (CSV, XLSX or XLS), read each table's header and
  *     recognise its kind;
  *  2. areas tables: rows into the dataset of known keys, then parents and
  *     cycles are checked with the location of each parent cell;
@@ -48,6 +48,7 @@ typedef struct table {
   kind k;
   ampel_csv_reader *csv;
   ampel_xlsx_sheet *xs;
+  ampel_xls_sheet *ls; /* a sheet of an .xls workbook */
   char decimal;
   size_t n_cols;
   int col[F_COUNT_];
@@ -100,8 +101,9 @@ typedef struct ctx {
 /* ---- messages ---------------------------------------------------------
  */
 
-static int is_xlsx(const table *t) {
-  return t->xs != NULL;
+/* A sheet of a workbook (.xlsx or .xls), not a CSV file. */
+static int is_book(const table *t) {
+  return t->xs != NULL || t->ls != NULL;
 }
 
 static void col_letters(long col, char out[8]) {
@@ -130,7 +132,7 @@ static void cell_error(ctx *c, const table *t, const ampel_row *row,
   long line = cell ? cell->line : row->line;
   long column = cell ? cell->column : 1;
   c->writing = 0;
-  if (is_xlsx(t)) {
+  if (is_book(t)) {
     char letters[8];
     col_letters(column, letters);
     ampel_diags_add(c->diags, AMPEL_SEV_ERROR, AMPEL_E_DATA, t->path, line,
@@ -165,8 +167,9 @@ static void table_note(ctx *c, const table *t, ampel_severity sev,
  */
 
 static int next_row(ctx *c, table *t, ampel_row *row) {
-  int r = t->csv ? ampel_csv_next(t->csv, row, c->diags)
-                 : ampel_xlsx_sheet_next(t->xs, row, c->diags);
+  int r = t->csv  ? ampel_csv_next(t->csv, row, c->diags)
+          : t->xs ? ampel_xlsx_sheet_next(t->xs, row, c->diags)
+                  : ampel_xls_sheet_next(t->ls, row, c->diags);
   if (r < 0)
     c->writing = 0;
   return r;
@@ -222,7 +225,7 @@ static ampel_num_kind parse_num(const table *t, const ampel_cell *cell,
     return AMPEL_NUM_EMPTY;
   if (cell->is_number)
     return ampel_number_parse(cell->text, cell->len, '.', v, flag);
-  if (t->xs) { /* text in a workbook: German first, then English */
+  if (is_book(t)) { /* text in a workbook: German first, then English */
     ampel_num_kind k = ampel_number_parse(cell->text, cell->len, ',', v, flag);
     return k != AMPEL_NUM_BAD
                ? k
@@ -383,7 +386,7 @@ static int check_width(ctx *c, const table *t, const ampel_row *row) {
       i++;
     if (i == row->n_cells)
       return 0;
-  } else if (t->xs) {
+  } else if (is_book(t)) {
     return 0; /* a workbook row simply ends at its last filled cell */
   }
   cell_error(c, t, row,
@@ -487,7 +490,7 @@ static ampel_status fill_at(pending_parent *p, const table *t,
   p->path = t->path;
   p->line = cell ? cell->line : row->line;
   p->column = cell ? cell->column : 1;
-  p->has_source = !t->xs;
+  p->has_source = !is_book(t);
   p->source = p->has_source
                   ? ampel_strndup(row->source,
                                   row->source_len > 400 ? 400 : row->source_len)
@@ -880,7 +883,8 @@ static ampel_status indicator_row(ctx *c, table *t, const ampel_row *row) {
                          AMPEL_SECRECY_UNSET,
                          AMPEL_KIND_UNSET,
                          formula[0] ? formula : NULL,
-                         AMPEL_AGG_UNSET};
+                         AMPEL_AGG_UNSET,
+                         AMPEL_SHOWN_UNSET};
   int bad = 0;
   if (!*name) {
     cell_error(c, t, row, cell_at(row, t->col[F_NAME]),
@@ -1097,6 +1101,27 @@ static ampel_status put_value(ctx *c, const table *t, const ampel_row *row,
                s);
     return AMPEL_OK;
   }
+  if (with_extras && t->col[F_CONVERTED] >= 0) {
+    /* A value ampel exported as converted from a boundary reform's old
+     * areas (column converted/Umgerechnet): derived, not data. It is not
+     * stored, so that it is converted again from the old areas (and stays
+     * marked) instead of turning into an imported value. */
+    char cs[8];
+    size_t nc = cell_text(row, t->col[F_CONVERTED], cs, sizeof cs);
+    if (nc && (strcmp(cs, "1") == 0 || strcasecmp(cs, "ja") == 0 ||
+               strcasecmp(cs, "true") == 0)) {
+      c->sum.n_converted++;
+      return AMPEL_OK;
+    }
+    if (nc && strcmp(cs, "0") != 0 && strcasecmp(cs, "nein") != 0 &&
+        strcasecmp(cs, "false") != 0) {
+      cell_error(c, t, row, cell_at(row, t->col[F_CONVERTED]),
+                 "Umgerechnet: erwartet ja, nein, 1, 0 oder leer, gefunden: "
+                 "'%s'",
+                 cs);
+      return AMPEL_OK;
+    }
+  }
   if (with_extras) {
     if (optional_number(c, t, row, F_NUMERATOR, "Zähler", &num) ||
         optional_number(c, t, row, F_DENOMINATOR, "Nenner", &den))
@@ -1223,6 +1248,11 @@ static int is_zip(const char *data, size_t len) {
   return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
 }
 
+/* The Compound File signature of .xls (and of password-protected .xlsx). */
+static int is_ole2(const char *data, size_t len) {
+  return len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0;
+}
+
 /* Order of workbook sheets: Gebiete, Kennzahlen, Werte; others skipped. */
 static int sheet_wanted(const char *name) {
   char norm[64];
@@ -1237,6 +1267,8 @@ typedef struct tables {
   size_t n, cap;
   ampel_xlsx **books;
   size_t n_books;
+  ampel_xls **old_books; /* .xls workbooks */
+  size_t n_old_books;
 } tables;
 
 static table *add_table(tables *ts) {
@@ -1253,17 +1285,29 @@ static table *add_table(tables *ts) {
   return t;
 }
 
+/* An .xlsx workbook, or with `old` an .xls workbook. */
 static ampel_status open_workbook(ctx *c, tables *ts, size_t file,
                                   const char *name, const char *data,
-                                  size_t len) {
+                                  size_t len, int old) {
   ampel_status st = AMPEL_OK;
-  ampel_xlsx *x = ampel_xlsx_open_mem(data, len, name, c->diags, &st);
-  if (!x)
-    return st ? st : AMPEL_E_DATA;
-  ts->books[ts->n_books++] = x;
-  size_t used = 0;
-  for (size_t i = 0; i < ampel_xlsx_n_sheets(x); i++) {
-    const char *sn = ampel_xlsx_sheet_name(x, i);
+  ampel_xlsx *x = NULL;
+  ampel_xls *ox = NULL;
+  if (old) {
+    ox = ampel_xls_open_mem(data, len, name, c->diags, &st);
+    if (!ox)
+      return st ? st : AMPEL_E_DATA;
+    ts->old_books[ts->n_old_books++] = ox;
+  } else {
+    x = ampel_xlsx_open_mem(data, len, name, c->diags, &st);
+    if (!x)
+      return st ? st : AMPEL_E_DATA;
+    ts->books[ts->n_books++] = x;
+  }
+  size_t used = 0,
+         n_sheets = old ? ampel_xls_n_sheets(ox) : ampel_xlsx_n_sheets(x);
+  for (size_t i = 0; i < n_sheets; i++) {
+    const char *sn =
+        old ? ampel_xls_sheet_name(ox, i) : ampel_xlsx_sheet_name(x, i);
     if (!sheet_wanted(sn)) {
       ampel_diags_add(c->diags, AMPEL_SEV_NOTE, AMPEL_OK, name, 0, 0, NULL, 0,
                       "Blatt '%s' wird nicht eingelesen (erwartet: Gebiete, "
@@ -1277,8 +1321,11 @@ static ampel_status open_workbook(ctx *c, tables *ts, size_t file,
     t->path = name;
     t->sheet = sn;
     t->file = file;
-    t->xs = ampel_xlsx_sheet_open(x, i, c->diags, &st);
-    if (!t->xs) {
+    if (old)
+      t->ls = ampel_xls_sheet_open(ox, i, c->diags, &st);
+    else
+      t->xs = ampel_xlsx_sheet_open(x, i, c->diags, &st);
+    if (!t->xs && !t->ls) {
       ts->n--;
       return st ? st : AMPEL_E_DATA;
     }
@@ -1316,6 +1363,7 @@ static void tables_release(tables *ts) {
   for (size_t i = 0; i < ts->n; i++) {
     ampel_csv_free(ts->t[i].csv);
     ampel_xlsx_sheet_free(ts->t[i].xs);
+    ampel_xls_sheet_free(ts->t[i].ls);
     ampel_free(ts->t[i].wide_ind);
     for (size_t k = 0; ts->t[i].hdr && k < ts->t[i].n_cols; k++)
       ampel_free((char *)ts->t[i].hdr[k].text);
@@ -1325,6 +1373,9 @@ static void tables_release(tables *ts) {
   for (size_t i = 0; i < ts->n_books; i++)
     ampel_xlsx_free(ts->books[i]);
   ampel_free(ts->books);
+  for (size_t i = 0; i < ts->n_old_books; i++)
+    ampel_xls_free(ts->old_books[i]);
+  ampel_free(ts->old_books);
   ampel_free(ts->t);
 }
 
@@ -1399,21 +1450,34 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
   tables ts = {0};
   ampel_import_file *files = ampel_calloc(n + 1, sizeof *files);
   ts.books = ampel_calloc(n + 1, sizeof *ts.books);
-  ampel_status st = files && ts.books ? AMPEL_OK : AMPEL_E_NOMEM;
+  ts.old_books = ampel_calloc(n + 1, sizeof *ts.old_books);
+  ampel_status st =
+      files && ts.books && ts.old_books ? AMPEL_OK : AMPEL_E_NOMEM;
   if (st == AMPEL_OK)
     st = ampel_store_load(store, AMPEL_LOAD_META_ONLY, &c.ds, diags);
   if (st == AMPEL_OK)
     st = ampel_store_begin(store);
   int in_tx = st == AMPEL_OK;
+  /* --pruefen: the state before, read inside the transaction (the
+   * writers' lock held), so that nothing comes between it and `after` */
+  ampel_dataset *before = NULL;
+  int want_diff = opt->dry_run && opt->diff;
+  if (want_diff)
+    memset(opt->diff, 0, sizeof *opt->diff);
+  if (st == AMPEL_OK && want_diff)
+    st = ampel_store_load(store, AMPEL_LOAD_ALL, &before, diags);
   for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
     files[i].name = base_name(names[i]);
     if (ampel_sha256_hex(data[i], lens[i], files[i].sha256) != AMPEL_OK)
       st = AMPEL_E_INTERNAL;
-    int book = is_zip(data[i], lens[i]) || has_suffix_ci(names[i], ".xlsx");
-    files[i].kind = book ? "workbook" : "table";
+    /* the content decides; the name only when the content is neither */
+    int zip = is_zip(data[i], lens[i]), ole2 = is_ole2(data[i], lens[i]);
+    int xlsx = zip || (!ole2 && has_suffix_ci(names[i], ".xlsx"));
+    int xls = !xlsx && (ole2 || has_suffix_ci(names[i], ".xls"));
+    files[i].kind = xlsx || xls ? "workbook" : "table";
     ampel_status fs =
-        book ? open_workbook(&c, &ts, i, names[i], data[i], lens[i])
-             : open_csv(&c, &ts, i, names[i], data[i], lens[i]);
+        xlsx || xls ? open_workbook(&c, &ts, i, names[i], data[i], lens[i], xls)
+                    : open_csv(&c, &ts, i, names[i], data[i], lens[i]);
     if (fs == AMPEL_E_NOMEM)
       st = fs;
     else if (fs != AMPEL_OK)
@@ -1423,15 +1487,27 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
     st = run_tables(&c, &ts);
   for (size_t i = 0; i < ts.n; i++) {
     files[ts.t[i].file].rows += ts.t[i].rows;
-    if (!ts.t[i].xs && ts.t[i].k != K_UNKNOWN)
+    if (!is_book(&ts.t[i]) && ts.t[i].k != K_UNKNOWN)
       files[ts.t[i].file].kind = kind_names[ts.t[i].k];
   }
   c.sum.n_files = n;
   if (st == AMPEL_OK && diags->n_errors > 0)
     st = ampel_diags_status(diags) == AMPEL_OK ? AMPEL_E_DATA
                                                : ampel_diags_status(diags);
+  if (st == AMPEL_OK && want_diff) {
+    /* the import as it would be committed: loading inside the
+     * transaction merges the staged values first */
+    ampel_dataset *after = NULL;
+    st = ampel_store_load(store, AMPEL_LOAD_ALL, &after, diags);
+    if (st == AMPEL_OK)
+      st = ampel_import_diff_compute(before, after, opt->diff);
+    ampel_dataset_free(after);
+  }
+  ampel_dataset_free(before);
   if (st == AMPEL_OK && !opt->dry_run)
     st = ampel_store_log_import(store, files, n, opt->when);
+  if (st == AMPEL_OK && !opt->dry_run && opt->user_name)
+    st = ampel_store_annotate_datenstand(store, NULL, 0, opt->user_name, NULL);
   if (in_tx) {
     if (st == AMPEL_OK && !opt->dry_run) {
       st = ampel_store_commit(store);

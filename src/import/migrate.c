@@ -1,10 +1,12 @@
 /* migrate.c - copies a whole installation from one store to another
  * (`ampel db migrate`, issue 11): areas, indicators, periods, the current
- * observations, the disclosure settings, geometry and neighbours, and one
+ * observations, the disclosure settings, geometry and neighbours, the
+ * accounts (users, API tokens, audit log; schema 6), and one
  * Datenstand whose log names the source's files. Uses only the public store
  * API, so it works between any two engines. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
@@ -95,6 +97,68 @@ static int ds_cb(void *ud, const ampel_datenstand_info *d) {
   return 0;
 }
 
+/* The source's accounts (schema version 6): users, API tokens and the
+ * audit log, as rows of text (sessions are not copied: a move signs
+ * everybody out). */
+typedef struct acct_rows {
+  char **cell; /* n rows of `width` cells, NULL for NULL */
+  size_t n, cap, width;
+  int nomem;
+} acct_rows;
+
+static int acct_push(acct_rows *a, const char *const *cells) {
+  if (a->n == a->cap) {
+    size_t cap = a->cap ? 2 * a->cap : 16;
+    char **c = ampel_reallocarray(a->cell, cap * a->width, sizeof *c);
+    if (!c) {
+      a->nomem = 1;
+      return 1;
+    }
+    a->cell = c;
+    a->cap = cap;
+  }
+  for (size_t k = 0; k < a->width; k++) {
+    char *v = cells[k] ? ampel_strdup(cells[k]) : NULL;
+    if (cells[k] && !v)
+      a->nomem = 1;
+    a->cell[a->n * a->width + k] = v;
+  }
+  a->n++;
+  return a->nomem;
+}
+
+static void acct_release(acct_rows *a) {
+  for (size_t i = 0; i < a->n * a->width; i++)
+    ampel_free(a->cell[i]);
+  ampel_free(a->cell);
+  a->cell = NULL;
+  a->n = a->cap = 0;
+}
+
+static int user_cb(void *ud, const ampel_user_info *u) {
+  char created[24], disabled[8];
+  snprintf(created, sizeof created, "%lld", (long long)u->created);
+  snprintf(disabled, sizeof disabled, "%d", u->disabled);
+  const char *c[] = {u->name, ampel_role_name(u->role), u->pwhash, created,
+                     disabled};
+  return acct_push(ud, c);
+}
+
+static int token_cb(void *ud, const ampel_token_info *t) {
+  char created[24], used[24];
+  snprintf(created, sizeof created, "%lld", (long long)t->created);
+  snprintf(used, sizeof used, "%lld", (long long)t->last_used);
+  const char *c[] = {t->name, t->user, t->hash, created, used};
+  return acct_push(ud, c);
+}
+
+static int audit_cb(void *ud, const ampel_audit_info *a) {
+  char when[24];
+  snprintf(when, sizeof when, "%lld", (long long)a->time);
+  const char *c[] = {when, a->user, a->address, a->action, a->detail};
+  return acct_push(ud, c);
+}
+
 typedef struct source {
   ampel_dataset *ds;
   ampel_geoset *geo;
@@ -104,6 +168,7 @@ typedef struct source {
   const char *config_key[16];
   char *config_val[16];
   size_t n_config;
+  acct_rows users, tokens, audit; /* audit newest first */
 } source;
 
 static void source_release(source *s) {
@@ -114,6 +179,9 @@ static void source_release(source *s) {
   ampel_free(s->hist.when);
   for (size_t i = 0; i < s->n_config; i++)
     ampel_free(s->config_val[i]);
+  acct_release(&s->users);
+  acct_release(&s->tokens);
+  acct_release(&s->audit);
   memset(s, 0, sizeof *s);
 }
 
@@ -162,7 +230,54 @@ static ampel_status read_source(ampel_store *from, source *s,
       s->config_val[s->n_config++] = v;
     }
   }
-  return AMPEL_OK;
+  /* accounts: a source before schema version 6 has none (AMPEL_E_USAGE) */
+  s->users.width = s->tokens.width = s->audit.width = 5;
+  st = ampel_store_user_list(from, user_cb, &s->users);
+  if (st == AMPEL_OK)
+    st = ampel_store_token_list(from, token_cb, &s->tokens);
+  if (st == AMPEL_OK)
+    st = ampel_store_audit_list(from, 0, audit_cb, &s->audit);
+  if (st == AMPEL_E_USAGE)
+    return AMPEL_OK;
+  if (st == AMPEL_OK && (s->users.nomem || s->tokens.nomem || s->audit.nomem))
+    st = AMPEL_E_NOMEM;
+  if (st != AMPEL_OK)
+    ampel_diags_error(diags, st,
+                      "Umzug: die Benutzer der Quelle können nicht gelesen "
+                      "werden");
+  return st;
+}
+
+/* Users, API tokens and the audit log (oldest first) into `to`. */
+static ampel_status write_accounts(ampel_store *to, const source *s,
+                                   ampel_diags *diags) {
+  ampel_status st = AMPEL_OK;
+  for (size_t i = 0; st == AMPEL_OK && i < s->users.n; i++) {
+    char *const *c = &s->users.cell[i * 5];
+    ampel_user_info u = {c[0], AMPEL_ROLE_NONE, c[2],
+                         c[3] ? strtoll(c[3], NULL, 10) : 0,
+                         c[4] ? atoi(c[4]) : 0};
+    if (!c[1] || ampel_role_parse(c[1], &u.role) != 0)
+      u.role = AMPEL_ROLE_LESER; /* unknown to this build: the least */
+    st = ampel_store_user_put(to, &u);
+  }
+  for (size_t i = 0; st == AMPEL_OK && i < s->tokens.n; i++) {
+    char *const *c = &s->tokens.cell[i * 5];
+    ampel_token_info t = {0, c[0], c[1], c[2],
+                          c[3] ? strtoll(c[3], NULL, 10) : 0,
+                          c[4] ? strtoll(c[4], NULL, 10) : 0};
+    st = ampel_store_token_put(to, &t);
+  }
+  for (size_t i = s->audit.n; st == AMPEL_OK && i-- > 0;) {
+    char *const *c = &s->audit.cell[i * 5];
+    st = ampel_store_audit_add(to, c[0] ? strtoll(c[0], NULL, 10) : 0, c[1],
+                               c[2], c[3] ? c[3] : "?", c[4]);
+  }
+  if (st != AMPEL_OK)
+    ampel_diags_error(diags, st,
+                      "Umzug: Benutzer, API-Schlüssel oder Protokoll können "
+                      "nicht gespeichert werden");
+  return st;
 }
 
 /* Puts every value present in ds; counts them into *n. */
@@ -342,6 +457,12 @@ static ampel_status write_target(ampel_store *from, ampel_store *to,
                       "werden");
     return st;
   }
+  st = write_accounts(to, s, diags);
+  if (st != AMPEL_OK)
+    return st;
+  sum->n_users = s->users.n;
+  sum->n_tokens = s->tokens.n;
+  sum->n_audit = s->audit.n;
   if (s->history) {
     st = write_history(from, to, s, sum, diags);
     if (st != AMPEL_OK)

@@ -291,6 +291,7 @@ ampel_status ampel_dataset_put_indicator(ampel_dataset *ds,
   t->secrecy = ind->secrecy;
   t->kind = ind->kind;
   t->aggregation = ind->aggregation;
+  t->shown = ind->shown;
   if (out_id)
     *out_id = (size_t)id;
   return AMPEL_OK;

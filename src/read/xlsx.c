@@ -355,8 +355,8 @@ static ampel_status open_zip(ampel_xlsx *x, const char *data, size_t len,
   if (len == 0)
     why = "die Datei ist leer";
   else if (len >= 8 && memcmp(data, OLE2_MAGIC, 8) == 0)
-    why = "Excel-97-2003 (.xls) wird nicht gelesen; bitte als .xlsx "
-          "speichern (auch kennwortgeschützte Dateien haben dieses Format)";
+    why = "das ist das Format von Excel 97-2003 (.xls) oder eine "
+          "kennwortgeschützte Datei";
   zip_error_t zerr;
   zip_error_init(&zerr);
   zip_source_t *src =

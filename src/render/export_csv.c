@@ -1,11 +1,32 @@
 /* The long-format CSV export (export.h). */
 #include <math.h>
+#include <string.h>
 
 #include "ampel/export.h"
+#include "ampel/json.h"
 
-void ampel_export_csv(const ampel_dataset *ds, ampel_buf *out) {
-  ampel_buf_puts(out,
-                 "area,indicator,period,value,numerator,denominator,flag\n");
+/* 1 when marks say that any present cell was converted. */
+static int any_marked(const ampel_dataset *ds, const ampel_values_filter *m) {
+  if (!m || !m->converted)
+    return 0;
+  size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds),
+         np = ampel_dataset_n_periods(ds);
+  for (size_t a = 0; a < na; a++)
+    for (size_t i = 0; i < ni; i++)
+      for (size_t p = 0; p < np; p++)
+        if (ampel_dataset_get(ds, a, i, p).present &&
+            m->converted(m->ud, a, i, p))
+          return 1;
+  return 0;
+}
+
+void ampel_export_csv(const ampel_dataset *ds, const ampel_values_filter *marks,
+                      ampel_buf *out) {
+  int mark = any_marked(ds, marks);
+  ampel_buf_puts(out, mark ? "area,indicator,period,value,numerator,"
+                             "denominator,flag,converted\n"
+                           : "area,indicator,period,value,numerator,"
+                             "denominator,flag\n");
   size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds),
          np = ampel_dataset_n_periods(ds);
   for (size_t a = 0; a < na && !out->failed; a++) {
@@ -29,7 +50,77 @@ void ampel_export_csv(const ampel_dataset *ds, ampel_buf *out) {
         ampel_buf_double(out, c.denominator);
         ampel_buf_putc(out, ',');
         ampel_buf_puts(out, ampel_flag_symbol(c.flag));
+        if (mark)
+          ampel_buf_puts(out,
+                         marks->converted(marks->ud, a, i, p) ? ",1" : ",");
         ampel_buf_putc(out, '\n');
+      }
+    }
+  }
+}
+
+/* A field for ';'-separated CSV: quoted when it holds ';', '"' or a line
+ * break. */
+static void field_de(ampel_buf *out, const char *s) {
+  if (!strpbrk(s, ";\"\r\n")) {
+    ampel_buf_puts(out, s);
+    return;
+  }
+  ampel_buf_putc(out, '"');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"')
+      ampel_buf_putc(out, '"');
+    ampel_buf_putc(out, *p);
+  }
+  ampel_buf_putc(out, '"');
+}
+
+/* The number as ampel_buf_double writes it, with a decimal comma; NaN
+ * stays empty. */
+static void number_de(ampel_buf *out, double v) {
+  if (isnan(v))
+    return;
+  char tmp[48];
+  ampel_format_double(v, tmp, sizeof tmp);
+  for (char *p = tmp; *p; p++)
+    if (*p == '.')
+      *p = ',';
+  ampel_buf_puts(out, tmp);
+}
+
+void ampel_export_csv_de(const ampel_dataset *ds,
+                         const ampel_values_filter *marks, ampel_buf *out) {
+  int mark = any_marked(ds, marks);
+  ampel_buf_puts(out, "\xef\xbb\xbfGebiet;Kennzahl;Zeitraum;Wert;"
+                      "Z\xc3\xa4hler;Nenner;Kennzeichen");
+  ampel_buf_puts(out, mark ? ";Umgerechnet\r\n" : "\r\n");
+  size_t na = ampel_dataset_n_areas(ds), ni = ampel_dataset_n_indicators(ds),
+         np = ampel_dataset_n_periods(ds);
+  for (size_t a = 0; a < na && !out->failed; a++) {
+    const char *ak = ampel_dataset_area(ds, a)->key;
+    for (size_t i = 0; i < ni; i++) {
+      const char *ik = ampel_dataset_indicator(ds, i)->key;
+      for (size_t p = 0; p < np; p++) {
+        ampel_cell_ref c = ampel_dataset_get(ds, a, i, p);
+        if (!c.present)
+          continue;
+        field_de(out, ak);
+        ampel_buf_putc(out, ';');
+        field_de(out, ik);
+        ampel_buf_putc(out, ';');
+        field_de(out, ampel_dataset_period(ds, p)->label);
+        ampel_buf_putc(out, ';');
+        number_de(out, c.flag == AMPEL_FLAG_ZERO ? 0.0 : c.value);
+        ampel_buf_putc(out, ';');
+        number_de(out, c.numerator);
+        ampel_buf_putc(out, ';');
+        number_de(out, c.denominator);
+        ampel_buf_putc(out, ';');
+        ampel_buf_puts(out, ampel_flag_symbol(c.flag));
+        if (mark)
+          ampel_buf_puts(out,
+                         marks->converted(marks->ud, a, i, p) ? ";ja" : ";");
+        ampel_buf_puts(out, "\r\n");
       }
     }
   }

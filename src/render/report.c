@@ -75,8 +75,11 @@ ampel_status ampel_report_build(const ampel_report_answer *a,
   rp_new_page(&c);
   rp_heatmap_section(&c);
   rp_lights_section(&c);
-  rp_profiles_section(&c);
+  rp_maps_section(&c);
+  rp_corr_section(&c);
   rp_lisa_section(&c);
+  rp_need_section(&c);
+  rp_profiles_section(&c);
   rp_appendix(&c);
   rp_title_page(&c);
   ampel_status s = c.r->title ? rp_finish(c.r, a) : AMPEL_E_NOMEM;

@@ -9,10 +9,10 @@
 
 #include <stddef.h>
 
+#include "ampel/analysis/report.h"
 #include "ampel/buf.h"
 #include "ampel/dataset.h"
 #include "ampel/lights.h"
-#include "ampel/analysis/report.h"
 #include "ampel/report.h"
 #include "ampel/select.h"
 #include "ampel/svg.h"
@@ -61,10 +61,14 @@ typedef struct rp_ctx {
   const ampel_dataset *cls; /* the universe (small areas blank) */
   ampel_lights lights;      /* shallow copy of a->lights.lights */
   const size_t *order;      /* lights rank order, lights.n_areas */
-  ampel_buf *b;  /* body of the current page */
-  double y;      /* current baseline */
+  ampel_buf *b;             /* body of the current page */
+  double y;                 /* current baseline */
   const char *section;
   int has_tiles;
+  int n_sections; /* numbered sections so far */
+  int n_maps;     /* "Karte N" captions so far */
+  int n_figures;  /* "Abbildung N" captions so far */
+  char section_title[200];
 } rp_ctx;
 
 /* ---- layout (report_layout.c) ----------------------------------------- */
@@ -73,6 +77,8 @@ void rp_new_page(rp_ctx *c);
 void rp_need(rp_ctx *c, double h);
 /* Starts a section on a new page and records it in the contents. */
 void rp_section(rp_ctx *c, const char *title);
+/* rp_section with the next number: "5 Wechselwirkungen". */
+void rp_numbered_section(rp_ctx *c, const char *title);
 void rp_set_footnote(rp_ctx *c, const char *text);
 void rp_text(ampel_buf *b, double x, double y, const char *s, double size,
              int bold, const char *fill, ampel_svg_anchor anchor);
@@ -101,5 +107,10 @@ void rp_profiles_section(rp_ctx *c);
 /* "4 Räumliche Muster (LISA)" when the answer has them (report_lisa.c). */
 void rp_lisa_section(rp_ctx *c);
 void rp_appendix(rp_ctx *c);
+/* report_council.c: "Karten" (only with shapes), "Wechselwirkungen",
+ * "Bedarf". */
+void rp_maps_section(rp_ctx *c);
+void rp_corr_section(rp_ctx *c);
+void rp_need_section(rp_ctx *c);
 
 #endif

@@ -52,6 +52,12 @@ void rp_section(rp_ctx *c, const char *title) {
   c->y += 4;
 }
 
+void rp_numbered_section(rp_ctx *c, const char *title) {
+  snprintf(c->section_title, sizeof c->section_title, "%d %s", ++c->n_sections,
+           title);
+  rp_section(c, c->section_title);
+}
+
 void rp_set_footnote(rp_ctx *c, const char *text) {
   rp_page *pg = &c->r->pages[c->r->n_pages - 1];
   if (pg->footnote)

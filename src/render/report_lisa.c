@@ -82,7 +82,7 @@ void rp_lisa_section(rp_ctx *c) {
   const ampel_lisa_answer *l = &c->a->lisa;
   if (!c->a->lisa_ok)
     return;
-  rp_section(c, "4 Räumliche Muster (LISA)");
+  rp_numbered_section(c, "Räumliche Muster (LISA)");
   char text[1400], al[48];
   ampel_format_de(l->alpha, -1, al, sizeof al);
   snprintf(text, sizeof text,

@@ -264,8 +264,8 @@ static int wanted(const rp_ctx *c, size_t area) {
 
 void rp_profiles_section(rp_ctx *c) {
   char title[160];
-  snprintf(title, sizeof title, "3 Gebietsprofile: %s", c->sel.level);
-  rp_section(c, title);
+  snprintf(title, sizeof title, "Gebietsprofile: %s", c->sel.level);
+  rp_numbered_section(c, title);
   rp_para(c, RP_ML, RP_CW,
           "Je Gebiet: Wert, Referenzwert der Gesamtstadt, Rang unter den "
           "bewerteten Gebieten (1 = günstigster Wert), Bewertung und "

@@ -127,7 +127,7 @@ void rp_title_page(rp_ctx *c) {
  */
 
 void rp_heatmap_section(rp_ctx *c) {
-  rp_section(c, "1 Überblick: Heatmap");
+  rp_numbered_section(c, "Überblick: Heatmap");
   rp_para(c, RP_ML, RP_CW,
           "Die Heatmap zeigt alle Gebiete und Kennzahlen auf einen Blick. "
           "Jede Kennzahl ist auf den Bereich 0 bis 1 skaliert (1 = günstig); "
@@ -280,6 +280,11 @@ static void lt_legend(rp_ctx *c) {
           7.5, 0, RP_GREY);
 }
 
+/* The list names the most striking areas only, as the dashboard does:
+ * with many indicators nearly every area has some critical value, and a
+ * list of everyone points nowhere (issue 13). */
+#define RP_HINSEHEN_MAX 10
+
 static void lt_hinsehen(rp_ctx *c) {
   c->y += 6;
   rp_heading(c, "Hinsehen", 12);
@@ -289,17 +294,29 @@ static void lt_hinsehen(rp_ctx *c) {
           9, 0, RP_INK);
   ampel_buf t;
   ampel_buf_init(&t);
-  size_t shown = 0;
+  size_t shown = 0, more = 0;
   for (size_t i = 0; i < c->lights.n_areas; i++) {
     t.len = 0;
     ampel_lights_hinsehen_line(&c->lights, c->ds, c->order[i], &t);
     if (!t.len || t.failed)
       continue;
+    if (shown == RP_HINSEHEN_MAX) {
+      more++;
+      continue;
+    }
     char num[16];
     snprintf(num, sizeof num, "%zu.", ++shown);
     rp_need(c, 13);
     rp_text(c->b, RP_ML + 14, c->y + 9, num, 9, 0, RP_INK, AMPEL_SVG_END);
     rp_para(c, RP_ML + 20, RP_CW - 20, t.data, 9, 0, RP_INK);
+  }
+  if (more) {
+    char m[200];
+    snprintf(m, sizeof m,
+             "\xe2\x80\xa6 und %zu weitere Gebiete mit einem kritischen Wert "
+             "oder einer Verschlechterung (siehe Tabelle).",
+             more);
+    rp_para(c, RP_ML + 20, RP_CW - 20, m, 9, 0, RP_GREY);
   }
   if (!shown)
     rp_para(c, RP_ML, RP_CW,
@@ -344,7 +361,7 @@ static void lt_block(rp_ctx *c, size_t j0, size_t j1) {
 }
 
 void rp_lights_section(rp_ctx *c) {
-  rp_section(c, "2 Ampel und Hinsehen");
+  rp_numbered_section(c, "Ampel und Hinsehen");
   char tmp[512];
   snprintf(tmp, sizeof tmp,
            "Jeder Wert wird mit dem Referenzwert der Gesamtstadt verglichen: "

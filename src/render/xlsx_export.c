@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "ampel/analysis.h"
 #include "ampel/analysis/lights.h"
 #include "ampel/buf.h"
 #include "ampel/report.h"
@@ -117,13 +118,29 @@ static void sheet_top(xw *x, lxw_worksheet *ws, const char *title) {
 
 /* ---- Werte ------------------------------------------------------------- */
 
+/* A cell comment: `text` (or none), prefixed by the conversion note when
+ * the cell was converted from a boundary reform's old areas. */
+#define CONVERTED_DE "umgerechnet aus den Gebieten vor der Gebietsreform"
+static void comment(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
+                    size_t a, size_t i, size_t p, const char *text) {
+  int conv = x->o->converted && x->o->converted(x->o->converted_ud, a, i, p);
+  if (conv && text) {
+    char both[256];
+    snprintf(both, sizeof both, "%s; %s", CONVERTED_DE, text);
+    worksheet_write_comment(ws, r, col, both);
+  } else if (conv || text) {
+    worksheet_write_comment(ws, r, col, conv ? CONVERTED_DE : text);
+  }
+}
+
 static void write_cell(xw *x, lxw_worksheet *ws, lxw_row_t r, size_t a,
                        size_t i, size_t p, int d) {
   ampel_cell_ref c = ampel_dataset_get(x->ds, a, i, p);
   if (ampel_flag_has_value(c.flag) && isfinite(c.value)) {
     worksheet_write_number(ws, r, 6, c.value, num_format(x, d));
-    if (c.flag == AMPEL_FLAG_LIMITED)
-      worksheet_write_comment(ws, r, 6, "Aussagewert eingeschränkt ()");
+    comment(x, ws, r, 6, a, i, p,
+            c.flag == AMPEL_FLAG_LIMITED ? "Aussagewert eingeschränkt ()"
+                                         : NULL);
   } else {
     worksheet_write_string(ws, r, 6, ampel_flag_symbol(c.flag), x->f.center);
     worksheet_write_comment(ws, r, 6,
@@ -211,14 +228,11 @@ static void amp_cell(xw *x, lxw_worksheet *ws, const ampel_lights_answer *a,
         small ? x->plain[d]
               : amp_format(x, e->status, e->certain == AMPEL_CERTAIN_NO, d);
     worksheet_write_number(ws, row, col, c.value, f);
-    if (small)
-      worksheet_write_comment(ws, row, col,
-                              "zu wenige Einwohner: gezeigt, "
-                              "nicht bewertet");
-    else if (e->certain == AMPEL_CERTAIN_NO)
-      worksheet_write_comment(ws, row, col,
-                              "unsicher: das 95-%-Intervall "
-                              "enthält den Referenzwert");
+    comment(x, ws, row, col, area, ind, a->lights.cols[j].period,
+            small ? "zu wenige Einwohner: gezeigt, nicht bewertet"
+            : e->certain == AMPEL_CERTAIN_NO
+                ? "unsicher: das 95-%-Intervall enthält den Referenzwert"
+                : NULL);
   } else {
     worksheet_write_string(
         ws, row, col, c.present ? ampel_flag_symbol(c.flag) : "–", x->f.center);
@@ -267,6 +281,8 @@ static void amp_legend(xw *x, lxw_worksheet *ws, lxw_row_t row) {
                          "= unsicher; . = unterdrückt oder geheim; – = kein "
                          "Wert",
                          NULL);
+  if (x->o->lights && x->o->lights->converted)
+    worksheet_write_string(ws, row++, 0, AMPEL_DE_CONVERTED_NOTE, NULL);
 }
 
 static ampel_status sheet_ampel(xw *x, ampel_diags *diags) {

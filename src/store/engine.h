@@ -6,6 +6,9 @@
 
 #include "ampel/store.h"
 
+/* One row of an account query: ncol columns as text (NULL for NULL). */
+typedef int (*ampel_row_fn)(void *ud, int ncol, const char *const *cols);
+
 typedef struct ampel_store_ops {
   const char *name;
   void (*close)(void *impl);
@@ -52,6 +55,24 @@ typedef struct ampel_store_ops {
   ampel_status (*put_conversion)(void *impl, const char *old_key,
                                  const char *const *new_keys,
                                  const double *shares, size_t n);
+  /* issue 12: kind, parent (0 = keep), user and note of the Datenstand this
+   * transaction logged */
+  ampel_status (*annotate)(void *impl, const char *kind, long parent,
+                           const char *user_name, const char *note);
+  /* issue 12: in a write transaction, make the observations and
+   * conversion keys holding in Datenstand `to` current (counts recorded
+   * at commit, n_removed included) */
+  ampel_status (*revert)(void *impl, long to);
+  /* schema version 6 (accounts, store/accounts.c): runs one statement
+   * with parameters $1..$n (types[i] 'i' integer or 't' text; a NULL
+   * parameter is NULL) and calls fn per row with the columns as text
+   * (NULL for NULL; fn returns non-zero to stop). *changes (may be NULL):
+   * rows written. Inside a write transaction it takes part in it.
+   * AMPEL_E_DATA for a constraint (a name taken), AMPEL_E_USAGE on a
+   * schema before version 6. */
+  ampel_status (*acct_exec)(void *impl, const char *sql, int n,
+                            const char *types, const char *const *params,
+                            ampel_row_fn fn, void *ud, long *changes);
 } ampel_store_ops;
 
 /* Engines' constructors: return the impl pointer or NULL (with diags). */
@@ -67,5 +88,10 @@ const char *ampel_sqlite_last_error(void *impl);
 void *ampel_pg_engine_open(const char *url, int mode, ampel_diags *diags,
                            ampel_status *out_status);
 extern const ampel_store_ops ampel_pg_ops;
+
+/* store.c: the engine's acct_exec (AMPEL_E_USAGE when it has none). */
+ampel_status ampel_store_acct(ampel_store *st, const char *sql, int n,
+                              const char *types, const char *const *params,
+                              ampel_row_fn fn, void *ud, long *changes);
 
 #endif

@@ -1,6 +1,6 @@
 /* The PostgreSQL engine of the store (store.h, engine.h), issue 11.
  *
- * Schema: the tables of the SQLite engine's schema version 4 (sqlite.c,
+ * Schema: the tables of the SQLite engine's schema version 6 (sqlite.c,
  * docs/dev/store-schema.md), in the schema `ampel` of the database the URL
  * names, created on first use by a writer (AMPEL_STORE_CREATE). A version
  * 3 schema (the first PostgreSQL engine's) is migrated forward by the first
@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
+#include "store/accounts_sql.h"
 #include "store/common.h"
 #include "store/engine.h"
 
@@ -54,7 +55,7 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 #include "util/sha256.h"
 #include "util/strmap.h"
 
-#define PG_SCHEMA_VERSION 5
+#define PG_SCHEMA_VERSION 6
 /* any constant: the lock id all ampel writers of one database share */
 #define WRITER_LOCK "7405451611"
 
@@ -104,6 +105,12 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
   " NULL, share DOUBLE PRECISION NOT NULL, ds_from BIGINT NOT NULL,"           \
   " ds_to BIGINT, PRIMARY KEY(old_key, new_key, ds_from));"
 
+/* 5 → 6, as sqlite.c's (issue 12): indicator.shown and the account
+ * tables (store/accounts_sql.h). */
+#define V6_SQL                                                                 \
+  "ALTER TABLE ampel.indicator ADD COLUMN shown INTEGER NOT NULL DEFAULT "     \
+  "1;" AMPEL_ACCOUNTS_PG_SQL
+
 static const char schema_sql[] =
     "CREATE SCHEMA IF NOT EXISTS ampel;"
     "CREATE TABLE ampel.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -117,8 +124,8 @@ static const char schema_sql[] =
     " decimals INTEGER, secrecy INTEGER);"
     "CREATE TABLE ampel.period(id BIGINT PRIMARY KEY,"
     " label TEXT NOT NULL UNIQUE, sort_key INTEGER NOT NULL);" V4_SQL GEO_SQL
-        V5_SQL
-    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','5');";
+        V5_SQL V6_SQL
+    "INSERT INTO ampel.meta(key,value) VALUES('schema_version','6');";
 
 /* 3 → 4, as sqlite.c's migration: import becomes datenstand (same ids and
  * digests, so footers stay), import_file datenstand_file, and every
@@ -146,8 +153,12 @@ static const char migrate_3_4_sql[] =
 static const char migrate_4_5_sql[] =
     V5_SQL "UPDATE ampel.meta SET value='5' WHERE key='schema_version';";
 
+static const char migrate_5_6_sql[] =
+    V6_SQL "UPDATE ampel.meta SET value='6' WHERE key='schema_version';";
+
 /* migrations[v - 3]: from version v to v + 1 */
-static const char *const migrations[] = {migrate_3_4_sql, migrate_4_5_sql};
+static const char *const migrations[] = {migrate_3_4_sql, migrate_4_5_sql,
+                                         migrate_5_6_sql};
 
 /* The cells (indicator, period, area) one import has put, to find a cell
  * put twice at once, as SQLite's stage finds it by its primary key (the
@@ -181,8 +192,9 @@ typedef struct pg {
   long import_id;  /* the Datenstand this transaction writes */
   long datenstand; /* the Datenstand loads show; 0 = current */
   long n_new, n_changed;
-  int staged; /* the stage table holds rows not merged yet */
-  char *buf;  /* rows not yet sent */
+  long n_removed; /* closed without a successor (rollback) */
+  int staged;     /* the stage table holds rows not merged yet */
+  char *buf;      /* rows not yet sent */
   size_t len, cap;
   cellset cells;
   idmap areas, inds, periods;
@@ -552,8 +564,8 @@ static ampel_status load_indicators(pg *p, ampel_dataset *ds, id_index *x,
   PGresult *r = load_query(p,
                            "SELECT id,key,name,unit,polarity,domain,"
                            "definition,source,reference_date,decimals,"
-                           "secrecy,kind,formula,aggregation FROM indicator "
-                           "ORDER BY id",
+                           "secrecy,kind,formula,aggregation,shown FROM "
+                           "indicator ORDER BY id",
                            diags, what);
   if (!r)
     return AMPEL_E_IO;
@@ -578,7 +590,9 @@ static ampel_status load_indicators(pg *p, ampel_dataset *ds, id_index *x,
                                      : AMPEL_SECRECY_NO,
                            AMPEL_KIND_UNSET,
                            (char *)val(r, i, 12),
-                           AMPEL_AGG_UNSET};
+                           AMPEL_AGG_UNSET,
+                           val_int(r, i, 14, 1) ? AMPEL_SHOWN_YES
+                                                : AMPEL_SHOWN_NO};
     /* unknown words (a newer program's) read as unset */
     const char *ks = val(r, i, 11), *as = val(r, i, 13);
     if (ks && ampel_ind_kind_parse(ks, strlen(ks), &ind.kind) != 0)
@@ -947,7 +961,7 @@ static ampel_status pg_begin(void *impl) {
   p->in_tx = 1;
   p->len = 0;
   p->staged = 0;
-  p->n_new = p->n_changed = 0;
+  p->n_new = p->n_changed = p->n_removed = 0;
   cells_reset(&p->cells);
   ampel_idmap_release(&p->areas);
   ampel_idmap_release(&p->inds);
@@ -1006,16 +1020,17 @@ static ampel_status pg_next_datenstand(void *impl, long id) {
   if (!p->in_tx)
     return AMPEL_E_USAGE;
   ampel_status st = merge_stage(p);
-  char b[3][32];
+  char b[4][32];
   snprintf(b[0], 32, "%ld", p->n_new);
   snprintf(b[1], 32, "%ld", p->n_changed);
   snprintf(b[2], 32, "%ld", p->import_id);
-  const char *params[] = {b[0], b[1], b[2]};
+  snprintf(b[3], 32, "%ld", p->n_removed);
+  const char *params[] = {b[0], b[1], b[2], b[3]};
   if (st == AMPEL_OK)
     st = run_params(p,
-                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=0"
+                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=$4"
                     " WHERE id=$3",
-                    3, params, PGRES_COMMAND_OK);
+                    4, params, PGRES_COMMAND_OK);
   char *max = NULL;
   if (st == AMPEL_OK)
     st = query_text(p, "SELECT coalesce(max(id),0)+1 FROM datenstand", 0, NULL,
@@ -1031,7 +1046,7 @@ static ampel_status pg_next_datenstand(void *impl, long id) {
   if (id != 0 && id < next)
     return AMPEL_E_USAGE;
   p->import_id = id ? id : next;
-  p->n_new = p->n_changed = 0;
+  p->n_new = p->n_changed = p->n_removed = 0;
   cells_reset(&p->cells);
   snprintf(b[0], 32, "%ld", p->import_id);
   return run_params(p, "UPDATE meta SET value=$1 WHERE key='import_seq'", 1,
@@ -1044,17 +1059,19 @@ static ampel_status pg_commit(void *impl) {
     return AMPEL_E_USAGE;
   ampel_status st = merge_stage(p);
   /* this transaction's counts into its Datenstand row (if it logged one);
-   * imports add and replace, they never remove (n_removed = 0) */
+   * imports add and replace, they never remove (n_removed = 0); a
+   * rollback may (pg_revert) */
   if (st == AMPEL_OK) {
-    char b[3][32];
+    char b[4][32];
     snprintf(b[0], 32, "%ld", p->n_new);
     snprintf(b[1], 32, "%ld", p->n_changed);
     snprintf(b[2], 32, "%ld", p->import_id);
-    const char *params[] = {b[0], b[1], b[2]};
+    snprintf(b[3], 32, "%ld", p->n_removed);
+    const char *params[] = {b[0], b[1], b[2], b[3]};
     st = run_params(p,
-                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=0"
+                    "UPDATE datenstand SET n_new=$1,n_changed=$2,n_removed=$4"
                     " WHERE id=$3",
-                    3, params, PGRES_COMMAND_OK);
+                    4, params, PGRES_COMMAND_OK);
     /* a server that listens hears of the new Datenstand at commit */
     if (st == AMPEL_OK)
       st = run_params(p, "SELECT pg_notify('ampel_datenstand',$1)", 1,
@@ -1211,31 +1228,27 @@ static ampel_status pg_put_indicator(void *impl, const ampel_indicator *ind) {
   const char *secrecy = ind->secrecy == AMPEL_SECRECY_UNSET ? NULL
                         : ind->secrecy == AMPEL_SECRECY_YES ? "1"
                                                             : "0";
-  const char *params[14] = {
-      NULL,
-      ind->key,
-      ind->name,
-      ind->unit,
-      ampel_polarity_name(ind->polarity),
-      ind->domain,
-      ind->definition,
-      ind->source,
-      ind->reference_date,
+  const char *params[15] = {
+      NULL, ind->key, ind->name, ind->unit, ampel_polarity_name(ind->polarity),
+      ind->domain, ind->definition, ind->source, ind->reference_date,
       ind->decimals >= 0 ? long_param(dec, sizeof dec, ind->decimals) : NULL,
-      secrecy,
-      ampel_ind_kind_name(ind->kind),
-      ind->formula,
-      ampel_aggregation_name(ind->aggregation)};
+      secrecy, ampel_ind_kind_name(ind->kind), ind->formula,
+      ampel_aggregation_name(ind->aggregation),
+      /* NULL (unset) keeps the stored choice, a new one is shown */
+      ind->shown == AMPEL_SHOWN_UNSET ? NULL
+      : ind->shown == AMPEL_SHOWN_YES ? "1"
+                                      : "0"};
   return put_row(p, &p->inds, ind->key,
                  "INSERT INTO indicator(id,key,name,unit,polarity,domain,"
                  "definition,source,reference_date,decimals,secrecy,kind,"
-                 "formula,aggregation) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,"
-                 "$10,$11,$12,$13,$14)",
+                 "formula,aggregation,shown) VALUES($1,$2,$3,$4,$5,$6,$7,$8,"
+                 "$9,$10,$11,$12,$13,$14,coalesce($15::integer,1))",
                  "UPDATE indicator SET key=$2,name=$3,unit=$4,polarity=$5,"
                  "domain=$6,definition=$7,source=$8,reference_date=$9,"
                  "decimals=$10,secrecy=$11,kind=$12,formula=$13,"
-                 "aggregation=$14 WHERE id=$1",
-                 14, params);
+                 "aggregation=$14,shown=coalesce($15::integer,shown) "
+                 "WHERE id=$1",
+                 15, params);
 }
 
 static ampel_status pg_put_period(void *impl, const char *label,
@@ -1671,8 +1684,10 @@ static ampel_status pg_set_datenstand(void *impl, long id, ampel_diags *diags) {
 static ampel_status pg_datenstand_list(void *impl, ampel_datenstand_fn fn,
                                        void *ud) {
   pg *p = impl;
-  PGresult *r = PQexec(p->conn, "SELECT id,created,kind,digest,n_new,n_changed,"
-                                "n_removed FROM datenstand ORDER BY id DESC");
+  PGresult *r =
+      PQexec(p->conn, "SELECT id,created,kind,digest,n_new,n_changed,"
+                      "n_removed,parent,user_name,note FROM datenstand "
+                      "ORDER BY id DESC");
   ampel_status st =
       PQresultStatus(r) == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
   for (int i = 0; st == AMPEL_OK && i < PQntuples(r); i++) {
@@ -1685,11 +1700,136 @@ static ampel_status pg_datenstand_list(void *impl, ampel_datenstand_fn fn,
     for (int k = 0; k < 3; k++)
       *counts[k] =
           PQgetisnull(r, i, 4 + k) ? -1 : to_long(PQgetvalue(r, i, 4 + k));
+    d.parent = PQgetisnull(r, i, 7) ? 0 : to_long(PQgetvalue(r, i, 7));
+    d.user_name = PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8);
+    d.note = PQgetisnull(r, i, 9) ? NULL : PQgetvalue(r, i, 9);
     if (fn(ud, &d))
       break; /* the callback stopped early */
   }
   PQclear(r);
   return st;
+}
+
+/* ---- issue 12: who made a Datenstand, rollback (as sqlite.c) --------- */
+
+static ampel_status pg_annotate(void *impl, const char *kind, long parent,
+                                const char *user_name, const char *note) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  char idb[32], pb[32];
+  const char *params[] = {kind, long_param(pb, sizeof pb, parent), user_name,
+                          note, long_param(idb, sizeof idb, p->import_id)};
+  return write_one(p,
+                   "UPDATE datenstand SET kind=coalesce($1,kind),"
+                   "parent=CASE WHEN $2::bigint>0 THEN $2::bigint ELSE parent "
+                   "END,user_name=$3,note=$4 WHERE id=$5",
+                   5, params);
+}
+
+/* A statement with $1 = this transaction's Datenstand, $2 = the target;
+ * *out the rows it changed (or the count it selected). */
+static ampel_status revert_step(pg *p, const char *sql, long to, long *out) {
+  char idb[32], tb[32];
+  const char *params[] = {long_param(idb, sizeof idb, p->import_id),
+                          long_param(tb, sizeof tb, to)};
+  PGresult *r = PQexecParams(p->conn, sql, 2, NULL, params, NULL, NULL, 0);
+  ExecStatusType rs = PQresultStatus(r);
+  ampel_status st =
+      rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK ? AMPEL_OK : AMPEL_E_IO;
+  if (st == AMPEL_OK && out)
+    *out =
+        to_long(rs == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0)
+                                                          : PQcmdTuples(r));
+  PQclear(r);
+  return st;
+}
+
+/* ---- accounts (schema version 6; SQL in store/accounts.c) ------------ */
+
+static ampel_status pg_acct_exec(void *impl, const char *sql, int n,
+                                 const char *types, const char *const *params,
+                                 ampel_row_fn fn, void *ud, long *changes) {
+  pg *p = impl;
+  (void)types; /* PostgreSQL infers the types from the columns */
+  PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+  ExecStatusType rs = PQresultStatus(r);
+  ampel_status st = AMPEL_OK;
+  if (rs == PGRES_TUPLES_OK) {
+    int nc = PQnfields(r);
+    if (nc > 16)
+      nc = 16;
+    const char *cols[16];
+    for (int i = 0; fn && i < PQntuples(r); i++) {
+      for (int c = 0; c < nc; c++)
+        cols[c] = val(r, i, c);
+      if (fn(ud, nc, cols))
+        break;
+    }
+  } else if (rs != PGRES_COMMAND_OK) {
+    const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    /* class 23: integrity constraint violation (a name taken) */
+    st = code && strncmp(code, "23", 2) == 0 ? AMPEL_E_DATA : AMPEL_E_IO;
+  }
+  if (changes)
+    *changes = st == AMPEL_OK && *PQcmdTuples(r) ? to_long(PQcmdTuples(r)) : 0;
+  PQclear(r);
+  return st;
+}
+
+static ampel_status pg_revert(void *impl, long to) {
+  pg *p = impl;
+  if (!p->in_tx)
+    return AMPEL_E_USAGE;
+  ampel_status st = merge_stage(p);
+  long closed = 0, copied = 0, both = 0;
+  if (st == AMPEL_OK)
+    st = revert_step(
+        p,
+        "UPDATE observation o SET ds_to=$1 WHERE o.ds_to IS NULL AND "
+        "o.ds_from>$2 AND NOT EXISTS (SELECT 1 FROM observation h WHERE "
+        "h.indicator=o.indicator AND h.period=o.period AND h.area=o.area AND "
+        "h.ds_from<=$2 AND h.ds_to>$2 AND "
+        "h.value IS NOT DISTINCT FROM o.value AND "
+        "h.numerator IS NOT DISTINCT FROM o.numerator AND "
+        "h.denominator IS NOT DISTINCT FROM o.denominator AND "
+        "h.flag=o.flag)",
+        to, &closed);
+  if (st == AMPEL_OK)
+    st = revert_step(
+        p,
+        "INSERT INTO observation(indicator,period,area,ds_from,ds_to,value,"
+        "numerator,denominator,flag) SELECT h.indicator,h.period,h.area,$1,"
+        "NULL,h.value,h.numerator,h.denominator,h.flag FROM observation h "
+        "WHERE h.ds_from<=$2 AND h.ds_to>$2 AND NOT EXISTS (SELECT 1 FROM "
+        "observation c WHERE c.indicator=h.indicator AND c.period=h.period "
+        "AND c.area=h.area AND c.ds_to IS NULL) "
+        "ORDER BY h.indicator,h.period,h.area",
+        to, &copied);
+  if (st == AMPEL_OK)
+    st = revert_step(p,
+                     "SELECT count(*) FROM observation a WHERE a.ds_from=$1 "
+                     "AND $2::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                     "observation b WHERE b.indicator=a.indicator AND "
+                     "b.period=a.period AND b.area=a.area AND b.ds_to=$1)",
+                     to, &both);
+  if (st == AMPEL_OK)
+    st = revert_step(p,
+                     "UPDATE conversion SET ds_to=$1 WHERE ds_to IS NULL AND "
+                     "ds_from>$2",
+                     to, NULL);
+  if (st == AMPEL_OK)
+    st = revert_step(p,
+                     "INSERT INTO conversion(old_key,new_key,share,ds_from,"
+                     "ds_to) SELECT old_key,new_key,share,$1,NULL FROM "
+                     "conversion WHERE ds_from<=$2 AND ds_to>$2 AND ds_to<>$1",
+                     to, NULL);
+  if (st != AMPEL_OK)
+    return st;
+  p->n_changed += both;
+  p->n_removed += closed - both;
+  p->n_new += copied - both;
+  return AMPEL_OK;
 }
 
 const ampel_store_ops ampel_pg_ops = {
@@ -1700,8 +1840,9 @@ const ampel_store_ops ampel_pg_ops = {
     pg_import_log,      pg_config_get,      pg_config_set,
     pg_put_geometry,    pg_put_neighbour,   pg_load_geometry,
     pg_set_datenstand,  pg_datenstand_list, pg_next_datenstand,
-    pg_begin_read,      pg_end_read,
-    pg_put_conversion,
+    pg_begin_read,      pg_end_read,        pg_put_conversion,
+    pg_annotate,        pg_revert,
+    pg_acct_exec,
 };
 
 #endif /* AMPEL_HAVE_LIBPQ */

@@ -21,6 +21,8 @@
  *   ds_from <= N < coalesce(ds_to, ∞); current rows (ds_to IS NULL) have a
  *   partial index. Areas, indicators, periods and geometry are not yet
  *   versioned: they show their current state at every Datenstand.
+ * Version 6 (issue 12) adds indicator.shown and the account tables
+ *   users, api_token, session, audit (store/accounts_sql.h).
  * Migrations: migrations[k] takes a database from version k to k+1.
  * A read-only store does not migrate: it reads versions 2 and 3 as they are
  *   (the `import` tables, no history).
@@ -45,6 +47,7 @@
 #include <unistd.h>
 
 #include "ampel/alloc.h"
+#include "store/accounts_sql.h"
 #include "store/common.h"
 #include "store/engine.h"
 #include "store/sqlite_geo.h"
@@ -122,6 +125,11 @@ static const char *const migrations[] = {
     "CREATE TABLE conversion(old_key TEXT NOT NULL, new_key TEXT NOT NULL,"
     " share REAL NOT NULL, ds_from INTEGER NOT NULL, ds_to INTEGER,"
     " PRIMARY KEY(old_key, new_key, ds_from));",
+    /* 5 → 6 (issue 12, docs/dev/store-schema.md): whether an indicator
+     * is shown in heatmap and Ampel; accounts, API tokens, sessions and
+     * the audit log (not data: never versioned, never exported). */
+    "ALTER TABLE indicator ADD COLUMN shown INTEGER NOT NULL DEFAULT "
+    "1;" AMPEL_ACCOUNTS_SQL(""),
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
@@ -143,6 +151,7 @@ typedef struct sq {
   long import_id;        /* id the current transaction's import will get */
   long datenstand;       /* the Datenstand loads show; 0 = current */
   long n_new, n_changed; /* merged in this transaction */
+  long n_removed;        /* closed without a successor (rollback) */
   int staged;            /* rows put since the last merge */
   int in_tx;
   int version;        /* schema version of the open database */
@@ -700,16 +709,21 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
   if (st == AMPEL_OK)
     st = load_prepare(
         s,
-        s->version >= 5   ? "SELECT id,key,name,unit,polarity,domain,"
+        s->version >= 6   ? "SELECT id,key,name,unit,polarity,domain,"
                             "definition,source,reference_date,decimals,"
-                            "secrecy,kind,formula,aggregation FROM indicator "
-                            "ORDER BY id"
-        : s->version >= 3 ? "SELECT id,key,name,unit,polarity,domain,"
+                            "secrecy,kind,formula,aggregation,shown FROM "
+                            "indicator ORDER BY id"
+        : s->version >= 5 ? "SELECT id,key,name,unit,polarity,domain,"
                             "definition,source,reference_date,decimals,"
-                            "secrecy,NULL,NULL,NULL FROM indicator ORDER BY id"
-                          : "SELECT id,key,name,unit,polarity,domain,"
-                            "definition,source,reference_date,decimals,"
-                            "NULL,NULL,NULL,NULL FROM indicator ORDER BY id",
+                            "secrecy,kind,formula,aggregation,1 FROM "
+                            "indicator ORDER BY id"
+        : s->version >= 3
+            ? "SELECT id,key,name,unit,polarity,domain,"
+              "definition,source,reference_date,decimals,"
+              "secrecy,NULL,NULL,NULL,1 FROM indicator ORDER BY id"
+            : "SELECT id,key,name,unit,polarity,domain,"
+              "definition,source,reference_date,decimals,"
+              "NULL,NULL,NULL,NULL,1 FROM indicator ORDER BY id",
         &q, diags, what);
   int rc = SQLITE_DONE;
   while (st == AMPEL_OK && (rc = step(s, q)) == SQLITE_ROW) {
@@ -733,7 +747,8 @@ static ampel_status load_indicators(sq *s, ampel_dataset *ds, id_index *x,
                                                   : AMPEL_SECRECY_NO,
         AMPEL_KIND_UNSET,
         (char *)col_text(q, 12),
-        AMPEL_AGG_UNSET};
+        AMPEL_AGG_UNSET,
+        sqlite3_column_int(q, 14) ? AMPEL_SHOWN_YES : AMPEL_SHOWN_NO};
     /* unknown words (a newer program's) read as unset */
     const char *ks = col_text(q, 11), *as = col_text(q, 13);
     if (ks && ampel_ind_kind_parse(ks, strlen(ks), &ind.kind) != 0)
@@ -985,7 +1000,7 @@ static ampel_status sq_begin(void *impl) {
   if (exec(s, "BEGIN IMMEDIATE") != AMPEL_OK)
     return AMPEL_E_IO;
   s->in_tx = 1;
-  s->n_new = s->n_changed = 0;
+  s->n_new = s->n_changed = s->n_removed = 0;
   s->staged = 0;
   memset(&s->last_area, 0, sizeof s->last_area);
   memset(&s->last_ind, 0, sizeof s->last_ind);
@@ -1039,17 +1054,19 @@ static ampel_status sq_begin(void *impl) {
 }
 
 /* Writes this transaction's counts into its Datenstand row (if it logged
- * one). Imports add and replace; they never remove (n_removed = 0). */
+ * one). Imports add and replace; they never remove (n_removed = 0); a
+ * rollback may (sq_revert). */
 static ampel_status record_counts(sq *s) {
   sqlite3_stmt *q = NULL;
   if (prepare(s,
               "UPDATE datenstand SET n_new=?,n_changed=?,"
-              "n_removed=0 WHERE id=?",
+              "n_removed=? WHERE id=?",
               -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   sqlite3_bind_int64(q, 1, s->n_new);
   sqlite3_bind_int64(q, 2, s->n_changed);
-  sqlite3_bind_int64(q, 3, s->import_id);
+  sqlite3_bind_int64(q, 3, s->n_removed);
+  sqlite3_bind_int64(q, 4, s->import_id);
   int rc = step(s, q);
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
@@ -1080,7 +1097,7 @@ static ampel_status sq_next_datenstand(void *impl, long id) {
   if (id != 0 && id < next)
     return AMPEL_E_USAGE;
   s->import_id = id ? id : next;
-  s->n_new = s->n_changed = 0;
+  s->n_new = s->n_changed = s->n_removed = 0;
   char sql[128];
   snprintf(sql, sizeof sql,
            "UPDATE meta SET value='%ld' WHERE key='import_seq'", s->import_id);
@@ -1184,19 +1201,19 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   sqlite3_stmt *q = NULL;
   if (!s->in_tx)
     return AMPEL_E_USAGE;
-  if (prepare(
-          s,
-          "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
-          "source,reference_date,decimals,secrecy,kind,formula,aggregation) "
-          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
-          "ON CONFLICT(key) DO UPDATE SET name=excluded.name,"
-          "unit=excluded.unit,polarity=excluded.polarity,"
-          "domain=excluded.domain,definition=excluded.definition,"
-          "source=excluded.source,reference_date=excluded.reference_date,"
-          "decimals=excluded.decimals,secrecy=excluded.secrecy,"
-          "kind=excluded.kind,formula=excluded.formula,"
-          "aggregation=excluded.aggregation RETURNING id",
-          -1, &q, NULL) != SQLITE_OK)
+  if (prepare(s,
+              "INSERT INTO indicator(key,name,unit,polarity,domain,definition,"
+              "source,reference_date,decimals,secrecy,kind,formula,aggregation,"
+              "shown) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,coalesce(?14,1)) "
+              "ON CONFLICT(key) DO UPDATE SET name=excluded.name,"
+              "unit=excluded.unit,polarity=excluded.polarity,"
+              "domain=excluded.domain,definition=excluded.definition,"
+              "source=excluded.source,reference_date=excluded.reference_date,"
+              "decimals=excluded.decimals,secrecy=excluded.secrecy,"
+              "kind=excluded.kind,formula=excluded.formula,"
+              "aggregation=excluded.aggregation,"
+              "shown=coalesce(?14,indicator.shown) RETURNING id",
+              -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   bind_text_or_null(q, 1, ind->key);
   bind_text_or_null(q, 2, ind->name);
@@ -1213,6 +1230,8 @@ static ampel_status sq_put_indicator(void *impl, const ampel_indicator *ind) {
   bind_text_or_null(q, 11, ampel_ind_kind_name(ind->kind));
   bind_text_or_null(q, 12, ind->formula);
   bind_text_or_null(q, 13, ampel_aggregation_name(ind->aggregation));
+  if (ind->shown != AMPEL_SHOWN_UNSET) /* NULL keeps the stored choice */
+    sqlite3_bind_int(q, 14, ind->shown == AMPEL_SHOWN_YES);
   return upsert_returning(s, q, &s->inds, ind->key);
 }
 
@@ -1613,8 +1632,8 @@ static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
               s->version < 4
                   ? "SELECT id,time,'import',digest,NULL,NULL,NULL FROM import "
                     "ORDER BY id DESC"
-                  : "SELECT id,created,kind,digest,n_new,n_changed,n_removed "
-                    "FROM datenstand ORDER BY id DESC",
+                  : "SELECT id,created,kind,digest,n_new,n_changed,n_removed,"
+                    "parent,user_name,note FROM datenstand ORDER BY id DESC",
               -1, &q, NULL) != SQLITE_OK)
     return AMPEL_E_IO;
   int rc;
@@ -1630,6 +1649,11 @@ static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
                    : (long)sqlite3_column_int64(q, 4 + k);
       *(k == 0 ? &d.n_new : k == 1 ? &d.n_changed : &d.n_removed) = v;
     }
+    if (s->version >= 4) {
+      d.parent = (long)sqlite3_column_int64(q, 7);
+      d.user_name = col_text(q, 8);
+      d.note = col_text(q, 9);
+    }
     if (fn(ud, &d)) {
       rc = SQLITE_DONE; /* the callback stopped early */
       break;
@@ -1637,6 +1661,144 @@ static ampel_status sq_datenstand_list(void *impl, ampel_datenstand_fn fn,
   }
   sqlite3_finalize(q);
   return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* ---- issue 12: who made a Datenstand, rollback ------------------------ */
+
+static ampel_status sq_annotate(void *impl, const char *kind, long parent,
+                                const char *user_name, const char *note) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  sqlite3_stmt *q = NULL;
+  if (prepare(s,
+              "UPDATE datenstand SET kind=coalesce(?1,kind),"
+              "parent=CASE WHEN ?2>0 THEN ?2 ELSE parent END,"
+              "user_name=?3,note=?4 WHERE id=?5",
+              -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  bind_text_or_null(q, 1, kind);
+  sqlite3_bind_int64(q, 2, parent);
+  bind_text_or_null(q, 3, user_name);
+  bind_text_or_null(q, 4, note);
+  sqlite3_bind_int64(q, 5, s->import_id);
+  int rc = step(s, q);
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* Runs one statement with ?1 = this transaction's Datenstand, ?2 = the
+ * target; *out the rows it changed (or the count it selected). */
+static ampel_status revert_step(sq *s, const char *sql, long to, long *out) {
+  sqlite3_stmt *q = NULL;
+  if (prepare(s, sql, -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  sqlite3_bind_int64(q, 1, s->import_id);
+  sqlite3_bind_int64(q, 2, to);
+  int rc = step(s, q);
+  if (out)
+    *out = rc == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0)
+                            : (long)sqlite3_changes(s->db);
+  if (rc == SQLITE_ROW)
+    rc = step(s, q);
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? AMPEL_OK : AMPEL_E_IO;
+}
+
+/* Rollback to Datenstand ?2 as Datenstand ?1 (store-schema.md): close the
+ * current rows that do not hold in ?2 (unless ?2's row of the cell is
+ * equal), then copy the rows holding in ?2 whose cell has no current row.
+ * A cell both closed and copied is changed; closed only, removed; copied
+ * only, new. */
+static ampel_status sq_revert(void *impl, long to) {
+  sq *s = impl;
+  if (!s->in_tx)
+    return AMPEL_E_USAGE;
+  static const char close_obs[] =
+      "UPDATE observation SET ds_to=?1 WHERE ds_to IS NULL AND ds_from>?2 "
+      "AND NOT EXISTS (SELECT 1 FROM observation h WHERE "
+      "h.indicator=observation.indicator AND h.period=observation.period AND "
+      "h.area=observation.area AND h.ds_from<=?2 AND h.ds_to>?2 AND "
+      "h.value IS observation.value AND h.numerator IS observation.numerator "
+      "AND h.denominator IS observation.denominator AND "
+      "h.flag IS observation.flag)";
+  static const char copy_obs[] =
+      "INSERT INTO observation(indicator,period,area,ds_from,ds_to,value,"
+      "numerator,denominator,flag) SELECT h.indicator,h.period,h.area,?1,"
+      "NULL,h.value,h.numerator,h.denominator,h.flag FROM observation h "
+      "WHERE h.ds_from<=?2 AND h.ds_to>?2 AND NOT EXISTS (SELECT 1 FROM "
+      "observation c WHERE c.indicator=h.indicator AND c.period=h.period "
+      "AND c.area=h.area AND c.ds_to IS NULL) "
+      "ORDER BY h.indicator,h.period,h.area";
+  static const char both_obs[] =
+      "SELECT count(*) FROM observation a WHERE a.ds_from=?1 AND EXISTS "
+      "(SELECT 1 FROM observation b WHERE b.indicator=a.indicator AND "
+      "b.period=a.period AND b.area=a.area AND b.ds_to=?1)";
+  /* conversion keys: the same for whole old areas (schema 5) */
+  static const char close_conv[] =
+      "UPDATE conversion SET ds_to=?1 WHERE ds_to IS NULL AND ds_from>?2";
+  static const char copy_conv[] =
+      "INSERT INTO conversion(old_key,new_key,share,ds_from,ds_to) SELECT "
+      "old_key,new_key,share,?1,NULL FROM conversion WHERE ds_from<=?2 AND "
+      "ds_to>?2 AND ds_to<>?1";
+  long closed = 0, copied = 0, both = 0;
+  ampel_status st = revert_step(s, close_obs, to, &closed);
+  if (st == AMPEL_OK)
+    st = revert_step(s, copy_obs, to, &copied);
+  if (st == AMPEL_OK)
+    st = revert_step(s, both_obs, to, &both);
+  if (st == AMPEL_OK && s->version >= 5)
+    st = revert_step(s, close_conv, to, NULL);
+  if (st == AMPEL_OK && s->version >= 5)
+    st = revert_step(s, copy_conv, to, NULL);
+  if (st != AMPEL_OK)
+    return st;
+  s->n_changed += both;
+  s->n_removed += closed - both;
+  s->n_new += copied - both;
+  return AMPEL_OK;
+}
+
+/* ---- accounts (schema version 6; SQL in store/accounts.c) ------------ */
+
+static ampel_status sq_acct_exec(void *impl, const char *sql, int n,
+                                 const char *types, const char *const *params,
+                                 ampel_row_fn fn, void *ud, long *changes) {
+  sq *s = impl;
+  if (s->version < 6)
+    return AMPEL_E_USAGE;
+  sqlite3_stmt *q = NULL;
+  if (prepare(s, sql, -1, &q, NULL) != SQLITE_OK)
+    return AMPEL_E_IO;
+  for (int i = 0; i < n; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "$%d", i + 1);
+    int k = sqlite3_bind_parameter_index(q, name);
+    if (k <= 0 || !params[i])
+      continue; /* unbound parameters are NULL */
+    if (types[i] == 'i')
+      sqlite3_bind_int64(q, k, strtoll(params[i], NULL, 10));
+    else
+      sqlite3_bind_text(q, k, params[i], -1, SQLITE_STATIC);
+  }
+  int rc, stop = 0;
+  const char *cols[16];
+  while (!stop && (rc = step(s, q)) == SQLITE_ROW) {
+    int nc = sqlite3_column_count(q);
+    if (nc > 16)
+      nc = 16;
+    for (int c = 0; c < nc; c++)
+      cols[c] = col_text(q, c);
+    stop = fn ? fn(ud, nc, cols) : 0;
+  }
+  if (stop)
+    rc = SQLITE_DONE;
+  if (changes)
+    *changes = rc == SQLITE_DONE ? (long)sqlite3_changes(s->db) : 0;
+  sqlite3_finalize(q);
+  if (rc == SQLITE_DONE)
+    return AMPEL_OK;
+  return (rc & 0xff) == SQLITE_CONSTRAINT ? AMPEL_E_DATA : rc_status(rc);
 }
 
 const ampel_store_ops ampel_sqlite_ops = {
@@ -1647,6 +1809,7 @@ const ampel_store_ops ampel_sqlite_ops = {
     sq_import_log,      sq_config_get,      sq_config_set,
     sq_put_geometry,    sq_put_neighbour,   sq_load_geometry,
     sq_set_datenstand,  sq_datenstand_list, sq_next_datenstand,
-    sq_begin_read,      sq_end_read,
-    sq_put_conversion,
+    sq_begin_read,      sq_end_read,        sq_put_conversion,
+    sq_annotate,        sq_revert,
+    sq_acct_exec,
 };

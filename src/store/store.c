@@ -7,12 +7,14 @@
 #include <time.h>
 
 #include "ampel/alloc.h"
+#include "ampel/dataset.h"
 #include "ampel/store.h"
 #include "store/engine.h"
 
 struct ampel_store {
   const ampel_store_ops *ops;
   void *impl;
+  long chosen; /* ampel_store_set_datenstand's choice, 0 = current */
 };
 
 int ampel_store_location_is_url(const char *location) {
@@ -207,7 +209,44 @@ ampel_status ampel_store_set_datenstand(ampel_store *st, long id,
                       st->ops->name);
     return AMPEL_E_USAGE;
   }
-  return st->ops->set_datenstand(st->impl, id, diags);
+  ampel_status s = st->ops->set_datenstand(st->impl, id, diags);
+  if (s == AMPEL_OK)
+    st->chosen = id;
+  return s;
+}
+
+long ampel_store_datenstand(const ampel_store *st) {
+  return st->chosen;
+}
+
+typedef struct chosen_find {
+  long id;
+  ampel_data_version *out;
+  int found;
+} chosen_find;
+
+static int chosen_cb(void *ud, const ampel_datenstand_info *d) {
+  chosen_find *f = ud;
+  if (d->id != f->id)
+    return 0;
+  f->out->id = d->id;
+  f->out->when = d->created;
+  snprintf(f->out->digest, sizeof f->out->digest, "%.12s",
+           d->digest ? d->digest : "");
+  f->found = 1;
+  return 1;
+}
+
+ampel_status ampel_store_datenstand_version(ampel_store *st,
+                                            ampel_data_version *out) {
+  ampel_status s = ampel_store_data_version(st, out);
+  if (s != AMPEL_OK || st->chosen <= 0 || st->chosen == out->id)
+    return s;
+  chosen_find f = {st->chosen, out, 0};
+  s = ampel_store_datenstaende(st, chosen_cb, &f);
+  if (s == AMPEL_OK && !f.found)
+    s = AMPEL_E_NOT_FOUND; /* removed meanwhile (db compact) */
+  return s;
 }
 
 ampel_status ampel_store_datenstaende(ampel_store *st, ampel_datenstand_fn fn,
@@ -221,6 +260,186 @@ ampel_status ampel_store_next_datenstand(ampel_store *st, long id) {
   if (!st->ops->next_datenstand)
     return AMPEL_E_USAGE;
   return st->ops->next_datenstand(st->impl, id);
+}
+
+ampel_status ampel_store_annotate_datenstand(ampel_store *st, const char *kind,
+                                             long parent, const char *user_name,
+                                             const char *note) {
+  if (!st->ops->annotate)
+    return AMPEL_E_USAGE;
+  return st->ops->annotate(st->impl, kind, parent, user_name, note);
+}
+
+/* The newest Datenstand id (0 when none), for the rollback's checks. */
+static int newest_cb(void *ud, const ampel_datenstand_info *d) {
+  *(long *)ud = d->id;
+  return 1; /* newest first: one is enough */
+}
+
+ampel_status ampel_store_rollback_to(ampel_store *st, long to, int64_t when,
+                                     const char *user_name, long *out_id,
+                                     ampel_diags *diags) {
+  *out_id = 0;
+  if (!st->ops->revert || !st->ops->annotate) {
+    ampel_diags_error(diags, AMPEL_E_USAGE, "Zurücksetzen gibt es auf %s nicht",
+                      st->ops->name);
+    return AMPEL_E_USAGE;
+  }
+  /* validates `to` with the messages of --datenstand N */
+  ampel_status s = ampel_store_set_datenstand(st, to, diags);
+  ampel_status s0 = ampel_store_set_datenstand(st, 0, diags);
+  if (s != AMPEL_OK)
+    return s;
+  if (s0 != AMPEL_OK)
+    return s0;
+  if (to <= 0) {
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "Zurücksetzen: Nummer eines Datenstands erwartet, "
+                      "gefunden: %ld",
+                      to);
+    return AMPEL_E_USAGE;
+  }
+  long newest = 0;
+  if (ampel_store_datenstaende(st, newest_cb, &newest) != AMPEL_OK) {
+    ampel_diags_error(diags, AMPEL_E_IO, "Datenbank: Datenstände nicht lesbar");
+    return AMPEL_E_IO;
+  }
+  if (to == newest) {
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "Datenstand %ld ist schon der aktuelle; nichts "
+                      "zurückzusetzen",
+                      to);
+    return AMPEL_E_USAGE;
+  }
+  s = ampel_store_begin(st);
+  if (s == AMPEL_OK)
+    s = st->ops->revert(st->impl, to);
+  if (s == AMPEL_OK)
+    s = ampel_store_log_import(st, NULL, 0, when);
+  if (s == AMPEL_OK)
+    s = st->ops->annotate(st->impl, "rollback", to, user_name, NULL);
+  if (s == AMPEL_OK) {
+    s = ampel_store_commit(st);
+    ampel_data_version v;
+    if (s == AMPEL_OK && ampel_store_data_version(st, &v) == AMPEL_OK)
+      *out_id = v.id;
+  } else {
+    ampel_store_rollback(st);
+  }
+  if (s != AMPEL_OK) {
+    const char *why = ampel_store_last_error(st);
+    ampel_diags_error(diags, s, "Datenbank: Zurücksetzen fehlgeschlagen%s%s",
+                      why ? ": " : "", why ? why : "");
+  }
+  return s;
+}
+
+/* "" for NULL, so that NULL and empty compare equal. */
+static const char *nz(const char *s) {
+  return s ? s : "";
+}
+
+/* Appends the German name of a changed field to the note. */
+static void note_field(char *note, size_t size, int *any, const char *what) {
+  size_t n = strlen(note);
+  snprintf(note + n, size - n, "%s%s", *any ? ", " : "", what);
+  *any = 1;
+}
+
+ampel_status ampel_store_edit_indicator(ampel_store *st,
+                                        const ampel_indicator *e, int64_t when,
+                                        const char *user_name, long *out_id,
+                                        ampel_diags *diags) {
+  *out_id = 0;
+  if (!e->name || !*e->name) {
+    ampel_diags_error(diags, AMPEL_E_DATA, "Name: darf nicht leer sein");
+    return AMPEL_E_DATA;
+  }
+  if (!st->ops->annotate) {
+    ampel_diags_error(diags, AMPEL_E_USAGE,
+                      "Kennzahlen bearbeiten gibt es auf %s nicht",
+                      st->ops->name);
+    return AMPEL_E_USAGE;
+  }
+  ampel_status s = ampel_store_begin(st);
+  if (s != AMPEL_OK) {
+    ampel_diags_error(diags, s, "Datenbank: Schreiben nicht möglich");
+    return s;
+  }
+  /* read the stored record under the writers' lock: the other attributes
+   * are kept exactly as stored */
+  ampel_dataset *ds = NULL;
+  s = ampel_store_load(st, AMPEL_LOAD_META_ONLY, &ds, diags);
+  long at = s == AMPEL_OK ? ampel_dataset_find_indicator(ds, e->key) : -1;
+  if (s == AMPEL_OK && at < 0) {
+    ampel_diags_error(diags, AMPEL_E_NOT_FOUND, "unbekannte Kennzahl '%s'",
+                      e->key);
+    s = AMPEL_E_NOT_FOUND;
+  }
+  char note[256] = "";
+  int any = 0;
+  if (s == AMPEL_OK) {
+    ampel_indicator ind = *ampel_dataset_indicator(ds, (size_t)at);
+    snprintf(note, sizeof note, "%.120s: ", e->key);
+    if (strcmp(nz(ind.name), nz(e->name)) != 0)
+      note_field(note, sizeof note, &any, "Name");
+    if (strcmp(nz(ind.unit), nz(e->unit)) != 0)
+      note_field(note, sizeof note, &any, "Einheit");
+    if (ind.polarity != e->polarity)
+      note_field(note, sizeof note, &any, "Richtung");
+    if (strcmp(nz(ind.domain), nz(e->domain)) != 0)
+      note_field(note, sizeof note, &any, "Handlungsfeld");
+    if (strcmp(nz(ind.definition), nz(e->definition)) != 0)
+      note_field(note, sizeof note, &any, "Definition");
+    if (strcmp(nz(ind.source), nz(e->source)) != 0)
+      note_field(note, sizeof note, &any, "Quelle");
+    if (ind.secrecy != e->secrecy)
+      note_field(note, sizeof note, &any, "Geheimhaltung");
+    if (e->shown != AMPEL_SHOWN_UNSET && ind.shown != e->shown)
+      note_field(note, sizeof note, &any,
+                 e->shown == AMPEL_SHOWN_YES ? "in Heatmap und Ampel"
+                                             : "nicht in Heatmap und Ampel");
+    ind.name = e->name;
+    ind.unit = e->unit;
+    ind.polarity = e->polarity;
+    ind.domain = e->domain;
+    ind.definition = e->definition;
+    ind.source = e->source;
+    ind.secrecy = e->secrecy;
+    if (e->shown != AMPEL_SHOWN_UNSET)
+      ind.shown = e->shown;
+    if (any)
+      s = ampel_store_put_indicator(st, &ind);
+  }
+  if (s == AMPEL_OK && any)
+    s = ampel_store_log_import(st, NULL, 0, when);
+  if (s == AMPEL_OK && any)
+    s = st->ops->annotate(st->impl, "metadata", 0, user_name, note);
+  if (s == AMPEL_OK && any) {
+    s = ampel_store_commit(st);
+    ampel_data_version v;
+    if (s == AMPEL_OK && ampel_store_data_version(st, &v) == AMPEL_OK)
+      *out_id = v.id;
+  } else {
+    ampel_store_rollback(st);
+  }
+  ampel_dataset_free(ds);
+  if (s != AMPEL_OK && s != AMPEL_E_NOT_FOUND && s != AMPEL_E_DATA) {
+    const char *why = ampel_store_last_error(st);
+    ampel_diags_error(diags, s, "Datenbank: Ändern fehlgeschlagen%s%s",
+                      why ? ": " : "", why ? why : "");
+  }
+  return s;
+}
+
+ampel_status ampel_store_acct(ampel_store *st, const char *sql, int n,
+                              const char *types, const char *const *params,
+                              ampel_row_fn fn, void *ud, long *changes) {
+  if (changes)
+    *changes = 0;
+  if (!st->ops->acct_exec)
+    return AMPEL_E_USAGE;
+  return st->ops->acct_exec(st->impl, sql, n, types, params, fn, ud, changes);
 }
 
 const char *ampel_store_last_error(ampel_store *st) {

@@ -10,6 +10,7 @@ Starts the server on 127.0.0.1 with an ephemeral port (--port 0) on
 Prints one line per failed check and a closing 'N passed, N failed'.
 """
 import http.client
+import gzip
 import json
 import os
 import random
@@ -506,6 +507,115 @@ def admin_tests(s, token):
           "Einfuhr ohne Anmeldung: nicht gelesen: %r" % [g[0] for g in got])
 
 
+def cache_http_tests(s):
+    """Issue 15: cached answers with ETag and 304, gzip for clients that
+    accept it (the same bytes after decompression), never for q=0."""
+    path = "/gebiet/GE-M-SCH"
+    st, h, plain = s.get(path)          # computed (and cached)
+    check(st == 200, "erste Antwort: %d" % st)
+    st, h, again = s.get(path)          # from the cache
+    check(st == 200 and again == plain and h.get("etag", "").startswith('"'),
+          "Antwort aus dem Cache mit ETag: %d %r" % (st, h.get("etag")))
+    check(h.get("vary") == "Accept-Encoding" and
+          "content-encoding" not in h, "ohne Accept-Encoding unkomprimiert")
+    etag = h.get("etag", "")
+    st, h, body = s.req("GET", path, headers={"If-None-Match": etag})
+    check(st == 304 and body == b"" and "content-length" not in h and
+          h.get("etag") == etag, "If-None-Match → 304: %d %r" % (st, h))
+    check_headers(h, "304")
+    st, h, body = s.req("GET", path, headers={"If-None-Match": '"anders"'})
+    check(st == 200 and body == plain, "anderes ETag → 200: %d" % st)
+    st, h, gz = s.req("GET", path, headers={"Accept-Encoding": "gzip, br"})
+    check(st == 200 and h.get("content-encoding") == "gzip" and
+          gzip.decompress(gz) == plain and len(gz) < len(plain),
+          "gzip: %d %r %d/%d" % (st, h.get("content-encoding"), len(gz),
+                                 len(plain)))
+    check(h.get("etag", "").endswith('-gz"') and h.get("etag") != etag,
+          "gzip hat ein eigenes ETag: %r" % h.get("etag"))
+    st, h, body = s.req("GET", path,
+                        headers={"Accept-Encoding": "gzip;q=0, identity"})
+    check(st == 200 and "content-encoding" not in h and body == plain,
+          "gzip;q=0 → unkomprimiert: %r" % h.get("content-encoding"))
+    st, h, body = s.req("HEAD", path, headers={"Accept-Encoding": "gzip"})
+    check(st == 200 and body == b"" and h.get("content-encoding") == "gzip"
+          and int(h.get("content-length", 0)) == len(gz),
+          "HEAD aus dem Cache: %d %r" % (st, h.get("content-length")))
+    # A signed-in request (here: any Authorization) is never served from
+    # or put into the cache: it gets no ETag of the cache.
+    st, h, body = s.req("GET", path,
+                        headers={"Authorization": "Bearer falsch"})
+    check(st == 200 and "etag" not in h and body == plain,
+          "mit Anmeldedaten nicht aus dem Cache: %d %r" % (st, h.get("etag")))
+    # Static assets: long Cache-Control and compressed too.
+    st, h, body = s.req("GET", "/static/ampel.css",
+                        headers={"Accept-Encoding": "gzip"})
+    st, h, body = s.req("GET", "/static/ampel.css",
+                        headers={"Accept-Encoding": "gzip"})
+    check(st == 200 and "max-age" in h.get("cache-control", "") and
+          h.get("content-encoding") == "gzip",
+          "Cache-Control und gzip der Dateien: %r %r"
+          % (h.get("cache-control"), h.get("content-encoding")))
+
+
+def many_areas_tests():
+    """Issue 15: the overview of many areas stays a dashboard: the Ampel
+    table is paged (200 rows), searchable and sortable on the server, the
+    heatmap shows groups of similar areas with drill-down."""
+    gen = os.path.join(SRC, "bench", "import", "gen.py")
+    out = os.path.join(WORK, "many")
+    os.makedirs(out, exist_ok=True)
+    subprocess.run([sys.executable, gen, out, "--areas", "450",
+                    "--indicators", "6", "--periods", "2"], check=True,
+                   stdout=subprocess.DEVNULL)
+    db = make_db("many", [os.path.join(out, f) for f in
+                          ("areas.csv", "indicators.csv", "values.csv")])
+    s = Server(db)
+    try:
+        st, h, body = s.get("/")
+        page = body.decode()
+        check(st == 200 and len(body) < 2_000_000,
+              "Übersicht 450 Gebiete: %d, %d Bytes" % (st, len(body)))
+        rows = page.count('<tr><th scope="row"><a href="/gebiet/')
+        check("Gebiete 1–200 von 450 (Seite 1 von 3)" in page,
+              "Seitenangabe der Ampel-Tabelle")
+        check('rel="next" href="/?seite=2#h-ampel"' in page,
+              "Link zur nächsten Seite")
+        check("<svg" not in page.split('id="h-ampel"')[1],
+              "kein eingebettetes Bild bei vielen Gebieten")
+        groups = re.findall(r'>Gruppe (\d+)</a> <span class="klein">'
+                            r'\((\d+) Gebiete\)', page)
+        check(0 < len(groups) <= 50 and
+              sum(int(n) for _, n in groups) == 450,
+              "Heatmap-Gruppen: %d Gruppen, %d Gebiete"
+              % (len(groups), sum(int(n) for _, n in groups)))
+        check(rows >= 200, "Zeilen der ersten Seite: %d" % rows)
+        st, h, body = s.get("/?seite=3")
+        check(st == 200 and "Gebiete 401–450 von 450 (Seite 3 von 3)"
+              in body.decode() and 'rel="prev"' in body.decode(),
+              "letzte Seite")
+        st, h, body = s.get("/?suche=area%2012&sort=name")
+        t = body.decode()
+        names = re.findall(r'<tr><th scope="row"><a href="/gebiet/A\d+">'
+                           r'(Area 12\d*)</a>', t)
+        check(st == 200 and names and names == sorted(names) and
+              "gefundenen" in t and len(names) == 11,
+              "Suche und Sortierung: %r" % names[:5])
+        g1 = int(groups[0][1]) if groups else 0
+        st, h, body = s.get("/?gruppe=1")
+        t = body.decode().split('id="h-heatmap"')[1]
+        members = t.count('<tr><th scope="row"><a href="/gebiet/')
+        check(st == 200 and members == g1 and "Zurück zu allen Gruppen" in t,
+              "Gruppe 1 aufgeklappt: %d von %d Gebieten" % (members, g1))
+        st, h, body = s.get("/?gruppe=51")
+        check(st == 200 and "Gruppe 51 gibt es nicht" in body.decode(),
+              "unbekannte Gruppe: Hinweis")
+        for bad in ("seite=0", "seite=x", "sort=zufall", "gruppe=0"):
+            st, h, body = s.get("/?" + bad)
+            check(st == 400, "ungültig %s: %d" % (bad, st))
+    finally:
+        check(s.stop() == 0, "Beenden (viele Gebiete)")
+
+
 def main():
     ex = os.path.join(SRC, "examples", "gelsenkirchen")
     db = make_db("example", [os.path.join(ex, f) for f in
@@ -514,6 +624,7 @@ def main():
     try:
         example_tests(s)
         cache_key_tests(s)
+        cache_http_tests(s)
         issue16_tests(s)
     finally:
         rc = s.stop()
@@ -535,6 +646,7 @@ def main():
         hostile_tests(s, token)
     finally:
         check(s.stop() == 0, "Beenden (hostile)")
+    many_areas_tests()
     print("http: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

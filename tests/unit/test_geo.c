@@ -383,7 +383,7 @@ static void test_import_store_roundtrip(void **state) {
   free(text);
   ampel_diags d;
   ampel_diags_init(&d, 0);
-  ampel_geo_import_opts o = {"key", NULL, "Feld", NULL, 0, 0};
+  ampel_geo_import_opts o = {"key", NULL, "Feld", NULL, 0, 0, NULL};
   ampel_geo_import_summary sum;
   assert_int_equal(ampel_import_geometry(s, js, &o, &sum, &d), AMPEL_OK);
   assert_int_equal(sum.n_matched, 4);

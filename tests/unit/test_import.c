@@ -128,7 +128,7 @@ static char *store_text(ampel_store *s) {
   for (size_t i = 0; i < ampel_dataset_n_periods(ds); i++)
     ampel_buf_printf(&b, "P %s|%ld\n", ampel_dataset_period(ds, i)->label,
                      (long)ampel_dataset_period(ds, i)->sort_key);
-  ampel_export_csv(ds, &b);
+  ampel_export_csv(ds, NULL, &b);
   assert_int_equal(b.failed, 0);
   char *out = strdup(b.data ? b.data : "");
   ampel_buf_release(&b);

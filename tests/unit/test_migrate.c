@@ -79,7 +79,7 @@ static char *store_text(ampel_store *s) {
   for (size_t i = 0; i < ampel_dataset_n_periods(ds); i++)
     ampel_buf_printf(&b, "P %s|%ld\n", ampel_dataset_period(ds, i)->label,
                      (long)ampel_dataset_period(ds, i)->sort_key);
-  ampel_export_csv(ds, &b);
+  ampel_export_csv(ds, NULL, &b);
   char *v = NULL;
   assert_int_equal(ampel_store_config_get(s, "min_count", &v), AMPEL_OK);
   ampel_buf_printf(&b, "min_count=%s\n", v ? v : "-");

@@ -47,6 +47,9 @@ int srv_admin_enabled(void) {
 int srv_token_ok(const char *header) {
   return header != NULL;
 }
+size_t srv_max_upload(void) {
+  return 50000000u;
+}
 
 static srv_snapshot snap;
 
@@ -472,12 +475,71 @@ static void test_forms_and_headers(void **state) {
   ampel_buf_release(&w.headers);
 }
 
+/* Issue 15: content negotiation and revalidation of cached answers. */
+static void test_cache_negotiation(void **state) {
+  (void)state;
+  assert_true(srv_accepts_gzip("gzip"));
+  assert_true(srv_accepts_gzip("deflate, GZIP;q=0.5"));
+  assert_true(srv_accepts_gzip("br;q=1, *"));
+  assert_false(srv_accepts_gzip(NULL));
+  assert_false(srv_accepts_gzip("identity"));
+  assert_false(srv_accepts_gzip("gzip;q=0"));
+  assert_false(srv_accepts_gzip("gzip; q=0.000, *"));
+  assert_false(srv_accepts_gzip("*;q=0"));
+  assert_false(srv_accepts_gzip("x-gzip"));
+
+  srv_resp w;
+  memset(&w, 0, sizeof w);
+  ampel_buf_init(&w.body);
+  w.status = 200;
+  w.ctype = "text/html; charset=utf-8";
+  for (int i = 0; i < 400; i++)
+    ampel_buf_puts(&w.body, "<p>Gelsenkirchen</p>\n");
+  srv_cache_put(77, "/t", &w);
+  srv_resp r;
+  memset(&r, 0, sizeof r);
+  ampel_buf_init(&r.body);
+  assert_int_equal(srv_cache_get(77, "/t", 0, NULL, &r), 1);
+  assert_non_null(r.blob);
+  assert_int_equal(r.blob->len, w.body.len);
+  assert_memory_equal(r.blob->data, w.body.data, w.body.len);
+  assert_null(r.encoding);
+  assert_int_equal(r.vary, 1);
+  char etag[40];
+  strcpy(etag, r.etag);
+  srv_blob_unref(r.blob);
+  memset(&r, 0, sizeof r);
+  /* gzip: smaller, its own tag */
+  assert_int_equal(srv_cache_get(77, "/t", 1, NULL, &r), 1);
+  assert_string_equal(r.encoding, "gzip");
+  assert_true(r.blob->len < w.body.len / 10);
+  assert_string_not_equal(r.etag, etag);
+  srv_blob_unref(r.blob);
+  memset(&r, 0, sizeof r);
+  /* revalidation: 304 without a body; a weak or listed tag matches too */
+  char inm[96];
+  snprintf(inm, sizeof inm, "\"x\", W/%s", etag);
+  assert_int_equal(srv_cache_get(77, "/t", 0, inm, &r), 1);
+  assert_int_equal(r.status, 304);
+  assert_null(r.blob);
+  memset(&r, 0, sizeof r);
+  assert_int_equal(srv_cache_get(77, "/t", 0, "\"other\"", &r), 1);
+  assert_int_equal(r.status, 200);
+  srv_blob_unref(r.blob);
+  memset(&r, 0, sizeof r);
+  /* another generation (a new Datenstand) never hits */
+  assert_int_equal(srv_cache_get(78, "/t", 0, NULL, &r), 0);
+  ampel_buf_release(&w.body);
+  srv_cache_clear();
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_status_mapping),
       cmocka_unit_test(test_url_decoding),
       cmocka_unit_test(test_head_parser),
       cmocka_unit_test(test_forms_and_headers),
+      cmocka_unit_test(test_cache_negotiation),
       cmocka_unit_test(test_out_of_memory_is_503),
       cmocka_unit_test(test_admin_saved_but_not_shown),
   };

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ampel/alloc.h"
+#include "ampel/import.h"
 #include "ampel/store.h"
 
 #define TMPDB_PREFIX "ampel-history"
@@ -107,6 +108,9 @@ static void make_version_3(const char *path) {
            "ALTER TABLE area DROP COLUMN valid_from;"
            "ALTER TABLE area DROP COLUMN valid_to;"
            "DROP TABLE conversion;"
+           "ALTER TABLE indicator DROP COLUMN shown;"
+           "DROP TABLE users; DROP TABLE api_token; DROP TABLE session;"
+           "DROP TABLE audit;"
            "CREATE TABLE import(id INTEGER PRIMARY KEY, time INTEGER NOT "
            "NULL, digest TEXT NOT NULL);"
            "INSERT INTO import SELECT id,created,digest FROM datenstand;"
@@ -508,6 +512,9 @@ static void test_pg_version_3_schema(void **state) {
       "ALTER TABLE area DROP COLUMN valid_from;"
       "ALTER TABLE area DROP COLUMN valid_to;"
       "DROP TABLE conversion;"
+      "ALTER TABLE indicator DROP COLUMN shown;"
+      "DROP TABLE users; DROP TABLE api_token; DROP TABLE session;"
+      "DROP TABLE audit;"
       "CREATE TABLE import(id BIGINT PRIMARY KEY, time BIGINT NOT NULL,"
       " digest TEXT NOT NULL);"
       "INSERT INTO import SELECT id,created,digest FROM datenstand;"
@@ -536,7 +543,7 @@ static void test_pg_version_3_schema(void **state) {
   assert_int_equal(
       sql_long(t.path,
                "SELECT value::int FROM meta WHERE key='schema_version'"),
-      5);
+      AMPEL_SCHEMA_VERSION);
   ampel_data_version after;
   assert_int_equal(ampel_store_data_version(s, &after), AMPEL_OK);
   char a[160], b[160];
@@ -633,6 +640,277 @@ static void test_validity_and_conversion(void **state) {
   tmpdb_remove(&t);
 }
 
+/* The kind, parent and user of the newest Datenstand. */
+typedef struct newest {
+  long id, parent, n_new, n_changed, n_removed;
+  char kind[16], user[32];
+} newest;
+
+static int newest_cb(void *ud, const ampel_datenstand_info *d) {
+  newest *n = ud;
+  n->id = d->id;
+  n->parent = d->parent;
+  n->n_new = d->n_new;
+  n->n_changed = d->n_changed;
+  n->n_removed = d->n_removed;
+  snprintf(n->kind, sizeof n->kind, "%s", d->kind ? d->kind : "");
+  snprintf(n->user, sizeof n->user, "%s", d->user_name ? d->user_name : "");
+  return 1;
+}
+
+static newest newest_of(ampel_store *s) {
+  newest n;
+  memset(&n, 0, sizeof n);
+  assert_int_equal(ampel_store_datenstaende(s, newest_cb, &n), AMPEL_OK);
+  return n;
+}
+
+static long rollback_ok(ampel_store *s, long to, const char *user) {
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  long id = 0;
+  ampel_status st = ampel_store_rollback_to(s, to, 99, user, &id, &dg);
+  if (st != AMPEL_OK)
+    fail_msg("rollback to %ld: %s", to, dg.n ? dg.items[0].message : "?");
+  ampel_diags_release(&dg);
+  return id;
+}
+
+static void rollback_fails(ampel_store *s, long to, const char *needle) {
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  long id = 7;
+  assert_int_equal(ampel_store_rollback_to(s, to, 99, NULL, &id, &dg),
+                   AMPEL_E_USAGE);
+  assert_int_equal(id, 0);
+  assert_true(dg.n >= 1);
+  if (!strstr(dg.items[0].message, needle))
+    fail_msg("message '%s' lacks '%s'", dg.items[0].message, needle);
+  ampel_diags_release(&dg);
+}
+
+/* Rollback (issue 12): Datenstand N becomes current again as a new
+ * Datenstand of kind rollback with parent N; cells equal in both stay
+ * untouched; counts say what changed; a rollback of a rollback works;
+ * the newest or an unknown Datenstand is refused and writes nothing. */
+static void test_rollback_to(void **state) {
+  (void)state;
+  tmpdb t;
+  db_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1);  /* 1 */
+  import4(s, (const double[]){1, 20, 3, 4}, 'b', 2);   /* 2 */
+  import4(s, (const double[]){7, 30, NAN, NAN}, 'c', 3); /* 3 */
+  rollback_fails(s, 3, "schon der aktuelle");
+  rollback_fails(s, 9, "unbekannter Datenstand 9 (vorhanden: 1 bis 3)");
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM datenstand"), 3);
+  long rows = sql_long(t.path, "SELECT count(*) FROM observation");
+  /* back to 1: A/2022 7 -> 1 and A/2023 30 -> 2 changed, B/2023 removed,
+   * B/2022 (3 since Datenstand 1) untouched */
+  assert_int_equal(rollback_ok(s, 1, "anna"), 4);
+  newest n = newest_of(s);
+  assert_int_equal(n.id, 4);
+  assert_string_equal(n.kind, "rollback");
+  assert_int_equal(n.parent, 1);
+  assert_string_equal(n.user, "anna");
+  assert_int_equal(n.n_new, 0);
+  assert_int_equal(n.n_changed, 2);
+  assert_int_equal(n.n_removed, 1);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"),
+                   rows + 2);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_n_observations(ds), 3);
+  assert_true(value_of(ds, "A", "2022") == 1);
+  assert_true(value_of(ds, "A", "2023") == 2);
+  assert_true(value_of(ds, "B", "2022") == 3);
+  assert_true(isnan(value_of(ds, "B", "2023")));
+  ampel_dataset_free(ds);
+  /* the history stays: Datenstand 3 still loads as it was */
+  set_ok(s, 3);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "A", "2023") == 30);
+  assert_true(value_of(ds, "B", "2023") == 4);
+  ampel_dataset_free(ds);
+  set_ok(s, 0);
+  /* back to 3 (undoing the rollback): B/2023 comes back as new */
+  assert_int_equal(rollback_ok(s, 3, NULL), 5);
+  n = newest_of(s);
+  assert_int_equal(n.parent, 3);
+  assert_string_equal(n.user, "");
+  assert_int_equal(n.n_new, 1);
+  assert_int_equal(n.n_changed, 2);
+  assert_int_equal(n.n_removed, 0);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "A", "2022") == 7);
+  assert_true(value_of(ds, "A", "2023") == 30);
+  assert_true(value_of(ds, "B", "2023") == 4);
+  ampel_dataset_free(ds);
+  /* the footer's data version follows */
+  ampel_data_version v;
+  assert_int_equal(ampel_store_data_version(s, &v), AMPEL_OK);
+  assert_int_equal(v.id, 5);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
+/* Metadata edits and the chosen Datenstand's version (issue 12): an edit
+ * is a new Datenstand of kind metadata with the user and a note naming
+ * the changed fields; other attributes stay; `shown` is stored; an edit
+ * that changes nothing writes nothing; an unknown key or an empty name is
+ * refused and writes nothing; ampel_store_datenstand_version names the
+ * chosen Datenstand. */
+static void test_edit_indicator(void **state) {
+  (void)state;
+  tmpdb t;
+  db_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1767225600); /* 1 */
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  ampel_indicator e = IND;
+  e.name = "Quote neu";
+  e.source = "Amt";
+  e.polarity = AMPEL_POL_NEUTRAL;
+  e.shown = AMPEL_SHOWN_NO;
+  long id = 0;
+  assert_int_equal(ampel_store_edit_indicator(s, &e, 50, "berta", &id, &dg),
+                   AMPEL_OK);
+  assert_int_equal(id, 2);
+  newest n = newest_of(s);
+  assert_string_equal(n.kind, "metadata");
+  assert_string_equal(n.user, "berta");
+  assert_int_equal(n.n_new, 0);
+  assert_int_equal(n.n_changed, 0);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  const ampel_indicator *in = ampel_dataset_indicator(ds, 0);
+  assert_string_equal(in->name, "Quote neu");
+  assert_string_equal(in->source, "Amt");
+  assert_string_equal(in->unit, "%");
+  assert_int_equal(in->decimals, 1); /* not edited: kept */
+  assert_int_equal(in->polarity, AMPEL_POL_NEUTRAL);
+  assert_int_equal(in->shown, AMPEL_SHOWN_NO);
+  assert_true(value_of(ds, "A", "2022") == 1); /* values untouched */
+  ampel_dataset_free(ds);
+  /* the same again: nothing written */
+  assert_int_equal(ampel_store_edit_indicator(s, &e, 51, "berta", &id, &dg),
+                   AMPEL_OK);
+  assert_int_equal(id, 0);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM datenstand"), 2);
+  assert_int_equal(sql_long(t.path,
+                            "SELECT count(*) FROM datenstand WHERE note LIKE "
+                            "'q: Name, Richtung, Quelle, nicht in Heatmap%'"),
+                   1);
+  /* refused: unknown key, empty name */
+  ampel_indicator bad = e;
+  bad.key = "gibtsnicht";
+  assert_int_equal(ampel_store_edit_indicator(s, &bad, 52, NULL, &id, &dg),
+                   AMPEL_E_NOT_FOUND);
+  bad = e;
+  bad.name = "";
+  assert_int_equal(ampel_store_edit_indicator(s, &bad, 52, NULL, &id, &dg),
+                   AMPEL_E_DATA);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM datenstand"), 2);
+  /* a re-import without the choice keeps it (shown UNSET) */
+  import4(s, (const double[]){1, 2, 3, 4}, 'b', 1767225700); /* 3 */
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_int_equal(ampel_dataset_indicator(ds, 0)->shown, AMPEL_SHOWN_NO);
+  ampel_dataset_free(ds);
+  /* the chosen Datenstand's version */
+  ampel_data_version v;
+  assert_int_equal(ampel_store_datenstand(s), 0);
+  assert_int_equal(ampel_store_datenstand_version(s, &v), AMPEL_OK);
+  assert_int_equal(v.id, 3);
+  set_ok(s, 1);
+  assert_int_equal(ampel_store_datenstand(s), 1);
+  assert_int_equal(ampel_store_datenstand_version(s, &v), AMPEL_OK);
+  assert_int_equal(v.id, 1);
+  assert_int_equal(v.when, 1767225600);
+  assert_int_equal(strlen(v.digest), 12);
+  assert_int_equal(ampel_store_data_version(s, &v), AMPEL_OK);
+  assert_int_equal(v.id, 3); /* the latest, unchanged */
+  ampel_diags_release(&dg);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
+/* --pruefen (issue 12): the import run as a check reports what it would
+ * change, flags a change by more than a factor of 10, and writes nothing;
+ * a real import records the user. */
+static void test_import_check_diff(void **state) {
+  (void)state;
+  tmpdb t;
+  db_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1);
+  long rows = sql_long(t.path, "SELECT count(*) FROM observation");
+  static const char csv[] = "Gebiet;Kennzahl;Zeitraum;Wert\n"
+                            "A;q;2023;200\n"
+                            "B;q;2022;3\n"
+                            "B;q;2023;5\n"
+                            "A;q;2022;1,5\n";
+  const char *names[] = {"werte.csv"};
+  const char *data[] = {csv};
+  size_t lens[] = {sizeof csv - 1};
+  ampel_import_diff diff;
+  ampel_import_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.dry_run = 1;
+  opt.diff = &diff;
+  ampel_import_summary sum;
+  ampel_diags dg;
+  ampel_diags_init(&dg, 0);
+  assert_int_equal(
+      ampel_import_buffers(s, names, data, lens, 1, &opt, &sum, &dg),
+      AMPEL_OK);
+  assert_int_equal(dg.n_errors, 0);
+  assert_int_equal(diff.count[AMPEL_CHG_VALUE_NEW], 1);
+  assert_int_equal(diff.count[AMPEL_CHG_VALUE_CHANGED], 2);
+  assert_int_equal(diff.count[AMPEL_CHG_VALUE_REMOVED], 0);
+  assert_int_equal(diff.count[AMPEL_CHG_AREA_NEW], 0);
+  assert_int_equal(diff.n_big, 1);
+  assert_int_equal(diff.n_big_kept, 1);
+  assert_string_equal(diff.big[0].area, "A");
+  assert_string_equal(diff.big[0].indicator, "q");
+  assert_string_equal(diff.big[0].period, "2023");
+  assert_true(diff.big[0].old_value == 2);
+  assert_true(diff.big[0].new_value == 200);
+  ampel_import_diff_release(&diff);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), rows);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM datenstand"), 1);
+  /* a file with an error: no diff, nothing written */
+  static const char bad[] = "Gebiet;Kennzahl;Zeitraum;Wert\nA;q;2023;abc\n";
+  data[0] = bad;
+  lens[0] = sizeof bad - 1;
+  assert_int_equal(
+      ampel_import_buffers(s, names, data, lens, 1, &opt, &sum, &dg),
+      AMPEL_E_DATA);
+  assert_int_equal(diff.n_items, 0);
+  assert_int_equal(dg.items[0].line, 2);
+  assert_int_equal(dg.items[0].column, 10);
+  assert_string_equal(dg.items[0].source, "A;q;2023;abc");
+  ampel_import_diff_release(&diff);
+  ampel_diags_release(&dg);
+  /* the real import, made by a user */
+  ampel_diags_init(&dg, 0);
+  data[0] = csv;
+  lens[0] = sizeof csv - 1;
+  opt.dry_run = 0;
+  opt.diff = NULL;
+  opt.user_name = "bert";
+  assert_int_equal(
+      ampel_import_buffers(s, names, data, lens, 1, &opt, &sum, &dg),
+      AMPEL_OK);
+  ampel_diags_release(&dg);
+  newest n = newest_of(s);
+  assert_int_equal(n.id, 2);
+  assert_string_equal(n.kind, "import");
+  assert_string_equal(n.user, "bert");
+  assert_int_equal(n.n_new, 1);
+  assert_int_equal(n.n_changed, 2);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_history_of_a_changed_value),
@@ -641,6 +919,9 @@ int main(void) {
       cmocka_unit_test(test_version_3_database),
       cmocka_unit_test(test_version_2_database),
       cmocka_unit_test(test_validity_and_conversion),
+      cmocka_unit_test(test_rollback_to),
+      cmocka_unit_test(test_import_check_diff),
+      cmocka_unit_test(test_edit_indicator),
   };
   pg_url = getenv("AMPEL_TEST_PG_URL");
   if (pg_url && !*pg_url)
@@ -656,6 +937,9 @@ int main(void) {
       cmocka_unit_test(test_duplicate_and_rollback),
       cmocka_unit_test(test_pg_version_3_schema),
       cmocka_unit_test(test_validity_and_conversion),
+      cmocka_unit_test(test_rollback_to),
+      cmocka_unit_test(test_import_check_diff),
+      cmocka_unit_test(test_edit_indicator),
   };
   return cmocka_run_group_tests_name("postgresql", pg_tests, NULL, NULL);
 #else

@@ -416,8 +416,9 @@ static void test_no_workbook(void **state) {
 
 static void test_old_xls(void **state) {
   expect_open_error("old.xls", AMPEL_E_DATA,
-                    "keine gültige Excel-Datei (.xlsx): Excel-97-2003 (.xls) "
-                    "wird nicht gelesen; bitte als .xlsx speichern");
+                    "keine gültige Excel-Datei (.xlsx): das ist das Format "
+                    "von Excel 97-2003 (.xls) oder eine kennwortgeschützte "
+                    "Datei");
 }
 
 static void test_not_zip(void **state) {

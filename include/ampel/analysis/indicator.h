@@ -56,6 +56,15 @@ AMPEL_WUR ampel_status ampel_analysis_select(const ampel_dataset *ds,
                                              const char *one_key,
                                              ampel_selection *out,
                                              ampel_diags *diags);
+/* The selection of the Ampel and the heatmap (issue 12): as
+ * ampel_analysis_select, but without indicators option the ones with
+ * `shown` NO (chosen on /daten/kennzahlen) are left out. Named
+ * indicators are always taken. The one place that decides it: CLI, API,
+ * pages and report all ask lights and heatmap through it. */
+AMPEL_WUR ampel_status ampel_analysis_select_shown(const ampel_dataset *ds,
+                                                   const ampel_query *q,
+                                                   ampel_selection *out,
+                                                   ampel_diags *diags);
 /* The same with one period for all indicators (the newest with values
  * when no period option is given): for questions that compare
  * indicators within one period, such as correlations. */
