@@ -741,6 +741,8 @@ void srv_auth_nav(const srv_req *q, ampel_buf *b) {
                       "action=\"/abmelden\"><span>");
     ampel_buf_html(b, q->user.name);
     ampel_buf_printf(b, " (%s)</span>", srv_role_name(q->user.role));
+    if (q->user.role >= SRV_ROLE_REDAKTION) /* check, import, indicators */
+      ampel_buf_puts(b, " <a href=\"/daten\">Daten einlesen</a>");
     if (q->user.role >= SRV_ROLE_VERWALTUNG)
       ampel_buf_puts(b, " <a href=\"/verwaltung\">Verwaltung</a>");
     ampel_buf_puts(b, " <input type=\"hidden\" name=\"csrf\" value=\"");
