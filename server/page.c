@@ -118,18 +118,37 @@ void page_svg(srv_req *q, ampel_buf *out, const char *svg, size_t len) {
   snprintf(pre, sizeof pre, "s%u-", ++q->svg_seq);
   int in_tag = 0;
   unsigned tick = 0;
+  /* The bytes where something can happen: a tag's start or end, or the
+   * first byte of one of the attributes below. Every other run of bytes is
+   * copied at once (a picture of thousands of rows is megabytes). */
+  static const unsigned char special[256] = {
+      ['<'] = 1, ['>'] = 1, [' '] = 1, ['a'] = 1, ['u'] = 1, ['h'] = 1};
+  static const char *const attrs[] = {" id=\"", "aria-labelledby=\"",
+                                      "aria-describedby=\"", "url(#",
+                                      "href=\"#"};
   while (p < end) {
     /* A big picture takes a while: stop when the request's deadline has
      * passed or its client left (the answer is thrown away, httpd.c). */
-    if ((++tick & 0xFFFFu) == 0 && ampel_stop_requested(q->stop))
+    if ((++tick & 0x3FFFu) == 0 && ampel_stop_requested(q->stop))
       break;
+    const char *run = p;
+    if (!in_tag) {
+      run = memchr(p, '<', (size_t)(end - p));
+      if (!run)
+        run = end;
+    } else {
+      while (run < end && !special[(unsigned char)*run])
+        run++;
+    }
+    if (run > p) {
+      ampel_buf_append(out, p, (size_t)(run - p));
+      p = run;
+      continue;
+    }
     if (*p == '<')
       in_tag = 1;
     else if (*p == '>')
       in_tag = 0;
-    static const char *const attrs[] = {" id=\"", "aria-labelledby=\"",
-                                        "aria-describedby=\"", "url(#",
-                                        "href=\"#"};
     int done = 0;
     for (size_t i = 0; in_tag && i < 5 && !done; i++)
       if (starts(p, end, attrs[i])) {
