@@ -309,8 +309,8 @@ typedef struct walk {
   uint32_t *sheet_pos; /* lbPlyPos of each BOUNDSHEET */
   char **sheet_name;
   size_t n_sheets;
-  uint16_t *xf_fmt; /* number format of each XF */
-  size_t n_xf;
+  uint16_t *xf_fmt; /* number format of each XF (grows; at most 65,536) */
+  size_t n_xf, cap_xf;
   unsigned char date_fmt[65536 / 8]; /* custom formats that may be dates */
   uint64_t cells, date_steps;
   long sheet; /* current sheet substream, -1 outside or unknown */
@@ -550,7 +550,19 @@ static void globals_record(walk *w, uint16_t type, const unsigned char *b,
   if (type == R_DATEMODE && n >= 2) {
     w->out->date1904 = rd16(b) != 0;
   } else if (type == R_XF && n >= 4) {
-    if (w->n_xf < 65536)
+    if (w->n_xf == w->cap_xf && w->cap_xf < 65536) {
+      /* grown as XF records come (a workbook has dozens): a fixed
+       * 65,536-entry table cost a 128 KiB zeroed block per file */
+      size_t cap = w->cap_xf ? 2 * w->cap_xf : 64;
+      uint16_t *x = ampel_realloc(w->xf_fmt, cap * sizeof *x);
+      if (!x) {
+        file_error(w, AMPEL_E_NOMEM, "Speicher erschöpft");
+        return;
+      }
+      w->xf_fmt = x;
+      w->cap_xf = cap;
+    }
+    if (w->n_xf < w->cap_xf)
       w->xf_fmt[w->n_xf++] = rd16(b + 2);
   } else if (type == R_FORMAT) {
     if (n < 5 || !plain_string_fits(b + 4, n - 4, rd16(b + 2))) {
@@ -826,14 +838,13 @@ ampel_status ampel_xls_scan(const char *data, size_t len, const char *path,
   w->diags = diags;
   w->out = out;
   w->sheet = -1;
-  w->xf_fmt = ampel_calloc(65536, sizeof *w->xf_fmt);
-  const char *why = w->xf_fmt ? NULL : "";
-  if (!why && (len < 8 || memcmp(data, magic, 8) != 0))
+  const char *why = NULL;
+  if (len < 8 || memcmp(data, magic, 8) != 0)
     why = len == 0 ? "die Datei ist leer"
                    : "kein Excel-97-2003-Format (die Datei beginnt nicht "
                      "mit der Kennung einer Verbunddatei); ist es eine "
                      "Textdatei, bitte als .csv einlesen";
-  else if (!why && len < 512)
+  else if (len < 512)
     why = "die Datei ist kürzer als der Kopf einer Verbunddatei (512 Bytes; "
           "abgeschnitten?)";
   if (!why) {
