@@ -87,6 +87,9 @@ build-san: $(BUILD_SAN)/build.ninja
 	@cmake --build $(BUILD_SAN) -j $(JOBS)
 build-fuzz: $(BUILD_FUZZ)/build.ninja
 	@cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzzers
+	@{ git rev-parse --short HEAD 2>/dev/null || echo "?"; } | tr -d '\n' \
+	  >$(BUILD_FUZZ)/COMMIT; git diff --quiet HEAD -- 2>/dev/null || \
+	  printf '+' >>$(BUILD_FUZZ)/COMMIT
 
 check: deps-check
 	@$(MAKE) --no-print-directory build
