@@ -162,6 +162,26 @@ static void test_double_roundtrip_sweep(void **state) {
     check_roundtrip(floor(u * 1e4) / 1e4 + (double)(i % 7) * 1e5);
     check_roundtrip(floor(u * 1e3) / 1e3 * 1e-6);
   }
+  /* at the edges of the read-back fast path (buf.c reads_back): 15 and 16
+   * significant digits, decimal exponents around +-22, and the neighbours
+   * of such decimals, each checked against strtod by definition */
+  for (int i = 0; i < 20000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    int digits = 1 + (int)(x % 17), e = (int)((x >> 8) % 61) - 30;
+    char text[64];
+    snprintf(text, sizeof text, "%llue%d",
+             (unsigned long long)((x >> 12) % 100000000000000000ull) %
+                 (unsigned long long)pow(10.0, digits),
+             e);
+    double v = strtod(text, NULL);
+    if (v == 0 || isinf(v))
+      continue;
+    check_format(v, 1);
+    check_format(nextafter(v, INFINITY), 1);
+    check_format(-nextafter(v, 0.0), 1);
+  }
 }
 
 /* ---- CSV fields ---------------------------------------------------------
