@@ -299,6 +299,54 @@ static int reads_back(const char *s, double v) {
 #endif
 }
 
+/* The common case first: a value of at most 15 significant digits in
+ * [1e-4, 1e15), such as 20.8396, is the integer r = round(|v| * 10^k) with
+ * the fewest decimals k for which r / 10^k reads back as v (exact by the
+ * argument of reads_back: r < 10^15 and k <= 19). Fewer decimals means
+ * fewer significant digits here, and %g writes such a value without
+ * exponent, so the text is %.{p}g's for the smallest p that reads back,
+ * the definition below. Returns 0 (nothing written) otherwise. */
+static int fixed_short(double v, char *out, size_t size) {
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                 1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+  double a = fabs(v);
+  if (!(a >= 1e-4 && a < 1e15) || size < 40)
+    return 0;
+  for (int k = 1; k <= 19; k++) {
+    double t = a * pow10[k];
+    if (t >= 1e15)
+      return 0; /* 16 or more significant digits */
+    double r = nearbyint(t);
+    if (r / pow10[k] != a)
+      continue;
+    /* the digits of n, a point inserted k from the right; at least one
+     * digit before the point */
+    uint64_t n = (uint64_t)r;
+    char dig[24];
+    int nd = 0;
+    for (; n || nd <= k; n /= 10)
+      dig[nd++] = (char)('0' + n % 10);
+    char *o = out;
+    if (v < 0)
+      *o++ = '-';
+    for (int i = nd - 1; i >= 0; i--) {
+      *o++ = dig[i];
+      if (i == k)
+        *o++ = '.';
+    }
+    *o = '\0';
+    return 1;
+  }
+#else
+  (void)v;
+  (void)out;
+  (void)size;
+#endif
+  return 0;
+}
+
 void ampel_format_double(double v, char *out, size_t size) {
   if (isnan(v)) {
     out[0] = '\0';
@@ -322,6 +370,8 @@ void ampel_format_double(double v, char *out, size_t size) {
     snprintf(out, size, "%.17g", v);
     return;
   }
+  if (fixed_short(v, out, size))
+    return;
   /* The fewest significant digits that read back as v, in at most three
    * tries. At most one decimal of 15 significant digits lies in v's
    * rounding interval (their spacing is wider than the interval), so when
