@@ -90,6 +90,22 @@ if [ -z "${AMPEL_TEST_SANITIZED:-}" ]; then
   check vg5000_gemeinden "Flächen für 10997 Gebiete" \
     "$bin" --db g.db import "$shared/bkg-vg5000-2021/VG5000_GEM.shp" \
     --key-property ARS --name-property GEN --level Gemeinde
+  # The map of all 10,997 Gemeinden with one indicator (issue 15: at most
+  # 3 MB): every Gemeinde drawn, geometry simplified for the screen.
+  "$bin" --db g.db list areas --level Gemeinde --format csv |
+    awk -F, 'NR == 1 { print "area;indicator;period;value" > "w.csv"; next }
+             { print $1 ";n;2021;" NR % 97 > "w.csv" }'
+  printf 'key;name;unit;polarity\nn;Nummer;Anzahl;neutral\n' >k.csv
+  "$bin" --db g.db import k.csv w.csv >/dev/null
+  check vg5000_map "Karte: 10997 Gebiete (10997 mit Fläche)" \
+    "$bin" --db g.db map --level Gemeinde --indicator n -o de.svg
+  png vg5000_map de.svg
+  size=$(wc -c <de.svg); paths=$(grep -c "<path" de.svg)
+  if [ "$size" -le 3000000 ] && [ "$paths" -ge 10997 ]; then
+    echo "ok   vg5000_map_size ($size Bytes, $paths Flächen)"
+  else
+    echo "FAIL vg5000_map_size: $size Bytes, $paths Flächen"; fail=$((fail+1))
+  fi
 else
   echo "--   vg5000_gemeinden (AMPEL_TEST_SANITIZED: ausgelassen)"
 fi

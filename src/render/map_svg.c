@@ -2,6 +2,7 @@
  * tile map; points on an outline. Drawing primitives come from svg.h. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
@@ -223,22 +224,125 @@ typedef struct view {
 static double vx(const view *v, double x) { return v->ox + (x - v->minx) * v->scale; }
 static double vy(const view *v, double y) { return v->oy + (v->maxy - y) * v->scale; }
 
+/* Geometry simplified for the screen (issue 15): each ring's points in
+ * drawing units, then Ramer-Douglas-Peucker with a tolerance of a third of
+ * a unit (a pixel at 100 %), so that no simplification can be seen, then
+ * the points on a tenth of a unit. Written here rather than with GEOS:
+ * the tolerance depends on the drawing's scale, so it is done per drawing,
+ * and converting every polygon to GEOS and back would cost more than this
+ * loop; rings are simplified one by one (neighbours may differ by less
+ * than the tolerance, under the white border line). */
+#define MAP_SIMPLIFY_TOL 0.33
+
+/* Marks in keep[0..n-1] the points of pt (x, y pairs) that RDP keeps. */
+static int rdp_keep(const double *pt, size_t n, unsigned char *keep) {
+  memset(keep, 0, n);
+  keep[0] = keep[n - 1] = 1;
+  size_t *stack = ampel_calloc(2 * n + 2, sizeof *stack), top = 0;
+  if (!stack)
+    return -1;
+  stack[top++] = 0;
+  stack[top++] = n - 1;
+  while (top) {
+    size_t j = stack[--top], i = stack[--top];
+    double ax = pt[2 * i], ay = pt[2 * i + 1], dx = pt[2 * j] - ax,
+           dy = pt[2 * j + 1] - ay, len2 = dx * dx + dy * dy, worst = -1;
+    size_t at = i;
+    for (size_t k = i + 1; k < j; k++) {
+      double px = pt[2 * k] - ax, py = pt[2 * k + 1] - ay, d2;
+      if (len2 > 0) { /* squared distance to the line through i and j */
+        double c = px * dy - py * dx;
+        d2 = c * c / len2;
+      } else {
+        d2 = px * px + py * py;
+      }
+      if (d2 > worst) {
+        worst = d2;
+        at = k;
+      }
+    }
+    if (at != i && worst > MAP_SIMPLIFY_TOL * MAP_SIMPLIFY_TOL) {
+      keep[at] = 1;
+      stack[top++] = i;
+      stack[top++] = at;
+      stack[top++] = at;
+      stack[top++] = j;
+    }
+  }
+  ampel_free(stack);
+  return 0;
+}
+
+/* A number of tenths as SVG text: 12 -> "1.2", -4 -> "-.4", 30 -> "3". */
+static void put_tenths(ampel_buf *d, long t) {
+  char s[32], *o = s;
+  unsigned long u = t < 0 ? (unsigned long)-t : (unsigned long)t;
+  if (t < 0)
+    *o++ = '-';
+  if (u / 10)
+    o += snprintf(o, sizeof s - 2, "%lu", u / 10);
+  if (u % 10) {
+    *o++ = '.';
+    *o++ = (char)('0' + u % 10);
+  } else if (!(u / 10)) {
+    *o++ = '0';
+  }
+  ampel_buf_append(d, s, (size_t)(o - s));
+}
+
 static void path_d(ampel_buf *d, const view *v, const ampel_shape *s) {
   for (size_t r = 0; r < s->n_rings; r++) {
-    double px = NAN, py = NAN;
-    for (size_t i = s->ring_pt[r]; i + 1 < s->ring_pt[r + 1]; i++) {
-      double x = round(vx(v, s->xy[2 * i]) * 10) / 10,
-             y = round(vy(v, s->xy[2 * i + 1]) * 10) / 10;
-      if (x == px && y == py)
-        continue; /* drop points that fall on the same tenth of a unit */
-      ampel_buf_putc(d, i == s->ring_pt[r] ? 'M' : 'L');
-      ampel_svg_num(d, x);
-      ampel_buf_putc(d, ' ');
-      ampel_svg_num(d, y);
+    size_t first = s->ring_pt[r], n = s->ring_pt[r + 1] - first;
+    if (n < 2)
+      continue;
+    double *pt = ampel_calloc(2 * n, sizeof *pt);
+    unsigned char *keep = ampel_calloc(n, 1);
+    int simplified = 0;
+    if (pt && keep) {
+      for (size_t i = 0; i < n; i++) {
+        pt[2 * i] = vx(v, s->xy[2 * (first + i)]);
+        pt[2 * i + 1] = vy(v, s->xy[2 * (first + i) + 1]);
+      }
+      size_t kept = 0;
+      if (rdp_keep(pt, n, keep) == 0) {
+        for (size_t i = 0; i + 1 < n; i++)
+          kept += keep[i];
+        simplified = kept >= 3; /* a ring under a pixel keeps its points */
+      }
+    } else {
+      d->failed = 1;
+    }
+    /* absolute first point, then relative steps between points rounded to
+     * a tenth (exact: integers of tenths), points on the same tenth once */
+    long px = 0, py = 0;
+    int started = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+      if (simplified && !keep[i])
+        continue;
+      long x = lround(vx(v, s->xy[2 * (first + i)]) * 10),
+           y = lround(vy(v, s->xy[2 * (first + i) + 1]) * 10);
+      if (!started) {
+        ampel_buf_putc(d, 'M');
+        put_tenths(d, x);
+        ampel_buf_putc(d, ' ');
+        put_tenths(d, y);
+      } else if (x != px || y != py) {
+        ampel_buf_putc(d, 'l');
+        put_tenths(d, x - px);
+        if (y - py >= 0)
+          ampel_buf_putc(d, ' ');
+        put_tenths(d, y - py);
+      } else {
+        continue;
+      }
+      started = 1;
       px = x;
       py = y;
     }
-    ampel_buf_putc(d, 'Z');
+    if (started)
+      ampel_buf_putc(d, 'Z');
+    ampel_free(pt);
+    ampel_free(keep);
   }
 }
 
@@ -335,33 +439,39 @@ static void place_label(ampel_buf *b, labeller *l, const view *v,
     label_text(b, x, y + size * 0.95, two, size, NULL);
 }
 
-static double shape_area_of(const ampel_map_item *it) {
-  return it->shape ? fabs(ampel_shape_area(it->shape)) : 0;
+typedef struct {
+  double area;
+  size_t i;
+} by_area;
+
+/* largest areas first; equal areas in drawing order (a stable order) */
+static int by_area_cmp(const void *x, const void *y) {
+  const by_area *p = x, *q = y;
+  if (p->area != q->area)
+    return p->area < q->area ? 1 : -1;
+  return p->i < q->i ? -1 : p->i > q->i;
 }
 
 static ampel_status draw_labels(ampel_buf *b, const view *v,
                                 const ampel_map_item *a, size_t n) {
-  size_t *order = ampel_calloc(n + 1, sizeof *order);
+  /* each area computed once, then one sort: the insertion sort that
+   * computed both areas per comparison took 7 s for 11,000 Gemeinden */
+  by_area *order = ampel_calloc(n + 1, sizeof *order);
   labeller l = {ampel_calloc(2 * n + 1, sizeof(box)), 0};
   if (!order || !l.placed) {
     ampel_free(order);
     ampel_free(l.placed);
     return AMPEL_E_NOMEM;
   }
-  for (size_t i = 0; i < n; i++)
-    order[i] = i;
-  for (size_t i = 1; i < n; i++) /* largest areas first (insertion sort) */
-    for (size_t j = i; j > 0 &&
-                       shape_area_of(&a[order[j - 1]]) < shape_area_of(&a[order[j]]);
-         j--) {
-      size_t t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
+  for (size_t i = 0; i < n; i++) {
+    order[i].area = a[i].shape ? fabs(ampel_shape_area(a[i].shape)) : 0;
+    order[i].i = i;
+  }
+  qsort(order, n, sizeof *order, by_area_cmp);
   double size = n > 40 ? 7.5 : 9.5;
   ampel_buf_puts(b, "<g aria-hidden=\"true\">\n");
   for (size_t i = 0; i < n; i++)
-    place_label(b, &l, v, &a[order[i]], size);
+    place_label(b, &l, v, &a[order[i].i], size);
   ampel_buf_puts(b, "</g>\n");
   ampel_free(order);
   ampel_free(l.placed);
