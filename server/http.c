@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "ampel/alloc.h"
 #include "ampel/svg.h"
@@ -254,19 +255,51 @@ int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
   return 0;
 }
 
+/* An answer that took at least this long is kept with the snapshot
+ * (server/memo.c), so that paging through it costs only the page. */
+#define SRV_MEMO_MIN_SECONDS 0.05
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 int srv_ask_query(srv_req *q, srv_resp *r, const ampel_query *qu,
                   const ampel_question *qd, srv_show_fn show) {
+  srv_memo *memo = q->snap->memo;
+  ampel_buf key;
+  ampel_buf_init(&key);
+  if (memo) {
+    srv_memo_key(qu, &key);
+    const void *kept =
+        key.failed ? NULL : srv_memo_get(memo, qd, key.data ? key.data : "");
+    if (kept) {
+      ampel_buf_release(&key);
+      return show(q, r, qu, kept);
+    }
+  }
   void *answer = ampel_calloc(1, qd->answer_size);
-  if (!answer)
+  if (!answer) {
+    ampel_buf_release(&key);
     return srv_error(q, r, 503, "Zu wenig Speicher.");
+  }
   ampel_diags d;
   ampel_diags_init(&d, 0);
+  double t0 = now_seconds();
   ampel_status st = qd->analyse(q->snap->ctx, qu, NULL, answer, &d);
+  double took = now_seconds() - t0;
   int rc = st == AMPEL_OK ? show(q, r, qu, answer)
                           : srv_error_diags(q, r, st, &d, qd->fail_de);
-  qd->release(answer);
-  ampel_free(answer);
+  if (st == AMPEL_OK && memo && !key.failed && took >= SRV_MEMO_MIN_SECONDS &&
+      srv_memo_put(memo, qd, key.data ? key.data : "", answer) == 0)
+    answer = NULL; /* kept with the snapshot */
+  if (answer) {
+    qd->release(answer);
+    ampel_free(answer);
+  }
   ampel_diags_release(&d);
+  ampel_buf_release(&key);
   return rc;
 }
 

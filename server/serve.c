@@ -39,6 +39,7 @@ static struct {
 static void snapshot_free(srv_snapshot *s) {
   if (!s)
     return;
+  srv_memo_free(s->memo); /* before the context its answers point into */
   ampel_context_free(s->ctx);
   ampel_free(s);
 }
@@ -80,6 +81,7 @@ static ampel_status snapshot_load(const char *db, long datenstand,
   snap->version = ampel_context_version(snap->ctx);
   snap->earlier = strstr(snap->stamp, "früherer Stand") != NULL;
   snap->refs = 1;
+  snap->memo = srv_memo_new(); /* NULL: answers are not kept, nothing else */
   static unsigned long generation;
   snap->gen = __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED);
   *out = snap;

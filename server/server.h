@@ -58,8 +58,8 @@ typedef struct srv_config {
   /* CSP frame-ancestors sources (srv_frame_ancestors_check); NULL: 'none' */
   const char *frame_ancestors;
   /* accounts (auth.c, issue 12) */
-  int private_mode;          /* --private: every page needs a sign-in */
-  const char *public_url;    /* --public-url; https: cookie Secure */
+  int private_mode;           /* --private: every page needs a sign-in */
+  const char *public_url;     /* --public-url; https: cookie Secure */
   const char *trusted_header; /* --trusted-header NAME or NULL */
   const char *trusted_proxy;  /* --trusted-proxy ADDR,... or NULL */
 } srv_config;
@@ -71,8 +71,25 @@ typedef struct srv_config {
 int srv_frame_ancestors_check(const char *v, char *msg, size_t size);
 
 /* The data every request reads. Immutable once published. */
+/* Answers kept with a snapshot (server/memo.c). */
+typedef struct srv_memo srv_memo;
+srv_memo *srv_memo_new(void);
+void srv_memo_free(srv_memo *m);
+/* The memo key of a query: its canonical form without the options only
+ * pages use (seite, suche, sort, gruppe, palette). */
+void srv_memo_key(const ampel_query *qu, ampel_buf *out);
+/* The kept answer of question qd for key, or NULL. */
+const void *srv_memo_get(srv_memo *m, const ampel_question *qd,
+                         const char *key);
+/* Keeps answer (allocated with ampel_calloc, released with qd->release
+ * and ampel_free with the memo): 0 when taken, -1 when not (the memo is
+ * full or holds that key already; the caller still owns answer). */
+int srv_memo_put(srv_memo *m, const ampel_question *qd, const char *key,
+                 void *answer);
+
 typedef struct srv_snapshot {
   ampel_context *ctx;      /* the analysis context of this Datenstand */
+  srv_memo *memo;          /* answers that took long, or NULL (none kept) */
   const ampel_dataset *ds; /* = ampel_context_dataset(ctx) */
   const ampel_geoset *geo; /* stored shapes (may hold none) */
   char stamp[160];         /* "Datenstand 3 vom …", "" when unknown */
