@@ -31,7 +31,7 @@ EXAMPLE    ?= gelsenkirchen
 PREFIX     ?= /usr/local
 
 # The daily loop: fast tests that need no real data and no browser.
-CHECK_TESTS = ^unit\.|^script\.(golden|malformed|malformed_geo|layers|docs_cli|docs_api|parity|install)$$
+CHECK_TESTS = ^unit\.|^script\.(golden|malformed|malformed_geo|layers|docs_cli|docs_api|parity|install|lazy_libs)$$
 
 # The ASan+UBSan run leaves out only scripts whose C paths the other tests
 # already run under the sanitizers, and whose time goes into real data,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ampel/geo.h"
+#include "util/dynlib.h"
 
 static void bbox_all(ampel_geoset *g, double b[4]) {
   b[0] = b[1] = INFINITY;
@@ -169,6 +170,11 @@ ampel_status ampel_geo_project(ampel_geoset *g, const char *force_crs,
               "bitte mit --crs EPSG:N angeben, z. B. --crs EPSG:25832");
     return AMPEL_E_DATA;
   }
+  /* PROJ is loaded on first use (util/dynlib.h); a broken installation
+   * is reported here. ampel_geo_project_lonlat has no diags: its stubs
+   * report it on stderr and end the process. */
+  if (ampel_dl_proj_ready(diags) != AMPEL_OK)
+    return AMPEL_E_IO;
   PJ_CONTEXT *ctx = proj_context_create();
   if (!ctx)
     return AMPEL_E_NOMEM;

@@ -9,6 +9,7 @@
 #include <librsvg/rsvg.h>
 
 #include "ampel/raster.h"
+#include "util/dynlib.h"
 
 #define MAX_SVG_BYTES ((size_t)64 << 20)
 #define MAX_SIDE_PX 20000.0
@@ -66,6 +67,13 @@ static RsvgHandle *load(const char *svg, size_t len, double *w, double *h,
   return hd;
 }
 
+/* librsvg and cairo are loaded on first use (util/dynlib.h): a broken
+ * installation is reported here instead of ending the process. */
+static ampel_status libraries_ready(ampel_diags *d) {
+  ampel_status st = ampel_dl_cairo_ready(d);
+  return st == AMPEL_OK ? ampel_dl_rsvg_ready(d) : st;
+}
+
 /* Draws hd into cr over (0, 0, w, h); returns AMPEL_OK or a message. */
 static ampel_status draw(RsvgHandle *hd, cairo_t *cr, double w, double h,
                          ampel_diags *d) {
@@ -91,8 +99,10 @@ ampel_status ampel_raster_png(const char *svg, size_t len, double dpi,
     ampel_diags_error(diags, AMPEL_E_USAGE, "--dpi: höchstens 1200");
     return AMPEL_E_USAGE;
   }
+  ampel_status st = libraries_ready(diags);
+  if (st != AMPEL_OK)
+    return st;
   double w, h;
-  ampel_status st;
   RsvgHandle *hd = load(svg, len, &w, &h, diags, &st);
   if (!hd)
     return st;
@@ -147,11 +157,13 @@ ampel_status ampel_raster_pdf(const char *const *pages, const size_t *lens,
     ampel_diags_error(diags, AMPEL_E_USAGE, "PDF ohne Seiten");
     return AMPEL_E_USAGE;
   }
+  ampel_status st = libraries_ready(diags);
+  if (st != AMPEL_OK)
+    return st;
   cairo_surface_t *sf =
       cairo_pdf_surface_create_for_stream(to_buf, out, 595.28, 841.89);
   set_meta(sf, meta);
   cairo_t *cr = cairo_create(sf);
-  ampel_status st = AMPEL_OK;
   for (size_t i = 0; i < n && st == AMPEL_OK; i++) {
     double w, h;
     RsvgHandle *hd = load(pages[i], lens[i], &w, &h, diags, &st);

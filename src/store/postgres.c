@@ -52,6 +52,7 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 
 #include <libpq-fe.h>
 
+#include "util/dynlib.h"
 #include "util/sha256.h"
 #include "util/strmap.h"
 
@@ -395,6 +396,10 @@ static void pg_close(void *impl) {
 
 void *ampel_pg_engine_open(const char *url, int mode, ampel_diags *diags,
                            ampel_status *out_status) {
+  /* libpq is loaded on first use (util/dynlib.h): without it, say so. */
+  *out_status = ampel_dl_pq_ready(diags);
+  if (*out_status != AMPEL_OK)
+    return NULL;
   pg *p = ampel_calloc(1, sizeof *p);
   if (p)
     p->where = redact(url);
