@@ -138,7 +138,10 @@ int cmd_list(const cli_call *call) {
                      "gefunden: '%s'",
                      what);
   int rc = EXIT_OK;
-  ampel_context *ctx = cli_context(c, AMPEL_CTX_METADATA, &rc);
+  /* periods and indicators need no areas (10,000 of them take longer to
+   * read than the rest of the command) */
+  ampel_context *ctx = cli_context(
+      c, AMPEL_CTX_METADATA | (kind == 0 ? 0u : AMPEL_CTX_NO_AREAS), &rc);
   if (!ctx)
     return rc;
   const ampel_dataset *ds = ampel_context_dataset(ctx);

@@ -46,8 +46,10 @@ enum {
   AMPEL_CTX_GEOMETRY = 1u << 0,   /* also load the stored shapes */
   AMPEL_CTX_UNPROTECTED = 1u << 1, /* no disclosure control (internal
                                       export `--ungeschuetzt` only) */
-  AMPEL_CTX_METADATA = 1u << 2 /* areas, indicators, periods only: no
-                                  values are read (`ampel list`) */
+  AMPEL_CTX_METADATA = 1u << 2, /* areas, indicators, periods only: no
+                                   values are read (`ampel list`) */
+  AMPEL_CTX_NO_AREAS = 1u << 3   /* with AMPEL_CTX_METADATA: no areas
+                                    either (`ampel list periods`) */
 };
 
 /* Loads the store into a new context (flags: AMPEL_CTX_*). Errors: those of

@@ -98,6 +98,10 @@ typedef struct ampel_load_spec {
    * that cannot read a sample cheaply returns AMPEL_E_USAGE without a
    * message (PostgreSQL: the caller then loads everything). */
   size_t sample;
+  /* with metadata_only: no areas either (the dataset holds none), for
+   * `ampel list periods|indicators`, which show none: on 10,000 areas
+   * reading them was most of the command's time */
+  int no_areas;
 } ampel_load_spec;
 
 /* ampel_store_load() restricted by `spec` (NULL = everything). */

@@ -111,7 +111,8 @@ ampel_status ampel_context_open_spec(ampel_store *st, unsigned flags,
                                      const ampel_load_spec *spec,
                                      ampel_context **out, ampel_diags *diags) {
   *out = NULL;
-  ampel_load_spec meta = {1, NULL, 0, NULL, 0, 0};
+  ampel_load_spec meta = {
+      1, NULL, 0, NULL, 0, 0, (flags & AMPEL_CTX_NO_AREAS) != 0};
   if (flags & AMPEL_CTX_METADATA)
     spec = &meta;
   ampel_context *c = ampel_calloc(1, sizeof *c);

@@ -207,7 +207,7 @@ ampel_status ampel_question_ask(ampel_store *st, unsigned flags,
    * transaction then joins this one) */
   ampel_status s = ampel_store_begin_read(st);
   int reading = s == AMPEL_OK;
-  ampel_load_spec sample = {0, NULL, 0, NULL, 0, AMPEL_SELECT_MIN_AREAS};
+  ampel_load_spec sample = {0, NULL, 0, NULL, 0, AMPEL_SELECT_MIN_AREAS, 0};
   ampel_dataset *ds = NULL;
   ampel_diags quiet;
   ampel_diags_init(&quiet, 0);
@@ -219,7 +219,7 @@ ampel_status ampel_question_ask(ampel_store *st, unsigned flags,
   ampel_diags_release(&quiet);
   s = AMPEL_E_DATA;
   if (lazy) {
-    ampel_load_spec spec = {0, p.labels, p.n_labels, NULL, 0, 0};
+    ampel_load_spec spec = {0, p.labels, p.n_labels, NULL, 0, 0, 0};
     ampel_diags tmp;
     ampel_diags_init(&tmp, 0);
     s = ask_on(st, flags, &spec, qd, q, ud, answer, out_ctx, &tmp);

@@ -813,7 +813,9 @@ static ampel_status pg_load(void *impl, const ampel_load_spec *spec,
   /* inside a write transaction, the staged rows count as written */
   if (st == AMPEL_OK && p->in_tx && merge_stage(p) != AMPEL_OK)
     st = db_error(p, diags, "Werte übernehmen");
-  if (st == AMPEL_OK)
+  if (st == AMPEL_OK && spec->no_areas && !spec->metadata_only)
+    st = AMPEL_E_USAGE;
+  if (st == AMPEL_OK && !spec->no_areas)
     st = load_areas(p, ds, &ax, diags);
   if (st == AMPEL_OK)
     st = load_indicators(p, ds, &ix, diags);

@@ -1185,7 +1185,9 @@ static ampel_status sq_load(void *impl, const ampel_load_spec *spec,
   /* inside a write transaction, the staged rows count as written */
   if (st == AMPEL_OK && s->in_tx && merge_stage(s) != AMPEL_OK)
     st = load_fail(s, diags, "Werte übernehmen", sqlite3_errcode(s->db));
-  if (st == AMPEL_OK)
+  if (st == AMPEL_OK && spec->no_areas && !spec->metadata_only)
+    st = AMPEL_E_USAGE;
+  if (st == AMPEL_OK && !spec->no_areas)
     st = load_areas(s, ds, &ax, diags);
   if (st == AMPEL_OK)
     st = load_indicators(s, ds, &ix, diags);

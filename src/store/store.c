@@ -111,13 +111,13 @@ const char *ampel_store_engine(const ampel_store *st) {
 
 ampel_status ampel_store_load(ampel_store *st, int what, ampel_dataset **out,
                               ampel_diags *diags) {
-  ampel_load_spec spec = {what == AMPEL_LOAD_META_ONLY, NULL, 0, NULL, 0, 0};
+  ampel_load_spec spec = {what == AMPEL_LOAD_META_ONLY, NULL, 0, NULL, 0, 0, 0};
   return st->ops->load(st->impl, &spec, out, diags);
 }
 
 ampel_status ampel_store_load_spec(ampel_store *st, const ampel_load_spec *spec,
                                    ampel_dataset **out, ampel_diags *diags) {
-  static const ampel_load_spec all = {0, NULL, 0, NULL, 0, 0};
+  static const ampel_load_spec all = {0, NULL, 0, NULL, 0, 0, 0};
   return st->ops->load(st->impl, spec ? spec : &all, out, diags);
 }
 

@@ -97,7 +97,7 @@ static void test_spec_loads(void **state) {
   /* periods and indicators: exactly those blocks, the same values */
   const char *per[] = {"2023", "2021", "1999"};
   const char *ind[] = {"k1", "nope"};
-  ampel_load_spec spec = {0, per, 3, ind, 2, 0};
+  ampel_load_spec spec = {0, per, 3, ind, 2, 0, 0};
   assert_int_equal(ampel_store_load_spec(s, &spec, &part, &d), AMPEL_OK);
   assert_int_equal(ampel_dataset_n_areas(part), 13);
   assert_int_equal(ampel_dataset_n_periods(part), 4);
@@ -114,13 +114,28 @@ static void test_spec_loads(void **state) {
       assert_memory_equal(a, b, 13 * sizeof *a);
     }
   /* metadata only */
-  ampel_load_spec m = {1, NULL, 0, NULL, 0, 0};
+  ampel_load_spec m = {1, NULL, 0, NULL, 0, 0, 0};
   assert_int_equal(ampel_store_load_spec(s, &m, &meta, &d), AMPEL_OK);
   assert_int_equal(ampel_dataset_n_observations(meta), 0);
   assert_int_equal(ampel_dataset_n_areas(meta), 13);
+  /* metadata without areas (`ampel list periods`); no_areas alone is a
+   * usage error, since values need their areas */
+  ampel_dataset *bare = NULL;
+  ampel_load_spec na = {1, NULL, 0, NULL, 0, 0, 1};
+  assert_int_equal(ampel_store_load_spec(s, &na, &bare, &d), AMPEL_OK);
+  assert_int_equal(ampel_dataset_n_areas(bare), 0);
+  assert_int_equal(ampel_dataset_n_periods(bare),
+                   ampel_dataset_n_periods(meta));
+  assert_int_equal(ampel_dataset_n_indicators(bare),
+                   ampel_dataset_n_indicators(meta));
+  ampel_dataset_free(bare);
+  bare = NULL;
+  ampel_load_spec bad = {0, NULL, 0, NULL, 0, 0, 1};
+  assert_int_equal(ampel_store_load_spec(s, &bad, &bare, &d), AMPEL_E_USAGE);
+  assert_null(bare);
   /* a sample: every level there, at most 3 values per block and level,
    * each one the stored value */
-  ampel_load_spec sm = {0, NULL, 0, NULL, 0, 3};
+  ampel_load_spec sm = {0, NULL, 0, NULL, 0, 3, 0};
   assert_int_equal(ampel_store_load_spec(s, &sm, &smp, &d), AMPEL_OK);
   assert_true(ampel_dataset_n_areas(smp) <= 13);
   assert_true(ampel_dataset_find_area(smp, "C") >= 0);
