@@ -139,10 +139,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&r, 0, sizeof r);
   r.status = 200;
   ampel_buf_init(&r.body);
+  ampel_buf_init(&r.headers);
   srv_dispatch(&q, &r);
   if (r.status >= 500 && !r.body.failed)
     abort(); /* handlers must answer bad input with 4xx */
   ampel_buf_release(&r.body);
+  ampel_buf_release(&r.headers); /* as httpd.c does: a redirect has some */
   free(buf);
   return 0;
 }
