@@ -74,6 +74,12 @@ bad password.xls "password.xls:1:1: Fehler: keine gültige Excel-Datei (.xls): d
 bad encrypted_package.xls "kennwortgeschützte .xlsx-Dateien haben ebenfalls dieses Format"
 bad bigdate.xls "bigdate.xls:2:1: Fehler: Tabellenblatt 'Werte': Zelle A2: Datumszelle"
 bad dims.xls "dims.xls:1:1: Fehler: keine gültige Excel-Datei (.xls): Tabellenblatt 'Werte' gibt 65537 Zeilen"
+# files libfreexl 1.0.6 mishandles (read past its buffers, or leaks):
+# refused by the pre-scan before libfreexl sees them
+bad dir_name.xls "dir_name.xls:1:1: Fehler: keine gültige Excel-Datei (.xls): ein Eintrag des Inhaltsverzeichnisses gibt einen Namen über 64 Bytes an"
+bad label_globals.xls "label_globals.xls:1:1: Fehler: keine gültige Excel-Datei (.xls): eine Textzelle (LABEL) ist beschädigt"
+bad sst_long.xls "sst_long.xls:1:1: Fehler: keine gültige Excel-Datei (.xls): ein gemeinsamer Text (SST) reicht über mehr als zwei Sätze"
+bad no_dims.xls "no_dims.xls:1:1: Fehler: keine gültige Excel-Datei (.xls): Tabellenblatt 'Gebiete' gibt seine Größe nicht an"
 # a text file named .xls: a hint to name it .csv
 printf 'Gebiet;Kennzahl;Zeitraum;Wert\nGE;x;2023;1\n' >fx/text.xls
 bad text.xls "text.xls:1:1: Fehler: keine gültige Excel-Datei (.xls): kein Excel-97-2003-Format"

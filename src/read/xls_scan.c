@@ -7,15 +7,40 @@
  * records (MS-XLS): the workbook globals, then one substream per sheet,
  * each from BOF to EOF. Streams under 4096 bytes live in the mini stream.
  *
- * Every chain is walked at most once per sector of the file, every record
- * is bounds-checked, nothing recurses. The scan refuses
+ * The scan reads the bytes as libfreexl 1.0.6 reads them (freexl.c:
+ * get_workbook_stream, read_biff_next_record, parse_biff_record,
+ * parse_SST, common_open), so that what it checks is what libfreexl
+ * parses. Every chain is walked at most once per sector of the file,
+ * every record is bounds-checked, nothing recurses. The scan refuses
  *   - anything but a BIFF8 Workbook stream (Excel 5.0/95, other OLE files,
  *     a password-protected .xlsx, which is a container with an
  *     "EncryptedPackage" stream),
+ *   - a directory entry (of those libfreexl reads: the first directory
+ *     sector up to the Workbook entry) whose name length exceeds its
+ *     64-byte field (libfreexl converts that many bytes from its stack),
+ *     a Workbook entry that is no stream, a stream chain longer than its
+ *     stream (libfreexl reads a chain to its end marker) and a stream in
+ *     the mini stream larger than the mini stream (libfreexl reads it
+ *     from the mini stream's start, whatever its start sector says),
  *   - FILEPASS (the workbook is encrypted: its records are unreadable),
- *   - records over 8224 bytes or cut short, sheets over 65536 rows or 256
- *     columns, more than XLS_MAX_DECLARED_CELLS cells declared by the
- *     DIMENSIONS records together (libfreexl allocates them all),
+ *   - records over 8224 bytes, cut short, or shorter than the fixed part
+ *     libfreexl reads (it would read the previous record's bytes),
+ *   - texts longer than their record (FORMAT, BOUNDSHEET, LABEL wherever
+ *     it stands), a shared string table libfreexl would read past a
+ *     record (a string continued over more than one CONTINUE record,
+ *     headers split between records, skipped bytes beyond the next
+ *     string's header), a second SST, more than 2^20 shared strings or
+ *     8192 XF records (libfreexl's tables),
+ *   - workbook records (BOUNDSHEET, SST, FORMAT, XF, DATEMODE) outside
+ *     the globals substream, cells of no sheet, anything but a BOF after
+ *     an EOF,
+ *   - sheets over 65536 rows or 256 columns, more than
+ *     XLS_MAX_DECLARED_CELLS cells declared by the DIMENSIONS records
+ *     together (libfreexl allocates them all), a cell outside its sheet's
+ *     DIMENSIONS, a DIMENSIONS record after cells or twice in a sheet, a
+ *     sheet without DIMENSIONS unless it is the sheet active at the end,
+ *     and two cell records for one cell (in each case libfreexl loses
+ *     memory and cells),
  *   - date-formatted numbers after 9999-12-31 and more than
  *     XLS_MAX_DATE_STEPS days over all date cells (libfreexl counts dates
  *     day by day),
@@ -34,6 +59,8 @@
 #define ENDOFCHAIN 0xFFFFFFFEu
 #define MAX_RECORD 8224u
 #define MAX_DATE_SERIAL 2958465.0 /* 9999-12-31 in Excel's 1900 system */
+#define XLS_MAX_XF 8192u          /* libfreexl's XF table */
+#define XLS_MAX_SST (1u << 20)    /* libfreexl's limit on shared strings */
 
 enum {
   R_FORMULA = 0x0006,
@@ -45,6 +72,7 @@ enum {
   R_MULRK = 0x00BD,
   R_XF = 0x00E0,
   R_SST = 0x00FC,
+  R_LABELSST = 0x00FD,
   R_DIMENSIONS = 0x0200,
   R_NUMBER = 0x0203,
   R_BOOLERR = 0x0205,
@@ -117,16 +145,14 @@ static const char *read_fat(cfb *c) {
   return NULL;
 }
 
-/* Copies a stream of `size` bytes from its chain into a new buffer.
- * `mini`: the chain is in the mini FAT, sectors of 64 bytes in `ms`. */
+/* Copies a stream of `size` bytes from its chain in the FAT into a new
+ * buffer. The chain must end right after the stream's last sector, as
+ * MS-CFB has it: libfreexl reads a stream's chain up to its end marker,
+ * whatever the size says. */
 static const char *read_chain(const cfb *c, uint32_t start, uint64_t size,
-                              const uint32_t *fat, size_t n_fat,
-                              const unsigned char *ms, size_t ms_len,
                               unsigned char **out) {
-  uint32_t unit = ms ? 64 : c->ss;
-  uint64_t limit = ms ? ms_len : (uint64_t)c->n_sectors * c->ss;
   *out = NULL;
-  if (size > limit)
+  if (size > (uint64_t)c->n_sectors * c->ss)
     return "ein Datenstrom ist größer als die Datei (abgeschnitten?)";
   unsigned char *buf = ampel_alloc(size ? (size_t)size : 1);
   if (!buf)
@@ -134,101 +160,77 @@ static const char *read_chain(const cfb *c, uint32_t start, uint64_t size,
   uint64_t got = 0, steps = 0;
   uint32_t s = start;
   while (got < size) {
-    const unsigned char *src = NULL;
-    if (ms)
-      src = (uint64_t)s * 64 + 64 <= ms_len ? ms + (size_t)s * 64 : NULL;
-    else
-      src = sector(c, s);
-    if (!src || s >= n_fat || ++steps > limit / unit + 1) {
+    const unsigned char *src = sector(c, s);
+    if (!src || s >= c->n_fat || ++steps > c->n_sectors) {
       ampel_free(buf);
       return "eine Sektorkette ist beschädigt oder abgeschnitten";
     }
-    uint64_t n = size - got < unit ? size - got : unit;
+    uint64_t n = size - got < c->ss ? size - got : c->ss;
     memcpy(buf + got, src, (size_t)n);
     got += n;
-    s = fat[s];
+    s = c->fat[s];
+  }
+  if (s != ENDOFCHAIN) {
+    ampel_free(buf);
+    return "eine Sektorkette ist länger als ihr Datenstrom";
   }
   *out = buf;
   return NULL;
 }
 
-/* The whole directory chain as one buffer of 128-byte entries. */
-static const char *read_directory(const cfb *c, unsigned char **out,
-                                  size_t *out_n) {
-  uint32_t s = rd32(c->d + 0x30);
-  size_t n = 0;
-  for (uint32_t t = s; t != ENDOFCHAIN; t = c->fat[t]) {
-    if (!sector(c, t) || t >= c->n_fat || ++n > c->n_sectors)
-      return "das Inhaltsverzeichnis ist beschädigt oder abgeschnitten";
-  }
-  const char *why =
-      read_chain(c, s, (uint64_t)n * c->ss, c->fat, c->n_fat, NULL, 0, out);
-  *out_n = n * c->ss / 128;
-  return why;
-}
-
-static int name_is(const unsigned char *e, const char *ascii) {
-  size_t n = strlen(ascii), bytes = rd16(e + 0x40);
-  if (bytes != 2 * (n + 1))
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (e[2 * i] != (unsigned char)ascii[i] || e[2 * i + 1] != 0)
+/* Whether a directory entry is named `ascii` as libfreexl compares names:
+ * the UTF-16 characters up to the first NUL, within the entry's name
+ * length (at most 64 bytes: checked before). */
+static int dir_name_is(const unsigned char *e, const char *ascii) {
+  size_t units = rd16(e + 0x40) / 2, n = strlen(ascii), i = 0;
+  for (; i < units && rd16(e + 2 * i) != 0; i++)
+    if (i >= n || rd16(e + 2 * i) != (unsigned char)ascii[i])
       return 0;
-  return 1;
+  return i == n;
 }
 
-/* Finds and copies the Workbook stream. */
+/* Finds and copies the Workbook stream as libfreexl finds it
+ * (get_workbook_stream, read_mini_stream): only the first directory
+ * sector, entry by entry, each entry's name converted with the length its
+ * own header gives, up to the first entry named "Workbook" or "Book"; the
+ * last entry named "Root Entry" before it holds the mini stream. A stream
+ * up to the mini-stream cutoff (when the header lists a mini FAT) is read
+ * from the start of the mini stream, whatever its start sector says.
+ * *out_len is the stream's size; *out may hold more (the mini stream). */
 static const char *workbook_stream(cfb *c, unsigned char **out,
                                    size_t *out_len) {
-  unsigned char *dir = NULL, *ms = NULL;
-  uint32_t *mfat = NULL;
-  size_t n_dir = 0;
-  const char *why = read_directory(c, &dir, &n_dir);
-  if (why)
-    return why;
+  const unsigned char *dir = sector(c, rd32(c->d + 0x30));
+  *out = NULL;
+  *out_len = 0;
+  if (!dir)
+    return "das Inhaltsverzeichnis liegt hinter dem Dateiende (abgeschnitten?)";
   const unsigned char *wb = NULL, *root = NULL;
-  for (size_t i = 0; i < n_dir; i++) {
-    const unsigned char *e = dir + i * 128;
-    if (e[0x42] == 5 && !root)
+  for (uint32_t i = 0; i < c->ss / 128 && !wb; i++) {
+    const unsigned char *e = dir + (size_t)i * 128;
+    if (rd16(e + 0x40) > 64) /* libfreexl would read past the entry */
+      return "ein Eintrag des Inhaltsverzeichnisses gibt einen Namen über 64 "
+             "Bytes an";
+    if (dir_name_is(e, "Root Entry"))
       root = e;
-    else if (e[0x42] == 2 && !wb &&
-             (name_is(e, "Workbook") || name_is(e, "Book")))
+    else if (dir_name_is(e, "Workbook") || dir_name_is(e, "Book"))
       wb = e;
   }
-  if (!wb) {
-    ampel_free(dir);
+  if (!wb)
     return "kein Datenstrom \"Workbook\" (keine Excel-Arbeitsmappe; "
            "kennwortgeschützte .xlsx-Dateien haben ebenfalls dieses Format: "
            "bitte ohne Kennwort speichern)";
-  }
+  if (wb[0x42] != 2)
+    return "der Eintrag \"Workbook\" im Inhaltsverzeichnis ist kein Datenstrom";
   uint32_t start = rd32(wb + 0x74), size = rd32(wb + 0x78);
-  uint32_t cutoff = rd32(c->d + 0x38);
-  if (size >= cutoff) {
-    why = read_chain(c, start, size, c->fat, c->n_fat, NULL, 0, out);
-  } else if (!root) {
-    why = "das Inhaltsverzeichnis hat keinen Wurzeleintrag";
-  } else {
-    /* the mini stream (the root's stream) and the mini FAT */
-    uint32_t mf_start = rd32(c->d + 0x3C), mf_n = rd32(c->d + 0x40);
-    if (mf_n > c->n_sectors)
-      why = "die Mini-FAT ist zu groß";
-    if (!why)
-      why = read_chain(c, mf_start, (uint64_t)mf_n * c->ss, c->fat, c->n_fat,
-                       NULL, 0, (unsigned char **)&mfat);
-    for (size_t i = 0; !why && i < (size_t)mf_n * c->ss / 4; i++)
-      mfat[i] = rd32((const unsigned char *)&mfat[i]); /* to host order */
-    if (!why)
-      why = read_chain(c, rd32(root + 0x74), rd32(root + 0x78), c->fat,
-                       c->n_fat, NULL, 0, &ms);
-    if (!why)
-      why = read_chain(c, start, size, mfat, (size_t)mf_n * c->ss / 4, ms,
-                       rd32(root + 0x78), out);
-  }
+  uint32_t cutoff = rd32(c->d + 0x40) > 0 ? rd32(c->d + 0x38) : 0;
   *out_len = size;
-  ampel_free(ms);
-  ampel_free(mfat);
-  ampel_free(dir);
-  return why;
+  if (size > cutoff)
+    return read_chain(c, start, size, out);
+  if (!root)
+    return "das Inhaltsverzeichnis hat keinen Wurzeleintrag";
+  if (size > rd32(root + 0x78))
+    return "der Datenstrom \"Workbook\" ist größer als der Mini-Stream";
+  return read_chain(c, rd32(root + 0x74), rd32(root + 0x78), out);
 }
 
 /* ---- text ------------------------------------------------------------------
@@ -297,10 +299,14 @@ static const char *error_text(unsigned code) {
  * -------------------------------------------------------
  */
 
-typedef struct seg {
-  const unsigned char *p;
-  size_t n;
-} seg;
+/* The scan's replay of libfreexl's reading of the shared string table
+ * (parse_SST). */
+typedef struct sst_replay {
+  int seen, open;            /* an SST came; the last record was SST/CONTINUE */
+  uint32_t count, index;     /* strings declared, strings done */
+  uint32_t cur_len, cur_off; /* a string continued in the next record */
+  uint64_t cur_skip, next_skip; /* rich-text and phonetic bytes to skip */
+} sst_replay;
 
 typedef struct walk {
   const char *path;
@@ -308,21 +314,26 @@ typedef struct walk {
   xls_scan *out;
   uint32_t *sheet_pos; /* lbPlyPos of each BOUNDSHEET */
   char **sheet_name;
+  unsigned char *sheet_dim; /* DIMENSIONS seen while the sheet was active */
   size_t n_sheets;
-  uint16_t *xf_fmt; /* number format of each XF (grows; at most 65,536) */
+  uint16_t *xf_fmt; /* number format of each XF (grows; at most 8192) */
   size_t n_xf, cap_xf;
   unsigned char date_fmt[65536 / 8]; /* custom formats that may be dates */
   uint64_t cells, date_steps;
-  long sheet; /* current sheet substream, -1 outside or unknown */
+  /* libfreexl's state: ok_bof -1 before the first BOF, 1 inside a
+   * substream, 0 after an EOF; the active sheet (-1: none) */
+  int ok_bof, in_globals;
+  long sheet;
+  uint16_t prev_type;
   int pending_string;
   uint32_t pend_row, pend_col;
-  seg *sst; /* the SST record and its CONTINUE records */
-  size_t n_sst, cap_sst;
-  int in_sst;
-  /* the current sheet: its DIMENSIONS, and the cells seen without one */
+  sst_replay sst;
+  /* the active sheet: its DIMENSIONS, and the cells seen without one */
   int dim_set;
   uint32_t dim_rows, dim_cols, max_row, max_col;
   int any_cell;
+  uint64_t *keys; /* sheet << 32 | row << 8 | col of every cell */
+  size_t n_keys, cap_keys;
   ampel_status st;
 } walk;
 
@@ -350,71 +361,94 @@ static int plain_string_fits(const unsigned char *p, size_t avail, size_t cch) {
   return cch * ((p[0] & 1) ? 2 : 1) <= avail - 1;
 }
 
-/* The shared string table as BIFF8 lays it out over SST and CONTINUE
- * records (MS-XLS 2.4.265, 2.5.293): every string header inside one
- * record, characters continued with a new flags byte, rich-text runs and
- * phonetic data skipped across records. libfreexl's own parser trusts
- * the character counts, so anything that does not fit is refused. */
-static int sst_valid(const walk *w) {
-  if (w->n_sst == 0 || w->sst[0].n < 8)
-    return 0;
-  uint32_t unique = rd32(w->sst[0].p + 4);
-  size_t si = 0, off = 8;
-  for (uint32_t k = 0; k < unique; k++) {
-    if (off == w->sst[si].n) { /* the next string starts a record */
-      if (++si == w->n_sst)
-        return 0;
-      off = 0;
-    }
-    const unsigned char *p = w->sst[si].p + off;
-    size_t left = w->sst[si].n - off;
-    if (left < 3)
-      return 0;
-    size_t cch = rd16(p), flags = p[2], head = 3;
-    if (flags & ~0x0Du)
-      return 0;
+/* One SST or CONTINUE record as libfreexl 1.0.6 parses it (parse_SST),
+ * replayed with the bounds libfreexl does not check: a string header
+ * (length, flags, run count, phonetic size) must lie inside the record;
+ * a string's characters may go on in the next record only (libfreexl
+ * copies the rest from that one record, with a new flags byte, and must
+ * find its rich-text and phonetic bytes there too); the bytes skipped
+ * after a string may reach into the next record only up to the next
+ * string's header. Strings of odd byte counts split in a UTF-16 character
+ * are refused too. Returns NULL, or why the table is refused. */
+static const char *sst_record(sst_replay *r, const unsigned char *b, size_t n,
+                              int first) {
+  static const char damaged[] =
+      "die Tabelle der gemeinsamen Texte (SST) ist beschädigt";
+  size_t p = 0;
+  if (first) {
+    if (n < 8)
+      return damaged;
+    r->count = rd32(b + 4);
+    p = 8;
+  } else if (r->cur_len > 0) {
+    if (n < 1 || (b[0] & ~0x01u))
+      return damaged;
+    size_t w = (b[0] & 1) ? 2 : 1;
+    uint64_t end = 1 + (uint64_t)(r->cur_len - r->cur_off) * w;
+    if (end > n)
+      return "ein gemeinsamer Text (SST) reicht über mehr als zwei Sätze "
+             "(etwa 4000 bis 8000 Zeichen und mehr), was libfreexl nicht "
+             "sicher liest; bitte den Text kürzen oder die Datei als .xlsx "
+             "speichern";
+    end += r->cur_skip;
+    if (end > n)
+      return damaged;
+    p = (size_t)end;
+    r->cur_len = 0;
+    r->next_skip = 0;
+    r->index++;
+  }
+  while (r->index < r->count) {
+    if (p >= n)
+      return NULL; /* the next string starts in the next record */
+    uint64_t at = (uint64_t)p + r->next_skip;
+    r->next_skip = 0;
+    if (at + 3 > n)
+      return damaged;
+    p = (size_t)at;
+    size_t cch = rd16(b + p), flags = b[p + 2], head = 3;
     uint64_t tail = 0;
+    if (flags & ~0x0Du)
+      return damaged;
     if (flags & 8) {
-      if (left < head + 2)
-        return 0;
-      tail += 4u * rd16(p + head);
+      if (p + head + 2 > n)
+        return damaged;
+      tail += 4u * (uint64_t)rd16(b + p + head);
       head += 2;
     }
     if (flags & 4) {
-      if (left < head + 4)
-        return 0;
-      tail += rd32(p + head);
+      if (p + head + 4 > n)
+        return damaged;
+      tail += rd32(b + p + head);
       head += 4;
     }
-    off += head;
-    int wide = flags & 1;
-    while (cch > 0) {
-      size_t avail = (w->sst[si].n - off) / (wide ? 2 : 1);
-      if (avail == 0) { /* continued: a new flags byte */
-        if (off + (wide ? 1 : 0) < w->sst[si].n || ++si == w->n_sst ||
-            w->sst[si].n < 1 || (w->sst[si].p[0] & ~0x01u))
-          return 0;
-        wide = w->sst[si].p[0] & 1;
-        off = 1;
-        continue;
-      }
-      size_t take = avail < cch ? avail : cch;
-      off += take * (wide ? 2 : 1);
-      cch -= take;
+    p += head;
+    size_t w = (flags & 1) ? 2 : 1, avail = n - p;
+    if (cch * w > avail) { /* continued in the next record */
+      if (avail % w)
+        return damaged;
+      r->cur_len = (uint32_t)cch;
+      r->cur_off = (uint32_t)(avail / w);
+      r->cur_skip = tail;
+      return NULL;
     }
-    while (tail > 0) { /* rich text and phonetic data, no flags bytes */
-      if (off == w->sst[si].n) {
-        if (++si == w->n_sst)
-          return 0;
-        off = 0;
-      }
-      size_t take =
-          w->sst[si].n - off < tail ? w->sst[si].n - off : (size_t)tail;
-      off += take;
-      tail -= take;
-    }
+    uint64_t end = (uint64_t)p + cch * w + tail;
+    r->next_skip = end > n ? end - n : 0;
+    p = end > n ? n : (size_t)end;
+    r->index++;
   }
-  return 1;
+  return NULL;
+}
+
+/* The end of the SST and its CONTINUE records: every declared string
+ * read and none left open. */
+static void sst_close(walk *w) {
+  if (!w->sst.open)
+    return;
+  w->sst.open = 0;
+  if (w->sst.index != w->sst.count || w->sst.cur_len > 0)
+    file_error(w, AMPEL_E_DATA,
+               "die Tabelle der gemeinsamen Texte (SST) ist beschädigt");
 }
 
 static void col_name(uint32_t col, char out[8]) {
@@ -545,14 +579,127 @@ static void formula(walk *w, const unsigned char *b, size_t n) {
   }
 }
 
+static void add_cells(walk *w, uint64_t n) {
+  w->cells += n;
+  if (w->cells > XLS_MAX_DECLARED_CELLS)
+    file_error(w, AMPEL_E_TOO_LARGE,
+               "die Tabellenblätter geben zusammen mehr als %llu Zellen an",
+               (unsigned long long)XLS_MAX_DECLARED_CELLS);
+}
+
+/* The active sheet's end: without DIMENSIONS libfreexl sizes it by its
+ * cells. */
+static void sheet_end(walk *w) {
+  if (!w->dim_set && w->any_cell)
+    add_cells(w, ((uint64_t)w->max_row + 1) * ((uint64_t)w->max_col + 1));
+  w->dim_set = w->any_cell = 0;
+  w->max_row = w->max_col = 0;
+}
+
+/* A cell record at row, columns col..last of the active sheet: inside
+ * the declared range? libfreexl drops the whole workbook (and leaks its
+ * memory) otherwise. Every cell is noted for the test on cells stored
+ * twice. */
+static int cell_inside(walk *w, uint32_t row, uint32_t col, uint32_t last) {
+  if (w->dim_set && (row >= w->dim_rows || last >= w->dim_cols)) {
+    cell_error(w, row, last >= w->dim_cols ? last : col,
+               "die Zelle liegt außerhalb des Bereichs, den das Blatt angibt "
+               "(DIMENSIONS, %lu Zeilen, %lu Spalten); bitte die Datei in "
+               "Excel öffnen und neu speichern",
+               (unsigned long)w->dim_rows, (unsigned long)w->dim_cols);
+    return 0;
+  }
+  if (last >= XLS_MAX_COL) { /* a MULRK past column IV */
+    cell_error(w, row, col, "die Zeile reicht über Spalte IV hinaus");
+    return 0;
+  }
+  w->any_cell = 1;
+  if (row > w->max_row)
+    w->max_row = row;
+  if (last > w->max_col)
+    w->max_col = last;
+  size_t k = last - col + 1;
+  if (w->n_keys + k > w->cap_keys) {
+    size_t cap = w->cap_keys ? w->cap_keys : 256;
+    while (cap < w->n_keys + k)
+      cap *= 2;
+    uint64_t *p = ampel_reallocarray(w->keys, cap, sizeof *p);
+    if (!p) {
+      file_error(w, AMPEL_E_NOMEM, "Speicher erschöpft");
+      return 0;
+    }
+    w->keys = p;
+    w->cap_keys = cap;
+  }
+  for (uint32_t c = col; c <= last; c++)
+    w->keys[w->n_keys++] =
+        ((uint64_t)w->sheet << 32) | ((uint64_t)row << 8) | c;
+  return 1;
+}
+
+static int key_cmp(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Two cell records for one cell: libfreexl keeps the second and loses
+ * the first (and its memory, if it was a text or a date). */
+static void cells_once(walk *w) {
+  if (w->n_keys > 1)
+    qsort(w->keys, w->n_keys, sizeof *w->keys, key_cmp);
+  for (size_t i = 1; i < w->n_keys && w->st == AMPEL_OK; i++)
+    if (w->keys[i] == w->keys[i - 1]) {
+      w->sheet = (long)(w->keys[i] >> 32);
+      cell_error(w, (uint32_t)(w->keys[i] >> 8) & 0xFFFFu,
+                 (uint32_t)w->keys[i] & 0xFFu,
+                 "die Zelle ist zweimal gespeichert (Datei beschädigt)");
+    }
+}
+
+/* libfreexl 1.0.6 reads every record at fixed offsets from a buffer that
+ * still holds the previous record's bytes: a record shorter than its
+ * fixed part would be read with stale bytes. */
+static size_t min_size(uint16_t type) {
+  switch (type) {
+  case R_BOF: return 4;
+  case R_DATEMODE: return 2;
+  case R_BOUNDSHEET: return 8;
+  case R_DIMENSIONS: return 14;
+  case R_FORMAT: return 5;
+  case R_XF: return 4;
+  case R_NUMBER: return 14;
+  case R_BOOLERR: return 8;
+  case R_RK: return 10;
+  case R_MULRK: return 4;
+  case R_LABEL: return 9;
+  case R_LABELSST: return 10;
+  case R_SST: return 8;
+  default: return 0;
+  }
+}
+
+/* A record of the workbook globals (the first substream); libfreexl
+ * would also take them inside a sheet, where the scan refuses them. */
 static void globals_record(walk *w, uint16_t type, const unsigned char *b,
                            size_t n) {
-  if (type == R_DATEMODE && n >= 2) {
+  if (!w->in_globals) {
+    file_error(w, AMPEL_E_DATA,
+               "ein Satz der Arbeitsmappe (0x%04X) steht in einem "
+               "Tabellenblatt",
+               type);
+    return;
+  }
+  if (type == R_DATEMODE) {
     w->out->date1904 = rd16(b) != 0;
-  } else if (type == R_XF && n >= 4) {
-    if (w->n_xf == w->cap_xf && w->cap_xf < 65536) {
+  } else if (type == R_XF) {
+    if (w->n_xf >= XLS_MAX_XF) { /* libfreexl's table: 8192 entries */
+      file_error(w, AMPEL_E_TOO_LARGE, "mehr als %u Zellformate (XF)",
+                 XLS_MAX_XF);
+      return;
+    }
+    if (w->n_xf == w->cap_xf) {
       /* grown as XF records come (a workbook has dozens): a fixed
-       * 65,536-entry table cost a 128 KiB zeroed block per file */
+       * table cost a zeroed block per file */
       size_t cap = w->cap_xf ? 2 * w->cap_xf : 64;
       uint16_t *x = ampel_realloc(w->xf_fmt, cap * sizeof *x);
       if (!x) {
@@ -562,10 +709,9 @@ static void globals_record(walk *w, uint16_t type, const unsigned char *b,
       w->xf_fmt = x;
       w->cap_xf = cap;
     }
-    if (w->n_xf < w->cap_xf)
-      w->xf_fmt[w->n_xf++] = rd16(b + 2);
+    w->xf_fmt[w->n_xf++] = rd16(b + 2);
   } else if (type == R_FORMAT) {
-    if (n < 5 || !plain_string_fits(b + 4, n - 4, rd16(b + 2))) {
+    if (!plain_string_fits(b + 4, n - 4, rd16(b + 2))) {
       file_error(w, AMPEL_E_DATA, "ein Zahlenformat (FORMAT) ist beschädigt");
       return;
     }
@@ -579,15 +725,25 @@ static void globals_record(walk *w, uint16_t type, const unsigned char *b,
       w->date_fmt[f / 8] |= (unsigned char)(1u << (f % 8));
     ampel_free(t);
   } else if (type == R_SST) {
-    w->in_sst = 1;
-    w->n_sst = 0;
-  } else if (type == R_BOUNDSHEET && n >= 8) {
+    if (w->sst.seen) { /* libfreexl would read it as a CONTINUE */
+      file_error(w, AMPEL_E_DATA,
+                 "die Arbeitsmappe hat mehr als eine Tabelle der gemeinsamen "
+                 "Texte (SST)");
+      return;
+    }
+    w->sst.seen = w->sst.open = 1;
+    const char *why = rd32(b + 4) > XLS_MAX_SST
+                          ? "mehr als 1048576 gemeinsame Texte (SST)"
+                          : sst_record(&w->sst, b, n, 1);
+    if (why)
+      file_error(w, AMPEL_E_DATA, "%s", why);
+  } else if (type == R_BOUNDSHEET) {
     if (w->n_sheets >= XLS_MAX_SHEETS) {
       file_error(w, AMPEL_E_TOO_LARGE, "mehr als %u Tabellenblätter",
                  XLS_MAX_SHEETS);
       return;
     }
-    if (!plain_string_fits(b + 7, n - 7, b[6])) {
+    if (b[6] == 0 || !plain_string_fits(b + 7, n - 7, b[6])) {
       file_error(w, AMPEL_E_DATA, "ein Blattname (BOUNDSHEET) ist beschädigt");
       return;
     }
@@ -599,58 +755,68 @@ static void globals_record(walk *w, uint16_t type, const unsigned char *b,
                  : NULL;
     if (q)
       w->sheet_name = q;
-    if (!name || !p || !q) {
+    unsigned char *d = q ? ampel_realloc(w->sheet_dim, w->n_sheets + 1) : NULL;
+    if (d)
+      w->sheet_dim = d;
+    if (!name || !p || !q || !d) {
       ampel_free(name);
       file_error(w, AMPEL_E_NOMEM, "Speicher erschöpft");
       return;
     }
     w->sheet_pos[w->n_sheets] = rd32(b);
+    w->sheet_dim[w->n_sheets] = 0;
     w->sheet_name[w->n_sheets++] = name;
   }
 }
 
-static void add_cells(walk *w, uint64_t n) {
-  w->cells += n;
-  if (w->cells > XLS_MAX_DECLARED_CELLS)
-    file_error(w, AMPEL_E_TOO_LARGE,
-               "die Tabellenblätter geben zusammen mehr als %llu Zellen an",
-               (unsigned long long)XLS_MAX_DECLARED_CELLS);
-}
-
-/* A sheet's end: without DIMENSIONS libfreexl sizes it by its cells. */
-static void sheet_end(walk *w) {
-  if (!w->dim_set && w->any_cell)
-    add_cells(w, ((uint64_t)w->max_row + 1) * ((uint64_t)w->max_col + 1));
-  w->dim_set = w->any_cell = 0;
-  w->max_row = w->max_col = 0;
-}
-
-/* A cell record at row, columns col..last: inside the declared range?
- * libfreexl drops the whole workbook (and leaks its memory) otherwise. */
-static int cell_inside(walk *w, uint32_t row, uint32_t col, uint32_t last) {
-  if (w->dim_set && (row >= w->dim_rows || last >= w->dim_cols)) {
-    cell_error(w, row, last >= w->dim_cols ? last : col,
-               "die Zelle liegt außerhalb des Bereichs, den das Blatt angibt "
-               "(DIMENSIONS, %lu Zeilen, %lu Spalten); bitte die Datei in "
-               "Excel öffnen und neu speichern",
-               (unsigned long)w->dim_rows, (unsigned long)w->dim_cols);
-    return 0;
-  }
-  w->any_cell = 1;
-  if (row > w->max_row)
-    w->max_row = row;
-  if (last > w->max_col)
-    w->max_col = last;
-  return 1;
-}
-
-static void sheet_record(walk *w, uint16_t type, const unsigned char *b,
-                         size_t n) {
-  if ((type == R_NUMBER || type == R_RK || type == R_LABEL ||
-       type == R_BOOLERR || type == 0x00FD /* LABELSST */) &&
-      n >= 4 && !cell_inside(w, rd16(b), rd16(b + 2), rd16(b + 2)))
+/* DIMENSIONS of the active sheet: allocated by libfreexl at once, so
+ * one per sheet and before the sheet's first cell (libfreexl would
+ * allocate again and lose the first block, or skip the earlier cells). */
+static void dimensions(walk *w, const unsigned char *b) {
+  if (w->sheet < 0)
+    return; /* libfreexl ignores it */
+  const char *name = w->sheet_name[w->sheet];
+  if (w->sheet_dim[w->sheet] || w->any_cell) {
+    file_error(w, AMPEL_E_DATA,
+               "Tabellenblatt '%s' gibt seine Größe (DIMENSIONS) %s an; "
+               "bitte die Datei in Excel öffnen und neu speichern",
+               name, w->any_cell ? "erst nach Zellen" : "mehrmals");
     return;
-  if (type == R_MULRK && n >= 4) {
+  }
+  uint32_t rows = rd32(b + 4), cols = rd16(b + 10);
+  if (rows > XLS_MAX_ROW || cols > XLS_MAX_COL) {
+    file_error(w, AMPEL_E_TOO_LARGE,
+               "Tabellenblatt '%s' gibt %lu Zeilen und %lu Spalten an "
+               "(höchstens 65536 und 256)",
+               name, (unsigned long)rows, (unsigned long)cols);
+    return;
+  }
+  w->sheet_dim[w->sheet] = 1;
+  w->dim_set = 1;
+  w->dim_rows = rows;
+  w->dim_cols = cols;
+  add_cells(w, (uint64_t)rows * cols);
+}
+
+/* A record inside a substream (ok_bof 1), wherever libfreexl takes it. */
+static void record(walk *w, uint16_t type, const unsigned char *b, size_t n) {
+  int cell = type == R_NUMBER || type == R_RK || type == R_LABEL ||
+             type == R_BOOLERR || type == R_LABELSST || type == R_MULRK;
+  if (type == R_LABEL && !plain_string_fits(b + 8, n - 8, rd16(b + 6))) {
+    file_error(w, AMPEL_E_DATA,
+               "eine Textzelle (LABEL) ist beschädigt: Text "
+               "länger als ihr Satz");
+    return;
+  }
+  if (cell && w->sheet < 0) { /* libfreexl fails on it */
+    file_error(w, AMPEL_E_DATA,
+               "eine Zelle (Satz 0x%04X) gehört zu keinem Tabellenblatt", type);
+    return;
+  }
+  if (cell && type != R_MULRK &&
+      !cell_inside(w, rd16(b), rd16(b + 2), rd16(b + 2)))
+    return;
+  if (type == R_MULRK) {
     size_t k = n > 10 ? (n - 5) / 6 : 0; /* entries read: off + 6 < n */
     if (k > 0 &&
         !cell_inside(w, rd16(b), rd16(b + 2), rd16(b + 2) + (uint32_t)k - 1))
@@ -660,47 +826,30 @@ static void sheet_record(walk *w, uint16_t type, const unsigned char *b,
   if (type != R_STRING && type != 0x04BC && type != 0x0221 && type != 0x0236)
     w->pending_string = 0;
   switch (type) {
-  case R_DIMENSIONS:
-    if (n >= 14) {
-      uint32_t rows = rd32(b + 4), cols = rd16(b + 10);
-      if (rows > XLS_MAX_ROW || cols > XLS_MAX_COL) {
-        file_error(w, AMPEL_E_TOO_LARGE,
-                   "Tabellenblatt '%s' gibt %lu Zeilen und %lu Spalten an "
-                   "(höchstens 65536 und 256)",
-                   w->sheet >= 0 ? w->sheet_name[w->sheet] : "?",
-                   (unsigned long)rows, (unsigned long)cols);
-        return;
-      }
-      w->dim_set = 1;
-      w->dim_rows = rows;
-      w->dim_cols = cols;
-      add_cells(w, (uint64_t)rows * cols);
-    }
+  case R_DATEMODE:
+  case R_XF:
+  case R_FORMAT:
+  case R_SST:
+  case R_BOUNDSHEET: globals_record(w, type, b, n); break;
+  case R_DIMENSIONS: dimensions(w, b); break;
+  case R_NUMBER: {
+    double v;
+    memcpy(&v, b + 6, sizeof v);
+    number_cell(w, rd16(b), rd16(b + 2), rd16(b + 4), v);
     break;
-  case R_NUMBER:
-    if (n >= 14) {
-      double v;
-      memcpy(&v, b + 6, sizeof v);
-      number_cell(w, rd16(b), rd16(b + 2), rd16(b + 4), v);
-    }
-    break;
+  }
   case R_RK:
-    if (n >= 10)
-      number_cell(w, rd16(b), rd16(b + 2), rd16(b + 4), rk_value(rd32(b + 6)));
+    number_cell(w, rd16(b), rd16(b + 2), rd16(b + 4), rk_value(rd32(b + 6)));
     break;
   case R_MULRK: { /* the entries libfreexl reads: off + 6 < size */
     uint32_t col = rd16(b + 2);
-    for (size_t off = 4; n >= 4 && off + 6 < n && w->st == AMPEL_OK;
-         off += 6, col++)
+    for (size_t off = 4; off + 6 < n && w->st == AMPEL_OK; off += 6, col++)
       number_cell(w, rd16(b), col, rd16(b + off), rk_value(rd32(b + off + 2)));
     break;
   }
-  case R_FORMULA: formula(w, b, n); break;
-  case R_LABEL:
-    if (n < 9 || !plain_string_fits(b + 8, n - 8, rd16(b + 6)))
-      file_error(w, AMPEL_E_DATA,
-                 "eine Textzelle (LABEL) ist beschädigt: Text länger als "
-                 "ihr Satz");
+  case R_FORMULA:
+    if (w->sheet >= 0)
+      formula(w, b, n);
     break;
   case R_STRING:
     if (w->pending_string && n >= 3) {
@@ -710,7 +859,7 @@ static void sheet_record(walk *w, uint16_t type, const unsigned char *b,
     }
     break;
   case R_BOOLERR:
-    if (n >= 8 && b[7])
+    if (b[7])
       add_override(w, rd16(b), rd16(b + 2), 0, ampel_strdup(error_text(b[6])));
     break;
   default: break;
@@ -726,34 +875,13 @@ static int ov_cmp(const void *a, const void *b) {
   return x->col < y->col ? -1 : x->col > y->col;
 }
 
-static int add_seg(walk *w, const unsigned char *p, size_t n) {
-  if (w->n_sst == w->cap_sst) {
-    size_t cap = w->cap_sst ? w->cap_sst * 2 : 16;
-    seg *q = ampel_reallocarray(w->sst, cap, sizeof *q);
-    if (!q) {
-      file_error(w, AMPEL_E_NOMEM, "Speicher erschöpft");
-      return 0;
-    }
-    w->sst = q;
-    w->cap_sst = cap;
-  }
-  w->sst[w->n_sst].p = p;
-  w->sst[w->n_sst++].n = n;
-  return 1;
-}
-
-static int end_sst(walk *w) {
-  w->in_sst = 0;
-  if (sst_valid(w))
-    return 1;
-  file_error(w, AMPEL_E_DATA,
-             "die Tabelle der gemeinsamen Texte (SST) ist beschädigt");
-  return 0;
-}
-
+/* The records in libfreexl's order and state (parse_biff_record): a BOF
+ * after an EOF makes the sheet whose BOUNDSHEET names its position the
+ * active one; a BOF inside a substream is ignored; records go to the
+ * active sheet whatever substream they are in. */
 static void walk_records(walk *w, const unsigned char *s, size_t n) {
   size_t pos = 0;
-  int depth = 0, first = 1; /* inside a substream; no BOF seen yet */
+  w->ok_bof = -1;
   while (w->st == AMPEL_OK && pos + 4 <= n) {
     uint16_t type = rd16(s + pos), size = rd16(s + pos + 2);
     if (type == 0 && size == 0)
@@ -767,17 +895,28 @@ static void walk_records(walk *w, const unsigned char *s, size_t n) {
       return;
     }
     const unsigned char *b = s + pos + 4;
-    if (w->in_sst && type == R_CONTINUE) {
-      if (!add_seg(w, b, size))
-        return;
-      pos += 4 + (size_t)size;
+    pos += 4 + (size_t)size;
+    if (type == R_CONTINUE) { /* libfreexl looks at nothing else */
+      const char *why = w->prev_type == R_SST && w->sst.open
+                            ? sst_record(&w->sst, b, size, 0)
+                            : NULL;
+      if (why)
+        file_error(w, AMPEL_E_DATA, "%s", why);
       continue;
     }
-    if (w->in_sst && !end_sst(w))
+    w->prev_type = type;
+    sst_close(w);
+    if (w->st != AMPEL_OK)
       return;
-    if (first) {
-      first = 0;
-      uint16_t vers = size >= 4 ? rd16(b) : 0;
+    if (size < min_size(type)) {
+      file_error(w, AMPEL_E_DATA,
+                 "Satz 0x%04X an Byte %zu ist zu kurz (%u Bytes; Datei "
+                 "beschädigt)",
+                 type, pos - 4 - size, (unsigned)size);
+      return;
+    }
+    if (w->ok_bof == -1) {
+      uint16_t vers = rd16(b);
       if (type != R_BOF || vers != 0x0600) {
         file_error(w, AMPEL_E_DATA, "%s",
                    type == R_BOF && vers == 0x0500
@@ -787,38 +926,56 @@ static void walk_records(walk *w, const unsigned char *s, size_t n) {
                          "BIFF8-Kopf (BOF)");
         return;
       }
-      depth = 1;
+      w->ok_bof = 1;
+      w->in_globals = 1;
+    } else if (w->ok_bof == 0) {
+      if (type != R_BOF) {
+        file_error(w, AMPEL_E_DATA,
+                   "auf das Ende eines Teils (EOF) folgt an Byte %zu kein "
+                   "neuer Teil (BOF)",
+                   pos - 4 - size);
+        return;
+      }
+      sheet_end(w);
       w->sheet = -1;
+      for (size_t i = 0; i < w->n_sheets && w->sheet < 0; i++)
+        if (w->sheet_pos[i] == pos - 4 - size)
+          w->sheet = (long)i;
+      w->ok_bof = 1;
+      w->pending_string = 0;
     } else if (type == R_FILEPASS) {
       file_error(w, AMPEL_E_DATA,
                  "die Arbeitsmappe ist mit einem Kennwort geschützt "
                  "(verschlüsselt); bitte in Excel ohne Kennwort speichern");
       return;
-    } else if (type == R_BOF) {
-      if (depth == 2)
-        sheet_end(w);
-      w->sheet = -1;
-      for (size_t i = 0; i < w->n_sheets; i++)
-        if (w->sheet_pos[i] == pos)
-          w->sheet = (long)i;
-      depth = 2;
-      w->pending_string = 0;
     } else if (type == R_EOF) {
-      if (depth == 2)
-        sheet_end(w);
-      depth = 0;
-      w->sheet = -1;
-    } else if (depth == 1 && w->sheet < 0) {
-      globals_record(w, type, b, size);
-      if (type == R_SST && w->st == AMPEL_OK && !add_seg(w, b, size))
-        return;
-    } else if (depth == 2) {
-      sheet_record(w, type, b, size);
+      w->ok_bof = 0;
+      w->in_globals = 0;
+    } else if (type == R_BOF) {
+      w->pending_string = 0; /* ignored by libfreexl */
+    } else {
+      record(w, type, b, size);
     }
-    pos += 4 + (size_t)size;
   }
-  if (w->st == AMPEL_OK && w->in_sst)
-    end_sst(w);
+  w->prev_type = 0;
+  sst_close(w);
+  if (w->st != AMPEL_OK)
+    return;
+  sheet_end(w);
+  /* libfreexl 1.0.6 gives the cells of a sheet without DIMENSIONS to the
+   * sheet active at the end (common_open calls allocate_cells for it):
+   * right only when that is the one such sheet; otherwise it loses a
+   * block of cells and empties a sheet. */
+  for (size_t i = 0; i < w->n_sheets && w->st == AMPEL_OK; i++)
+    if (!w->sheet_dim[i] && (long)i != w->sheet)
+      file_error(w, AMPEL_E_DATA,
+                 "Tabellenblatt '%s' gibt seine Größe nicht an (kein "
+                 "DIMENSIONS-Satz, etwa ein Diagrammblatt); so ist die Mappe "
+                 "nicht sicher lesbar: bitte das Blatt entfernen oder die "
+                 "Datei als .xlsx speichern",
+                 w->sheet_name[i]);
+  if (w->st == AMPEL_OK)
+    cells_once(w);
 }
 
 ampel_status ampel_xls_scan(const char *data, size_t len, const char *path,
@@ -877,8 +1034,9 @@ ampel_status ampel_xls_scan(const char *data, size_t len, const char *path,
     ampel_free(w->sheet_name[i]);
   ampel_free(w->sheet_name);
   ampel_free(w->sheet_pos);
+  ampel_free(w->sheet_dim);
   ampel_free(w->xf_fmt);
-  ampel_free(w->sst);
+  ampel_free(w->keys);
   ampel_free(w);
   ampel_free(stream);
   ampel_free(c.fat);

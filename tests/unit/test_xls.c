@@ -322,6 +322,92 @@ static void test_declared_rows(void **state) {
                "Tabellenblatt 'Werte' gibt 65537 Zeilen und 1 Spalten an");
 }
 
+/* ---- files libfreexl 1.0.6 mishandles (each crashed or leaked under
+ * ASan before the pre-scan refused it) -----------------------------------
+ */
+
+/* A directory entry's name length over its 64-byte field: libfreexl
+ * converted 65,045 bytes from its stack (fuzz_xls). */
+static void test_directory_name(void **state) {
+  expect_error("dir_name.xls", AMPEL_E_DATA, 1, 1,
+               "ein Eintrag des Inhaltsverzeichnisses gibt einen Namen über "
+               "64 Bytes an");
+}
+
+static void test_chain_longer_than_stream(void **state) {
+  expect_error("long_chain.xls", AMPEL_E_DATA, 1, 1,
+               "eine Sektorkette ist länger als ihr Datenstrom");
+}
+
+/* A text cell in the globals: libfreexl reads its text before it finds
+ * the cell has no sheet (heap-buffer-overflow). */
+static void test_label_in_globals(void **state) {
+  expect_error("label_globals.xls", AMPEL_E_DATA, 1, 1,
+               "eine Textzelle (LABEL) ist beschädigt: Text länger als ihr "
+               "Satz");
+}
+
+/* A FORMAT inside a sheet: libfreexl parses it there too. */
+static void test_format_in_sheet(void **state) {
+  expect_error("format_sheet.xls", AMPEL_E_DATA, 1, 1,
+               "ein Satz der Arbeitsmappe (0x041E) steht in einem "
+               "Tabellenblatt");
+}
+
+/* A shared string over more than two records: libfreexl copies its rest
+ * from one CONTINUE record (heap-buffer-overflow). */
+static void test_sst_string_over_three_records(void **state) {
+  expect_error("sst_long.xls", AMPEL_E_DATA, 1, 1,
+               "ein gemeinsamer Text (SST) reicht über mehr als zwei Sätze");
+}
+
+/* A sheet without DIMENSIONS before the last: libfreexl sized the last
+ * sheet again, leaked its cells and read it empty. */
+static void test_sheet_without_dimensions(void **state) {
+  expect_error("no_dims.xls", AMPEL_E_DATA, 1, 1,
+               "Tabellenblatt 'Gebiete' gibt seine Größe nicht an (kein "
+               "DIMENSIONS-Satz");
+}
+
+/* Without DIMENSIONS in the last sheet only, libfreexl reads it right
+ * (a second pass): accepted, every value there. */
+static void test_last_sheet_without_dimensions(void **state) {
+  fx f;
+  fx_open(&f, "no_dims_last.xls");
+  assert_non_null(f.x);
+  assert_int_equal(ampel_xls_n_sheets(f.x), 2);
+  ampel_xls_sheet *s = sheet(&f, 1);
+  next(s, &f, 1);
+  assert_cell(&f.row, 3, "Wert", 4, 0);
+  next(s, &f, 2);
+  assert_cell(&f.row, 0, "MS-1", 1, 0);
+  assert_cell(&f.row, 3, "8.5", 4, 1);
+  next(s, &f, 3);
+  next(s, &f, 4);
+  next(s, &f, 5);
+  assert_cell(&f.row, 3, ".", 4, 0);
+  assert_int_equal(ampel_xls_sheet_next(s, &f.row, &f.d), 0);
+  ampel_xls_sheet_free(s);
+  s = sheet(&f, 0);
+  next(s, &f, 1);
+  assert_cell(&f.row, 0, "Schlüssel", 1, 0);
+  ampel_xls_sheet_free(s);
+  fx_close(&f);
+}
+
+static void test_dimensions_twice(void **state) {
+  expect_error("dims_twice.xls", AMPEL_E_DATA, 1, 1,
+               "Tabellenblatt 'Werte' gibt seine Größe (DIMENSIONS) mehrmals "
+               "an");
+}
+
+/* Two text cells in one place: libfreexl lost the first text. */
+static void test_cell_twice(void **state) {
+  expect_error("twice.xls", AMPEL_E_DATA, 1, 1,
+               "Tabellenblatt 'Werte': Zelle A1: die Zelle ist zweimal "
+               "gespeichert");
+}
+
 static void test_not_ole2(void **state) {
   ampel_diags d;
   ampel_diags_init(&d, 0);
@@ -412,6 +498,15 @@ int main(void) {
       cmocka_unit_test(test_bad_sst),
       cmocka_unit_test(test_cell_outside_dimensions),
       cmocka_unit_test(test_declared_rows),
+      cmocka_unit_test(test_directory_name),
+      cmocka_unit_test(test_chain_longer_than_stream),
+      cmocka_unit_test(test_label_in_globals),
+      cmocka_unit_test(test_format_in_sheet),
+      cmocka_unit_test(test_sst_string_over_three_records),
+      cmocka_unit_test(test_sheet_without_dimensions),
+      cmocka_unit_test(test_last_sheet_without_dimensions),
+      cmocka_unit_test(test_dimensions_twice),
+      cmocka_unit_test(test_cell_twice),
       cmocka_unit_test(test_not_ole2),
       cmocka_unit_test(test_allocation_failures),
       cmocka_unit_test(test_format_number),

@@ -88,10 +88,13 @@ def cell_value(text, decimal):
     return text
 
 
-def workbook_stream(sheets, extra_globals=b"", date_mode=0, sheet_records=None):
+def workbook_stream(sheets, extra_globals=b"", date_mode=0, sheet_records=None,
+                    no_dims=(), sst=None):
     """sheets: [(name, rows)], rows: lists of cells (str, float, None, or
     ("date", serial) / ("datetime", serial) for date-formatted numbers,
-    ("raw", bytes) for a record written as given)."""
+    ("raw", bytes) for a record written as given). no_dims: names of
+    sheets written without DIMENSIONS; sst: records written in place of
+    the shared string table."""
     strings, index = [], {}
 
     def sst_index(s):
@@ -105,7 +108,8 @@ def workbook_stream(sheets, extra_globals=b"", date_mode=0, sheet_records=None):
         recs = [bof(0x0010)]
         n_rows = len(rows)
         n_cols = max((len(r) for r in rows), default=0)
-        recs.append(rec(0x0200, struct.pack("<IIHHH", 0, n_rows, 0, n_cols, 0)))
+        if name not in no_dims:
+            recs.append(rec(0x0200, struct.pack("<IIHHH", 0, n_rows, 0, n_cols, 0)))
         for r, row in enumerate(rows):
             for c, v in enumerate(row):
                 if v is None or v == "":
@@ -131,7 +135,7 @@ def workbook_stream(sheets, extra_globals=b"", date_mode=0, sheet_records=None):
             g.append(rec(0x00E0, struct.pack("<HH", 0, fmt) + b"\x00" * 16))
         for (name, _), off in zip(sheets, offsets):
             g.append(rec(0x0085, struct.pack("<IBB", off, 0, 0) + xl_string(name, 1)))
-        g.append(sst_records(strings))
+        g.append(sst_records(strings) if sst is None else sst)
         g.append(rec(0x000A))
         return b"".join(g)
 
@@ -303,6 +307,61 @@ def fixtures(d):
           cfb_mini(workbook_stream([("Werte", [["a", 1.0]])])))
     write(os.path.join(d, "cells1904.xls"),
           cfb(workbook_stream([("Zellen", [[("date", 43645.0)]])], date_mode=1)))
+    # Files libfreexl 1.0.6 mishandles; the pre-scan must refuse them.
+    # A directory entry whose name length (65045 bytes) exceeds its
+    # 64-byte name field: libfreexl converts that many bytes from its
+    # stack buffer (fuzz_xls, ASan stack-buffer-underflow in iconv).
+    whole = bytearray(cfb(stream))
+    struct.pack_into("<H", whole, 2 * SECTOR + 0x40, 0xFE15)  # Root Entry
+    write(os.path.join(d, "dir_name.xls"), bytes(whole))
+    # the Workbook stream's sector chain goes on past the stream's size
+    # (into the directory sector; libfreexl reads a chain to its end)
+    whole = bytearray(cfb(stream))
+    n_stream = (len(stream.ljust(4096, b"\x00")) + SECTOR - 1) // SECTOR
+    last = 2 + n_stream - 1  # FAT index of the stream's last sector
+    struct.pack_into("<I", whole, SECTOR + 4 * last, 1)  # the directory
+    write(os.path.join(d, "long_chain.xls"), bytes(whole))
+    # a text cell in the workbook globals whose length exceeds its record
+    # (libfreexl reads 128 KiB past its record buffer)
+    label = rec(0x0204, struct.pack("<HHHHB", 0, 0, 0, 0xFFFF, 1) + b"x\x00")
+    write(os.path.join(d, "label_globals.xls"),
+          cfb(workbook_stream([("Werte", [["a"]])], extra_globals=label)))
+    # a number format inside a sheet (libfreexl parses it there too)
+    fmt = rec(0x041E, struct.pack("<HHB", 200, 0xFFFF, 1) + b"x\x00")
+    write(os.path.join(d, "format_sheet.xls"),
+          cfb(workbook_stream([("Werte", [["a"]])],
+                              sheet_records={"Werte": [fmt]})))
+    # a shared string continued over more than one CONTINUE record:
+    # libfreexl copies all the rest from the first one (past its buffer)
+    text = ("Ü" * 60000).encode("utf-16-le")
+    first = struct.pack("<IIHB", 1, 1, 60000, 1) + text[:100]
+    rest = text[100:]
+    recs = [rec(0x00FC, first)]
+    while rest:
+        recs.append(rec(0x003C, b"\x01" + rest[:8000]))
+        rest = rest[8000:]
+    write(os.path.join(d, "sst_long.xls"),
+          cfb(workbook_stream([("Werte", [[1.0]])], sst=b"".join(recs))))
+    # a sheet without DIMENSIONS before the last one: libfreexl sizes the
+    # last sheet again (its cells are lost, and the first block leaked)
+    write(os.path.join(d, "no_dims.xls"),
+          cfb(workbook_stream([("Gebiete", GEBIETE), ("Werte", WERTE)],
+                              no_dims=("Gebiete",))))
+    # the same without DIMENSIONS in the last sheet only: libfreexl reads
+    # it in a second pass
+    write(os.path.join(d, "no_dims_last.xls"),
+          cfb(workbook_stream([("Gebiete", GEBIETE), ("Werte", WERTE)],
+                              no_dims=("Werte",))))
+    # DIMENSIONS twice in one sheet (libfreexl allocates twice)
+    dims = rec(0x0200, struct.pack("<IIHHH", 0, 1, 0, 1, 0))
+    write(os.path.join(d, "dims_twice.xls"),
+          cfb(workbook_stream([("Werte", [[None]])],
+                              sheet_records={"Werte": [dims]})))
+    # two text cells in one place (libfreexl loses the first text)
+    lab = rec(0x0204, struct.pack("<HHHHB", 0, 0, 0, 1, 0) + b"b")
+    write(os.path.join(d, "twice.xls"),
+          cfb(workbook_stream([("Werte", [["a"]])],
+                              sheet_records={"Werte": [lab, lab]})))
 
 
 def main(argv):
