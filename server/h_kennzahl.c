@@ -12,7 +12,8 @@
 
 /* The options of /kennzahl/KEY (docs/api.md, generated). */
 const ampel_opt_id srv_kennzahl_ids[] = {AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD,
-                                         AMPEL_OPT_MIN_POPULATION};
+                                         AMPEL_OPT_MIN_POPULATION,
+                                         AMPEL_OPT_PAGE};
 const size_t srv_n_kennzahl_ids =
     sizeof srv_kennzahl_ids / sizeof srv_kennzahl_ids[0];
 
@@ -21,6 +22,7 @@ typedef struct ind_page {
   const ampel_indicator *in;
   ampel_indicator_answer a;
   const ampel_lights *li; /* = &a.map.lights.lights */
+  size_t page;            /* of the ranking, from 1 (seite=) */
 } ind_page;
 
 static int h_ind_list(srv_req *q, srv_resp *r) {
@@ -83,8 +85,47 @@ static void map(srv_req *q, ampel_buf *b, const ind_page *p) {
   ampel_buf_release(&lt);
 }
 
+/* The link to page `page` of the ranking: this indicator with the
+ * request's other parameters. */
+static void rank_page_link(const srv_req *q, ampel_buf *b, const ind_page *p,
+                           size_t page, const char *rel, const char *text) {
+  ampel_buf u;
+  ampel_buf_init(&u);
+  ampel_buf_puts(&u, "/kennzahl/");
+  page_urlenc(&u, p->in->key);
+  int first = 1;
+  for (size_t i = 0; i < q->n_params; i++) {
+    if (strcmp(q->params[i].key, "seite") == 0)
+      continue;
+    ampel_buf_putc(&u, first ? '?' : '&');
+    first = 0;
+    page_urlenc(&u, q->params[i].key);
+    ampel_buf_putc(&u, '=');
+    page_urlenc(&u, q->params[i].val);
+  }
+  ampel_buf_printf(&u, "%sseite=%zu#h-rang", first ? "?" : "&", page);
+  ampel_buf_printf(b, "<li><a rel=\"%s\" href=\"", rel);
+  if (!u.failed)
+    ampel_buf_html(b, u.data);
+  ampel_buf_puts(b, "\">");
+  ampel_buf_puts(b, text);
+  ampel_buf_puts(b, "</a></li>\n");
+  ampel_buf_release(&u);
+}
+
+/* The ranking, OV_MAX_ROWS rows per page (seite=): a page of thousands of
+ * rows is megabytes that nobody reads on screen; the CSV has them all. */
 static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
-  size_t n = p->li->n_areas;
+  size_t total = p->li->n_areas;
+  size_t pages = total ? (total + OV_MAX_ROWS - 1) / OV_MAX_ROWS : 1;
+  size_t page = p->page < 1 ? 1 : p->page > pages ? pages : p->page;
+  size_t from = (page - 1) * OV_MAX_ROWS,
+         to = from + OV_MAX_ROWS < total ? from + OV_MAX_ROWS : total;
+  if (pages > 1)
+    ampel_buf_printf(b,
+                     "<p role=\"status\">Ränge %zu–%zu von %zu Gebieten "
+                     "(Seite %zu von %zu)</p>\n",
+                     from + 1, to, total, page, pages);
   ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
                     "aria-labelledby=\"cap-rang\">\n<table class=\"sortierbar"
                     "\">\n<caption id=\"cap-rang\">Rangfolge (1 = günstigster "
@@ -92,7 +133,7 @@ static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
                     "class=\"num\">Rang</th><th scope=\"col\">Gebiet</th><th "
                     "scope=\"col\" class=\"num\">Wert</th><th scope=\"col\">"
                     "Status</th></tr></thead>\n<tbody>\n");
-  for (size_t k = 0; k < n; k++) {
+  for (size_t k = from; k < to; k++) {
     size_t i = p->a.order[k], rk = p->a.rank[i];
     ampel_buf_puts(b, "<tr><td class=\"num\">");
     if (rk)
@@ -111,6 +152,17 @@ static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
                     "Gesamtstadt (Referenz)</th><td class=\"num\">");
   page_num(b, p->li->cols[0].ref.value, p->in->decimals);
   ampel_buf_puts(b, "</td><td></td></tr></tfoot>\n</table>\n</div>\n");
+  if (pages > 1) {
+    ampel_buf_puts(b, "<nav class=\"seiten\" aria-label=\"Seiten der "
+                      "Rangfolge\"><ul>\n");
+    if (page > 1)
+      rank_page_link(q, b, p, page - 1, "prev", "← vorige Seite");
+    ampel_buf_printf(b, "<li aria-current=\"page\">Seite %zu von %zu</li>\n",
+                     page, pages);
+    if (page < pages)
+      rank_page_link(q, b, p, page + 1, "next", "nächste Seite →");
+    ampel_buf_puts(b, "</ul></nav>\n");
+  }
 }
 
 static void timeseries(srv_req *q, ampel_buf *b, const ind_page *p) {
@@ -171,6 +223,7 @@ static int compute(srv_req *q, srv_resp *r, ind_page *p) {
   ampel_query qu;
   if (srv_query(q, r, srv_kennzahl_ids, srv_n_kennzahl_ids, &qu))
     return -1;
+  p->page = (size_t)ampel_query_num(&qu, AMPEL_OPT_PAGE);
   ampel_diags d;
   ampel_diags_init(&d, 0);
   ampel_status st = ampel_query_set(&qu, ampel_opt_get(AMPEL_OPT_INDICATOR),

@@ -612,6 +612,29 @@ def many_areas_tests():
         for bad in ("seite=0", "seite=x", "sort=zufall", "gruppe=0"):
             st, h, body = s.get("/?" + bad)
             check(st == 400, "ungültig %s: %d" % (bad, st))
+        # The ranking of an indicator is paged the same way.
+        st, h, body = s.get("/kennzahl/k00")
+        t = body.decode()
+        ranks = t.count('<tr><td class="num">')
+        check(st == 200 and ranks == 200 and
+              "Ränge 1–200 von 450 Gebieten (Seite 1 von 3)" in t and
+              'rel="next" href="/kennzahl/k00?seite=2#h-rang"' in t,
+              "Rangfolge Seite 1: %d, %d Zeilen" % (st, ranks))
+        st, h, body = s.get("/kennzahl/k00?seite=3")
+        t = body.decode()
+        check(st == 200 and t.count('<tr><td class="num">') == 50 and
+              "Ränge 401–450 von 450 Gebieten" in t and 'rel="prev"' in t,
+              "Rangfolge letzte Seite")
+        st, h, body = s.get("/kennzahl/k00?seite=0")
+        check(st == 400, "Rangfolge seite=0: %d" % st)
+        # A page of the table again: the kept answer (server/memo.c) gives
+        # the same page as the first computation.
+        st1, h, b1 = s.get("/?seite=2")
+        st2, h, b2 = s.get("/?seite=2&sort=kritisch")
+        check(st1 == 200 and st2 == 200 and
+              b1.decode().split('id="h-ampel"')[1].count("<tr") ==
+              b2.decode().split('id="h-ampel"')[1].count("<tr"),
+              "Seite 2 aus dem behaltenen Ergebnis")
     finally:
         check(s.stop() == 0, "Beenden (viele Gebiete)")
 
