@@ -4,6 +4,7 @@
  * an A4 print layout (CSS). `/gebiet/` lists all areas. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
@@ -241,6 +242,77 @@ static int locator_tiles(srv_req *q, ampel_buf *b, const profile *p) {
 }
 
 /* The area on the map: tiles, else shapes or points (map.h). */
+/* The areas a locator map of many areas shows: the LOCATOR_NEAR nearest to
+ * the chosen one (by the distance of the bounding boxes' centres), so
+ * that the map of 11,000 Gemeinden is a readable neighbourhood of a few
+ * hundred kilobytes instead of the whole country. Moves them to the front
+ * of it/ids (in their order) and returns their count; n when there are
+ * not more than LOCATOR_NEAR or the chosen area has no shape. */
+#define LOCATOR_NEAR 150
+
+typedef struct near_key {
+  double d;
+  size_t i;
+} near_key;
+
+static int near_cmp(const void *x, const void *y) {
+  const near_key *a = x, *b = y;
+  if (a->d != b->d)
+    return a->d < b->d ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static size_t locator_near(ampel_map_item *it, size_t *ids, size_t n,
+                           size_t area, const size_t *areas) {
+  if (n <= LOCATOR_NEAR)
+    return n;
+  const ampel_shape *me = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (areas[i] == area)
+      me = it[i].shape;
+  if (!me)
+    return n;
+  double cx = (me->bbox[0] + me->bbox[2]) / 2,
+         cy = (me->bbox[1] + me->bbox[3]) / 2;
+  near_key *k = ampel_calloc(n, sizeof *k);
+  ampel_map_item *tmp = ampel_calloc(LOCATOR_NEAR, sizeof *tmp);
+  size_t *tid = ampel_calloc(LOCATOR_NEAR, sizeof *tid);
+  if (!k || !tmp || !tid) {
+    ampel_free(k);
+    ampel_free(tmp);
+    ampel_free(tid);
+    return n;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const ampel_shape *s = it[i].shape;
+    double dx = s ? (s->bbox[0] + s->bbox[2]) / 2 - cx : INFINITY,
+           dy = s ? (s->bbox[1] + s->bbox[3]) / 2 - cy : INFINITY;
+    k[i].d = s ? dx * dx + dy * dy : INFINITY;
+    k[i].i = i;
+  }
+  qsort(k, n, sizeof *k, near_cmp);
+  /* back into drawing order, the nearest LOCATOR_NEAR only */
+  unsigned char *pick = ampel_calloc(n, 1);
+  size_t m = n;
+  if (pick) {
+    m = 0;
+    for (size_t j = 0; j < LOCATOR_NEAR; j++)
+      pick[k[j].i] = 1;
+    for (size_t i = 0; i < n; i++)
+      if (pick[i]) {
+        tmp[m] = it[i];
+        tid[m++] = ids[i];
+      }
+    memcpy(it, tmp, m * sizeof *it);
+    memcpy(ids, tid, m * sizeof *ids);
+  }
+  ampel_free(pick);
+  ampel_free(k);
+  ampel_free(tmp);
+  ampel_free(tid);
+  return m;
+}
+
 static void locator(srv_req *q, ampel_buf *b, const profile *p) {
   long root = p->sel->root;
   ampel_buf_puts(b, "<section aria-labelledby=\"h-lage\" class=\"lage\">\n"
@@ -250,32 +322,52 @@ static void locator(srv_req *q, ampel_buf *b, const profile *p) {
                         : "der Stadt");
   ampel_buf_puts(b, "</h2>\n<figure>\n");
   int done = locator_tiles(q, b, p) == 0;
-  size_t n = p->sel->n_areas;
+  size_t n = p->sel->n_areas, near = 0;
   ampel_map_item *it = done ? NULL : ampel_calloc(n + 1, sizeof *it);
+  size_t *ids = it ? ampel_calloc(n + 1, sizeof *ids) : NULL;
+  if (it && !ids) {
+    ampel_free(it);
+    it = NULL;
+  }
   if (it) {
     srv_map_items(q, p->sel->areas, n, it);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
       it[i].value = it[i].scaled = p->sel->areas[i] == p->area ? 1.0 : 0.0;
+      ids[i] = p->sel->areas[i];
+    }
+    near = locator_near(it, ids, n, p->area, p->sel->areas);
+    if (near < n)
+      n = near;
     static const double breaks[] = {0, 0.5, 1};
     ampel_map_opts o = {0};
     o.title = p->a->name;
     o.desc = "Das gewählte Gebiet ist dunkel hervorgehoben.";
-    o.legend_title = "1 = dieses Gebiet, 0 = andere";
+    static const char *const class_labels[] = {"andere Gebiete",
+                                               "dieses Gebiet"};
+    o.legend_title = "Lage";
+    o.class_labels = class_labels; /* not "0 bis unter 0" */
     o.by = AMPEL_MAP_BY_CLASSES;
     o.breaks = breaks;
     o.k = 2;
     o.decimals = 0;
     o.width = 520;
     o.labels = 1;
-    done = srv_map_render(q, b, p->sel->areas, it, n, &o) == 0;
+    if (near < p->sel->n_areas)
+      o.desc = "Das gewählte Gebiet ist dunkel hervorgehoben; gezeigt sind "
+               "die ihm nächsten Gebiete der Ebene.";
+    done = srv_map_render(q, b, ids, it, n, &o) == 0;
   }
   if (!done)
     ampel_buf_puts(b, "<p>Für diese Ebene gibt es weder Umrisse noch "
                       "Kachelpositionen oder Koordinaten.</p>\n");
   ampel_buf_puts(b, "<figcaption>Das Gebiet ist dunkel hervorgehoben");
   ampel_buf_puts(b, it ? "." : " und mit ● markiert.");
+  if (it && near < p->sel->n_areas)
+    ampel_buf_printf(b, " Gezeigt: die %zu nächsten von %zu Gebieten.", near,
+                     p->sel->n_areas);
   ampel_buf_puts(b, "</figcaption>\n</figure>\n</section>\n");
   ampel_free(it);
+  ampel_free(ids);
 }
 
 static void family(srv_req *q, ampel_buf *b, const profile *p) {

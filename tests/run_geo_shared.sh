@@ -106,6 +106,27 @@ if [ -z "${AMPEL_TEST_SANITIZED:-}" ]; then
   else
     echo "FAIL vg5000_map_size: $size Bytes, $paths Flächen"; fail=$((fail+1))
   fi
+  # The dashboard of 10,997 Gemeinden: the area page shows the nearest 150
+  # in its locator map, the indicator page a paged ranking.
+  "$bin" --db g.db serve --port 0 >serve.out 2>serve.err &
+  spid=$!
+  for _ in $(seq 50); do grep -q "http://" serve.out 2>/dev/null && break; sleep 0.2; done
+  base=$(grep -o "http://127.0.0.1:[0-9]*" serve.out | head -1)
+  curl -s -o muc.html "$base/gebiet/091620000000"
+  msize=$(wc -c <muc.html)
+  if grep -q "Gezeigt: die 150 nächsten von 10997 Gebieten." muc.html &&
+     [ "$msize" -le 200000 ]; then
+    echo "ok   vg5000_locator ($msize Bytes)"
+  else
+    echo "FAIL vg5000_locator: $msize Bytes"; fail=$((fail+1))
+  fi
+  code=$(curl -s -o rank.html -w "%{http_code}" "$base/kennzahl/n?seite=55")
+  if [ "$code" = 200 ] && grep -q "Ränge 10801–10997 von 10997 Gebieten" rank.html; then
+    echo "ok   vg5000_ranking_paged"
+  else
+    echo "FAIL vg5000_ranking_paged: $code"; fail=$((fail+1))
+  fi
+  kill "$spid"; wait "$spid" 2>/dev/null
 else
   echo "--   vg5000_gemeinden (AMPEL_TEST_SANITIZED: ausgelassen)"
 fi
