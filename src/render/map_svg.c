@@ -496,8 +496,14 @@ static void scale_bar(ampel_buf *b, const view *v, double x, double y,
   snprintf(lab, sizeof lab, "%s %s", num, len >= 1000 ? "km" : "m");
   ampel_svg_text_opts t = {10, NULL, 0, AMPEL_SVG_START, 0, NULL};
   ampel_svg_text(b, x, y + 17, "0", &t);
-  t.anchor = AMPEL_SVG_END;
-  ampel_svg_text(b, x + w, y + 17, lab, &t);
+  /* under the bar's end, unless a short bar would put it onto the "0"
+   * (about 6 units per character at size 10): then right of the bar */
+  if (w >= 6.0 * (double)strlen(lab) + 12) {
+    t.anchor = AMPEL_SVG_END;
+    ampel_svg_text(b, x + w, y + 17, lab, &t);
+  } else {
+    ampel_svg_text(b, x + w + 5, y + 5, lab, &t);
+  }
 }
 
 static double header(ampel_buf *b, const ampel_map_opts *o, double w) {
