@@ -24,7 +24,10 @@
  * Rows and columns as in xlsx_sheet.c: line = spreadsheet row, column =
  * spreadsheet column (A = 1), gaps filled with empty cells, trailing empty
  * cells dropped, rows without a value skipped, source = cells joined
- * by ';'.
+ * by ';'. Only the rows the scan found values in are read, each up to its
+ * last value's column: libfreexl is asked for no cell of the declared
+ * range that holds none (a sheet may declare 65536 x 256 cells and fill a
+ * few rows; asking for every cell took 0.3 s and more per file).
  */
 #define _GNU_SOURCE /* memfd_create, mkstemps */
 #include <errno.h>
@@ -55,7 +58,9 @@ struct ampel_xls_sheet {
   const char *name;
   uint32_t rows, cols; /* what libfreexl declares, capped */
   uint32_t next_row;   /* 0-based */
+  uint32_t end_col;    /* the row's columns to read: 0 .. end_col - 1 */
   size_t ov, ov_end;   /* this sheet's overrides in x->scan.ov */
+  size_t ru, ru_end;   /* this sheet's rows with values in x->scan.rows */
   ampel_cell *cells;
   size_t *offs;
   size_t n_cells, cells_cap;
@@ -295,6 +300,18 @@ ampel_xls_sheet *ampel_xls_sheet_open(ampel_xls *x, size_t i,
     if (o->col < XLS_MAX_COL && o->col >= s->cols)
       s->cols = o->col + 1;
   }
+  /* this sheet's rows with values (sorted by sheet): a lower bound */
+  size_t lo = 0, hi = sc->n_rows;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (sc->rows[mid].sheet < i)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  s->ru = s->ru_end = lo;
+  while (s->ru_end < sc->n_rows && sc->rows[s->ru_end].sheet == i)
+    s->ru_end++;
   st = AMPEL_OK;
 done:
   if (out_status)
@@ -474,11 +491,12 @@ static int cell_value(ampel_xls_sheet *s, ampel_diags *diags, uint32_t col,
   return 0;
 }
 
-/* Reads row s->next_row into the cell buffers; 0 or -1. */
+/* Reads row s->next_row, columns up to s->end_col, into the cell
+ * buffers; 0 or -1. */
 static int read_row(ampel_xls_sheet *s, ampel_diags *diags) {
   s->n_cells = 0;
   s->pool.len = 0;
-  for (uint32_t col = 0; col < s->cols; col++) {
+  for (uint32_t col = 0; col < s->end_col; col++) {
     const char *text;
     size_t len;
     int is_num;
@@ -507,7 +525,13 @@ int ampel_xls_sheet_next(ampel_xls_sheet *s, ampel_row *row,
                     NULL, 0, "Tabellenblatt '%s' nicht lesbar", s->name);
     return -1;
   }
-  while (s->next_row < s->rows) {
+  /* only the rows the scan saw a value in: libfreexl holds nothing in
+   * the others (a sheet may declare 65536 rows and fill three) */
+  const xls_scan *sc = &s->x->scan;
+  while (s->ru < s->ru_end && sc->rows[s->ru].row < s->rows) {
+    const xls_row_used *u = &sc->rows[s->ru++];
+    s->next_row = u->row;
+    s->end_col = u->end_col < s->cols ? u->end_col : s->cols;
     if (read_row(s, diags) != 0) {
       s->failed = 1;
       return -1;

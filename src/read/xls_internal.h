@@ -7,7 +7,7 @@
  *               would mishandle (encryption, a declared sheet size or
  *               date cells that would cost gigabytes or minutes) and
  *               collects what libfreexl does not read (formula results,
- *               error cells);
+ *               error cells) and the rows that hold values;
  *   xls.c       the workbook and its sheets through libfreexl.
  */
 #ifndef AMPEL_READ_XLS_INTERNAL_H
@@ -42,10 +42,23 @@ typedef struct xls_override {
   char *text; /* UTF-8, NUL-terminated; "" for an empty result */
 } xls_override;
 
+/* A row that holds at least one value: a cell record libfreexl reads
+ * (NUMBER, RK, MULRK, LABEL, LABELSST, BOOLERR) or an override. Rows
+ * not listed are empty (libfreexl's cells there are all NULL), so the
+ * reader does not ask libfreexl for them; nor for the columns from
+ * end_col on. */
+typedef struct xls_row_used {
+  uint32_t sheet;   /* index among the BOUNDSHEET records */
+  uint32_t row;     /* 0-based */
+  uint32_t end_col; /* 1 + the last column with a value */
+} xls_row_used;
+
 typedef struct xls_scan {
   int date1904;
   xls_override *ov; /* sorted by sheet, row, col */
   size_t n_ov, cap_ov;
+  xls_row_used *rows; /* sorted by sheet, row; at most one per cell */
+  size_t n_rows;
 } xls_scan;
 
 /* Walks the whole file. Returns AMPEL_OK, or an error appended to diags

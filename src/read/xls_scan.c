@@ -45,7 +45,9 @@
  *     XLS_MAX_DATE_STEPS days over all date cells (libfreexl counts dates
  *     day by day),
  * and collects the cached results of FORMULA records and the error values
- * of BOOLERR records, which libfreexl leaves empty or reads as 1.
+ * of BOOLERR records, which libfreexl leaves empty or reads as 1, and the
+ * rows that hold a value (a cell record or such a result), each with its
+ * last column, so that the reader asks libfreexl for no empty row.
  */
 #include <math.h>
 #include <stdio.h>
@@ -656,6 +658,47 @@ static void cells_once(walk *w) {
     }
 }
 
+/* The rows with a value, from the cells (sorted by cells_once) and the
+ * overrides (sorted): one entry per (sheet, row), with the end of its
+ * last value. */
+static void used_rows(walk *w) {
+  xls_scan *out = w->out;
+  size_t i = 0, j = 0, n = 0;
+  if (w->n_keys + out->n_ov == 0)
+    return;
+  out->rows =
+      ampel_reallocarray(NULL, w->n_keys + out->n_ov, sizeof *out->rows);
+  if (!out->rows) {
+    file_error(w, AMPEL_E_NOMEM, "Speicher erschöpft");
+    return;
+  }
+  while (i < w->n_keys || j < out->n_ov) {
+    /* sheet << 32 | row of the next cell and of the next override */
+    uint64_t k = i < w->n_keys
+                     ? (w->keys[i] >> 32 << 32) | ((w->keys[i] >> 8) & 0xFFFFu)
+                     : UINT64_MAX;
+    uint64_t o = j < out->n_ov
+                     ? ((uint64_t)out->ov[j].sheet << 32) | out->ov[j].row
+                     : UINT64_MAX;
+    uint64_t cur = k < o ? k : o;
+    uint32_t end = 0;
+    for (; i < w->n_keys &&
+           ((w->keys[i] >> 32 << 32) | ((w->keys[i] >> 8) & 0xFFFFu)) == cur;
+         i++)
+      if ((uint32_t)(w->keys[i] & 0xFFu) + 1 > end)
+        end = (uint32_t)(w->keys[i] & 0xFFu) + 1;
+    for (; j < out->n_ov &&
+           (((uint64_t)out->ov[j].sheet << 32) | out->ov[j].row) == cur;
+         j++)
+      if (out->ov[j].col + 1 > end)
+        end = out->ov[j].col + 1;
+    out->rows[n].sheet = (uint32_t)(cur >> 32);
+    out->rows[n].row = (uint32_t)cur;
+    out->rows[n++].end_col = end;
+  }
+  out->n_rows = n;
+}
+
 /* libfreexl 1.0.6 reads every record at fixed offsets from a buffer that
  * still holds the previous record's bytes: a record shorter than its
  * fixed part would be read with stale bytes. */
@@ -1029,6 +1072,8 @@ ampel_status ampel_xls_scan(const char *data, size_t len, const char *path,
     file_error(w, AMPEL_E_DATA, "die Arbeitsmappe nennt kein Tabellenblatt");
   if (out->n_ov > 1)
     qsort(out->ov, out->n_ov, sizeof *out->ov, ov_cmp);
+  if (w->st == AMPEL_OK)
+    used_rows(w);
   ampel_status st = w->st;
   for (size_t i = 0; i < w->n_sheets; i++)
     ampel_free(w->sheet_name[i]);
@@ -1051,5 +1096,6 @@ void ampel_xls_scan_release(xls_scan *s) {
   for (size_t i = 0; i < s->n_ov; i++)
     ampel_free(s->ov[i].text);
   ampel_free(s->ov);
+  ampel_free(s->rows);
   memset(s, 0, sizeof *s);
 }

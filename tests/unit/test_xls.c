@@ -227,6 +227,51 @@ static void test_formula_results(void **state) {
   fx_close(&f);
 }
 
+/* A sheet that declares 60000 rows x 128 columns and fills four rows
+ * (one by a formula result only; a BLANK cell makes no row): the rows
+ * come out with their line numbers, and the scan lists just those rows
+ * with their last columns, which are all the reader asks libfreexl for. */
+static void test_sparse_sheet(void **state) {
+  fx f;
+  fx_open(&f, "sparse.xls");
+  assert_non_null(f.x);
+  ampel_xls_sheet *s = sheet(&f, 0);
+  next(s, &f, 1);
+  assert_int_equal(f.row.n_cells, 3);
+  assert_cell(&f.row, 0, "Kopf", 1, 0);
+  assert_cell(&f.row, 2, "x", 3, 0);
+  next(s, &f, 30000);
+  assert_int_equal(f.row.n_cells, 5);
+  assert_cell(&f.row, 0, "", 1, 0);
+  assert_cell(&f.row, 1, "7", 2, 1);
+  assert_cell(&f.row, 4, "Kopf", 5, 0);
+  next(s, &f, 45000);
+  assert_int_equal(f.row.n_cells, 3);
+  assert_cell(&f.row, 2, "2.5", 3, 1);
+  next(s, &f, 60000);
+  assert_int_equal(f.row.n_cells, 128);
+  assert_cell(&f.row, 126, "", 127, 0);
+  assert_cell(&f.row, 127, "-1", 128, 1);
+  assert_int_equal(ampel_xls_sheet_next(s, &f.row, &f.d), 0);
+  assert_int_equal(f.d.n_errors, 0);
+  ampel_xls_sheet_free(s);
+
+  xls_scan sc;
+  assert_int_equal(ampel_xls_scan(f.data, f.len, "mappe.xls", &sc, &f.d),
+                   AMPEL_OK);
+  static const uint32_t want[4][2] = {
+      {0, 3}, {29999, 5}, {44999, 3}, {59999, 128}};
+  assert_int_equal(sc.n_rows, 4);
+  for (size_t i = 0; i < 4; i++) {
+    assert_int_equal(sc.rows[i].sheet, 0);
+    assert_int_equal(sc.rows[i].row, want[i][0]);
+    assert_int_equal(sc.rows[i].end_col, want[i][1]);
+  }
+  ampel_xls_scan_release(&sc);
+  assert_null(sc.rows);
+  fx_close(&f);
+}
+
 /* libfreexl has one active sheet: two sheets read in turns stay apart. */
 static void test_sheets_in_turns(void **state) {
   fx f;
@@ -486,6 +531,7 @@ int main(void) {
       cmocka_unit_test(test_cells),
       cmocka_unit_test(test_date_1904),
       cmocka_unit_test(test_formula_results),
+      cmocka_unit_test(test_sparse_sheet),
       cmocka_unit_test(test_sheets_in_turns),
       cmocka_unit_test(test_mini_stream),
       cmocka_unit_test(test_sheet_out_of_range),

@@ -363,6 +363,21 @@ def fixtures(d):
           cfb(workbook_stream([("Werte", [["a"]])],
                               sheet_records={"Werte": [lab, lab]})))
 
+    # a sheet whose DIMENSIONS declare 60000 rows and 128 columns but
+    # whose cells fill four rows: the reader asks libfreexl only for the
+    # rows (and columns) the scan saw cells in. Row 45000 holds only a
+    # formula result, row 50000 only a BLANK cell (no value: skipped).
+    blank = rec(0x0201, struct.pack("<HHH", 49999, 3, 0))
+    sparse = [rec(0x0203, struct.pack("<HHHd", 29999, 1, 0, 7.0)),
+              rec(0x00FD, struct.pack("<HHHI", 29999, 4, 0, 0)),
+              formula(44999, 2, struct.pack("<d", 2.5)), blank,
+              rec(0x0203, struct.pack("<HHHd", 59999, 127, 0, -1.0))]
+    s3 = workbook_stream([("Werte", [["Kopf", None, "x"]])],
+                         sheet_records={"Werte": sparse})
+    i = s3.find(struct.pack("<HH", 0x0200, 14))
+    s3 = s3[:i + 4] + struct.pack("<IIHHH", 0, 60000, 0, 128, 0) + s3[i + 18:]
+    write(os.path.join(d, "sparse.xls"), cfb(s3))
+
 
 def main(argv):
     if len(argv) == 3 and argv[1] == "--fixtures":
