@@ -2,6 +2,7 @@
  * tile map without), ranking, the time series of all areas against the
  * reference, and the metadata. `/kennzahl/` lists all indicators. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
@@ -89,28 +90,19 @@ static void map(srv_req *q, ampel_buf *b, const ind_page *p) {
  * request's other parameters. */
 static void rank_page_link(const srv_req *q, ampel_buf *b, const ind_page *p,
                            size_t page, const char *rel, const char *text) {
-  ampel_buf u;
-  ampel_buf_init(&u);
-  ampel_buf_puts(&u, "/kennzahl/");
-  page_urlenc(&u, p->in->key);
-  int first = 1;
-  for (size_t i = 0; i < q->n_params; i++) {
-    if (strcmp(q->params[i].key, "seite") == 0)
-      continue;
-    ampel_buf_putc(&u, first ? '?' : '&');
-    first = 0;
-    page_urlenc(&u, q->params[i].key);
-    ampel_buf_putc(&u, '=');
-    page_urlenc(&u, q->params[i].val);
-  }
-  ampel_buf_printf(&u, "%sseite=%zu#h-rang", first ? "?" : "&", page);
+  ampel_buf base;
+  ampel_buf_init(&base);
+  ampel_buf_puts(&base, "/kennzahl/");
+  page_urlenc(&base, p->in->key);
+  char num[24];
+  snprintf(num, sizeof num, "%zu", page);
   ampel_buf_printf(b, "<li><a rel=\"%s\" href=\"", rel);
-  if (!u.failed)
-    ampel_buf_html(b, u.data);
+  if (!base.failed)
+    ov_self_link(q, b, base.data, "seite", num, "#h-rang");
   ampel_buf_puts(b, "\">");
   ampel_buf_puts(b, text);
   ampel_buf_puts(b, "</a></li>\n");
-  ampel_buf_release(&u);
+  ampel_buf_release(&base);
 }
 
 /* The ranking, OV_MAX_ROWS rows per page (seite=): a page of thousands of

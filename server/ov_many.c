@@ -17,13 +17,11 @@
 
 #define OV_GROUPS 50
 
-/* "/?k=v&..." of the current request with `key` set to value (or left
- * out for NULL), HTML-escaped for an href. */
-static void self_link(const srv_req *q, ampel_buf *b, const char *key,
-                      const char *value, const char *anchor) {
+void ov_self_link(const srv_req *q, ampel_buf *b, const char *base,
+                  const char *key, const char *value, const char *anchor) {
   ampel_buf u;
   ampel_buf_init(&u);
-  ampel_buf_puts(&u, "/");
+  ampel_buf_puts(&u, base);
   int first = 1;
   for (size_t i = 0; i < q->n_params; i++) {
     if (strcmp(q->params[i].key, key) == 0 ||
@@ -159,7 +157,7 @@ void ov_lights_paged(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
     if (page > 1) {
       snprintf(num, sizeof num, "%zu", page - 1);
       ampel_buf_puts(b, "<li><a rel=\"prev\" href=\"");
-      self_link(q, b, "seite", num, "#h-ampel");
+      ov_self_link(q, b, "/", "seite", num, "#h-ampel");
       ampel_buf_puts(b, "\">← vorige Seite</a></li>\n");
     }
     ampel_buf_printf(b, "<li aria-current=\"page\">Seite %zu von %zu</li>\n",
@@ -167,7 +165,7 @@ void ov_lights_paged(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
     if (page < pages) {
       snprintf(num, sizeof num, "%zu", page + 1);
       ampel_buf_puts(b, "<li><a rel=\"next\" href=\"");
-      self_link(q, b, "seite", num, "#h-ampel");
+      ov_self_link(q, b, "/", "seite", num, "#h-ampel");
       ampel_buf_puts(b, "\">nächste Seite →</a></li>\n");
     }
     ampel_buf_puts(b, "</ul></nav>\n");
@@ -239,7 +237,7 @@ void ov_heatmap_groups(srv_req *q, ampel_buf *b, const ampel_heatmap_answer *a,
       char num[24];
       snprintf(num, sizeof num, "%zu", gr + 1);
       ampel_buf_puts(b, "<tr><th scope=\"row\"><a href=\"");
-      self_link(q, b, "gruppe", num, "#h-heatmap");
+      ov_self_link(q, b, "/", "gruppe", num, "#h-heatmap");
       ampel_buf_printf(b,
                        "\">Gruppe %zu</a> <span class=\"klein\">(%zu "
                        "Gebiete)</span></th>",
@@ -254,7 +252,7 @@ void ov_heatmap_groups(srv_req *q, ampel_buf *b, const ampel_heatmap_answer *a,
                      "<p>Gruppe %zu: %zu Gebiete mit ähnlichem Muster. "
                      "<a href=\"",
                      gr + 1, g.size[gr]);
-    self_link(q, b, "gruppe", NULL, "#h-heatmap");
+    ov_self_link(q, b, "/", "gruppe", NULL, "#h-heatmap");
     ampel_buf_puts(b, "\">Zurück zu allen Gruppen</a></p>\n");
     char cap[64];
     snprintf(cap, sizeof cap, "Heatmap der Gruppe %zu", gr + 1);

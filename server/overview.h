@@ -19,6 +19,11 @@ void ov_heatmap_table(ampel_buf *b, const ampel_heatmap_answer *a);
 #define OV_MAX_ROWS 200
 /* The Ampel section's table: rows filtered (suche), sorted (sort) and the
  * page (seite) of at most OV_MAX_ROWS, with the navigation. */
+/* `base` (a URL-encoded path such as "/" or "/kennzahl/k1") with the
+ * current request's parameters and `key` set to value (or left out for
+ * NULL; a new search also drops the page), HTML-escaped for an href. */
+void ov_self_link(const srv_req *q, ampel_buf *b, const char *base,
+                  const char *key, const char *value, const char *anchor);
 void ov_lights_paged(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
                      const ampel_query *qu);
 /* The heatmap of more than OV_MAX_ROWS areas as a table of groups, or of
