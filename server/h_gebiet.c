@@ -275,12 +275,10 @@ static size_t locator_near(ampel_map_item *it, size_t *ids, size_t n,
   double cx = (me->bbox[0] + me->bbox[2]) / 2,
          cy = (me->bbox[1] + me->bbox[3]) / 2;
   near_key *k = ampel_calloc(n, sizeof *k);
-  ampel_map_item *tmp = ampel_calloc(LOCATOR_NEAR, sizeof *tmp);
-  size_t *tid = ampel_calloc(LOCATOR_NEAR, sizeof *tid);
-  if (!k || !tmp || !tid) {
+  unsigned char *pick = ampel_calloc(n, 1);
+  if (!k || !pick) {
     ampel_free(k);
-    ampel_free(tmp);
-    ampel_free(tid);
+    ampel_free(pick);
     return n;
   }
   for (size_t i = 0; i < n; i++) {
@@ -291,25 +289,17 @@ static size_t locator_near(ampel_map_item *it, size_t *ids, size_t n,
     k[i].i = i;
   }
   qsort(k, n, sizeof *k, near_cmp);
-  /* back into drawing order, the nearest LOCATOR_NEAR only */
-  unsigned char *pick = ampel_calloc(n, 1);
-  size_t m = n;
-  if (pick) {
-    m = 0;
-    for (size_t j = 0; j < LOCATOR_NEAR; j++)
-      pick[k[j].i] = 1;
-    for (size_t i = 0; i < n; i++)
-      if (pick[i]) {
-        tmp[m] = it[i];
-        tid[m++] = ids[i];
-      }
-    memcpy(it, tmp, m * sizeof *it);
-    memcpy(ids, tid, m * sizeof *ids);
-  }
+  for (size_t j = 0; j < LOCATOR_NEAR; j++)
+    pick[k[j].i] = 1;
+  /* the nearest to the front, in drawing order (in place: m <= i) */
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (pick[i]) {
+      it[m] = it[i];
+      ids[m++] = ids[i];
+    }
   ampel_free(pick);
   ampel_free(k);
-  ampel_free(tmp);
-  ampel_free(tid);
   return m;
 }
 

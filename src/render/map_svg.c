@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "ampel/alloc.h"
-#include "ampel/classify.h"
 #include "ampel/analysis/map.h"
+#include "ampel/classify.h"
 #include "ampel/map.h"
 
 #define HATCH "url(#ampel-hatch)"
@@ -150,9 +150,10 @@ static double legend_scaled(const ampel_map_opts *o, ampel_buf *b, double x,
                       : ampel_palette_color(pal(o), i / 4.0);
     ampel_rgb_hex(c, hex);
     swatch(b, x, y, hex,
-           o->polarity == AMPEL_POL_NEUTRAL
-               ? (i == 4 ? "höchster Wert" : i == 0 ? "niedrigster Wert" : "")
-               : words[i]);
+           o->polarity == AMPEL_POL_NEUTRAL ? (i == 4   ? "höchster Wert"
+                                               : i == 0 ? "niedrigster Wert"
+                                                        : "")
+                                            : words[i]);
     y += 16;
   }
   return y + 4;
@@ -182,11 +183,13 @@ static double legend_categories(const ampel_map_opts *o, ampel_buf *b, double x,
   return y;
 }
 
-static double legend(const ampel_map_opts *o, ampel_buf *b, double x,
-                     double y, int any_hatched) {
+static double legend(const ampel_map_opts *o, ampel_buf *b, double x, double y,
+                     int any_hatched) {
   ampel_svg_text_opts t = {12, NULL, 1, AMPEL_SVG_START, 0, NULL};
   y += ampel_svg_text_wrapped(b, x, y, o->legend_title ? o->legend_title : "",
-                              30, 15, &t) * 15.0 + 4;
+                              30, 15, &t) *
+           15.0 +
+       4;
   if (o->by == AMPEL_MAP_BY_CATEGORY)
     y = legend_categories(o, b, x, y);
   else if (o->by == AMPEL_MAP_BY_CLASSES)
@@ -221,8 +224,12 @@ typedef struct view {
   double minx, maxy, scale, ox, oy;
 } view;
 
-static double vx(const view *v, double x) { return v->ox + (x - v->minx) * v->scale; }
-static double vy(const view *v, double y) { return v->oy + (v->maxy - y) * v->scale; }
+static double vx(const view *v, double x) {
+  return v->ox + (x - v->minx) * v->scale;
+}
+static double vy(const view *v, double y) {
+  return v->oy + (v->maxy - y) * v->scale;
+}
 
 /* Geometry simplified for the screen (issue 15): each ring's points in
  * drawing units, then Ramer-Douglas-Peucker with a tolerance of a third of
@@ -319,8 +326,12 @@ static void path_d(ampel_buf *d, const view *v, const ampel_shape *s) {
     for (size_t i = 0; i + 1 < n; i++) {
       if (simplified && !keep[i])
         continue;
-      long x = lround(vx(v, s->xy[2 * (first + i)]) * 10),
-           y = lround(vy(v, s->xy[2 * (first + i) + 1]) * 10);
+      /* the projected points when there are (the same vx/vy values) */
+      long x = lround((pt && keep ? pt[2 * i] : vx(v, s->xy[2 * (first + i)])) *
+                      10),
+           y = lround((pt && keep ? pt[2 * i + 1]
+                                  : vy(v, s->xy[2 * (first + i) + 1])) *
+                      10);
       if (!started) {
         ampel_buf_putc(d, 'M');
         put_tenths(d, x);
@@ -387,9 +398,10 @@ static void label_text(ampel_buf *b, double x, double y, const char *s,
   ampel_svg_num(b, x);
   ampel_buf_puts(b, "\" y=\"");
   ampel_svg_num(b, y);
-  ampel_buf_printf(b, "\" font-size=\"%g\" text-anchor=\"middle\" "
-                      "fill=\"#000000\" stroke=\"#ffffff\" stroke-width=\"2.4\" "
-                      "stroke-linejoin=\"round\" paint-order=\"stroke\">",
+  ampel_buf_printf(b,
+                   "\" font-size=\"%g\" text-anchor=\"middle\" "
+                   "fill=\"#000000\" stroke=\"#ffffff\" stroke-width=\"2.4\" "
+                   "stroke-linejoin=\"round\" paint-order=\"stroke\">",
                    size);
   if (full) {
     ampel_buf_puts(b, "<title>");
@@ -510,7 +522,8 @@ static double header(ampel_buf *b, const ampel_map_opts *o, double w) {
   ampel_svg_text_opts t = {17, NULL, 1, AMPEL_SVG_START, 0, NULL};
   double y = MARGIN + 16;
   size_t chars = (size_t)((w - 2 * MARGIN) / 9.5);
-  y += 21 * (double)ampel_svg_text_wrapped(b, MARGIN, y, o->title, chars, 21, &t);
+  y += 21 *
+       (double)ampel_svg_text_wrapped(b, MARGIN, y, o->title, chars, 21, &t);
   if (o->desc && *o->desc) {
     ampel_svg_text_opts d = {11, "#333333", 0, AMPEL_SVG_START, 0, NULL};
     y += 14 * (double)ampel_svg_text_wrapped(b, MARGIN, y, o->desc,
@@ -522,13 +535,12 @@ static double header(ampel_buf *b, const ampel_map_opts *o, double w) {
 
 static double footer_height(const ampel_map_opts *o, double w) {
   size_t chars = (size_t)((w - 2 * MARGIN) / 5.4);
-  size_t lines = o->attribution ? ampel_wrap(o->attribution, chars, NULL, NULL)
-                                : 0;
+  size_t lines =
+      o->attribution ? ampel_wrap(o->attribution, chars, NULL, NULL) : 0;
   return 12.0 * (double)lines + 10;
 }
 
-static void footer(ampel_buf *b, const ampel_map_opts *o, double w,
-                   double y) {
+static void footer(ampel_buf *b, const ampel_map_opts *o, double w, double y) {
   if (!o->attribution)
     return;
   ampel_svg_text_opts t = {9.5, "#444444", 0, AMPEL_SVG_START, 0, NULL};
@@ -652,8 +664,7 @@ static void tile(ampel_buf *b, const ampel_map_opts *o,
   char fill[16], title[300], v[64];
   int h = item_fill(o, it, fill);
   item_title(o, it, title, sizeof title);
-  ampel_svg_rect(b, x, y, s - 4, s - 4, h ? HATCH : fill, "#ffffff", 1,
-                 title);
+  ampel_svg_rect(b, x, y, s - 4, s - 4, h ? HATCH : fill, "#ffffff", 1, title);
   ampel_rgb bg = {255, 255, 255};
   if (!h) {
     unsigned r, g, bl;
@@ -668,17 +679,16 @@ static void tile(ampel_buf *b, const ampel_map_opts *o,
   int cut;
   if (ampel_utf8_len(name) > 11 && split && split > name) {
     char first[64];
-    snprintf(first, sizeof first, "%.*s",
-             (int)(split - name + (*split == '-')), name);
+    snprintf(first, sizeof first, "%.*s", (int)(split - name + (*split == '-')),
+             name);
     cut = ampel_abbrev(split + 1, 11, second, sizeof second);
     cut |= ampel_abbrev(first, 11, shown, sizeof shown);
   } else {
     cut = ampel_abbrev(name, 11, shown, sizeof shown);
   }
-  ampel_svg_text_opts t = {10, h ? "#000000" : txt, 1, AMPEL_SVG_MIDDLE, 0,
-                           cut || *second ? name : NULL};
-  ampel_svg_text(b, x + (s - 4) / 2, y + s * (*second ? 0.3 : 0.42), shown,
-                 &t);
+  ampel_svg_text_opts t = {10, h ? "#000000" : txt,         1, AMPEL_SVG_MIDDLE,
+                           0,  cut || *second ? name : NULL};
+  ampel_svg_text(b, x + (s - 4) / 2, y + s * (*second ? 0.3 : 0.42), shown, &t);
   if (*second) {
     t.title = NULL;
     ampel_svg_text(b, x + (s - 4) / 2, y + s * 0.46, second, &t);

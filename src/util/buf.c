@@ -243,20 +243,23 @@ static int e17_fast(double v, char *out, size_t size) {
   return 0;
 }
 
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+/* The powers of ten that are exact doubles (the fast paths below). */
+static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+#endif
+
 /* Whether the decimal text s (as %g writes it) reads back as v: the same
  * answer as strtod(s, NULL) == v. Most texts have digits m <= 2^53 (all
  * of 15 significant digits, most of 16) and a decimal exponent within 22;
- * then m is an exact double, so is 10^|e|, and one IEEE multiplication or division
- * is correctly rounded: m * 10^e is exactly what strtod returns (Clinger's
- * fast path). Other texts go to strtod. Written by hand because strtod was
- * a fifth of the time of writing a large CSV (ampel lights, 2.5 M
+ * then m is an exact double, so is 10^|e|, and one IEEE multiplication or
+ * division is correctly rounded: m * 10^e is exactly what strtod returns
+ * (Clinger's fast path). Other texts go to strtod. Written by hand because
+ * strtod was a fifth of the time of writing a large CSV (ampel lights, 2.5 M
  * numbers), and no library offers only this check. */
 static int reads_back(const char *s, double v) {
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                                 1e18, 1e19, 1e20, 1e21, 1e22};
   const char *p = s;
   int neg = *p == '-';
   p += neg;
@@ -308,9 +311,6 @@ static int reads_back(const char *s, double v) {
  * the definition below. Returns 0 (nothing written) otherwise. */
 static int fixed_short(double v, char *out, size_t size) {
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
-                                 1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
-                                 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
   double a = fabs(v);
   if (!(a >= 1e-4 && a < 1e15) || size < 40)
     return 0;
