@@ -101,7 +101,8 @@ fi
 
 # ---- disk full -----------------------------------------------------------
 if [ $can_ns = 1 ] && [ -x "$py" ]; then
-  "$py" "$src/bench/import/gen.py" gen --areas 300 --indicators 10 \
+  # 300,000 values: about 2.4 MB in blocks, more than the 1 MiB file system
+  "$py" "$src/bench/import/gen.py" gen --areas 3000 --indicators 10 \
     --periods 10 >/dev/null
   mkdir full
   unshare -m sh -c 'mount -t tmpfs -o size=1m tmpfs full &&

@@ -9,7 +9,8 @@
 #   bench/load/run.sh AMPEL [BASELINE_AMPEL]
 #
 # The database is made once in $BENCH_OUT (default bench/out/load) with
-# AMPEL (an import takes 20-50 s).
+# AMPEL, and once more with the baseline (its own file: a baseline of an
+# older schema cannot read a newer one, and each reads what it wrote).
 set -euo pipefail
 bin=$(realpath "$1")
 base=${2:+$(realpath "$2")}
@@ -24,15 +25,23 @@ if [ ! -f "$db" ]; then
   "$bin" --db "$db.tmp" import "$out/gen/values.csv" >/dev/null
   mv "$db.tmp" "$db"
 fi
+base_db="$out/a-base.db"
+if [ -n "$base" ] && [ ! -f "$base_db" ]; then
+  "$base" --db "$base_db.tmp" import "$out/gen/areas.csv" \
+    "$out/gen/indicators.csv" >/dev/null
+  "$base" --db "$base_db.tmp" import "$out/gen/values.csv" >/dev/null
+  mv "$base_db.tmp" "$base_db"
+fi
 # run NAME BINARY ARGS... -> "wall cpu rss_mb"; output in $out/NAME.out
 run() {
-  local name=$1 b=$2
+  local name=$1 b=$2 d=$db
   shift 2
-  /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" "$b" --db "$db" "$@" \
+  [ "$name" = base ] && d=$base_db
+  /usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" "$b" --db "$d" "$@" \
     >"$out/$name.stdout" 2>&1 || { echo "$name failed"; cat "$out/$name.stdout"; return 1; }
   awk '{printf "%.2f %.2f %.0f", $1, $2 + $3, $4 / 1024}' "$out/time.txt"
 }
-echo "workload A: $(du -h "$db" | cut -f1) database, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "workload A: $(du -h "$db" | cut -f1) database${base:+ (baseline: $(du -h "$base_db" | cut -f1))}, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s | %6s %6s %7s | %6s %6s %7s | %s\n' command wall cpu RSS-MB \
   wall cpu RSS-MB output
 printf '%-34s | %-22s | %-22s |\n' "" "ampel (s, MB)" "baseline (s, MB)"

@@ -33,8 +33,12 @@ enum {
   AMPEL_STORE_WRITE = 2     /* open for writing; fail when absent */
 };
 
-/* Current schema version written by this build. */
-#define AMPEL_SCHEMA_VERSION 6
+/* Current schema version written by this build: SQLite (PRAGMA
+ * user_version) and PostgreSQL (meta.schema_version). SQLite's version 7
+ * stores values in blocks; PostgreSQL keeps one row per value for now
+ * (docs/dev/store-schema.md). */
+#define AMPEL_SCHEMA_VERSION 7
+#define AMPEL_PG_SCHEMA_VERSION 6
 
 /* Open the database named by `location`: a file path (SQLite), or a
  * "postgresql://" or "postgres://" URL (libpq; the tables live in schema

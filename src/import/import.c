@@ -57,6 +57,10 @@ typedef struct table {
   char *hdr_source;
   long header_line;
   long rows;
+  /* a CSV file mapped read-only (ampel_import_files): the part already
+   * read is given back to the kernel as the rows go by (drop_behind) */
+  const char *map;
+  size_t map_len, map_dropped;
 } table;
 
 /* An area row of this import whose parent must be checked later. */
@@ -76,6 +80,9 @@ typedef struct conv_row {
   pending_parent at; /* the Alt cell, for messages */
 } conv_row;
 
+/* How many period cells period_of remembers (more than most tables have). */
+#define PERIOD_SEEN 32
+
 typedef struct ctx {
   ampel_store *st;
   ampel_dataset *ds; /* stored areas/indicators/periods + this import's */
@@ -83,8 +90,14 @@ typedef struct ctx {
   const ampel_import_options *opt;
   ampel_import_summary sum;
   int writing; /* 0 after the first error: parse on, write nothing */
-  char last_period_text[64]; /* the last period cell and its id: rows */
-  long last_period_id;       /* repeat periods, parsing each is costly */
+  /* the period cells seen last and their ids: rows repeat a few periods
+   * (often cycling through all of them), and parsing each is costly */
+  struct {
+    char text[64];
+    long id;
+  } period_seen[PERIOD_SEEN];
+  size_t n_period_seen, next_period_seen;
+  int mapped; /* the buffers are file mappings (import_buffers) */
   ampel_strmap seen_areas, seen_inds; /* key → line, this import */
   char **seen_keys;
   size_t n_seen_keys, cap_seen_keys;
@@ -1021,8 +1034,9 @@ static long period_of(ctx *c, const table *t, const ampel_row *row) {
   size_t n = cell_text(row, t->col[F_PERIOD], text, sizeof text);
   if (cell && cell->is_number && n == 4 + 2 && strcmp(text + 4, ".0") == 0)
     text[4] = '\0', n = 4; /* a year typed as a number in Excel */
-  if (c->last_period_id >= 0 && strcmp(text, c->last_period_text) == 0)
-    return c->last_period_id;
+  for (size_t k = 0; k < c->n_period_seen; k++)
+    if (strcmp(text, c->period_seen[k].text) == 0)
+      return c->period_seen[k].id;
   if (n == 0 || ampel_period_parse(text, n, &key, &label) != 0) {
     char s[64];
     shown(cell, s, sizeof s);
@@ -1044,8 +1058,12 @@ static long period_of(ctx *c, const table *t, const ampel_row *row) {
     id = (long)nid;
   }
   ampel_free(label);
-  memcpy(c->last_period_text, text, sizeof text);
-  c->last_period_id = id;
+  size_t slot = c->next_period_seen;
+  c->next_period_seen = (slot + 1) % PERIOD_SEEN;
+  if (c->n_period_seen < PERIOD_SEEN)
+    c->n_period_seen++;
+  memcpy(c->period_seen[slot].text, text, sizeof text);
+  c->period_seen[slot].id = id;
   return id;
 }
 
@@ -1217,6 +1235,26 @@ static ampel_status value_row(ctx *c, table *t, const ampel_row *row) {
   return put_value(c, t, row, t->col[F_VALUE], area, ind, per, 1);
 }
 
+/* A mapped file's pages before the row just read: every 32 MiB they are
+ * dropped from this process (MADV_DONTNEED), so that reading a large file
+ * does not hold all of it in memory (issue 15: peak memory not above
+ * DuckDB's). Safe for a private read-only file mapping only, which is why
+ * ampel_import_buffers (given heap buffers) never sets t->map: a page
+ * touched again, say for a message, is read from the file again. */
+static void drop_behind(table *t, const ampel_row *row) {
+  if (!t->map || !row->source || row->source < t->map ||
+      row->source >= t->map + t->map_len)
+    return;
+  size_t off = (size_t)(row->source - t->map);
+  if (off < t->map_dropped + ((size_t)32 << 20))
+    return;
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), to = off / page * page;
+  if (to > t->map_dropped &&
+      madvise((void *)(t->map + t->map_dropped), to - t->map_dropped,
+              MADV_DONTNEED) == 0)
+    t->map_dropped = to;
+}
+
 static ampel_status import_values(ctx *c, table *t) {
   ampel_row row;
   int r;
@@ -1230,6 +1268,7 @@ static ampel_status import_values(ctx *c, table *t) {
     t->rows++;
     if (check_width(c, t, &row) == 0)
       st = value_row(c, t, &row);
+    drop_behind(t, &row);
     if (c->diags->n_errors > c->diags->limit * 4)
       break; /* enough said; stop early on a hopeless file */
   }
@@ -1351,6 +1390,13 @@ static ampel_status open_csv(ctx *c, tables *ts, size_t file, const char *name,
   t->path = name;
   t->file = file;
   t->csv = ampel_csv_open_mem(data, len, name, &c->opt->csv, c->diags, &st);
+  if (c->mapped && t->csv) {
+    /* opening read the whole file once (encoding check): its pages go
+     * back, and the rows fault them in again one by one (drop_behind) */
+    t->map = data;
+    t->map_len = len;
+    madvise((void *)data, len, MADV_DONTNEED);
+  }
   if (!t->csv) {
     ts->n--;
     return st ? st : AMPEL_E_DATA;
@@ -1435,18 +1481,20 @@ static ampel_status run_tables(ctx *c, tables *ts) {
   return st;
 }
 
-ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
-                                  const char *const *data, const size_t *lens,
-                                  size_t n, const ampel_import_options *opt,
-                                  ampel_import_summary *out_summary,
-                                  ampel_diags *diags) {
+/* mapped: the buffers are read-only private file mappings (drop_behind) */
+static ampel_status import_buffers(ampel_store *store,
+                                   const char *const *names,
+                                   const char *const *data, const size_t *lens,
+                                   size_t n, const ampel_import_options *opt,
+                                   ampel_import_summary *out_summary,
+                                   ampel_diags *diags, int mapped) {
   ctx c;
   memset(&c, 0, sizeof c);
+  c.mapped = mapped;
   c.st = store;
   c.diags = diags;
   c.opt = opt;
   c.writing = 1;
-  c.last_period_id = -1;
   tables ts = {0};
   ampel_import_file *files = ampel_calloc(n + 1, sizeof *files);
   ts.books = ampel_calloc(n + 1, sizeof *ts.books);
@@ -1468,7 +1516,9 @@ ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
     st = ampel_store_load(store, AMPEL_LOAD_ALL, &before, diags);
   for (size_t i = 0; st == AMPEL_OK && i < n; i++) {
     files[i].name = base_name(names[i]);
-    if (ampel_sha256_hex(data[i], lens[i], files[i].sha256) != AMPEL_OK)
+    if ((c.mapped ? ampel_sha256_hex_mapped(data[i], lens[i], files[i].sha256)
+                  : ampel_sha256_hex(data[i], lens[i], files[i].sha256)) !=
+        AMPEL_OK)
       st = AMPEL_E_INTERNAL;
     /* the content decides; the name only when the content is neither */
     int zip = is_zip(data[i], lens[i]), ole2 = is_ole2(data[i], lens[i]);
@@ -1571,6 +1621,15 @@ static ampel_status map_file(const char *path, const char **out, size_t *len,
   return AMPEL_OK;
 }
 
+ampel_status ampel_import_buffers(ampel_store *store, const char *const *names,
+                                  const char *const *data, const size_t *lens,
+                                  size_t n, const ampel_import_options *opt,
+                                  ampel_import_summary *out_summary,
+                                  ampel_diags *diags) {
+  return import_buffers(store, names, data, lens, n, opt, out_summary, diags,
+                        0);
+}
+
 ampel_status ampel_import_files(ampel_store *st, const char *const *paths,
                                 size_t n, const ampel_import_options *opt,
                                 ampel_import_summary *out_summary,
@@ -1585,8 +1644,7 @@ ampel_status ampel_import_files(ampel_store *st, const char *const *paths,
       mapped++;
   }
   if (rc == AMPEL_OK)
-    rc =
-        ampel_import_buffers(st, paths, data, lens, n, opt, out_summary, diags);
+    rc = import_buffers(st, paths, data, lens, n, opt, out_summary, diags, 1);
   for (size_t i = 0; i < mapped && data; i++)
     if (lens[i] > 0)
       munmap((void *)data[i], lens[i]);

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "ampel/read.h"
+#include "util/decimal.h"
 
 #define NUM_MAX_CHARS 400
 
@@ -205,11 +206,14 @@ static int parse_plain(const unsigned char *s, size_t i, size_t n,
   if (sc.i != n)
     return -1;
   sc.buf[sc.k] = '\0';
-  char *end = NULL;
-  errno = 0;
-  double v = strtod(sc.buf, &end);
-  if (end != sc.buf + sc.k || !isfinite(v))
-    return -1;
+  double v;
+  if (!ampel_decimal_fast(sc.buf, sc.k, &v)) {
+    char *end = NULL;
+    errno = 0;
+    v = strtod(sc.buf, &end);
+    if (end != sc.buf + sc.k || !isfinite(v))
+      return -1;
+  }
   *out = v == 0 ? 0.0 : v;
   return 0;
 }

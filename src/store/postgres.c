@@ -56,7 +56,7 @@ const ampel_store_ops ampel_pg_ops = {.name = "postgresql"};
 #include "util/sha256.h"
 #include "util/strmap.h"
 
-#define PG_SCHEMA_VERSION 6
+#define PG_SCHEMA_VERSION AMPEL_PG_SCHEMA_VERSION
 /* any constant: the lock id all ampel writers of one database share */
 #define WRITER_LOCK "7405451611"
 

@@ -27,14 +27,19 @@
  * A read-only store does not migrate: it reads versions 2 and 3 as they are
  *   (the `import` tables, no history).
  *
- * Writing observations: each put goes into a TEMP staging table keyed like
- * observation, so a second value for the same cell within one transaction
- * changes nothing and is reported as a duplicate. merge_stage() then
- * applies the stage set-wise (at commit, or before a load inside the
- * transaction): a current row whose value, numerator, denominator or flag
- * differs is closed (ds_to = this transaction's id) and the staged row is
- * inserted; an unchanged row is left alone; cells the import does not
- * mention stay current. Merging is idempotent, so it may run more than once.
+ * Version 7 (issue 15) stores the values of one indicator x period
+ *   together: block(indicator, period, ds_from, ds_to, n, data) with the
+ *   cells in one blob (store/block.h, store/sqlite_block.h); the rows of
+ *   observation are rewritten into blocks with the same history.
+ *
+ * Writing observations: each put is staged in memory per block
+ * (sqlite_block.c), so a second value for the same cell within one
+ * Datenstand is reported as a duplicate. merge_stage() then applies the
+ * stage (at commit, before a load inside the transaction, and whenever
+ * the stage grows large): a block whose cells change gets a new row
+ * (ds_from = this transaction's id) and its old row is closed; an
+ * unchanged block is left alone; cells the import does not mention keep
+ * their values.
  */
 #include <errno.h>
 #include <limits.h>
@@ -50,6 +55,7 @@
 #include "store/accounts_sql.h"
 #include "store/common.h"
 #include "store/engine.h"
+#include "store/sqlite_block.h"
 #include "store/sqlite_geo.h"
 #include "util/sha256.h"
 #include "util/strmap.h"
@@ -130,6 +136,10 @@ static const char *const migrations[] = {
      * the audit log (not data: never versioned, never exported). */
     "ALTER TABLE indicator ADD COLUMN shown INTEGER NOT NULL DEFAULT "
     "1;" AMPEL_ACCOUNTS_SQL(""),
+    /* 6 → 7 (issue 15, docs/dev/store-schema.md "Block layout"): the
+     * values of one indicator x period in one row; migrate() then
+     * rewrites observation into blocks and drops it */
+    AMPEL_SQLITE_BLOCK_MIGRATION,
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
@@ -147,12 +157,11 @@ typedef struct last_key {
 typedef struct sq {
   sqlite3 *db;
   last_key last_area, last_ind, last_period;
-  sqlite3_stmt *ins_obs; /* into the stage */
+  sqb_stage stage;       /* values put and not yet merged */
   long import_id;        /* id the current transaction's import will get */
   long datenstand;       /* the Datenstand loads show; 0 = current */
   long n_new, n_changed; /* merged in this transaction */
   long n_removed;        /* closed without a successor (rollback) */
-  int staged;            /* rows put since the last merge */
   int in_tx;
   int version;        /* schema version of the open database */
   int immutable;      /* opened with ?immutable=1 (a read-only medium) */
@@ -312,7 +321,23 @@ static ampel_status migrate(sq *s, ampel_diags *diags) {
   for (size_t k = (size_t)v; k < N_MIGRATIONS; k++) {
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version=%zu", k + 1);
-    if (exec(s, migrations[k]) != AMPEL_OK || exec(s, pragma) != AMPEL_OK) {
+    ampel_status mst = exec(s, migrations[k]);
+    if (mst == AMPEL_OK && k == 6) { /* 6 → 7: the values into blocks */
+      mst = ampel_sqlite_block_convert(s->db);
+      if (mst != AMPEL_OK && mst != AMPEL_E_IO) {
+        exec(s, "ROLLBACK");
+        ampel_diags_error(diags, mst,
+                          mst == AMPEL_E_NOMEM
+                              ? "Schema-Migration: zu wenig Arbeitsspeicher"
+                              : "Schema-Migration: die Werte-Tabelle ist "
+                                "beschädigt (Kennzeichen oder Gebiets-ID "
+                                "außerhalb des Bereichs)");
+        return mst;
+      }
+      if (mst == AMPEL_OK)
+        mst = exec(s, "DROP TABLE observation");
+    }
+    if (mst != AMPEL_OK || exec(s, pragma) != AMPEL_OK) {
       ampel_status st = db_error(s, diags, "Schema-Migration");
       exec(s, "ROLLBACK");
       return st;
@@ -346,7 +371,7 @@ static void sq_close(void *impl) {
     return;
   if (s->in_tx || s->in_read)
     exec(s, "ROLLBACK");
-  sqlite3_finalize(s->ins_obs);
+  ampel_sqlite_block_release(&s->stage);
   sqlite3_close(s->db);
   ampel_idmap_release(&s->areas);
   ampel_idmap_release(&s->inds);
@@ -827,6 +852,62 @@ static ampel_status obs_row(sqlite3_stmt *q, ampel_dataset *ds,
   return st == AMPEL_OK ? st : put_fail(diags, st, what);
 }
 
+/* Version 7: the cells of one block into the dataset (ids checked as
+ * obs_row does). */
+typedef struct cells_into {
+  ampel_dataset *ds;
+  const id_index *ax, *ix, *px;
+  ampel_diags *diags;
+} cells_into;
+
+static ampel_status put_cells(void *ud, long si, long sp,
+                              const ampel_bcells *cells) {
+  cells_into *x = ud;
+  static const char what[] = "Werte laden";
+  long i = id_index_get(x->ix, si), p = id_index_get(x->px, sp);
+  if (i < 0)
+    return corrupt_id(x->diags, "Kennzahl", si);
+  if (p < 0)
+    return corrupt_id(x->diags, "Zeitpunkt", sp);
+  for (size_t k = 0; k < cells->n; k++) {
+    const ampel_bcell *c = &cells->c[k];
+    long a = id_index_get(x->ax, (long)c->area);
+    if (a < 0)
+      return corrupt_id(x->diags, "Gebiets", (long)c->area);
+    if (c->flag >= AMPEL_FLAG_COUNT_) {
+      ampel_diags_error(x->diags, AMPEL_E_DATA,
+                        "Datenbank beschädigt: unbekanntes Kennzeichen %d",
+                        c->flag);
+      return AMPEL_E_DATA;
+    }
+    ampel_status st =
+        ampel_dataset_set(x->ds, (size_t)a, (size_t)i, (size_t)p, c->v,
+                          c->num, c->den, (ampel_flag)c->flag);
+    if (st != AMPEL_OK)
+      return put_fail(x->diags, st, what);
+  }
+  return AMPEL_OK;
+}
+
+/* Reads the blocks (inds NULL: all) through sqlite_block.c; a damaged
+ * blob or a failed step is reported like every load failure. */
+static ampel_status load_v7(sq *s, const long *inds, size_t ni,
+                            const long *pers, size_t np, sqb_cells_fn fn,
+                            void *ud, ampel_diags *diags) {
+  size_t before = diags ? diags->n_errors : 0;
+  ampel_status st =
+      ampel_sqlite_block_load(s->db, s->datenstand, inds, ni, pers, np, fn, ud);
+  if (st == AMPEL_E_IO)
+    return load_fail(s, diags, "Werte laden", sqlite3_errcode(s->db));
+  if (st == AMPEL_E_DATA && diags && diags->n_errors == before)
+    ampel_diags_error(diags, AMPEL_E_DATA,
+                      "Datenbank beschädigt: ein Werte-Block ist nicht "
+                      "lesbar");
+  else if (st == AMPEL_E_NOMEM && diags && diags->n_errors == before)
+    put_fail(diags, st, "Werte laden");
+  return st;
+}
+
 /* The blocks a spec names, each one range of the primary key
  * (indicator, period, area, ds_from): the cost follows what is read. */
 static ampel_status load_blocks(sq *s, ampel_dataset *ds, const id_index *ax,
@@ -845,6 +926,15 @@ static ampel_status load_blocks(sq *s, ampel_dataset *ds, const id_index *ax,
                         ds, ampel_spec_indicator_name, inds);
     np = ampel_spec_ids(px->map, px->max, spec->periods, spec->n_periods, ds,
                         ampel_spec_period_name, pers);
+  }
+  if (st == AMPEL_OK && s->version >= 7) {
+    cells_into x = {ds, ax, ix, px, diags};
+    st = load_v7(s, inds, ni, pers, np, put_cells, &x, diags);
+    ampel_free(inds);
+    ampel_free(pers);
+    return st;
+  }
+  if (st == AMPEL_OK) {
     st = load_prepare(
         s,
         s->datenstand > 0
@@ -975,10 +1065,88 @@ static ampel_status sample_row(sqlite3_stmt *q, const id_index *ax,
   return AMPEL_OK;
 }
 
+/* Version 7: the sample of one block, the first `want` areas of each
+ * level in id order (the same areas the row layout's key order gave). */
+typedef struct sample_v7 {
+  sampler *m;
+  size_t want;
+  const id_index *ax, *ix, *px;
+  ampel_sample_row *rows;
+  size_t n, cap;
+  ampel_diags *diags;
+} sample_v7;
+
+static ampel_status sample_cells(void *ud, long si, long sp,
+                                 const ampel_bcells *cells) {
+  sample_v7 *x = ud;
+  long i = id_index_get(x->ix, si), p = id_index_get(x->px, sp);
+  if (i < 0)
+    return corrupt_id(x->diags, "Kennzahl", si);
+  if (p < 0)
+    return corrupt_id(x->diags, "Zeitpunkt", sp);
+  memset(x->m->count, 0, x->m->n_lv * sizeof *x->m->count);
+  for (size_t k = 0; k < cells->n; k++) {
+    const ampel_bcell *c = &cells->c[k];
+    long sa = (long)c->area, a = id_index_get(x->ax, sa);
+    if (a < 0)
+      return corrupt_id(x->diags, "Gebiets", sa);
+    int l = x->m->level_of[sa];
+    if (l < 0 || x->m->count[l] >= x->want)
+      continue;
+    if (c->flag >= AMPEL_FLAG_COUNT_) {
+      ampel_diags_error(x->diags, AMPEL_E_DATA,
+                        "Datenbank beschädigt: unbekanntes Kennzeichen %d",
+                        c->flag);
+      return AMPEL_E_DATA;
+    }
+    if (x->n == x->cap) {
+      size_t cap = x->cap ? 2 * x->cap : 1024;
+      ampel_sample_row *r = ampel_reallocarray(x->rows, cap, sizeof *r);
+      if (!r)
+        return put_fail(x->diags, AMPEL_E_NOMEM, "Stichprobe laden");
+      x->rows = r;
+      x->cap = cap;
+    }
+    x->rows[x->n++] = (ampel_sample_row){
+        (size_t)a, (size_t)i,   (size_t)p,          c->v,
+        c->num,    c->den,      (ampel_flag)c->flag};
+    x->m->count[l]++;
+  }
+  return AMPEL_OK;
+}
+
+static ampel_status load_sample_v7(sq *s, ampel_dataset **ds,
+                                   const id_index *ax, const id_index *ix,
+                                   const id_index *px, size_t want,
+                                   ampel_diags *diags) {
+  sampler m;
+  ampel_status st = sampler_init(&m, *ds, ax);
+  if (st != AMPEL_OK)
+    st = put_fail(diags, st, "Stichprobe laden");
+  sample_v7 x = {&m, want, ax, ix, px, NULL, 0, 0, diags};
+  if (st == AMPEL_OK)
+    st = load_v7(s, NULL, 0, NULL, 0, sample_cells, &x, diags);
+  sampler_release(&m);
+  ampel_dataset *small = NULL;
+  if (st == AMPEL_OK) {
+    st = ampel_sample_dataset(*ds, x.rows, x.n, &small);
+    if (st != AMPEL_OK)
+      st = put_fail(diags, st, "Stichprobe laden");
+  }
+  ampel_free(x.rows);
+  if (st == AMPEL_OK) {
+    ampel_dataset_free(*ds);
+    *ds = small;
+  }
+  return st;
+}
+
 static ampel_status load_sample(sq *s, ampel_dataset **ds, const id_index *ax,
                                 const id_index *ix, const id_index *px,
                                 size_t want, ampel_diags *diags) {
   static const char what[] = "Stichprobe laden";
+  if (s->version >= 7)
+    return load_sample_v7(s, ds, ax, ix, px, want, diags);
   ampel_sample_row *rows = NULL;
   size_t n_rows = 0, cap = 0;
   sampler m;
@@ -1072,6 +1240,10 @@ static ampel_status load_observations(sq *s, ampel_dataset *ds,
   static const char what[] = "Werte laden";
   if (s->version >= 4 && (spec->periods || spec->indicators))
     return load_blocks(s, ds, ax, ix, px, spec, diags);
+  if (s->version >= 7) {
+    cells_into x = {ds, ax, ix, px, diags};
+    return load_v7(s, NULL, 0, NULL, 0, put_cells, &x, diags);
+  }
   sqlite3_stmt *q = NULL;
   /* version 4: the rows that hold in the chosen Datenstand; a read-only
    * version 2 or 3 database has one state only (and no key to read a
@@ -1096,47 +1268,16 @@ static ampel_status load_observations(sq *s, ampel_dataset *ds,
   return st;
 }
 
-/* Applies the staged observations to the table (see the top of this file):
- * closes the current rows the stage changes, then inserts every staged row
- * that has no current row (new cells and the changed ones just closed).
- * Counts go to n_changed and n_new. */
+/* Applies the staged values (sqlite_block.h); counts go to n_new and
+ * n_changed. */
 static ampel_status merge_stage(sq *s) {
-  if (!s->staged)
+  if (s->stage.pending == 0)
     return AMPEL_OK;
-  static const char close_sql[] =
-      "UPDATE observation SET ds_to=?1 FROM temp.observation_stage AS g "
-      "WHERE observation.indicator=g.indicator AND "
-      "observation.period=g.period AND observation.area=g.area AND "
-      "observation.ds_to IS NULL AND observation.ds_from<>?1 AND "
-      "(observation.value IS NOT g.value OR "
-      "observation.numerator IS NOT g.numerator OR "
-      "observation.denominator IS NOT g.denominator OR "
-      "observation.flag IS NOT g.flag)";
-  static const char insert_sql[] =
-      "INSERT INTO observation(indicator,period,area,ds_from,ds_to,value,"
-      "numerator,denominator,flag) SELECT g.indicator,g.period,g.area,?1,"
-      "NULL,g.value,g.numerator,g.denominator,g.flag "
-      "FROM temp.observation_stage AS g WHERE NOT EXISTS (SELECT 1 FROM "
-      "observation AS o WHERE o.indicator=g.indicator AND "
-      "o.period=g.period AND o.area=g.area AND o.ds_to IS NULL) "
-      "ORDER BY g.indicator,g.period,g.area";
-  const char *const sqls[2] = {close_sql, insert_sql};
-  long counts[2] = {0, 0};
-  for (int k = 0; k < 2; k++) {
-    sqlite3_stmt *q = NULL;
-    if (prepare(s, sqls[k], -1, &q, NULL) != SQLITE_OK)
-      return AMPEL_E_IO;
-    sqlite3_bind_int64(q, 1, s->import_id);
-    int rc = step(s, q);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE)
-      return AMPEL_E_IO;
-    counts[k] = (long)sqlite3_changes(s->db);
-  }
-  s->n_changed += counts[0];
-  s->n_new += counts[1] - counts[0];
-  s->staged = 0;
-  return AMPEL_OK;
+  ampel_status st = ampel_sqlite_block_merge(s->db, &s->stage, s->import_id,
+                                             &s->n_new, &s->n_changed);
+  if (st == AMPEL_E_IO)
+    note_rc(s, sqlite3_errcode(s->db));
+  return st;
 }
 
 /* The conversion keys holding at the chosen Datenstand (schema 5). */
@@ -1249,21 +1390,11 @@ static ampel_status sq_begin(void *impl) {
   if (s->in_tx)
     return AMPEL_E_USAGE;
   reset_rc(s);
-  /* the stage lives in the connection's temp database, created outside
-   * the transaction so that a rollback keeps it (and ins_obs valid) */
-  if (exec(s, "PRAGMA temp.cache_size=-65536") != AMPEL_OK ||
-      exec(s,
-           "CREATE TEMP TABLE IF NOT EXISTS observation_stage("
-           "indicator INTEGER NOT NULL, period INTEGER NOT NULL,"
-           " area INTEGER NOT NULL, value REAL, numerator REAL,"
-           " denominator REAL, flag INTEGER NOT NULL,"
-           " PRIMARY KEY(indicator, period, area)) WITHOUT ROWID") != AMPEL_OK)
-    return AMPEL_E_IO;
+  ampel_sqlite_block_reset(&s->stage);
   if (exec(s, "BEGIN IMMEDIATE") != AMPEL_OK)
     return AMPEL_E_IO;
   s->in_tx = 1;
   s->n_new = s->n_changed = s->n_removed = 0;
-  s->staged = 0;
   memset(&s->last_area, 0, sizeof s->last_area);
   memset(&s->last_ind, 0, sizeof s->last_ind);
   memset(&s->last_period, 0, sizeof s->last_period);
@@ -1298,16 +1429,6 @@ static ampel_status sq_begin(void *impl) {
              s->import_id);
     st = exec(s, sql);
   }
-  if (st == AMPEL_OK)
-    st = exec(s, "DELETE FROM temp.observation_stage");
-  if (st == AMPEL_OK && !s->ins_obs &&
-      sqlite3_prepare_v3(
-          s->db,
-          "INSERT INTO temp.observation_stage(area,indicator,period,value,"
-          "numerator,denominator,flag) VALUES(?,?,?,?,?,?,?) "
-          "ON CONFLICT DO NOTHING",
-          -1, SQLITE_PREPARE_PERSISTENT, &s->ins_obs, NULL) != SQLITE_OK)
-    st = AMPEL_E_IO;
   if (st != AMPEL_OK) {
     exec(s, "ROLLBACK");
     s->in_tx = 0;
@@ -1365,8 +1486,7 @@ static ampel_status sq_next_datenstand(void *impl, long id) {
            "UPDATE meta SET value='%ld' WHERE key='import_seq'", s->import_id);
   st = exec(s, sql);
   /* a cell may come again in the next Datenstand */
-  if (st == AMPEL_OK)
-    st = exec(s, "DELETE FROM temp.observation_stage");
+  ampel_sqlite_block_reset(&s->stage);
   return st;
 }
 
@@ -1377,6 +1497,7 @@ static ampel_status sq_commit(void *impl) {
   ampel_status st = merge_stage(s);
   if (st == AMPEL_OK)
     st = record_counts(s);
+  ampel_sqlite_block_reset(&s->stage);
   if (st != AMPEL_OK || exec(s, "COMMIT") != AMPEL_OK) {
     exec(s, "ROLLBACK");
     s->in_tx = 0;
@@ -1391,6 +1512,7 @@ static ampel_status sq_rollback(void *impl) {
   if (!s->in_tx)
     return AMPEL_OK;
   s->in_tx = 0;
+  ampel_sqlite_block_reset(&s->stage);
   ampel_idmap_release(&s->areas);
   ampel_idmap_release(&s->inds);
   ampel_idmap_release(&s->periods);
@@ -1528,21 +1650,13 @@ static ampel_status sq_put_observation(void *impl, const char *area,
        p = cached_get(&s->periods, &s->last_period, period);
   if (a < 0 || i < 0 || p < 0)
     return AMPEL_E_NOT_FOUND;
-  sqlite3_stmt *q = s->ins_obs;
-  sqlite3_bind_int64(q, 1, a);
-  sqlite3_bind_int64(q, 2, i);
-  sqlite3_bind_int64(q, 3, p);
-  bind_real_or_null(q, 4, ampel_flag_has_value(flag) ? v : NAN);
-  bind_real_or_null(q, 5, num);
-  bind_real_or_null(q, 6, den);
-  sqlite3_bind_int(q, 7, (int)flag);
-  int rc = step(s, q);
-  sqlite3_reset(q);
-  if (rc != SQLITE_DONE)
-    return AMPEL_E_IO;
-  if (sqlite3_changes(s->db) == 0)
-    return AMPEL_E_DATA;
-  s->staged = 1;
+  ampel_status st = ampel_sqlite_block_put(
+      &s->stage, i, p, a, ampel_flag_has_value(flag) ? v : NAN, num, den,
+      (int)flag);
+  if (st != AMPEL_OK)
+    return st;
+  if (s->stage.pending >= AMPEL_SQLITE_BLOCK_PENDING_MAX)
+    return merge_stage(s);
   return AMPEL_OK;
 }
 
@@ -2003,6 +2117,18 @@ static ampel_status sq_revert(void *impl, long to) {
       "INSERT INTO conversion(old_key,new_key,share,ds_from,ds_to) SELECT "
       "old_key,new_key,share,?1,NULL FROM conversion WHERE ds_from<=?2 AND "
       "ds_to>?2 AND ds_to<>?1";
+  if (s->version >= 7) {
+    ampel_status st = ampel_sqlite_block_revert(s->db, s->import_id, to,
+                                                &s->n_new, &s->n_changed,
+                                                &s->n_removed);
+    if (st == AMPEL_E_IO)
+      note_rc(s, sqlite3_errcode(s->db));
+    if (st == AMPEL_OK)
+      st = revert_step(s, close_conv, to, NULL);
+    if (st == AMPEL_OK)
+      st = revert_step(s, copy_conv, to, NULL);
+    return st;
+  }
   long closed = 0, copied = 0, both = 0;
   ampel_status st = revert_step(s, close_obs, to, &closed);
   if (st == AMPEL_OK)

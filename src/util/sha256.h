@@ -10,4 +10,12 @@
 ampel_status ampel_sha256_hex(const void *data, size_t len,
                               char out_hex[65]) AMPEL_WUR;
 
+/* The same for a read-only private file mapping (import of a large file):
+ * hashes it in 32 MiB pieces and drops each piece from the process once
+ * hashed (MADV_DONTNEED; a later read faults it in from the file again),
+ * so that hashing does not hold the whole file in memory. Never for heap
+ * memory: MADV_DONTNEED would zero it. */
+ampel_status ampel_sha256_hex_mapped(const void *map, size_t len,
+                                     char out_hex[65]) AMPEL_WUR;
+
 #endif

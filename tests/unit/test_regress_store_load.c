@@ -104,17 +104,33 @@ static void corrupt_and_check(const char *sql, const char *needle) {
 static void test_unknown_area_id(void **state) {
   (void)state;
   /* id 0: no row has it, the old map sent it to the first area */
-  corrupt_and_check("UPDATE observation SET area=0 WHERE value=2",
+  /* one cell (value 2) of area 0, then of area 77: format 1, values
+   * only, n = 1, first = last = the id (store/block.h) */
+  corrupt_and_check("UPDATE block SET n=1,data=x'0101010000000000000000000000"
+                    "0000000000000040'",
                     "Datenbank beschädigt: unbekannte Gebiets-ID 0");
-  corrupt_and_check("UPDATE observation SET area=77 WHERE value=2",
+  corrupt_and_check("UPDATE block SET n=1,data=x'0101010000004d0000004d000000"
+                    "0000000000000040'",
                     "unbekannte Gebiets-ID 77");
+}
+
+static void test_damaged_block(void **state) {
+  (void)state;
+  /* too short, a wrong format byte, a length that does not add up */
+  corrupt_and_check("UPDATE block SET data=x'0102'", "Werte-Block");
+  corrupt_and_check("UPDATE block SET data=x'0201010000000100000001000000"
+                    "0000000000000040'",
+                    "Werte-Block");
+  corrupt_and_check("UPDATE block SET data=x'0101020000000100000002000000"
+                    "0000000000000040'",
+                    "Werte-Block");
 }
 
 static void test_unknown_indicator_and_period_id(void **state) {
   (void)state;
-  corrupt_and_check("UPDATE observation SET indicator=0",
+  corrupt_and_check("UPDATE block SET indicator=0",
                     "unbekannte Kennzahl-ID 0");
-  corrupt_and_check("UPDATE observation SET period=0 WHERE value=1",
+  corrupt_and_check("UPDATE block SET period=0",
                     "unbekannte Zeitpunkt-ID 0");
 }
 
@@ -146,7 +162,7 @@ static void test_unknown_geometry_area(void **state) {
   tmpdb_remove(&t);
 }
 
-/* Damages the observation table's root page on disk: the first step on it
+/* Damages the block table's root page on disk: the first step on it
  * returns SQLITE_CORRUPT after areas, indicators and periods loaded fine. */
 static void test_corrupt_page_is_an_error(void **state) {
   (void)state;
@@ -156,7 +172,7 @@ static void test_corrupt_page_is_an_error(void **state) {
   sql_exec(t.path, "PRAGMA journal_mode=DELETE"); /* all pages in the file */
   long page = sql_long(t.path, "PRAGMA page_size");
   long root = sql_long(t.path, "SELECT rootpage FROM sqlite_master WHERE "
-                               "name='observation'");
+                               "name='block'");
   assert_true(root > 1);
   FILE *f = fopen(t.path, "r+b");
   assert_non_null(f);
@@ -192,8 +208,7 @@ static void test_locked_database_is_an_error(void **state) {
   assert_int_equal(sqlite3_open(t.path, &other), SQLITE_OK);
   sqlite3_busy_timeout(other, 0);
   assert_int_equal(sqlite3_exec(other,
-                                "BEGIN EXCLUSIVE; UPDATE observation SET "
-                                "value=3",
+                                "BEGIN EXCLUSIVE; UPDATE block SET n=3",
                                 NULL, NULL, NULL),
                    SQLITE_OK);
   /* issue 16: the message says in German what happened */
@@ -211,6 +226,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_unknown_area_id),
       cmocka_unit_test(test_unknown_indicator_and_period_id),
+      cmocka_unit_test(test_damaged_block),
       cmocka_unit_test(test_ids_far_beyond_rows),
       cmocka_unit_test(test_unknown_geometry_area),
       cmocka_unit_test(test_corrupt_page_is_an_error),

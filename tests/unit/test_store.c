@@ -103,7 +103,7 @@ static void test_create_and_schema(void **state) {
   assert_int_equal(
       sql_int(t.path, "SELECT count(*) FROM sqlite_master WHERE type='table'"
                       " AND name IN ('meta','area','indicator','period',"
-                      "'observation','datenstand','datenstand_file')"),
+                      "'block','datenstand','datenstand_file')"),
       7);
   /* opening again (every mode) keeps the version */
   ampel_store_close(open_ok(t.path, AMPEL_STORE_CREATE));
@@ -391,7 +391,7 @@ static void test_rollback_leaves_nothing(void **state) {
   put_all(s);
   ampel_store_close(s);
   assert_int_equal(sql_int(t.path, "SELECT count(*) FROM area"), 0);
-  assert_int_equal(sql_int(t.path, "SELECT count(*) FROM observation"), 0);
+  assert_int_equal(sql_int(t.path, "SELECT count(*) FROM block"), 0);
   tmpdb_remove(&t);
 }
 

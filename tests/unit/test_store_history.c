@@ -26,6 +26,7 @@
 #include "ampel/alloc.h"
 #include "ampel/import.h"
 #include "ampel/store.h"
+#include "store/block.h"
 
 #define TMPDB_PREFIX "ampel-history"
 #include "tmpdb.h"
@@ -64,6 +65,73 @@ static void db_make(tmpdb *t) {
 #endif
 }
 
+/* SQLite (schema 7) keeps the values in blocks (store/block.h): writes
+ * every cell of every block row, with the row's ds_from and ds_to, into
+ * `table` of db, so that the queries below can count cells on either
+ * engine. A cell copied unchanged into a block's new version is a row of
+ * its own here (PostgreSQL keeps one row per cell; the assertions name
+ * both counts where they differ). */
+static void cells_table(sqlite3 *db, const char *table) {
+  char sql[256];
+  snprintf(sql, sizeof sql,
+           "CREATE TABLE %s(indicator INTEGER, period INTEGER, area INTEGER,"
+           " ds_from INTEGER, ds_to INTEGER, value REAL, numerator REAL,"
+           " denominator REAL, flag INTEGER)",
+           table);
+  if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  snprintf(sql, sizeof sql, "INSERT INTO %s VALUES(?,?,?,?,?,?,?,?,?)",
+           table);
+  sqlite3_stmt *q = NULL, *ins = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT indicator,period,ds_from,ds_to,"
+                                      "data FROM main.block",
+                                      -1, &q, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &ins, NULL), SQLITE_OK);
+  ampel_bcells cells = {0};
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    cells.n = 0;
+    assert_int_equal(ampel_block_decode(sqlite3_column_blob(q, 4),
+                                        (size_t)sqlite3_column_bytes(q, 4),
+                                        &cells),
+                     AMPEL_OK);
+    for (size_t k = 0; k < cells.n; k++) {
+      const ampel_bcell *c = &cells.c[k];
+      sqlite3_reset(ins);
+      for (int j = 0; j < 4; j++)
+        sqlite3_bind_value(ins, j < 2 ? j + 1 : j + 2, sqlite3_column_value(q, j));
+      sqlite3_bind_int64(ins, 3, c->area);
+      const double d[3] = {c->v, c->num, c->den};
+      for (int j = 0; j < 3; j++) {
+        if (isnan(d[j]))
+          sqlite3_bind_null(ins, 6 + j);
+        else
+          sqlite3_bind_double(ins, 6 + j, d[j]);
+      }
+      sqlite3_bind_int(ins, 9, c->flag);
+      assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+    }
+  }
+  ampel_bcells_release(&cells);
+  sqlite3_finalize(q);
+  sqlite3_finalize(ins);
+}
+
+/* 1 when the SQLite database at path has the block table. */
+static int has_blocks(sqlite3 *db) {
+  sqlite3_stmt *q = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT count(*) FROM sqlite_master "
+                                      "WHERE name='block'",
+                                      -1, &q, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+  int n = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  return n > 0;
+}
+
 static long sql_long(const char *path, const char *sql) {
 #ifdef AMPEL_HAVE_LIBPQ
   if (pg_url) {
@@ -77,6 +145,10 @@ static long sql_long(const char *path, const char *sql) {
   sqlite3 *db = NULL;
   assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
                    SQLITE_OK);
+  /* the cells as a temp table named like the row layout's (temp comes
+   * first in name resolution) */
+  if (strstr(sql, "observation") && has_blocks(db))
+    cells_table(db, "temp.observation");
   sqlite3_stmt *q = NULL;
   if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
     fail_msg("%s: %s", sql, sqlite3_errmsg(db));
@@ -99,6 +171,12 @@ static void sql_exec(const char *path, const char *sql) {
  * layout, table for table as migrations 0 → 3 created it (import,
  * import_file, observation keyed by area × indicator × period). */
 static void make_version_3(const char *path) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  cells_table(db, "main.observation");
+  assert_int_equal(sqlite3_exec(db, "DROP TABLE block", NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(db);
   sql_exec(path,
            "PRAGMA journal_mode=DELETE;"
            "BEGIN;"
@@ -295,7 +373,13 @@ static void test_reimport_and_flags(void **state) {
                    0);
   import4(s, (const double[]){NAN, 5, NAN, NAN}, 'b', 3);
   import4(s, (const double[]){NAN, 2, NAN, NAN}, 'c', 4);
-  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 6);
+  /* PostgreSQL: one row per changed cell (4 + 2); SQLite: the 2023 block
+   * twice more, with B's unchanged cell in each (4 + 2 + 2) */
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"),
+                   pg_url ? 6 : 8);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation WHERE "
+                                    "ds_to IS NULL"),
+                   4);
   set_ok(s, 3);
   ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
   assert_true(value_of(ds, "A", "2023") == 5);
@@ -312,7 +396,11 @@ static void test_reimport_and_flags(void **state) {
                                                AMPEL_FLAG_LIMITED),
                    AMPEL_OK);
   assert_int_equal(ampel_store_commit(s), AMPEL_OK);
-  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"), 7);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"),
+                   pg_url ? 7 : 10);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation WHERE "
+                                    "ds_to IS NULL AND flag<>0"),
+                   1);
   ampel_store_close(s);
   tmpdb_remove(&t);
 }
@@ -543,7 +631,7 @@ static void test_pg_version_3_schema(void **state) {
   assert_int_equal(
       sql_long(t.path,
                "SELECT value::int FROM meta WHERE key='schema_version'"),
-      AMPEL_SCHEMA_VERSION);
+      AMPEL_PG_SCHEMA_VERSION);
   ampel_data_version after;
   assert_int_equal(ampel_store_data_version(s, &after), AMPEL_OK);
   char a[160], b[160];
@@ -716,8 +804,10 @@ static void test_rollback_to(void **state) {
   assert_int_equal(n.n_new, 0);
   assert_int_equal(n.n_changed, 2);
   assert_int_equal(n.n_removed, 1);
+  /* PostgreSQL: the two changed cells; SQLite: the copies of both blocks
+   * as they were in 1 (2022 with B's unchanged cell, 2023 with A only) */
   assert_int_equal(sql_long(t.path, "SELECT count(*) FROM observation"),
-                   rows + 2);
+                   rows + (pg_url ? 2 : 3));
   ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
   assert_int_equal(ampel_dataset_n_observations(ds), 3);
   assert_true(value_of(ds, "A", "2022") == 1);
@@ -911,6 +1001,100 @@ static void test_import_check_diff(void **state) {
   tmpdb_remove(&t);
 }
 
+/* The four values of each Datenstand 1..n and of the current state, as
+ * text ("A/2022=1 ..."), for comparing a database before and after its
+ * migration. */
+static void states_of(ampel_store *s, long n, char out[][96]) {
+  static const char *const area[] = {"A", "B"}, *const per[] = {"2022",
+                                                               "2023"};
+  for (long d = 0; d <= n; d++) {
+    set_ok(s, d);
+    ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+    out[d][0] = '\0';
+    for (int k = 0; k < 4; k++) {
+      size_t len = strlen(out[d]);
+      snprintf(out[d] + len, 96 - len, "%s/%s=%g ", area[k / 2], per[k % 2],
+               value_of(ds, area[k / 2], per[k % 2]));
+    }
+    ampel_dataset_free(ds);
+  }
+  set_ok(s, 0);
+}
+
+/* Schema 6 -> 7 (issue 15): a version 6 database with history (imports
+ * that change, add and leave values, and a rollback that removes one) is
+ * read as it is read-only, and migrated into blocks by the first writer;
+ * every Datenstand then loads exactly as before, and a new import
+ * continues the history. */
+static void test_version_6_database(void **state) {
+  (void)state;
+  tmpdb t;
+  db_make(&t);
+  ampel_store *s = open_ok(t.path, AMPEL_STORE_CREATE);
+  import4(s, (const double[]){1, 2, 3, NAN}, 'a', 1);
+  import4(s, (const double[]){1, 20, 3, 4}, 'b', 2);
+  import4(s, (const double[]){7, 30, NAN, NAN}, 'c', 3);
+  assert_int_equal(rollback_ok(s, 1, NULL), 4);
+  char before[5][96], ro[5][96], after[5][96];
+  states_of(s, 4, before);
+  ampel_store_close(s);
+  /* back to the version 6 layout: one row per cell and interval */
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+  cells_table(db, "main.obs6");
+  assert_int_equal(
+      sqlite3_exec(
+          db,
+          "CREATE TABLE observation(indicator INTEGER NOT NULL, period "
+          "INTEGER NOT NULL, area INTEGER NOT NULL, ds_from INTEGER NOT NULL,"
+          " ds_to INTEGER, value REAL, numerator REAL, denominator REAL,"
+          " flag INTEGER NOT NULL DEFAULT 0,"
+          " PRIMARY KEY(indicator, period, area, ds_from)) WITHOUT ROWID;"
+          "INSERT INTO observation SELECT * FROM obs6;"
+          "DROP TABLE obs6; DROP TABLE block;"
+          "CREATE INDEX observation_current ON observation(indicator, "
+          "period, area) WHERE ds_to IS NULL;"
+          "PRAGMA user_version=6;",
+          NULL, NULL, NULL),
+      SQLITE_OK);
+  sqlite3_close(db);
+  assert_true(sql_long(t.path, "SELECT count(*) FROM observation") > 4);
+  s = open_ok(t.path, AMPEL_STORE_READONLY); /* reads the rows */
+  states_of(s, 4, ro);
+  ampel_store_close(s);
+  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 6);
+  s = open_ok(t.path, AMPEL_STORE_WRITE); /* migrates */
+  states_of(s, 4, after);
+  for (int d = 0; d <= 4; d++) {
+    assert_string_equal(before[d], ro[d]);
+    assert_string_equal(before[d], after[d]);
+  }
+  assert_int_equal(sql_long(t.path, "PRAGMA user_version"), 7);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM sqlite_master "
+                                    "WHERE name='observation'"),
+                   0);
+  /* per indicator x period one block per interval of its own changes:
+   * 2022 at 1, 3, 4; 2023 at 1, 2, 3, 4 */
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM block"), 7);
+  assert_int_equal(sql_long(t.path, "SELECT count(*) FROM block WHERE "
+                                    "ds_to IS NULL"),
+                   2);
+  newest n = newest_of(s);
+  assert_int_equal(n.n_changed, 2);
+  assert_int_equal(n.n_removed, 1);
+  import4(s, (const double[]){NAN, NAN, NAN, 5}, 'd', 5);
+  ampel_dataset *ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "B", "2023") == 5);
+  assert_true(value_of(ds, "A", "2023") == 2);
+  ampel_dataset_free(ds);
+  set_ok(s, 3);
+  ds = load(s, AMPEL_LOAD_ALL);
+  assert_true(value_of(ds, "A", "2023") == 30);
+  ampel_dataset_free(ds);
+  ampel_store_close(s);
+  tmpdb_remove(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_history_of_a_changed_value),
@@ -920,6 +1104,7 @@ int main(void) {
       cmocka_unit_test(test_version_2_database),
       cmocka_unit_test(test_validity_and_conversion),
       cmocka_unit_test(test_rollback_to),
+      cmocka_unit_test(test_version_6_database),
       cmocka_unit_test(test_import_check_diff),
       cmocka_unit_test(test_edit_indicator),
   };
