@@ -90,6 +90,8 @@ ampel_status ampel_block_encode(const ampel_bcell *c, size_t n,
     cols |= (isnan(c[k].v) ? 0u : COL_V) | (isnan(c[k].num) ? 0u : COL_NUM) |
             (isnan(c[k].den) ? 0u : COL_DEN) | (c[k].flag ? COL_FLAG : 0u);
   }
+  if (n > 0) /* always: a blob then holds at least 8 bytes per cell */
+    cols |= COL_V;
   uint32_t first = n ? c[0].area : 0, last = n ? c[n - 1].area : 0;
   size_t span = n ? (size_t)last - first + 1 : 0, ids = 0;
   if (span != n) { /* gaps: a bitmap, or a list when that is smaller */
@@ -144,8 +146,14 @@ ampel_status ampel_block_decode(const unsigned char *b, size_t len,
     return AMPEL_E_DATA;
   unsigned cols = b[1];
   uint32_t n = get_u32(b + 2), first = get_u32(b + 6), last = get_u32(b + 10);
-  if (n > MAX_CELLS || (n > 0 && last < first) || (n == 0 && len != HEADER))
+  if (n > MAX_CELLS || last < first)
     return AMPEL_E_DATA;
+  if (n > 0 && !(cols & COL_V)) /* so n is bounded by len / 8 */
+    return AMPEL_E_DATA;
+  if (n == 0) /* the encoder's empty block only: no columns, no ids */
+    return len == HEADER && cols == 0 && first == 0 && last == 0
+               ? AMPEL_OK
+               : AMPEL_E_DATA;
   size_t span = n ? (size_t)last - first + 1 : 0, ids = 0;
   if (cols & IDS_BITMAP)
     ids = (span + 7) / 8;

@@ -10,7 +10,9 @@
  *   u8  format (1)
  *   u8  columns: bit 0 values, bit 1 numerators, bit 2 denominators,
  *       bit 3 flags (a column is left out when every cell has NaN / 0
- *       there), bit 4 area ids as a bitmap, bit 5 as a list of u32
+ *       there; values never, unless the block is empty, so that a blob
+ *       has at least 8 bytes per cell and a damaged n cannot ask for much
+ *       memory), bit 4 area ids as a bitmap, bit 5 as a list of u32
  *       (neither: the ids are first, first+1, ... first+n-1)
  *   u32 n cells, u32 first area id, u32 last area id
  *   ids:   bitmap of (last-first+1) bits, or n x u32, or nothing

@@ -58,6 +58,10 @@ static void test_layouts(void **state) {
   /* far apart: a list of u32 ids (smaller than a bitmap) */
   ampel_bcell far[] = {cell(1, 1), cell(4000000, 2)};
   roundtrip(far, 2, 14 + 8 + 16);
+  /* cells without value, numerator, denominator or flag still keep the
+   * value column (8 bytes each) */
+  ampel_bcell bare[] = {cell(1, NAN), cell(2, NAN)};
+  roundtrip(bare, 2, 14 + 16);
   /* every column: NULL value with a flag, numerator and denominator */
   ampel_bcell all[] = {{1, 3, NAN, 4, 10}, {2, 0, 0.4, NAN, 10}};
   roundtrip(all, 2, 14 + 2 * (8 + 8 + 8 + 1));
@@ -80,9 +84,13 @@ static void test_refused(void **state) {
       {1, 0x20, 2, 0, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0, 9, 0, 0, 0, 1, 0, 0, 0},
       {1, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
       {1, 0x00, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff},
+      /* three cells without a value column: n not bounded by the length */
+      {1, 0x00, 3, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0},
+      /* an empty block with an id layout (read one byte beyond) */
+      {1, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
   };
-  static const size_t bad_len[] = {15, 22, 14, 14};
-  for (size_t k = 0; k < 4; k++) {
+  static const size_t bad_len[] = {15, 22, 14, 14, 14, 14};
+  for (size_t k = 0; k < 6; k++) {
     ampel_bcells x = {0};
     assert_int_equal(ampel_block_decode(bad[k], bad_len[k], &x),
                      AMPEL_E_DATA);
