@@ -209,6 +209,11 @@ const ampel_period *ampel_dataset_period(const ampel_dataset *ds, size_t id);
 long ampel_dataset_find_area(const ampel_dataset *ds, const char *key);
 long ampel_dataset_find_indicator(const ampel_dataset *ds, const char *key);
 long ampel_dataset_find_period(const ampel_dataset *ds, const char *label);
+/* The same for a key of len bytes (not NUL-terminated in general). */
+long ampel_dataset_find_area_n(const ampel_dataset *ds, const char *key,
+                               size_t len);
+long ampel_dataset_find_indicator_n(const ampel_dataset *ds, const char *key,
+                                    size_t len);
 
 /* Add or replace an area / indicator (matched by key). The record's strings
  * are copied. out_id may be NULL. Parents are checked by

@@ -131,6 +131,14 @@ long ampel_dataset_find_area(const ampel_dataset *ds, const char *key) {
 long ampel_dataset_find_indicator(const ampel_dataset *ds, const char *key) {
   return key ? ampel_strmap_get(&ds->ind_map, key, strlen(key)) : -1;
 }
+long ampel_dataset_find_area_n(const ampel_dataset *ds, const char *key,
+                               size_t len) {
+  return key ? ampel_strmap_get(&ds->area_map, key, len) : -1;
+}
+long ampel_dataset_find_indicator_n(const ampel_dataset *ds, const char *key,
+                                    size_t len) {
+  return key ? ampel_strmap_get(&ds->ind_map, key, len) : -1;
+}
 long ampel_dataset_find_period(const ampel_dataset *ds, const char *label) {
   return label ? ampel_strmap_get(&ds->period_map, label, strlen(label)) : -1;
 }

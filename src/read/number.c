@@ -219,6 +219,8 @@ static int parse_plain(const unsigned char *s, size_t i, size_t n,
 }
 
 static int symbol_flag(const char *s, size_t n, ampel_flag *out) {
+  if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+    return -1; /* a number: no symbol starts with a digit */
   static const struct {
     const char *text;
     ampel_flag flag;
@@ -240,8 +242,49 @@ static int symbol_flag(const char *s, size_t n, ampel_flag *out) {
   return -1;
 }
 
+/* The common cell first: an optional '-', digits and at most one decimal
+ * mark followed by digits, nothing else (no blanks, groups or exponent).
+ * Its digits go straight to the exact fast path (util/decimal.h) without
+ * the normalised copy parse_plain makes; anything else, or digits beyond
+ * the fast path, returns 0 and takes the full way (same result). */
+static int simple_fast(const char *s, size_t n, char decimal, double *out) {
+  char buf[40];
+  size_t k = 0, i = 0;
+  int digits = 0, dot = 0;
+  if (n == 0 || n >= sizeof buf)
+    return 0;
+  if (s[0] == '-')
+    buf[k++] = s[i++];
+  for (; i < n; i++) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      digits++;
+      buf[k++] = c;
+    } else if (c == decimal && !dot && i + 1 < n) {
+      dot = 1;
+      buf[k++] = '.';
+    } else {
+      return 0;
+    }
+  }
+  if (!digits || !ampel_decimal_fast(buf, k, out))
+    return 0;
+  if (*out == 0)
+    *out = 0.0; /* -0 reads as 0, as parse_plain does */
+  return 1;
+}
+
 ampel_num_kind ampel_number_parse(const char *s, size_t len, char decimal,
                                   double *out_value, ampel_flag *out_flag) {
+  double fast;
+  if (s && (decimal == ',' || decimal == '.') &&
+      simple_fast(s, len, decimal, &fast)) {
+    if (out_value)
+      *out_value = fast;
+    if (out_flag)
+      *out_flag = AMPEL_FLAG_NONE;
+    return AMPEL_NUM_VALUE;
+  }
   double v = NAN, parsed = 0;
   ampel_flag f = AMPEL_FLAG_NONE;
   ampel_num_kind kind = AMPEL_NUM_BAD;

@@ -61,6 +61,15 @@ static uint32_t get_u32(const unsigned char *p) {
          (uint32_t)p[3] << 24;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* the host's order is the blob's: one copy */
+static void put_f64(unsigned char *p, double d) { memcpy(p, &d, 8); }
+static double get_f64(const unsigned char *p) {
+  double d;
+  memcpy(&d, p, 8);
+  return d;
+}
+#else
 static void put_f64(unsigned char *p, double d) {
   uint64_t v;
   memcpy(&v, &d, sizeof v);
@@ -76,6 +85,7 @@ static double get_f64(const unsigned char *p) {
   memcpy(&d, &v, sizeof d);
   return d;
 }
+#endif
 
 ampel_status ampel_block_encode(const ampel_bcell *c, size_t n,
                                 unsigned char **out, size_t *len) {

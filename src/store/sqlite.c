@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,10 +149,18 @@ _Static_assert(N_MIGRATIONS == AMPEL_SCHEMA_VERSION,
  * version 2 lacks only indicator.secrecy, which then reads as unset. */
 #define OLDEST_READABLE 2
 
-/* The last key looked up per kind: imports repeat keys row after row. */
+/* The keys looked up last per kind: imports repeat keys row after row,
+ * and often cycle through a few (workload A: 20 periods, one per row).
+ * Entries are found by the caller's pointer (importers pass the same
+ * strings again) and confirmed by content, so a reused pointer with other
+ * text is a miss, never a wrong id. */
+#define KEY_CACHE 64
 typedef struct last_key {
-  char text[64]; /* a copy of the key ("" when empty) */
-  long id;
+  struct {
+    const char *ptr;
+    char text[48]; /* a copy of the key ("" when empty) */
+    long id;
+  } e[KEY_CACHE];
 } last_key;
 
 typedef struct sq {
@@ -171,18 +180,31 @@ typedef struct sq {
   idmap areas, inds, periods;
 } sq;
 
-/* idmap_get with a one-entry cache of the last key found (by content; keys
- * longer than the cache always take the map). */
+/* idmap_get through the cache (keys longer than an entry always take
+ * the map). */
 static long cached_get(const idmap *m, last_key *c, const char *key) {
-  if (c->text[0] && strcmp(c->text, key) == 0)
-    return c->id;
-  c->id = ampel_idmap_get(m, key);
+  uintptr_t h = (uintptr_t)key;
+  h ^= h >> 7;
+  h ^= h >> 13;
+  size_t slot = (size_t)h % KEY_CACHE;
+  if (c->e[slot].ptr == key && c->e[slot].text[0]) {
+    /* a plain loop: keys are short, and libc's vector strcmp costs more
+     * per call than the whole comparison (import.c, same_text) */
+    const char *x = c->e[slot].text, *y = key;
+    while (*x && *x == *y)
+      x++, y++;
+    if (*x == *y)
+      return c->e[slot].id;
+  }
+  long id = ampel_idmap_get(m, key);
   size_t n = strlen(key);
-  if (c->id >= 0 && n < sizeof c->text)
-    memcpy(c->text, key, n + 1);
+  c->e[slot].ptr = key;
+  c->e[slot].id = id;
+  if (id >= 0 && n < sizeof c->e[slot].text)
+    memcpy(c->e[slot].text, key, n + 1);
   else
-    c->text[0] = '\0';
-  return c->id;
+    c->e[slot].text[0] = '\0';
+  return id;
 }
 
 /* What a SQLite result code means, in German, for messages (issue 16:
@@ -369,6 +391,7 @@ static void sq_close(void *impl) {
   sq *s = impl;
   if (!s)
     return;
+  ampel_sqlite_block_reset(&s->stage); /* waits for its writer thread */
   if (s->in_tx || s->in_read)
     exec(s, "ROLLBACK");
   ampel_sqlite_block_release(&s->stage);
@@ -524,7 +547,10 @@ void *ampel_sqlite_engine_open(const char *path, int mode, ampel_diags *diags,
   } else {
     int rc = sqlite3_open_v2(
         path, &s->db,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+        /* serialized: an import's writer thread (sqlite_block.c) merges
+         * values on this connection while the import goes on */
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        NULL);
     if (rc != SQLITE_OK) {
       ampel_diags_error(diags, rc_status(rc),
                         "Datenbank '%s' öffnen: %s (SQLite-Fehler %d)", path,
@@ -1655,9 +1681,13 @@ static ampel_status sq_put_observation(void *impl, const char *area,
       (int)flag);
   if (st != AMPEL_OK)
     return st;
-  if (s->stage.pending >= AMPEL_SQLITE_BLOCK_PENDING_MAX)
-    return merge_stage(s);
-  return AMPEL_OK;
+  if (s->stage.pending >= AMPEL_SQLITE_BLOCK_PENDING_MAX) {
+    st = ampel_sqlite_block_flush(s->db, &s->stage, s->import_id, &s->n_new,
+                                  &s->n_changed);
+    if (st == AMPEL_E_IO)
+      note_rc(s, sqlite3_errcode(s->db));
+  }
+  return st;
 }
 
 /* Runs one statement with the text parameters t[0..nt-1] and then the

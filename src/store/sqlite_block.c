@@ -2,6 +2,7 @@
 #include "store/sqlite_block.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,11 @@ struct sqb_block {
   size_t seen_words;
 };
 
+static ampel_status join_writer(sqb_stage *s, long *n_new, long *n_changed);
+static void work_release(sqb_work *w);
+
 void ampel_sqlite_block_reset(sqb_stage *s) {
+  join_writer(s, NULL, NULL); /* its work is dropped with the transaction */
   for (size_t k = 0; k < s->n; k++) {
     ampel_bcells_release(&s->b[k].cells);
     ampel_free(s->b[k].seen);
@@ -32,9 +37,9 @@ void ampel_sqlite_block_release(sqb_stage *s) {
   ampel_sqlite_block_reset(s);
   ampel_free(s->b);
   ampel_free(s->slot);
-  ampel_free(s->scratch);
-  ampel_bcells_release(&s->old);
-  ampel_bcells_release(&s->out);
+  ampel_free(s->batch);
+  work_release(&s->mw);
+  work_release(&s->bw);
   memset(s, 0, sizeof *s);
 }
 
@@ -234,31 +239,121 @@ static void finalize_all(sqlite3_stmt *q[4]) {
     sqlite3_finalize(q[k]);
 }
 
+/* Merges the cells of one block (sorted here) over its current row. */
+static ampel_status merge_one(sqlite3 *db, sqlite3_stmt *const q[4],
+                              long ind, long period, ampel_bcells *cells,
+                              uint32_t span, long ds, sqb_work *w,
+                              long *n_new, long *n_changed) {
+  ampel_status st =
+      ampel_bcells_sort(cells->c, cells->n, span, &w->scratch, &w->scratch_n);
+  sqlite3_int64 rowid = 0;
+  long cur_from = 0, nn = 0, nc = 0;
+  if (st == AMPEL_OK)
+    st = current_block(q[3], ind, period, &rowid, &cur_from, &w->old);
+  if (st == AMPEL_OK)
+    st = ampel_block_merge(&w->old, cells, &w->out, &nn, &nc);
+  if (st == AMPEL_OK && nn + nc > 0)
+    st = write_block(db, q, ind, period, ds, rowid, cur_from, &w->out);
+  if (st == AMPEL_OK) {
+    *n_new += nn;
+    *n_changed += nc;
+  }
+  return st;
+}
+
+static void work_release(sqb_work *w) {
+  ampel_free(w->scratch);
+  w->scratch = NULL;
+  w->scratch_n = 0;
+  ampel_bcells_release(&w->old);
+  ampel_bcells_release(&w->out);
+}
+
+/* The writer thread: merges the batch handed over, in block order. */
+static void *merge_batch(void *arg) {
+  sqb_stage *s = arg;
+  sqlite3_stmt *q[4];
+  ampel_status st = prepare_writes(s->db, q);
+  for (size_t k = 0; st == AMPEL_OK && k < s->n_batch; k++) {
+    sqb_batch_block *b = &s->batch[k];
+    st = merge_one(s->db, q, b->ind, b->period, &b->cells, b->span, s->ds,
+                   &s->bw, &s->bt_new, &s->bt_changed);
+  }
+  finalize_all(q);
+  for (size_t k = 0; k < s->n_batch; k++)
+    ampel_bcells_release(&s->batch[k].cells);
+  s->n_batch = 0;
+  s->bt_status = st;
+  return NULL;
+}
+
+/* Waits for the writer thread and takes its counts and status. */
+static ampel_status join_writer(sqb_stage *s, long *n_new, long *n_changed) {
+  if (!s->writing)
+    return AMPEL_OK;
+  pthread_join(s->writer, NULL);
+  s->writing = 0;
+  if (n_new)
+    *n_new += s->bt_new;
+  if (n_changed)
+    *n_changed += s->bt_changed;
+  s->bt_new = s->bt_changed = 0;
+  return s->bt_status;
+}
+
+ampel_status ampel_sqlite_block_flush(sqlite3 *db, sqb_stage *s, long ds,
+                                      long *n_new, long *n_changed) {
+  ampel_status st = join_writer(s, n_new, n_changed);
+  if (st != AMPEL_OK || s->pending == 0)
+    return st;
+  /* the staged cells become the batch; the stage starts empty again
+   * (its duplicate bitmaps stay) */
+  if (s->cap_batch < s->n) {
+    sqb_batch_block *nb = ampel_reallocarray(s->batch, s->n, sizeof *nb);
+    if (!nb)
+      return ampel_sqlite_block_merge(db, s, ds, n_new, n_changed);
+    s->batch = nb;
+    s->cap_batch = s->n;
+  }
+  s->n_batch = 0;
+  for (size_t k = 0; k < s->n; k++) {
+    sqb_block *b = &s->b[k];
+    if (b->cells.n == 0)
+      continue;
+    s->batch[s->n_batch++] = (sqb_batch_block){
+        b->ind, b->period, (uint32_t)(b->seen_words * 64), b->cells};
+    memset(&b->cells, 0, sizeof b->cells);
+  }
+  s->db = db;
+  s->ds = ds;
+  s->bt_status = AMPEL_OK;
+  s->pending = 0;
+  if (pthread_create(&s->writer, NULL, merge_batch, s) != 0) {
+    merge_batch(s); /* no thread: merge here */
+    *n_new += s->bt_new;
+    *n_changed += s->bt_changed;
+    s->bt_new = s->bt_changed = 0;
+    return s->bt_status;
+  }
+  s->writing = 1;
+  return AMPEL_OK;
+}
+
 ampel_status ampel_sqlite_block_merge(sqlite3 *db, sqb_stage *s, long ds,
                                       long *n_new, long *n_changed) {
-  if (s->pending == 0)
-    return AMPEL_OK;
+  ampel_status st = join_writer(s, n_new, n_changed);
+  if (st != AMPEL_OK || s->pending == 0)
+    return st;
   sqlite3_stmt *q[4];
-  ampel_status st = prepare_writes(db, q);
+  st = prepare_writes(db, q);
   for (size_t k = 0; st == AMPEL_OK && k < s->n; k++) {
     sqb_block *b = &s->b[k];
     if (b->cells.n == 0)
       continue;
-    st = ampel_bcells_sort(b->cells.c, b->cells.n,
-                          (uint32_t)(b->seen_words * 64), &s->scratch,
-                          &s->scratch_n);
-    sqlite3_int64 rowid = 0;
-    long cur_from = 0, nn = 0, nc = 0;
-    if (st == AMPEL_OK)
-      st = current_block(q[3], b->ind, b->period, &rowid, &cur_from, &s->old);
-    if (st == AMPEL_OK)
-      st = ampel_block_merge(&s->old, &b->cells, &s->out, &nn, &nc);
-    if (st == AMPEL_OK && nn + nc > 0)
-      st = write_block(db, q, b->ind, b->period, ds, rowid, cur_from,
-                       &s->out);
+    st = merge_one(db, q, b->ind, b->period, &b->cells,
+                   (uint32_t)(b->seen_words * 64), ds, &s->mw, n_new,
+                   n_changed);
     if (st == AMPEL_OK) {
-      *n_new += nn;
-      *n_changed += nc;
       /* the cells are merged; a big array is given back */
       if (b->cells.cap > 4096)
         ampel_bcells_release(&b->cells);

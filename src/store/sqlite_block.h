@@ -9,6 +9,7 @@
 #ifndef AMPEL_STORE_SQLITE_BLOCK_H
 #define AMPEL_STORE_SQLITE_BLOCK_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "store/block.h"
@@ -33,23 +34,47 @@ ampel_status ampel_sqlite_block_convert(sqlite3 *db);
  * and per block which areas this Datenstand has put (a second value for
  * a cell is a duplicate). */
 typedef struct sqb_block sqb_block;
+
+/* Scratch buffers of one merging thread, kept between blocks. */
+typedef struct sqb_work {
+  int32_t *scratch; /* for ampel_bcells_sort */
+  size_t scratch_n;
+  ampel_bcells old, out;
+} sqb_work;
+
+/* A block's cells handed to the writer thread. */
+typedef struct sqb_batch_block {
+  long ind, period;
+  uint32_t span; /* area ids are below it */
+  ampel_bcells cells;
+} sqb_batch_block;
+
 typedef struct sqb_stage {
   sqb_block *b;
   size_t n, cap;
   size_t *slot; /* open addressing over b: index + 1, 0 = empty */
   size_t n_slot;
-  size_t last;          /* index + 1 of the block of the last put */
-  size_t pending;       /* cells put since the last merge */
-  int32_t *scratch;     /* for ampel_bcells_sort */
-  size_t scratch_n;
-  ampel_bcells old, out; /* merge buffers, kept between blocks */
+  size_t last;    /* index + 1 of the block of the last put */
+  size_t pending; /* cells put since the last merge or flush */
+  sqb_work mw;    /* the calling thread's merges */
+  /* the writer thread (ampel_sqlite_block_flush): merges one batch while
+   * the import goes on; at most one batch at a time */
+  sqb_batch_block *batch;
+  size_t n_batch, cap_batch;
+  pthread_t writer;
+  int writing;
+  sqlite3 *db;
+  long ds;
+  sqb_work bw;
+  ampel_status bt_status;
+  long bt_new, bt_changed;
 } sqb_stage;
 
 /* sqlite.c merges before the stage holds more cells than this (about
  * 64 MB), so an import of any size stages in bounded memory; a block that
  * comes in pieces is then rewritten once per piece (in place: its row is
  * this Datenstand's own). */
-#define AMPEL_SQLITE_BLOCK_PENDING_MAX ((size_t)2 << 20)
+#define AMPEL_SQLITE_BLOCK_PENDING_MAX ((size_t)1 << 20)
 
 /* Forgets everything staged (a new Datenstand may put every cell again). */
 void ampel_sqlite_block_reset(sqb_stage *s);
@@ -60,7 +85,16 @@ ampel_status ampel_sqlite_block_put(sqb_stage *s, long ind, long period,
                                     long area, double v, double num,
                                     double den, int flag);
 
-/* Applies the staged cells as Datenstand ds: per block, the cells over the
+/* Hands the staged cells to a writer thread that merges them as
+ * ampel_sqlite_block_merge does, while the caller goes on putting (after
+ * waiting for the previous batch, whose counts and status it returns).
+ * The connection must be serialized (SQLITE_OPEN_FULLMUTEX): both threads
+ * use it inside the one transaction. */
+ampel_status ampel_sqlite_block_flush(sqlite3 *db, sqb_stage *s, long ds,
+                                      long *n_new, long *n_changed);
+
+/* Applies the staged cells as Datenstand ds (after the writer thread's
+ * batch, if one runs): per block, the cells over the
  * current block; an unchanged block is left alone, a changed one closes
  * the current row (ds_to = ds) and gets a new row, or, when the current
  * row is ds's own, is rewritten. Adds the cells that had no value before

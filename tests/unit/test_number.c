@@ -225,6 +225,54 @@ static void test_round_trip(void **state) {
   }
 }
 
+/* The fast paths (simple cells, util/decimal.c) against strtod on the
+ * normalised text: random digit strings of 1 to 20 digits with a sign, a
+ * decimal mark anywhere, for both marks; plus the edges (2^53, 10^22,
+ * 17 digits, -0). Each must read exactly as strtod reads it. */
+static void test_fast_path_exact(void **state) {
+  (void)state;
+  static const char *const edges[] = {
+      "9007199254740992", "9007199254740993", "9007199254740991",
+      "0.0000000000000000000001", "10000000000000000000000",
+      "12345678901234567", "1234567890123456.7", "-0", "-0.000", "000123.4500",
+      ".5", "-.5", "0.1", "0.3", "2.2250738585072014", "1.7976931348623157"};
+  char text[64], norm[64];
+  for (size_t k = 0; k < sizeof edges / sizeof edges[0]; k++) {
+    double v = NAN, want = strtod(edges[k], NULL);
+    assert_int_equal(ampel_number_parse(edges[k], strlen(edges[k]), '.', &v,
+                                        NULL),
+                     AMPEL_NUM_VALUE);
+    if (want == 0)
+      want = 0.0;
+    assert_memory_equal(&v, &want, sizeof v);
+  }
+  unsigned long long x = 88172645463325252ull;
+  for (int t = 0; t < 200000; t++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    int nd = 1 + (int)(x % 20), dot = (int)((x >> 8) % (unsigned)(nd + 1));
+    char mark = (x >> 16) & 1 ? ',' : '.';
+    size_t o = 0, m = 0;
+    if ((x >> 17) & 1)
+      text[o++] = norm[m++] = '-';
+    for (int d = 0; d < nd; d++) {
+      if (d == dot && d > 0) {
+        text[o++] = mark;
+        norm[m++] = '.';
+      }
+      char c = (char)('0' + (x >> (20 + 2 * (d % 20))) % 10);
+      text[o++] = norm[m++] = c;
+    }
+    text[o] = norm[m] = '\0';
+    double v = NAN, want = strtod(norm, NULL);
+    if (want == 0)
+      want = 0.0;
+    assert_int_equal(ampel_number_parse(text, o, mark, &v, NULL),
+                     AMPEL_NUM_VALUE);
+    if (memcmp(&v, &want, sizeof v) != 0)
+      fail_msg("'%s' (mark %c): %.17g, strtod %.17g", text, mark, v, want);
+  }
+}
+
 static void test_null_outputs_and_long_input(void **state) {
   (void)state;
   assert_int_equal(ampel_number_parse("5", 1, ',', NULL, NULL), V);
@@ -337,6 +385,7 @@ int main(void) {
       cmocka_unit_test(test_rejected),
       cmocka_unit_test(test_exponent),
       cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_fast_path_exact),
       cmocka_unit_test(test_null_outputs_and_long_input),
       cmocka_unit_test(test_flag_symbols_round_trip),
       cmocka_unit_test(test_flag_has_value),
