@@ -242,43 +242,12 @@ static int symbol_flag(const char *s, size_t n, ampel_flag *out) {
   return -1;
 }
 
-/* The common cell first: an optional '-', digits and at most one decimal
- * mark followed by digits, nothing else (no blanks, groups or exponent).
- * Its digits go straight to the exact fast path (util/decimal.h) without
- * the normalised copy parse_plain makes; anything else, or digits beyond
- * the fast path, returns 0 and takes the full way (same result). */
-static int simple_fast(const char *s, size_t n, char decimal, double *out) {
-  char buf[40];
-  size_t k = 0, i = 0;
-  int digits = 0, dot = 0;
-  if (n == 0 || n >= sizeof buf)
-    return 0;
-  if (s[0] == '-')
-    buf[k++] = s[i++];
-  for (; i < n; i++) {
-    char c = s[i];
-    if (c >= '0' && c <= '9') {
-      digits++;
-      buf[k++] = c;
-    } else if (c == decimal && !dot && i + 1 < n) {
-      dot = 1;
-      buf[k++] = '.';
-    } else {
-      return 0;
-    }
-  }
-  if (!digits || !ampel_decimal_fast(buf, k, out))
-    return 0;
-  if (*out == 0)
-    *out = 0.0; /* -0 reads as 0, as parse_plain does */
-  return 1;
-}
-
 ampel_num_kind ampel_number_parse(const char *s, size_t len, char decimal,
                                   double *out_value, ampel_flag *out_flag) {
+  /* the common cell first (util/decimal.h), the same result as below */
   double fast;
   if (s && (decimal == ',' || decimal == '.') &&
-      simple_fast(s, len, decimal, &fast)) {
+      ampel_decimal_simple(s, len, decimal, &fast)) {
     if (out_value)
       *out_value = fast;
     if (out_flag)

@@ -31,6 +31,8 @@ void ampel_sqlite_block_reset(sqb_stage *s) {
   s->pending = 0;
   if (s->slot)
     memset(s->slot, 0, s->n_slot * sizeof *s->slot);
+  if (s->grid)
+    memset(s->grid, 0, s->grid_i * s->grid_p * sizeof *s->grid);
 }
 
 void ampel_sqlite_block_release(sqb_stage *s) {
@@ -38,6 +40,7 @@ void ampel_sqlite_block_release(sqb_stage *s) {
   ampel_free(s->b);
   ampel_free(s->slot);
   ampel_free(s->batch);
+  ampel_free(s->grid);
   work_release(&s->mw);
   work_release(&s->bw);
   memset(s, 0, sizeof *s);
@@ -68,12 +71,44 @@ static ampel_status grow_slots(sqb_stage *s) {
   return AMPEL_OK;
 }
 
+/* Sizes the direct table (ind x period -> block index + 1) to hold
+ * (ind, period) when it stays small (64 Ki entries); otherwise the hash
+ * alone serves. Rebuilt from the blocks. */
+static void grid_cover(sqb_stage *s, long ind, long period) {
+  if (ind < 0 || period < 0)
+    return;
+  size_t gi = (size_t)ind + 1 > s->grid_i ? (size_t)ind + 1 : s->grid_i,
+         gp = (size_t)period + 1 > s->grid_p ? (size_t)period + 1 : s->grid_p;
+  if (gi <= s->grid_i && gp <= s->grid_p)
+    return;
+  if (gi > ((size_t)1 << 16) / gp)
+    return;
+  size_t *g = ampel_calloc(gi * gp, sizeof *g);
+  if (!g)
+    return;
+  for (size_t k = 0; k < s->n; k++)
+    if ((size_t)s->b[k].ind < gi && (size_t)s->b[k].period < gp)
+      g[(size_t)s->b[k].ind * gp + (size_t)s->b[k].period] = k + 1;
+  ampel_free(s->grid);
+  s->grid = g;
+  s->grid_i = gi;
+  s->grid_p = gp;
+}
+
 /* The staged block of ind x period, made when missing. */
 static sqb_block *find_block(sqb_stage *s, long ind, long period) {
   if (s->last) {
     sqb_block *b = &s->b[s->last - 1];
     if (b->ind == ind && b->period == period)
       return b;
+  }
+  if (ind >= 0 && period >= 0 && (size_t)ind < s->grid_i &&
+      (size_t)period < s->grid_p) {
+    size_t k = s->grid[(size_t)ind * s->grid_p + (size_t)period];
+    if (k) {
+      s->last = k;
+      return &s->b[k - 1];
+    }
   }
   if (2 * (s->n + 1) > s->n_slot && grow_slots(s) != AMPEL_OK)
     return NULL;
@@ -99,6 +134,9 @@ static sqb_block *find_block(sqb_stage *s, long ind, long period) {
   b->period = period;
   s->slot[h] = ++s->n;
   s->last = s->n;
+  grid_cover(s, ind, period);
+  if ((size_t)ind < s->grid_i && (size_t)period < s->grid_p)
+    s->grid[(size_t)ind * s->grid_p + (size_t)period] = s->n;
   return b;
 }
 

@@ -54,6 +54,8 @@ typedef struct sqb_stage {
   size_t n, cap;
   size_t *slot; /* open addressing over b: index + 1, 0 = empty */
   size_t n_slot;
+  size_t *grid;   /* ind * grid_p + period -> index + 1, 0 = see slot */
+  size_t grid_i, grid_p;
   size_t last;    /* index + 1 of the block of the last put */
   size_t pending; /* cells put since the last merge or flush */
   sqb_work mw;    /* the calling thread's merges */

@@ -15,4 +15,10 @@
  * and the caller uses strtod. */
 int ampel_decimal_fast(const char *s, size_t n, double *out);
 
+/* The common cell of a table: s[0..n) is an optional '-', digits and at
+ * most one decimal `mark` followed by at least one digit; nothing else.
+ * Read in one pass by the same fast path (a negative zero reads as 0).
+ * 1 and *out, or 0 for any other text or one beyond the fast path. */
+int ampel_decimal_simple(const char *s, size_t n, char mark, double *out);
+
 #endif
