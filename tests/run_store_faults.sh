@@ -59,14 +59,18 @@ faults() {
   local e=$1 db cur next i ip s old new killed done_ p1 p2 r1 r2 port base va vb q n non200 mixed t_commit ri pages pages_ok code
   # ---- 2. kill -9 during imports --------------------------------------------
   db=$2
+  t0=$(date +%s%N)
   "$bin" --db "$db" import A/*.csv >/dev/null 2>&1 && ok || bad "$e: kill: erste Einfuhr"
+  # how long an import takes here (SQLite: a tenth of a second since the
+  # block layout; PostgreSQL: seconds), so the kills land within one
+  dur=$(( ($(date +%s%N) - t0) / 1000000 )); [ "$dur" -lt 40 ] && dur=40
   cur=A; killed=0; done_=0
   for i in 1 2 3 4 5; do
     next=B; [ $cur = B ] && next=A
     "$bin" --db "$db" import "$next/values.csv" >kill$i.out 2>&1 &
     ip=$!
-    # a random moment within the import (about 2-3 s on 2 cores)
-    sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * 1.8 }')"
+    # a random moment within the import
+    sleep "$(awk -v s="$RANDOM" -v d="$dur" 'BEGIN { srand(s); printf "%.3f", (0.05 + rand() * 0.9) * d / 1000 }')"
     if kill -9 $ip 2>/dev/null; then killed=$((killed+1)); fi
     wait $ip 2>/dev/null
     if ! "$bin" --db "$db" export -o - >got.csv 2>got.err; then
@@ -159,8 +163,12 @@ faults() {
   [ $ri = 0 ] && ok || { bad "$e: live: Einfuhr exit $ri"; cat imp.out; }
   pages=$(grep -c . pages.txt); pages_ok=$(grep -c '^200$' pages.txt)
   echo "$e: während der Einfuhr $n API-Antworten, $pages Seiten ($pages_ok mit 200)"
-  [ $non200 = 0 ] && [ "$pages" = "$pages_ok" ] && [ "$pages" -gt 0 ] && ok ||
+  if [ $non200 = 0 ] && [ "$pages" = "$pages_ok" ] && [ "$pages" -gt 0 ]; then ok
+  else
     bad "$e: live: $non200 API-Antworten und $((pages - pages_ok)) Seiten nicht 200"
+    sort pages.txt | uniq -c; tail -5 serve.err
+    kill -0 $pid 2>/dev/null || echo "$e: live: der Server lief nicht mehr"
+  fi
   [ $mixed = 0 ] && ok || bad "$e: live: $mixed Antworten mischen zwei Datenstände"
   grep -q '"footer": "Datenstand 2 ' ans.json && ok ||
     bad "$e: live: Datenstand 2 nicht binnen 15 s nach der Einfuhr sichtbar"
