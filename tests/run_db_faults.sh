@@ -100,38 +100,38 @@ EOF
 fi
 
 # ---- disk full -----------------------------------------------------------
+# disk_full NAME TMPFS_SIZE LABEL GEN_ARGS...: imports generated values into
+# a copy of base.db on a tmpfs of TMPFS_SIZE; expects the message, exit 3
+# and the database as before
+disk_full() {
+  local name=$1 size=$2 label=$3
+  shift 3
+  "$py" "$src/bench/import/gen.py" "gen-$name" "$@" >/dev/null
+  mkdir "$name"
+  unshare -m sh -c 'mount -t tmpfs -o size=$1 tmpfs $2 &&
+    cp base.db $2/ampel.db && cd $2 &&
+    { "$0" import ../gen-$2/areas.csv ../gen-$2/indicators.csv \
+        ../gen-$2/values.csv
+      echo "exit=$?"; "$0" export -o - > ../$2-export.csv; }' \
+    "$bin" "$size" "$name" >"$name.txt" 2>&1
+  ran=$((ran+1))
+  if grep -q "exit=3" "$name.txt" &&
+     grep -qF "der Datenträger ist voll" "$name.txt" &&
+     grep -qF "nichts wurde gespeichert" "$name.txt" &&
+     cmp -s "$name-export.csv" base.csv
+  then ok "$label: Meldung, Exit 3, Datenbank wie vorher"
+  else bad "$label: $(head -5 "$name.txt")"; fi
+}
 if [ $can_ns = 1 ] && [ -x "$py" ]; then
   # 300,000 values: about 2.4 MB in blocks, more than the 1 MiB file system
-  "$py" "$src/bench/import/gen.py" gen --areas 3000 --indicators 10 \
-    --periods 10 >/dev/null
-  mkdir full
-  unshare -m sh -c 'mount -t tmpfs -o size=1m tmpfs full &&
-    cp base.db full/ampel.db && cd full &&
-    { "$0" import ../gen/areas.csv ../gen/indicators.csv ../gen/values.csv
-      echo "exit=$?"; "$0" export -o - > ../full-export.csv; }' \
-    "$bin" >full.txt 2>&1
-  ran=$((ran+1))
-  if grep -q "exit=3" full.txt && grep -qF "der Datenträger ist voll" full.txt &&
-     grep -qF "nichts wurde gespeichert" full.txt && cmp -s full-export.csv base.csv
-  then ok "Datenträger voll: Meldung, Exit 3, Datenbank wie vorher"
-  else bad "Datenträger voll: $(head -5 full.txt)"; fi
+  disk_full full 1m "Datenträger voll" --areas 3000 --indicators 10 \
+    --periods 10
   # 1.2 M values: the import hands a batch of 1 M cells to its writer
   # thread (store/sqlite_block.c) and merges the rest itself; the full
   # disk is met when the page cache spills or at the commit, either way
   # after the thread ran: its status and the rollback are checked
-  "$py" "$src/bench/import/gen.py" gen2 --areas 4000 --indicators 10 \
-    --periods 30 >/dev/null
-  mkdir full2
-  unshare -m sh -c 'mount -t tmpfs -o size=4m tmpfs full2 &&
-    cp base.db full2/ampel.db && cd full2 &&
-    { "$0" import ../gen2/areas.csv ../gen2/indicators.csv ../gen2/values.csv
-      echo "exit=$?"; "$0" export -o - > ../full2-export.csv; }' \
-    "$bin" >full2.txt 2>&1
-  ran=$((ran+1))
-  if grep -q "exit=3" full2.txt && grep -qF "der Datenträger ist voll" full2.txt &&
-     grep -qF "nichts wurde gespeichert" full2.txt && cmp -s full2-export.csv base.csv
-  then ok "Datenträger voll nach dem Schreib-Thread: Meldung, Exit 3, Datenbank wie vorher"
-  else bad "Datenträger voll nach dem Schreib-Thread: $(head -5 full2.txt)"; fi
+  disk_full full2 4m "Datenträger voll nach dem Schreib-Thread" \
+    --areas 4000 --indicators 10 --periods 30
 else
   skip "Datenträger voll (unshare -m fehlt)"
 fi

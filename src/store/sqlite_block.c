@@ -175,24 +175,27 @@ static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **q) {
   return sqlite3_prepare_v2(db, sql, -1, q, NULL) == SQLITE_OK;
 }
 
-/* The current row of ind x period: *rowid (0 when none), *ds_from, and
- * its cells decoded into cells. */
-static ampel_status current_block(sqlite3_stmt *q, long ind, long period,
-                                  sqlite3_int64 *rowid, long *ds_from,
-                                  ampel_bcells *cells) {
+/* The row of ind x period that q selects (columns id, ds_from, data;
+ * ?3 = at when at > 0: the row holding at Datenstand `at`, else the
+ * current one): *rowid (0 when none), *ds_from, and its cells decoded
+ * into cells. */
+static ampel_status read_block(sqlite3_stmt *q, long ind, long period,
+                               long at, sqlite3_int64 *rowid, long *ds_from,
+                               ampel_bcells *cells) {
   cells->n = 0;
   *rowid = 0;
   sqlite3_reset(q);
   sqlite3_bind_int64(q, 1, ind);
   sqlite3_bind_int64(q, 2, period);
+  if (at > 0)
+    sqlite3_bind_int64(q, 3, at);
   int rc = sqlite3_step(q);
   ampel_status st = AMPEL_OK;
   if (rc == SQLITE_ROW) {
     *rowid = sqlite3_column_int64(q, 0);
     *ds_from = (long)sqlite3_column_int64(q, 1);
-    const void *data = sqlite3_column_blob(q, 2);
-    int len = sqlite3_column_bytes(q, 2);
-    st = ampel_block_decode(data, (size_t)len, cells);
+    st = ampel_block_decode(sqlite3_column_blob(q, 2),
+                            (size_t)sqlite3_column_bytes(q, 2), cells);
     if (st == AMPEL_OK)
       rc = sqlite3_step(q);
   }
@@ -209,8 +212,8 @@ static ampel_status write_block(sqlite3 *db, sqlite3_stmt *const q[3],
                                 long ind, long period, long ds,
                                 sqlite3_int64 rowid, long cur_from,
                                 const ampel_bcells *cells) {
-  /* q[0] rewrite (data, n, rowid; or delete when empty is handled by the
-   * caller), q[1] close (ds_to, rowid), q[2] insert */
+  /* q[0] rewrite (data, n, rowid), q[1] close (ds_to, rowid), q[2]
+   * insert; an own row that ends empty is deleted */
   unsigned char *blob = NULL;
   size_t len = 0;
   ampel_status st = AMPEL_OK;
@@ -287,7 +290,7 @@ static ampel_status merge_one(sqlite3 *db, sqlite3_stmt *const q[4],
   sqlite3_int64 rowid = 0;
   long cur_from = 0, nn = 0, nc = 0;
   if (st == AMPEL_OK)
-    st = current_block(q[3], ind, period, &rowid, &cur_from, &w->old);
+    st = read_block(q[3], ind, period, 0, &rowid, &cur_from, &w->old);
   if (st == AMPEL_OK)
     st = ampel_block_merge(&w->old, cells, &w->out, &nn, &nc);
   if (st == AMPEL_OK && nn + nc > 0)
@@ -404,30 +407,6 @@ ampel_status ampel_sqlite_block_merge(sqlite3 *db, sqb_stage *s, long ds,
   return st;
 }
 
-/* The row of ind x period holding at Datenstand `to`: *rowid 0 if none. */
-static ampel_status block_at(sqlite3_stmt *q, long ind, long period, long to,
-                             sqlite3_int64 *rowid, ampel_bcells *cells) {
-  cells->n = 0;
-  *rowid = 0;
-  sqlite3_reset(q);
-  sqlite3_bind_int64(q, 1, ind);
-  sqlite3_bind_int64(q, 2, period);
-  sqlite3_bind_int64(q, 3, to);
-  int rc = sqlite3_step(q);
-  ampel_status st = AMPEL_OK;
-  if (rc == SQLITE_ROW) {
-    *rowid = sqlite3_column_int64(q, 0);
-    st = ampel_block_decode(sqlite3_column_blob(q, 1),
-                            (size_t)sqlite3_column_bytes(q, 1), cells);
-    if (st == AMPEL_OK)
-      rc = sqlite3_step(q);
-  }
-  sqlite3_reset(q);
-  if (st == AMPEL_OK && rc != SQLITE_DONE)
-    st = AMPEL_E_IO;
-  return st;
-}
-
 ampel_status ampel_sqlite_block_revert(sqlite3 *db, long ds, long to,
                                        long *n_new, long *n_changed,
                                        long *n_removed) {
@@ -440,8 +419,8 @@ ampel_status ampel_sqlite_block_revert(sqlite3 *db, long ds, long to,
              "indicator,period",
              &pairs) &&
         prep(db,
-             "SELECT id,data FROM block WHERE indicator=?1 AND period=?2 AND "
-             "ds_from<=?3 AND (ds_to IS NULL OR ds_to>?3)",
+             "SELECT id,ds_from,data FROM block WHERE indicator=?1 AND "
+             "period=?2 AND ds_from<=?3 AND (ds_to IS NULL OR ds_to>?3)",
              &at)))
     st = AMPEL_E_IO;
   /* the pairs first, into memory: the loop below writes the table */
@@ -465,10 +444,10 @@ ampel_status ampel_sqlite_block_revert(sqlite3 *db, long ds, long to,
     st = AMPEL_E_IO;
   for (size_t k = 0; st == AMPEL_OK && k < np; k += 2) {
     sqlite3_int64 cur_id = 0, to_id = 0;
-    long cur_from = 0, nn = 0, nc = 0, nr = 0;
-    st = current_block(q[3], pv[k], pv[k + 1], &cur_id, &cur_from, &cur);
+    long cur_from = 0, to_from = 0, nn = 0, nc = 0, nr = 0;
+    st = read_block(q[3], pv[k], pv[k + 1], 0, &cur_id, &cur_from, &cur);
     if (st == AMPEL_OK)
-      st = block_at(at, pv[k], pv[k + 1], to, &to_id, &target);
+      st = read_block(at, pv[k], pv[k + 1], to, &to_id, &to_from, &target);
     if (st != AMPEL_OK || cur_id == to_id)
       continue; /* the same row holds now and then */
     ampel_block_diff(&cur, &target, &nn, &nc, &nr);

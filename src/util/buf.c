@@ -244,12 +244,6 @@ static int e17_fast(double v, char *out, size_t size) {
   return 0;
 }
 
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-/* The powers of ten that are exact doubles (fixed_short below). */
-static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-#endif
 
 /* Whether the decimal text s (as %g writes it) reads back as v: the same
  * answer as strtod(s, NULL) == v, through the exact fast path of
@@ -275,11 +269,11 @@ static int fixed_short(double v, char *out, size_t size) {
   if (!(a >= 1e-4 && a < 1e15) || size < 40)
     return 0;
   for (int k = 1; k <= 19; k++) {
-    double t = a * pow10[k];
+    double t = a * ampel_exact_pow10[k];
     if (t >= 1e15)
       return 0; /* 16 or more significant digits */
     double r = nearbyint(t);
-    if (r / pow10[k] != a)
+    if (r / ampel_exact_pow10[k] != a)
       continue;
     /* the digits of n, a point inserted k from the right; at least one
      * digit before the point */

@@ -6,13 +6,11 @@
 #include <float.h>
 #include <stdint.h>
 
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-/* the powers of ten that are exact doubles */
-static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                               1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                               1e18, 1e19, 1e20, 1e21, 1e22};
-#endif
+/* the powers of ten that are exact doubles (decimal.h) */
+const double ampel_exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                      1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                      1e18, 1e19, 1e20, 1e21, 1e22};
 
 int ampel_decimal_simple(const char *s, size_t n, char mark, double *out) {
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
@@ -41,7 +39,7 @@ int ampel_decimal_simple(const char *s, size_t n, char mark, double *out) {
   }
   if (!any || m > (UINT64_C(1) << 53) || frac > 22)
     return 0;
-  double r = (double)m / pow10[frac];
+  double r = (double)m / ampel_exact_pow10[frac];
   *out = neg && r != 0 ? -r : r; /* -0 reads as 0 */
   return 1;
 #else
@@ -99,7 +97,7 @@ int ampel_decimal_fast(const char *s, size_t n, double *out) {
   e -= frac;
   if (m > (UINT64_C(1) << 53) || e < -22 || e > 22)
     return 0;
-  double r = e >= 0 ? (double)m * pow10[e] : (double)m / pow10[-e];
+  double r = e >= 0 ? (double)m * ampel_exact_pow10[e] : (double)m / ampel_exact_pow10[-e];
   *out = neg ? -r : r;
   return 1;
 #else

@@ -15,6 +15,10 @@
  * and the caller uses strtod. */
 int ampel_decimal_fast(const char *s, size_t n, double *out);
 
+/* 10^0 .. 10^22, the powers of ten that are exact doubles (also for the
+ * number writer's fast path, util/buf.c). */
+extern const double ampel_exact_pow10[23];
+
 /* The common cell of a table: s[0..n) is an optional '-', digits and at
  * most one decimal `mark` followed by at least one digit; nothing else.
  * Read in one pass by the same fast path (a negative zero reads as 0).
