@@ -55,19 +55,17 @@ static int api_values(srv_req *q, srv_resp *r) {
 
 /* The options of /api/v1/lights (docs/api.md, generated). */
 const ampel_opt_id srv_lights_ids[] = {
-    AMPEL_OPT_LEVEL,     AMPEL_OPT_PERIOD,        AMPEL_OPT_STAND,
-    AMPEL_OPT_INDICATORS,
-    AMPEL_OPT_SINCE,     AMPEL_OPT_BAND,          AMPEL_OPT_STATUS_METHOD,
-    AMPEL_OPT_REFERENCE, AMPEL_OPT_MIN_POPULATION};
+    AMPEL_OPT_LEVEL,         AMPEL_OPT_PERIOD,    AMPEL_OPT_STAND,
+    AMPEL_OPT_INDICATORS,    AMPEL_OPT_SINCE,     AMPEL_OPT_BAND,
+    AMPEL_OPT_STATUS_METHOD, AMPEL_OPT_REFERENCE, AMPEL_OPT_MIN_POPULATION};
 const size_t srv_n_lights_ids =
     sizeof srv_lights_ids / sizeof srv_lights_ids[0];
 
 /* The options of /api/v1/heatmap (docs/api.md, generated). */
 const ampel_opt_id srv_heatmap_ids[] = {
-    AMPEL_OPT_LEVEL,         AMPEL_OPT_PERIOD,  AMPEL_OPT_STAND,
-    AMPEL_OPT_INDICATORS,
-    AMPEL_OPT_CLUSTER,       AMPEL_OPT_LINKAGE, AMPEL_OPT_REFERENCE,
-    AMPEL_OPT_MIN_POPULATION};
+    AMPEL_OPT_LEVEL,      AMPEL_OPT_PERIOD,        AMPEL_OPT_STAND,
+    AMPEL_OPT_INDICATORS, AMPEL_OPT_CLUSTER,       AMPEL_OPT_LINKAGE,
+    AMPEL_OPT_REFERENCE,  AMPEL_OPT_MIN_POPULATION};
 const size_t srv_n_heatmap_ids =
     sizeof srv_heatmap_ids / sizeof srv_heatmap_ids[0];
 
@@ -78,22 +76,7 @@ const ampel_opt_id srv_index_ids[] = {
     AMPEL_OPT_MIN_POPULATION,  AMPEL_OPT_LEVELS,      AMPEL_OPT_TOP_SHARE,
     AMPEL_OPT_LEVEL_METHOD,    AMPEL_OPT_SENSITIVITY, AMPEL_OPT_SEED};
 const size_t srv_n_index_ids = sizeof srv_index_ids / sizeof srv_index_ids[0];
-const ampel_opt_id srv_allocation_ids[] = {AMPEL_OPT_NEED_INDICATORS,
-                                           AMPEL_OPT_LEVEL,
-                                           AMPEL_OPT_PERIOD,
-                                           AMPEL_OPT_MIN_POPULATION,
-                                           AMPEL_OPT_LEVELS,
-                                           AMPEL_OPT_TOP_SHARE,
-                                           AMPEL_OPT_LEVEL_METHOD,
-                                           AMPEL_OPT_SENSITIVITY,
-                                           AMPEL_OPT_SEED,
-                                           AMPEL_OPT_BUDGET,
-                                           AMPEL_OPT_BASE_SHARE,
-                                           AMPEL_OPT_WEIGHT,
-                                           AMPEL_OPT_NEED,
-                                           AMPEL_OPT_UNIT,
-                                           AMPEL_OPT_FLOOR,
-                                           AMPEL_OPT_CAP};
+const ampel_opt_id srv_allocation_ids[] = {SRV_ALLOCATION_OPTS};
 const size_t srv_n_allocation_ids =
     sizeof srv_allocation_ids / sizeof srv_allocation_ids[0];
 

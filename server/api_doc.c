@@ -8,7 +8,7 @@ const srv_route_doc srv_route_docs[] = {
     {"/gebiet/SCHLÜSSEL", srv_gebiet_ids, &srv_n_gebiet_ids},
     {"/kennzahl/SCHLÜSSEL", srv_kennzahl_ids, &srv_n_kennzahl_ids},
     {"/wechselwirkungen", srv_wechsel_ids, &srv_n_wechsel_ids},
-    {"/bedarf", srv_allocation_ids, &srv_n_allocation_ids},
+    {"/bedarf", srv_bedarf_ids, &srv_n_bedarf_ids},
     {"/api/v1/lights", srv_lights_ids, &srv_n_lights_ids},
     {"/api/v1/heatmap", srv_heatmap_ids, &srv_n_heatmap_ids},
     {"/api/v1/index", srv_index_ids, &srv_n_index_ids},

@@ -3,12 +3,21 @@
  * /api/v1/allocation, plus the form's w_KEY weights) → ampel_analyse_
  * allocation → the page. The calculator form works without JavaScript. */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "ampel/alloc.h"
 #include "ampel/analysis/need.h"
 #include "ampel/select.h"
 #include "ampel/svg.h"
+#include "overview.h"
 #include "server.h"
+
+const ampel_opt_id srv_bedarf_ids[] = {SRV_ALLOCATION_OPTS, AMPEL_OPT_PAGE};
+const size_t srv_n_bedarf_ids =
+    sizeof srv_bedarf_ids / sizeof srv_bedarf_ids[0];
 
 /* indicators=K:W,... from the form's w_KEY fields (0 or empty: unused). */
 static void form_keys(const srv_req *q, ampel_buf *spec) {
@@ -95,10 +104,14 @@ static void form(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a) {
                     "</button></div>\n</form>\n");
 }
 
-static void share_link(ampel_buf *b, const ampel_allocation_answer *a) {
+/* The result's URL at `path` (/bedarf or /api/v1/allocation), HTML-escaped
+ * for an href. */
+static void share_link(ampel_buf *b, const ampel_allocation_answer *a,
+                       const char *path) {
   ampel_buf u;
   ampel_buf_init(&u);
-  ampel_buf_puts(&u, "/bedarf?level=");
+  ampel_buf_puts(&u, path);
+  ampel_buf_puts(&u, "?level=");
   page_urlenc(&u, a->level);
   ampel_buf_puts(&u, "&period=");
   page_urlenc(&u, ampel_dataset_period(a->ds, a->period)->label);
@@ -169,7 +182,7 @@ static void summary(srv_req *q, ampel_buf *b,
   out_note(b, a, AMPEL_REASON_NO_WEIGHT, a->n_no_weight);
   ampel_buf_puts(b, "<p>Link zu diesem Ergebnis (zum Weitergeben): <a "
                     "href=\"");
-  share_link(b, a);
+  share_link(b, a, "/bedarf");
   ampel_buf_puts(b, "\">dieses Ergebnis</a></p>\n");
 }
 
@@ -218,7 +231,65 @@ static void row(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a,
   ampel_buf_puts(b, "</tr>\n");
 }
 
-static void table(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a) {
+/* A row's place in the paged table: rated areas by rank (1 = highest
+ * need), then the areas without a level, each in dataset order. */
+typedef struct by_rank {
+  size_t rank; /* SIZE_MAX: no level */
+  size_t i;
+} by_rank;
+
+static int by_rank_cmp(const void *x, const void *y) {
+  const by_rank *a = x, *b = y;
+  if (a->rank != b->rank)
+    return a->rank < b->rank ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static void page_link(const srv_req *q, ampel_buf *b, size_t page,
+                      const char *rel, const char *text) {
+  char num[24];
+  snprintf(num, sizeof num, "%zu", page);
+  ampel_buf_printf(b, "<li><a rel=\"%s\" href=\"", rel);
+  ov_self_link(q, b, "/bedarf", "seite", num, "#h-erg");
+  ampel_buf_printf(b, "\">%s</a></li>\n", text);
+}
+
+/* The result table. Up to OV_MAX_ROWS areas: all, in dataset order, as
+ * before. More (a Land's 10,000 Gemeinden): OV_MAX_ROWS rows per page
+ * (seite=), highest need first, like the ranking of /kennzahl: a table of
+ * thousands of rows is megabytes that nobody reads on screen, and the
+ * areas that matter for steering are the first. Every area stays in
+ * /api/v1/allocation and `ampel allocate`. */
+static void table(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a,
+                  size_t page) {
+  size_t n = a->n, from = 0, to = n, pages = 1;
+  by_rank *ord = NULL;
+  if (n > OV_MAX_ROWS) {
+    ord = ampel_calloc(n, sizeof *ord);
+    if (!ord) {
+      page_note(b, "warnung",
+                "Die Tabelle braucht mehr Speicher als frei "
+                "ist.");
+      return;
+    }
+    const ampel_need_result *r = &a->index.need.result;
+    for (size_t i = 0; i < n; i++) {
+      ord[i].rank = r->level[i] > 0 ? r->rank[i] : SIZE_MAX;
+      ord[i].i = i;
+    }
+    qsort(ord, n, sizeof *ord, by_rank_cmp);
+    pages = (n + OV_MAX_ROWS - 1) / OV_MAX_ROWS;
+    page = page < 1 ? 1 : page > pages ? pages : page;
+    from = (page - 1) * OV_MAX_ROWS;
+    to = from + OV_MAX_ROWS < n ? from + OV_MAX_ROWS : n;
+    ampel_buf_printf(b,
+                     "<p role=\"status\">Gebiete %zu–%zu von %zu, nach "
+                     "Rang geordnet (Seite %zu von %zu). Alle Gebiete "
+                     "auf einmal: <a href=\"",
+                     from + 1, to, n, page, pages);
+    share_link(b, a, "/api/v1/allocation");
+    ampel_buf_puts(b, "\">dieses Ergebnis als JSON</a>.</p>\n");
+  }
   ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
                     "aria-labelledby=\"cap-bedarf\">\n<table class=\""
                     "sortierbar\">\n<caption id=\"cap-bedarf\">Ergebnis je "
@@ -231,9 +302,21 @@ static void table(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a) {
                     "scope=\"col\" class=\"num\">Rang bei anderen Gewichten"
                     "</th><th scope=\"col\" class=\"num\">in höchster Stufe"
                     "</th></tr></thead>\n<tbody>\n");
-  for (size_t i = 0; i < a->n; i++)
-    row(q, b, a, i);
+  for (size_t k = from; k < to; k++)
+    row(q, b, a, ord ? ord[k].i : k);
   ampel_buf_puts(b, "</tbody>\n</table>\n</div>\n");
+  ampel_free(ord);
+  if (pages > 1) {
+    ampel_buf_puts(b, "<nav class=\"seiten\" aria-label=\"Seiten der "
+                      "Ergebnistabelle\"><ul>\n");
+    if (page > 1)
+      page_link(q, b, page - 1, "prev", "← vorige Seite");
+    ampel_buf_printf(b, "<li aria-current=\"page\">Seite %zu von %zu</li>\n",
+                     page, pages);
+    if (page < pages)
+      page_link(q, b, page + 1, "next", "nächste Seite →");
+    ampel_buf_puts(b, "</ul></nav>\n");
+  }
 }
 
 static void figure(srv_req *q, ampel_buf *b, const ampel_buf *svg,
@@ -249,10 +332,20 @@ static void pictures(srv_req *q, ampel_buf *b,
                      const ampel_allocation_answer *a) {
   ampel_buf svg;
   ampel_buf_init(&svg);
-  ampel_allocation_answer_svg(a, &svg);
   ampel_buf_puts(b, "<section aria-labelledby=\"h-vert\">\n<h2 id=\"h-vert\">"
                     "Verteilung</h2>\n");
-  figure(q, b, &svg, "Die Beträge stehen auch in der Tabelle.");
+  if (a->n > OV_MAX_ROWS) {
+    /* one bar per area: 11,000 areas drew a chart 240,000 pixels high and
+     * 6 MB large; the paged table, highest need first, says the same */
+    ampel_buf_printf(b,
+                     "<p>Bei %zu Gebieten steht die Verteilung in der "
+                     "Tabelle oben, nach Rang geordnet; das Balkendiagramm "
+                     "zeigt bis zu %d Gebiete.</p>\n",
+                     a->n, OV_MAX_ROWS);
+  } else {
+    ampel_allocation_answer_svg(a, &svg);
+    figure(q, b, &svg, "Die Beträge stehen auch in der Tabelle.");
+  }
   ampel_buf_release(&svg);
   ampel_buf_init(&svg);
   ampel_buf_puts(b, "</section>\n<section aria-labelledby=\"h-stufen\">\n<h2 "
@@ -263,7 +356,8 @@ static void pictures(srv_req *q, ampel_buf *b,
   ampel_buf_puts(b, "</section>\n");
 }
 
-static void page(srv_req *q, srv_resp *r, const ampel_allocation_answer *a) {
+static void page(srv_req *q, srv_resp *r, const ampel_allocation_answer *a,
+                 size_t seite) {
   ampel_buf *b = &r->body;
   page_begin(q, r, "Bedarf", NAV_NEED);
   ampel_buf_puts(b, "<h1>Bedarf: was folgt für die Steuerung?</h1>\n<p "
@@ -279,7 +373,7 @@ static void page(srv_req *q, srv_resp *r, const ampel_allocation_answer *a) {
   summary(q, b, a);
   ampel_buf_puts(b, "<section aria-labelledby=\"h-erg\">\n<h2 id=\"h-erg\">"
                     "Ergebnis</h2>\n");
-  table(q, b, a);
+  table(q, b, a, seite);
   ampel_buf_puts(b, "</section>\n");
   pictures(q, b, a);
   page_end(q, r);
@@ -287,14 +381,13 @@ static void page(srv_req *q, srv_resp *r, const ampel_allocation_answer *a) {
 
 static int show(srv_req *q, srv_resp *r, const ampel_query *qu,
                 const void *answer) {
-  (void)qu;
-  page(q, r, answer);
+  page(q, r, answer, (size_t)ampel_query_num(qu, AMPEL_OPT_PAGE));
   return 0;
 }
 
 int h_bedarf(srv_req *q, srv_resp *r) {
   ampel_query qu;
-  if (srv_query(q, r, srv_allocation_ids, srv_n_allocation_ids, &qu))
+  if (srv_query(q, r, srv_bedarf_ids, srv_n_bedarf_ids, &qu))
     return -1;
   ampel_buf spec; /* outlives qu, which borrows it */
   ampel_buf_init(&spec);

@@ -553,9 +553,18 @@ extern const ampel_opt_id srv_lights_ids[];
 extern const size_t srv_n_lights_ids;
 extern const ampel_opt_id srv_index_ids[]; /* /api/v1/index */
 extern const size_t srv_n_index_ids;
-extern const ampel_opt_id
-    srv_allocation_ids[]; /* /api/v1/allocation, /bedarf */
+/* The options of the allocation question: /api/v1/allocation takes
+ * them, /bedarf them and the result table's page (seite). */
+#define SRV_ALLOCATION_OPTS                                                    \
+  AMPEL_OPT_NEED_INDICATORS, AMPEL_OPT_LEVEL, AMPEL_OPT_PERIOD,                \
+      AMPEL_OPT_MIN_POPULATION, AMPEL_OPT_LEVELS, AMPEL_OPT_TOP_SHARE,         \
+      AMPEL_OPT_LEVEL_METHOD, AMPEL_OPT_SENSITIVITY, AMPEL_OPT_SEED,           \
+      AMPEL_OPT_BUDGET, AMPEL_OPT_BASE_SHARE, AMPEL_OPT_WEIGHT,                \
+      AMPEL_OPT_NEED, AMPEL_OPT_UNIT, AMPEL_OPT_FLOOR, AMPEL_OPT_CAP
+extern const ampel_opt_id srv_allocation_ids[]; /* /api/v1/allocation */
 extern const size_t srv_n_allocation_ids;
+extern const ampel_opt_id srv_bedarf_ids[]; /* /bedarf */
+extern const size_t srv_n_bedarf_ids;
 
 /* A route and its query parameters (api_doc.c), for the docs. */
 typedef struct srv_route_doc {

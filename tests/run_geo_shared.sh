@@ -94,8 +94,9 @@ if [ -z "${AMPEL_TEST_SANITIZED:-}" ]; then
   # 3 MB): every Gemeinde drawn, geometry simplified for the screen.
   "$bin" --db g.db list areas --level Gemeinde --format csv |
     awk -F, 'NR == 1 { print "area;indicator;period;value" > "w.csv"; next }
-             { print $1 ";n;2021;" NR % 97 > "w.csv" }'
-  printf 'key;name;unit;polarity\nn;Nummer;Anzahl;neutral\n' >k.csv
+             { print $1 ";n;2021;" NR % 97 > "w.csv"
+               print $1 ";b;2021;" (NR * 37) % 101 > "w.csv" }'
+  printf 'key;name;unit;polarity\nn;Nummer;Anzahl;neutral\nb;Bedarf;Anzahl;hoch_ist_schlecht\n' >k.csv
   "$bin" --db g.db import k.csv w.csv >/dev/null
   check vg5000_map "Karte: 10997 Gebiete (10997 mit Fläche)" \
     "$bin" --db g.db map --level Gemeinde --indicator n -o de.svg
@@ -125,6 +126,29 @@ if [ -z "${AMPEL_TEST_SANITIZED:-}" ]; then
     echo "ok   vg5000_ranking_paged"
   else
     echo "FAIL vg5000_ranking_paged: $code"; fail=$((fail+1))
+  fi
+  # /bedarf of 10,997 Gemeinden: the result table paged, highest need
+  # first (rank 1 on page 1), the map of Stufen drawn, no bar per area;
+  # stop 21 measured 6 MB for 11,000 areas without a map.
+  code=$(curl -s -o need.html -w "%{http_code}" \
+    "$base/bedarf?level=Gemeinde&indicators=b:1&seite=1")
+  nsize=$(wc -c <need.html)
+  rank1=$(sed -n '/<tbody>/{n;p;q}' need.html | grep -o '<td class="num">[0-9]*</td>' | sed -n 1p)
+  if [ "$code" = 200 ] && grep -q "Gebiete 1–200 von 10997, nach Rang geordnet (Seite 1 von 55)" need.html &&
+     [ "$rank1" = '<td class="num">1</td>' ] && [ "$(grep -c '<tr><th scope="row">' need.html)" = 200 ] &&
+     grep -q "Stufe je Gebiet" need.html && ! grep -q "Balkendiagramm:" need.html &&
+     [ "$nsize" -le 3500000 ]; then
+    echo "ok   vg5000_need_paged ($nsize Bytes)"
+  else
+    echo "FAIL vg5000_need_paged: $code, $nsize Bytes, erster Rang $rank1"; fail=$((fail+1))
+  fi
+  code=$(curl -s -o need55.html -w "%{http_code}" \
+    "$base/bedarf?level=Gemeinde&indicators=b:1&seite=55")
+  if [ "$code" = 200 ] && grep -q "Gebiete 10801–10997 von 10997" need55.html &&
+     grep -q 'rel="prev" href="/bedarf?level=Gemeinde&amp;indicators=b%3A1&amp;seite=54#h-erg"' need55.html; then
+    echo "ok   vg5000_need_last_page"
+  else
+    echo "FAIL vg5000_need_last_page: $code"; fail=$((fail+1))
   fi
   kill "$spid"; wait "$spid" 2>/dev/null
 else

@@ -224,8 +224,8 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      CLI, NULL, "50", NULL,
      "größte Einfuhr über den Browser oder die API in Megabyte (alle "
      "Dateien zusammen); darüber 413"},
-    {AMPEL_OPT_FRAME_ANCESTORS, "frame-ancestors", 0, AMPEL_OT_TEXT,
-     "QUELLEN", 0, 0, CLI, NULL, NULL, "keine",
+    {AMPEL_OPT_FRAME_ANCESTORS, "frame-ancestors", 0, AMPEL_OT_TEXT, "QUELLEN",
+     0, 0, CLI, NULL, NULL, "keine",
      "Seiten, die das Dashboard einbetten dürfen (iframe), durch Leerzeichen "
      "getrennt, z. B. 'https://www.stadt.de https://*.stadt.de' oder "
      "'self'; nur https://- oder http://-Adressen ohne Pfad"},
@@ -272,8 +272,8 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
     {AMPEL_OPT_USER, "user", 0, AMPEL_OT_TEXT, "BENUTZER", 0, 0, CLI, NULL,
      NULL, "der Benutzer NAME",
      "Benutzer, dessen Rolle der API-Schlüssel trägt"},
-    {AMPEL_OPT_LIMIT, "limit", 0, AMPEL_OT_INTEGER, "N", 1, 1000000, CLI,
-     NULL, "50", NULL, "höchstens N Einträge, die neuesten zuerst"},
+    {AMPEL_OPT_LIMIT, "limit", 0, AMPEL_OT_INTEGER, "N", 1, 1000000, CLI, NULL,
+     "50", NULL, "höchstens N Einträge, die neuesten zuerst"},
     FLAG(AMPEL_OPT_PRIVATE, "private", CLI,
          "jede Seite und jede API-Anfrage braucht eine Anmeldung (mindestens "
          "Rolle leser); sonst Weiterleitung auf /anmelden bzw. 401"),
@@ -282,17 +282,18 @@ static const ampel_opt_def table[AMPEL_OPT_COUNT] = {
      "öffentliche Adresse des Dashboards hinter einem Proxy, z. B. "
      "https://monitoring.stadt.de/; bei https trägt das Sitzungs-Cookie "
      "Secure"},
-    {AMPEL_OPT_TRUSTED_HEADER, "trusted-header", 0, AMPEL_OT_TEXT, "NAME", 0,
-     0, CLI, NULL, NULL, NULL,
+    {AMPEL_OPT_TRUSTED_HEADER, "trusted-header", 0, AMPEL_OT_TEXT, "NAME", 0, 0,
+     CLI, NULL, NULL, NULL,
      "Kopfzeile, in der ein vorgeschalteter Proxy den angemeldeten "
      "Benutzernamen übergibt (z. B. X-Remote-User); nur von "
      "--trusted-proxy beachtet, Rollen aus 'ampel user'"},
-    {AMPEL_OPT_TRUSTED_PROXY, "trusted-proxy", 0, AMPEL_OT_TEXT,
-     "ADRESSE,...", 0, 0, CLI, NULL, NULL, NULL,
+    {AMPEL_OPT_TRUSTED_PROXY, "trusted-proxy", 0, AMPEL_OT_TEXT, "ADRESSE,...",
+     0, 0, CLI, NULL, NULL, NULL,
      "IP-Adressen der Proxys, deren --trusted-header gilt (durch Komma "
      "getrennt); von jeder anderen Adresse wird die Kopfzeile ignoriert"},
     INT(AMPEL_OPT_PAGE, "seite", "N", 1, 100000, 0, "1", NULL,
-        "Seite der Ampel-Tabelle (je 200 Gebiete)"),
+        "Seite der Tabelle bei mehr als 200 Gebieten (je 200: Ampel, "
+        "Rangfolge, Bedarf)"),
     TEXT(AMPEL_OPT_SEARCH, "suche", "TEXT", NULL,
          "nur Gebiete, deren Name oder Schlüssel TEXT enthält (ohne "
          "Unterschied von Groß- und Kleinschreibung)"),
