@@ -18,6 +18,13 @@ const ampel_opt_id srv_overview_ids[] = {
 const size_t srv_n_overview_ids =
     sizeof srv_overview_ids / sizeof srv_overview_ids[0];
 
+double srv_overview_precompute(const srv_snapshot *s, const ampel_stop *stop) {
+  ampel_query qu; /* what `/` asks without parameters (srv_query) */
+  ampel_query_init(&qu, srv_overview_ids, srv_n_overview_ids);
+  qu.stop = stop;
+  return srv_precompute(s, &qu, &ampel_question_overview);
+}
+
 /* The GET form: level, period, comparison period. */
 static void form(srv_req *q, ampel_buf *b, const ampel_overview_answer *o) {
   const ampel_selection *sel = &o->lights.sel;

@@ -273,7 +273,8 @@ int srv_ask_query(srv_req *q, srv_resp *r, const ampel_query *qu,
   if (memo) {
     srv_memo_key(qu, &key);
     const void *kept =
-        key.failed ? NULL : srv_memo_get(memo, qd, key.data ? key.data : "");
+        key.failed ? NULL
+                   : srv_memo_wait(memo, qd, key.data ? key.data : "", q->stop);
     if (kept) {
       ampel_buf_release(&key);
       return show(q, r, qu, kept);
@@ -301,6 +302,44 @@ int srv_ask_query(srv_req *q, srv_resp *r, const ampel_query *qu,
   ampel_diags_release(&d);
   ampel_buf_release(&key);
   return rc;
+}
+
+double srv_precompute(const srv_snapshot *s, const ampel_query *qu,
+                      const ampel_question *qd) {
+  if (!s->memo)
+    return -1;
+  ampel_buf key;
+  ampel_buf_init(&key);
+  srv_memo_key(qu, &key);
+  if (key.failed ||
+      srv_memo_get(s->memo, qd, key.data ? key.data : "") != NULL) {
+    ampel_buf_release(&key);
+    return -1; /* a request was faster */
+  }
+  void *answer = ampel_calloc(1, qd->answer_size);
+  if (!answer || srv_memo_pending(s->memo, qd, key.data ? key.data : "")) {
+    ampel_free(answer);
+    ampel_buf_release(&key);
+    return -1;
+  }
+  ampel_diags d;
+  ampel_diags_init(&d, 0);
+  double t0 = now_seconds();
+  ampel_status st = qd->analyse(s->ctx, qu, NULL, answer, &d);
+  double took = now_seconds() - t0;
+  if (st == AMPEL_OK && took >= SRV_MEMO_MIN_SECONDS &&
+      srv_memo_put(s->memo, qd, key.data ? key.data : "", answer) == 0)
+    answer = NULL; /* kept with the snapshot */
+  else
+    took = -1;
+  srv_memo_pending_end(s->memo); /* after the put: waiters find it */
+  if (answer) {
+    qd->release(answer);
+    ampel_free(answer);
+  }
+  ampel_diags_release(&d);
+  ampel_buf_release(&key);
+  return took;
 }
 
 int srv_ask(srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,

@@ -10,6 +10,7 @@
  * reference count keeps it alive while a request shows it. */
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "ampel/alloc.h"
 #include "server.h"
@@ -24,17 +25,80 @@ typedef struct memo_entry {
 
 struct srv_memo {
   pthread_mutex_t lock;
+  pthread_cond_t done; /* broadcast when the pending answer ends */
   memo_entry e[SRV_MEMO_MAX];
   size_t n;
+  /* the answer being computed ahead (srv_precompute), or key NULL */
+  const ampel_question *pending_qd;
+  char *pending_key;
 };
 
 srv_memo *srv_memo_new(void) {
   srv_memo *m = ampel_calloc(1, sizeof *m);
-  if (m && pthread_mutex_init(&m->lock, NULL) != 0) {
+  if (!m)
+    return NULL;
+  if (pthread_mutex_init(&m->lock, NULL) != 0) {
+    ampel_free(m);
+    return NULL;
+  }
+  if (pthread_cond_init(&m->done, NULL) != 0) {
+    pthread_mutex_destroy(&m->lock);
     ampel_free(m);
     return NULL;
   }
   return m;
+}
+
+int srv_memo_pending(srv_memo *m, const ampel_question *qd, const char *key) {
+  char *k = ampel_strdup(key);
+  if (!k)
+    return -1;
+  pthread_mutex_lock(&m->lock);
+  int free_slot = m->pending_key == NULL;
+  if (free_slot) {
+    m->pending_qd = qd;
+    m->pending_key = k;
+  }
+  pthread_mutex_unlock(&m->lock);
+  if (!free_slot)
+    ampel_free(k);
+  return free_slot ? 0 : -1;
+}
+
+void srv_memo_pending_end(srv_memo *m) {
+  pthread_mutex_lock(&m->lock);
+  char *k = m->pending_key;
+  m->pending_key = NULL;
+  m->pending_qd = NULL;
+  pthread_cond_broadcast(&m->done);
+  pthread_mutex_unlock(&m->lock);
+  ampel_free(k);
+}
+
+const void *srv_memo_wait(srv_memo *m, const ampel_question *qd,
+                          const char *key, const ampel_stop *stop) {
+  const void *found = NULL;
+  if (!m || !key)
+    return NULL;
+  pthread_mutex_lock(&m->lock);
+  while (m->pending_key && m->pending_qd == qd &&
+         strcmp(m->pending_key, key) == 0 && !ampel_stop_requested(stop)) {
+    /* wakes at the end of the computation, or after 50 ms to look at
+     * the request's own stop (deadline, client gone) */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 50 * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&m->done, &m->lock, &until);
+  }
+  for (size_t i = 0; i < m->n && !found; i++)
+    if (m->e[i].qd == qd && strcmp(m->e[i].key, key) == 0)
+      found = m->e[i].answer;
+  pthread_mutex_unlock(&m->lock);
+  return found;
 }
 
 void srv_memo_free(srv_memo *m) {
@@ -45,6 +109,8 @@ void srv_memo_free(srv_memo *m) {
     ampel_free(m->e[i].answer);
     ampel_free(m->e[i].key);
   }
+  ampel_free(m->pending_key);
+  pthread_cond_destroy(&m->done);
   pthread_mutex_destroy(&m->lock);
   ampel_free(m);
 }

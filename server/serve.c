@@ -2,6 +2,7 @@
  * shared dataset snapshot, the admin token, the answer to one request
  * (srv_handle), following the Datenstand, and shutdown on SIGINT or
  * SIGTERM. */
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -501,6 +502,109 @@ static void follow_datenstand(ampel_store **watch) {
   ampel_diags_release(&d);
 }
 
+/* ---- the overview, computed ahead -----------------------------------------
+ * `/` without parameters is the page every visitor opens first. Of many
+ * areas it clusters them all (11,000 areas: 2.2 s on the first request,
+ * bench/http/cold.sh), so the main thread starts computing it on a thread
+ * of its own whenever a new snapshot becomes current, and the answer is
+ * kept in that snapshot's memo (srv_precompute): the first visitor waits
+ * for the page, not for the clustering. A newer snapshot or the end of
+ * the server stops a run still going (its ampel_stop), and so does the
+ * compute deadline of a request (--compute-timeout): computing ahead
+ * takes no more than a visitor's request may. Only the main thread
+ * starts, stops and joins it. */
+static struct {
+  pthread_t thread;
+  int running;              /* started, not yet joined */
+  int done;                 /* the thread is finished (atomic) */
+  ampel_stop stop;          /* asks a running computation to stop */
+  unsigned long gen;        /* the snapshot generation last started */
+  struct timespec deadline; /* CLOCK_MONOTONIC */
+} ahead;
+
+static void *ahead_main(void *arg) {
+  srv_snapshot *s = arg;
+  double took = srv_overview_precompute(s, &ahead.stop);
+  if (took >= 0.5) { /* German decimal comma, like every figure shown */
+    char t[32];
+    snprintf(t, sizeof t, "%.1f", took);
+    char *dot = strchr(t, '.');
+    if (dot)
+      *dot = ',';
+    fprintf(stderr, "ampel serve: Übersicht vorberechnet (%s s)\n", t);
+  }
+  snapshot_release(s);
+  __atomic_store_n(&ahead.done, 1, __ATOMIC_RELEASE);
+  return NULL;
+}
+
+/* Stops and joins a run still going; 0, or -1 when it did not end
+ * within `seconds` (the caller then must not free what it reads). */
+static int ahead_join(int seconds) {
+  if (!ahead.running)
+    return 0;
+  ampel_stop_request(&ahead.stop);
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += seconds;
+  if (pthread_timedjoin_np(ahead.thread, NULL, &until) != 0)
+    return -1;
+  ahead.running = 0;
+  return 0;
+}
+
+/* Called by the main thread once a second and after start: a finished
+ * run is joined; a new current snapshot gets its run. */
+static void ahead_follow(void) {
+  if (ahead.running && __atomic_load_n(&ahead.done, __ATOMIC_ACQUIRE)) {
+    pthread_join(ahead.thread, NULL);
+    ahead.running = 0;
+  }
+  pthread_mutex_lock(&g.lock);
+  srv_snapshot *s = g.snap;
+  int fresh = s && s->memo && s->gen != ahead.gen;
+  if (fresh)
+    s->refs++;
+  pthread_mutex_unlock(&g.lock);
+  if (!fresh)
+    return;
+  if (ahead_join(5) != 0) { /* not stopped in time: try again later */
+    snapshot_release(s);
+    return;
+  }
+  ahead.gen = s->gen;
+  ahead.stop.flag = 0;
+  ahead.done = 0;
+  clock_gettime(CLOCK_MONOTONIC, &ahead.deadline);
+  ahead.deadline.tv_sec +=
+      g.cfg->compute_timeout ? g.cfg->compute_timeout : SRV_COMPUTE_TIMEOUT_S;
+  if (pthread_create(&ahead.thread, NULL, ahead_main, s) == 0)
+    ahead.running = 1;
+  else
+    snapshot_release(s);
+}
+
+/* How long the main thread may wait for a signal: a second, or less when
+ * a run computing ahead reaches its deadline sooner (which this stops). */
+static struct timespec ahead_wait(void) {
+  struct timespec wait = {1, 0}, now;
+  if (!ahead.running || __atomic_load_n(&ahead.done, __ATOMIC_ACQUIRE))
+    return wait;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long left_ns =
+      (long long)(ahead.deadline.tv_sec - now.tv_sec) * 1000000000LL +
+      (ahead.deadline.tv_nsec - now.tv_nsec);
+  if (left_ns <= 0) {
+    ampel_stop_request(&ahead.stop);
+    return wait;
+  }
+  if (left_ns < 1000000000LL) {
+    wait.tv_sec = 0;
+    wait.tv_nsec = (long)left_ns;
+  }
+  return wait;
+}
+
 static void print_diags(const ampel_diags *d) {
   for (size_t i = 0; i < d->n; i++)
     fprintf(stderr, "ampel serve: Fehler: %s\n", d->items[i].message);
@@ -546,16 +650,22 @@ int srv_run(const srv_config *cfg) {
     return 3;
   }
   print_url(cfg, family, port);
+  ahead_follow();
   int sig = 0;
   ampel_store *watch = NULL;
-  const struct timespec second = {1, 0};
-  while ((sig = sigtimedwait(&set, NULL, &second)) < 0)
-    if (errno == EAGAIN)
+  struct timespec wait = ahead_wait();
+  while ((sig = sigtimedwait(&set, NULL, &wait)) < 0) {
+    if (errno == EAGAIN) {
       follow_datenstand(&watch);
+      ahead_follow();
+    }
+    wait = ahead_wait();
+  }
   ampel_store_close(watch);
   fprintf(stderr, "ampel serve: %s erhalten, beende …\n",
           sig == SIGINT ? "SIGINT" : "SIGTERM");
-  if (srv_httpd_stop(h) != 0) {
+  ampel_stop_request(&ahead.stop); /* stops beside the requests */
+  if (srv_httpd_stop(h) != 0 || ahead_join(1) != 0) {
     /* A computation did not stop in time (a phase without a stop
      * check): end anyway, without freeing what it still reads. */
     fprintf(stderr, "ampel serve: beendet (laufende Berechnung "

@@ -86,6 +86,16 @@ const void *srv_memo_get(srv_memo *m, const ampel_question *qd,
  * full or holds that key already; the caller still owns answer). */
 int srv_memo_put(srv_memo *m, const ampel_question *qd, const char *key,
                  void *answer);
+/* One answer at a time may be marked as being computed ahead
+ * (srv_precompute): 0 when marked, -1 when another one is (or out of
+ * memory). srv_memo_pending_end clears the mark and wakes the waiters. */
+int srv_memo_pending(srv_memo *m, const ampel_question *qd, const char *key);
+void srv_memo_pending_end(srv_memo *m);
+/* Waits while that answer is being computed ahead (so that a request does
+ * not compute it a second time beside it), or until stop is requested;
+ * then the kept answer, or NULL (not kept: the caller computes it). */
+const void *srv_memo_wait(srv_memo *m, const ampel_question *qd,
+                          const char *key, const ampel_stop *stop);
 
 typedef struct srv_snapshot {
   ampel_context *ctx;      /* the analysis context of this Datenstand */
@@ -453,6 +463,13 @@ int srv_ask(srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
             const ampel_question *qd, srv_show_fn show);
 int srv_ask_query(srv_req *q, srv_resp *r, const ampel_query *qu,
                   const ampel_question *qd, srv_show_fn show);
+/* Answers qu on snapshot s ahead of any request and keeps the answer in
+ * s's memo when it took as long as srv_ask_query's rule asks (so that the
+ * first request finds it). Returns the seconds it took when the answer
+ * was kept, else -1 (quicker than that rule, a request was faster, no
+ * memo or a full one, stopped, an error). */
+double srv_precompute(const srv_snapshot *s, const ampel_query *qu,
+                      const ampel_question *qd);
 
 /* Period label by id. */
 const char *srv_period_label(const ampel_dataset *ds, size_t id);
@@ -504,6 +521,10 @@ const char *page_polarity_label(ampel_polarity p);
 /* ---- handlers ------------------------------------------------------------ */
 
 int h_overview(srv_req *q, srv_resp *r); /* / */
+/* The overview `/` without parameters, computed ahead on s (serve.c calls
+ * it on a thread of its own for every new current snapshot); the
+ * seconds it took when kept, else -1 (srv_precompute). */
+double srv_overview_precompute(const srv_snapshot *s, const ampel_stop *stop);
 int h_gebiet(srv_req *q, srv_resp *r);   /* /gebiet/KEY */
 int h_kennzahl(srv_req *q, srv_resp *r); /* /kennzahl/KEY */
 int h_wechselwirkungen(srv_req *q, srv_resp *r);
