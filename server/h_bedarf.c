@@ -4,7 +4,6 @@
  * allocation → the page. The calculator form works without JavaScript. */
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,15 +244,6 @@ static int by_rank_cmp(const void *x, const void *y) {
   return a->i < b->i ? -1 : a->i > b->i;
 }
 
-static void page_link(const srv_req *q, ampel_buf *b, size_t page,
-                      const char *rel, const char *text) {
-  char num[24];
-  snprintf(num, sizeof num, "%zu", page);
-  ampel_buf_printf(b, "<li><a rel=\"%s\" href=\"", rel);
-  ov_self_link(q, b, "/bedarf", "seite", num, "#h-erg");
-  ampel_buf_printf(b, "\">%s</a></li>\n", text);
-}
-
 /* The result table. Up to OV_MAX_ROWS areas: all, in dataset order, as
  * before. More (a Land's 10,000 Gemeinden): OV_MAX_ROWS rows per page
  * (seite=), highest need first, like the ranking of /kennzahl: a table of
@@ -262,7 +252,8 @@ static void page_link(const srv_req *q, ampel_buf *b, size_t page,
  * /api/v1/allocation and `ampel allocate`. */
 static void table(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a,
                   size_t page) {
-  size_t n = a->n, from = 0, to = n, pages = 1;
+  size_t n = a->n;
+  ov_page pg = {1, 1, 0, n};
   by_rank *ord = NULL;
   if (n > OV_MAX_ROWS) {
     ord = ampel_calloc(n, sizeof *ord);
@@ -278,15 +269,12 @@ static void table(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a,
       ord[i].i = i;
     }
     qsort(ord, n, sizeof *ord, by_rank_cmp);
-    pages = (n + OV_MAX_ROWS - 1) / OV_MAX_ROWS;
-    page = page < 1 ? 1 : page > pages ? pages : page;
-    from = (page - 1) * OV_MAX_ROWS;
-    to = from + OV_MAX_ROWS < n ? from + OV_MAX_ROWS : n;
+    pg = ov_page_of(n, page);
     ampel_buf_printf(b,
                      "<p role=\"status\">Gebiete %zu–%zu von %zu, nach "
                      "Rang geordnet (Seite %zu von %zu). Alle Gebiete "
                      "auf einmal: <a href=\"",
-                     from + 1, to, n, page, pages);
+                     pg.from + 1, pg.to, n, pg.page, pg.pages);
     share_link(b, a, "/api/v1/allocation");
     ampel_buf_puts(b, "\">dieses Ergebnis als JSON</a>.</p>\n");
   }
@@ -302,21 +290,11 @@ static void table(srv_req *q, ampel_buf *b, const ampel_allocation_answer *a,
                     "scope=\"col\" class=\"num\">Rang bei anderen Gewichten"
                     "</th><th scope=\"col\" class=\"num\">in höchster Stufe"
                     "</th></tr></thead>\n<tbody>\n");
-  for (size_t k = from; k < to; k++)
+  for (size_t k = pg.from; k < pg.to; k++)
     row(q, b, a, ord ? ord[k].i : k);
   ampel_buf_puts(b, "</tbody>\n</table>\n</div>\n");
   ampel_free(ord);
-  if (pages > 1) {
-    ampel_buf_puts(b, "<nav class=\"seiten\" aria-label=\"Seiten der "
-                      "Ergebnistabelle\"><ul>\n");
-    if (page > 1)
-      page_link(q, b, page - 1, "prev", "← vorige Seite");
-    ampel_buf_printf(b, "<li aria-current=\"page\">Seite %zu von %zu</li>\n",
-                     page, pages);
-    if (page < pages)
-      page_link(q, b, page + 1, "next", "nächste Seite →");
-    ampel_buf_puts(b, "</ul></nav>\n");
-  }
+  ov_pager(q, b, "/bedarf", &pg, "Ergebnistabelle", "#h-erg");
 }
 
 static void figure(srv_req *q, ampel_buf *b, const ampel_buf *svg,

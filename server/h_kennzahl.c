@@ -2,7 +2,6 @@
  * tile map without), ranking, the time series of all areas against the
  * reference, and the metadata. `/kennzahl/` lists all indicators. */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "ampel/alloc.h"
@@ -86,38 +85,16 @@ static void map(srv_req *q, ampel_buf *b, const ind_page *p) {
   ampel_buf_release(&lt);
 }
 
-/* The link to page `page` of the ranking: this indicator with the
- * request's other parameters. */
-static void rank_page_link(const srv_req *q, ampel_buf *b, const ind_page *p,
-                           size_t page, const char *rel, const char *text) {
-  ampel_buf base;
-  ampel_buf_init(&base);
-  ampel_buf_puts(&base, "/kennzahl/");
-  page_urlenc(&base, p->in->key);
-  char num[24];
-  snprintf(num, sizeof num, "%zu", page);
-  ampel_buf_printf(b, "<li><a rel=\"%s\" href=\"", rel);
-  if (!base.failed)
-    ov_self_link(q, b, base.data, "seite", num, "#h-rang");
-  ampel_buf_puts(b, "\">");
-  ampel_buf_puts(b, text);
-  ampel_buf_puts(b, "</a></li>\n");
-  ampel_buf_release(&base);
-}
-
 /* The ranking, OV_MAX_ROWS rows per page (seite=): a page of thousands of
  * rows is megabytes that nobody reads on screen; the CSV has them all. */
 static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
   size_t total = p->li->n_areas;
-  size_t pages = total ? (total + OV_MAX_ROWS - 1) / OV_MAX_ROWS : 1;
-  size_t page = p->page < 1 ? 1 : p->page > pages ? pages : p->page;
-  size_t from = (page - 1) * OV_MAX_ROWS,
-         to = from + OV_MAX_ROWS < total ? from + OV_MAX_ROWS : total;
-  if (pages > 1)
+  ov_page pg = ov_page_of(total, p->page);
+  if (pg.pages > 1)
     ampel_buf_printf(b,
                      "<p role=\"status\">Ränge %zu–%zu von %zu Gebieten "
                      "(Seite %zu von %zu)</p>\n",
-                     from + 1, to, total, page, pages);
+                     pg.from + 1, pg.to, total, pg.page, pg.pages);
   ampel_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
                     "aria-labelledby=\"cap-rang\">\n<table class=\"sortierbar"
                     "\">\n<caption id=\"cap-rang\">Rangfolge (1 = günstigster "
@@ -125,7 +102,7 @@ static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
                     "class=\"num\">Rang</th><th scope=\"col\">Gebiet</th><th "
                     "scope=\"col\" class=\"num\">Wert</th><th scope=\"col\">"
                     "Status</th></tr></thead>\n<tbody>\n");
-  for (size_t k = from; k < to; k++) {
+  for (size_t k = pg.from; k < pg.to; k++) {
     size_t i = p->a.order[k], rk = p->a.rank[i];
     ampel_buf_puts(b, "<tr><td class=\"num\">");
     if (rk)
@@ -144,17 +121,13 @@ static void ranking_table(srv_req *q, ampel_buf *b, const ind_page *p) {
                     "Gesamtstadt (Referenz)</th><td class=\"num\">");
   page_num(b, p->li->cols[0].ref.value, p->in->decimals);
   ampel_buf_puts(b, "</td><td></td></tr></tfoot>\n</table>\n</div>\n");
-  if (pages > 1) {
-    ampel_buf_puts(b, "<nav class=\"seiten\" aria-label=\"Seiten der "
-                      "Rangfolge\"><ul>\n");
-    if (page > 1)
-      rank_page_link(q, b, p, page - 1, "prev", "← vorige Seite");
-    ampel_buf_printf(b, "<li aria-current=\"page\">Seite %zu von %zu</li>\n",
-                     page, pages);
-    if (page < pages)
-      rank_page_link(q, b, p, page + 1, "next", "nächste Seite →");
-    ampel_buf_puts(b, "</ul></nav>\n");
-  }
+  ampel_buf base; /* this indicator's page */
+  ampel_buf_init(&base);
+  ampel_buf_puts(&base, "/kennzahl/");
+  page_urlenc(&base, p->in->key);
+  if (!base.failed)
+    ov_pager(q, b, base.data, &pg, "Rangfolge", "#h-rang");
+  ampel_buf_release(&base);
 }
 
 static void timeseries(srv_req *q, ampel_buf *b, const ind_page *p) {

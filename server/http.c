@@ -259,6 +259,18 @@ int srv_query(const srv_req *q, srv_resp *r, const ampel_opt_id *ids, size_t n,
  * (server/memo.c), so that paging through it costs only the page. */
 #define SRV_MEMO_MIN_SECONDS 0.05
 
+struct timespec srv_realtime_in(long ms) {
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  t.tv_sec += ms / 1000;
+  t.tv_nsec += (ms % 1000) * 1000000L;
+  if (t.tv_nsec >= 1000000000L) {
+    t.tv_sec++;
+    t.tv_nsec -= 1000000000L;
+  }
+  return t;
+}
+
 static double now_seconds(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -311,12 +323,8 @@ double srv_precompute(const srv_snapshot *s, const ampel_query *qu,
   ampel_buf key;
   ampel_buf_init(&key);
   srv_memo_key(qu, &key);
-  if (key.failed ||
-      srv_memo_get(s->memo, qd, key.data ? key.data : "") != NULL) {
-    ampel_buf_release(&key);
-    return -1; /* a request was faster */
-  }
-  void *answer = ampel_calloc(1, qd->answer_size);
+  void *answer = key.failed ? NULL : ampel_calloc(1, qd->answer_size);
+  /* not when a request was faster and the memo holds it already */
   if (!answer || srv_memo_pending(s->memo, qd, key.data ? key.data : "")) {
     ampel_free(answer);
     ampel_buf_release(&key);

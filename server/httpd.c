@@ -1153,13 +1153,7 @@ int srv_httpd_stop(srv_httpd *h) {
   h->qclosed = 1;
   pthread_cond_broadcast(&h->qcond);
   pthread_mutex_unlock(&h->qlock);
-  struct timespec until;
-  clock_gettime(CLOCK_REALTIME, &until);
-  until.tv_nsec += 300 * 1000000L;
-  if (until.tv_nsec >= 1000000000L) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000L;
-  }
+  struct timespec until = srv_realtime_in(300);
   int all = 1;
   for (unsigned i = 0; i < h->n_workers; i++)
     if (pthread_timedjoin_np(h->workers[i], NULL, &until) != 0)

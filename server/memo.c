@@ -10,7 +10,6 @@
  * reference count keeps it alive while a request shows it. */
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "ampel/alloc.h"
 #include "server.h"
@@ -55,6 +54,9 @@ int srv_memo_pending(srv_memo *m, const ampel_question *qd, const char *key) {
     return -1;
   pthread_mutex_lock(&m->lock);
   int free_slot = m->pending_key == NULL;
+  for (size_t i = 0; i < m->n && free_slot; i++)
+    if (m->e[i].qd == qd && strcmp(m->e[i].key, key) == 0)
+      free_slot = 0; /* kept already */
   if (free_slot) {
     m->pending_qd = qd;
     m->pending_key = k;
@@ -85,13 +87,7 @@ const void *srv_memo_wait(srv_memo *m, const ampel_question *qd,
          strcmp(m->pending_key, key) == 0 && !ampel_stop_requested(stop)) {
     /* wakes at the end of the computation, or after 50 ms to look at
      * the request's own stop (deadline, client gone) */
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += 50 * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-      until.tv_sec++;
-      until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = srv_realtime_in(50);
     pthread_cond_timedwait(&m->done, &m->lock, &until);
   }
   for (size_t i = 0; i < m->n && !found; i++)

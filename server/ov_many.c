@@ -46,6 +46,42 @@ void ov_self_link(const srv_req *q, ampel_buf *b, const char *base,
   ampel_buf_release(&u);
 }
 
+ov_page ov_page_of(size_t total, size_t page) {
+  ov_page p;
+  p.pages = total ? (total + OV_MAX_ROWS - 1) / OV_MAX_ROWS : 1;
+  p.page = page < 1 ? 1 : page > p.pages ? p.pages : page;
+  p.from = (p.page - 1) * OV_MAX_ROWS;
+  p.to = p.from + OV_MAX_ROWS < total ? p.from + OV_MAX_ROWS : total;
+  return p;
+}
+
+static void pager_link(const srv_req *q, ampel_buf *b, const char *base,
+                       size_t page, const char *anchor, const char *rel,
+                       const char *text) {
+  char num[24];
+  snprintf(num, sizeof num, "%zu", page);
+  ampel_buf_printf(b, "<li><a rel=\"%s\" href=\"", rel);
+  ov_self_link(q, b, base, "seite", num, anchor);
+  ampel_buf_printf(b, "\">%s</a></li>\n", text);
+}
+
+void ov_pager(const srv_req *q, ampel_buf *b, const char *base,
+              const ov_page *p, const char *label, const char *anchor) {
+  if (p->pages < 2)
+    return;
+  ampel_buf_printf(b,
+                   "<nav class=\"seiten\" aria-label=\"Seiten der %s\">"
+                   "<ul>\n",
+                   label);
+  if (p->page > 1)
+    pager_link(q, b, base, p->page - 1, anchor, "prev", "← vorige Seite");
+  ampel_buf_printf(b, "<li aria-current=\"page\">Seite %zu von %zu</li>\n",
+                   p->page, p->pages);
+  if (p->page < p->pages)
+    pager_link(q, b, base, p->page + 1, anchor, "next", "nächste Seite →");
+  ampel_buf_puts(b, "</ul></nav>\n");
+}
+
 /* ASCII case-insensitive substring (umlauts compare as they are). */
 static int contains(const char *hay, const char *needle) {
   size_t n = strlen(needle);
@@ -96,13 +132,8 @@ void ov_lights_paged(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
   }
   if (sort > 0)
     qsort(rows, n, sizeof *rows, by_text);
-  size_t pages = n ? (n + OV_MAX_ROWS - 1) / OV_MAX_ROWS : 1;
-  if (page < 1)
-    page = 1;
-  if (page > pages)
-    page = pages;
-  size_t from = (page - 1) * OV_MAX_ROWS,
-         to = from + OV_MAX_ROWS < n ? from + OV_MAX_ROWS : n;
+  ov_page pg = ov_page_of(n, page);
+  size_t from = pg.from, to = pg.to;
   if (l->n_areas > OV_MAX_ROWS || (search && *search)) {
     /* the search form keeps the other parameters as hidden fields */
     ampel_buf_puts(b, "<form class=\"auswahl\" method=\"get\" action=\"/\" "
@@ -137,12 +168,12 @@ void ov_lights_paged(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
     ampel_free(rows);
     return;
   }
-  if (pages > 1 || n < l->n_areas)
+  if (pg.pages > 1 || n < l->n_areas)
     ampel_buf_printf(b,
                      "<p role=\"status\">Gebiete %zu–%zu von %zu%s (Seite %zu "
                      "von %zu)</p>\n",
-                     from + 1, to, n, n < l->n_areas ? " gefundenen" : "", page,
-                     pages);
+                     from + 1, to, n, n < l->n_areas ? " gefundenen" : "",
+                     pg.page, pg.pages);
   size_t *ids = ampel_calloc(to - from + 1, sizeof *ids);
   if (ids) {
     for (size_t i = from; i < to; i++)
@@ -150,26 +181,7 @@ void ov_lights_paged(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
     ov_lights_table(b, a, ids, to - from);
     ampel_free(ids);
   }
-  if (pages > 1) {
-    ampel_buf_puts(b, "<nav class=\"seiten\" aria-label=\"Seiten der "
-                      "Ampel-Tabelle\"><ul>\n");
-    char num[24];
-    if (page > 1) {
-      snprintf(num, sizeof num, "%zu", page - 1);
-      ampel_buf_puts(b, "<li><a rel=\"prev\" href=\"");
-      ov_self_link(q, b, "/", "seite", num, "#h-ampel");
-      ampel_buf_puts(b, "\">← vorige Seite</a></li>\n");
-    }
-    ampel_buf_printf(b, "<li aria-current=\"page\">Seite %zu von %zu</li>\n",
-                     page, pages);
-    if (page < pages) {
-      snprintf(num, sizeof num, "%zu", page + 1);
-      ampel_buf_puts(b, "<li><a rel=\"next\" href=\"");
-      ov_self_link(q, b, "/", "seite", num, "#h-ampel");
-      ampel_buf_puts(b, "\">nächste Seite →</a></li>\n");
-    }
-    ampel_buf_puts(b, "</ul></nav>\n");
-  }
+  ov_pager(q, b, "/", &pg, "Ampel-Tabelle", "#h-ampel");
   ampel_free(rows);
 }
 

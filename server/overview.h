@@ -24,6 +24,17 @@ void ov_heatmap_table(ampel_buf *b, const ampel_heatmap_answer *a);
  * NULL; a new search also drops the page), HTML-escaped for an href. */
 void ov_self_link(const srv_req *q, ampel_buf *b, const char *base,
                   const char *key, const char *value, const char *anchor);
+/* One page of a table of `total` rows, OV_MAX_ROWS a page (seite=): the
+ * page asked for, kept within 1 … pages, and its rows [from, to). */
+typedef struct ov_page {
+  size_t page, pages, from, to;
+} ov_page;
+ov_page ov_page_of(size_t total, size_t page);
+/* The page navigation (previous, "Seite x von y", next) when there is
+ * more than one page: links to `base` (URL-encoded) with the request's
+ * parameters and seite set, at `anchor`; `label` names the table. */
+void ov_pager(const srv_req *q, ampel_buf *b, const char *base,
+              const ov_page *p, const char *label, const char *anchor);
 void ov_lights_paged(srv_req *q, ampel_buf *b, const ampel_lights_answer *a,
                      const ampel_query *qu);
 /* The heatmap of more than OV_MAX_ROWS areas as a table of groups, or of

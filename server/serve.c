@@ -544,9 +544,7 @@ static int ahead_join(int seconds) {
   if (!ahead.running)
     return 0;
   ampel_stop_request(&ahead.stop);
-  struct timespec until;
-  clock_gettime(CLOCK_REALTIME, &until);
-  until.tv_sec += seconds;
+  struct timespec until = srv_realtime_in(1000L * seconds);
   if (pthread_timedjoin_np(ahead.thread, NULL, &until) != 0)
     return -1;
   ahead.running = 0;

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h> /* struct timespec */
 
 #include "ampel/analysis.h"
 #include "ampel/analysis/questions.h"
@@ -71,6 +72,10 @@ typedef struct srv_config {
 int srv_frame_ancestors_check(const char *v, char *msg, size_t size);
 
 /* The data every request reads. Immutable once published. */
+/* The CLOCK_REALTIME time `ms` milliseconds from now: the absolute
+ * time that pthread_cond_timedwait and pthread_timedjoin_np take. */
+struct timespec srv_realtime_in(long ms);
+
 /* Answers kept with a snapshot (server/memo.c). */
 typedef struct srv_memo srv_memo;
 srv_memo *srv_memo_new(void);
@@ -87,8 +92,9 @@ const void *srv_memo_get(srv_memo *m, const ampel_question *qd,
 int srv_memo_put(srv_memo *m, const ampel_question *qd, const char *key,
                  void *answer);
 /* One answer at a time may be marked as being computed ahead
- * (srv_precompute): 0 when marked, -1 when another one is (or out of
- * memory). srv_memo_pending_end clears the mark and wakes the waiters. */
+ * (srv_precompute): 0 when marked, -1 when another one is, when the memo
+ * holds that answer already, or out of memory. srv_memo_pending_end clears the
+ * mark and wakes the waiters. */
 int srv_memo_pending(srv_memo *m, const ampel_question *qd, const char *key);
 void srv_memo_pending_end(srv_memo *m);
 /* Waits while that answer is being computed ahead (so that a request does
